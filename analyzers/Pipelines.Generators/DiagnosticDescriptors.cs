@@ -1,0 +1,115 @@
+using Microsoft.CodeAnalysis;
+
+namespace Pipelines.Generators;
+
+/// <summary>Every diagnostic the Pipelines analyzer reports. Ids are stable; each has a page under docs/diagnostics.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Pipelines";
+    private const string HelpBase = "https://github.com/pipelines-dotnet/pipelines/blob/main/docs/diagnostics/";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+
+    public static readonly DiagnosticDescriptor DependencyCycle = Error("PIPE001",
+        "Tasks form a dependency cycle",
+        "Pipeline '{0}' has a dependency cycle: {1}. Remove one of these dependencies so the tasks can run in order.");
+
+    public static readonly DiagnosticDescriptor UnknownDependency = Error("PIPE002",
+        "Dependency on an unknown task",
+        "Task '{0}' depends on '{1}', which is not a task of pipeline '{2}'.{3} Name a [PipelineTask] method of this class, preferably with nameof.");
+
+    public static readonly DiagnosticDescriptor SelfDependency = Error("PIPE003",
+        "Task depends on itself",
+        "Task '{0}' depends on itself. Remove '{0}' from its own dependencies.");
+
+    public static readonly DiagnosticDescriptor DuplicateTaskId = Error("PIPE004",
+        "Duplicate task id",
+        "Pipeline '{0}' already has a task '{1}'. Task ids are method names, so overloads cannot both be tasks; rename one of the methods.");
+
+    // Found once the whole compilation is seen, so it carries the CompilationEnd tag.
+    public static readonly DiagnosticDescriptor DuplicatePipelineId = new("PIPE005",
+        "Duplicate pipeline id",
+        "Pipeline id '{0}' is also used by {1}. Give every pipeline in the assembly its own id.",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE005.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor InvalidPipelineClass = Error("PIPE006",
+        "Pipeline class cannot be generated",
+        "Pipeline class '{0}' {1}. {2}");
+
+    public static readonly DiagnosticDescriptor InvalidTaskMethod = Error("PIPE007",
+        "Task method cannot be called by the pipeline",
+        "Task method '{0}' {1}. {2}");
+
+    public static readonly DiagnosticDescriptor UnknownInputTask = Error("PIPE008",
+        "Typed input from an unknown task",
+        "Parameter '{0}' of task '{1}' takes the output of '{2}', which is not a task of pipeline '{3}'.{4} Name a [PipelineTask] method of this class, preferably with nameof.");
+
+    public static readonly DiagnosticDescriptor InputTypeMismatch = Error("PIPE009",
+        "Typed input does not match the upstream output",
+        "Parameter '{0}' of task '{1}' has type '{2}', but task '{3}' returns '{4}'. Change the parameter to '{4}' or a type it converts to implicitly.");
+
+    public static readonly DiagnosticDescriptor InputFromTaskWithoutResult = Error("PIPE010",
+        "Typed input from a task that returns nothing",
+        "Parameter '{0}' of task '{1}' takes the output of '{2}', but '{2}' returns no value. Return a value from '{2}', or use [DependsOn(nameof({2}))] and drop the parameter.");
+
+    public static readonly DiagnosticDescriptor InvalidSchedule = Error("PIPE011",
+        "Invalid schedule",
+        "Schedule '{0}' of pipeline '{1}' is invalid: {2}. Use a cron expression such as \"0 4 * * 1-5\" or a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once).");
+
+    public static readonly DiagnosticDescriptor UnknownTimeZone = Error("PIPE012",
+        "Unknown time zone",
+        "Time zone '{0}' of pipeline '{1}' is not an IANA time zone id.{2} Use an id from the tz database, such as \"America/New_York\" or \"Europe/London\".");
+
+    public static readonly DiagnosticDescriptor UnknownCalendar = Error("PIPE013",
+        "Unknown calendar",
+        "Calendar '{0}' of pipeline '{1}' is not known.{2} Use one of {3}, or declare your own with [assembly: PipelineCalendar(\"{0}\")].");
+
+    public static readonly DiagnosticDescriptor InvalidDuration = Error("PIPE014",
+        "Invalid duration",
+        "{0} '{1}' of {2} is not a duration in TimeSpan's invariant format. Write it as [d.]hh:mm:ss, for example \"00:05:00\" for five minutes or \"1.00:00:00\" for a day.");
+
+    public static readonly DiagnosticDescriptor SettingOutOfRange = Error("PIPE015",
+        "Setting out of range",
+        "{0} of {1} is {2}, but it must be {3}");
+
+    public static readonly DiagnosticDescriptor InvalidBranchTarget = Error("PIPE016",
+        "Branch target is not a direct downstream task",
+        "Branch '{0}' {1}. {2}");
+
+    public static readonly DiagnosticDescriptor EmptyPipeline = Error("PIPE017",
+        "Pipeline has no tasks",
+        "Pipeline '{0}' has no tasks. Mark at least one method of '{1}' with [PipelineTask].");
+
+    public static readonly DiagnosticDescriptor InvalidStartDate = Error("PIPE018",
+        "Invalid start date",
+        "Start date '{0}' of pipeline '{1}' is not a date in yyyy-MM-dd form. Write it like \"2024-01-31\".");
+
+    public static readonly DiagnosticDescriptor InvalidTaskKindReturn = Error("PIPE019",
+        "Task returns the wrong type for its kind",
+        "{0} '{1}' returns '{2}', but {3}");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Error("PIPE020",
+        "Task parameter has no source",
+        "Parameter '{0}' of task '{1}' cannot be supplied by the pipeline. A task parameter must be a RunContext, a CancellationToken, or an upstream output marked [FromTask(nameof(...))]; take services through the pipeline class's constructor.");
+
+    public static readonly DiagnosticDescriptor TaskOutsidePipeline = Warning("PIPE021",
+        "Task attribute outside a pipeline class",
+        "Method '{0}' has [{1}], but class '{2}' has no [Pipeline] attribute, so the method is not part of any pipeline. Add [Pipeline(\"id\")] to the class or remove the attribute.");
+
+    public static readonly DiagnosticDescriptor TaskAttributeWithoutPipelineTask = Warning("PIPE022",
+        "Task setting on a method that is not a task",
+        "Method '{0}' has [{1}] but no [PipelineTask], so it is not a task and the setting is ignored. Add [PipelineTask] to the method or remove [{1}].");
+
+    public static readonly DiagnosticDescriptor InvalidPipelineId = Error("PIPE023",
+        "Invalid pipeline id",
+        "Pipeline id '{0}' is invalid: {1}. Use letters, digits, '_', '-' and '.', starting with a letter or digit, such as \"nightly_dataload\".");
+
+    public static readonly DiagnosticDescriptor InvalidQueueName = Error("PIPE024",
+        "Invalid queue name",
+        "Queue '{0}' of task '{1}' is not a valid Hangfire queue name. Use only lowercase letters, digits, '_' and '-', such as \"risk_models\".");
+}

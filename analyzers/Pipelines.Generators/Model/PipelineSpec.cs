@@ -1,0 +1,16 @@
+namespace Pipelines.Generators.Model;
+
+/// <summary>A pipeline class as plain data: what the validator checks and the emitter writes.</summary>
+internal sealed record PipelineSpec(
+    string Id,
+    TypeSpec Type,
+    string? Schedule,
+    string TimeZone,
+    string? Calendar,
+    DateSpec? StartDate,
+    bool Catchup,
+    int MaxActiveRuns,
+    string? Description,
+    EquatableArray<string> Tags,
+    EquatableArray<TaskSpec> Tasks,
+    EquatableArray<ConstructorParameterSpec> ConstructorParameters);

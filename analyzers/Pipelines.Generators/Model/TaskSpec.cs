@@ -1,0 +1,58 @@
+namespace Pipelines.Generators.Model;
+
+/// <summary>A task method as plain data.</summary>
+internal sealed record TaskSpec(
+    string Id,
+    bool IsStatic,
+    ReturnShape Return,
+    OutputTypeSpec? Output,
+    TaskKind Kind,
+    BranchReturn BranchReturn,
+    EquatableArray<string> DependsOn,
+    EquatableArray<ParameterSpec> Parameters,
+    int Retries,
+    long RetryDelayTicks,
+    bool RetryExponentialBackoff,
+    long? MaxRetryDelayTicks,
+    long? TimeoutTicks,
+    int TriggerRule,
+    string Queue,
+    int Priority,
+    EquatableArray<string> BranchTargets,
+    SensorSpec? Sensor);
+
+/// <summary>How the method returns.</summary>
+internal enum ReturnShape
+{
+    Void,
+    Value,
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}
+
+/// <summary>The kinds of task, mirroring <c>Pipelines.TaskKind</c>.</summary>
+internal enum TaskKind
+{
+    Task,
+    Condition,
+    Branch,
+    Sensor,
+}
+
+/// <summary>Whether a branch returns one target or a sequence of them.</summary>
+internal enum BranchReturn
+{
+    None,
+    Single,
+    Many,
+}
+
+/// <summary>A task's result type after unwrapping <c>Task&lt;T&gt;</c>.</summary>
+/// <param name="Type">Fully qualified, with nullable annotations, for generic arguments.</param>
+/// <param name="TypeOf">Fully qualified, without nullable annotations, for <c>typeof</c>.</param>
+internal sealed record OutputTypeSpec(string Type, string TypeOf);
+
+/// <summary>Sensor settings, as ticks.</summary>
+internal sealed record SensorSpec(long PokeIntervalTicks, long TimeoutTicks, bool SoftFail, int Mode);

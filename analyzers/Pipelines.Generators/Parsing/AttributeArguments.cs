@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>Finds the syntax of an attribute's arguments, so a diagnostic lands on the argument the user must edit.</summary>
+internal static class AttributeArguments
+{
+    public static Location Of(AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+        return syntax?.GetLocation() ?? Location.None;
+    }
+
+    /// <summary>The location of the named argument's value (<c>Schedule = "..."</c>), or of the attribute when absent.</summary>
+    public static Location Named(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax && syntax.ArgumentList is { } list)
+        {
+            foreach (var argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name) return argument.Expression.GetLocation();
+            }
+        }
+        return Of(attribute, cancellationToken);
+    }
+
+    /// <summary>
+    /// The locations of the elements of a <c>params</c> constructor argument that starts at <paramref name="position"/>,
+    /// one per element; an explicit array or collection expression is opened up. Falls back to the attribute's location.
+    /// </summary>
+    public static IReadOnlyList<Location> ParamsElements(AttributeData attribute, int position, int count, CancellationToken cancellationToken)
+    {
+        var result = new List<Location>(count);
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax && syntax.ArgumentList is { } list)
+        {
+            var positional = new List<ExpressionSyntax>();
+            foreach (var argument in list.Arguments)
+            {
+                if (argument.NameEquals is null && argument.NameColon is null) positional.Add(argument.Expression);
+            }
+
+            if (positional.Count == position + 1 && ElementsOf(positional[position]) is { } elements && elements.Count == count)
+            {
+                foreach (var element in elements) result.Add(element.GetLocation());
+                return result;
+            }
+
+            if (positional.Count - position == count)
+            {
+                for (var i = position; i < positional.Count; i++) result.Add(positional[i].GetLocation());
+                return result;
+            }
+        }
+
+        var fallback = Of(attribute, cancellationToken);
+        for (var i = 0; i < count; i++) result.Add(fallback);
+        return result;
+    }
+
+    /// <summary>The location of the positional argument at <paramref name="position"/>.</summary>
+    public static Location Positional(AttributeData attribute, int position, CancellationToken cancellationToken)
+    {
+        var elements = ParamsElements(attribute, position, 1, cancellationToken);
+        return elements[0];
+    }
+
+    private static IReadOnlyList<ExpressionSyntax>? ElementsOf(ExpressionSyntax expression) => expression switch
+    {
+        ArrayCreationExpressionSyntax { Initializer: { } init } => init.Expressions,
+        ImplicitArrayCreationExpressionSyntax { Initializer: { } init } => init.Expressions,
+        CollectionExpressionSyntax collection => CollectionElements(collection),
+        _ => null,
+    };
+
+    private static IReadOnlyList<ExpressionSyntax> CollectionElements(CollectionExpressionSyntax collection)
+    {
+        var list = new List<ExpressionSyntax>();
+        foreach (var element in collection.Elements)
+        {
+            if (element is ExpressionElementSyntax expressionElement) list.Add(expressionElement.Expression);
+        }
+        return list;
+    }
+}

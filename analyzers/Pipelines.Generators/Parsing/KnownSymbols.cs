@@ -1,0 +1,62 @@
+using Microsoft.CodeAnalysis;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>The types the parser recognises, resolved once per compilation.</summary>
+internal sealed class KnownSymbols
+{
+    public const string PipelineAttributeName = "Pipelines.PipelineAttribute";
+    public const string PipelineTaskAttributeName = "Pipelines.PipelineTaskAttribute";
+
+    private KnownSymbols(Compilation compilation)
+    {
+        Compilation = compilation;
+        PipelineAttribute = compilation.GetTypeByMetadataName(PipelineAttributeName);
+        PipelineTaskAttribute = compilation.GetTypeByMetadataName(PipelineTaskAttributeName);
+        DependsOnAttribute = compilation.GetTypeByMetadataName("Pipelines.DependsOnAttribute");
+        FromTaskAttribute = compilation.GetTypeByMetadataName("Pipelines.FromTaskAttribute");
+        ConditionAttribute = compilation.GetTypeByMetadataName("Pipelines.ConditionAttribute");
+        BranchAttribute = compilation.GetTypeByMetadataName("Pipelines.BranchAttribute");
+        SensorAttribute = compilation.GetTypeByMetadataName("Pipelines.SensorAttribute");
+        PipelineCalendarAttribute = compilation.GetTypeByMetadataName("Pipelines.PipelineCalendarAttribute");
+        RunContext = compilation.GetTypeByMetadataName("Pipelines.RunContext");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+    }
+
+    public Compilation Compilation { get; }
+    public INamedTypeSymbol? PipelineAttribute { get; }
+    public INamedTypeSymbol? PipelineTaskAttribute { get; }
+    public INamedTypeSymbol? DependsOnAttribute { get; }
+    public INamedTypeSymbol? FromTaskAttribute { get; }
+    public INamedTypeSymbol? ConditionAttribute { get; }
+    public INamedTypeSymbol? BranchAttribute { get; }
+    public INamedTypeSymbol? SensorAttribute { get; }
+    public INamedTypeSymbol? PipelineCalendarAttribute { get; }
+    public INamedTypeSymbol? RunContext { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? Task { get; }
+    public INamedTypeSymbol? TaskOfT { get; }
+    public INamedTypeSymbol? ValueTask { get; }
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+    public INamedTypeSymbol IEnumerableOfT { get; }
+
+    public static KnownSymbols Create(Compilation compilation) => new(compilation);
+
+    public static bool Is(ISymbol? symbol, INamedTypeSymbol? type) =>
+        symbol is not null && type is not null && SymbolEqualityComparer.Default.Equals(symbol, type);
+
+    public AttributeData? Find(ISymbol symbol, INamedTypeSymbol? attributeType)
+    {
+        if (attributeType is null) return null;
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (Is(attribute.AttributeClass, attributeType)) return attribute;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,683 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NodaTime;
+using NodaTime.Text;
+using NodaTime.TimeZones;
+using Pipelines.Generators.Model;
+using Pipelines.Generators.Validation;
+using Pipelines.Schedules;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>The result of reading one pipeline class.</summary>
+internal sealed class ParseResult
+{
+    public ParseResult(PipelineSpec? spec, ImmutableArray<Diagnostic> diagnostics, PipelineLocations locations, bool blocked)
+    {
+        Spec = spec;
+        Diagnostics = diagnostics;
+        Locations = locations;
+        Blocked = blocked;
+    }
+
+    /// <summary>The model; null when the class could not be read at all.</summary>
+    public PipelineSpec? Spec { get; }
+
+    /// <summary>Problems found while reading symbols (graph problems come from <see cref="PipelineValidator"/>).</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    public PipelineLocations Locations { get; }
+
+    /// <summary>The code has compiler errors (unresolved types, non-constant arguments) that the compiler reports; generate nothing.</summary>
+    public bool Blocked { get; }
+
+    public bool HasErrors => Blocked || Spec is null || Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+}
+
+/// <summary>Turns a <c>[Pipeline]</c> class symbol into a <see cref="PipelineSpec"/> and the diagnostics about its symbols.</summary>
+internal static class PipelineParser
+{
+    /// <summary>Calendars the Pipelines.Calendars package registers by default.</summary>
+    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US");
+
+    private static readonly Regex s_pipelineId = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_queue = new("^[a-z0-9_-]+$", RegexOptions.CultureInvariant);
+
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    private static readonly SymbolDisplayFormat s_typeOfFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    private static readonly SymbolDisplayFormat s_messageFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static ParseResult Parse(INamedTypeSymbol type, AttributeData pipelineAttribute, KnownSymbols known, CancellationToken cancellationToken)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var classLocation = type.Locations.FirstOrDefault() ?? Location.None;
+        var locations = new PipelineLocations(classLocation);
+        var blocked = false;
+
+        void Report(DiagnosticDescriptor descriptor, Location location, params object?[] args) =>
+            diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+
+        // Pipeline id.
+        string? id = null;
+        if (pipelineAttribute.ConstructorArguments.Length == 1 && pipelineAttribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Primitive, Value: string value })
+        {
+            id = value;
+        }
+        if (id is null)
+        {
+            // A missing or non-constant id is already a compiler error.
+            return new ParseResult(null, diagnostics.ToImmutable(), locations, blocked: true);
+        }
+        var idLocation = AttributeArguments.Positional(pipelineAttribute, 0, cancellationToken);
+        var idProblem = id.Length == 0 ? "it is empty"
+            : id.Trim().Length != id.Length ? "it has leading or trailing spaces"
+            : !s_pipelineId.IsMatch(id) ? "it contains characters other than letters, digits, '_', '-' and '.'"
+            : null;
+        if (idProblem is not null) Report(DiagnosticDescriptors.InvalidPipelineId, idLocation, id, idProblem);
+
+        CheckClass(type, known, Report, cancellationToken);
+
+        // Pipeline settings.
+        string? schedule = null, timeZone = null, calendar = null, description = null;
+        DateSpec? startDate = null;
+        var catchup = false;
+        var maxActiveRuns = 16;
+        var tags = ImmutableArray<string>.Empty;
+        foreach (var named in pipelineAttribute.NamedArguments)
+        {
+            if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
+            switch (named.Key)
+            {
+                case "Schedule": schedule = named.Value.Value as string; break;
+                case "TimeZone": timeZone = named.Value.Value as string; break;
+                case "Calendar": calendar = named.Value.Value as string; break;
+                case "Description": description = named.Value.Value as string; break;
+                case "Catchup": catchup = named.Value.Value is true; break;
+                case "MaxActiveRuns":
+                    maxActiveRuns = named.Value.Value is int runs ? runs : maxActiveRuns;
+                    if (maxActiveRuns < 1)
+                        Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, "MaxActiveRuns", cancellationToken),
+                            "MaxActiveRuns", $"pipeline '{id}'", maxActiveRuns, "at least 1, since no run could ever start.");
+                    break;
+                case "Tags":
+                    if (!named.Value.IsNull && named.Value.Kind == TypedConstantKind.Array)
+                        tags = named.Value.Values.Select(v => v.Value as string).Where(v => v is not null).Select(v => v!).ToImmutableArray();
+                    break;
+                case "StartDate":
+                    var startText = named.Value.Value as string;
+                    if (startText is null) break;
+                    var parsed = LocalDatePattern.Iso.Parse(startText);
+                    if (parsed.Success) startDate = new DateSpec(parsed.Value.Year, parsed.Value.Month, parsed.Value.Day);
+                    else Report(DiagnosticDescriptors.InvalidStartDate, AttributeArguments.Named(pipelineAttribute, "StartDate", cancellationToken), startText, id);
+                    break;
+            }
+        }
+
+        if (schedule is not null && !ScheduleSyntax.TryParse(schedule, out _, out var scheduleError))
+            Report(DiagnosticDescriptors.InvalidSchedule, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
+
+        if (timeZone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone) is null)
+            Report(DiagnosticDescriptors.UnknownTimeZone, AttributeArguments.Named(pipelineAttribute, "TimeZone", cancellationToken), timeZone, id, TimeZoneHint(timeZone));
+
+        if (calendar is not null)
+        {
+            var calendars = KnownCalendars(known.Compilation);
+            if (!calendars.Contains(calendar, StringComparer.Ordinal))
+                Report(DiagnosticDescriptors.UnknownCalendar, AttributeArguments.Named(pipelineAttribute, "Calendar", cancellationToken),
+                    calendar, id, Suggestions.DidYouMean(calendar, calendars), string.Join(", ", calendars));
+        }
+
+        // Tasks, in declaration order.
+        var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is not IMethodSymbol method) continue;
+            var taskAttribute = known.Find(method, known.PipelineTaskAttribute);
+            if (taskAttribute is null)
+            {
+                ReportStraySettings(method, known, Report);
+                continue;
+            }
+            taskMethods.Add((method, taskAttribute));
+        }
+
+        var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
+        foreach (var (method, attribute) in taskMethods)
+        {
+            var task = ParseTask(method, attribute, taskMethods, known, Report, ref blocked, cancellationToken, out var taskLocations);
+            locations.Tasks.Add(taskLocations);
+            tasks.Add(task);
+        }
+
+        var constructorParameters = ImmutableArray<ConstructorParameterSpec>.Empty;
+        if (!type.IsStatic && tasks.Any(t => !t.IsStatic))
+            constructorParameters = ReadConstructor(type, ref blocked);
+
+        var spec = new PipelineSpec(
+            id,
+            DescribeType(type),
+            schedule,
+            timeZone ?? "UTC",
+            calendar,
+            startDate,
+            catchup,
+            maxActiveRuns,
+            description,
+            tags.ToEquatableArray(),
+            tasks.ToImmutable().ToEquatableArray(),
+            constructorParameters.ToEquatableArray());
+
+        return new ParseResult(spec, diagnostics.ToImmutable(), locations, blocked);
+    }
+
+    /// <summary>The calendar ids a pipeline in this compilation may name: the built-in ones and those declared with [assembly: PipelineCalendar].</summary>
+    public static ImmutableArray<string> KnownCalendars(Compilation compilation)
+    {
+        var ids = BuiltInCalendars.ToBuilder();
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "Pipelines.PipelineCalendarAttribute"
+                && attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Value is string id
+                && !ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+        return ids.ToImmutable();
+    }
+
+    private static string TimeZoneHint(string timeZone)
+    {
+        var windows = TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping;
+        if (windows.TryGetValue(timeZone, out var fromWindows)) return $" '{timeZone}' is a Windows id; the IANA id is '{fromWindows}'.";
+        return Suggestions.DidYouMean(timeZone, DateTimeZoneProviders.Tzdb.Ids);
+    }
+
+    private static void CheckClass(INamedTypeSymbol type, KnownSymbols known, Action<DiagnosticDescriptor, Location, object?[]> report, CancellationToken cancellationToken)
+    {
+        var location = type.Locations.FirstOrDefault() ?? Location.None;
+        var name = type.Name;
+
+        if (!IsPartial(type, cancellationToken))
+        {
+            report(DiagnosticDescriptors.InvalidPipelineClass, location,
+                new object?[] { name, "is not partial", $"Add the partial modifier, as in 'public sealed partial class {name}', so the generator can add its definition." });
+        }
+
+        if (type.IsGenericType)
+        {
+            report(DiagnosticDescriptors.InvalidPipelineClass, location,
+                new object?[] { name, "is generic", "A pipeline is one fixed graph; remove the type parameters." });
+        }
+
+        for (var container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (!IsPartial(container, cancellationToken))
+            {
+                report(DiagnosticDescriptors.InvalidPipelineClass, location,
+                    new object?[] { name, $"is nested in '{container.Name}', which is not partial", $"Mark '{container.Name}' partial too, or move the pipeline out of it." });
+            }
+            if (container.IsGenericType)
+            {
+                report(DiagnosticDescriptors.InvalidPipelineClass, location,
+                    new object?[] { name, $"is nested in the generic type '{container.Name}'", "Move the pipeline to a non-generic type." });
+            }
+        }
+
+        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
+        {
+            var accessibility = named.DeclaredAccessibility;
+            if (accessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                var which = ReferenceEquals(named, type) ? "is" : $"is inside '{named.Name}', which is";
+                report(DiagnosticDescriptors.InvalidPipelineClass, location,
+                    new object?[] { name, $"{which} {accessibility.ToString().ToLowerInvariant()}, so the generated pipeline registry cannot reach it", "Make it internal or public." });
+                break;
+            }
+        }
+
+        if (type.IsAbstract && !type.IsStatic)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol { IsStatic: false } method && known.Find(method, known.PipelineTaskAttribute) is not null)
+                {
+                    report(DiagnosticDescriptors.InvalidPipelineClass, location,
+                        new object?[] { name, "is abstract but has instance tasks", "Remove 'abstract' so the pipeline can create the class, or make its tasks static." });
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void ReportStraySettings(IMethodSymbol method, KnownSymbols known, Action<DiagnosticDescriptor, Location, object?[]> report)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            var cls = attribute.AttributeClass;
+            if (KnownSymbols.Is(cls, known.DependsOnAttribute) || KnownSymbols.Is(cls, known.ConditionAttribute)
+                || KnownSymbols.Is(cls, known.BranchAttribute) || KnownSymbols.Is(cls, known.SensorAttribute))
+            {
+                var location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? method.Locations.FirstOrDefault() ?? Location.None;
+                report(DiagnosticDescriptors.TaskAttributeWithoutPipelineTask, location, new object?[] { method.Name, ShortName(cls!) });
+            }
+        }
+    }
+
+    public static string ShortName(INamedTypeSymbol attributeClass) =>
+        attributeClass.Name.EndsWith("Attribute", StringComparison.Ordinal) ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : attributeClass.Name;
+
+    private static TaskSpec ParseTask(
+        IMethodSymbol method,
+        AttributeData attribute,
+        List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        KnownSymbols known,
+        Action<DiagnosticDescriptor, Location, object?[]> report,
+        ref bool blocked,
+        CancellationToken cancellationToken,
+        out TaskLocations locations)
+    {
+        var id = method.Name;
+        var methodLocation = method.Locations.FirstOrDefault() ?? Location.None;
+        locations = new TaskLocations(methodLocation);
+        var taskLabel = $"task '{id}'";
+
+        // Method shape.
+        if (method.MethodKind != MethodKind.Ordinary)
+            report(DiagnosticDescriptors.InvalidTaskMethod, methodLocation, new object?[] { id, "is not an ordinary method", "Declare the task as a plain method of the pipeline class." });
+        if (method.IsGenericMethod)
+            report(DiagnosticDescriptors.InvalidTaskMethod, methodLocation, new object?[] { id, "is generic", "Remove the type parameters; the pipeline cannot choose type arguments." });
+        if (method.IsAsync && method.ReturnsVoid)
+            report(DiagnosticDescriptors.InvalidTaskMethod, methodLocation, new object?[] { id, "is async void, so the pipeline cannot await it or see its failure", "Return Task instead of void." });
+        if (method.IsAbstract)
+            report(DiagnosticDescriptors.InvalidTaskMethod, methodLocation, new object?[] { id, "is abstract", "Give the task a body." });
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None)
+            {
+                report(DiagnosticDescriptors.InvalidTaskMethod, parameter.Locations.FirstOrDefault() ?? methodLocation,
+                    new object?[] { id, $"takes '{parameter.Name}' by {RefKindText(parameter.RefKind)}", "Pass task inputs by value; return results instead of writing to parameters." });
+            }
+        }
+
+        // Return type.
+        var (shape, outputSymbol) = Unwrap(method.ReturnType, known);
+        if (method.ReturnType.TypeKind == TypeKind.Error || outputSymbol is { TypeKind: TypeKind.Error }) blocked = true;
+        OutputTypeSpec? output = outputSymbol is null ? null : new OutputTypeSpec(outputSymbol.ToDisplayString(s_typeFormat), TypeOfName(outputSymbol));
+
+        // Kind.
+        var condition = known.Find(method, known.ConditionAttribute);
+        var branch = known.Find(method, known.BranchAttribute);
+        var sensor = known.Find(method, known.SensorAttribute);
+        var kinds = (condition is null ? 0 : 1) + (branch is null ? 0 : 1) + (sensor is null ? 0 : 1);
+        var kind = sensor is not null ? TaskKind.Sensor : branch is not null ? TaskKind.Branch : condition is not null ? TaskKind.Condition : TaskKind.Task;
+        var branchReturn = BranchReturn.None;
+        var returnText = method.ReturnType.ToDisplayString(s_messageFormat);
+        if (kinds > 1)
+        {
+            report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation,
+                new object?[] { "Task", id, returnText, "a task can be only one of [Condition], [Branch] and [Sensor]; keep one of them." });
+        }
+        else if ((kind == TaskKind.Condition || kind == TaskKind.Sensor) && outputSymbol?.SpecialType != SpecialType.System_Boolean && !blocked)
+        {
+            var what = kind == TaskKind.Condition ? "Condition" : "Sensor";
+            var rule = kind == TaskKind.Condition
+                ? "a condition returns bool (or Task<bool>/ValueTask<bool>): false skips everything downstream."
+                : "a sensor returns bool (or Task<bool>/ValueTask<bool>): true when what it waits for has happened.";
+            report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation, new object?[] { what, id, returnText, rule });
+        }
+        else if (kind == TaskKind.Branch)
+        {
+            branchReturn = BranchShape(outputSymbol, known);
+            if (branchReturn == BranchReturn.None && !blocked)
+            {
+                report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation,
+                    new object?[] { "Branch", id, returnText, "a branch returns the id of the task to follow (string) or several ids (IEnumerable<string>), optionally wrapped in Task<T>/ValueTask<T>." });
+            }
+        }
+
+        // Parameters.
+        var parameters = ImmutableArray.CreateBuilder<ParameterSpec>();
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Type.TypeKind == TypeKind.Error) blocked = true;
+            var fromTask = known.Find(parameter, known.FromTaskAttribute);
+            var typeName = parameter.Type.ToDisplayString(s_typeFormat);
+            var typeOf = TypeOfName(parameter.Type);
+            if (fromTask is not null)
+            {
+                if (fromTask.ConstructorArguments.Length != 1 || fromTask.ConstructorArguments[0].Value is not string fromId)
+                {
+                    blocked = true;
+                    locations.Parameters.Add(null);
+                    continue;
+                }
+                var argumentLocation = AttributeArguments.Positional(fromTask, 0, cancellationToken);
+                locations.Parameters.Add(argumentLocation);
+                parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
+                CheckInputType(id, parameter, fromId, argumentLocation, allTasks, known, report);
+                continue;
+            }
+
+            locations.Parameters.Add(null);
+            if (KnownSymbols.Is(parameter.Type, known.RunContext))
+                parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.RunContext, typeName, typeOf, null));
+            else if (KnownSymbols.Is(parameter.Type, known.CancellationToken))
+                parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.CancellationToken, typeName, typeOf, null));
+            else if (parameter.Type.TypeKind != TypeKind.Error)
+                report(DiagnosticDescriptors.UnsupportedParameter, parameter.Locations.FirstOrDefault() ?? methodLocation, new object?[] { parameter.Name, id });
+        }
+
+        // Explicit dependencies.
+        var dependsOn = ImmutableArray.CreateBuilder<string>();
+        foreach (var dependsAttribute in method.GetAttributes())
+        {
+            if (!KnownSymbols.Is(dependsAttribute.AttributeClass, known.DependsOnAttribute)) continue;
+            if (dependsAttribute.ConstructorArguments.Length != 1 || dependsAttribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+            {
+                blocked = true;
+                continue;
+            }
+            var values = dependsAttribute.ConstructorArguments[0].Values;
+            var elementLocations = AttributeArguments.ParamsElements(dependsAttribute, 0, values.Length, cancellationToken);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i].Value is not string dependency)
+                {
+                    blocked = true;
+                    continue;
+                }
+                dependsOn.Add(dependency);
+                locations.DependsOn.Add(elementLocations[i]);
+            }
+        }
+
+        // Task settings.
+        var retries = 0;
+        long retryDelay = TimeSpan.FromMinutes(5).Ticks;
+        var backoff = false;
+        long? maxRetryDelay = null, timeout = null;
+        var trigger = 0;
+        var queue = "default";
+        var priority = 0;
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
+            var where = AttributeArguments.Named(attribute, named.Key, cancellationToken);
+            switch (named.Key)
+            {
+                case "Retries":
+                    retries = named.Value.Value is int r ? r : 0;
+                    if (retries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Retries", taskLabel, retries, "0 or more." });
+                    break;
+                case "RetryDelay":
+                    if (ReadDuration(named.Value, "RetryDelay", taskLabel, where, report) is { } delay)
+                    {
+                        retryDelay = delay;
+                        if (delay < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "RetryDelay", taskLabel, named.Value.Value, "zero or more." });
+                    }
+                    break;
+                case "RetryExponentialBackoff":
+                    backoff = named.Value.Value is true;
+                    break;
+                case "MaxRetryDelay":
+                    maxRetryDelay = ReadDuration(named.Value, "MaxRetryDelay", taskLabel, where, report);
+                    if (maxRetryDelay <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "MaxRetryDelay", taskLabel, named.Value.Value, "more than zero." });
+                    break;
+                case "Timeout":
+                    timeout = ReadDuration(named.Value, "Timeout", taskLabel, where, report);
+                    if (timeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Timeout", taskLabel, named.Value.Value, "more than zero; leave it unset for no time limit." });
+                    break;
+                case "Trigger":
+                    trigger = named.Value.Value is int t ? t : 0;
+                    if (trigger < 0 || trigger > 11)
+                        report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Trigger", taskLabel, trigger, "one of the TriggerRule values, such as TriggerRule.AllSuccess." });
+                    break;
+                case "Queue":
+                    queue = named.Value.Value as string ?? "default";
+                    if (!s_queue.IsMatch(queue)) report(DiagnosticDescriptors.InvalidQueueName, where, new object?[] { queue, id });
+                    break;
+                case "Priority":
+                    priority = named.Value.Value is int p ? p : 0;
+                    break;
+            }
+        }
+        if (maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
+        {
+            report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(attribute, "MaxRetryDelay", cancellationToken),
+                new object?[] { "MaxRetryDelay", taskLabel, TimeSpan.FromTicks(max).ToString("c", CultureInfo.InvariantCulture), $"at least RetryDelay ({TimeSpan.FromTicks(retryDelay).ToString("c", CultureInfo.InvariantCulture)})." });
+        }
+
+        // Branch targets.
+        var branchTargets = ImmutableArray.CreateBuilder<string>();
+        if (branch is not null)
+        {
+            if (branch.ConstructorArguments.Length == 1 && branch.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            {
+                var values = branch.ConstructorArguments[0].Values;
+                var targetLocations = AttributeArguments.ParamsElements(branch, 0, values.Length, cancellationToken);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (values[i].Value is string target)
+                    {
+                        branchTargets.Add(target);
+                        locations.BranchTargets.Add(targetLocations[i]);
+                    }
+                    else blocked = true;
+                }
+            }
+            else blocked = true;
+        }
+
+        // Sensor settings.
+        SensorSpec? sensorSpec = null;
+        if (sensor is not null)
+        {
+            long poke = TimeSpan.FromMinutes(1).Ticks, sensorTimeout = TimeSpan.FromDays(7).Ticks;
+            var softFail = false;
+            var mode = 0;
+            var sensorLabel = $"sensor '{id}'";
+            foreach (var named in sensor.NamedArguments)
+            {
+                if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
+                var where = AttributeArguments.Named(sensor, named.Key, cancellationToken);
+                switch (named.Key)
+                {
+                    case "PokeInterval":
+                        if (ReadDuration(named.Value, "PokeInterval", sensorLabel, where, report) is { } pokeTicks)
+                        {
+                            poke = pokeTicks;
+                            if (poke <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "PokeInterval", sensorLabel, named.Value.Value, "more than zero." });
+                        }
+                        break;
+                    case "Timeout":
+                        if (ReadDuration(named.Value, "Timeout", sensorLabel, where, report) is { } timeoutTicks)
+                        {
+                            sensorTimeout = timeoutTicks;
+                            if (sensorTimeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Timeout", sensorLabel, named.Value.Value, "more than zero." });
+                        }
+                        break;
+                    case "SoftFail": softFail = named.Value.Value is true; break;
+                    case "Mode": mode = named.Value.Value is int m ? m : 0; break;
+                }
+            }
+            sensorSpec = new SensorSpec(poke, sensorTimeout, softFail, mode);
+        }
+
+        return new TaskSpec(
+            id,
+            method.IsStatic,
+            shape,
+            output,
+            kind,
+            branchReturn,
+            dependsOn.ToImmutable().ToEquatableArray(),
+            parameters.ToImmutable().ToEquatableArray(),
+            retries,
+            retryDelay,
+            backoff,
+            maxRetryDelay,
+            timeout,
+            trigger,
+            queue,
+            priority,
+            branchTargets.ToImmutable().ToEquatableArray(),
+            sensorSpec);
+    }
+
+    private static void CheckInputType(
+        string taskId,
+        IParameterSymbol parameter,
+        string fromId,
+        Location argumentLocation,
+        List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        KnownSymbols known,
+        Action<DiagnosticDescriptor, Location, object?[]> report)
+    {
+        IMethodSymbol? upstream = null;
+        foreach (var (method, _) in allTasks)
+        {
+            if (method.Name == fromId)
+            {
+                upstream = method;
+                break;
+            }
+        }
+        if (upstream is null || upstream.Name == taskId) return; // unknown or self: the validator reports those with the graph.
+
+        var (_, upstreamOutput) = Unwrap(upstream.ReturnType, known);
+        if (upstreamOutput is null)
+        {
+            report(DiagnosticDescriptors.InputFromTaskWithoutResult, argumentLocation, new object?[] { parameter.Name, taskId, fromId });
+            return;
+        }
+        if (upstreamOutput.TypeKind == TypeKind.Error || parameter.Type.TypeKind == TypeKind.Error) return;
+
+        var conversion = known.Compilation.ClassifyConversion(upstreamOutput, parameter.Type);
+        var accepted = conversion.IsIdentity
+            || (conversion.IsImplicit && (conversion.IsReference || conversion.IsNullable || conversion.IsNumeric));
+        if (!accepted)
+        {
+            report(DiagnosticDescriptors.InputTypeMismatch, argumentLocation, new object?[]
+            {
+                parameter.Name, taskId, parameter.Type.ToDisplayString(s_messageFormat), fromId, upstreamOutput.ToDisplayString(s_messageFormat),
+            });
+        }
+    }
+
+    private static long? ReadDuration(TypedConstant value, string setting, string owner, Location where, Action<DiagnosticDescriptor, Location, object?[]> report)
+    {
+        if (value.Value is not string text) return null;
+        if (TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span)) return span.Ticks;
+        report(DiagnosticDescriptors.InvalidDuration, where, new object?[] { setting, text, owner });
+        return null;
+    }
+
+    private static (ReturnShape Shape, ITypeSymbol? Output) Unwrap(ITypeSymbol returnType, KnownSymbols known)
+    {
+        if (returnType.SpecialType == SpecialType.System_Void) return (ReturnShape.Void, null);
+        if (returnType is INamedTypeSymbol named)
+        {
+            if (KnownSymbols.Is(named, known.Task)) return (ReturnShape.Task, null);
+            if (KnownSymbols.Is(named, known.ValueTask)) return (ReturnShape.ValueTask, null);
+            if (named.IsGenericType && named.TypeArguments.Length == 1)
+            {
+                if (KnownSymbols.Is(named.OriginalDefinition, known.TaskOfT)) return (ReturnShape.TaskOfT, named.TypeArguments[0]);
+                if (KnownSymbols.Is(named.OriginalDefinition, known.ValueTaskOfT)) return (ReturnShape.ValueTaskOfT, named.TypeArguments[0]);
+            }
+        }
+        return (ReturnShape.Value, returnType);
+    }
+
+    private static BranchReturn BranchShape(ITypeSymbol? output, KnownSymbols known)
+    {
+        if (output is null) return BranchReturn.None;
+        if (output.SpecialType == SpecialType.System_String) return BranchReturn.Single;
+        var stringType = known.Compilation.GetSpecialType(SpecialType.System_String);
+        var enumerableOfString = known.IEnumerableOfT.Construct(stringType);
+        var conversion = known.Compilation.ClassifyConversion(output, enumerableOfString);
+        return conversion.IsImplicit && (conversion.IsIdentity || conversion.IsReference) ? BranchReturn.Many : BranchReturn.None;
+    }
+
+    private static ImmutableArray<ConstructorParameterSpec> ReadConstructor(INamedTypeSymbol type, ref bool blocked)
+    {
+        IMethodSymbol? chosen = null;
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsStatic) continue;
+            if (chosen is null || constructor.Parameters.Length > chosen.Parameters.Length) chosen = constructor;
+        }
+        if (chosen is null) return ImmutableArray<ConstructorParameterSpec>.Empty;
+
+        var parameters = ImmutableArray.CreateBuilder<ConstructorParameterSpec>(chosen.Parameters.Length);
+        foreach (var parameter in chosen.Parameters)
+        {
+            if (parameter.Type.TypeKind == TypeKind.Error || parameter.RefKind is RefKind.Ref or RefKind.Out) blocked = true;
+            var optional = parameter.HasExplicitDefaultValue || parameter.NullableAnnotation == NullableAnnotation.Annotated;
+            parameters.Add(new ConstructorParameterSpec(TypeOfName(parameter.Type), optional));
+        }
+        return parameters.ToImmutable();
+    }
+
+    private static TypeSpec DescribeType(INamedTypeSymbol type)
+    {
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : "";
+        var containers = new List<string>();
+        for (var container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            containers.Insert(0, $"{(container.IsStatic ? "static " : "")}partial {Keyword(container)} {container.Name}");
+        }
+        return new TypeSpec(ns, type.Name, TypeOfName(type), containers.ToEquatableArray(), type.IsStatic, Keyword(type));
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    private static string TypeOfName(ITypeSymbol type)
+    {
+        // typeof() and generic arguments cannot carry nullable reference annotations.
+        var withoutAnnotations = type.WithNullableAnnotation(NullableAnnotation.None);
+        return withoutAnnotations.ToDisplayString(s_typeOfFormat);
+    }
+
+    private static string RefKindText(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref",
+        RefKind.Out => "out",
+        RefKind.In => "in",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

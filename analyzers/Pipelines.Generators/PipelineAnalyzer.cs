@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Pipelines.Generators.Parsing;
+using Pipelines.Generators.Validation;
+
+namespace Pipelines.Generators;
+
+/// <summary>
+/// Reports every PIPExxx diagnostic, live while typing: one symbol action per pipeline class runs the same parser and
+/// validator the generator uses, and places each diagnostic on the attribute argument or parameter to edit.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PipelineAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.DependencyCycle,
+        DiagnosticDescriptors.UnknownDependency,
+        DiagnosticDescriptors.SelfDependency,
+        DiagnosticDescriptors.DuplicateTaskId,
+        DiagnosticDescriptors.DuplicatePipelineId,
+        DiagnosticDescriptors.InvalidPipelineClass,
+        DiagnosticDescriptors.InvalidTaskMethod,
+        DiagnosticDescriptors.UnknownInputTask,
+        DiagnosticDescriptors.InputTypeMismatch,
+        DiagnosticDescriptors.InputFromTaskWithoutResult,
+        DiagnosticDescriptors.InvalidSchedule,
+        DiagnosticDescriptors.UnknownTimeZone,
+        DiagnosticDescriptors.UnknownCalendar,
+        DiagnosticDescriptors.InvalidDuration,
+        DiagnosticDescriptors.SettingOutOfRange,
+        DiagnosticDescriptors.InvalidBranchTarget,
+        DiagnosticDescriptors.EmptyPipeline,
+        DiagnosticDescriptors.InvalidStartDate,
+        DiagnosticDescriptors.InvalidTaskKindReturn,
+        DiagnosticDescriptors.UnsupportedParameter,
+        DiagnosticDescriptors.TaskOutsidePipeline,
+        DiagnosticDescriptors.TaskAttributeWithoutPipelineTask,
+        DiagnosticDescriptors.InvalidPipelineId,
+        DiagnosticDescriptors.InvalidQueueName);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var known = KnownSymbols.Create(start.Compilation);
+            if (known.PipelineAttribute is null || known.PipelineTaskAttribute is null) return;
+
+            var pipelineIds = new ConcurrentBag<(string Id, INamedTypeSymbol Type, Location Location)>();
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, pipelineIds), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, known), SymbolKind.Method);
+            start.RegisterCompilationEndAction(end => ReportDuplicateIds(end, pipelineIds));
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known, ConcurrentBag<(string, INamedTypeSymbol, Location)> pipelineIds)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var attribute = known.Find(type, known.PipelineAttribute);
+        if (attribute is null) return;
+
+        var parsed = PipelineParser.Parse(type, attribute, known, context.CancellationToken);
+        foreach (var diagnostic in parsed.Diagnostics) context.ReportDiagnostic(diagnostic);
+        if (parsed.Spec is null) return;
+
+        pipelineIds.Add((parsed.Spec.Id, type, AttributeArguments.Positional(attribute, 0, context.CancellationToken)));
+
+        var validation = PipelineValidator.Validate(parsed.Spec);
+        foreach (var diagnostic in validation.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(parsed.Locations));
+    }
+
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSymbols known)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        var containing = method.ContainingType;
+        if (containing is null || known.Find(containing, known.PipelineAttribute) is not null) return;
+
+        foreach (var attribute in method.GetAttributes())
+        {
+            var cls = attribute.AttributeClass;
+            if (KnownSymbols.Is(cls, known.PipelineTaskAttribute) || KnownSymbols.Is(cls, known.DependsOnAttribute)
+                || KnownSymbols.Is(cls, known.ConditionAttribute) || KnownSymbols.Is(cls, known.BranchAttribute)
+                || KnownSymbols.Is(cls, known.SensorAttribute))
+            {
+                var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
+                    ?? method.Locations.FirstOrDefault() ?? Location.None;
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TaskOutsidePipeline, location,
+                    method.Name, PipelineParser.ShortName(cls!), containing.Name));
+                return;
+            }
+        }
+    }
+
+    private static void ReportDuplicateIds(CompilationAnalysisContext context, ConcurrentBag<(string Id, INamedTypeSymbol Type, Location Location)> pipelineIds)
+    {
+        foreach (var group in pipelineIds.GroupBy(p => p.Id, StringComparer.Ordinal))
+        {
+            var claims = group
+                .OrderBy(p => p.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+                .ThenBy(p => p.Location.SourceSpan.Start)
+                .ToList();
+            if (claims.Count < 2) continue;
+            for (var i = 0; i < claims.Count; i++)
+            {
+                var others = string.Join(", ", claims.Where((_, j) => j != i).Select(c => $"'{c.Type.ToDisplayString()}'"));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicatePipelineId, claims[i].Location, group.Key, others));
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Pipelines.Generators.Emission;
+using Pipelines.Generators.Model;
+using Pipelines.Generators.Parsing;
+using Pipelines.Generators.Validation;
+
+namespace Pipelines.Generators;
+
+/// <summary>
+/// Compiles every <c>[Pipeline]</c> class into a static <c>PipelineDefinition</c> and one registry per assembly.
+/// Emits code only: the <see cref="PipelineAnalyzer"/> reports the diagnostics, from the same parser and validator,
+/// and a pipeline with any error gets no generated code at all.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class PipelineGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        /// <summary>The per-class model.</summary>
+        public const string Models = "PipelineModels";
+        /// <summary>Models that can be emitted.</summary>
+        public const string Valid = "ValidPipelines";
+        /// <summary>The registry input.</summary>
+        public const string Registry = "PipelineRegistry";
+    }
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownSymbols.PipelineAttributeName,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (ctx, ct) => BuildModel(ctx, ct))
+            .WithTrackingName(Steps.Models);
+
+        var valid = models
+            .Where(static m => m is { HasErrors: false, Spec: not null })
+            .Select(static (m, _) => m!)
+            .WithTrackingName(Steps.Valid);
+
+        context.RegisterSourceOutput(valid, static (spc, model) =>
+            spc.AddSource(PipelineEmitter.HintName(model.Spec!), PipelineEmitter.Emit(model.Spec!, model.Order)));
+
+        var moduleInitializer = context.CompilationProvider
+            .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
+
+        var registry = valid
+            .Select(static (m, _) => new RegistryEntry(m.Spec!.Id, m.Spec.Type.FullyQualifiedName))
+            .Collect()
+            .Select(static (entries, _) => Distinct(entries))
+            .Combine(moduleInitializer)
+            .WithTrackingName(Steps.Registry);
+
+        context.RegisterSourceOutput(registry, static (spc, input) =>
+        {
+            var (entries, hasModuleInitializer) = input;
+            if (entries.Count == 0) return;
+            spc.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(entries.Select(e => e.Type).ToList(), hasModuleInitializer));
+        });
+    }
+
+    private static GenerationModel? BuildModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0) return null;
+            var known = KnownSymbols.Create(context.SemanticModel.Compilation);
+            var parsed = PipelineParser.Parse(type, context.Attributes[0], known, cancellationToken);
+            if (parsed.Spec is null) return new GenerationModel(null, EquatableArray<int>.Empty, HasErrors: true);
+            var validation = PipelineValidator.Validate(parsed.Spec);
+            if (parsed.HasErrors || validation.HasErrors || validation.Order is null)
+                return new GenerationModel(parsed.Spec, EquatableArray<int>.Empty, HasErrors: true);
+            return new GenerationModel(parsed.Spec, validation.Order.ToEquatableArray(), HasErrors: false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Half-typed code must never break the build with a generator crash; the analyzer reports what is wrong.
+            return null;
+        }
+    }
+
+    /// <summary>Pipelines in id order; an id claimed by two classes is left out (the analyzer reports PIPE005).</summary>
+    private static EquatableArray<RegistryEntry> Distinct(ImmutableArray<RegistryEntry> entries)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in entries) counts[entry.Id] = counts.TryGetValue(entry.Id, out var n) ? n + 1 : 1;
+        return entries.Where(e => counts[e.Id] == 1).OrderBy(e => e.Id, StringComparer.Ordinal).ToEquatableArray();
+    }
+
+    private sealed record RegistryEntry(string Id, string Type);
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Pipelines.Generators.Model;
+using Pipelines.Generators.Parsing;
+
+namespace Pipelines.Generators.Validation;
+
+/// <summary>The graph checks that need every task at once: ids, dependencies, branch targets, cycles, order.</summary>
+internal sealed class ValidationResult
+{
+    public ValidationResult(List<GraphDiagnostic> diagnostics, PipelineGraph? graph, int[]? order)
+    {
+        Diagnostics = diagnostics;
+        Graph = graph;
+        Order = order;
+    }
+
+    public List<GraphDiagnostic> Diagnostics { get; }
+
+    /// <summary>The graph over declaration indices, when ids could be resolved.</summary>
+    public PipelineGraph? Graph { get; }
+
+    /// <summary>Declaration indices in topological order; null when the graph has a cycle or errors.</summary>
+    public int[]? Order { get; }
+
+    public bool HasErrors => Diagnostics.Count > 0;
+}
+
+internal static class PipelineValidator
+{
+    public static ValidationResult Validate(PipelineSpec spec)
+    {
+        var diagnostics = new List<GraphDiagnostic>();
+        var tasks = spec.Tasks;
+
+        if (tasks.Count == 0)
+        {
+            diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.EmptyPipeline, LocationRef.ForClass, spec.Id, spec.Type.Name));
+            return new ValidationResult(diagnostics, null, null);
+        }
+
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            if (byId.ContainsKey(tasks[i].Id))
+                diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.DuplicateTaskId, LocationRef.ForTask(i), spec.Id, tasks[i].Id));
+            else
+                byId.Add(tasks[i].Id, i);
+        }
+
+        var dependencies = new List<(int To, int From, LocationRef At)>();
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            for (var d = 0; d < task.DependsOn.Count; d++)
+            {
+                var dependency = task.DependsOn[d];
+                var at = new LocationRef(LocationKind.DependsOn, i, d);
+                if (!byId.TryGetValue(dependency, out var from))
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.UnknownDependency, at, task.Id, dependency, spec.Id, Suggestions.DidYouMean(dependency, byId.Keys)));
+                else if (from == i || dependency == task.Id)
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.SelfDependency, at, task.Id));
+                else
+                    dependencies.Add((i, from, at));
+            }
+
+            for (var p = 0; p < task.Parameters.Count; p++)
+            {
+                var parameter = task.Parameters[p];
+                if (parameter.Source != ParameterSource.FromTask || parameter.FromTask is null) continue;
+                var at = new LocationRef(LocationKind.FromTask, i, p);
+                if (!byId.TryGetValue(parameter.FromTask, out var from))
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.UnknownInputTask, at, parameter.Name, task.Id, parameter.FromTask, spec.Id, Suggestions.DidYouMean(parameter.FromTask, byId.Keys)));
+                else if (from == i || parameter.FromTask == task.Id)
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.SelfDependency, at, task.Id));
+                else
+                    dependencies.Add((i, from, at));
+            }
+        }
+
+        var graph = PipelineGraph.Build(tasks.Count, dependencies);
+
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            if (task.Kind != TaskKind.Branch) continue;
+            if (task.BranchTargets.Count == 0)
+            {
+                diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.InvalidBranchTarget, LocationRef.ForTask(i), task.Id,
+                    "declares no targets", "List the tasks it chooses between, as in [Branch(nameof(PostMeetingNotice), nameof(PostLunchReminder))]."));
+                continue;
+            }
+            for (var t = 0; t < task.BranchTargets.Count; t++)
+            {
+                var target = task.BranchTargets[t];
+                var at = new LocationRef(LocationKind.BranchTarget, i, t);
+                if (!byId.TryGetValue(target, out var targetIndex))
+                {
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.InvalidBranchTarget, at, task.Id,
+                        $"names '{target}' as a target, but pipeline '{spec.Id}' has no such task",
+                        (Suggestions.DidYouMean(target, byId.Keys) + " Name a task that depends directly on the branch.").TrimStart()));
+                }
+                else if (!graph.Upstream[targetIndex].Any(e => e.From == i))
+                {
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.InvalidBranchTarget, at, task.Id,
+                        $"names '{target}' as a target, but '{target}' does not depend on '{task.Id}'", $"Add [DependsOn(nameof({task.Id}))] to '{target}', or remove it from the branch's targets."));
+                }
+            }
+        }
+
+        foreach (var (path, closing) in graph.FindCycles())
+        {
+            var names = path.Select(p => tasks[p].Id).ToList();
+            names.Add(tasks[path[0]].Id);
+            diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.DependencyCycle, closing.DeclaredAt, spec.Id, string.Join(" → ", names)));
+        }
+
+        var order = diagnostics.Count == 0 ? graph.TopologicalOrder() : null;
+        return new ValidationResult(diagnostics, graph, order);
+    }
+}

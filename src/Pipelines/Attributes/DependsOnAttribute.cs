@@ -1,0 +1,16 @@
+using System;
+
+namespace Pipelines;
+
+/// <summary>Declares that a task runs after the named tasks. Use <c>nameof</c> so renames are safe.</summary>
+/// <example><code>[PipelineTask, DependsOn(nameof(Extract), nameof(LoadReference))]</code></example>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class DependsOnAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="taskIds">The upstream task ids (method names).</param>
+    public DependsOnAttribute(params string[] taskIds) => TaskIds = taskIds;
+
+    /// <summary>The upstream task ids.</summary>
+    public string[] TaskIds { get; }
+}

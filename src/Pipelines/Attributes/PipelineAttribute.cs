@@ -1,0 +1,52 @@
+using System;
+
+namespace Pipelines;
+
+/// <summary>
+/// Marks a <c>partial</c> class as a pipeline: a DAG of its <see cref="PipelineTaskAttribute"/> methods.
+/// The source generator validates the graph and every setting at compile time and emits a static
+/// <see cref="PipelineDefinition"/> for it.
+/// </summary>
+/// <example>
+/// <code>
+/// [Pipeline("nightly_dataload", Schedule = "0 4 * * *", TimeZone = "America/New_York", Calendar = "XNYS")]
+/// public sealed partial class NightlyDataload { ... }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class PipelineAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="id">The pipeline id: letters, digits, <c>_</c>, <c>-</c> and <c>.</c>; unique in the assembly.</param>
+    public PipelineAttribute(string id) => Id = id;
+
+    /// <summary>The pipeline id.</summary>
+    public string Id { get; }
+
+    /// <summary>
+    /// A cron expression (five fields, or six with seconds) or one of the presets <c>@hourly</c>, <c>@daily</c>,
+    /// <c>@weekly</c>, <c>@monthly</c>, <c>@yearly</c>, <c>@once</c>. Leave unset for a pipeline that is only triggered by hand.
+    /// </summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The IANA time zone the schedule is read in, such as <c>America/New_York</c>. Defaults to <c>UTC</c>.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>An exchange calendar id (<c>XNYS</c>, <c>CMES</c>, <c>SIFMA_US</c>, or one declared with <see cref="PipelineCalendarAttribute"/>): runs happen on its sessions only.</summary>
+    public string? Calendar { get; set; }
+
+    /// <summary>The first logical date, as <c>yyyy-MM-dd</c>.</summary>
+    public string? StartDate { get; set; }
+
+    /// <summary>Whether runs missed while no server was up are created when one starts.</summary>
+    public bool Catchup { get; set; }
+
+    /// <summary>How many runs of this pipeline may be active at once. Defaults to 16.</summary>
+    public int MaxActiveRuns { get; set; } = PipelineDefaults.MaxActiveRuns;
+
+    /// <summary>A sentence for people: what this pipeline does.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Free-form tags shown in listings and usable as filters.</summary>
+    public string[]? Tags { get; set; }
+}

@@ -1,0 +1,19 @@
+using System;
+
+namespace Pipelines;
+
+/// <summary>
+/// Declares a calendar id that this assembly registers at run time, so pipelines may name it in
+/// <see cref="PipelineAttribute.Calendar"/> without a compile error.
+/// </summary>
+/// <example><code>[assembly: PipelineCalendar("ACME_HOLIDAYS")]</code></example>
+[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
+public sealed class PipelineCalendarAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="id">The calendar id.</param>
+    public PipelineCalendarAttribute(string id) => Id = id;
+
+    /// <summary>The calendar id.</summary>
+    public string Id { get; }
+}

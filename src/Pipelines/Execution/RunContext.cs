@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+
+namespace Pipelines;
+
+/// <summary>What a task knows about the run it belongs to. Declare a <see cref="RunContext"/> parameter to receive it.</summary>
+public sealed class RunContext
+{
+    /// <summary>Creates a context. The runtime does this; tests may too, to call a task method directly.</summary>
+    public RunContext(
+        string pipelineId,
+        string runId,
+        string taskId,
+        LocalDate logicalDate,
+        Interval dataInterval,
+        int tryNumber = 1,
+        IReadOnlyDictionary<string, string>? parameters = null,
+        ILogger? logger = null)
+    {
+        if (tryNumber < 1) throw new ArgumentOutOfRangeException(nameof(tryNumber), tryNumber, "Try numbers start at 1.");
+        PipelineId = pipelineId ?? throw new ArgumentNullException(nameof(pipelineId));
+        RunId = runId ?? throw new ArgumentNullException(nameof(runId));
+        TaskId = taskId ?? throw new ArgumentNullException(nameof(taskId));
+        LogicalDate = logicalDate;
+        DataInterval = dataInterval;
+        TryNumber = tryNumber;
+        Parameters = parameters ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        Logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The pipeline id.</summary>
+    public string PipelineId { get; }
+
+    /// <summary>The run id.</summary>
+    public string RunId { get; }
+
+    /// <summary>The id of the task being run.</summary>
+    public string TaskId { get; }
+
+    /// <summary>The run's logical date, in the pipeline's time zone (a session date on a calendar pipeline).</summary>
+    public LocalDate LogicalDate { get; }
+
+    /// <summary>The span of time the run covers.</summary>
+    public Interval DataInterval { get; }
+
+    /// <summary>Which try this is, from 1.</summary>
+    public int TryNumber { get; }
+
+    /// <summary>The parameters the run was triggered with.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; }
+
+    /// <summary>A logger whose output is kept with the task instance.</summary>
+    public ILogger Logger { get; }
+}

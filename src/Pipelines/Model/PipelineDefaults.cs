@@ -1,0 +1,25 @@
+using System;
+
+namespace Pipelines;
+
+/// <summary>The values a setting takes when its attribute leaves it unset.</summary>
+public static class PipelineDefaults
+{
+    /// <summary>The time zone of a pipeline that names none.</summary>
+    public const string TimeZone = "UTC";
+
+    /// <summary>The queue of a task that names none.</summary>
+    public const string Queue = "default";
+
+    /// <summary>How many runs of one pipeline may be active at once.</summary>
+    public const int MaxActiveRuns = 16;
+
+    /// <summary>The wait before a retry.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>The wait between two pokes of a sensor.</summary>
+    public static readonly TimeSpan PokeInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a sensor may wait in all.</summary>
+    public static readonly TimeSpan SensorTimeout = TimeSpan.FromDays(7);
+}

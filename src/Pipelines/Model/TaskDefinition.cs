@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Immutable;
+
+namespace Pipelines;
+
+/// <summary>One task of a compiled pipeline, as the generator emitted it. Indices refer to <see cref="PipelineDefinition.Tasks"/>.</summary>
+public sealed class TaskDefinition
+{
+    /// <summary>The position of this task in the pipeline's topological order.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>The task id: the method name.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Plain task, condition, branch or sensor.</summary>
+    public TaskKind Kind { get; init; }
+
+    /// <summary>The indices of the direct upstream tasks, ascending.</summary>
+    public ImmutableArray<int> Upstream { get; init; } = ImmutableArray<int>.Empty;
+
+    /// <summary>The indices of the direct downstream tasks, ascending.</summary>
+    public ImmutableArray<int> Downstream { get; init; } = ImmutableArray<int>.Empty;
+
+    /// <summary>How many times a failed try is retried.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>The wait before the first retry.</summary>
+    public TimeSpan RetryDelay { get; init; } = PipelineDefaults.RetryDelay;
+
+    /// <summary>Whether the delay doubles after every try.</summary>
+    public bool RetryExponentialBackoff { get; init; }
+
+    /// <summary>The cap on the delay with exponential backoff; none when null.</summary>
+    public TimeSpan? MaxRetryDelay { get; init; }
+
+    /// <summary>How long one try may run; no limit when null.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>When the task may run, given its upstream states.</summary>
+    public TriggerRule Trigger { get; init; } = TriggerRule.AllSuccess;
+
+    /// <summary>The Hangfire queue the task runs in.</summary>
+    public string Queue { get; init; } = PipelineDefaults.Queue;
+
+    /// <summary>A higher priority runs first among ready tasks of a run.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The parameters bound to upstream outputs.</summary>
+    public ImmutableArray<TaskInput> Inputs { get; init; } = ImmutableArray<TaskInput>.Empty;
+
+    /// <summary>The type of the task's result after unwrapping <c>Task&lt;T&gt;</c>, or null when it returns nothing.</summary>
+    public Type? OutputType { get; init; }
+
+    /// <summary>For a branch, the indices of the tasks it may choose between.</summary>
+    public ImmutableArray<int> BranchTargets { get; init; } = ImmutableArray<int>.Empty;
+
+    /// <summary>For a sensor, how it pokes and when it gives up; null for other kinds.</summary>
+    public SensorSettings? Sensor { get; init; }
+
+    /// <summary>
+    /// The wait before the retry that follows try <paramref name="tryNumber"/> (1 for the first try):
+    /// the fixed delay, or with exponential backoff the delay doubled per earlier try, capped at <see cref="MaxRetryDelay"/>.
+    /// </summary>
+    public TimeSpan RetryDelayAfter(int tryNumber)
+    {
+        if (tryNumber < 1) throw new ArgumentOutOfRangeException(nameof(tryNumber), tryNumber, "Try numbers start at 1.");
+        if (!RetryExponentialBackoff) return RetryDelay;
+        var cap = MaxRetryDelay ?? TimeSpan.MaxValue;
+        var delay = RetryDelay;
+        for (var i = 1; i < tryNumber; i++)
+        {
+            if (delay >= cap || delay.Ticks > TimeSpan.MaxValue.Ticks / 2) return cap;
+            delay = TimeSpan.FromTicks(delay.Ticks * 2);
+        }
+        return delay > cap ? cap : delay;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+}
