@@ -73,4 +73,11 @@ public sealed class CmesTests
         Assert.False(Cme.IsOpenAt(I("2016-01-19T22:30:00Z")));  // Tuesday 16:30 Chicago, maintenance break
         Assert.False(Cme.IsOpenAt(I("2016-01-23T18:00:00Z")));  // Saturday
     }
+
+    [Fact]
+    public void Equity_futures_were_closed_for_president_fords_day_of_mourning()
+    {
+        Assert.False(Cme.IsSession(D("2007-01-02")));
+        Assert.Equal(new LocalDateTime(2007, 1, 2, 17, 0), Cme.SessionOpen(D("2007-01-03")).LocalDateTime);
+    }
 }

@@ -70,4 +70,38 @@ public sealed class SifmaUsTests
         Assert.Equal("2021-12-23T14:00", InNewYork(Sifma.SessionClose(D("2021-12-23"))));
         Assert.Equal("2021-12-31T14:00", InNewYork(Sifma.SessionClose(D("2021-12-31"))));
     }
+
+    [Theory]
+    [InlineData("2010-04-02")]
+    [InlineData("2012-04-06")]
+    [InlineData("2015-04-03")]
+    [InlineData("2023-04-07")]
+    public void Every_good_friday_with_a_jobs_report_was_recommended_as_a_noon_close(string date)
+    {
+        Assert.Equal($"{date}T12:00", InNewYork(Sifma.SessionClose(D(date))));
+    }
+
+    [Fact]
+    public void Unscheduled_recommendations_follow_sifmas_press_releases()
+    {
+        Assert.Equal("2012-10-29T12:00", InNewYork(Sifma.SessionClose(D("2012-10-29"))));  // Hurricane Sandy, early close
+        Assert.False(Sifma.IsSession(D("2012-10-30")));                                      // Hurricane Sandy, full close
+        Assert.Equal("2007-01-02T14:00", InNewYork(Sifma.SessionClose(D("2007-01-02"))));  // President Ford, early close
+        Assert.False(Sifma.IsSession(D("2004-06-11")));                                      // President Reagan, full close
+        Assert.False(Sifma.IsSession(D("2018-12-05")));                                      // President G. H. W. Bush, full close
+        Assert.Equal("2025-01-09T14:00", InNewYork(Sifma.SessionClose(D("2025-01-09"))));  // President Carter, early close
+    }
+
+    [Fact]
+    public void Independence_day_on_a_saturday_closes_friday_and_shortens_thursday()
+    {
+        Assert.False(Sifma.IsSession(D("2020-07-03")));
+        Assert.Equal("2020-07-02T14:00", InNewYork(Sifma.SessionClose(D("2020-07-02"))));
+    }
+
+    [Fact]
+    public void Juneteenth_is_a_full_close_from_2022()
+    {
+        Assert.False(Sifma.IsSession(D("2022-06-20")));
+    }
 }

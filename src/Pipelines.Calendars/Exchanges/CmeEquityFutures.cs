@@ -18,6 +18,10 @@ namespace Pipelines.Calendars;
 /// opens at 17:00 Chicago that evening. On the days NYSE closes early (day after Thanksgiving, Christmas Eve,
 /// around Independence Day) equity futures close at 12:15 Chicago.
 /// </para>
+/// <para>
+/// Unscheduled changes are only partly recorded: CME's shortened or halted sessions on other NYSE closures
+/// (September 11, Hurricane Sandy, days of mourning other than President Ford's) are not modelled.
+/// </para>
 /// </remarks>
 internal static class CmeEquityFutures
 {
@@ -36,6 +40,7 @@ internal static class CmeEquityFutures
             UsHolidays.NewYearsDay,
             UsHolidays.GoodFriday,
             UsHolidays.ChristmasDay,
+            new OneOffHoliday("National Day of Mourning for President Ford", new LocalDate(2007, 1, 2)),
         ],
         [
             new HolidayEarlyClose(UsHolidays.MartinLutherKingDay with { FirstYear = 1998 }, 0, HolidayHalt),

@@ -36,8 +36,9 @@ internal static class SifmaUsBondMarket
             UsHolidays.ThanksgivingDay,
             UsHolidays.ChristmasDay,
             new OneOffHoliday("September 11 attacks", new LocalDate(2001, 9, 11), new LocalDate(2001, 9, 12)),
-            new OneOffHoliday("National Day of Mourning for President Ford", new LocalDate(2007, 1, 2)),
+            new OneOffHoliday("National Day of Mourning for President Reagan", new LocalDate(2004, 6, 11)),
             new OneOffHoliday("Hurricane Sandy", new LocalDate(2012, 10, 30)),
+            new OneOffHoliday("National Day of Mourning for President George H. W. Bush", new LocalDate(2018, 12, 5)),
         ],
         [
             new HolidayEarlyClose(UsHolidays.NewYearsDay, -1, EarlyClose) { Reason = "New Year's Eve" },
@@ -48,9 +49,16 @@ internal static class SifmaUsBondMarket
             new HolidayEarlyClose(UsHolidays.ChristmasDay, -1, EarlyClose) { Reason = "Christmas Eve" },
 
             // Good Friday coincided with the monthly employment report: SIFMA recommended trading until noon.
-            new OneOffEarlyClose("Good Friday (employment report)", new LocalTime(12, 0), new LocalDate(2021, 4, 2), new LocalDate(2023, 4, 7)) { OverridesHoliday = true },
+            new OneOffEarlyClose(
+                "Good Friday (employment report)",
+                new LocalTime(12, 0),
+                new LocalDate(2010, 4, 2),
+                new LocalDate(2012, 4, 6),
+                new LocalDate(2015, 4, 3),
+                new LocalDate(2021, 4, 2),
+                new LocalDate(2023, 4, 7)) { OverridesHoliday = true },
+            new OneOffEarlyClose("National Day of Mourning for President Ford", EarlyClose, new LocalDate(2007, 1, 2)),
             new OneOffEarlyClose("Hurricane Sandy", new LocalTime(12, 0), new LocalDate(2012, 10, 29)),
-            new OneOffEarlyClose("National Day of Mourning for President George H. W. Bush", EarlyClose, new LocalDate(2018, 12, 5)),
             new OneOffEarlyClose("National Day of Mourning for President Carter", EarlyClose, new LocalDate(2025, 1, 9)),
         ]);
 }
