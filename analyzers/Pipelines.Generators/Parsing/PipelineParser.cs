@@ -391,7 +391,7 @@ internal static class PipelineParser
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.RunContext, typeName, typeOf, null));
             else if (KnownSymbols.Is(parameter.Type, known.CancellationToken))
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.CancellationToken, typeName, typeOf, null));
-            else if (parameter.Type.TypeKind != TypeKind.Error)
+            else if (parameter.Type.TypeKind != TypeKind.Error && parameter.RefKind == RefKind.None)
                 report(DiagnosticDescriptors.UnsupportedParameter, parameter.Locations.FirstOrDefault() ?? methodLocation, new object?[] { parameter.Name, id });
         }
 

@@ -1,0 +1,402 @@
+using Microsoft.CodeAnalysis;
+using Pipelines.Generators.Tests.Infrastructure;
+
+namespace Pipelines.Generators.Tests;
+
+/// <summary>One test per diagnostic id: the id, the exact span (marked [| |]) and the whole message.</summary>
+public sealed class DiagnosticTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks; using Pipelines;\n";
+
+    private static async Task<Diagnostic> AssertSingle(string markup, string id, string message)
+    {
+        var (source, span) = Markup.Parse(Usings + markup);
+        var build = await GeneratorHarness.BuildAsync(source);
+        var diagnostic = Assert.Single(build.Ours);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.Equal($"https://github.com/pipelines-dotnet/pipelines/blob/main/docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            // A pipeline with an error gets no generated code, so nothing can cascade from it.
+            Assert.DoesNotContain(build.Generated, g => g.HintName.EndsWith(".Pipeline.g.cs", StringComparison.Ordinal));
+        }
+        // Our diagnostic only: the compiler reports nothing else.
+        Assert.DoesNotContain(build.Output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        return diagnostic;
+    }
+
+    [Fact]
+    public Task PIPE001_cycle_names_the_whole_path_on_the_dependency_that_closes_it() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask, DependsOn([|nameof(Load)|])] public void Extract() { }
+            [PipelineTask, DependsOn(nameof(Extract))] public void Transform() { }
+            [PipelineTask, DependsOn(nameof(Transform))] public void Load() { }
+        }
+        """, "PIPE001", "Pipeline 'etl' has a dependency cycle: Extract → Transform → Load → Extract. Remove one of these dependencies so the tasks can run in order.");
+
+    [Fact]
+    public async Task PIPE001_every_independent_cycle_is_reported()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [Pipeline("two_cycles")]
+            public partial class TwoCycles
+            {
+                [PipelineTask, DependsOn(nameof(B))] public void A() { }
+                [PipelineTask, DependsOn(nameof(A))] public void B() { }
+                [PipelineTask, DependsOn(nameof(D))] public void C() { }
+                [PipelineTask, DependsOn(nameof(C))] public void D() { }
+            }
+            """);
+        var messages = build.Ours.Select(d => d.GetMessage()).ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.Contains(messages, m => m.Contains("A → B → A", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("C → D → C", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public Task PIPE002_unknown_dependency_suggests_the_closest_task() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn(nameof(Extract))] public void Transform() { }
+            [PipelineTask, DependsOn([|"Transfrom"|])] public void Load() { }
+        }
+        """, "PIPE002", "Task 'Load' depends on 'Transfrom', which is not a task of pipeline 'etl'. Did you mean 'Transform'? Name a [PipelineTask] method of this class, preferably with nameof.");
+
+    [Fact]
+    public Task PIPE003_self_dependency() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask, DependsOn([|nameof(Extract)|])] public void Extract() { }
+        }
+        """, "PIPE003", "Task 'Extract' depends on itself. Remove 'Extract' from its own dependencies.");
+
+    [Fact]
+    public Task PIPE004_duplicate_task_id_from_overloads() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask] public void [|Extract|](RunContext run) { }
+        }
+        """, "PIPE004", "Pipeline 'etl' already has a task 'Extract'. Task ids are method names, so overloads cannot both be tasks; rename one of the methods.");
+
+    [Fact]
+    public async Task PIPE005_duplicate_pipeline_id_is_reported_on_both_ids()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [Pipeline("nightly")] public partial class First { [PipelineTask] public void A() { } }
+            [Pipeline("nightly")] public partial class Second { [PipelineTask] public void A() { } }
+            """);
+        Assert.Equal(2, build.Ours.Length);
+        Assert.All(build.Ours, d => Assert.Equal("PIPE005", d.Id));
+        Assert.Equal("Pipeline id 'nightly' is also used by 'Second'. Give every pipeline in the assembly its own id.", build.Ours[0].GetMessage());
+        Assert.Equal("Pipeline id 'nightly' is also used by 'First'. Give every pipeline in the assembly its own id.", build.Ours[1].GetMessage());
+        var text = build.Input.SyntaxTrees.Single().ToString();
+        Assert.Equal("\"nightly\"", text.Substring(build.Ours[0].Location.SourceSpan.Start, build.Ours[0].Location.SourceSpan.Length));
+        // Neither claimant enters the registry.
+        Assert.Null(build.SourceFor("GeneratedPipelines.g.cs"));
+    }
+
+    [Fact]
+    public Task PIPE006_pipeline_class_not_partial() => AssertSingle("""
+        [Pipeline("etl")]
+        public class [|Etl|]
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE006", "Pipeline class 'Etl' is not partial. Add the partial modifier, as in 'public sealed partial class Etl', so the generator can add its definition.");
+
+    [Fact]
+    public Task PIPE006_private_nested_pipeline_is_unreachable_for_the_registry() => AssertSingle("""
+        public partial class Jobs
+        {
+            [Pipeline("etl")]
+            private partial class [|Etl|]
+            {
+                [PipelineTask] public void Extract() { }
+            }
+        }
+        """, "PIPE006", "Pipeline class 'Etl' is private, so the generated pipeline registry cannot reach it. Make it internal or public.");
+
+    [Fact]
+    public Task PIPE007_async_void_task() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public async void [|Extract|]() { await Task.Yield(); }
+        }
+        """, "PIPE007", "Task method 'Extract' is async void, so the pipeline cannot await it or see its failure. Return Task instead of void.");
+
+    [Fact]
+    public Task PIPE007_generic_task() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void [|Extract|]<T>() { }
+        }
+        """, "PIPE007", "Task method 'Extract' is generic. Remove the type parameters; the pipeline cannot choose type arguments.");
+
+    [Fact]
+    public Task PIPE007_out_parameter() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract(out int [|rows|]) { rows = 1; }
+        }
+        """, "PIPE007", "Task method 'Extract' takes 'rows' by out. Pass task inputs by value; return results instead of writing to parameters.");
+
+    [Fact]
+    public Task PIPE008_typed_input_from_unknown_task() => AssertSingle("""
+        public sealed record Prices(int Count);
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public Prices Extract() => new(1);
+            [PipelineTask] public void Load([FromTask([|"Extrac"|])] Prices prices) { }
+        }
+        """, "PIPE008", "Parameter 'prices' of task 'Load' takes the output of 'Extrac', which is not a task of pipeline 'etl'. Did you mean 'Extract'? Name a [PipelineTask] method of this class, preferably with nameof.");
+
+    [Fact]
+    public Task PIPE009_input_type_mismatch_after_unwrapping_task() => AssertSingle("""
+        public sealed record Prices(int Count);
+        public sealed record Fundamentals(int Count);
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public Task<Prices> Extract() => Task.FromResult(new Prices(1));
+            [PipelineTask] public void Load([FromTask([|nameof(Extract)|])] Fundamentals data) { }
+        }
+        """, "PIPE009", "Parameter 'data' of task 'Load' has type 'Fundamentals', but task 'Extract' returns 'Prices'. Change the parameter to 'Prices' or a type it converts to implicitly.");
+
+    [Fact]
+    public Task PIPE010_input_from_task_that_returns_nothing() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public Task Extract() => Task.CompletedTask;
+            [PipelineTask] public void Load([FromTask([|nameof(Extract)|])] string data) { }
+        }
+        """, "PIPE010", "Parameter 'data' of task 'Load' takes the output of 'Extract', but 'Extract' returns no value. Return a value from 'Extract', or use [DependsOn(nameof(Extract))] and drop the parameter.");
+
+    [Fact]
+    public Task PIPE011_invalid_cron_gives_the_parser_reason() => AssertSingle("""
+        [Pipeline("etl", Schedule = [|"0 25 * * *"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE011", "Schedule '0 25 * * *' of pipeline 'etl' is invalid: " + CronReason("0 25 * * *") + ". Use a cron expression such as \"0 4 * * 1-5\" or a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once).");
+
+    [Fact]
+    public Task PIPE011_wrong_field_count() => AssertSingle("""
+        [Pipeline("etl", Schedule = [|"0 4 * *"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE011", "Schedule '0 4 * *' of pipeline 'etl' is invalid: a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, but this one has 4. Use a cron expression such as \"0 4 * * 1-5\" or a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once).");
+
+    [Fact]
+    public Task PIPE012_unknown_time_zone_suggests_a_close_id() => AssertSingle("""
+        [Pipeline("etl", Schedule = "0 4 * * *", TimeZone = [|"America/New_Yrok"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE012", "Time zone 'America/New_Yrok' of pipeline 'etl' is not an IANA time zone id. Did you mean 'America/New_York'? Use an id from the tz database, such as \"America/New_York\" or \"Europe/London\".");
+
+    [Fact]
+    public Task PIPE012_windows_time_zone_id_names_the_iana_id() => AssertSingle("""
+        [Pipeline("etl", TimeZone = [|"Eastern Standard Time"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE012", "Time zone 'Eastern Standard Time' of pipeline 'etl' is not an IANA time zone id. 'Eastern Standard Time' is a Windows id; the IANA id is 'America/New_York'. Use an id from the tz database, such as \"America/New_York\" or \"Europe/London\".");
+
+    [Fact]
+    public Task PIPE013_unknown_calendar() => AssertSingle("""
+        [Pipeline("etl", Calendar = [|"XNSY"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+
+    [Fact]
+    public async Task PIPE013_a_declared_calendar_is_accepted()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [assembly: PipelineCalendar("ACME_HOLIDAYS")]
+            [Pipeline("etl", Calendar = "ACME_HOLIDAYS")]
+            public partial class Etl { [PipelineTask] public void Extract() { } }
+            """);
+        Assert.Empty(build.Ours);
+        Assert.NotNull(build.SourceFor("Etl.Pipeline.g.cs"));
+    }
+
+    [Fact]
+    public Task PIPE014_invalid_duration() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Retries = 2, RetryDelay = [|"5 minutes"|])] public void Extract() { }
+        }
+        """, "PIPE014", "RetryDelay '5 minutes' of task 'Extract' is not a duration in TimeSpan's invariant format. Write it as [d.]hh:mm:ss, for example \"00:05:00\" for five minutes or \"1.00:00:00\" for a day.");
+
+    [Fact]
+    public Task PIPE015_negative_retries() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Retries = [|-1|])] public void Extract() { }
+        }
+        """, "PIPE015", "Retries of task 'Extract' is -1, but it must be 0 or more.");
+
+    [Fact]
+    public Task PIPE015_zero_timeout() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Timeout = [|"00:00:00"|])] public void Extract() { }
+        }
+        """, "PIPE015", "Timeout of task 'Extract' is 00:00:00, but it must be more than zero; leave it unset for no time limit.");
+
+    [Fact]
+    public Task PIPE015_zero_poke_interval() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask, Sensor(PokeInterval = [|"00:00:00"|])] public bool VendorFileArrived() => true;
+        }
+        """, "PIPE015", "PokeInterval of sensor 'VendorFileArrived' is 00:00:00, but it must be more than zero.");
+
+    [Fact]
+    public Task PIPE015_max_active_runs_below_one() => AssertSingle("""
+        [Pipeline("etl", MaxActiveRuns = [|0|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE015", "MaxActiveRuns of pipeline 'etl' is 0, but it must be at least 1, since no run could ever start.");
+
+    [Fact]
+    public Task PIPE016_branch_target_that_is_not_downstream() => AssertSingle("""
+        [Pipeline("lunch")]
+        public partial class Lunch
+        {
+            [PipelineTask, Branch(nameof(PostMeetingNotice), [|nameof(PostLunchReminder)|])]
+            public string IsCompanyMeeting() => nameof(PostMeetingNotice);
+            [PipelineTask, DependsOn(nameof(IsCompanyMeeting))] public void PostMeetingNotice() { }
+            [PipelineTask] public void PostLunchReminder() { }
+        }
+        """, "PIPE016", "Branch 'IsCompanyMeeting' names 'PostLunchReminder' as a target, but 'PostLunchReminder' does not depend on 'IsCompanyMeeting'. Add [DependsOn(nameof(IsCompanyMeeting))] to 'PostLunchReminder', or remove it from the branch's targets.");
+
+    [Fact]
+    public Task PIPE017_empty_pipeline() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class [|Etl|]
+        {
+            public void Extract() { }
+        }
+        """, "PIPE017", "Pipeline 'etl' has no tasks. Mark at least one method of 'Etl' with [PipelineTask].");
+
+    [Fact]
+    public Task PIPE018_invalid_start_date() => AssertSingle("""
+        [Pipeline("etl", StartDate = [|"2024-02-30"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE018", "Start date '2024-02-30' of pipeline 'etl' is not a date in yyyy-MM-dd form. Write it like \"2024-01-31\".");
+
+    [Fact]
+    public Task PIPE019_condition_must_return_bool() => AssertSingle("""
+        [Pipeline("lunch")]
+        public partial class Lunch
+        {
+            [PipelineTask, Condition] public Task<int> [|IsMarketDay|]() => Task.FromResult(1);
+        }
+        """, "PIPE019", "Condition 'IsMarketDay' returns 'Task<int>', but a condition returns bool (or Task<bool>/ValueTask<bool>): false skips everything downstream.");
+
+    [Fact]
+    public Task PIPE020_parameter_without_source() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract(string [|vendor|]) { }
+        }
+        """, "PIPE020", "Parameter 'vendor' of task 'Extract' cannot be supplied by the pipeline. A task parameter must be a RunContext, a CancellationToken, or an upstream output marked [FromTask(nameof(...))]; take services through the pipeline class's constructor.");
+
+    [Fact]
+    public Task PIPE021_task_outside_a_pipeline_class() => AssertSingle("""
+        public partial class Etl
+        {
+            [[|PipelineTask|]] public void Extract() { }
+        }
+        """, "PIPE021", "Method 'Extract' has [PipelineTask], but class 'Etl' has no [Pipeline] attribute, so the method is not part of any pipeline. Add [Pipeline(\"id\")] to the class or remove the attribute.");
+
+    [Fact]
+    public Task PIPE022_setting_on_a_method_that_is_not_a_task() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [[|DependsOn(nameof(Extract))|]] public void Load() { }
+        }
+        """, "PIPE022", "Method 'Load' has [DependsOn] but no [PipelineTask], so it is not a task and the setting is ignored. Add [PipelineTask] to the method or remove [DependsOn].");
+
+    [Fact]
+    public Task PIPE023_invalid_pipeline_id() => AssertSingle("""
+        [Pipeline([|"nightly load"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE023", "Pipeline id 'nightly load' is invalid: it contains characters other than letters, digits, '_', '-' and '.'. Use letters, digits, '_', '-' and '.', starting with a letter or digit, such as \"nightly_dataload\".");
+
+    [Fact]
+    public Task PIPE024_invalid_queue_name() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Queue = [|"RiskModels"|])] public void Extract() { }
+        }
+        """, "PIPE024", "Queue 'RiskModels' of task 'Extract' is not a valid Hangfire queue name. Use only lowercase letters, digits, '_' and '-', such as \"risk_models\".");
+
+    [Fact]
+    public async Task Every_supported_diagnostic_has_a_documentation_page_and_a_release_line()
+    {
+        var root = RepositoryRoot();
+        var unshipped = await File.ReadAllTextAsync(Path.Combine(root, "analyzers", "Pipelines.Generators", "AnalyzerReleases.Unshipped.md"));
+        foreach (var descriptor in new PipelineAnalyzer().SupportedDiagnostics)
+        {
+            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md")), $"docs/diagnostics/{descriptor.Id}.md is missing");
+            Assert.Contains($"{descriptor.Id} | Pipelines | {descriptor.DefaultSeverity} | {descriptor.Title}", unshipped, StringComparison.Ordinal);
+            Assert.EndsWith($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+        }
+    }
+
+    private static string CronReason(string expression)
+    {
+        try
+        {
+            Cronos.CronExpression.Parse(expression);
+            throw new InvalidOperationException("expected an invalid expression");
+        }
+        catch (Cronos.CronFormatException ex)
+        {
+            return ex.Message.TrimEnd('.');
+        }
+    }
+
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+}
