@@ -1,6 +1,8 @@
 using System;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
 
 namespace Pipelines;
 
@@ -10,11 +12,16 @@ namespace Pipelines;
 /// </summary>
 public sealed class TaskDataSerializer
 {
-    /// <summary>Web defaults (camelCase) with reflection-based metadata as the fallback resolver.</summary>
-    public static TaskDataSerializer Default { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
-    {
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-    });
+    /// <summary>
+    /// Web defaults (camelCase), NodaTime types in their ISO forms (a <see cref="LocalDate"/> as "2024-03-08"),
+    /// and reflection-based metadata as the fallback resolver.
+    /// </summary>
+    public static TaskDataSerializer Default { get; } = new(CreateDefaultOptions());
+
+    /// <summary>The options behind <see cref="Default"/>, to extend (for example with a source-generated context) before use.</summary>
+    public static JsonSerializerOptions CreateDefaultOptions() =>
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }
+            .ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
     /// <summary>Creates a serializer over the given options; they are made read-only.</summary>
     public TaskDataSerializer(JsonSerializerOptions options)
