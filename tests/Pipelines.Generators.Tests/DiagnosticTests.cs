@@ -252,6 +252,15 @@ public sealed class DiagnosticTests
         """, "PIPE014", "RetryDelay '5 minutes' of task 'Extract' is not a duration in TimeSpan's invariant format. Write it as [d.]hh:mm:ss, for example \"00:05:00\" for five minutes or \"1.00:00:00\" for a day.");
 
     [Fact]
+    public Task PIPE014_a_bare_number_is_not_read_as_days() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Timeout = [|"5"|])] public void Extract() { }
+        }
+        """, "PIPE014", "Timeout '5' of task 'Extract' is not a duration in TimeSpan's invariant format. Write it as [d.]hh:mm:ss, for example \"00:05:00\" for five minutes or \"1.00:00:00\" for a day.");
+
+    [Fact]
     public Task PIPE015_negative_retries() => AssertSingle("""
         [Pipeline("etl")]
         public partial class Etl

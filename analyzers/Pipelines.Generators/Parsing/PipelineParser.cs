@@ -400,7 +400,7 @@ internal static class PipelineParser
         foreach (var dependsAttribute in method.GetAttributes())
         {
             if (!KnownSymbols.Is(dependsAttribute.AttributeClass, known.DependsOnAttribute)) continue;
-            if (dependsAttribute.ConstructorArguments.Length != 1 || dependsAttribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+            if (dependsAttribute.ConstructorArguments.Length != 1 || dependsAttribute.ConstructorArguments[0] is not { Kind: TypedConstantKind.Array, IsNull: false })
             {
                 blocked = true;
                 continue;
@@ -479,7 +479,7 @@ internal static class PipelineParser
         var branchTargets = ImmutableArray.CreateBuilder<string>();
         if (branch is not null)
         {
-            if (branch.ConstructorArguments.Length == 1 && branch.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            if (branch.ConstructorArguments.Length == 1 && branch.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: false })
             {
                 var values = branch.ConstructorArguments[0].Values;
                 var targetLocations = AttributeArguments.ParamsElements(branch, 0, values.Length, cancellationToken);
@@ -595,7 +595,8 @@ internal static class PipelineParser
     private static long? ReadDuration(TypedConstant value, string setting, string owner, Location where, Action<DiagnosticDescriptor, Location, object?[]> report)
     {
         if (value.Value is not string text) return null;
-        if (TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span)) return span.Ticks;
+        // A bare number such as "5" parses as five days: require hh:mm so nobody gets days when they meant minutes.
+        if (text.IndexOf(':') >= 0 && TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span)) return span.Ticks;
         report(DiagnosticDescriptors.InvalidDuration, where, new object?[] { setting, text, owner });
         return null;
     }
