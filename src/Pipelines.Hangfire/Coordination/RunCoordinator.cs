@@ -1,0 +1,381 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// The heart of the runtime. Every change to a run happens here, under the run's storage lock: read the task
+/// instances, apply the change, cascade trigger rules in topological order, write everything in one transaction,
+/// and create a Hangfire job for each task that became ready, exactly once however many servers finish parents at once.
+/// </summary>
+internal sealed partial class RunCoordinator
+{
+    private static readonly MethodInfo s_execute = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Execute))!;
+
+    private readonly JobStorage _storage;
+    private readonly IBackgroundJobClient _client;
+    private readonly PipelinesOptions _options;
+    private readonly NotificationDispatcher _notifications;
+    private readonly ILogger<RunCoordinator> _logger;
+
+    public RunCoordinator(JobStorage storage, IBackgroundJobClient client, PipelinesOptions options, NotificationDispatcher notifications, ILogger<RunCoordinator> logger)
+    {
+        _storage = storage;
+        _client = client;
+        _options = options;
+        _notifications = notifications;
+        _logger = logger;
+    }
+
+    public IClock Clock => _options.Clock;
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the run under its lock. The change returns false to leave the run untouched
+    /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
+    /// </summary>
+    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change)
+    {
+        RunWork work;
+        using (var connection = _storage.GetConnection())
+        using (connection.AcquireDistributedLock(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout))
+        {
+            var runFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+            if (runFields is null || runFields.Count == 0)
+                throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+            var tasks = PipelineStore.ReadTasks(connection, pipeline, runId);
+            work = new RunWork(pipeline, runId, RunStates.Parse(runFields["state"]), tasks, _options.Clock.GetCurrentInstant());
+
+            if (!change(work)) return null;
+            if (work.RunState == RunState.Running) Cascade(work);
+
+            using (var transaction = connection.CreateWriteTransaction())
+            {
+                PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
+                foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
+                if (work.RunStateChanged)
+                {
+                    var finished = work.RunState.IsFinished();
+                    PipelineStore.SetRunState(transaction, pipeline.Id, runId, work.RunState, endedAt: finished ? work.Now : null);
+                    if (finished)
+                    {
+                        transaction.RemoveFromSet(PipelineStore.ActiveKey(pipeline.Id), runId);
+                        transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                    }
+                    else
+                    {
+                        transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                    }
+                }
+                transaction.Commit();
+            }
+
+            // Still under the lock: a job that starts at once waits for the lock, and then sees its job id recorded.
+            if (work.Jobs.Count > 0)
+            {
+                var withJobs = new List<TaskInstance>(work.Jobs.Count);
+                foreach (var pending in work.Jobs)
+                {
+                    var jobId = CreateJob(pipeline, runId, work, pending);
+                    var task = work.Tasks[pending.TaskId];
+                    var updated = task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobId) : task.JobIds.Add(jobId) };
+                    work.Tasks[pending.TaskId] = updated;
+                    withJobs.Add(updated);
+                }
+                using var transaction = connection.CreateWriteTransaction();
+                PipelineStore.WriteTasks(transaction, pipeline.Id, runId, withJobs);
+                transaction.Commit();
+            }
+        }
+
+        _notifications.Publish(work.Events);
+        if (work.RunStateChanged && work.RunState.IsFinished()) StartWaitingRuns(pipeline);
+        return work;
+    }
+
+    /// <summary>Starts waiting runs of a pipeline while it has free slots under MaxActiveRuns. Never called under a run lock.</summary>
+    public void StartWaitingRuns(PipelineDefinition pipeline)
+    {
+        var toStart = new List<string>();
+        using (var connection = _storage.GetConnection())
+        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
+        {
+            var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
+            var free = pipeline.MaxActiveRuns - active;
+            if (free <= 0) return;
+            var waiting = connection is JobStorageConnection storage
+                ? storage.GetRangeFromSet(PipelineStore.WaitingKey(pipeline.Id), 0, free - 1)
+                : connection.GetAllItemsFromSet(PipelineStore.WaitingKey(pipeline.Id)).Take(free).ToList();
+            if (waiting.Count == 0) return;
+            var now = _options.Clock.GetCurrentInstant();
+            using var transaction = connection.CreateWriteTransaction();
+            foreach (var runId in waiting)
+            {
+                transaction.RemoveFromSet(PipelineStore.WaitingKey(pipeline.Id), runId);
+                transaction.AddToSet(PipelineStore.ActiveKey(pipeline.Id), runId);
+                PipelineStore.SetRunState(transaction, pipeline.Id, runId, RunState.Running, startedAt: now);
+                toStart.Add(runId);
+            }
+            transaction.Commit();
+        }
+        foreach (var runId in toStart) Update(pipeline, runId, _ => true);
+    }
+
+    /// <summary>
+    /// Repairs a run left inconsistent by a crash between two steps: tasks that should have a job but whose job is gone
+    /// or ended get a new one, and trigger rules are evaluated again (which also finishes a run whose tasks are all done).
+    /// </summary>
+    public RunWork? Reconcile(PipelineDefinition pipeline, string runId)
+    {
+        var cutoff = _options.Clock.GetCurrentInstant() - Duration.FromTimeSpan(_options.ReconcileAfter);
+        using var jobs = _storage.GetConnection();
+        return Update(pipeline, runId, work =>
+        {
+            if (work.RunState != RunState.Running) return false;
+            foreach (var task in work.Tasks.Values.ToList())
+            {
+                if (!(task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule)) continue;
+                var jobState = task.CurrentJobId is { } id ? jobs.GetJobData(id)?.State : null;
+                var lost = jobState is null || jobState == DeletedState.StateName || jobState == SucceededState.StateName || jobState == FailedState.StateName;
+                if (!lost || (task.End ?? task.Start ?? Instant.MinValue) > cutoff && jobState is not null) continue;
+                work.Set(task with { Reason = $"Re-enqueued by the reconciler: its job {(task.CurrentJobId ?? "(none)")} was {(jobState ?? "missing")}. " + task.Reason });
+                work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, null));
+            }
+            return true;
+        });
+    }
+
+    /// <summary>Decides every undecided task whose upstream tasks allow it, in topological order, so skips and failures cascade in one pass.</summary>
+    private void Cascade(RunWork work)
+    {
+        foreach (var task in work.Pipeline.Tasks)
+        {
+            var instance = work.Tasks[task.Id];
+            if (instance.State != TaskState.None) continue;
+            var summary = UpstreamSummary.Of(task.Upstream.Select(u => work.Tasks[work.Pipeline.Tasks[u].Id].State));
+            var evaluation = TriggerRuleEvaluator.Evaluate(task.Trigger, summary);
+            switch (evaluation.Decision)
+            {
+                case TriggerDecision.Run:
+                    work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = "Queued. " + evaluation.Reason, FirstPoke = null });
+                    work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null));
+                    break;
+                case TriggerDecision.Skip:
+                    work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = evaluation.Reason });
+                    break;
+                case TriggerDecision.UpstreamFailed:
+                    work.Set(instance with { State = TaskState.UpstreamFailed, End = work.Now, Reason = evaluation.Reason });
+                    break;
+            }
+        }
+
+        if (work.Tasks.Values.All(t => t.State.IsTerminal()))
+        {
+            var failed = work.Tasks.Values.Count(t => t.State is TaskState.Failed or TaskState.UpstreamFailed);
+            work.RunState = failed > 0 ? RunState.Failed : RunState.Success;
+            work.RunStateChanged = true;
+            var message = failed > 0
+                ? $"Run failed: {failed} task(s) failed or could not run ({string.Join(", ", work.Tasks.Values.Where(t => t.State is TaskState.Failed or TaskState.UpstreamFailed).Select(t => t.TaskId))})."
+                : $"Run succeeded: {work.Tasks.Values.Count(t => t.State == TaskState.Success)} succeeded, {work.Tasks.Values.Count(t => t.State == TaskState.Skipped)} skipped.";
+            work.Event(PipelineEventKind.RunFinished, null, work.RunState.Name(), message);
+        }
+    }
+
+    private string CreateJob(PipelineDefinition pipeline, string runId, RunWork work, PendingJob pending)
+    {
+        var task = pipeline[pending.TaskId];
+        var logicalDate = work.Tasks.Count > 0 ? LogicalDateOf(pipeline, runId) : "";
+        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, task.Queue, logicalDate, null, CancellationToken.None);
+        IState state = pending.Delay is { } delay && delay > Duration.Zero
+            ? new ScheduledState(delay.ToTimeSpan())
+            : new EnqueuedState(task.Queue);
+        return _client.Create(job, state);
+    }
+
+    private string LogicalDateOf(PipelineDefinition pipeline, string runId)
+    {
+        // Run ids carry the logical date after the kind: "scheduled__2024-03-08T04:00", "manual__2024-03-08__x".
+        var parts = runId.Split("__");
+        return parts.Length >= 2 ? parts[1] : runId;
+    }
+
+    // ---- steps used by jobs and operations -----------------------------------------------------------------
+
+    /// <summary>Marks a try as running if it is still the task's current try; false for a stale or duplicate delivery.</summary>
+    public bool BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId)
+    {
+        var started = Update(pipeline, runId, work =>
+        {
+            var task = work[taskId];
+            var mayStart = task.TryNumber == tryNumber
+                && (task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule
+                    || (task.State == TaskState.Running && jobId is not null && task.CurrentJobId == jobId));
+            if (!mayStart || work.RunState.IsFinished())
+            {
+                LogStale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
+                return false;
+            }
+            var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
+            if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
+            work.Set(task with
+            {
+                State = TaskState.Running,
+                Start = work.Now,
+                End = null,
+                Server = serverId,
+                JobIds = jobs,
+                FirstPoke = task.FirstPoke ?? (pipeline[taskId].Kind == TaskKind.Sensor ? work.Now : null),
+                Reason = $"Running try {tryNumber} on {serverId ?? "a worker"}.",
+            });
+            return true;
+        });
+        return started is not null;
+    }
+
+    /// <summary>Records how a try ended and moves the run on. Returns the task's new state, or null for a stale completion.</summary>
+    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, TryResult result)
+    {
+        TaskInstance? final = null;
+        Update(pipeline, runId, work =>
+        {
+            var task = work[taskId];
+            if (task.State != TaskState.Running || task.TryNumber != tryNumber || (jobId is not null && task.CurrentJobId is { } current && current != jobId))
+            {
+                LogStale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
+                return false;
+            }
+            ApplyResult(work, pipeline[taskId], task, result);
+            final = work[taskId];
+            return true;
+        });
+        return final;
+    }
+
+    private static void ApplyResult(RunWork work, TaskDefinition definition, TaskInstance task, TryResult result)
+    {
+        var now = work.Now;
+        if (result.Error is { } error)
+        {
+            if (task.TryNumber <= definition.Retries)
+            {
+                var delay = Duration.FromTimeSpan(definition.RetryDelayAfter(task.TryNumber));
+                var reason = $"Try {task.TryNumber} failed: {error}. Retry {task.TryNumber} of {definition.Retries} at {PipelineStore.Format(now + delay)}.";
+                work.Set(task with { State = TaskState.UpForRetry, End = now, TryNumber = task.TryNumber + 1, Reason = reason, FirstPoke = null });
+                work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber + 1, delay));
+                work.Event(PipelineEventKind.TaskRetry, task.TaskId, TaskState.UpForRetry.Name(), reason);
+            }
+            else
+            {
+                var reason = definition.Retries == 0
+                    ? $"Failed on try {task.TryNumber}: {error}."
+                    : $"Failed on try {task.TryNumber}, the last of {definition.Retries + 1}: {error}.";
+                work.Set(task with { State = TaskState.Failed, End = now, Reason = reason });
+                work.Event(PipelineEventKind.TaskFailed, task.TaskId, TaskState.Failed.Name(), reason);
+            }
+            return;
+        }
+
+        var outcome = result.Outcome!;
+        switch (definition.Kind)
+        {
+            case TaskKind.Sensor when outcome.Result != true:
+            {
+                var sensor = definition.Sensor!;
+                var firstPoke = task.FirstPoke ?? task.Start ?? now;
+                var waited = now - firstPoke;
+                if (waited >= Duration.FromTimeSpan(sensor.Timeout))
+                {
+                    var reason = $"Sensor timed out: not satisfied after waiting {Format(waited)} (timeout {Format(Duration.FromTimeSpan(sensor.Timeout))}).";
+                    if (sensor.SoftFail)
+                    {
+                        work.Set(task with { State = TaskState.Skipped, End = now, Reason = reason + " Skipped because of soft fail." });
+                        SkipDownstream(work, definition, $"Skipped: sensor '{definition.Id}' timed out with soft fail.", transitive: true);
+                    }
+                    else
+                    {
+                        work.Set(task with { State = TaskState.Failed, End = now, Reason = reason });
+                        work.Event(PipelineEventKind.TaskFailed, task.TaskId, TaskState.Failed.Name(), reason);
+                    }
+                }
+                else
+                {
+                    var next = Duration.FromTimeSpan(sensor.PokeInterval);
+                    work.Set(task with { State = TaskState.UpForReschedule, FirstPoke = firstPoke, Reason = $"Sensor not satisfied yet (waiting {Format(waited)} of {Format(Duration.FromTimeSpan(sensor.Timeout))}); next poke at {PipelineStore.Format(now + next)}." });
+                    work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, next));
+                }
+                return;
+            }
+            case TaskKind.Condition when outcome.Result == false:
+            {
+                work.Set(task with { State = TaskState.Success, End = now, Reason = "Condition returned false: everything downstream is skipped." });
+                SkipDownstream(work, definition, $"Skipped: condition '{definition.Id}' returned false.", transitive: true);
+                break;
+            }
+            case TaskKind.Branch:
+            {
+                var targets = definition.BranchTargets.Select(i => work.Pipeline.Tasks[i].Id).ToList();
+                var unknown = outcome.ChosenBranches.Where(c => !targets.Contains(c)).ToList();
+                if (unknown.Count > 0)
+                {
+                    var reason = $"Failed on try {task.TryNumber}: the branch chose {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which is not one of its targets ({string.Join(", ", targets)}).";
+                    work.Set(task with { State = TaskState.Failed, End = now, Reason = reason });
+                    work.Event(PipelineEventKind.TaskFailed, task.TaskId, TaskState.Failed.Name(), reason);
+                    return;
+                }
+                var chosen = outcome.ChosenBranches.Distinct().ToList();
+                work.Set(task with { State = TaskState.Success, End = now, Reason = chosen.Count == 0 ? "Branch chose no target: all targets are skipped." : $"Branch chose {string.Join(", ", chosen)}." });
+                foreach (var target in targets.Where(t => !chosen.Contains(t)))
+                {
+                    var instance = work[target];
+                    if (instance.State == TaskState.None)
+                        work.Set(instance with { State = TaskState.Skipped, End = now, Reason = $"Skipped: branch '{definition.Id}' chose {(chosen.Count == 0 ? "no target" : string.Join(", ", chosen))}." });
+                }
+                break;
+            }
+            default:
+                work.Set(task with { State = TaskState.Success, End = now, Reason = task.TryNumber == 1 ? "Succeeded." : $"Succeeded on try {task.TryNumber}." });
+                break;
+        }
+
+        if (outcome.OutputJson is not null) work.Outputs[task.TaskId] = outcome.OutputJson;
+        work.Event(PipelineEventKind.TaskSucceeded, task.TaskId, TaskState.Success.Name(), work[task.TaskId].Reason ?? "");
+    }
+
+    /// <summary>Skips the undecided tasks downstream of <paramref name="from"/>: direct ones, or everything reachable.</summary>
+    private static void SkipDownstream(RunWork work, TaskDefinition from, string reason, bool transitive)
+    {
+        var pending = new Stack<int>(from.Downstream);
+        var seen = new HashSet<int>();
+        while (pending.Count > 0)
+        {
+            var index = pending.Pop();
+            if (!seen.Add(index)) continue;
+            var definition = work.Pipeline.Tasks[index];
+            var instance = work[definition.Id];
+            if (instance.State == TaskState.None) work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = reason });
+            if (transitive) foreach (var next in definition.Downstream) pending.Push(next);
+        }
+    }
+
+    private static string Format(Duration duration) => duration.ToString("H:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
+    private static partial void LogStale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
+}
+
+/// <summary>How one try ended: an outcome, or an error message.</summary>
+internal sealed record TryResult(TaskOutcome? Outcome, string? Error)
+{
+    public static TryResult Succeeded(TaskOutcome outcome) => new(outcome, null);
+
+    public static TryResult Failed(string error) => new(null, error);
+}

@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>What the scheduler does with a task whose upstream states are known.</summary>
+public enum TriggerDecision
+{
+    /// <summary>Not yet: some upstream task has not finished and the rule needs it.</summary>
+    Wait,
+    /// <summary>The rule is satisfied: queue the task.</summary>
+    Run,
+    /// <summary>The rule can no longer be satisfied because of skips: skip the task.</summary>
+    Skip,
+    /// <summary>The rule can no longer be satisfied because of failures: mark it upstream_failed.</summary>
+    UpstreamFailed,
+}
+
+/// <summary>How many direct upstream tasks are in each state.</summary>
+/// <param name="Total">All direct upstream tasks.</param>
+/// <param name="Success">Succeeded.</param>
+/// <param name="Failed">Failed.</param>
+/// <param name="UpstreamFailed">Could not run because of a failure further up.</param>
+/// <param name="Skipped">Skipped.</param>
+public readonly record struct UpstreamSummary(int Total, int Success, int Failed, int UpstreamFailed, int Skipped)
+{
+    /// <summary>Upstream tasks that have reached a terminal state.</summary>
+    public int Done => Success + Failed + UpstreamFailed + Skipped;
+
+    /// <summary>Upstream tasks still to finish.</summary>
+    public int Pending => Total - Done;
+
+    /// <summary>Failed or upstream_failed.</summary>
+    public int AnyFailed => Failed + UpstreamFailed;
+
+    /// <summary>Counts the states of the given upstream tasks.</summary>
+    public static UpstreamSummary Of(IEnumerable<TaskState> states)
+    {
+        int total = 0, success = 0, failed = 0, upstreamFailed = 0, skipped = 0;
+        foreach (var state in states)
+        {
+            total++;
+            switch (state)
+            {
+                case TaskState.Success: success++; break;
+                case TaskState.Failed: failed++; break;
+                case TaskState.UpstreamFailed: upstreamFailed++; break;
+                case TaskState.Skipped: case TaskState.Removed: skipped++; break;
+            }
+        }
+        return new UpstreamSummary(total, success, failed, upstreamFailed, skipped);
+    }
+
+    /// <summary>"2 of 3 upstream tasks succeeded, 1 failed" and so on, for explanations.</summary>
+    public string Describe()
+    {
+        if (Total == 0) return "it has no upstream tasks";
+        var parts = new List<string>();
+        if (Success > 0) parts.Add($"{Success} succeeded");
+        if (Failed > 0) parts.Add($"{Failed} failed");
+        if (UpstreamFailed > 0) parts.Add($"{UpstreamFailed} upstream_failed");
+        if (Skipped > 0) parts.Add($"{Skipped} skipped");
+        if (Pending > 0) parts.Add($"{Pending} not done");
+        return $"of {Total} upstream task{(Total == 1 ? "" : "s")}, " + string.Join(", ", parts);
+    }
+}
+
+/// <summary>The outcome of checking a trigger rule, with the sentence that explains it.</summary>
+public readonly record struct TriggerEvaluation(TriggerDecision Decision, string Reason);
+
+/// <summary>
+/// Airflow's twelve trigger rules over the states of a task's direct upstream tasks. The scheduler uses this to decide,
+/// and the dashboard uses the same result to explain why a task is or is not running.
+/// </summary>
+public static class TriggerRuleEvaluator
+{
+    /// <summary>Decides what happens to a task with the given rule and upstream states.</summary>
+    public static TriggerEvaluation Evaluate(TriggerRule rule, UpstreamSummary up)
+    {
+        var name = RuleName(rule);
+        var facts = up.Describe();
+        if (up.Total == 0) return new(TriggerDecision.Run, "It has no upstream tasks.");
+
+        TriggerEvaluation Run() => new(TriggerDecision.Run, $"Trigger rule {name} is met: {facts}.");
+        TriggerEvaluation Wait() => new(TriggerDecision.Wait, $"Waiting: trigger rule {name} is not met yet; {facts}.");
+        TriggerEvaluation Skip() => new(TriggerDecision.Skip, $"Skipped: trigger rule {name} can no longer be met; {facts}.");
+        TriggerEvaluation Failed() => new(TriggerDecision.UpstreamFailed, $"Upstream failed: trigger rule {name} can no longer be met; {facts}.");
+
+        var allDone = up.Pending == 0;
+        switch (rule)
+        {
+            case TriggerRule.AllSuccess:
+                if (up.AnyFailed > 0) return Failed();
+                if (up.Skipped > 0) return Skip();
+                return allDone ? Run() : Wait();
+            case TriggerRule.AllFailed:
+                if (up.Success > 0 || up.Skipped > 0) return Skip();
+                return allDone ? Run() : Wait();
+            case TriggerRule.AllDone:
+                return allDone ? Run() : Wait();
+            case TriggerRule.AllDoneMinOneSuccess:
+                if (!allDone) return Wait();
+                return up.Success > 0 ? Run() : Skip();
+            case TriggerRule.AllSkipped:
+                if (up.Success > 0 || up.AnyFailed > 0) return Skip();
+                return allDone ? Run() : Wait();
+            case TriggerRule.OneFailed:
+                if (up.AnyFailed > 0) return Run();
+                return allDone ? Skip() : Wait();
+            case TriggerRule.OneSuccess:
+                if (up.Success > 0) return Run();
+                if (!allDone) return Wait();
+                return up.AnyFailed > 0 ? Failed() : Skip();
+            case TriggerRule.OneDone:
+                if (up.Success > 0 || up.Failed > 0) return Run();
+                return allDone ? Skip() : Wait();
+            case TriggerRule.NoneFailed:
+                if (up.AnyFailed > 0) return Failed();
+                return allDone ? Run() : Wait();
+            case TriggerRule.NoneFailedMinOneSuccess:
+                if (up.AnyFailed > 0) return Failed();
+                if (!allDone) return Wait();
+                return up.Success > 0 ? Run() : Skip();
+            case TriggerRule.NoneSkipped:
+                if (up.Skipped > 0) return Skip();
+                return allDone ? Run() : Wait();
+            case TriggerRule.Always:
+                return new(TriggerDecision.Run, "Trigger rule always runs the task whatever its upstream tasks do.");
+            default:
+                return Wait();
+        }
+    }
+
+    /// <summary>The rule's Airflow name, such as <c>all_success</c>.</summary>
+    public static string RuleName(TriggerRule rule) => string.Concat(rule.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

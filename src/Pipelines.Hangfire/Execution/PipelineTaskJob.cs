@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Threading;
+using System.Threading.Tasks;
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// The Hangfire job behind one try of one task. Its arguments are plain ids; the task's settings come from the
+/// compiled pipeline definition. Hangfire's automatic retries are off for it: retries are the task's own, each a new job.
+/// </summary>
+public sealed partial class PipelineTaskJob
+{
+    private readonly PipelineRegistry _registry;
+    private readonly RunCoordinator _coordinator;
+    private readonly IServiceProvider _services;
+    private readonly PipelinesOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly JobStorage _storage;
+
+    internal PipelineTaskJob(PipelineRegistry registry, RunCoordinator coordinator, IServiceProvider services, PipelinesOptions options, ILoggerFactory loggers, JobStorage storage)
+    {
+        _registry = registry;
+        _coordinator = coordinator;
+        _services = services;
+        _options = options;
+        _loggers = loggers;
+        _storage = storage;
+    }
+
+    /// <summary>Runs one try of a task. Hangfire calls this; the queue and logical date arguments are for routing and display.</summary>
+    [JobDisplayName("{0}.{2} [{5}]")]
+    [DisplayName("{0}.{2} [{5}]")]
+    [Queue("{4}")]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var task = pipeline[taskId];
+        var jobId = context?.BackgroundJob?.Id;
+        var serverId = context?.ServerId;
+
+        if (!_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId)) return;
+
+        var result = await RunTryAsync(pipeline, task, runId, tryNumber, cancellationToken).ConfigureAwait(false);
+        var final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, result);
+
+        // Hangfire shows each failed try as a failed job, with our reason.
+        if (final is { State: TaskState.Failed or TaskState.UpForRetry })
+            throw new PipelineTaskFailedException(pipelineId, runId, taskId, final.Reason ?? result.Error ?? "failed");
+    }
+
+    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, CancellationToken shutdown)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        if (task.Timeout is { } limit) timeout.CancelAfter(limit);
+
+        var run = ReadContext(pipeline, task, runId, tryNumber);
+        var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
+        try
+        {
+            var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
+            if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
+            {
+                var waitedFrom = _options.Clock.GetCurrentInstant();
+                while (outcome.Result != true && _options.Clock.GetCurrentInstant() - waitedFrom < Duration.FromTimeSpan(task.Sensor.Timeout))
+                {
+                    await Task.Delay(task.Sensor.PokeInterval, timeout.Token).ConfigureAwait(false);
+                    outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
+                }
+            }
+            return TryResult.Succeeded(outcome);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !shutdown.IsCancellationRequested && task.Timeout is { } limit2)
+        {
+            return TryResult.Failed($"timed out after {limit2:c}");
+        }
+        catch (Exception ex) when (!shutdown.IsCancellationRequested)
+        {
+            return TryResult.Failed($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber)
+    {
+        using var connection = _storage.GetConnection();
+        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+        var logicalDate = PipelineStore.ParseDate(fields["logicalDate"]);
+        var interval = new Interval(PipelineStore.ParseInstant(fields.GetValueOrDefault("dataStart")), PipelineStore.ParseInstant(fields.GetValueOrDefault("dataEnd")));
+        var parameters = System.Text.Json.JsonSerializer.Deserialize<System.Collections.Generic.Dictionary<string, string>>(fields.GetValueOrDefault("parameters") ?? "{}")
+            ?? new System.Collections.Generic.Dictionary<string, string>();
+        var logger = _loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}");
+        return new RunContext(pipeline.Id, runId, task.Id, logicalDate, interval, tryNumber, parameters, logger);
+    }
+
+    private sealed class StorageOutputs(JobStorage storage, string pipelineId, string runId) : ITaskOutputSource
+    {
+        public string? GetOutputJson(string taskId)
+        {
+            using var connection = storage.GetConnection();
+            var json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+            return string.IsNullOrEmpty(json) ? null : json;
+        }
+    }
+}
+
+/// <summary>Thrown at the end of a failed try so Hangfire records the job as failed, with the task's reason.</summary>
+public sealed class PipelineTaskFailedException(string pipelineId, string runId, string taskId, string reason)
+    : Exception($"{pipelineId}.{taskId} in run {runId}: {reason}");

@@ -1,0 +1,44 @@
+using System;
+using System.Net.Http;
+using System.Net.Http.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Posts events to an HTTP webhook as Slack-compatible JSON (<c>{"text": "..."}</c> plus the event's fields).
+/// By default only retries, failures, failed runs and manual changes are sent.
+/// </summary>
+public sealed class WebhookNotifier(HttpClient http, Uri url, Func<PipelineEvent, bool>? filter = null) : IPipelineNotifier
+{
+    private readonly Func<PipelineEvent, bool> _filter = filter ?? (e =>
+        e.Kind is PipelineEventKind.TaskRetry or PipelineEventKind.TaskFailed or PipelineEventKind.ManualChange
+        || (e.Kind == PipelineEventKind.RunFinished && e.State == "failed"));
+
+    /// <inheritdoc />
+    public async Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
+    {
+        if (!_filter(pipelineEvent)) return;
+        var icon = pipelineEvent.Kind switch
+        {
+            PipelineEventKind.TaskFailed => ":red_circle:",
+            PipelineEventKind.TaskRetry => ":warning:",
+            PipelineEventKind.RunFinished => pipelineEvent.State == "failed" ? ":red_circle:" : ":large_green_circle:",
+            _ => ":information_source:",
+        };
+        var subject = pipelineEvent.TaskId is null ? $"{pipelineEvent.PipelineId} {pipelineEvent.RunId}" : $"{pipelineEvent.PipelineId}.{pipelineEvent.TaskId} {pipelineEvent.RunId}";
+        var payload = new
+        {
+            text = $"{icon} {subject}: {pipelineEvent.State}. {pipelineEvent.Message}",
+            kind = pipelineEvent.Kind.ToString(),
+            pipeline = pipelineEvent.PipelineId,
+            run = pipelineEvent.RunId,
+            task = pipelineEvent.TaskId,
+            state = pipelineEvent.State,
+            at = PipelineStore.Format(pipelineEvent.At),
+        };
+        using var response = await http.PostAsJsonAsync(url, payload, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+}

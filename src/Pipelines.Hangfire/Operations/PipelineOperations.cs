@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Hangfire;
+using Hangfire.Storage;
+using NodaTime;
+using Pipelines.Calendars;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>Which tasks a clear resets, besides the named ones.</summary>
+[Flags]
+public enum ClearScope
+{
+    /// <summary>Only the named tasks.</summary>
+    Task = 0,
+    /// <summary>And everything downstream of them.</summary>
+    Downstream = 1,
+    /// <summary>And everything upstream of them.</summary>
+    Upstream = 2,
+}
+
+/// <summary>
+/// What operators do to pipelines: trigger, list and inspect runs, clear and re-run tasks, mark states, backfill.
+/// The command line and the dashboard both go through here.
+/// </summary>
+public sealed class PipelineOperations
+{
+    private readonly JobStorage _storage;
+    private readonly PipelineRegistry _registry;
+    private readonly RunCoordinator _coordinator;
+    private readonly PipelinesOptions _options;
+
+    internal PipelineOperations(JobStorage storage, PipelineRegistry registry, RunCoordinator coordinator, PipelinesOptions options)
+    {
+        _storage = storage;
+        _registry = registry;
+        _coordinator = coordinator;
+        _options = options;
+    }
+
+    /// <summary>The pipelines this runtime knows.</summary>
+    public PipelineRegistry Registry => _registry;
+
+    /// <summary>
+    /// Creates a run for <paramref name="logicalDate"/> and enqueues its first tasks (or queues the run when the pipeline
+    /// already has <c>MaxActiveRuns</c> running). A scheduled or backfill run for a date that already has one returns the existing run id.
+    /// </summary>
+    public string Trigger(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters = null, RunKind kind = RunKind.Manual, Interval? dataInterval = null, string? runId = null)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var now = _options.Clock.GetCurrentInstant();
+        runId ??= RunIds.For(kind, logicalDate, now);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
+        var interval = dataInterval ?? new Interval(logicalDate.AtStartOfDayInZone(zone).ToInstant(), logicalDate.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
+
+        bool start;
+        using (var connection = _storage.GetConnection())
+        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
+        {
+            var existing = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+            if (existing is { Count: > 0 }) return runId;
+
+            var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
+            start = active < pipeline.MaxActiveRuns;
+            var run = new PipelineRun(pipeline.Id, runId, kind, logicalDate, interval,
+                parameters ?? new Dictionary<string, string>(), start ? RunState.Running : RunState.Queued,
+                now, start ? now : null, null, pipeline.Tasks.Select(t => TaskInstance.Fresh(t.Id)).ToImmutableArray());
+
+            using var transaction = connection.CreateWriteTransaction();
+            PipelineStore.WriteRun(transaction, run);
+            PipelineStore.WriteTasks(transaction, pipeline.Id, runId, run.Tasks);
+            transaction.AddToSet(PipelineStore.RunsKey(pipeline.Id), runId, PipelineStore.Score(logicalDate, now));
+            transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+            if (start) transaction.AddToSet(PipelineStore.ActiveKey(pipeline.Id), runId);
+            else transaction.AddToSet(PipelineStore.WaitingKey(pipeline.Id), runId, now.ToUnixTimeTicks());
+            transaction.Commit();
+        }
+
+        if (start) _coordinator.Update(pipeline, runId, _ => true);
+        return runId;
+    }
+
+    /// <summary>The run, with every task instance, or null when there is none.</summary>
+    public PipelineRun? GetRun(string pipelineId, string runId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        using var connection = _storage.GetConnection();
+        return PipelineStore.ReadRun(connection, pipeline, runId);
+    }
+
+    /// <summary>The newest runs of a pipeline, newest first.</summary>
+    public IReadOnlyList<PipelineRun> ListRuns(string pipelineId, int count = 25)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        using var connection = _storage.GetConnection();
+        return PipelineStore.ListRunIds(connection, pipeline.Id, count)
+            .Select(id => PipelineStore.ReadRun(connection, pipeline, id))
+            .Where(r => r is not null)
+            .Select(r => r!)
+            .ToList();
+    }
+
+    /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
+    public string? GetOutput(string pipelineId, string runId, string taskId)
+    {
+        using var connection = _storage.GetConnection();
+        var json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+        return string.IsNullOrEmpty(json) ? null : json;
+    }
+
+    /// <summary>
+    /// Resets tasks so they run again: the named tasks, plus their downstream and/or upstream tasks, optionally only those
+    /// that failed (failed or upstream_failed). The run becomes running again and ready tasks are enqueued at once.
+    /// Returns the ids of the tasks that were reset.
+    /// </summary>
+    public IReadOnlyList<string> Clear(string pipelineId, string runId, IEnumerable<string> taskIds, ClearScope scope = ClearScope.Downstream, bool onlyFailed = false)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var roots = taskIds.Select(id => pipeline[id].Index).ToList();
+        var selected = new SortedSet<int>(roots);
+        if (scope.HasFlag(ClearScope.Downstream)) Walk(pipeline, roots, t => t.Downstream, selected);
+        if (scope.HasFlag(ClearScope.Upstream)) Walk(pipeline, roots, t => t.Upstream, selected);
+
+        var cleared = new List<string>();
+        _coordinator.Update(pipeline, runId, work =>
+        {
+            foreach (var index in selected)
+            {
+                var task = work[pipeline.Tasks[index].Id];
+                if (onlyFailed && task.State is not (TaskState.Failed or TaskState.UpstreamFailed)) continue;
+                if (task.State.IsInFlight()) continue; // already on its way
+                work.Set(task with { State = TaskState.None, Start = null, End = null, Server = null, FirstPoke = null, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)}; waiting for its upstream tasks." });
+                cleared.Add(task.TaskId);
+            }
+            if (cleared.Count == 0) return false;
+            foreach (var taskId in cleared) work.Outputs[taskId] = "";
+            if (work.RunState != RunState.Running)
+            {
+                work.RunState = RunState.Running;
+                work.RunStateChanged = true;
+            }
+            work.Event(PipelineEventKind.ManualChange, null, "cleared", $"Cleared {string.Join(", ", cleared)}.");
+            return true;
+        });
+        return cleared;
+    }
+
+    /// <summary>Sets a task's state by hand (success or failed) and moves the run on as if the task had ended so.</summary>
+    public void MarkState(string pipelineId, string runId, string taskId, TaskState state)
+    {
+        if (state is not (TaskState.Success or TaskState.Failed or TaskState.Skipped))
+            throw new ArgumentException($"A task can be marked success, failed or skipped, not {state.Name()}.", nameof(state));
+        var pipeline = _registry.Get(pipelineId);
+        _ = pipeline[taskId];
+        _coordinator.Update(pipeline, runId, work =>
+        {
+            var task = work[taskId];
+            work.Set(task with { State = state, End = work.Now, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
+            if (work.RunState != RunState.Running)
+            {
+                work.RunState = RunState.Running;
+                work.RunStateChanged = true;
+            }
+            work.Event(PipelineEventKind.ManualChange, taskId, state.Name(), $"Marked {state.Name()} by an operator.");
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Creates backfill runs for every date from <paramref name="from"/> to <paramref name="to"/> inclusive (only sessions
+    /// when the pipeline has a calendar). Runs beyond MaxActiveRuns wait and start as others finish. Returns the run ids.
+    /// </summary>
+    public IReadOnlyList<string> Backfill(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        if (to < from) throw new ArgumentException($"The backfill range ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).");
+        var pipeline = _registry.Get(pipelineId);
+        ExchangeCalendar? calendar = null;
+        if (pipeline.Calendar is { } id && !ExchangeCalendar.TryGet(id, out calendar))
+            throw new InvalidOperationException($"Pipeline '{pipeline.Id}' uses calendar '{id}', which is not registered.");
+        var runIds = new List<string>();
+        for (var date = from; date <= to; date = date.PlusDays(1))
+        {
+            if (calendar is not null && !calendar.IsSession(date)) continue;
+            runIds.Add(Trigger(pipeline.Id, date, parameters, RunKind.Backfill));
+        }
+        return runIds;
+    }
+
+    private static void Walk(PipelineDefinition pipeline, IEnumerable<int> roots, Func<TaskDefinition, ImmutableArray<int>> next, SortedSet<int> into)
+    {
+        var pending = new Stack<int>(roots);
+        while (pending.Count > 0)
+        {
+            foreach (var n in next(pipeline.Tasks[pending.Pop()]))
+            {
+                if (into.Add(n)) pending.Push(n);
+            }
+        }
+    }
+}
+
+/// <summary>How run ids are made: the kind, the logical date, and for manual runs a unique suffix.</summary>
+public static class RunIds
+{
+    /// <summary>A new run id.</summary>
+    public static string For(RunKind kind, LocalDate logicalDate, Instant now) => kind switch
+    {
+        RunKind.Manual => $"manual__{PipelineStore.Format(logicalDate)}__{now.ToUnixTimeMilliseconds():x}{Guid.NewGuid().ToString("N")[..4]}",
+        RunKind.Backfill => $"backfill__{PipelineStore.Format(logicalDate)}",
+        _ => $"scheduled__{PipelineStore.Format(logicalDate)}",
+    };
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>Settings of the Pipelines runtime on Hangfire.</summary>
+public sealed class PipelinesOptions
+{
+    /// <summary>The pipelines to run; by default every generated pipeline of the loaded assemblies (<see cref="PipelineCatalog.All"/>).</summary>
+    public IReadOnlyList<PipelineDefinition>? Pipelines { get; set; }
+
+    /// <summary>The clock for run times, schedules and sensor timeouts. Tests use NodaTime.Testing's FakeClock.</summary>
+    public IClock Clock { get; set; } = SystemClock.Instance;
+
+    /// <summary>How long to wait for a run's storage lock before giving up (the job then fails and Hangfire's record shows why).</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether pipelines with a schedule get a Hangfire recurring job at start-up.</summary>
+    public bool RegisterSchedules { get; set; } = true;
+
+    /// <summary>How long finished runs are kept; null keeps them until deleted. State never expires silently.</summary>
+    public Duration? Retention { get; set; }
+
+    /// <summary>How task results are turned into JSON for downstream tasks.</summary>
+    public TaskDataSerializer Serializer { get; set; } = TaskDataSerializer.Default;
+
+    /// <summary>A queued task whose Hangfire job is missing after this long is enqueued again by the reconciler.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(5);
+}

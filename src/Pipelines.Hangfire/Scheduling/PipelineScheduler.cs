@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using Hangfire;
+using NodaTime;
+using NodaTime.Text;
+using Pipelines.Calendars;
+using Pipelines.Schedules;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Turns schedule ticks into runs. Each scheduled pipeline has a Hangfire recurring job that calls <see cref="Tick"/>;
+/// the tick works out which schedule occurrences are due (all missed ones with catch-up, else the latest) and creates one
+/// run per occurrence with a run id derived from it, so a tick seen twice (two servers, a restart) still makes one run.
+/// </summary>
+public sealed class PipelineScheduler
+{
+    private static readonly LocalDateTimePattern s_runTime = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm");
+    private const int MaxRunsPerTick = 1000;
+
+    private readonly PipelineRegistry _registry;
+    private readonly PipelineOperations _operations;
+    private readonly PipelinesOptions _options;
+    private readonly JobStorage _storage;
+
+    internal PipelineScheduler(PipelineRegistry registry, PipelineOperations operations, PipelinesOptions options, JobStorage storage)
+    {
+        _registry = registry;
+        _operations = operations;
+        _options = options;
+        _storage = storage;
+    }
+
+    /// <summary>The recurring job's id for a pipeline.</summary>
+    public static string RecurringJobId(string pipelineId) => "pipeline:" + pipelineId;
+
+    /// <summary>Called by the pipeline's recurring job: creates the runs that are due now.</summary>
+    [DisplayName("schedule {0}")]
+    [AutomaticRetry(Attempts = 0)]
+    public void Tick(string pipelineId) => TickAt(pipelineId, _options.Clock.GetCurrentInstant());
+
+    /// <summary>Creates the runs due at <paramref name="now"/> and returns their ids (existing ones included).</summary>
+    public IReadOnlyList<string> TickAt(string pipelineId, Instant now)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        if (schedule.Cron is null) return Array.Empty<string>();
+        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
+        ExchangeCalendar? calendar = null;
+        if (pipeline.Calendar is { } calendarId) calendar = ExchangeCalendar.Get(calendarId);
+
+        List<(Instant At, Instant Previous)> due;
+        using (var connection = _storage.GetConnection())
+        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
+        {
+            var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
+            var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;
+
+            Instant from;
+            if (last is { } l) from = l;
+            else if (pipeline.Catchup && pipeline.StartDate is { } startDate) from = startDate.AtStartOfDayInZone(zone).ToInstant() - Duration.FromTicks(1);
+            else from = now - Duration.FromDays(8);
+
+            due = new List<(Instant, Instant)>();
+            var previous = from;
+            for (var next = schedule.NextAfter(from, zone); next is { } at && at <= now && due.Count < MaxRunsPerTick; next = schedule.NextAfter(at, zone))
+            {
+                due.Add((at, previous));
+                previous = at;
+            }
+            if (due.Count == 0) return Array.Empty<string>();
+            if (!pipeline.Catchup || last is null && !pipeline.Catchup) due = new List<(Instant, Instant)> { due[^1] };
+
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetRangeInHash(PipelineStore.ScheduleKey, new Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(due[^1].At) });
+            transaction.Commit();
+        }
+
+        var runIds = new List<string>();
+        foreach (var (at, previous) in due)
+        {
+            var local = at.InZone(zone).LocalDateTime;
+            if (pipeline.StartDate is { } start && local.Date < start) continue;
+            if (calendar is not null && !calendar.IsSession(local.Date)) continue;
+            var runId = "scheduled__" + s_runTime.Format(local);
+            runIds.Add(_operations.Trigger(pipeline.Id, local.Date, null, RunKind.Scheduled, new Interval(previous, at), runId));
+        }
+        return runIds;
+    }
+
+    internal static string Invariant(Instant instant) => instant.ToString("g", CultureInfo.InvariantCulture);
+}

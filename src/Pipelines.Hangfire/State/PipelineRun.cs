@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>How a run came to be.</summary>
+public enum RunKind
+{
+    /// <summary>Created by the pipeline's schedule.</summary>
+    Scheduled,
+    /// <summary>Triggered by hand.</summary>
+    Manual,
+    /// <summary>Created by a backfill over a date range.</summary>
+    Backfill,
+}
+
+/// <summary>A run of a pipeline: its identity, state and task instances.</summary>
+/// <param name="PipelineId">The pipeline id.</param>
+/// <param name="RunId">The run id, unique within the pipeline.</param>
+/// <param name="Kind">Scheduled, manual or backfill.</param>
+/// <param name="LogicalDate">The run's logical date in the pipeline's time zone.</param>
+/// <param name="DataInterval">The span of time the run covers.</param>
+/// <param name="Parameters">The parameters it was triggered with.</param>
+/// <param name="State">Queued, running, success or failed.</param>
+/// <param name="CreatedAt">When the run was created.</param>
+/// <param name="StartedAt">When its first tasks were enqueued.</param>
+/// <param name="EndedAt">When its last task reached a terminal state.</param>
+/// <param name="Tasks">The task instances in the pipeline's topological order.</param>
+public sealed record PipelineRun(
+    string PipelineId,
+    string RunId,
+    RunKind Kind,
+    LocalDate LogicalDate,
+    Interval DataInterval,
+    IReadOnlyDictionary<string, string> Parameters,
+    RunState State,
+    Instant CreatedAt,
+    Instant? StartedAt,
+    Instant? EndedAt,
+    ImmutableArray<TaskInstance> Tasks)
+{
+    /// <summary>The task instance with the given id.</summary>
+    public TaskInstance this[string taskId]
+    {
+        get
+        {
+            foreach (var task in Tasks) if (task.TaskId == taskId) return task;
+            throw new KeyNotFoundException($"Run '{RunId}' of pipeline '{PipelineId}' has no task '{taskId}'.");
+        }
+    }
+}

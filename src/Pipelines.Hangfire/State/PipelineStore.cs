@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using Hangfire.Storage;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Where runs, task instances and outputs live in Hangfire's own storage (hashes and sorted sets), so any storage that
+/// carries Hangfire's jobs carries pipeline state too. Nothing here expires: retention is explicit.
+/// </summary>
+internal static class PipelineStore
+{
+    private const string Prefix = "pipelines:";
+
+    public static string RunKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}";
+
+    public static string TasksKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:tasks";
+
+    public static string OutputsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:outputs";
+
+    /// <summary>Every run of a pipeline, scored by logical date then creation, so the newest sort last.</summary>
+    public static string RunsKey(string pipelineId) => $"{Prefix}runs:{pipelineId}";
+
+    /// <summary>Runs of a pipeline that are running.</summary>
+    public static string ActiveKey(string pipelineId) => $"{Prefix}active:{pipelineId}";
+
+    /// <summary>Runs of a pipeline waiting for a slot under MaxActiveRuns, oldest first.</summary>
+    public static string WaitingKey(string pipelineId) => $"{Prefix}waiting:{pipelineId}";
+
+    /// <summary>Every run that is not finished, as "pipeline|run", for the reconciler.</summary>
+    public const string UnfinishedKey = Prefix + "unfinished";
+
+    /// <summary>When each pipeline's schedule last fired (pipeline id → instant).</summary>
+    public const string ScheduleKey = Prefix + "schedule";
+
+    public static string RunLock(string pipelineId, string runId) => $"{Prefix}lock:run:{pipelineId}:{runId}";
+
+    public static string PipelineLock(string pipelineId) => $"{Prefix}lock:pipeline:{pipelineId}";
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
+
+    public static Instant? ParseInstant(string? text) => string.IsNullOrEmpty(text) ? null : InstantPattern.ExtendedIso.Parse(text).Value;
+
+    public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    public static LocalDate ParseDate(string text) => LocalDatePattern.Iso.Parse(text).Value;
+
+    /// <summary>Sort score of a run: days since the epoch, with the creation time of day as the fraction.</summary>
+    public static double Score(LocalDate logicalDate, Instant createdAt) =>
+        Period.DaysBetween(new LocalDate(1970, 1, 1), logicalDate) + (createdAt.ToUnixTimeMilliseconds() % 86_400_000L) / 86_400_000.0;
+
+    // ---- runs -------------------------------------------------------------------------------------------------
+
+    public static void WriteRun(IWriteOnlyTransaction transaction, PipelineRun run)
+    {
+        transaction.SetRangeInHash(RunKey(run.PipelineId, run.RunId), new Dictionary<string, string>
+        {
+            ["pipeline"] = run.PipelineId,
+            ["run"] = run.RunId,
+            ["kind"] = run.Kind.ToString().ToLowerInvariant(),
+            ["logicalDate"] = Format(run.LogicalDate),
+            ["dataStart"] = run.DataInterval.HasStart ? Format(run.DataInterval.Start) : "",
+            ["dataEnd"] = run.DataInterval.HasEnd ? Format(run.DataInterval.End) : "",
+            ["parameters"] = JsonSerializer.Serialize(run.Parameters, s_json),
+            ["state"] = run.State.Name(),
+            ["createdAt"] = Format(run.CreatedAt),
+            ["startedAt"] = run.StartedAt is { } s ? Format(s) : "",
+            ["endedAt"] = run.EndedAt is { } e ? Format(e) : "",
+        });
+    }
+
+    public static void SetRunState(IWriteOnlyTransaction transaction, string pipelineId, string runId, RunState state, Instant? startedAt = null, Instant? endedAt = null)
+    {
+        var fields = new Dictionary<string, string> { ["state"] = state.Name() };
+        if (startedAt is { } s) fields["startedAt"] = Format(s);
+        if (endedAt is { } e) fields["endedAt"] = Format(e);
+        if (!state.IsFinished()) fields["endedAt"] = "";
+        transaction.SetRangeInHash(RunKey(pipelineId, runId), fields);
+    }
+
+    public static PipelineRun? ReadRun(IStorageConnection connection, PipelineDefinition pipeline, string runId)
+    {
+        var fields = connection.GetAllEntriesFromHash(RunKey(pipeline.Id, runId));
+        if (fields is null || fields.Count == 0) return null;
+        var tasks = ReadTasks(connection, pipeline, runId);
+        return new PipelineRun(
+            pipeline.Id,
+            runId,
+            Enum.Parse<RunKind>(fields["kind"], ignoreCase: true),
+            ParseDate(fields["logicalDate"]),
+            new Interval(ParseInstant(fields.GetValueOrDefault("dataStart")), ParseInstant(fields.GetValueOrDefault("dataEnd"))),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(fields.GetValueOrDefault("parameters") ?? "{}", s_json) ?? new Dictionary<string, string>(),
+            RunStates.Parse(fields["state"]),
+            ParseInstant(fields["createdAt"])!.Value,
+            ParseInstant(fields.GetValueOrDefault("startedAt")),
+            ParseInstant(fields.GetValueOrDefault("endedAt")),
+            pipeline.Tasks.Select(t => tasks[t.Id]).ToImmutableArray());
+    }
+
+    /// <summary>Run ids of a pipeline, newest first.</summary>
+    public static IReadOnlyList<string> ListRunIds(IStorageConnection connection, string pipelineId, int count)
+    {
+        if (connection is JobStorageConnection storage)
+        {
+            var total = (int)storage.GetSetCount(RunsKey(pipelineId));
+            if (total == 0) return Array.Empty<string>();
+            var from = Math.Max(0, total - count);
+            var ids = storage.GetRangeFromSet(RunsKey(pipelineId), from, total - 1);
+            ids.Reverse();
+            return ids;
+        }
+        var all = connection.GetAllItemsFromSet(RunsKey(pipelineId)).ToList();
+        all.Reverse();
+        return all.Take(count).ToList();
+    }
+
+    // ---- task instances ---------------------------------------------------------------------------------------
+
+    public static Dictionary<string, TaskInstance> ReadTasks(IStorageConnection connection, PipelineDefinition pipeline, string runId)
+    {
+        var stored = connection.GetAllEntriesFromHash(TasksKey(pipeline.Id, runId)) ?? new Dictionary<string, string>();
+        var result = new Dictionary<string, TaskInstance>(pipeline.Tasks.Length, StringComparer.Ordinal);
+        foreach (var task in pipeline.Tasks)
+        {
+            result[task.Id] = stored.TryGetValue(task.Id, out var json) ? Deserialize(task.Id, json) : TaskInstance.Fresh(task.Id);
+        }
+        return result;
+    }
+
+    public static void WriteTasks(IWriteOnlyTransaction transaction, string pipelineId, string runId, IEnumerable<TaskInstance> tasks)
+    {
+        var fields = tasks.ToDictionary(t => t.TaskId, Serialize, StringComparer.Ordinal);
+        if (fields.Count > 0) transaction.SetRangeInHash(TasksKey(pipelineId, runId), fields);
+    }
+
+    private static string Serialize(TaskInstance task) => JsonSerializer.Serialize(new StoredTask
+    {
+        State = task.State.Name(),
+        Try = task.TryNumber,
+        Start = task.Start is { } s ? Format(s) : null,
+        End = task.End is { } e ? Format(e) : null,
+        Server = task.Server,
+        Reason = task.Reason,
+        Jobs = task.JobIds.IsDefaultOrEmpty ? null : task.JobIds.ToArray(),
+        FirstPoke = task.FirstPoke is { } p ? Format(p) : null,
+    }, s_json);
+
+    private static TaskInstance Deserialize(string taskId, string json)
+    {
+        var stored = JsonSerializer.Deserialize<StoredTask>(json, s_json)!;
+        return new TaskInstance(
+            taskId,
+            TaskStates.Parse(stored.State),
+            stored.Try,
+            ParseInstant(stored.Start),
+            ParseInstant(stored.End),
+            stored.Server,
+            stored.Reason,
+            stored.Jobs is null ? ImmutableArray<string>.Empty : stored.Jobs.ToImmutableArray(),
+            ParseInstant(stored.FirstPoke));
+    }
+
+    private sealed class StoredTask
+    {
+        public string? State { get; set; }
+        public int Try { get; set; }
+        public string? Start { get; set; }
+        public string? End { get; set; }
+        public string? Server { get; set; }
+        public string? Reason { get; set; }
+        public string[]? Jobs { get; set; }
+        public string? FirstPoke { get; set; }
+    }
+
+    // ---- outputs ----------------------------------------------------------------------------------------------
+
+    public static void SetOutput(IWriteOnlyTransaction transaction, string pipelineId, string runId, string taskId, string json) =>
+        transaction.SetRangeInHash(OutputsKey(pipelineId, runId), new Dictionary<string, string> { [taskId] = json });
+
+    public static string? GetOutput(IStorageConnection connection, string pipelineId, string runId, string taskId)
+    {
+        if (connection is JobStorageConnection storage) return storage.GetValueFromHash(OutputsKey(pipelineId, runId), taskId);
+        var all = connection.GetAllEntriesFromHash(OutputsKey(pipelineId, runId));
+        return all is not null && all.TryGetValue(taskId, out var json) ? json : null;
+    }
+
+    public static Dictionary<string, string> GetOutputs(IStorageConnection connection, string pipelineId, string runId) =>
+        connection.GetAllEntriesFromHash(OutputsKey(pipelineId, runId)) ?? new Dictionary<string, string>();
+
+    public static string UnfinishedMember(string pipelineId, string runId) => pipelineId + "|" + runId;
+
+    public static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>One task of one run, as recorded in storage.</summary>
+/// <param name="TaskId">The task id.</param>
+/// <param name="State">Its state.</param>
+/// <param name="TryNumber">The current or last try, from 1; 0 before the first try.</param>
+/// <param name="Start">When the current or last try started.</param>
+/// <param name="End">When it reached its terminal state.</param>
+/// <param name="Server">The Hangfire server that ran the last try.</param>
+/// <param name="Reason">A sentence for people: why the task is in this state.</param>
+/// <param name="JobIds">The Hangfire jobs behind the task, oldest first.</param>
+/// <param name="FirstPoke">For a sensor, when it was first poked (its timeout counts from there).</param>
+public sealed record TaskInstance(
+    string TaskId,
+    TaskState State,
+    int TryNumber,
+    Instant? Start,
+    Instant? End,
+    string? Server,
+    string? Reason,
+    ImmutableArray<string> JobIds,
+    Instant? FirstPoke)
+{
+    /// <summary>How long the last try ran, when it has ended.</summary>
+    public Duration? Duration => Start is { } s && End is { } e ? e - s : null;
+
+    /// <summary>The id of the newest Hangfire job, if any.</summary>
+    public string? CurrentJobId => JobIds.IsDefaultOrEmpty ? null : JobIds[^1];
+
+    /// <summary>A task that has not been touched yet.</summary>
+    public static TaskInstance Fresh(string taskId) => new(taskId, TaskState.None, 0, null, null, null, "Waiting for its upstream tasks.", ImmutableArray<string>.Empty, null);
+}
