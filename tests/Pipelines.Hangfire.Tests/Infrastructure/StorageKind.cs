@@ -1,0 +1,7 @@
+namespace Pipelines.Hangfire.Tests.Infrastructure;
+
+public enum StorageKind
+{
+    InMemory,
+    PostgreSql,
+}

@@ -1,0 +1,283 @@
+using global::Hangfire;
+using global::Hangfire.States;
+using NodaTime;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+/// <summary>
+/// End-to-end behaviour on a real Hangfire BackgroundJobServer. Each storage runs the same specification
+/// (see <see cref="InMemoryRuntimeTests"/> and <see cref="PostgreSqlRuntimeTests"/>).
+/// </summary>
+public abstract class RuntimeTests : IAsyncLifetime
+{
+    private static readonly PipelineDefinition[] All =
+    {
+        Linear.Definition, Diamond.Definition, Retries.Definition, Exhausted.Definition, Timeouts.Definition, Clearable.Definition,
+        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition,
+    };
+
+    private PipelineHost _host = null!;
+
+    protected abstract JobStorage CreateStorage();
+
+    public async Task InitializeAsync() => _host = await PipelineHost.StartAsync(CreateStorage(), All);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static Dictionary<string, TaskState> States(PipelineRun run) => run.Tasks.ToDictionary(t => t.TaskId, t => t.State);
+
+    [Fact]
+    public async Task A_linear_run_runs_each_task_once_in_order()
+    {
+        var run = await _host.RunAsync("linear");
+        Assert.Equal(RunState.Success, run.State);
+        Assert.All(run.Tasks, t => Assert.Equal(TaskState.Success, t.State));
+        Assert.Equal(new[] { "Extract", "Transform", "Load" }, _host.Effects.Log.Where(l => l.StartsWith(run.RunId, StringComparison.Ordinal)).Select(l => l.Split('/')[1]));
+        foreach (var task in run.Tasks)
+        {
+            Assert.Equal(1, _host.Effects.Count(run.RunId, task.TaskId));
+            Assert.Equal(1, task.TryNumber);
+            Assert.NotNull(task.Server);
+            Assert.True(task.Duration >= Duration.Zero);
+        }
+        Assert.True(run["Extract"].End <= run["Transform"].Start);
+        Assert.True(run["Transform"].End <= run["Load"].Start);
+        Assert.NotNull(run.EndedAt);
+    }
+
+    [Fact]
+    public async Task Each_task_is_a_Hangfire_job_with_plain_id_arguments_in_its_queue()
+    {
+        var run = await _host.RunAsync("linear", new LocalDate(2024, 3, 11));
+        using var connection = _host.Storage.GetConnection();
+        var load = connection.GetJobData(Assert.Single(run["Load"].JobIds));
+        Assert.Equal(typeof(PipelineTaskJob), load.Job.Type);
+        Assert.Equal(new object?[] { "linear", run.RunId, "Load", 1, "loads", "2024-03-11", null, CancellationToken.None }, load.Job.Args);
+        Assert.Equal(SucceededState.StateName, load.State);
+        var history = _host.Storage.GetMonitoringApi().JobDetails(run["Load"].JobIds[0]).History;
+        Assert.Contains(history, h => h.StateName == EnqueuedState.StateName && h.Data["Queue"] == "loads");
+    }
+
+    [Fact]
+    public async Task A_diamond_passes_typed_data_along_both_paths_and_joins_once()
+    {
+        var run = await _host.RunAsync("diamond", parameters: new Dictionary<string, string> { ["vendor"] = "bloomberg" });
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal("\"BLOOMBERG:6:30.5\"", _host.Operations.GetOutput("diamond", run.RunId, "Join"));
+        Assert.Equal("""{"vendor":"bloomberg","rows":3,"total":30.5}""", _host.Operations.GetOutput("diamond", run.RunId, "Ingest"));
+        Assert.Equal(1, _host.Effects.Count(run.RunId, "Join"));
+        Assert.True(run["Join"].Start >= run["Left"].End && run["Join"].Start >= run["Right"].End);
+    }
+
+    [Fact]
+    public async Task A_fan_out_of_100_fans_in_exactly_once_after_all_of_them()
+    {
+        var run = await _host.RunAsync("fan_100", timeout: TimeSpan.FromMinutes(2));
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(102, run.Tasks.Length);
+        Assert.All(run.Tasks, t => Assert.Equal(TaskState.Success, t.State));
+        Assert.All(run.Tasks, t => Assert.Equal(1, _host.Effects.Count(run.RunId, t.TaskId)));
+        var lastWorker = run.Tasks.Where(t => t.TaskId.StartsWith('W')).Max(t => t.End!.Value);
+        Assert.True(run["Join"].Start >= lastWorker);
+        Assert.Equal("106", _host.Operations.GetOutput("fan_100", run.RunId, "W099"));
+    }
+
+    [Fact]
+    public async Task Every_trigger_rule_decides_as_Airflow_does()
+    {
+        var run = await _host.RunAsync("trigger_rules");
+        var states = States(run);
+        Assert.Equal(TaskState.Success, states["Ok"]);
+        Assert.Equal(TaskState.Failed, states["Bad"]);
+        Assert.Equal(TaskState.Skipped, states["Skipped"]);
+
+        var expected = new Dictionary<string, (TaskState OkBad, TaskState OkSkipped, TaskState BadSkipped)>
+        {
+            ["AllSuccess"] = (TaskState.UpstreamFailed, TaskState.Skipped, TaskState.UpstreamFailed),
+            ["AllFailed"] = (TaskState.Skipped, TaskState.Skipped, TaskState.Skipped),
+            ["AllDone"] = (TaskState.Success, TaskState.Success, TaskState.Success),
+            ["AllDoneMinOneSuccess"] = (TaskState.Success, TaskState.Success, TaskState.Skipped),
+            ["AllSkipped"] = (TaskState.Skipped, TaskState.Skipped, TaskState.Skipped),
+            ["OneFailed"] = (TaskState.Success, TaskState.Skipped, TaskState.Success),
+            ["OneSuccess"] = (TaskState.Success, TaskState.Success, TaskState.UpstreamFailed),
+            ["OneDone"] = (TaskState.Success, TaskState.Success, TaskState.Success),
+            ["NoneFailed"] = (TaskState.UpstreamFailed, TaskState.Success, TaskState.UpstreamFailed),
+            ["NoneFailedMinOneSuccess"] = (TaskState.UpstreamFailed, TaskState.Success, TaskState.UpstreamFailed),
+            ["NoneSkipped"] = (TaskState.Success, TaskState.Skipped, TaskState.Skipped),
+            ["Always"] = (TaskState.Success, TaskState.Success, TaskState.Success),
+        };
+        foreach (var (rule, (okBad, okSkipped, badSkipped)) in expected)
+        {
+            Assert.True(okBad == states[rule + "_OkBad"], $"{rule} with success+failed: {states[rule + "_OkBad"].Name()}, expected {okBad.Name()}");
+            Assert.True(okSkipped == states[rule + "_OkSkipped"], $"{rule} with success+skipped: {states[rule + "_OkSkipped"].Name()}, expected {okSkipped.Name()}");
+            Assert.True(badSkipped == states[rule + "_BadSkipped"], $"{rule} with failed+skipped: {states[rule + "_BadSkipped"].Name()}, expected {badSkipped.Name()}");
+        }
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.StartsWith("Upstream failed: trigger rule all_success can no longer be met; of 2 upstream tasks, 1 succeeded, 1 failed.", run["AllSuccess_OkBad"].Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2024, 3, 13, "PostMeetingNotice", "PostLunchReminder")] // a Wednesday
+    [InlineData(2024, 3, 12, "PostLunchReminder", "PostMeetingNotice")] // a Tuesday
+    public async Task A_branch_runs_the_chosen_target_and_skips_the_other(int year, int month, int day, string chosen, string skipped)
+    {
+        var run = await _host.RunAsync("lunch_bot", new LocalDate(year, month, day));
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(TaskState.Success, run[chosen].State);
+        Assert.Equal(TaskState.Skipped, run[skipped].State);
+        Assert.Equal($"Skipped: branch 'IsCompanyMeeting' chose {chosen}.", run[skipped].Reason);
+        Assert.Equal(TaskState.Success, run["Done"].State);
+        Assert.Equal(chosen == "PostLunchReminder" ? TaskState.Success : TaskState.Skipped, run["AfterReminder"].State);
+    }
+
+    [Fact]
+    public async Task A_false_condition_skips_everything_downstream_whatever_its_trigger_rules()
+    {
+        var run = await _host.RunAsync("lunch_bot", new LocalDate(2024, 3, 9)); // a Saturday
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(TaskState.Success, run["IsMarketDay"].State);
+        foreach (var task in new[] { "IsCompanyMeeting", "PostMeetingNotice", "PostLunchReminder", "AfterReminder", "Done" })
+        {
+            Assert.Equal(TaskState.Skipped, run[task].State);
+            Assert.Equal("Skipped: condition 'IsMarketDay' returned false.", run[task].Reason);
+        }
+        Assert.DoesNotContain(_host.Effects.Log, l => l.StartsWith(run.RunId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sensor_pokes_until_satisfied_without_holding_a_worker_between_pokes()
+    {
+        var run = await _host.RunAsync("sensors");
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(3, _host.Effects.Count(run.RunId, "FileArrived", "poke"));
+        var sensor = run["FileArrived"];
+        Assert.Equal(3, sensor.JobIds.Length); // one short Hangfire job per poke: reschedule mode
+        Assert.Equal(1, sensor.TryNumber);
+        Assert.Equal(TaskState.Success, run["Ingest"].State);
+        using var connection = _host.Storage.GetConnection();
+        Assert.All(sensor.JobIds, id => Assert.Equal(SucceededState.StateName, connection.GetJobData(id).State));
+    }
+
+    [Fact]
+    public async Task A_sensor_fails_at_its_timeout()
+    {
+        var run = await _host.RunAsync("sensor_timeout");
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Equal(TaskState.Failed, run["NeverArrives"].State);
+        Assert.StartsWith("Sensor timed out: not satisfied after waiting 0:00:0", run["NeverArrives"].Reason, StringComparison.Ordinal);
+        // One poke per Hangfire job: a poke is never run twice. How many fit in the timeout depends on the machine.
+        Assert.Equal(run["NeverArrives"].JobIds.Length, _host.Effects.Count(run.RunId, "NeverArrives", "poke"));
+        Assert.True(run["NeverArrives"].JobIds.Length >= 2);
+        Assert.Equal(TaskState.UpstreamFailed, run["Ingest"].State);
+    }
+
+    [Fact]
+    public async Task A_soft_fail_sensor_is_skipped_at_its_timeout_and_skips_downstream()
+    {
+        var run = await _host.RunAsync("sensor_soft_fail");
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(TaskState.Skipped, run["NeverArrives"].State);
+        Assert.Equal(TaskState.Skipped, run["Ingest"].State);
+    }
+
+    [Fact]
+    public async Task Retries_back_off_exponentially_then_succeed()
+    {
+        var run = await _host.RunAsync("retries");
+        Assert.Equal(RunState.Success, run.State);
+        var flaky = run["Flaky"];
+        Assert.Equal(TaskState.Success, flaky.State);
+        Assert.Equal(3, flaky.TryNumber);
+        Assert.Equal("Succeeded on try 3.", flaky.Reason);
+        Assert.Equal(3, flaky.JobIds.Length);
+        for (var t = 1; t <= 3; t++) Assert.Equal(1, _host.Effects.Count(run.RunId, "Flaky", "try" + t));
+        Assert.Equal("3", _host.Operations.GetOutput("retries", run.RunId, "Flaky"));
+
+        // Each failed try is a failed Hangfire job (no automatic retries on top of ours); the third succeeded.
+        using var connection = _host.Storage.GetConnection();
+        Assert.Equal(new[] { FailedState.StateName, FailedState.StateName, SucceededState.StateName }, flaky.JobIds.Select(id => connection.GetJobData(id).State));
+        var history = _host.Storage.GetMonitoringApi().JobDetails(flaky.JobIds[1]).History;
+        Assert.DoesNotContain(history, h => h.StateName == ScheduledState.StateName && h.Reason?.Contains("Retry attempt", StringComparison.Ordinal) == true);
+        // Backoff: the second retry waited about twice as long as the first (0.3 s, then 0.6 s).
+        var second = _host.Storage.GetMonitoringApi().JobDetails(flaky.JobIds[2]).History.Single(h => h.StateName == ScheduledState.StateName);
+        var first = _host.Storage.GetMonitoringApi().JobDetails(flaky.JobIds[1]).History.Single(h => h.StateName == ScheduledState.StateName);
+        var delay = global::Hangfire.Common.JobHelper.DeserializeDateTime(second.Data["EnqueueAt"]) - second.CreatedAt;
+        var firstDelay = global::Hangfire.Common.JobHelper.DeserializeDateTime(first.Data["EnqueueAt"]) - first.CreatedAt;
+        Assert.InRange(firstDelay.TotalMilliseconds, 250, 350);
+        Assert.InRange(delay.TotalMilliseconds, 550, 650);
+    }
+
+    [Fact]
+    public async Task Exhausted_retries_fail_the_task_and_mark_downstream_upstream_failed()
+    {
+        var run = await _host.RunAsync("exhausted");
+        Assert.Equal(RunState.Failed, run.State);
+        var failed = run["AlwaysFails"];
+        Assert.Equal(TaskState.Failed, failed.State);
+        Assert.Equal(2, failed.TryNumber);
+        Assert.Equal("Failed on try 2, the last of 2: InvalidOperationException: the vendor file is corrupt.", failed.Reason);
+        Assert.Equal(TaskState.UpstreamFailed, run["Downstream"].State);
+        Assert.Equal(TaskState.UpstreamFailed, run["FurtherDownstream"].State);
+        Assert.Equal(TaskState.Success, run["Cleanup"].State);
+        Assert.Equal(0, _host.Effects.Count(run.RunId, "Downstream"));
+    }
+
+    [Fact]
+    public async Task A_timeout_cancels_the_token_and_fails_the_try()
+    {
+        var run = await _host.RunAsync("timeouts");
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Equal("Failed on try 1: timed out after 00:00:00.5000000.", run["Slow"].Reason);
+        Assert.Equal(1, _host.Effects.Count(run.RunId, "Slow", "started"));
+        Assert.Equal(0, _host.Effects.Count(run.RunId, "Slow", "finished"));
+        Assert.True(run["Slow"].Duration < Duration.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Clearing_a_failed_task_and_its_downstream_runs_them_again()
+    {
+        _host.Effects.Flags["break Transform"] = 1;
+        var run = await _host.RunAsync("clearable");
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Equal(TaskState.Failed, run["Transform"].State);
+        Assert.Equal(TaskState.UpstreamFailed, run["Load"].State);
+
+        _host.Effects.Flags["break Transform"] = 0;
+        var cleared = _host.Operations.Clear("clearable", run.RunId, new[] { "Transform" }, ClearScope.Downstream);
+        Assert.Equal(new[] { "Transform", "Load" }, cleared);
+        var rerun = await _host.WaitAsync("clearable", run.RunId);
+
+        Assert.Equal(RunState.Success, rerun.State);
+        Assert.Equal(TaskState.Success, rerun["Transform"].State);
+        Assert.Equal(2, rerun["Transform"].TryNumber);
+        Assert.Equal(1, _host.Effects.Count(run.RunId, "Extract"));
+        Assert.Equal(2, _host.Effects.Count(run.RunId, "Transform"));
+        Assert.Equal(1, _host.Effects.Count(run.RunId, "Load"));
+        Assert.Equal("\"transformed#2 loaded\"", _host.Operations.GetOutput("clearable", run.RunId, "Load"));
+    }
+
+    [Fact]
+    public async Task Marking_a_failed_task_success_lets_its_downstream_run()
+    {
+        _host.Effects.Flags["break Transform"] = 1;
+        var run = await _host.RunAsync("clearable", new LocalDate(2024, 4, 1));
+        Assert.Equal(RunState.Failed, run.State);
+        _host.Effects.Flags["break Transform"] = 0;
+
+        // Load is upstream_failed; clear only it, after marking Transform success by hand... Load reads Transform's output, which does not exist.
+        _host.Operations.MarkState("clearable", run.RunId, "Transform", TaskState.Success);
+        var marked = _host.Operations.GetRun("clearable", run.RunId)!;
+        Assert.StartsWith("Marked success by an operator", marked["Transform"].Reason, StringComparison.Ordinal);
+        _host.Operations.Clear("clearable", run.RunId, new[] { "Load" }, ClearScope.Task, onlyFailed: true);
+        var after = await _host.WaitAsync("clearable", run.RunId);
+        Assert.Equal(TaskState.Failed, after["Load"].State);
+        Assert.Contains("reads the output of 'Transform', but 'Transform' has recorded none", after["Load"].Reason, StringComparison.Ordinal);
+    }
+}
+
+public sealed class InMemoryRuntimeTests : RuntimeTests
+{
+    protected override JobStorage CreateStorage() => PipelineHost.InMemoryStorage();
+}

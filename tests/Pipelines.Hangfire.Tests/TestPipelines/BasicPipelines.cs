@@ -1,0 +1,95 @@
+using Pipelines.Hangfire.Tests.Infrastructure;
+
+namespace Pipelines.Hangfire.Tests.TestPipelines;
+
+public sealed record Prices(string Vendor, int Rows, decimal Total);
+
+[Pipeline("linear")]
+public sealed partial class Linear(SideEffects effects)
+{
+    [PipelineTask] public void Extract(RunContext run) => effects.Record(run);
+    [PipelineTask, DependsOn(nameof(Extract))] public async Task Transform(RunContext run) { await Task.Yield(); effects.Record(run); }
+    [PipelineTask(Queue = "loads"), DependsOn(nameof(Transform))] public void Load(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("diamond")]
+public sealed partial class Diamond(SideEffects effects)
+{
+    [PipelineTask]
+    public Prices Ingest(RunContext run)
+    {
+        effects.Record(run);
+        return new Prices(run.Parameters.TryGetValue("vendor", out var v) ? v : "acme", 3, 30.5m);
+    }
+
+    [PipelineTask]
+    public int Left([FromTask(nameof(Ingest))] Prices prices, RunContext run) { effects.Record(run); return prices.Rows * 2; }
+
+    [PipelineTask]
+    public async Task<string> Right([FromTask(nameof(Ingest))] Prices prices, RunContext run) { await Task.Delay(10); effects.Record(run); return prices.Vendor.ToUpperInvariant(); }
+
+    [PipelineTask]
+    public string Join([FromTask(nameof(Left))] int left, [FromTask(nameof(Right))] string right, [FromTask(nameof(Ingest))] Prices prices, RunContext run)
+    {
+        effects.Record(run);
+        return $"{right}:{left}:{prices.Total}";
+    }
+}
+
+[Pipeline("retries")]
+public sealed partial class Retries(SideEffects effects)
+{
+    /// <summary>Fails on its first two tries, then succeeds.</summary>
+    [PipelineTask(Retries = 3, RetryDelay = "00:00:00.300", RetryExponentialBackoff = true, MaxRetryDelay = "00:00:01")]
+    public int Flaky(RunContext run)
+    {
+        effects.Record(run, "try" + run.TryNumber);
+        if (run.TryNumber < 3) throw new IOException($"vendor FTP refused the connection (try {run.TryNumber})");
+        return run.TryNumber;
+    }
+
+    [PipelineTask, DependsOn(nameof(Flaky))] public void After(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("exhausted")]
+public sealed partial class Exhausted(SideEffects effects)
+{
+    [PipelineTask(Retries = 1, RetryDelay = "00:00:00.200")]
+    public void AlwaysFails(RunContext run)
+    {
+        effects.Record(run, "try" + run.TryNumber);
+        throw new InvalidOperationException("the vendor file is corrupt");
+    }
+
+    [PipelineTask, DependsOn(nameof(AlwaysFails))] public void Downstream(RunContext run) => effects.Record(run);
+    [PipelineTask, DependsOn(nameof(Downstream))] public void FurtherDownstream(RunContext run) => effects.Record(run);
+    [PipelineTask(Trigger = TriggerRule.AllDone), DependsOn(nameof(FurtherDownstream))] public void Cleanup(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("timeouts")]
+public sealed partial class Timeouts(SideEffects effects)
+{
+    [PipelineTask(Timeout = "00:00:00.500")]
+    public async Task Slow(RunContext run, CancellationToken cancellationToken)
+    {
+        effects.Record(run, "started");
+        await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+        effects.Record(run, "finished");
+    }
+}
+
+[Pipeline("clearable")]
+public sealed partial class Clearable(SideEffects effects)
+{
+    [PipelineTask] public void Extract(RunContext run) => effects.Record(run);
+
+    [PipelineTask, DependsOn(nameof(Extract))]
+    public string Transform(RunContext run)
+    {
+        var attempt = effects.Record(run);
+        if (effects.Flags.TryGetValue("break Transform", out var broken) && broken > 0) throw new InvalidOperationException("bad mapping file");
+        return "transformed#" + attempt;
+    }
+
+    [PipelineTask] public string Load([FromTask(nameof(Transform))] string data, RunContext run) { effects.Record(run); return data + " loaded"; }
+}
