@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using global::Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+public sealed class OperationsTests
+{
+    [Fact]
+    public async Task A_backfill_creates_one_run_per_date_and_never_runs_more_than_MaxActiveRuns_at_once()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Limited.Definition });
+        var runIds = host.Operations.Backfill("limited", new LocalDate(2024, 1, 1), new LocalDate(2024, 1, 8));
+        Assert.Equal(8, runIds.Count);
+        Assert.Equal("backfill__2024-01-01", runIds[0]);
+        var maxActive = 0;
+        var finished = new List<PipelineRun>();
+        while (finished.Count < runIds.Count)
+        {
+            var runs = host.Operations.ListRuns("limited", 20);
+            maxActive = Math.Max(maxActive, runs.Count(r => r.State == RunState.Running));
+            finished = runs.Where(r => r.State.IsFinished()).ToList();
+            await Task.Delay(10);
+        }
+        Assert.InRange(maxActive, 1, 2);
+        Assert.All(finished, r => Assert.Equal(RunState.Success, r.State));
+        Assert.Equal(RunKind.Backfill, finished[0].Kind);
+        // Backfilling the same dates again creates nothing new.
+        Assert.Equal(runIds, host.Operations.Backfill("limited", new LocalDate(2024, 1, 1), new LocalDate(2024, 1, 8)));
+        Assert.Equal(8, host.Operations.ListRuns("limited", 100).Count);
+    }
+
+    [Fact]
+    public async Task Notifications_go_to_the_webhook_as_slack_json_on_retry_failure_and_manual_changes()
+    {
+        using var listener = new HttpListener();
+        var port = Random.Shared.Next(20_000, 40_000);
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        listener.Start();
+        var received = new List<JsonElement>();
+        var listening = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                using (var reader = new StreamReader(context.Request.InputStream)) lock (received) received.Add(JsonDocument.Parse(reader.ReadToEnd()).RootElement.Clone());
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Exhausted.Definition },
+            services: s => s.AddSingleton<IPipelineNotifier>(new WebhookNotifier(new HttpClient(), new Uri($"http://127.0.0.1:{port}/hook/"))));
+        var run = await host.RunAsync("exhausted");
+        Assert.Equal(RunState.Failed, run.State);
+        host.Operations.MarkState("exhausted", run.RunId, "AlwaysFails", TaskState.Success);
+        await host.WaitAsync("exhausted", run.RunId);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (received) if (received.Count >= 4) break;
+            await Task.Delay(50);
+        }
+        listener.Stop();
+        List<JsonElement> messages;
+        lock (received) messages = received.ToList();
+        var kinds = messages.Select(m => m.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("TaskRetry", kinds);
+        Assert.Contains("TaskFailed", kinds);
+        Assert.Contains("RunFinished", kinds);
+        Assert.Contains("ManualChange", kinds);
+        var failure = messages.First(m => m.GetProperty("kind").GetString() == "TaskFailed");
+        Assert.Equal(":red_circle: exhausted.AlwaysFails " + run.RunId + ": failed. Failed on try 2, the last of 2: InvalidOperationException: the vendor file is corrupt.", failure.GetProperty("text").GetString());
+        Assert.Equal("exhausted", failure.GetProperty("pipeline").GetString());
+    }
+
+    [Fact]
+    public async Task The_reconciler_enqueues_a_task_whose_job_was_lost()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });
+        var run = await host.RunAsync("linear");
+        // Simulate a crash between recording "queued" and creating the job: Load is queued, the run is running, no job exists.
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.Set(work["Load"] with { State = TaskState.Queued, TryNumber = 2, JobIds = System.Collections.Immutable.ImmutableArray<string>.Empty, Start = null, End = null });
+            work.RunState = RunState.Running;
+            work.RunStateChanged = true;
+            return true;
+        });
+        var stuck = host.Operations.GetRun("linear", run.RunId)!;
+        Assert.Equal(RunState.Running, stuck.State);
+        Assert.Null(stuck["Load"].CurrentJobId);
+
+        Assert.Equal(1, host.Services.GetRequiredService<PipelineReconciler>().Run());
+        Assert.StartsWith("Re-enqueued by the reconciler: its job (none) was missing.", host.Operations.GetRun("linear", run.RunId)!["Load"].Reason, StringComparison.Ordinal);
+        var repaired = await host.WaitAsync("linear", run.RunId);
+        Assert.Equal(RunState.Success, repaired.State);
+        Assert.Equal(2, host.Effects.Count(run.RunId, "Load"));
+        Assert.Equal(2, repaired["Load"].TryNumber);
+    }
+
+    [Fact]
+    public async Task Unknown_pipelines_and_tasks_are_refused_with_the_known_names()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });
+        var error = Assert.Throws<KeyNotFoundException>(() => host.Operations.Trigger("lineer", new LocalDate(2024, 1, 1)));
+        Assert.Equal("No pipeline has the id 'lineer'. Known pipelines: linear.", error.Message);
+        var run = await host.RunAsync("linear");
+        var taskError = Assert.Throws<KeyNotFoundException>(() => host.Operations.Clear("linear", run.RunId, new[] { "Lod" }));
+        Assert.Equal("Pipeline 'linear' has no task 'Lod'. Its tasks are: Extract, Transform, Load.", taskError.Message);
+        Assert.Null(host.Operations.GetRun("linear", "manual__nope"));
+    }
+}

@@ -1,0 +1,84 @@
+using global::Hangfire;
+using global::Hangfire.Storage;
+using NodaTime;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+public sealed class SchedulerTests : IAsyncLifetime
+{
+    private PipelineHost _host = null!;
+
+    public async Task InitializeAsync() =>
+        _host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { NightlyNewYork.Definition, WeekdaySessions.Definition, Linear.Definition });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_04_00_New_York_schedule_keeps_local_time_across_the_spring_DST_change()
+    {
+        // Catch-up from the start date: 2024-03-08 .. 2024-03-12, with DST starting on Sunday 2024-03-10.
+        var runIds = _host.Scheduler.TickAt("nightly_new_york", Instant.FromUtc(2024, 3, 12, 12, 0));
+        Assert.Equal(new[]
+        {
+            "scheduled__2024-03-08T04:00", "scheduled__2024-03-09T04:00", "scheduled__2024-03-10T04:00",
+            "scheduled__2024-03-11T04:00", "scheduled__2024-03-12T04:00",
+        }, runIds);
+
+        var runs = new List<PipelineRun>();
+        foreach (var id in runIds) runs.Add(await _host.WaitAsync("nightly_new_york", id));
+        Assert.All(runs, r => Assert.Equal(RunState.Success, r.State));
+        Assert.Equal(new[] { "2024-03-08", "2024-03-09", "2024-03-10", "2024-03-11", "2024-03-12" }, runs.Select(r => r.LogicalDate.ToString("yyyy-MM-dd", null)));
+        // 04:00 EST is 09:00 UTC; 04:00 EDT is 08:00 UTC. The interval across the change is 23 hours long.
+        Assert.Equal(Instant.FromUtc(2024, 3, 9, 9, 0), runs[1].DataInterval.End);
+        Assert.Equal(Instant.FromUtc(2024, 3, 10, 8, 0), runs[2].DataInterval.End);
+        Assert.Equal(Duration.FromHours(23), runs[2].DataInterval.Duration);
+        Assert.Equal(Duration.FromHours(24), runs[3].DataInterval.Duration);
+        Assert.All(runs, r => Assert.Equal(RunKind.Scheduled, r.Kind));
+    }
+
+    [Fact]
+    public async Task A_tick_seen_twice_makes_one_run()
+    {
+        var now = Instant.FromUtc(2024, 11, 4, 9, 30);
+        var first = _host.Scheduler.TickAt("nightly_new_york", Instant.FromUtc(2024, 11, 1, 12, 0));
+        var again = _host.Scheduler.TickAt("nightly_new_york", Instant.FromUtc(2024, 11, 1, 12, 0));
+        Assert.Empty(again);
+        // Across the autumn change: 04:00 EDT (08:00Z) on Saturday, then 04:00 EST (09:00Z) on Sunday and Monday.
+        var later = _host.Scheduler.TickAt("nightly_new_york", now);
+        Assert.Equal(new[] { "scheduled__2024-11-02T04:00", "scheduled__2024-11-03T04:00", "scheduled__2024-11-04T04:00" }, later);
+        // Two servers racing on the same occurrence: triggering the same scheduled run id again returns it without a second run.
+        Assert.Equal(later[2], _host.Operations.Trigger("nightly_new_york", new LocalDate(2024, 11, 4), kind: RunKind.Scheduled, runId: later[2]));
+        foreach (var id in first.Concat(later)) await _host.WaitAsync("nightly_new_york", id);
+        var all = _host.Operations.ListRuns("nightly_new_york", 100).Select(r => r.RunId).ToList();
+        Assert.Equal(all.Distinct().Count(), all.Count);
+        Assert.Single(all, id => id == "scheduled__2024-11-04T04:00");
+        Assert.Equal(1, _host.Effects.Count("scheduled__2024-11-04T04:00", "Load"));
+    }
+
+    [Fact]
+    public async Task A_calendar_pipeline_runs_on_exchange_sessions_only()
+    {
+        // Thanksgiving week 2024: Thursday 28 is an NYSE holiday.
+        var runIds = _host.Scheduler.TickAt("weekday_sessions", Instant.FromUtc(2024, 11, 30, 12, 0));
+        Assert.Equal(new[] { "scheduled__2024-11-25T18:00", "scheduled__2024-11-26T18:00", "scheduled__2024-11-27T18:00", "scheduled__2024-11-29T18:00" }, runIds);
+        foreach (var id in runIds) Assert.Equal(RunState.Success, (await _host.WaitAsync("weekday_sessions", id)).State);
+    }
+
+    [Fact]
+    public async Task Startup_registers_a_recurring_job_per_scheduled_pipeline_in_its_time_zone()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { HourlyLondon.Definition, Linear.Definition },
+            configure: o => o.RegisterSchedules = true);
+        using var connection = host.Storage.GetConnection();
+        var jobs = connection.GetRecurringJobs();
+        var hourly = Assert.Single(jobs, j => j.Id == "pipeline:hourly_london");
+        Assert.Equal("Europe/London", hourly.TimeZoneId);
+        Assert.Equal("@hourly", hourly.Cron);
+        Assert.Equal("Tick", hourly.Job.Method.Name);
+        Assert.Equal(new object[] { "hourly_london" }, hourly.Job.Args);
+        Assert.DoesNotContain(jobs, j => j.Id == "pipeline:linear"); // triggered by hand only
+        Assert.Contains(jobs, j => j.Id == "pipelines:reconcile");
+    }
+}

@@ -1,0 +1,30 @@
+using Pipelines.Hangfire.Tests.Infrastructure;
+
+namespace Pipelines.Hangfire.Tests.TestPipelines;
+
+/// <summary>Five parents finishing at about the same moment on different servers, joined by one child.</summary>
+[Pipeline("fan_in", MaxActiveRuns = 100)]
+public sealed partial class FanIn(SideEffects effects)
+{
+    [PipelineTask] public void Start(RunContext run) => effects.Record(run);
+    [PipelineTask, DependsOn(nameof(Start))] public async Task<int> P1(RunContext run) { await Task.Delay(5); effects.Record(run); return 1; }
+    [PipelineTask, DependsOn(nameof(Start))] public async Task<int> P2(RunContext run) { await Task.Delay(5); effects.Record(run); return 2; }
+    [PipelineTask, DependsOn(nameof(Start))] public async Task<int> P3(RunContext run) { await Task.Delay(5); effects.Record(run); return 3; }
+    [PipelineTask, DependsOn(nameof(Start))] public async Task<int> P4(RunContext run) { await Task.Delay(5); effects.Record(run); return 4; }
+    [PipelineTask, DependsOn(nameof(Start))] public async Task<int> P5(RunContext run) { await Task.Delay(5); effects.Record(run); return 5; }
+
+    [PipelineTask]
+    public int Join([FromTask(nameof(P1))] int a, [FromTask(nameof(P2))] int b, [FromTask(nameof(P3))] int c, [FromTask(nameof(P4))] int d, [FromTask(nameof(P5))] int e, RunContext run)
+    {
+        effects.Record(run);
+        return a + b + c + d + e;
+    }
+
+    [PipelineTask, DependsOn(nameof(Join))] public void Publish(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("limited", MaxActiveRuns = 2)]
+public sealed partial class Limited(SideEffects effects)
+{
+    [PipelineTask] public async Task Work(RunContext run) { effects.Record(run); await Task.Delay(100); }
+}

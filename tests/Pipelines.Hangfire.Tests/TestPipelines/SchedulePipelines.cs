@@ -1,0 +1,21 @@
+using Pipelines.Hangfire.Tests.Infrastructure;
+
+namespace Pipelines.Hangfire.Tests.TestPipelines;
+
+[Pipeline("nightly_new_york", Schedule = "0 4 * * *", TimeZone = "America/New_York", StartDate = "2024-03-08", Catchup = true, MaxActiveRuns = 3)]
+public sealed partial class NightlyNewYork(SideEffects effects)
+{
+    [PipelineTask] public void Load(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("weekday_sessions", Schedule = "0 18 * * 1-5", TimeZone = "America/New_York", Calendar = "XNYS", StartDate = "2024-11-25", Catchup = true)]
+public sealed partial class WeekdaySessions(SideEffects effects)
+{
+    [PipelineTask] public void Settle(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("hourly_london", Schedule = "@hourly", TimeZone = "Europe/London")]
+public sealed partial class HourlyLondon(SideEffects effects)
+{
+    [PipelineTask] public void Report(RunContext run) => effects.Record(run);
+}
