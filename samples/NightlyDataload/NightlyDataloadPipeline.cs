@@ -31,7 +31,7 @@ public sealed class VendorDrop(string folder)
     Tags = new[] { "finance", "nightly" })]
 public sealed partial class NightlyDataloadPipeline(VendorDrop drop)
 {
-    [PipelineTask, Sensor(PokeInterval = "00:01:00", Timeout = "03:00:00")]
+    [PipelineTask, Sensor(PokeInterval = "00:00:02", Timeout = "03:00:00")]
     public bool VendorFileArrived(RunContext run) => File.Exists(drop.FileFor(run.LogicalDate));
 
     [PipelineTask(Retries = 2, RetryDelay = "00:05:00", RetryExponentialBackoff = true, MaxRetryDelay = "00:20:00", Timeout = "00:30:00"),

@@ -38,7 +38,7 @@ public static class PipelinesServiceCollectionExtensions
         services.TryAddSingleton(provider => new PipelineScheduler(
             registry, provider.GetRequiredService<PipelineOperations>(), options, provider.GetRequiredService<JobStorage>()));
         services.TryAddSingleton(provider => new PipelineReconciler(
-            provider.GetRequiredService<JobStorage>(), registry, provider.GetRequiredService<RunCoordinator>()));
+            provider.GetRequiredService<JobStorage>(), registry, provider.GetRequiredService<RunCoordinator>(), options));
         services.TryAddTransient(provider => new PipelineTaskJob(
             provider.GetRequiredService<PipelineRegistry>(),
             provider.GetRequiredService<RunCoordinator>(),

@@ -118,3 +118,30 @@ public sealed class OperationsTests
         Assert.Null(host.Operations.GetRun("linear", "manual__nope"));
     }
 }
+
+public sealed class RetentionTests
+{
+    [Fact]
+    public async Task Finished_runs_are_kept_until_the_retention_period_has_passed()
+    {
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2024, 3, 8, 12, 0)) { AutoAdvance = Duration.FromMilliseconds(1) };
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: o =>
+        {
+            o.Clock = clock;
+            o.Retention = Duration.FromDays(30);
+        });
+        var old = await host.RunAsync("linear", new LocalDate(2024, 3, 8));
+        clock.Advance(Duration.FromDays(29));
+        var recent = await host.RunAsync("linear", new LocalDate(2024, 4, 6));
+        var reconciler = host.Services.GetRequiredService<PipelineReconciler>();
+
+        Assert.Equal(0, reconciler.DeleteExpiredRuns(Duration.FromDays(30)));
+        clock.Advance(Duration.FromDays(2));
+        Assert.Equal(1, reconciler.DeleteExpiredRuns(Duration.FromDays(30)));
+
+        Assert.Null(host.Operations.GetRun("linear", old.RunId));
+        Assert.Null(host.Operations.GetOutput("linear", old.RunId, "Load"));
+        Assert.NotNull(host.Operations.GetRun("linear", recent.RunId));
+        Assert.Equal(new[] { recent.RunId }, host.Operations.ListRuns("linear").Select(r => r.RunId));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.ComponentModel;
 using Hangfire;
 
@@ -9,12 +10,14 @@ public sealed class PipelineReconciler
     private readonly JobStorage _storage;
     private readonly PipelineRegistry _registry;
     private readonly RunCoordinator _coordinator;
+    private readonly PipelinesOptions _options;
 
-    internal PipelineReconciler(JobStorage storage, PipelineRegistry registry, RunCoordinator coordinator)
+    internal PipelineReconciler(JobStorage storage, PipelineRegistry registry, RunCoordinator coordinator, PipelinesOptions options)
     {
         _storage = storage;
         _registry = registry;
         _coordinator = coordinator;
+        _options = options;
     }
 
     /// <summary>Reconciles every unfinished run; returns how many runs it looked at.</summary>
@@ -36,6 +39,32 @@ public sealed class PipelineReconciler
             _coordinator.Reconcile(pipeline, member[(separator + 1)..]);
             count++;
         }
+        if (_options.Retention is { } retention) DeleteExpiredRuns(retention);
         return count;
+    }
+
+    /// <summary>Deletes finished runs that ended more than <paramref name="retention"/> ago, oldest first; returns how many.</summary>
+    public int DeleteExpiredRuns(NodaTime.Duration retention)
+    {
+        var cutoff = _options.Clock.GetCurrentInstant() - retention;
+        var deleted = 0;
+        using var connection = _storage.GetConnection();
+        foreach (var pipeline in _registry.All)
+        {
+            var oldest = connection is global::Hangfire.Storage.JobStorageConnection storage
+                ? storage.GetRangeFromSet(PipelineStore.RunsKey(pipeline.Id), 0, 499)
+                : new System.Collections.Generic.List<string>(connection.GetAllItemsFromSet(PipelineStore.RunsKey(pipeline.Id)));
+            foreach (var runId in oldest)
+            {
+                var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+                if (fields is null || !fields.TryGetValue("state", out var state) || !RunStates.Parse(state).IsFinished()) continue;
+                if (PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is not { } ended || ended > cutoff) continue;
+                using var transaction = connection.CreateWriteTransaction();
+                PipelineStore.DeleteRun(transaction, pipeline.Id, runId);
+                transaction.Commit();
+                deleted++;
+            }
+        }
+        return deleted;
     }
 }

@@ -195,6 +195,20 @@ internal static class PipelineStore
     public static Dictionary<string, string> GetOutputs(IStorageConnection connection, string pipelineId, string runId) =>
         connection.GetAllEntriesFromHash(OutputsKey(pipelineId, runId)) ?? new Dictionary<string, string>();
 
+    /// <summary>Removes a run and everything recorded for it.</summary>
+    public static void DeleteRun(IWriteOnlyTransaction transaction, string pipelineId, string runId)
+    {
+        if (transaction is not JobStorageTransaction storage)
+            throw new NotSupportedException("Deleting runs needs a Hangfire storage whose transactions can remove hashes (JobStorageTransaction).");
+        storage.RemoveHash(RunKey(pipelineId, runId));
+        storage.RemoveHash(TasksKey(pipelineId, runId));
+        storage.RemoveHash(OutputsKey(pipelineId, runId));
+        transaction.RemoveFromSet(RunsKey(pipelineId), runId);
+        transaction.RemoveFromSet(ActiveKey(pipelineId), runId);
+        transaction.RemoveFromSet(WaitingKey(pipelineId), runId);
+        transaction.RemoveFromSet(UnfinishedKey, UnfinishedMember(pipelineId, runId));
+    }
+
     public static string UnfinishedMember(string pipelineId, string runId) => pipelineId + "|" + runId;
 
     public static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

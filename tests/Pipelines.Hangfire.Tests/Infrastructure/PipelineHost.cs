@@ -70,16 +70,10 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public static JobStorage InMemoryStorage() => new InMemoryStorage(new InMemoryStorageOptions());
 
+    /// <summary>PostgreSQL storage with the options the library recommends (long polling, sliding invisibility).</summary>
     public static JobStorage PostgreSqlStorage(string connectionString) => new PostgreSqlStorage(
-        new global::Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, new PostgreSqlStorageOptions()),
-        new PostgreSqlStorageOptions
-        {
-            QueuePollInterval = TimeSpan.FromMilliseconds(200),
-            UseSlidingInvisibilityTimeout = true,
-            InvisibilityTimeout = TimeSpan.FromMinutes(5),
-            DistributedLockTimeout = TimeSpan.FromMinutes(1),
-            PrepareSchemaIfNecessary = true,
-        });
+        new global::Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, PipelinesStorage.PostgreSqlOptions()),
+        PipelinesStorage.PostgreSqlOptions());
 
     /// <summary>Triggers a run and waits until it finishes.</summary>
     public async Task<PipelineRun> RunAsync(string pipelineId, LocalDate? date = null, IReadOnlyDictionary<string, string>? parameters = null, TimeSpan? timeout = null)
