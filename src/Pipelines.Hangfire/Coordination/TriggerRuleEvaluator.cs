@@ -90,9 +90,11 @@ public static class TriggerRuleEvaluator
         switch (rule)
         {
             case TriggerRule.AllSuccess:
+                // A failure decides at once; a skip waits for the rest, so that a failure still to come takes precedence
+                // and the outcome never depends on which upstream task happened to finish first.
                 if (up.AnyFailed > 0) return Failed();
-                if (up.Skipped > 0) return Skip();
-                return allDone ? Run() : Wait();
+                if (!allDone) return Wait();
+                return up.Skipped > 0 ? Skip() : Run();
             case TriggerRule.AllFailed:
                 if (up.Success > 0 || up.Skipped > 0) return Skip();
                 return allDone ? Run() : Wait();
