@@ -1,0 +1,464 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Pipelines.Calendars;
+using Pipelines.Hangfire;
+using Pipelines.Schedules;
+using Spectre.Console;
+
+namespace Pipelines.Cli;
+
+public static partial class PipelinesCli
+{
+    // ---- serve ----------------------------------------------------------------------------------------------
+
+    private static async Task<int> Serve(CliContext context, StorageSpec storage, int port, CancellationToken cancellationToken)
+    {
+        storage.EnsureReachable();
+        if (port is < 1 or > 65535) throw new CliException($"--port {port} is not a port number (1-65535).");
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+        }
+        catch (SocketException)
+        {
+            throw new CliException($"port {port} on 127.0.0.1 is already in use; stop what uses it or pass --port to choose another.", exitCode: 3);
+        }
+
+        var builder = WebApplication.CreateBuilder(Array.Empty<string>());
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, withServer: true, registerSchedules: true);
+        await using var app = builder.Build();
+        app.UseHangfireDashboard("/hangfire");
+        app.MapGet("/", () => Results.Redirect("/hangfire"));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        context.Output.WriteLine($"Serving {context.Pipelines.Count} pipeline(s) on {storage.Describe()}: {string.Join(", ", context.Pipelines.Select(p => p.Id))}");
+        context.Output.WriteLine($"Dashboard: http://127.0.0.1:{port}/hangfire");
+        context.Output.Flush();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    // ---- list / show / graph --------------------------------------------------------------------------------
+
+    private static int List(CliContext context, bool json)
+    {
+        var now = context.Options.Clock.GetCurrentInstant();
+        var rows = context.Pipelines.Select(p => new
+        {
+            id = p.Id,
+            schedule = p.Schedule,
+            timeZone = p.TimeZone,
+            calendar = p.Calendar,
+            tasks = p.Tasks.Length,
+            nextRun = NextRuns(p, now, 1).Select(t => t.ToString("uuuu-MM-dd HH:mm o<g>", CultureInfo.InvariantCulture)).FirstOrDefault(),
+            description = p.Description,
+        }).ToList();
+        if (json)
+        {
+            context.WriteJson(rows);
+            return 0;
+        }
+        var table = new Table().AddColumns("Pipeline", "Schedule", "Time zone", "Calendar", "Tasks", "Next run");
+        foreach (var row in rows)
+            table.AddRow(Markup.Escape(row.id), Markup.Escape(row.schedule ?? "manual"), Markup.Escape(row.timeZone), Markup.Escape(row.calendar ?? "-"), row.tasks.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.nextRun ?? "-"));
+        context.Console.Write(table);
+        return 0;
+    }
+
+    private static int Show(CliContext context, string pipelineId, bool json)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        var next = NextRuns(pipeline, context.Options.Clock.GetCurrentInstant(), 5).ToList();
+        var tasks = pipeline.Tasks.Select(t => new
+        {
+            id = t.Id,
+            kind = t.Kind.ToString().ToLowerInvariant(),
+            trigger = TriggerRuleEvaluator.RuleName(t.Trigger),
+            retries = t.Retries,
+            retryDelay = t.RetryDelay.ToString("c", CultureInfo.InvariantCulture),
+            timeout = t.Timeout?.ToString("c", CultureInfo.InvariantCulture),
+            queue = t.Queue,
+            upstream = t.Upstream.Select(i => pipeline.Tasks[i].Id).ToArray(),
+        }).ToList();
+        if (json)
+        {
+            context.WriteJson(new
+            {
+                id = pipeline.Id,
+                description = pipeline.Description,
+                schedule = pipeline.Schedule,
+                timeZone = pipeline.TimeZone,
+                calendar = pipeline.Calendar,
+                startDate = pipeline.StartDate?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
+                catchup = pipeline.Catchup,
+                maxActiveRuns = pipeline.MaxActiveRuns,
+                tags = pipeline.Tags,
+                nextRuns = next.Select(n => n.ToString("uuuu-MM-dd'T'HH:mm:sso<g>", CultureInfo.InvariantCulture)).ToArray(),
+                tasks,
+            });
+            return 0;
+        }
+        context.Console.MarkupLine($"[bold]{Markup.Escape(pipeline.Id)}[/]{(pipeline.Description is null ? "" : " - " + Markup.Escape(pipeline.Description))}");
+        context.Console.MarkupLine($"schedule {Markup.Escape(pipeline.Schedule ?? "manual")} in {Markup.Escape(pipeline.TimeZone)}, calendar {Markup.Escape(pipeline.Calendar ?? "none")}, max {pipeline.MaxActiveRuns} active run(s), catchup {(pipeline.Catchup ? "on" : "off")}");
+        var table = new Table().AddColumns("#", "Task", "Kind", "Trigger", "Retries", "Queue", "After");
+        foreach (var (task, index) in tasks.Select((t, i) => (t, i)))
+            table.AddRow(index.ToString(CultureInfo.InvariantCulture), Markup.Escape(task.id), task.kind, task.trigger, task.retries.ToString(CultureInfo.InvariantCulture), Markup.Escape(task.queue), Markup.Escape(string.Join(", ", task.upstream)));
+        context.Console.Write(table);
+        if (next.Count > 0)
+        {
+            context.Console.MarkupLine("Next runs:");
+            foreach (var at in next) context.Console.MarkupLine("  " + Markup.Escape(at.ToString("uuuu-MM-dd HH:mm o<g> (ddd)", CultureInfo.InvariantCulture)));
+        }
+        return 0;
+    }
+
+    /// <summary>The next schedule occurrences in the pipeline's zone, on sessions only when it has a calendar.</summary>
+    private static IEnumerable<ZonedDateTime> NextRuns(PipelineDefinition pipeline, Instant now, int count)
+    {
+        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        if (schedule.Cron is null) yield break;
+        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
+        ExchangeCalendar? calendar = pipeline.Calendar is { } id && ExchangeCalendar.TryGet(id, out var c) ? c : null;
+        var found = 0;
+        var after = now;
+        for (var guard = 0; found < count && guard < 10_000; guard++)
+        {
+            if (schedule.NextAfter(after, zone) is not { } next) yield break;
+            after = next;
+            var local = next.InZone(zone);
+            if (pipeline.StartDate is { } start && local.Date < start) continue;
+            if (calendar is not null && !calendar.IsSession(local.Date)) continue;
+            found++;
+            yield return local;
+        }
+    }
+
+    private static int Graph(CliContext context, string pipelineId, string format)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        switch (format)
+        {
+            case "mermaid":
+                context.Output.Write(pipeline.Mermaid);
+                break;
+            case "dot":
+                var dot = new StringBuilder($"digraph \"{pipeline.Id}\" {{\n    rankdir=LR;\n");
+                foreach (var task in pipeline.Tasks)
+                {
+                    var shape = task.Kind switch { TaskKind.Condition => "diamond", TaskKind.Branch => "hexagon", TaskKind.Sensor => "ellipse", _ => "box" };
+                    dot.Append(CultureInfo.InvariantCulture, $"    \"{task.Id}\" [shape={shape}];\n");
+                }
+                foreach (var task in pipeline.Tasks)
+                    foreach (var up in task.Upstream) dot.Append(CultureInfo.InvariantCulture, $"    \"{pipeline.Tasks[up].Id}\" -> \"{task.Id}\";\n");
+                context.Output.Write(dot.Append("}\n").ToString());
+                break;
+            default:
+                // Layers: each task one column right of its deepest upstream task.
+                var layer = new int[pipeline.Tasks.Length];
+                foreach (var task in pipeline.Tasks) layer[task.Index] = task.Upstream.IsEmpty ? 0 : task.Upstream.Max(u => layer[u]) + 1;
+                foreach (var group in pipeline.Tasks.GroupBy(t => layer[t.Index]).OrderBy(g => g.Key))
+                {
+                    foreach (var task in group)
+                    {
+                        var after = task.Upstream.IsEmpty ? "" : "  <- " + string.Join(", ", task.Upstream.Select(u => pipeline.Tasks[u].Id));
+                        var kind = task.Kind == TaskKind.Task ? "" : $" [{task.Kind.ToString().ToLowerInvariant()}]";
+                        context.Output.WriteLine($"{new string(' ', group.Key * 2)}{task.Id}{kind}{after}");
+                    }
+                }
+                break;
+        }
+        return 0;
+    }
+
+    // ---- trigger / backfill / clear / runs ------------------------------------------------------------------
+
+    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool json, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        var date = context.LogicalDate(pipeline, dateText);
+        var parameters = CliContext.Parameters(parameterValues);
+        // In-memory state lives only in this process, so the run must finish here; with shared storage the servers of
+        // that storage run it unless --wait asks to watch it here.
+        var runHere = wait || storage.IsInMemory;
+        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: runHere, cancellationToken).ConfigureAwait(false);
+        var runId = runtime.Operations.Trigger(pipeline.Id, date, parameters);
+        if (!runHere)
+        {
+            if (json) context.WriteJson(new { pipeline = pipeline.Id, run = runId, state = "running" });
+            else context.Output.WriteLine($"Triggered {pipeline.Id} for {date:yyyy-MM-dd} as run {runId} on {storage.Describe()}.");
+            return 0;
+        }
+        if (!json && storage.IsInMemory && !wait)
+            context.Output.WriteLine("(in-memory storage: the run is executed in this process until it ends)");
+        var run = await WatchAsync(context, runtime.Operations, pipeline, runId, live: !json, cancellationToken).ConfigureAwait(false);
+        if (json) context.WriteJson(RunJson(run));
+        return run.State == RunState.Success ? 0 : 1;
+    }
+
+    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string pipelineId, string fromText, string toText, string[]? parameterValues, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        var from = CliContext.ParseDate(fromText, "--from");
+        var to = CliContext.ParseDate(toText, "--to");
+        if (to < from) throw new CliException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}.");
+        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: true, cancellationToken).ConfigureAwait(false);
+        var runIds = runtime.Operations.Backfill(pipeline.Id, from, to, CliContext.Parameters(parameterValues));
+        if (runIds.Count == 0)
+        {
+            context.Output.WriteLine($"No dates to backfill between {from:yyyy-MM-dd} and {to:yyyy-MM-dd}{(pipeline.Calendar is null ? "" : $" (no {pipeline.Calendar} sessions)")}.");
+            return 0;
+        }
+        var finished = new List<PipelineRun>();
+        await context.Console.Progress().StartAsync(async progress =>
+        {
+            var bar = progress.AddTask($"{pipeline.Id} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", maxValue: runIds.Count);
+            while (true)
+            {
+                finished = runIds.Select(id => runtime.Operations.GetRun(pipeline.Id, id)!).Where(r => r.State.IsFinished()).ToList();
+                bar.Value = finished.Count;
+                if (finished.Count == runIds.Count) break;
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        var failed = finished.Where(r => r.State == RunState.Failed).ToList();
+        context.Output.WriteLine($"Backfilled {runIds.Count} run(s) of {pipeline.Id}: {runIds.Count - failed.Count} succeeded, {failed.Count} failed{(failed.Count == 0 ? "" : ": " + string.Join(", ", failed.Select(r => r.RunId)))}.");
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> Clear(CliContext context, StorageSpec storage, string pipelineId, string runId, string[] taskIds, ClearScope scope, bool onlyFailed, bool wait, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        foreach (var taskId in taskIds) CliContext.Task(pipeline, taskId);
+        RequireSharedState(storage, "clear");
+        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: wait, cancellationToken).ConfigureAwait(false);
+        if (runtime.Operations.GetRun(pipeline.Id, runId) is null)
+            throw new CliException($"pipeline '{pipeline.Id}' has no run '{runId}' in {storage.Describe()}; 'runs {pipeline.Id}' lists them.");
+        var cleared = runtime.Operations.Clear(pipeline.Id, runId, taskIds, scope, onlyFailed);
+        context.Output.WriteLine(cleared.Count == 0
+            ? "Nothing to clear: the tasks are running, queued, or (with --only-failed) did not fail."
+            : $"Cleared {string.Join(", ", cleared)} in run {runId}; they run again now.");
+        if (!wait) return 0;
+        var run = await WatchAsync(context, runtime.Operations, pipeline, runId, live: true, cancellationToken).ConfigureAwait(false);
+        return run.State == RunState.Success ? 0 : 1;
+    }
+
+    private static async Task<int> Runs(CliContext context, StorageSpec storage, string pipelineId, int limit, bool json, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        if (limit < 1) throw new CliException($"--limit {limit} must be at least 1.");
+        RequireSharedState(storage, "runs");
+        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: false, cancellationToken).ConfigureAwait(false);
+        var runs = runtime.Operations.ListRuns(pipeline.Id, limit);
+        if (json)
+        {
+            context.WriteJson(runs.Select(RunJson).ToList());
+            return 0;
+        }
+        if (runs.Count == 0)
+        {
+            context.Output.WriteLine($"No runs of {pipeline.Id} yet.");
+            return 0;
+        }
+        context.Console.Write(Grid(pipeline, runs));
+        return 0;
+    }
+
+    private static void RequireSharedState(StorageSpec storage, string verb)
+    {
+        if (storage.IsInMemory)
+            throw new CliException($"'{verb}' needs shared state, but in-memory state lives only inside the process that holds it; pass --storage postgres://user:password@host:5432/database (the storage your servers use).");
+    }
+
+    // ---- test ------------------------------------------------------------------------------------------------
+
+    private static async Task<int> TestTask(CliContext context, StorageSpec storage, string pipelineId, string taskId, string? dateText, string[]? parameterValues, string[]? inputValues, string? fromRun, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        var task = CliContext.Task(pipeline, taskId);
+        var date = context.LogicalDate(pipeline, dateText);
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        if (fromRun is not null)
+        {
+            RequireSharedState(storage, "test --from-run");
+            await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: false, cancellationToken).ConfigureAwait(false);
+            if (runtime.Operations.GetRun(pipeline.Id, fromRun) is null) throw new CliException($"pipeline '{pipeline.Id}' has no run '{fromRun}'.");
+            foreach (var input in task.Inputs)
+            {
+                var id = pipeline.Tasks[input.FromTask].Id;
+                if (runtime.Operations.GetOutput(pipeline.Id, fromRun, id) is { } json) outputs[id] = json;
+            }
+        }
+        foreach (var value in inputValues ?? Array.Empty<string>())
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) throw new CliException($"--input '{value}' is not task=json.");
+            var id = value[..equals];
+            CliContext.Task(pipeline, id);
+            outputs[id] = value[(equals + 1)..];
+        }
+        foreach (var input in task.Inputs)
+        {
+            var id = pipeline.Tasks[input.FromTask].Id;
+            if (!outputs.ContainsKey(id))
+                throw new CliException($"task '{task.Id}' needs the output of '{id}' for parameter '{input.ParameterName}'; pass --input {id}=<json> or --from-run <run id>.");
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.AddSimpleConsole());
+        context.Options.ConfigureServices?.Invoke(services);
+        await using var provider = services.BuildServiceProvider();
+        var zone = context.Zone(pipeline);
+        var run = new RunContext(pipeline.Id, "test__" + date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), task.Id, date,
+            new Interval(date.AtStartOfDayInZone(zone).ToInstant(), date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant()), 1,
+            CliContext.Parameters(parameterValues), provider.GetRequiredService<ILoggerFactory>().CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (task.Timeout is { } limit) timeout.CancelAfter(limit);
+        try
+        {
+            var outcome = await pipeline.InvokeAsync(task, new TaskInvocation(run, provider, new DictionaryOutputs(outputs), cancellationToken: timeout.Token)).ConfigureAwait(false);
+            var summary = task.Kind switch
+            {
+                TaskKind.Condition => $"condition returned {(outcome.Result == true ? "true" : "false: everything downstream would be skipped")}",
+                TaskKind.Sensor => outcome.Result == true ? "sensor is satisfied" : "sensor is not satisfied yet",
+                TaskKind.Branch => $"branch chose {(outcome.ChosenBranches.IsEmpty ? "no target" : string.Join(", ", outcome.ChosenBranches))}",
+                _ => outcome.OutputJson is null ? "succeeded (no output)" : "succeeded",
+            };
+            context.Output.WriteLine($"{pipeline.Id}.{task.Id} [{date:yyyy-MM-dd}]: {summary}");
+            if (outcome.OutputJson is not null) context.Output.WriteLine(outcome.OutputJson);
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            context.Output.WriteLine($"{pipeline.Id}.{task.Id} [{date:yyyy-MM-dd}]: failed: {(ex is OperationCanceledException ? $"timed out after {task.Timeout:c}" : $"{ex.GetType().Name}: {ex.Message}")}");
+            return 1;
+        }
+    }
+
+    private sealed class DictionaryOutputs(Dictionary<string, string> outputs) : ITaskOutputSource
+    {
+        public string? GetOutputJson(string taskId) => outputs.TryGetValue(taskId, out var json) ? json : null;
+    }
+
+    // ---- views -----------------------------------------------------------------------------------------------
+
+    private static async Task<PipelineRun> WatchAsync(CliContext context, PipelineOperations operations, PipelineDefinition pipeline, string runId, bool live, CancellationToken cancellationToken)
+    {
+        PipelineRun run = operations.GetRun(pipeline.Id, runId)!;
+        if (live && context.Console.Profile.Capabilities.Interactive)
+        {
+            await context.Console.Live(RunTable(run)).StartAsync(async display =>
+            {
+                while (!run.State.IsFinished())
+                {
+                    await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+                    run = operations.GetRun(pipeline.Id, runId)!;
+                    display.UpdateTarget(RunTable(run));
+                }
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            while (!run.State.IsFinished())
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                run = operations.GetRun(pipeline.Id, runId)!;
+            }
+            if (live) context.Console.Write(RunTable(run));
+        }
+        if (live)
+        {
+            // The reasons of failed tasks in full, whatever the table's width did to them.
+            foreach (var failed in run.Tasks.Where(t => t.State == TaskState.Failed))
+                context.Output.WriteLine($"{failed.TaskId}: {failed.Reason}");
+            context.Output.WriteLine($"Run {run.RunId} of {pipeline.Id} ({run.LogicalDate:yyyy-MM-dd}): {run.State.Name()}");
+        }
+        return run;
+    }
+
+    private static Table RunTable(PipelineRun run)
+    {
+        var table = new Table().AddColumns("Task", "State", "Try", "Duration", "Why");
+        foreach (var task in run.Tasks)
+        {
+            table.AddRow(
+                Markup.Escape(task.TaskId),
+                $"[{Colour(task.State)}]{task.State.Name()}[/]",
+                task.TryNumber.ToString(CultureInfo.InvariantCulture),
+                task.Duration is { } d ? d.ToString("m:ss.fff", CultureInfo.InvariantCulture) : "",
+                Markup.Escape(task.Reason ?? ""));
+        }
+        return table;
+    }
+
+    private static Table Grid(PipelineDefinition pipeline, IReadOnlyList<PipelineRun> runs)
+    {
+        var table = new Table().AddColumn("Task");
+        foreach (var run in runs) table.AddColumn(new TableColumn(Markup.Escape(run.LogicalDate.ToString("MM-dd", CultureInfo.InvariantCulture) + " " + run.State.Name())));
+        foreach (var task in pipeline.Tasks)
+        {
+            var cells = new List<string> { Markup.Escape(task.Id) };
+            cells.AddRange(runs.Select(r => $"[{Colour(r[task.Id].State)}]{r[task.Id].State.Name()}[/]"));
+            table.AddRow(cells.ToArray());
+        }
+        table.Caption($"{runs.Count} latest run(s) of {Markup.Escape(pipeline.Id)}, newest first");
+        return table;
+    }
+
+    private static string Colour(TaskState state) => state switch
+    {
+        TaskState.Success => "green",
+        TaskState.Failed => "red",
+        TaskState.UpstreamFailed => "darkorange",
+        TaskState.Skipped => "grey",
+        TaskState.Running => "aqua",
+        TaskState.Queued or TaskState.Scheduled => "grey70",
+        TaskState.UpForRetry => "yellow",
+        TaskState.UpForReschedule => "turquoise2",
+        _ => "default",
+    };
+
+    private static object RunJson(PipelineRun run) => new
+    {
+        pipeline = run.PipelineId,
+        run = run.RunId,
+        kind = run.Kind.ToString().ToLowerInvariant(),
+        logicalDate = run.LogicalDate.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
+        state = run.State.Name(),
+        tasks = run.Tasks.Select(t => new
+        {
+            task = t.TaskId,
+            state = t.State.Name(),
+            tryNumber = t.TryNumber,
+            start = t.Start?.ToString(),
+            end = t.End?.ToString(),
+            server = t.Server,
+            reason = t.Reason,
+        }).ToArray(),
+    };
+}

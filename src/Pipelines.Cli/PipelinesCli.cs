@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NodaTime;
+using NodaTime.Text;
+using Pipelines.Calendars;
+using Pipelines.Generators.Validation;
+using Pipelines.Hangfire;
+using Spectre.Console;
+
+namespace Pipelines.Cli;
+
+/// <summary>
+/// The operator's command line, hosted by the user's app: <c>return await PipelinesCli.RunAsync(args);</c>.
+/// It finds the app's generated pipelines and hosts Hangfire. Verbs: serve (the default), list, show, graph, trigger,
+/// test, backfill, clear, runs. Read commands take <c>--json</c>.
+/// </summary>
+public static partial class PipelinesCli
+{
+    /// <summary>Runs the command line. Returns the process exit code: 0 success, 1 a run or task failed, 2 bad input, 3 environment.</summary>
+    public static async Task<int> RunAsync(string[] args, Action<PipelinesCliOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new PipelinesCliOptions();
+        configure?.Invoke(options);
+        var output = options.Out ?? Console.Out;
+        var error = options.Error ?? Console.Error;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = options.Out is null ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = options.Out is null ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = options.Out is null ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (options.Out is not null) console.Profile.Width = 200; // captured output: no terminal to wrap tables for
+        var pipelines = options.Pipelines ?? PipelineCatalog.All;
+        var context = new CliContext(options, console, output, pipelines);
+
+        var root = BuildCommands(context);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync($"error: {parsed.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            return 2;
+        }
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 130;
+        }
+    }
+
+    private static RootCommand BuildCommands(CliContext context)
+    {
+        var storage = new Option<string>("--storage") { Description = "memory (default), postgres://user:password@host:5432/database, or an Npgsql connection string.", DefaultValueFactory = _ => "memory", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
+        var pipelineArgument = new Argument<string>("pipeline") { Description = "The pipeline id." };
+        var port = new Option<int>("--port") { Description = "Port for the dashboard on 127.0.0.1.", DefaultValueFactory = _ => 5000 };
+        var date = new Option<string?>("--date") { Description = "The logical date, yyyy-MM-dd (default: today in the pipeline's time zone)." };
+        var parameters = new Option<string[]>("--param") { Description = "A run parameter as key=value; repeatable.", AllowMultipleArgumentsPerToken = false };
+        var wait = new Option<bool>("--wait") { Description = "Show task states live until the run ends; exit 0 only if it succeeded." };
+
+        var root = new RootCommand("Operate the pipelines of this app on Hangfire.");
+        root.Options.Add(storage);
+
+        var serve = new Command("serve", "Run the Hangfire server, the schedules and the dashboard.") { port };
+        serve.SetAction((r, ct) => Serve(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(port), ct));
+        root.Subcommands.Add(serve);
+        root.Options.Add(port);
+        root.SetAction((r, ct) => Serve(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(port), ct));
+
+        var list = new Command("list", "List the pipelines with their schedules and next run times.") { json };
+        list.SetAction(r => List(context, r.GetValue(json)));
+        root.Subcommands.Add(list);
+
+        var show = new Command("show", "Show a pipeline's tasks, settings and next five run times.") { pipelineArgument, json };
+        show.SetAction(r => Show(context, r.GetValue(pipelineArgument)!, r.GetValue(json)));
+        root.Subcommands.Add(show);
+
+        var format = new Option<string>("--format") { Description = "mermaid, dot or text.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("mermaid", "dot", "text");
+        var graph = new Command("graph", "Print a pipeline's graph.") { pipelineArgument, format };
+        graph.SetAction(r => Graph(context, r.GetValue(pipelineArgument)!, r.GetValue(format)!));
+        root.Subcommands.Add(graph);
+
+        var trigger = new Command("trigger", "Trigger a run.") { pipelineArgument, date, parameters, wait, json };
+        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(json), ct));
+        root.Subcommands.Add(trigger);
+
+        var taskArgument = new Argument<string>("task") { Description = "The task id." };
+        var inputs = new Option<string[]>("--input") { Description = "An upstream output as task=json; repeatable." };
+        var fromRun = new Option<string?>("--from-run") { Description = "Take upstream outputs from this earlier run (needs shared storage)." };
+        var test = new Command("test", "Run one task in-process, without the scheduler.") { pipelineArgument, taskArgument, date, parameters, inputs, fromRun };
+        test.SetAction((r, ct) => TestTask(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(taskArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(inputs), r.GetValue(fromRun), ct));
+        root.Subcommands.Add(test);
+
+        var from = new Option<string>("--from") { Description = "First logical date, yyyy-MM-dd.", Required = true };
+        var to = new Option<string>("--to") { Description = "Last logical date, yyyy-MM-dd.", Required = true };
+        var backfill = new Command("backfill", "Create runs for a date range (sessions only on a calendar pipeline) and run them.") { pipelineArgument, from, to, parameters };
+        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), ct));
+        root.Subcommands.Add(backfill);
+
+        var run = new Option<string>("--run") { Description = "The run id.", Required = true };
+        var tasks = new Option<string[]>("--task") { Description = "A task to clear; repeatable.", Required = true };
+        var downstream = new Option<bool>("--downstream") { Description = "Also clear everything downstream." };
+        var upstream = new Option<bool>("--upstream") { Description = "Also clear everything upstream." };
+        var onlyFailed = new Option<bool>("--only-failed") { Description = "Only clear tasks that failed or are upstream_failed." };
+        var clear = new Command("clear", "Clear tasks of a run so they run again.") { pipelineArgument, run, tasks, downstream, upstream, onlyFailed, wait };
+        clear.SetAction((r, ct) => Clear(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(run)!, r.GetValue(tasks)!,
+            (r.GetValue(downstream) ? ClearScope.Downstream : ClearScope.Task) | (r.GetValue(upstream) ? ClearScope.Upstream : ClearScope.Task), r.GetValue(onlyFailed), r.GetValue(wait), ct));
+        root.Subcommands.Add(clear);
+
+        var limit = new Option<int>("--limit") { Description = "How many runs.", DefaultValueFactory = _ => 25 };
+        var runs = new Command("runs", "Show the latest runs as a grid of task states.") { pipelineArgument, limit, json };
+        runs.SetAction((r, ct) => Runs(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(limit), r.GetValue(json), ct));
+        root.Subcommands.Add(runs);
+        return root;
+    }
+
+    // ---- shared helpers ---------------------------------------------------------------------------------------
+
+    internal sealed record CliContext(PipelinesCliOptions Options, IAnsiConsole Console, TextWriter Output, IReadOnlyList<PipelineDefinition> Pipelines)
+    {
+        public PipelineDefinition Pipeline(string id)
+        {
+            foreach (var pipeline in Pipelines) if (pipeline.Id == id) return pipeline;
+            var known = Pipelines.Select(p => p.Id).ToList();
+            throw new CliException($"no pipeline '{id}'.{Suggestions.DidYouMean(id, known)} Known pipelines: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}.");
+        }
+
+        public static TaskDefinition Task(PipelineDefinition pipeline, string id) =>
+            pipeline.TryGetTask(id, out var task)
+                ? task
+                : throw new CliException($"pipeline '{pipeline.Id}' has no task '{id}'.{Suggestions.DidYouMean(id, pipeline.Tasks.Select(t => t.Id))} Its tasks: {string.Join(", ", pipeline.Tasks.Select(t => t.Id))}.");
+
+        public DateTimeZone Zone(PipelineDefinition pipeline) => DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
+
+        /// <summary>The logical date from --date, or today in the pipeline's zone; on a calendar pipeline it must be a session.</summary>
+        public LocalDate LogicalDate(PipelineDefinition pipeline, string? text)
+        {
+            LocalDate date;
+            if (text is null) date = Options.Clock.GetCurrentInstant().InZone(Zone(pipeline)).Date;
+            else date = ParseDate(text, "--date");
+            if (pipeline.Calendar is { } calendarId && text is not null)
+            {
+                var calendar = ExchangeCalendar.Get(calendarId);
+                if (!calendar.IsSession(date))
+                {
+                    var why = calendar.TryGetHoliday(date, out var holiday) ? holiday : date.DayOfWeek.ToString();
+                    throw new CliException($"{date:yyyy-MM-dd} is not a {calendarId} session ({why}); pipeline '{pipeline.Id}' runs on sessions only. The previous session is {calendar.PreviousSession(date):yyyy-MM-dd}, the next {calendar.NextSession(date):yyyy-MM-dd}.");
+                }
+            }
+            return date;
+        }
+
+        public static LocalDate ParseDate(string text, string option)
+        {
+            var result = LocalDatePattern.Iso.Parse(text);
+            if (result.Success) return result.Value;
+            throw new CliException($"{option} '{text}' is not a date: write it as yyyy-MM-dd, for example 2024-03-08.");
+        }
+
+        public static Dictionary<string, string> Parameters(string[]? values)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var value in values ?? Array.Empty<string>())
+            {
+                var equals = value.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0) throw new CliException($"--param '{value}' is not key=value.");
+                result[value[..equals]] = value[(equals + 1)..];
+            }
+            return result;
+        }
+
+        public void WriteJson<T>(T value) => Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, CliJson.Options));
+    }
+}
