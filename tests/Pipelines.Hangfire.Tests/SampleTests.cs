@@ -10,9 +10,10 @@ public sealed class SampleTests
     {
         var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
         var data = Path.Combine(Path.GetTempPath(), "nightly-sample-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = Random.Shared.Next(20_000, 40_000);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "run", "--project", "samples/NightlyDataload", "--", "--once", "--urls", $"http://127.0.0.1:{port}", "--data", data }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "run", "--project", "samples/NightlyDataload", "--", "trigger", "nightly_dataload", "--date", "2024-11-27", "--wait" }) start.ArgumentList.Add(a);
+        start.Environment["NIGHTLY_DATA"] = data;
+        start.Environment["NIGHTLY_VENDOR_FAILS"] = "1";
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
 
@@ -24,12 +25,17 @@ public sealed class SampleTests
         var text = await output + await error;
 
         Assert.True(process.ExitCode == 0, text);
-        Assert.Contains($"Hangfire dashboard: http://127.0.0.1:{port}/hangfire", text, StringComparison.Ordinal);
-        Assert.Matches(@"Run manual__\d{4}-\d{2}-\d{2}__\w+: success; daily fundamentals: \{""session"":""\d{4}-\d{2}-\d{2}"",""companies"":5,""totalMarketCap"":\d+\.\d+\}", text);
-        foreach (var task in new[] { "VendorFileArrived", "IngestFundamentals", "BuildDailyFundamentals", "QueueRiskMetricsJob", "Backtest" })
-            Assert.Matches($@"  {task}\s+success", text);
-        var written = Assert.Single(Directory.GetFiles(Path.Combine(data, "vendor-drop"), "fundamentals_*.csv"));
-        Assert.Equal(6, File.ReadAllLines(written).Length);
+        Assert.Matches(@"Run manual__2024-11-27__\w+ of nightly_dataload \(2024-11-27\): success", text);
+        foreach (var task in new[] { "VendorFileArrived", "BuildDailyFundamentals", "QueueRiskMetricsJob", "QueueFundRiskModel", "QueuePublicRiskModel", "RunContest", "Backtest" })
+            Assert.Matches($@"{task}\s+│ success\s+│ 1 ", text);
+        Assert.Matches(@"IngestFundamentals\s+│ success\s+│ 2 .*Succeeded on try 2\.", text); // the vendor refused the first try
+
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(data, "vendor-drop", "fundamentals_20241127.csv")).Length);
+        using var daily = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "warehouse", "daily_fundamentals_20241127.json")));
+        Assert.Equal("2024-11-27", daily.RootElement.GetProperty("session").GetString());
+        Assert.Equal(5, daily.RootElement.GetProperty("Companies").GetInt32());
+        Assert.Equal(new[] { "backtest_20241127.json", "contest_20241127.json", "fund_risk_model_20241127.json", "public_risk_model_20241127.json", "risk_metrics_20241127.json" },
+            Directory.GetFiles(Path.Combine(data, "risk-jobs")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Directory.Delete(data, recursive: true);
     }
 

@@ -1,0 +1,21 @@
+using NodaTime;
+
+namespace NightlyDataload;
+
+/// <summary>Where the sample reads and writes: the vendor's drop folder, the warehouse, and the job queue folder.</summary>
+public sealed class DataFolders(string root)
+{
+    public string Root { get; } = root;
+
+    public string VendorDrop => Path.Combine(Root, "vendor-drop");
+
+    public string Warehouse => Path.Combine(Root, "warehouse");
+
+    public string JobQueue => Path.Combine(Root, "risk-jobs");
+
+    public string VendorFile(LocalDate session) => Path.Combine(VendorDrop, $"fundamentals_{session:yyyyMMdd}.csv");
+
+    /// <summary>The sample's default root: NIGHTLY_DATA, or a folder under the temp directory.</summary>
+    public static DataFolders FromEnvironment() =>
+        new(Environment.GetEnvironmentVariable("NIGHTLY_DATA") is { Length: > 0 } root ? root : Path.Combine(Path.GetTempPath(), "nightly-dataload"));
+}
