@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json;
+
 namespace LunchBot;
 
 /// <summary>Where the bot's messages go: a webhook, or the console when none is configured.</summary>
@@ -18,7 +21,9 @@ public sealed class LunchPoster(HttpClient http, LunchBotSettings settings, ILog
             return;
         }
 
-        using var response = await http.PostAsJsonAsync(url, new { text }, cancellationToken);
+        // A buffered body with a Content-Length: PostAsJsonAsync streams it chunked, which some webhook receivers refuse.
+        using var body = new StringContent(JsonSerializer.Serialize(new { text }), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(url, body, cancellationToken);
         response.EnsureSuccessStatusCode();
         logger.LogPosted(url, text);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hangfire;
 using LunchBot;
 using NodaTime;
@@ -64,7 +65,7 @@ var runId = operations.Trigger("lunch_bot", date);
 Console.WriteLine($"Triggered lunch_bot for {Text.Day(date)} as run {runId}; it is now {Text.Time(now)} New York.");
 var nine = TimeSensors.At(date, LunchBotPipeline.PostAt, newYork);
 if (date == now.Date && clock.GetCurrentInstant() < nine && ExchangeCalendar.Get("XNYS").IsSession(date))
-    Console.WriteLine($"WaitUntilNine will hold the run until 09:00 New York ({(nine - clock.GetCurrentInstant()).ToString("H'h 'mm'm'", null)} from now).");
+    Console.WriteLine($"WaitUntilNine holds the run until 09:00 New York, {(nine - clock.GetCurrentInstant()).ToString("H:mm:ss", CultureInfo.InvariantCulture)} from now.");
 
 // Follow the run: print each task as its state changes, then the outcome.
 var seen = new Dictionary<string, TaskState>();
@@ -94,6 +95,7 @@ internal sealed record CommandLine(bool Once, LocalDate? Date, Uri? Webhook, Ins
 {
     private static readonly LocalDatePattern s_date = LocalDatePattern.Iso;
     private static readonly LocalDateTimePattern s_now = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm");
+    private static readonly LocalDateTimePattern s_nowWithSeconds = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm:ss");
 
     public static bool TryParse(string[] args, DateTimeZone zone, out CommandLine options, out string[] rest, out string? error)
     {
@@ -131,7 +133,7 @@ internal sealed record CommandLine(bool Once, LocalDate? Date, Uri? Webhook, Ins
                     break;
                 case "--now":
                     var nowText = Value();
-                    var local = nowText is null ? null : s_now.Parse(nowText);
+                    var local = nowText is null ? null : s_now.Parse(nowText) is { Success: true } minutes ? minutes : s_nowWithSeconds.Parse(nowText);
                     if (local is not { Success: true })
                     {
                         error = $"--now needs a New York time as yyyy-MM-ddTHH:mm, such as 2026-11-25T09:05; got '{nowText}'.";
