@@ -46,7 +46,8 @@ public static class PipelinesServiceCollectionExtensions
             provider.GetRequiredService<PipelinesOptions>(),
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<JobStorage>()));
-        services.TryAddSingleton(new BackgroundJobServerOptions { Queues = registry.Queues });
+        // Retries and sensor pokes are delayed jobs: look for due ones every second, not Hangfire's default 15 seconds.
+        services.TryAddSingleton(new BackgroundJobServerOptions { Queues = registry.Queues, SchedulePollingInterval = TimeSpan.FromSeconds(1) });
         services.AddHostedService<PipelinesStartup>();
         return services;
     }

@@ -81,4 +81,13 @@ public sealed class SchedulerTests : IAsyncLifetime
         Assert.DoesNotContain(jobs, j => j.Id == "pipeline:linear"); // triggered by hand only
         Assert.Contains(jobs, j => j.Id == "pipelines:reconcile");
     }
+
+    [Fact]
+    public void Without_schedules_the_reconciler_is_still_registered()
+    {
+        using var connection = _host.Storage.GetConnection();
+        var jobs = connection.GetRecurringJobs();
+        Assert.Contains(jobs, j => j.Id == "pipelines:reconcile");
+        Assert.DoesNotContain(jobs, j => j.Id.StartsWith("pipeline:", StringComparison.Ordinal));
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
-using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -38,7 +39,9 @@ public sealed class WebhookNotifier(HttpClient http, Uri url, Func<PipelineEvent
             state = pipelineEvent.State,
             at = PipelineStore.Format(pipelineEvent.At),
         };
-        using var response = await http.PostAsJsonAsync(url, payload, cancellationToken).ConfigureAwait(false);
+        // A buffered body with a Content-Length: simple webhook receivers do not accept chunked requests.
+        using var content = new StringContent(JsonSerializer.Serialize(payload), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 }

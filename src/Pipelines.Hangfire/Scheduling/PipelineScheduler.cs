@@ -71,7 +71,7 @@ public sealed class PipelineScheduler
                 previous = at;
             }
             if (due.Count == 0) return Array.Empty<string>();
-            if (!pipeline.Catchup || last is null && !pipeline.Catchup) due = new List<(Instant, Instant)> { due[^1] };
+            if (!pipeline.Catchup) due = new List<(Instant, Instant)> { due[^1] };
 
             using var transaction = connection.CreateWriteTransaction();
             transaction.SetRangeInHash(PipelineStore.ScheduleKey, new Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(due[^1].At) });

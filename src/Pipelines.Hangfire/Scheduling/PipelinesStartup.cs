@@ -26,6 +26,8 @@ internal sealed partial class PipelinesStartup(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The reconciler repairs runs whatever the schedules do.
+        recurringJobs.AddOrUpdate<PipelineReconciler>(ReconcilerJobId, r => r.Run(), Cron.Minutely());
         if (!options.RegisterSchedules) return Task.CompletedTask;
         foreach (var pipeline in registry.All)
         {
@@ -48,7 +50,6 @@ internal sealed partial class PipelinesStartup(
                 }
             }
         }
-        recurringJobs.AddOrUpdate<PipelineReconciler>(ReconcilerJobId, r => r.Run(), Cron.Minutely());
         return Task.CompletedTask;
     }
 
