@@ -102,6 +102,13 @@ public sealed class PipelineOperations
             .ToList();
     }
 
+    /// <summary>How many runs of a pipeline are running now (at most its MaxActiveRuns).</summary>
+    public int ActiveRunCount(string pipelineId)
+    {
+        using var connection = _storage.GetConnection();
+        return connection.GetAllItemsFromSet(PipelineStore.ActiveKey(_registry.Get(pipelineId).Id)).Count;
+    }
+
     /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
     public string? GetOutput(string pipelineId, string runId, string taskId)
     {

@@ -26,6 +26,7 @@ internal sealed partial class PipelinesStartup(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Dashboard.PipelinesDashboard.Attach(storage, operations, options);
         // The reconciler repairs runs whatever the schedules do.
         recurringJobs.AddOrUpdate<PipelineReconciler>(ReconcilerJobId, r => r.Run(), Cron.Minutely());
         if (!options.RegisterSchedules) return Task.CompletedTask;

@@ -1,0 +1,80 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Hangfire.Dashboard.Pages;
+using NodaTime;
+
+namespace Pipelines.Hangfire.Dashboard;
+
+/// <summary>One pipeline: its graph coloured by a run's states, the grid of the last N runs, and durations, tries and landing times.</summary>
+internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
+{
+    public override void Execute()
+    {
+        if (!TryGetPipeline(pipelineId, out var pipeline, out var services)) return;
+        Layout = new LayoutPage($"Pipeline {pipeline.Id}");
+        var count = int.TryParse(Query("runs"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 500 ? n : 25;
+        var runs = services.Operations.ListRuns(pipeline.Id, count);
+        var selectedId = Query("run");
+        var selected = selectedId is null ? runs.FirstOrDefault() : runs.FirstOrDefault(r => r.RunId == selectedId) ?? services.Operations.GetRun(pipeline.Id, selectedId);
+
+        WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)}</h1>");
+        Breadcrumbs(pipeline.Id);
+        WriteLiteral($"<p>{E(pipeline.Description)}</p><p><code>{E(pipeline.Schedule ?? "manual")}</code> in {E(pipeline.TimeZone)}{(pipeline.Calendar is null ? "" : $", {E(pipeline.Calendar)} sessions")}, at most {pipeline.MaxActiveRuns} active run(s).</p>");
+        if (!IsReadOnly)
+            WriteLiteral($"<p><button class=\"btn btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger a run</button></p>");
+
+        WriteLiteral("<h3>Graph</h3>");
+        WriteLiteral(selected is null ? "<p class=\"text-muted\">No runs yet: tasks are shown without states.</p>" : $"<p>States of run <a href=\"{RunUrl(pipeline.Id, selected.RunId)}\">{E(selected.RunId)}</a> {Badge(selected.State)}</p>");
+        WriteLiteral("<div style=\"overflow:auto\">");
+        WriteLiteral(Svg.Graph(pipeline,
+            t => selected?[t.Id].State ?? TaskState.None,
+            t => selected is null ? null : TaskUrl(pipeline.Id, selected.RunId, t.Id)));
+        WriteLiteral("</div>");
+        Legend();
+
+        WriteLiteral($"<h3>Grid <small>last {runs.Count} run(s)</small></h3>");
+        if (runs.Count == 0) WriteLiteral("<p class=\"text-muted\">No runs yet.</p>");
+        else Grid(pipeline, Oldest(runs));
+
+        if (runs.Count > 0) Charts(pipeline, Oldest(runs));
+    }
+
+    private void Grid(PipelineDefinition pipeline, System.Collections.Generic.IReadOnlyList<PipelineRun> runs)
+    {
+        WriteLiteral("<div style=\"overflow:auto\"><table class=\"table table-condensed pipelines-grid\" style=\"width:auto\"><thead><tr><th>Task</th>");
+        foreach (var run in runs)
+        {
+            WriteLiteral($"<th class=\"pipelines-grid-run\" data-run=\"{E(run.RunId)}\" title=\"{E(run.RunId)}: {run.State.Name()}\" style=\"font-size:10px;writing-mode:vertical-rl\"><a href=\"{PipelineUrl(pipeline.Id)}?run={PipelinesDashboard.Encode(run.RunId)}\">{run.LogicalDate.ToString("MM-dd", CultureInfo.InvariantCulture)}</a></th>");
+        }
+        WriteLiteral("</tr></thead><tbody>");
+        foreach (var task in pipeline.Tasks)
+        {
+            WriteLiteral($"<tr><td>{E(task.Id)}</td>");
+            foreach (var run in runs)
+            {
+                var instance = run[task.Id];
+                WriteLiteral($"<td class=\"pipelines-cell\" data-run=\"{E(run.RunId)}\" data-task=\"{E(task.Id)}\" data-state=\"{instance.State.Name()}\" title=\"{E(task.Id)} in {E(run.RunId)}: {instance.State.Name()}\" style=\"padding:0\"><a href=\"{TaskUrl(pipeline.Id, run.RunId, task.Id)}\" style=\"display:block;width:16px;height:16px;background:{StateColors.For(instance.State)};border:1px solid #ddd\"></a></td>");
+            }
+            WriteLiteral("</tr>");
+        }
+        WriteLiteral("</tbody></table></div>");
+    }
+
+    private void Charts(PipelineDefinition pipeline, System.Collections.Generic.IReadOnlyList<PipelineRun> runs)
+    {
+        var labels = runs.Select(r => r.LogicalDate.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        WriteLiteral("<h3>Task durations <small>seconds, per run</small></h3>");
+        WriteLiteral(Svg.Lines("pipelines-durations", "s", labels,
+            pipeline.Tasks.Select(t => (t.Id, runs.Select(r => r[t.Id].Duration?.TotalSeconds).ToArray())).ToList()));
+        WriteLiteral("<h3>Tries <small>per run, all tasks</small></h3>");
+        WriteLiteral(Svg.Lines("pipelines-tries", "tries", labels,
+            new[] { ("tries", runs.Select(r => (double?)r.Tasks.Sum(t => t.TryNumber)).ToArray()) }));
+        WriteLiteral("<h3>Landing times <small>minutes from the scheduled time to the end of the run</small></h3>");
+        WriteLiteral(Svg.Lines("pipelines-landing", "min", labels,
+            new[] { ("landing", runs.Select(r => r.EndedAt is { } end ? (double?)Math.Max(0, (end - ScheduledAt(r)).TotalMinutes) : null).ToArray()) }));
+    }
+
+    /// <summary>When a run was due: the end of its data interval for scheduled runs, its creation otherwise.</summary>
+    private static Instant ScheduledAt(PipelineRun run) => run.Kind == RunKind.Scheduled && run.DataInterval.HasEnd ? run.DataInterval.End : run.CreatedAt;
+}

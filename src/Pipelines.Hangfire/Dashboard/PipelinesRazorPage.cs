@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Hangfire.Dashboard;
+using Hangfire.Dashboard.Pages;
+using NodaTime;
+
+namespace Pipelines.Hangfire.Dashboard;
+
+/// <summary>Shared pieces of the pipeline pages: the runtime lookup, links, state badges, the legend, and missing-thing pages.</summary>
+internal abstract class PipelinesRazorPage : RazorPage
+{
+    protected DashboardServices? Services => PipelinesDashboard.For(Storage);
+
+    protected string PipelineUrl(string pipelineId) => Url.To($"/pipelines/{PipelinesDashboard.Encode(pipelineId)}");
+
+    protected string RunUrl(string pipelineId, string runId) => Url.To($"/pipelines/{PipelinesDashboard.Encode(pipelineId)}/runs/{PipelinesDashboard.Encode(runId)}");
+
+    protected string TaskUrl(string pipelineId, string runId, string taskId) => RunUrl(pipelineId, runId) + "/tasks/" + PipelinesDashboard.Encode(taskId);
+
+    protected static string E(string? text) => HtmlText.Encode(text);
+
+    protected static string Badge(TaskState state) =>
+        $"<span class=\"label pipelines-state\" data-state=\"{state.Name()}\" style=\"background:{StateColors.For(state)};color:{StateColors.Text(state)}\">{state.Name()}</span>";
+
+    protected static string Badge(RunState state) =>
+        $"<span class=\"label pipelines-run-state\" data-state=\"{state.Name()}\" style=\"background:{StateColors.For(state)}\">{state.Name()}</span>";
+
+    protected static string Time(Instant? instant) => instant is { } i ? i.ToString("uuuu-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
+
+    protected static string Span(Duration? duration) => duration is { } d ? d.ToString("H:mm:ss.fff", CultureInfo.InvariantCulture) : "";
+
+    protected void Legend()
+    {
+        WriteLiteral("<div class=\"pipelines-legend\" style=\"margin:8px 0\">");
+        foreach (var (state, _) in StateColors.Legend) WriteLiteral(Badge(state) + " ");
+        WriteLiteral("</div>");
+    }
+
+    /// <summary>Writes a "not found" page with a 404 status and returns false when the runtime or thing is missing.</summary>
+    protected bool NotFound(string title, string message)
+    {
+        Layout = new LayoutPage(title);
+        Context.Response.StatusCode = 404;
+        WriteLiteral($"<h1 class=\"page-header\">{E(title)}</h1><div class=\"alert alert-warning\">{E(message)}</div>");
+        return false;
+    }
+
+    protected bool TryGetPipeline(string pipelineId, out PipelineDefinition pipeline, out DashboardServices services)
+    {
+        pipeline = null!;
+        services = Services!;
+        if (services is null)
+            return NotFound("Pipelines", "No Pipelines runtime uses this dashboard's storage. Call services.AddPipelines() in the app that maps the dashboard.");
+        if (!services.Operations.Registry.TryGet(pipelineId, out pipeline))
+            return NotFound("Pipeline not found", $"No pipeline has the id '{pipelineId}'. Known pipelines: {string.Join(", ", services.Operations.Registry.All.Select(p => p.Id))}.");
+        return true;
+    }
+
+    protected void Breadcrumbs(string title, params (string Text, string Url)[] items)
+    {
+        WriteLiteral("<ol class=\"breadcrumb\">");
+        WriteLiteral($"<li><a href=\"{Url.To("/pipelines")}\">Pipelines</a></li>");
+        foreach (var (text, url) in items) WriteLiteral($"<li><a href=\"{url}\">{E(text)}</a></li>");
+        WriteLiteral($"<li class=\"active\">{E(title)}</li></ol>");
+    }
+
+    protected static IReadOnlyList<PipelineRun> Oldest(IReadOnlyList<PipelineRun> newestFirst) => newestFirst.Reverse().ToList();
+}

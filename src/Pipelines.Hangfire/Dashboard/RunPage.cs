@@ -1,0 +1,32 @@
+using System.Linq;
+using Hangfire.Dashboard.Pages;
+
+namespace Pipelines.Hangfire.Dashboard;
+
+/// <summary>One run: its state, a Gantt chart, and every task instance with the sentence that says why it is in its state.</summary>
+internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorPage
+{
+    public override void Execute()
+    {
+        if (!TryGetPipeline(pipelineId, out var pipeline, out var services)) return;
+        var run = services.Operations.GetRun(pipeline.Id, runId);
+        if (run is null)
+        {
+            NotFound("Run not found", $"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+            return;
+        }
+        Layout = new LayoutPage($"{pipeline.Id} {run.RunId}");
+        WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)} <small>{E(run.RunId)}</small></h1>");
+        Breadcrumbs(run.RunId, (pipeline.Id, PipelineUrl(pipeline.Id)));
+        WriteLiteral($"<p>{Badge(run.State)} logical date {run.LogicalDate:yyyy-MM-dd}, {run.Kind.ToString().ToLowerInvariant()}, created {Time(run.CreatedAt)}, ended {Time(run.EndedAt)}</p>");
+        WriteLiteral("<h3>Gantt</h3><div style=\"overflow:auto\">");
+        WriteLiteral(Svg.Gantt(run, t => TaskUrl(pipeline.Id, run.RunId, t.TaskId), services.Clock.GetCurrentInstant()));
+        WriteLiteral("</div><h3>Tasks</h3><table class=\"table pipelines-tasks\"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Start</th><th>Duration</th><th>Why</th></tr></thead><tbody>");
+        foreach (var task in run.Tasks)
+        {
+            WriteLiteral($"<tr data-task=\"{E(task.TaskId)}\"><td><a href=\"{TaskUrl(pipeline.Id, run.RunId, task.TaskId)}\">{E(task.TaskId)}</a></td><td>{Badge(task.State)}</td><td>{task.TryNumber}</td><td>{Time(task.Start)}</td><td>{Span(task.Duration)}</td><td>{E(task.Reason)}</td></tr>");
+        }
+        WriteLiteral("</tbody></table>");
+        Legend();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Linq;
+using Hangfire.Dashboard.Pages;
+
+namespace Pipelines.Hangfire.Dashboard;
+
+/// <summary>
+/// One task instance: state, tries, times, server, the Hangfire jobs behind it, and each dependency the scheduler checks,
+/// met or not, in a sentence, from the same code the coordinator decides with. Actions: clear and mark.
+/// </summary>
+internal sealed class TaskInstancePage(string pipelineId, string runId, string taskId) : PipelinesRazorPage
+{
+    public override void Execute()
+    {
+        if (!TryGetPipeline(pipelineId, out var pipeline, out var services)) return;
+        var run = services.Operations.GetRun(pipeline.Id, runId);
+        if (run is null)
+        {
+            NotFound("Run not found", $"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+            return;
+        }
+        if (!pipeline.TryGetTask(taskId, out var definition))
+        {
+            NotFound("Task not found", $"Pipeline '{pipeline.Id}' has no task '{taskId}'. Its tasks: {string.Join(", ", pipeline.Tasks.Select(t => t.Id))}.");
+            return;
+        }
+        var task = run[taskId];
+        Layout = new LayoutPage($"{pipeline.Id}.{taskId}");
+        WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)}.{E(taskId)} <small>{E(run.RunId)}</small></h1>");
+        Breadcrumbs(taskId, (pipeline.Id, PipelineUrl(pipeline.Id)), (run.RunId, RunUrl(pipeline.Id, run.RunId)));
+
+        WriteLiteral("<table class=\"table pipelines-instance\" style=\"width:auto\"><tbody>");
+        Row("State", Badge(task.State));
+        Row("Why", $"<span class=\"pipelines-reason\">{E(task.Reason)}</span>");
+        Row("Try", $"{task.TryNumber} of {definition.Retries + 1}");
+        Row("Kind", definition.Kind.ToString().ToLowerInvariant());
+        Row("Trigger rule", TriggerRuleEvaluator.RuleName(definition.Trigger));
+        Row("Queue", E(definition.Queue));
+        Row("Started", Time(task.Start));
+        Row("Ended", Time(task.End));
+        Row("Duration", Span(task.Duration));
+        Row("Server", E(task.Server));
+        var jobs = task.JobIds.IsDefaultOrEmpty ? "none" : string.Join(" ", task.JobIds.Select(id => $"<a class=\"pipelines-job\" href=\"{Url.JobDetails(id)}\">#{E(id)}</a>"));
+        Row("Hangfire jobs", jobs);
+        var output = services.Operations.GetOutput(pipeline.Id, run.RunId, taskId);
+        if (output is not null) Row("Output", $"<code>{E(output.Length > 2000 ? output[..2000] + "…" : output)}</code>");
+        WriteLiteral("</tbody></table>");
+
+        WriteLiteral("<h3>Why is this task (not) running?</h3><ul class=\"list-group pipelines-explanation\">");
+        var active = services.Operations.ActiveRunCount(pipeline.Id);
+        foreach (var dependency in TaskExplanation.Explain(pipeline, run, taskId, active, services.Clock.GetCurrentInstant()))
+        {
+            var css = dependency.Met ? "list-group-item-success" : "list-group-item-warning";
+            WriteLiteral($"<li class=\"list-group-item {css} pipelines-dependency\" data-met=\"{(dependency.Met ? "true" : "false")}\"><strong>{E(dependency.Name)}</strong>: {(dependency.Met ? "met" : "not met")}. {E(dependency.Sentence)}</li>");
+        }
+        WriteLiteral("</ul>");
+
+        if (!IsReadOnly)
+        {
+            var baseUrl = Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/runs/{PipelinesDashboard.Encode(run.RunId)}/tasks/{PipelinesDashboard.Encode(taskId)}");
+            WriteLiteral("<h3>Actions</h3><div class=\"btn-group pipelines-actions\">");
+            WriteLiteral($"<button class=\"btn btn-default pipelines-clear\" data-ajax=\"{baseUrl}/clear?downstream=1\" data-loading-text=\"Clearing...\">Clear with downstream</button>");
+            WriteLiteral($"<button class=\"btn btn-default pipelines-clear-task\" data-ajax=\"{baseUrl}/clear\" data-loading-text=\"Clearing...\">Clear this task</button>");
+            WriteLiteral($"<button class=\"btn btn-default pipelines-clear-upstream\" data-ajax=\"{baseUrl}/clear?upstream=1&amp;downstream=1\" data-loading-text=\"Clearing...\">Clear with upstream and downstream</button>");
+            WriteLiteral($"<button class=\"btn btn-default pipelines-clear-failed\" data-ajax=\"{baseUrl}/clear?downstream=1&amp;onlyFailed=1\" data-loading-text=\"Clearing...\">Clear failed only</button>");
+            WriteLiteral($"<button class=\"btn btn-success pipelines-mark-success\" data-ajax=\"{baseUrl}/mark/success\" data-loading-text=\"Marking...\">Mark success</button>");
+            WriteLiteral($"<button class=\"btn btn-danger pipelines-mark-failed\" data-ajax=\"{baseUrl}/mark/failed\" data-loading-text=\"Marking...\">Mark failed</button>");
+            WriteLiteral("</div>");
+        }
+    }
+
+    private void Row(string name, string html) => WriteLiteral($"<tr><th>{E(name)}</th><td>{html}</td></tr>");
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace Pipelines.Dashboard.Tests;
+
+public sealed class Switches
+{
+    public ConcurrentDictionary<string, int> Flags { get; } = new();
+}
+
+[Pipeline("etl", Schedule = "0 4 * * 1-5", TimeZone = "America/New_York", Description = "Extract, transform, load.")]
+public sealed partial class Etl(Switches switches)
+{
+    [PipelineTask] public int Extract() => 42;
+
+    [PipelineTask]
+    public int Transform([FromTask(nameof(Extract))] int rows)
+    {
+        if (switches.Flags.TryGetValue("break", out var broken) && broken > 0) throw new InvalidOperationException("the mapping file is missing");
+        return rows * 2;
+    }
+
+    [PipelineTask] public string Load([FromTask(nameof(Transform))] int rows) => $"loaded {rows}";
+
+    [PipelineTask(Trigger = TriggerRule.AllDone), DependsOn(nameof(Load))] public void Notify() { }
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using Microsoft.Playwright;
+using NodaTime;
+using Pipelines.Hangfire;
+
+namespace Pipelines.Dashboard.Tests;
+
+/// <summary>The pipeline pages in real headless Chromium against a live host with real runs.</summary>
+public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
+{
+    private readonly Browser _browser;
+    private DashboardHost _host = null!;
+    private IPage _page = null!;
+
+    public DashboardTests(Browser browser) => _browser = browser;
+
+    public async Task InitializeAsync()
+    {
+        _host = await DashboardHost.StartAsync();
+        _page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _page.CloseAsync();
+        await _host.DisposeAsync();
+    }
+
+    private async Task<(PipelineRun Ok, PipelineRun Failed)> TwoRuns()
+    {
+        var ok = await _host.WaitAsync(_host.Operations.Trigger("etl", new LocalDate(2024, 3, 7)));
+        _host.Switches.Flags["break"] = 1;
+        var failed = await _host.WaitAsync(_host.Operations.Trigger("etl", new LocalDate(2024, 3, 8)));
+        Assert.Equal(RunState.Success, ok.State);
+        Assert.Equal(RunState.Failed, failed.State);
+        return (ok, failed);
+    }
+
+    private async Task Shot(string name) => await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png"), FullPage = true });
+
+    [Fact]
+    public async Task The_pipelines_page_lists_each_pipeline_with_its_last_runs_and_a_working_trigger_button()
+    {
+        var (ok, failed) = await TwoRuns();
+        await _page.GotoAsync(_host.Url + "/pipelines");
+        await Shot("pipelines");
+        Assert.Equal("Pipelines", (await _page.Locator("ul.navbar-nav li.active, .navbar .active").First.InnerTextAsync()).Trim().Split('\n')[0].Trim());
+        var row = _page.Locator("tr[data-pipeline='etl']");
+        Assert.Contains("0 4 * * 1-5", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("America/New_York", await row.InnerTextAsync(), StringComparison.Ordinal);
+        var dots = row.Locator(".pipelines-run-dot");
+        Assert.Equal(new[] { "success", "failed" }, await dots.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.state)"));
+
+        _host.Switches.Flags["break"] = 0;
+        await row.Locator("button.pipelines-trigger").ClickAsync();
+        for (var i = 0; i < 100 && _host.Operations.ListRuns("etl").Count < 3; i++) await Task.Delay(50);
+        Assert.Equal(3, _host.Operations.ListRuns("etl").Count);
+        Assert.NotEqual(ok.RunId, failed.RunId);
+    }
+
+    [Fact]
+    public async Task The_pipeline_page_colours_the_graph_by_state_and_shows_the_grid_and_charts()
+    {
+        var (_, failed) = await TwoRuns();
+        await _page.GotoAsync($"{_host.Url}/pipelines/etl");
+        await Shot("pipeline");
+        var nodes = _page.Locator("svg.pipelines-graph g.pipelines-node");
+        Assert.Equal(4, await nodes.CountAsync());
+        var states = await nodes.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.task + '=' + e.dataset.state + '=' + e.querySelector('rect').getAttribute('fill'))");
+        Assert.Equal(new[] { "Extract=success=#28a745", "Transform=failed=#dc3545", "Load=upstream_failed=#fd7e14", "Notify=success=#28a745" }, states);
+        Assert.Equal(3, await _page.Locator("svg.pipelines-graph path.pipelines-edge").CountAsync());
+
+        Assert.Equal(8, await _page.Locator("table.pipelines-grid td.pipelines-cell").CountAsync());
+        Assert.Equal("failed", await _page.Locator($"td.pipelines-cell[data-run='{failed.RunId}'][data-task='Transform']").GetAttributeAsync("data-state"));
+        var legend = await _page.Locator(".pipelines-legend").First.InnerTextAsync();
+        foreach (var name in new[] { "success", "failed", "upstream_failed", "skipped", "running", "queued", "up_for_retry", "up_for_reschedule" })
+            Assert.Contains(name, legend, StringComparison.Ordinal);
+        Assert.Equal(4, await _page.Locator("svg.pipelines-durations polyline.pipelines-series").CountAsync());
+        Assert.Equal(1, await _page.Locator("svg.pipelines-landing").CountAsync());
+
+        // Clicking a task in the graph opens its instance.
+        await _page.Locator("svg.pipelines-graph g.pipelines-node[data-task='Transform']").ClickAsync();
+        await _page.WaitForURLAsync("**/tasks/Transform");
+        Assert.Contains("etl.Transform", await _page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_run_page_has_a_gantt_chart_and_the_reasons()
+    {
+        var (_, failed) = await TwoRuns();
+        await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}");
+        await Shot("run");
+        Assert.Equal(3, await _page.Locator("svg.pipelines-gantt rect.pipelines-bar").CountAsync()); // Load never started
+        var reasons = await _page.Locator("table.pipelines-tasks").InnerTextAsync();
+        Assert.Contains("Failed on try 1: InvalidOperationException: the mapping file is missing.", reasons, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_task_waiting_on_a_failed_upstream_explains_why_and_clear_runs_it_again()
+    {
+        var (_, failed) = await TwoRuns();
+        await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Load");
+        await Shot("task-upstream-failed");
+        Assert.Equal("upstream_failed", await _page.Locator(".pipelines-instance .pipelines-state").GetAttributeAsync("data-state"));
+        var rule = _page.Locator(".pipelines-dependency[data-met='false']");
+        Assert.Equal(1, await rule.CountAsync());
+        Assert.Equal(
+            "Trigger rule (all_success): not met. Upstream failed: trigger rule all_success can no longer be met; of 1 upstream task, 1 failed. Upstream: Transform failed.",
+            (await rule.InnerTextAsync()).Trim());
+
+        // Fix the cause, then clear the failed task with its downstream from its own page.
+        _host.Switches.Flags["break"] = 0;
+        await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Transform");
+        Assert.Contains("Failed on try 1", await _page.Locator(".pipelines-reason").InnerTextAsync(), StringComparison.Ordinal);
+        await _page.Locator("button.pipelines-clear").ClickAsync();
+        // The button posts in the background: wait for the second try to be recorded, then for the run to end.
+        for (var i = 0; i < 200 && _host.Operations.GetRun("etl", failed.RunId)!["Transform"].TryNumber < 2; i++) await Task.Delay(50);
+        var rerun = await _host.WaitAsync(failed.RunId);
+        Assert.Equal(RunState.Success, rerun.State);
+        Assert.Equal(2, rerun["Transform"].TryNumber);
+        await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Transform");
+        await Shot("task-cleared");
+        Assert.Equal("success", await _page.Locator(".pipelines-instance .pipelines-state").GetAttributeAsync("data-state"));
+        Assert.Equal(2, await _page.Locator(".pipelines-instance a.pipelines-job").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_action_without_the_antiforgery_token_is_refused()
+    {
+        var (_, failed) = await TwoRuns();
+        using var http = new HttpClient();
+        var response = await http.PostAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Transform/clear?downstream=1", new StringContent(""));
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"expected a 4xx, got {(int)response.StatusCode}");
+        Assert.Equal(TaskState.Failed, _host.Operations.GetRun("etl", failed.RunId)!["Transform"].State);
+    }
+
+    [Fact]
+    public async Task Unknown_pipelines_runs_and_tasks_are_404_pages_that_say_what_exists()
+    {
+        var response = await _page.GotoAsync($"{_host.Url}/pipelines/nope");
+        Assert.Equal(404, response!.Status);
+        Assert.Contains("No pipeline has the id 'nope'. Known pipelines: etl.", await _page.Locator(".alert-warning").InnerTextAsync(), StringComparison.Ordinal);
+        response = await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/manual__nope");
+        Assert.Equal(404, response!.Status);
+    }
+}
+
+/// <summary>In a read-only dashboard the pages show no actions and the actions are refused.</summary>
+public sealed class ReadOnlyDashboardTests : IClassFixture<Browser>
+{
+    private readonly Browser _browser;
+
+    public ReadOnlyDashboardTests(Browser browser) => _browser = browser;
+
+    [Fact]
+    public async Task A_read_only_dashboard_hides_and_refuses_actions()
+    {
+        await using var host = await DashboardHost.StartAsync(readOnly: true);
+        var run = await host.WaitAsync(host.Operations.Trigger("etl", new LocalDate(2024, 3, 8)));
+        var page = await _browser.Instance.NewPageAsync();
+        await page.GotoAsync($"{host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Transform");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, "task-read-only.png"), FullPage = true });
+        Assert.Equal(0, await page.Locator(".pipelines-actions button").CountAsync());
+        await page.GotoAsync($"{host.Url}/pipelines");
+        Assert.Equal(0, await page.Locator("button.pipelines-trigger").CountAsync());
+
+        // Even with the page's own antiforgery token, the command is refused.
+        var token = await page.EvaluateAsync<string?>("() => document.querySelector('meta[name=csrf-token]')?.content ?? null");
+        var header = await page.EvaluateAsync<string?>("() => document.querySelector('meta[name=csrf-header]')?.content ?? null");
+        var status = await page.EvaluateAsync<int>(@"async ([url, header, token]) => {
+            const headers = {}; if (header && token) headers[header] = token;
+            const r = await fetch(url, { method: 'POST', headers, credentials: 'same-origin' }); return r.status; }",
+            new object?[] { $"{host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Transform/mark/failed", header, token });
+        Assert.Equal(401, status);
+        Assert.Equal(TaskState.Success, host.Operations.GetRun("etl", run.RunId)!["Transform"].State);
+        await page.CloseAsync();
+    }
+}
