@@ -47,6 +47,7 @@ public static partial class PipelinesCli
         await using var app = builder.Build();
         app.UseHangfireDashboard("/hangfire");
         app.MapGet("/", () => Results.Redirect("/hangfire"));
+        ServeApi.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         context.Output.WriteLine($"Serving {context.Pipelines.Count} pipeline(s) on {storage.Describe()}: {string.Join(", ", context.Pipelines.Select(p => p.Id))}");
@@ -141,6 +142,18 @@ public static partial class PipelinesCli
     private static IEnumerable<ZonedDateTime> NextRuns(PipelineDefinition pipeline, Instant now, int count)
     {
         var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        if (schedule.IsSessionRelative && pipeline.Calendar is { } calendarId && ExchangeCalendar.TryGet(calendarId, out _))
+        {
+            var sessions = SessionSchedule.For(pipeline)!;
+            var shown = 0;
+            for (var next = sessions.NextAfter(now); next is { } o && shown < count; next = sessions.NextAfter(o.At))
+            {
+                if (pipeline.StartDate is { } first && o.Session < first) continue;
+                shown++;
+                yield return o.At.InZone(sessions.Zone);
+            }
+            yield break;
+        }
         if (schedule.Cron is null) yield break;
         var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
         ExchangeCalendar? calendar = pipeline.Calendar is { } id && ExchangeCalendar.TryGet(id, out var c) ? c : null;
@@ -197,37 +210,45 @@ public static partial class PipelinesCli
 
     // ---- trigger / backfill / clear / runs ------------------------------------------------------------------
 
-    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool json, CancellationToken cancellationToken)
+    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string? server, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool json, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var date = context.LogicalDate(pipeline, dateText);
         var parameters = CliContext.Parameters(parameterValues);
-        // In-memory state lives only in this process, so the run must finish here; with shared storage the servers of
-        // that storage run it unless --wait asks to watch it here.
-        var runHere = wait || storage.IsInMemory;
-        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: runHere, cancellationToken).ConfigureAwait(false);
-        var runId = runtime.Operations.Trigger(pipeline.Id, date, parameters);
-        if (!runHere)
+        // In-memory state lives only in this process, so without --server the run must finish here; with shared storage
+        // or a server, the servers run it unless --wait asks to watch it.
+        var runHere = server is null && (wait || storage.IsInMemory);
+        await using var operations = await OpenAsync(context, storage, server, withServer: runHere, cancellationToken).ConfigureAwait(false);
+        var runId = await operations.TriggerAsync(pipeline.Id, date, parameters).ConfigureAwait(false);
+        if (!runHere && !wait)
         {
             if (json) context.WriteJson(new { pipeline = pipeline.Id, run = runId, state = "running" });
-            else context.Output.WriteLine($"Triggered {pipeline.Id} for {date:yyyy-MM-dd} as run {runId} on {storage.Describe()}.");
+            else context.Output.WriteLine($"Triggered {pipeline.Id} for {date:yyyy-MM-dd} as run {runId} on {operations.Describe}.");
             return 0;
         }
-        if (!json && storage.IsInMemory && !wait)
-            context.Output.WriteLine("(in-memory storage: the run is executed in this process until it ends)");
-        var run = await WatchAsync(context, runtime.Operations, pipeline, runId, live: !json, cancellationToken).ConfigureAwait(false);
+        if (!json && storage.IsInMemory && server is null && !wait)
+            context.Output.WriteLine("(in-memory storage: the run is executed in this process until it ends; pass --server to use a running 'serve')");
+        var run = await WatchAsync(context, operations, pipeline, runId, live: !json, cancellationToken).ConfigureAwait(false);
         if (json) context.WriteJson(RunJson(run));
         return run.State == RunState.Success ? 0 : 1;
     }
 
-    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string pipelineId, string fromText, string toText, string[]? parameterValues, CancellationToken cancellationToken)
+    /// <summary>The runtime in this process on the storage, or a running serve when --server is given.</summary>
+    private static async Task<IRunOperations> OpenAsync(CliContext context, StorageSpec storage, string? server, bool withServer, CancellationToken cancellationToken)
+    {
+        if (server is not null) return await HttpRunOperations.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+        var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer, cancellationToken).ConfigureAwait(false);
+        return new LocalRunOperations(runtime, storage);
+    }
+
+    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string? server, string pipelineId, string fromText, string toText, string[]? parameterValues, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var from = CliContext.ParseDate(fromText, "--from");
         var to = CliContext.ParseDate(toText, "--to");
         if (to < from) throw new CliException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}.");
-        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: true, cancellationToken).ConfigureAwait(false);
-        var runIds = runtime.Operations.Backfill(pipeline.Id, from, to, CliContext.Parameters(parameterValues));
+        await using var operations = await OpenAsync(context, storage, server, withServer: true, cancellationToken).ConfigureAwait(false);
+        var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
         if (runIds.Count == 0)
         {
             context.Output.WriteLine($"No dates to backfill between {from:yyyy-MM-dd} and {to:yyyy-MM-dd}{(pipeline.Calendar is null ? "" : $" (no {pipeline.Calendar} sessions)")}.");
@@ -239,7 +260,11 @@ public static partial class PipelinesCli
             var bar = progress.AddTask($"{pipeline.Id} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", maxValue: runIds.Count);
             while (true)
             {
-                finished = runIds.Select(id => runtime.Operations.GetRun(pipeline.Id, id)!).Where(r => r.State.IsFinished()).ToList();
+                finished = new List<PipelineRun>();
+                foreach (var id in runIds)
+                {
+                    if (await operations.GetRunAsync(pipeline.Id, id).ConfigureAwait(false) is { } r && r.State.IsFinished()) finished.Add(r);
+                }
                 bar.Value = finished.Count;
                 if (finished.Count == runIds.Count) break;
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
@@ -250,30 +275,30 @@ public static partial class PipelinesCli
         return failed.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<int> Clear(CliContext context, StorageSpec storage, string pipelineId, string runId, string[] taskIds, ClearScope scope, bool onlyFailed, bool wait, CancellationToken cancellationToken)
+    private static async Task<int> Clear(CliContext context, StorageSpec storage, string? server, string pipelineId, string runId, string[] taskIds, ClearScope scope, bool onlyFailed, bool wait, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         foreach (var taskId in taskIds) CliContext.Task(pipeline, taskId);
-        RequireSharedState(storage, "clear");
-        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: wait, cancellationToken).ConfigureAwait(false);
-        if (runtime.Operations.GetRun(pipeline.Id, runId) is null)
-            throw new CliException($"pipeline '{pipeline.Id}' has no run '{runId}' in {storage.Describe()}; 'runs {pipeline.Id}' lists them.");
-        var cleared = runtime.Operations.Clear(pipeline.Id, runId, taskIds, scope, onlyFailed);
+        RequireSharedState(storage, server, "clear");
+        await using var operations = await OpenAsync(context, storage, server, withServer: wait, cancellationToken).ConfigureAwait(false);
+        if (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false) is null)
+            throw new CliException($"pipeline '{pipeline.Id}' has no run '{runId}' in {operations.Describe}; 'runs {pipeline.Id}' lists them.");
+        var cleared = await operations.ClearAsync(pipeline.Id, runId, taskIds, scope, onlyFailed).ConfigureAwait(false);
         context.Output.WriteLine(cleared.Count == 0
             ? "Nothing to clear: the tasks are running, queued, or (with --only-failed) did not fail."
             : $"Cleared {string.Join(", ", cleared)} in run {runId}; they run again now.");
         if (!wait) return 0;
-        var run = await WatchAsync(context, runtime.Operations, pipeline, runId, live: true, cancellationToken).ConfigureAwait(false);
+        var run = await WatchAsync(context, operations, pipeline, runId, live: true, cancellationToken).ConfigureAwait(false);
         return run.State == RunState.Success ? 0 : 1;
     }
 
-    private static async Task<int> Runs(CliContext context, StorageSpec storage, string pipelineId, int limit, bool json, CancellationToken cancellationToken)
+    private static async Task<int> Runs(CliContext context, StorageSpec storage, string? server, string pipelineId, int limit, bool json, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         if (limit < 1) throw new CliException($"--limit {limit} must be at least 1.");
-        RequireSharedState(storage, "runs");
-        await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: false, cancellationToken).ConfigureAwait(false);
-        var runs = runtime.Operations.ListRuns(pipeline.Id, limit);
+        RequireSharedState(storage, server, "runs");
+        await using var operations = await OpenAsync(context, storage, server, withServer: false, cancellationToken).ConfigureAwait(false);
+        var runs = await operations.ListRunsAsync(pipeline.Id, limit).ConfigureAwait(false);
         if (json)
         {
             context.WriteJson(runs.Select(RunJson).ToList());
@@ -288,15 +313,15 @@ public static partial class PipelinesCli
         return 0;
     }
 
-    private static void RequireSharedState(StorageSpec storage, string verb)
+    private static void RequireSharedState(StorageSpec storage, string? server, string verb)
     {
-        if (storage.IsInMemory)
-            throw new CliException($"'{verb}' needs shared state, but in-memory state lives only inside the process that holds it; pass --storage postgres://user:password@host:5432/database (the storage your servers use).");
+        if (storage.IsInMemory && server is null)
+            throw new CliException($"'{verb}' needs shared state, but in-memory state lives only inside the process that holds it; pass --server http://127.0.0.1:5000 to operate a running 'serve', or --storage postgres://user:password@host:5432/database.");
     }
 
     // ---- test ------------------------------------------------------------------------------------------------
 
-    private static async Task<int> TestTask(CliContext context, StorageSpec storage, string pipelineId, string taskId, string? dateText, string[]? parameterValues, string[]? inputValues, string? fromRun, CancellationToken cancellationToken)
+    private static async Task<int> TestTask(CliContext context, StorageSpec storage, string? server, string pipelineId, string taskId, string? dateText, string[]? parameterValues, string[]? inputValues, string? fromRun, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var task = CliContext.Task(pipeline, taskId);
@@ -305,13 +330,13 @@ public static partial class PipelinesCli
 
         if (fromRun is not null)
         {
-            RequireSharedState(storage, "test --from-run");
-            await using var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer: false, cancellationToken).ConfigureAwait(false);
-            if (runtime.Operations.GetRun(pipeline.Id, fromRun) is null) throw new CliException($"pipeline '{pipeline.Id}' has no run '{fromRun}'.");
+            RequireSharedState(storage, server, "test --from-run");
+            await using var operations = await OpenAsync(context, storage, server, withServer: false, cancellationToken).ConfigureAwait(false);
+            if (await operations.GetRunAsync(pipeline.Id, fromRun).ConfigureAwait(false) is null) throw new CliException($"pipeline '{pipeline.Id}' has no run '{fromRun}'.");
             foreach (var input in task.Inputs)
             {
                 var id = pipeline.Tasks[input.FromTask].Id;
-                if (runtime.Operations.GetOutput(pipeline.Id, fromRun, id) is { } json) outputs[id] = json;
+                if (await operations.GetOutputAsync(pipeline.Id, fromRun, id).ConfigureAwait(false) is { } json) outputs[id] = json;
             }
         }
         foreach (var value in inputValues ?? Array.Empty<string>())
@@ -367,9 +392,9 @@ public static partial class PipelinesCli
 
     // ---- views -----------------------------------------------------------------------------------------------
 
-    private static async Task<PipelineRun> WatchAsync(CliContext context, PipelineOperations operations, PipelineDefinition pipeline, string runId, bool live, CancellationToken cancellationToken)
+    private static async Task<PipelineRun> WatchAsync(CliContext context, IRunOperations operations, PipelineDefinition pipeline, string runId, bool live, CancellationToken cancellationToken)
     {
-        PipelineRun run = operations.GetRun(pipeline.Id, runId)!;
+        PipelineRun run = (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false))!;
         if (live && context.Console.Profile.Capabilities.Interactive)
         {
             await context.Console.Live(RunTable(run)).StartAsync(async display =>
@@ -377,7 +402,7 @@ public static partial class PipelinesCli
                 while (!run.State.IsFinished())
                 {
                     await Task.Delay(250, cancellationToken).ConfigureAwait(false);
-                    run = operations.GetRun(pipeline.Id, runId)!;
+                    run = (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false))!;
                     display.UpdateTarget(RunTable(run));
                 }
             }).ConfigureAwait(false);
@@ -387,7 +412,7 @@ public static partial class PipelinesCli
             while (!run.State.IsFinished())
             {
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
-                run = operations.GetRun(pipeline.Id, runId)!;
+                run = (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false))!;
             }
             if (live) context.Console.Write(RunTable(run));
         }

@@ -71,8 +71,10 @@ public static partial class PipelinesCli
         var parameters = new Option<string[]>("--param") { Description = "A run parameter as key=value; repeatable.", AllowMultipleArgumentsPerToken = false };
         var wait = new Option<bool>("--wait") { Description = "Show task states live until the run ends; exit 0 only if it succeeded." };
 
+        var server = new Option<string?>("--server") { Description = "Operate a running 'serve' at this URL (for example http://127.0.0.1:5000) instead of opening the storage here.", Recursive = true };
         var root = new RootCommand("Operate the pipelines of this app on Hangfire.");
         root.Options.Add(storage);
+        root.Options.Add(server);
 
         var serve = new Command("serve", "Run the Hangfire server, the schedules and the dashboard.") { port };
         serve.SetAction((r, ct) => Serve(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(port), ct));
@@ -95,20 +97,20 @@ public static partial class PipelinesCli
         root.Subcommands.Add(graph);
 
         var trigger = new Command("trigger", "Trigger a run.") { pipelineArgument, date, parameters, wait, json };
-        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(json), ct));
+        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(json), ct));
         root.Subcommands.Add(trigger);
 
         var taskArgument = new Argument<string>("task") { Description = "The task id." };
         var inputs = new Option<string[]>("--input") { Description = "An upstream output as task=json; repeatable." };
         var fromRun = new Option<string?>("--from-run") { Description = "Take upstream outputs from this earlier run (needs shared storage)." };
         var test = new Command("test", "Run one task in-process, without the scheduler.") { pipelineArgument, taskArgument, date, parameters, inputs, fromRun };
-        test.SetAction((r, ct) => TestTask(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(taskArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(inputs), r.GetValue(fromRun), ct));
+        test.SetAction((r, ct) => TestTask(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(taskArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(inputs), r.GetValue(fromRun), ct));
         root.Subcommands.Add(test);
 
         var from = new Option<string>("--from") { Description = "First logical date, yyyy-MM-dd.", Required = true };
         var to = new Option<string>("--to") { Description = "Last logical date, yyyy-MM-dd.", Required = true };
         var backfill = new Command("backfill", "Create runs for a date range (sessions only on a calendar pipeline) and run them.") { pipelineArgument, from, to, parameters };
-        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), ct));
+        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), ct));
         root.Subcommands.Add(backfill);
 
         var run = new Option<string>("--run") { Description = "The run id.", Required = true };
@@ -117,13 +119,13 @@ public static partial class PipelinesCli
         var upstream = new Option<bool>("--upstream") { Description = "Also clear everything upstream." };
         var onlyFailed = new Option<bool>("--only-failed") { Description = "Only clear tasks that failed or are upstream_failed." };
         var clear = new Command("clear", "Clear tasks of a run so they run again.") { pipelineArgument, run, tasks, downstream, upstream, onlyFailed, wait };
-        clear.SetAction((r, ct) => Clear(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(run)!, r.GetValue(tasks)!,
+        clear.SetAction((r, ct) => Clear(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(run)!, r.GetValue(tasks)!,
             (r.GetValue(downstream) ? ClearScope.Downstream : ClearScope.Task) | (r.GetValue(upstream) ? ClearScope.Upstream : ClearScope.Task), r.GetValue(onlyFailed), r.GetValue(wait), ct));
         root.Subcommands.Add(clear);
 
         var limit = new Option<int>("--limit") { Description = "How many runs.", DefaultValueFactory = _ => 25 };
         var runs = new Command("runs", "Show the latest runs as a grid of task states.") { pipelineArgument, limit, json };
-        runs.SetAction((r, ct) => Runs(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(pipelineArgument)!, r.GetValue(limit), r.GetValue(json), ct));
+        runs.SetAction((r, ct) => Runs(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(limit), r.GetValue(json), ct));
         root.Subcommands.Add(runs);
         return root;
     }

@@ -38,3 +38,9 @@ public sealed partial class AdhocReport
     [PipelineTask, Condition] public static bool IsWeekday(RunContext run) => run.LogicalDate.DayOfWeek < NodaTime.IsoDayOfWeek.Saturday;
     [PipelineTask, DependsOn(nameof(IsWeekday))] public static string Render() => "report";
 }
+
+[Pipeline("close_report", Schedule = "@session_close+00:30", TimeZone = "America/New_York", Calendar = "XNYS")]
+public sealed partial class CloseReport
+{
+    [PipelineTask] public static string Render(RunContext run) => run.LogicalDate.ToString("uuuu-MM-dd", null);
+}

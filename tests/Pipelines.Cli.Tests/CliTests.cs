@@ -143,7 +143,7 @@ public sealed class CliTests
     [InlineData(new[] { "test", "nightly_load", "Biuld" }, "error: pipeline 'nightly_load' has no task 'Biuld'. Did you mean 'Build'? Its tasks: Ingest, Build, QueueRisk.")]
     [InlineData(new[] { "trigger", "nightly_load", "--date", "2024-13-01" }, "error: --date '2024-13-01' is not a date: write it as yyyy-MM-dd, for example 2024-03-08.")]
     [InlineData(new[] { "trigger", "nightly_load", "--date", "2024-11-28" }, "error: 2024-11-28 is not a XNYS session (Thanksgiving Day); pipeline 'nightly_load' runs on sessions only. The previous session is 2024-11-27, the next 2024-11-29.")]
-    [InlineData(new[] { "runs", "nightly_load" }, "error: 'runs' needs shared state, but in-memory state lives only inside the process that holds it; pass --storage postgres://user:password@host:5432/database (the storage your servers use).")]
+    [InlineData(new[] { "runs", "nightly_load" }, "error: 'runs' needs shared state, but in-memory state lives only inside the process that holds it; pass --server http://127.0.0.1:5000 to operate a running 'serve', or --storage postgres://user:password@host:5432/database.")]
     [InlineData(new[] { "runs", "nightly_load", "--storage", "redis://x" }, "error: unknown storage 'redis://x'; use 'memory' (the default), postgres://user:password@host:5432/database, or an Npgsql connection string.")]
     [InlineData(new[] { "backfill", "nightly_load", "--from", "2024-11-29", "--to", "2024-11-01" }, "error: --to 2024-11-01 is before --from 2024-11-29.")]
     [InlineData(new[] { "graph", "nightly_load", "--format", "png" }, "error: Argument 'png' not recognized. Must be one of:\n\t'mermaid'\n\t'dot'\n\t'text' (see --help)")]
@@ -208,5 +208,50 @@ public sealed class CliTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Verbs_operate_a_running_in_memory_serve_through_its_json_api()
+    {
+        var effects = new Effects();
+        effects.Flags["fail"] = 1;
+        var port = FreePort();
+        var serverOutput = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = PipelinesCli.RunAsync(new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, o =>
+        {
+            o.Pipelines = Pipelines;
+            o.Out = serverOutput;
+            o.Error = serverOutput;
+            o.ConfigureServices = s => s.AddSingleton(effects);
+        }, stop.Token);
+        var url = $"http://127.0.0.1:{port}";
+        for (var i = 0; i < 100 && !serverOutput.ToString().Contains("Dashboard:", StringComparison.Ordinal); i++) await Task.Delay(100);
+
+        var (triggerExit, triggerOut, triggerError) = await Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--json", "--server", url);
+        Assert.True(triggerExit == 1, triggerOut + triggerError);
+        using var failed = System.Text.Json.JsonDocument.Parse(triggerOut);
+        var runId = failed.RootElement.GetProperty("run").GetString()!;
+
+        var (runsExit, runsOut, _) = await Cli(null, "runs", "nightly_load", "--json", "--server", url);
+        Assert.Equal(0, runsExit);
+        using (var runs = System.Text.Json.JsonDocument.Parse(runsOut))
+            Assert.Equal("failed", Assert.Single(runs.RootElement.EnumerateArray()).GetProperty("state").GetString());
+
+        effects.Flags["fail"] = 0;
+        var (clearExit, clearOut, clearError) = await Cli(effects, "clear", "nightly_load", "--run", runId, "--task", "Ingest", "--downstream", "--wait", "--server", url);
+        Assert.True(clearExit == 0, clearOut + clearError);
+        Assert.Contains($"Run {runId} of nightly_load (2024-11-27): success", clearOut, StringComparison.Ordinal);
+
+        var (missingExit, _, missingError) = await Cli(null, "clear", "nightly_load", "--run", "manual__nope", "--task", "Ingest", "--server", url);
+        Assert.Equal(2, missingExit);
+        Assert.StartsWith("error: pipeline 'nightly_load' has no run 'manual__nope' in the server at", missingError, StringComparison.Ordinal);
+
+        stop.Cancel();
+        Assert.Equal(0, await serving);
+
+        var (downExit, _, downError) = await Cli(null, "runs", "nightly_load", "--server", url);
+        Assert.Equal(3, downExit);
+        Assert.StartsWith($"error: cannot reach a Pipelines server at {url}/", downError, StringComparison.Ordinal);
     }
 }

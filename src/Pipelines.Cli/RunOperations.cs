@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NodaTime;
+using Pipelines.Hangfire;
+
+namespace Pipelines.Cli;
+
+/// <summary>What the run commands need: the runtime in this process, or a running <c>serve</c> reached over its JSON API.</summary>
+internal interface IRunOperations : IAsyncDisposable
+{
+    string Describe { get; }
+
+    Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters);
+
+    Task<PipelineRun?> GetRunAsync(string pipelineId, string runId);
+
+    Task<IReadOnlyList<PipelineRun>> ListRunsAsync(string pipelineId, int limit);
+
+    Task<IReadOnlyList<string>> ClearAsync(string pipelineId, string runId, IReadOnlyList<string> taskIds, ClearScope scope, bool onlyFailed);
+
+    Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters);
+
+    Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId);
+}
+
+/// <summary>The runtime in this process, on the command's storage.</summary>
+internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage) : IRunOperations
+{
+    private PipelineOperations Operations => runtime.Operations;
+
+    public string Describe => storage.Describe();
+
+    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) => Task.FromResult(Operations.Trigger(pipelineId, date, parameters));
+
+    public Task<PipelineRun?> GetRunAsync(string pipelineId, string runId) => Task.FromResult(Operations.GetRun(pipelineId, runId));
+
+    public Task<IReadOnlyList<PipelineRun>> ListRunsAsync(string pipelineId, int limit) => Task.FromResult(Operations.ListRuns(pipelineId, limit));
+
+    public Task<IReadOnlyList<string>> ClearAsync(string pipelineId, string runId, IReadOnlyList<string> taskIds, ClearScope scope, bool onlyFailed) =>
+        Task.FromResult(Operations.Clear(pipelineId, runId, taskIds, scope, onlyFailed));
+
+    public Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters) =>
+        Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters));
+
+    public Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetOutput(pipelineId, runId, taskId));
+
+    public ValueTask DisposeAsync() => runtime.DisposeAsync();
+}
+
+/// <summary>A running <c>serve</c>, through the JSON API it exposes beside the dashboard.</summary>
+internal sealed class HttpRunOperations : IRunOperations
+{
+    private readonly HttpClient _http;
+
+    private HttpRunOperations(HttpClient http) => _http = http;
+
+    public string Describe => $"the server at {_http.BaseAddress}";
+
+    public static async Task<HttpRunOperations> ConnectAsync(string server, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+            throw new CliException($"--server '{server}' is not an http:// URL; pass the address 'serve' printed, such as http://127.0.0.1:5000.");
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        try
+        {
+            using var response = await http.GetAsync("api/pipelines", cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) throw new CliException($"{baseAddress} answered {(int)response.StatusCode} at api/pipelines: is it a Pipelines 'serve'?", exitCode: 3);
+        }
+        catch (HttpRequestException ex)
+        {
+            http.Dispose();
+            throw new CliException($"cannot reach a Pipelines server at {baseAddress}: {ex.Message} Start one with 'serve', or pass --storage for shared state.", exitCode: 3);
+        }
+        return new HttpRunOperations(http);
+    }
+
+    public async Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters)
+    {
+        var body = await Post<TriggerResponse>($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/trigger", new TriggerRequest(date.ToString("uuuu-MM-dd", null), parameters)).ConfigureAwait(false);
+        return body.Run;
+    }
+
+    public async Task<PipelineRun?> GetRunAsync(string pipelineId, string runId)
+    {
+        using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs/{Uri.EscapeDataString(runId)}").ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<PipelineRun>(ApiJson.Options).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PipelineRun>> ListRunsAsync(string pipelineId, int limit)
+    {
+        using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs?limit={limit}").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<List<PipelineRun>>(ApiJson.Options).ConfigureAwait(false) ?? new List<PipelineRun>();
+    }
+
+    public async Task<IReadOnlyList<string>> ClearAsync(string pipelineId, string runId, IReadOnlyList<string> taskIds, ClearScope scope, bool onlyFailed) =>
+        await Post<List<string>>($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs/{Uri.EscapeDataString(runId)}/clear",
+            new ClearRequest(taskIds, scope.HasFlag(ClearScope.Downstream), scope.HasFlag(ClearScope.Upstream), onlyFailed)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters) =>
+        await Post<List<string>>($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/backfill",
+            new BackfillRequest(from.ToString("uuuu-MM-dd", null), to.ToString("uuuu-MM-dd", null), parameters)).ConfigureAwait(false);
+
+    public async Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId)
+    {
+        using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs/{Uri.EscapeDataString(runId)}/outputs/{Uri.EscapeDataString(taskId)}").ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NoContent) return null;
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+    }
+
+    private async Task<T> Post<T>(string path, object body)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body, ApiJson.Options).ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options).ConfigureAwait(false))!;
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        string message;
+        try { message = JsonDocument.Parse(text).RootElement.GetProperty("error").GetString() ?? text; }
+        catch (JsonException) { message = text; }
+        throw new CliException(message, exitCode: (int)response.StatusCode is >= 400 and < 500 ? 2 : 3);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+internal sealed record TriggerRequest(string Date, IReadOnlyDictionary<string, string>? Parameters);
+
+internal sealed record TriggerResponse(string Run);
+
+internal sealed record ClearRequest(IReadOnlyList<string> Tasks, bool Downstream, bool Upstream, bool OnlyFailed);
+
+internal sealed record BackfillRequest(string From, string To, IReadOnlyDictionary<string, string>? Parameters);
+
+internal static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = TaskDataSerializer.CreateDefaultOptions();
+}

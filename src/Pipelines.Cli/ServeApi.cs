@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime.Text;
+using Pipelines.Hangfire;
+
+namespace Pipelines.Cli;
+
+/// <summary>
+/// The small JSON API that <c>serve</c> exposes beside the dashboard, so CLI verbs (with <c>--server</c>) can operate a
+/// server whose state lives in its memory. It answers loopback callers only, like the dashboard's default authorization.
+/// </summary>
+internal static class ServeApi
+{
+    public static void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/api/pipelines").AddEndpointFilter(async (context, next) =>
+        {
+            var remote = context.HttpContext.Connection.RemoteIpAddress;
+            if (remote is null || !IPAddress.IsLoopback(remote))
+                return Results.Json(new { error = "the Pipelines API answers local requests only" }, statusCode: StatusCodes.Status403Forbidden);
+            try
+            {
+                return await next(context).ConfigureAwait(false);
+            }
+            catch (KeyNotFoundException ex)
+            {
+                return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
+            }
+        });
+
+        api.MapGet("", (PipelineOperations ops) => Results.Json(ops.Registry.All.Select(p => new { id = p.Id, schedule = p.Schedule, timeZone = p.TimeZone, calendar = p.Calendar }), ApiJson.Options));
+        api.MapGet("/{pipeline}/runs", (PipelineOperations ops, string pipeline, int? limit) => Results.Json(ops.ListRuns(pipeline, Math.Clamp(limit ?? 25, 1, 500)), ApiJson.Options));
+        api.MapGet("/{pipeline}/runs/{run}", (PipelineOperations ops, string pipeline, string run) =>
+            ops.GetRun(pipeline, run) is { } found ? Results.Json(found, ApiJson.Options) : Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404));
+        api.MapGet("/{pipeline}/runs/{run}/outputs/{task}", (PipelineOperations ops, string pipeline, string run, string task) =>
+            ops.GetOutput(pipeline, run, task) is { } json ? Results.Content(json, "application/json") : Results.NoContent());
+        api.MapPost("/{pipeline}/trigger", (PipelineOperations ops, string pipeline, TriggerRequest request) =>
+            Results.Json(new TriggerResponse(ops.Trigger(pipeline, Date(request.Date), request.Parameters)), ApiJson.Options));
+        api.MapPost("/{pipeline}/runs/{run}/clear", (PipelineOperations ops, string pipeline, string run, ClearRequest request) =>
+        {
+            if (ops.GetRun(pipeline, run) is null) return Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404);
+            var scope = (request.Downstream ? ClearScope.Downstream : ClearScope.Task) | (request.Upstream ? ClearScope.Upstream : ClearScope.Task);
+            return Results.Json(ops.Clear(pipeline, run, request.Tasks, scope, request.OnlyFailed), ApiJson.Options);
+        });
+        api.MapPost("/{pipeline}/backfill", (PipelineOperations ops, string pipeline, BackfillRequest request) =>
+            Results.Json(ops.Backfill(pipeline, Date(request.From), Date(request.To), request.Parameters), ApiJson.Options));
+    }
+
+    private static NodaTime.LocalDate Date(string text)
+    {
+        var parsed = LocalDatePattern.Iso.Parse(text);
+        return parsed.Success ? parsed.Value : throw new FormatException($"'{text}' is not a date: write it as yyyy-MM-dd.");
+    }
+}
