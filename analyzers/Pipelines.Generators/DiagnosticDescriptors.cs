@@ -112,4 +112,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidQueueName = Error("PIPE024",
         "Invalid queue name",
         "Queue '{0}' of task '{1}' is not a valid Hangfire queue name. Use only lowercase letters, digits, '_' and '-', such as \"risk_models\".");
+
+    public static readonly DiagnosticDescriptor SessionScheduleWithoutCalendar = Error("PIPE025",
+        "Session schedule without a calendar",
+        "Schedule '{0}' of pipeline '{1}' is relative to exchange sessions, but the pipeline has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\", or use a cron expression such as \"30 16 * * 1-5\".");
 }

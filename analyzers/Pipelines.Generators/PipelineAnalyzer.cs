@@ -41,7 +41,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TaskOutsidePipeline,
         DiagnosticDescriptors.TaskAttributeWithoutPipelineTask,
         DiagnosticDescriptors.InvalidPipelineId,
-        DiagnosticDescriptors.InvalidQueueName);
+        DiagnosticDescriptors.InvalidQueueName,
+        DiagnosticDescriptors.SessionScheduleWithoutCalendar);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -204,6 +204,24 @@ public sealed class DiagnosticTests
         """, "PIPE011", "Schedule '0 4 * *' of pipeline 'etl' is invalid: a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, but this one has 4. Use a cron expression such as \"0 4 * * 1-5\" or a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once).");
 
     [Fact]
+    public Task PIPE011_malformed_session_offset_says_how_to_write_it() => AssertSingle("""
+        [Pipeline("close_load", Schedule = [|"@session_close+0:30"|], TimeZone = "America/New_York", Calendar = "XNYS")]
+        public partial class CloseLoad
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE011", "Schedule '@session_close+0:30' of pipeline 'close_load' is invalid: '+0:30' after @session_close is not an offset; write it as +hh:mm or -hh:mm, for example @session_close+00:30. Use a cron expression such as \"0 4 * * 1-5\" or a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once).");
+
+    [Fact]
+    public Task PIPE011_after_session_needs_a_time_of_day() => AssertSingle("""
+        [Pipeline("nightly", Schedule = [|"@after_session 24:00"|], Calendar = "XNYS")]
+        public partial class Nightly
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE011", "Schedule '@after_session 24:00' of pipeline 'nightly' is invalid: '24:00' after @after_session is not a time of day; write it as hh:mm from 00:00 to 23:59, for example @after_session 04:00. Use a cron expression such as \"0 4 * * 1-5\" or a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once).");
+
+    [Fact]
     public Task PIPE012_unknown_time_zone_suggests_a_close_id() => AssertSingle("""
         [Pipeline("etl", Schedule = "0 4 * * *", TimeZone = [|"America/New_Yrok"|])]
         public partial class Etl
@@ -379,6 +397,30 @@ public sealed class DiagnosticTests
             [PipelineTask(Queue = [|"RiskModels"|])] public void Extract() { }
         }
         """, "PIPE024", "Queue 'RiskModels' of task 'Extract' is not a valid Hangfire queue name. Use only lowercase letters, digits, '_' and '-', such as \"risk_models\".");
+
+    [Fact]
+    public Task PIPE025_session_schedule_without_a_calendar() => AssertSingle("""
+        [Pipeline("close_load", Schedule = [|"@session_close+00:30"|], TimeZone = "America/New_York")]
+        public partial class CloseLoad
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE025", "Schedule '@session_close+00:30' of pipeline 'close_load' is relative to exchange sessions, but the pipeline has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\", or use a cron expression such as \"30 16 * * 1-5\".");
+
+    [Theory]
+    [InlineData("@session_close+00:30")]
+    [InlineData("@session_open-01:00")]
+    [InlineData("@session_close")]
+    [InlineData("@after_session 04:00")]
+    public async Task Session_schedules_on_a_calendar_pipeline_are_accepted(string schedule)
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + $$"""
+            [Pipeline("nightly", Schedule = "{{schedule}}", TimeZone = "America/New_York", Calendar = "XNYS")]
+            public partial class Nightly { [PipelineTask] public void Extract() { } }
+            """);
+        Assert.Empty(build.Ours);
+        Assert.NotNull(build.SourceFor("Nightly.Pipeline.g.cs"));
+    }
 
     [Fact]
     public async Task Every_supported_diagnostic_has_a_documentation_page_and_a_release_line()

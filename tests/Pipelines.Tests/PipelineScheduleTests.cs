@@ -69,4 +69,42 @@ public sealed class PipelineScheduleTests
         Assert.StartsWith($"Invalid schedule '{text}': ", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Theory]
+    [InlineData("@session_close+00:30", SessionAnchor.Close, 30, "00:00", "@session_close+00:30")]
+    [InlineData("@session_close", SessionAnchor.Close, 0, "00:00", "@session_close")]
+    [InlineData("@session_open-01:00", SessionAnchor.Open, -60, "00:00", "@session_open-01:00")]
+    [InlineData("@Session_Open - 01:15", SessionAnchor.Open, -75, "00:00", "@session_open-01:15")]
+    [InlineData("@after_session 04:00", SessionAnchor.After, 0, "04:00", "@after_session 04:00")]
+    [InlineData("  @after_session   23:59 ", SessionAnchor.After, 0, "23:59", "@after_session 23:59")]
+    public void Session_schedules_are_read_as_an_anchor_with_an_offset_or_a_time_of_day(string text, SessionAnchor anchor, int offsetMinutes, string timeOfDay, string normalized)
+    {
+        var schedule = PipelineSchedule.Parse(text);
+        Assert.True(schedule.IsSessionRelative);
+        Assert.False(schedule.IsOnce);
+        Assert.False(schedule.IsManual);
+        Assert.Null(schedule.Cron);
+        Assert.Equal(anchor, schedule.Session!.Anchor);
+        Assert.Equal(Duration.FromMinutes(offsetMinutes), schedule.Session.Offset);
+        Assert.Equal(timeOfDay, schedule.Session.TimeOfDay.ToString("HH:mm", null));
+        Assert.Equal(normalized, schedule.Session.ToString());
+        // Occurrences need the calendar, which Pipelines.Calendars' SessionSchedule brings.
+        Assert.Null(schedule.NextAfter(Instant.FromUtc(2024, 1, 1, 0, 0), NewYork));
+    }
+
+    [Theory]
+    [InlineData("@session_close+0:30", "'+0:30' after @session_close is not an offset; write it as +hh:mm or -hh:mm, for example @session_close+00:30")]
+    [InlineData("@session_close 00:30", "'00:30' after @session_close is not an offset; write it as +hh:mm or -hh:mm, for example @session_close+00:30")]
+    [InlineData("@session_open+30m", "'+30m' after @session_open is not an offset; write it as +hh:mm or -hh:mm, for example @session_open+00:30")]
+    [InlineData("@session_close+00:75", "the offset '+00:75' has 75 minutes; minutes go from 00 to 59")]
+    [InlineData("@session_close+24:00", "the offset '+24:00' is a day or more; an offset must be less than 24:00")]
+    [InlineData("@after_session", "@after_session needs a time of day, for example @after_session 04:00")]
+    [InlineData("@after_session 4am", "'4am' after @after_session is not a time of day; write it as hh:mm from 00:00 to 23:59, for example @after_session 04:00")]
+    [InlineData("@after_session 24:00", "'24:00' after @after_session is not a time of day; write it as hh:mm from 00:00 to 23:59, for example @after_session 04:00")]
+    [InlineData("@market_close", "'@market_close' is not a preset; use one of @hourly, @daily, @weekly, @monthly, @yearly, @once, or with a Calendar one of @session_open, @session_close (each with an optional offset such as +00:30), @after_session hh:mm")]
+    public void Malformed_session_schedules_say_what_is_wrong(string text, string reason)
+    {
+        var error = Assert.Throws<FormatException>(() => PipelineSchedule.Parse(text));
+        Assert.Equal($"Invalid schedule '{text}': {reason}.", error.Message);
+    }
 }

@@ -125,8 +125,13 @@ internal static class PipelineParser
             }
         }
 
-        if (schedule is not null && !ScheduleSyntax.TryParse(schedule, out _, out var scheduleError))
-            Report(DiagnosticDescriptors.InvalidSchedule, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
+        if (schedule is not null)
+        {
+            if (!ScheduleSyntax.TryParse(schedule, out _, out var session, out var scheduleError))
+                Report(DiagnosticDescriptors.InvalidSchedule, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
+            else if (session is not null && calendar is null)
+                Report(DiagnosticDescriptors.SessionScheduleWithoutCalendar, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id);
+        }
 
         if (timeZone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone) is null)
             Report(DiagnosticDescriptors.UnknownTimeZone, AttributeArguments.Named(pipelineAttribute, "TimeZone", cancellationToken), timeZone, id, TimeZoneHint(timeZone));

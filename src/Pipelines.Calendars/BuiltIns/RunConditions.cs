@@ -48,7 +48,8 @@ public static class RunConditions
     /// <remarks>
     /// The next occurrence is the schedule's cron read in the pipeline's time zone, as the scheduler reads it. On a pipeline
     /// with a <see cref="PipelineDefinition.Calendar"/>, occurrences whose local date is not a session are passed over, as
-    /// the scheduler creates no run for them: on Thanksgiving the Wednesday run is still the latest one.
+    /// the scheduler creates no run for them: on Thanksgiving the Wednesday run is still the latest one. A session-relative
+    /// schedule (<c>@session_close+00:30</c>, <c>@after_session 04:00</c>) uses <see cref="SessionSchedule.NextAfter"/>, as the scheduler does.
     /// </remarks>
     public static bool IsLatestRun(RunContext run, IClock clock)
     {
@@ -88,6 +89,11 @@ public static class RunConditions
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        if (schedule.IsSessionRelative)
+        {
+            // The scheduler's own next-occurrence function, so "latest" means what the scheduler does.
+            return SessionSchedule.For(pipeline)!.NextAfter(after)?.At;
+        }
         if (schedule.Cron is null) return null;
 
         var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];

@@ -14,6 +14,7 @@ namespace Pipelines.Hangfire;
 /// Turns schedule ticks into runs. Each scheduled pipeline has a Hangfire recurring job that calls <see cref="Tick"/>;
 /// the tick works out which schedule occurrences are due (all missed ones with catch-up, else the latest) and creates one
 /// run per occurrence with a run id derived from it, so a tick seen twice (two servers, a restart) still makes one run.
+/// Session-relative schedules (<c>@session_close+00:30</c>) take their occurrences from <see cref="SessionSchedule"/>.
 /// </summary>
 public sealed class PipelineScheduler
 {
@@ -46,6 +47,7 @@ public sealed class PipelineScheduler
     {
         var pipeline = _registry.Get(pipelineId);
         var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        if (schedule.IsSessionRelative) return TickSessions(pipeline, SessionSchedule.For(pipeline)!, now);
         if (schedule.Cron is null) return Array.Empty<string>();
         var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
         ExchangeCalendar? calendar = null;
@@ -86,6 +88,46 @@ public sealed class PipelineScheduler
             if (calendar is not null && !calendar.IsSession(local.Date)) continue;
             var runId = "scheduled__" + s_runTime.Format(local);
             runIds.Add(_operations.Trigger(pipeline.Id, local.Date, null, RunKind.Scheduled, new Interval(previous, at), runId));
+        }
+        return runIds;
+    }
+
+    // A session schedule's occurrences come from the calendar: one per session, its logical date the session (which for
+    // @after_session is the day before the run fires) and its data interval from the previous session's firing.
+    private IReadOnlyList<string> TickSessions(PipelineDefinition pipeline, SessionSchedule schedule, Instant now)
+    {
+        var zone = schedule.Zone;
+        List<SessionOccurrence> due;
+        using (var connection = _storage.GetConnection())
+        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
+        {
+            var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
+            var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;
+
+            // A session's firing can come before its date begins (an offset before a CME open the evening before), so
+            // catch-up starts a few days early and the start date is applied to the session below.
+            Instant from;
+            if (last is { } l) from = l;
+            else if (pipeline.Catchup && pipeline.StartDate is { } startDate) from = startDate.PlusDays(-2).AtStartOfDayInZone(zone).ToInstant();
+            else from = now - Duration.FromDays(8);
+
+            due = new List<SessionOccurrence>();
+            for (var next = schedule.NextAfter(from); next is { } o && o.At <= now && due.Count < MaxRunsPerTick; next = schedule.NextAfter(o.At))
+                due.Add(o);
+            if (due.Count == 0) return Array.Empty<string>();
+            if (!pipeline.Catchup) due = new List<SessionOccurrence> { due[^1] };
+
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetRangeInHash(PipelineStore.ScheduleKey, new Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(due[^1].At) });
+            transaction.Commit();
+        }
+
+        var runIds = new List<string>();
+        foreach (var occurrence in due)
+        {
+            if (pipeline.StartDate is { } start && occurrence.Session < start) continue;
+            var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).LocalDateTime);
+            runIds.Add(_operations.Trigger(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId));
         }
         return runIds;
     }

@@ -10,8 +10,8 @@ using Pipelines.Schedules;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// At start-up: one recurring job per scheduled pipeline (in the pipeline's time zone), the reconciler, catch-up of
-/// missed runs for pipelines with <c>Catchup</c>, and the single run of <c>@once</c> pipelines.
+/// At start-up: one recurring job per scheduled pipeline (in the pipeline's time zone; every minute for session-relative
+/// schedules), the reconciler, catch-up of missed runs for pipelines with <c>Catchup</c>, and the single run of <c>@once</c> pipelines.
 /// </summary>
 internal sealed partial class PipelinesStartup(
     PipelineRegistry registry,
@@ -38,6 +38,16 @@ internal sealed partial class PipelinesStartup(
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(pipeline.TimeZone);
                 var id = pipeline.Id;
                 recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), pipeline.Schedule!, new RecurringJobOptions { TimeZone = zone });
+                if (pipeline.Catchup) scheduler.Tick(id);
+                LogScheduled(logger, id, pipeline.Schedule!, pipeline.TimeZone);
+            }
+            else if (schedule.IsSessionRelative)
+            {
+                // A cron cannot say "30 minutes after the close" (13:30 on an early close, no run on a holiday), so the
+                // recurring job ticks every minute and the tick decides: TickAt creates only the occurrences that are due,
+                // each once, and a tick with nothing due costs one lock and one hash read.
+                var id = pipeline.Id;
+                recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(pipeline.TimeZone) });
                 if (pipeline.Catchup) scheduler.Tick(id);
                 LogScheduled(logger, id, pipeline.Schedule!, pipeline.TimeZone);
             }

@@ -4,21 +4,34 @@ using NodaTime;
 
 namespace Pipelines.Schedules;
 
-/// <summary>A pipeline's schedule, parsed: by hand only, once, or a cron expression read in the pipeline's time zone.</summary>
+/// <summary>
+/// A pipeline's schedule, parsed: by hand only, once, a cron expression read in the pipeline's time zone, or a time
+/// relative to the sessions of the pipeline's calendar (<see cref="Session"/>).
+/// </summary>
 public sealed class PipelineSchedule
 {
-    private PipelineSchedule(string? text, CronExpression? cron, bool once)
+    private PipelineSchedule(string? text, CronExpression? cron, SessionTime? session, bool once)
     {
         Text = text;
         Cron = cron;
+        Session = session;
         IsOnce = once;
     }
 
     /// <summary>The schedule as written, or null for a pipeline triggered by hand only.</summary>
     public string? Text { get; }
 
-    /// <summary>The cron expression, or null for manual and <c>@once</c> schedules.</summary>
+    /// <summary>The cron expression, or null for manual, <c>@once</c> and session-relative schedules.</summary>
     public CronExpression? Cron { get; }
+
+    /// <summary>
+    /// For <c>@session_open±hh:mm</c>, <c>@session_close±hh:mm</c> and <c>@after_session hh:mm</c>: when in each session of
+    /// the pipeline's calendar the schedule fires; null otherwise. Pipelines.Calendars' <c>SessionSchedule</c> turns it into instants.
+    /// </summary>
+    public SessionTime? Session { get; }
+
+    /// <summary>Whether the schedule is relative to the sessions of the pipeline's calendar.</summary>
+    public bool IsSessionRelative => Session is not null;
 
     /// <summary>Whether the pipeline runs once, at its start date.</summary>
     public bool IsOnce { get; }
@@ -30,15 +43,17 @@ public sealed class PipelineSchedule
     /// <exception cref="FormatException">The text is not a valid schedule; the message says why.</exception>
     public static PipelineSchedule Parse(string? text)
     {
-        if (text is null) return new PipelineSchedule(null, null, false);
-        if (!ScheduleSyntax.TryParse(text, out var cron, out var error))
+        if (text is null) return new PipelineSchedule(null, null, null, false);
+        if (!ScheduleSyntax.TryParse(text, out var cron, out var rule, out var error))
             throw new FormatException($"Invalid schedule '{text}': {error}.");
-        return new PipelineSchedule(text, cron, cron is null);
+        var session = rule is { } r ? SessionTime.From(r) : null;
+        return new PipelineSchedule(text, cron, session, cron is null && session is null);
     }
 
     /// <summary>
     /// The first cron occurrence strictly after <paramref name="after"/>, read in <paramref name="zone"/>
-    /// (so "0 4 * * *" in New York stays 04:00 local across daylight-saving changes); null when there is none.
+    /// (so "0 4 * * *" in New York stays 04:00 local across daylight-saving changes); null when there is none, and for
+    /// session-relative schedules, whose occurrences depend on a calendar (see Pipelines.Calendars' <c>SessionSchedule</c>).
     /// </summary>
     public Instant? NextAfter(Instant after, DateTimeZone zone)
     {

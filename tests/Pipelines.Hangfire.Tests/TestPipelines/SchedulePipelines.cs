@@ -19,3 +19,21 @@ public sealed partial class HourlyLondon(SideEffects effects)
 {
     [PipelineTask] public void Report(RunContext run) => effects.Record(run);
 }
+
+[Pipeline("after_close", Schedule = "@session_close+00:30", TimeZone = "America/New_York", Calendar = "XNYS", StartDate = "2024-11-25", Catchup = true)]
+public sealed partial class AfterClose(SideEffects effects)
+{
+    [PipelineTask] public void Reconcile(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("morning_after_session", Schedule = "@after_session 04:00", TimeZone = "America/New_York", Calendar = "XNYS", StartDate = "2024-11-25", Catchup = true)]
+public sealed partial class MorningAfterSession(SideEffects effects)
+{
+    [PipelineTask] public void Load(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("latest_close", Schedule = "@session_close+00:30", TimeZone = "America/New_York", Calendar = "XNYS")]
+public sealed partial class LatestClose(SideEffects effects)
+{
+    [PipelineTask] public void Reconcile(RunContext run) => effects.Record(run);
+}

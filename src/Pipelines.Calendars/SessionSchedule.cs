@@ -1,0 +1,149 @@
+using System;
+using NodaTime;
+using Pipelines.Schedules;
+
+namespace Pipelines.Calendars;
+
+/// <summary>
+/// The firings of a session-relative schedule on a calendar: one per session, at the open or close plus an offset
+/// (<c>@session_close+00:30</c>), or at a time of day on the calendar day after the session (<c>@after_session 04:00</c>).
+/// The scheduler, <see cref="RunConditions"/> and the command line all ask this class for the next firing.
+/// </summary>
+/// <example>
+/// <code>
+/// var schedule = new SessionSchedule(ExchangeCalendar.Get("XNYS"), PipelineSchedule.Parse("@session_close+00:30").Session!, zone);
+/// schedule.FireTime(new LocalDate(2024, 11, 29));   // 2024-11-29 13:30 New York: 30 minutes after the early close
+/// </code>
+/// </example>
+/// <remarks>
+/// Open and close offsets are elapsed time from the session's open or close instant, so "30 minutes after the close" is
+/// 16:30 New York in winter and in summer alike (21:30Z and 20:30Z). An <see cref="SessionAnchor.After"/> time is read in
+/// the pipeline's time zone on the day after the session's date, whatever that day is: a Friday session fires on Saturday
+/// morning and the session before Thanksgiving on Thanksgiving morning, because the data of the session is ready then. A
+/// time that a daylight-saving change skips fires at the same offset after the gap, as <see cref="DateTimeZone.AtLeniently"/> does.
+/// </remarks>
+public sealed class SessionSchedule
+{
+    // Firings lie within a day of the open or close, or on the day after the session in a zone at most ~26 h away from
+    // the exchange's, so a session more than this many days before an instant's local date fires before it.
+    private const int LookBackDays = 5;
+
+    /// <summary>Creates the schedule.</summary>
+    /// <param name="calendar">The calendar whose sessions the schedule follows.</param>
+    /// <param name="time">When in each session it fires.</param>
+    /// <param name="zone">The pipeline's time zone, in which an <see cref="SessionAnchor.After"/> time of day is read.</param>
+    public SessionSchedule(ExchangeCalendar calendar, SessionTime time, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(zone);
+        Calendar = calendar;
+        Time = time;
+        Zone = zone;
+    }
+
+    /// <summary>The calendar whose sessions the schedule follows.</summary>
+    public ExchangeCalendar Calendar { get; }
+
+    /// <summary>When in each session the schedule fires.</summary>
+    public SessionTime Time { get; }
+
+    /// <summary>The pipeline's time zone.</summary>
+    public DateTimeZone Zone { get; }
+
+    /// <summary>
+    /// The session schedule of <paramref name="pipeline"/>, or <see langword="null"/> when its schedule is not
+    /// session-relative (manual, <c>@once</c> or cron).
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <returns>The schedule on the pipeline's calendar, in the pipeline's time zone.</returns>
+    /// <exception cref="FormatException">The pipeline's schedule text is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The schedule is session-relative but the pipeline has no calendar (PIPE025 at build time).</exception>
+    /// <exception cref="UnknownCalendarException">The pipeline's calendar is not registered.</exception>
+    public static SessionSchedule? For(PipelineDefinition pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        if (schedule.Session is not { } time) return null;
+        if (pipeline.Calendar is not { } calendarId)
+        {
+            throw new InvalidOperationException(
+                $"Pipeline '{pipeline.Id}' has the session schedule '{pipeline.Schedule}' but no Calendar to take the sessions from.");
+        }
+
+        return new SessionSchedule(ExchangeCalendar.Get(calendarId), time, DateTimeZoneProviders.Tzdb[pipeline.TimeZone]);
+    }
+
+    /// <summary>When the schedule fires for <paramref name="session"/>.</summary>
+    /// <param name="session">A session of <see cref="Calendar"/>.</param>
+    /// <returns>The firing instant.</returns>
+    /// <exception cref="NotASessionException"><paramref name="session"/> is not a session.</exception>
+    /// <exception cref="UnsupportedDateException"><paramref name="session"/> is outside the calendar's supported range.</exception>
+    public Instant FireTime(LocalDate session) => Time.Anchor switch
+    {
+        SessionAnchor.Open => Calendar.SessionOpen(session).ToInstant() + Time.Offset,
+        SessionAnchor.Close => Calendar.SessionClose(session).ToInstant() + Time.Offset,
+        _ => FireTimeAfter(session),
+    };
+
+    /// <summary>The first firing strictly after <paramref name="after"/>, or <see langword="null"/> past the calendar's supported range.</summary>
+    /// <param name="after">The moment to look after, such as the last tick or a run's data interval end.</param>
+    /// <returns>The firing, with its session and data interval.</returns>
+    public SessionOccurrence? NextAfter(Instant after)
+    {
+        var date = after.InZone(Calendar.Zone).Date.PlusDays(-LookBackDays);
+        if (date > Calendar.LastSupportedDate) return null;
+        if (date < Calendar.FirstSupportedDate) date = Calendar.FirstSupportedDate;
+
+        for (LocalDate? session = Calendar.IsSession(date) ? date : NextSessionOrNull(date); session is { } s; session = NextSessionOrNull(s))
+        {
+            var at = FireTime(s);
+            if (at > after) return new SessionOccurrence(s, at, new Interval(PreviousFireTime(s) ?? at, at));
+        }
+
+        return null;
+    }
+
+    /// <summary>The firing for <paramref name="session"/>, with its data interval.</summary>
+    /// <param name="session">A session of <see cref="Calendar"/>.</param>
+    /// <returns>The firing.</returns>
+    /// <exception cref="NotASessionException"><paramref name="session"/> is not a session.</exception>
+    public SessionOccurrence Occurrence(LocalDate session)
+    {
+        var at = FireTime(session);
+        return new SessionOccurrence(session, at, new Interval(PreviousFireTime(session) ?? at, at));
+    }
+
+    private Instant FireTimeAfter(LocalDate session)
+    {
+        if (!Calendar.IsSession(session)) Calendar.SessionClose(session); // throws the calendar's own NotASessionException
+        return Zone.AtLeniently(session.PlusDays(1).At(Time.TimeOfDay)).ToInstant();
+    }
+
+    // The data interval starts where the previous session's firing was; the calendar's first session has no previous one.
+    private Instant? PreviousFireTime(LocalDate session)
+    {
+        if (session <= Calendar.FirstSupportedDate) return null;
+        try
+        {
+            return FireTime(Calendar.PreviousSession(session));
+        }
+        catch (UnsupportedDateException)
+        {
+            return null;
+        }
+    }
+
+    private LocalDate? NextSessionOrNull(LocalDate date)
+    {
+        if (date >= Calendar.LastSupportedDate) return null;
+        try
+        {
+            return Calendar.NextSession(date);
+        }
+        catch (UnsupportedDateException)
+        {
+            return null;
+        }
+    }
+}
