@@ -141,34 +141,10 @@ public static partial class PipelinesCli
     /// <summary>The next schedule occurrences in the pipeline's zone, on sessions only when it has a calendar.</summary>
     private static IEnumerable<ZonedDateTime> NextRuns(PipelineDefinition pipeline, Instant now, int count)
     {
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        if (schedule.IsSessionRelative && pipeline.Calendar is { } calendarId && ExchangeCalendar.TryGet(calendarId, out _))
-        {
-            var sessions = SessionSchedule.For(pipeline)!;
-            var shown = 0;
-            for (var next = sessions.NextAfter(now); next is { } o && shown < count; next = sessions.NextAfter(o.At))
-            {
-                if (pipeline.StartDate is { } first && o.Session < first) continue;
-                shown++;
-                yield return o.At.InZone(sessions.Zone);
-            }
-            yield break;
-        }
-        if (schedule.Cron is null) yield break;
-        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
-        ExchangeCalendar? calendar = pipeline.Calendar is { } id && ExchangeCalendar.TryGet(id, out var c) ? c : null;
-        var found = 0;
-        var after = now;
-        for (var guard = 0; found < count && guard < 10_000; guard++)
-        {
-            if (schedule.NextAfter(after, zone) is not { } next) yield break;
-            after = next;
-            var local = next.InZone(zone);
-            if (pipeline.StartDate is { } start && local.Date < start) continue;
-            if (calendar is not null && !calendar.IsSession(local.Date)) continue;
-            found++;
-            yield return local;
-        }
+        if (PipelineTimetable.For(pipeline) is not { } timetable) yield break;
+        var shown = 0;
+        for (var next = timetable.NextAfter(now); next is { } o && shown < count; next = timetable.NextAfter(o.At), shown++)
+            yield return o.At.InZone(timetable.Zone);
     }
 
     private static int Graph(CliContext context, string pipelineId, string format)

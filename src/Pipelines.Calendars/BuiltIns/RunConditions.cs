@@ -25,7 +25,6 @@ namespace Pipelines.Calendars;
 /// </example>
 public static class RunConditions
 {
-    private const int MaxSkippedOccurrences = 400;
 
     private static readonly InstantPattern s_instant = InstantPattern.General;
 
@@ -88,27 +87,7 @@ public static class RunConditions
     public static Instant? NextScheduledAfter(PipelineDefinition pipeline, Instant after)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        if (schedule.IsSessionRelative)
-        {
-            // The scheduler's own next-occurrence function, so "latest" means what the scheduler does.
-            return SessionSchedule.For(pipeline)!.NextAfter(after)?.At;
-        }
-        if (schedule.Cron is null) return null;
-
-        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
-        ExchangeCalendar? calendar = null;
-        if (pipeline.Calendar is { } id) ExchangeCalendar.TryGet(id, out calendar);
-
-        var next = schedule.NextAfter(after, zone);
-        for (var skipped = 0; next is { } at && calendar is not null && skipped < MaxSkippedOccurrences; skipped++)
-        {
-            var date = at.InZone(zone).Date;
-            // Past the calendar's data, the cron occurrence is the best answer there is.
-            if (date < calendar.FirstSupportedDate || date > calendar.LastSupportedDate || calendar.IsSession(date)) break;
-            next = schedule.NextAfter(at, zone);
-        }
-
-        return next;
+        // The timetable the scheduler creates runs from, so "latest" means what the scheduler does.
+        return PipelineTimetable.For(pipeline)?.NextAfter(after)?.At;
     }
 }

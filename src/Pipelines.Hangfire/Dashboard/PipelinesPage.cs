@@ -41,18 +41,7 @@ internal sealed class PipelinesPage : PipelinesRazorPage
 
     private static string NextRun(PipelineDefinition pipeline, NodaTime.Instant now)
     {
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        if (schedule.Cron is null) return schedule.IsOnce ? "once" : "manual";
-        var zone = NodaTime.DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
-        ExchangeCalendar? calendar = pipeline.Calendar is { } id && ExchangeCalendar.TryGet(id, out var c) ? c : null;
-        var after = now;
-        for (var i = 0; i < 1000; i++)
-        {
-            if (schedule.NextAfter(after, zone) is not { } next) return "";
-            after = next;
-            var local = next.InZone(zone);
-            if (calendar is null || calendar.IsSession(local.Date)) return local.ToString("uuuu-MM-dd HH:mm o<g>", CultureInfo.InvariantCulture);
-        }
-        return "";
+        if (PipelineTimetable.For(pipeline) is not { } timetable) return PipelineSchedule.Parse(pipeline.Schedule).IsOnce ? "once" : "manual";
+        return timetable.NextAfter(now) is { } next ? next.At.InZone(timetable.Zone).ToString("uuuu-MM-dd HH:mm o<g>", CultureInfo.InvariantCulture) : "";
     }
 }

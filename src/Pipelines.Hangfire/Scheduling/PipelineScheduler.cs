@@ -46,57 +46,9 @@ public sealed class PipelineScheduler
     public IReadOnlyList<string> TickAt(string pipelineId, Instant now)
     {
         var pipeline = _registry.Get(pipelineId);
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        if (schedule.IsSessionRelative) return TickSessions(pipeline, SessionSchedule.For(pipeline)!, now);
-        if (schedule.Cron is null) return Array.Empty<string>();
-        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
-        ExchangeCalendar? calendar = null;
-        if (pipeline.Calendar is { } calendarId) calendar = ExchangeCalendar.Get(calendarId);
+        if (PipelineTimetable.For(pipeline) is not { } timetable) return Array.Empty<string>();
+        var zone = timetable.Zone;
 
-        List<(Instant At, Instant Previous)> due;
-        using (var connection = _storage.GetConnection())
-        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
-        {
-            var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
-            var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;
-
-            Instant from;
-            if (last is { } l) from = l;
-            else if (pipeline.Catchup && pipeline.StartDate is { } startDate) from = startDate.AtStartOfDayInZone(zone).ToInstant() - Duration.FromTicks(1);
-            else from = now - Duration.FromDays(8);
-
-            due = new List<(Instant, Instant)>();
-            var previous = from;
-            for (var next = schedule.NextAfter(from, zone); next is { } at && at <= now && due.Count < MaxRunsPerTick; next = schedule.NextAfter(at, zone))
-            {
-                due.Add((at, previous));
-                previous = at;
-            }
-            if (due.Count == 0) return Array.Empty<string>();
-            if (!pipeline.Catchup) due = new List<(Instant, Instant)> { due[^1] };
-
-            using var transaction = connection.CreateWriteTransaction();
-            transaction.SetRangeInHash(PipelineStore.ScheduleKey, new Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(due[^1].At) });
-            transaction.Commit();
-        }
-
-        var runIds = new List<string>();
-        foreach (var (at, previous) in due)
-        {
-            var local = at.InZone(zone).LocalDateTime;
-            if (pipeline.StartDate is { } start && local.Date < start) continue;
-            if (calendar is not null && !calendar.IsSession(local.Date)) continue;
-            var runId = "scheduled__" + s_runTime.Format(local);
-            runIds.Add(_operations.Trigger(pipeline.Id, local.Date, null, RunKind.Scheduled, new Interval(previous, at), runId));
-        }
-        return runIds;
-    }
-
-    // A session schedule's occurrences come from the calendar: one per session, its logical date the session (which for
-    // @after_session is the day before the run fires) and its data interval from the previous session's firing.
-    private IReadOnlyList<string> TickSessions(PipelineDefinition pipeline, SessionSchedule schedule, Instant now)
-    {
-        var zone = schedule.Zone;
         List<SessionOccurrence> due;
         using (var connection = _storage.GetConnection())
         using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
@@ -104,15 +56,16 @@ public sealed class PipelineScheduler
             var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
             var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;
 
-            // A session's firing can come before its date begins (an offset before a CME open the evening before), so
-            // catch-up starts a few days early and the start date is applied to the session below.
+            // Catch-up walks from the start date; a session firing can come before its session's date begins (an
+            // offset before a CME open the evening before), so it starts a few days early and the timetable applies
+            // the start date to each occurrence's logical date.
             Instant from;
             if (last is { } l) from = l;
             else if (pipeline.Catchup && pipeline.StartDate is { } startDate) from = startDate.PlusDays(-2).AtStartOfDayInZone(zone).ToInstant();
             else from = now - Duration.FromDays(8);
 
             due = new List<SessionOccurrence>();
-            for (var next = schedule.NextAfter(from); next is { } o && o.At <= now && due.Count < MaxRunsPerTick; next = schedule.NextAfter(o.At))
+            for (var next = timetable.NextAfter(from); next is { } o && o.At <= now && due.Count < MaxRunsPerTick; next = timetable.NextAfter(o.At))
                 due.Add(o);
             if (due.Count == 0) return Array.Empty<string>();
             if (!pipeline.Catchup) due = new List<SessionOccurrence> { due[^1] };
@@ -125,7 +78,6 @@ public sealed class PipelineScheduler
         var runIds = new List<string>();
         foreach (var occurrence in due)
         {
-            if (pipeline.StartDate is { } start && occurrence.Session < start) continue;
             var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).LocalDateTime);
             runIds.Add(_operations.Trigger(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId));
         }
