@@ -107,6 +107,26 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task The_reconciler_fails_the_try_of_a_task_left_running_by_a_job_that_ended()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });
+        var run = await host.RunAsync("linear");
+        // Simulate a worker whose result was never recorded: Load is running under a job that no longer exists.
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.Set(work["Load"] with { State = TaskState.Running, TryNumber = 2, JobIds = System.Collections.Immutable.ImmutableArray.Create("no-such-job"), Start = work.Now - Duration.FromMinutes(10), End = null });
+            work.RunState = RunState.Running;
+            work.RunStateChanged = true;
+            return true;
+        });
+        Assert.Equal(1, host.Services.GetRequiredService<PipelineReconciler>().Run());
+        var repaired = host.Operations.GetRun("linear", run.RunId)!;
+        Assert.Equal(RunState.Failed, repaired.State);
+        Assert.Equal("Failed on try 2: its job no-such-job ended (missing) without recording a result.", repaired["Load"].Reason);
+    }
+
+    [Fact]
     public async Task Unknown_pipelines_and_tasks_are_refused_with_the_known_names()
     {
         await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });

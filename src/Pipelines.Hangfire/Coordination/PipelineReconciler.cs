@@ -36,9 +36,18 @@ public sealed class PipelineReconciler
         {
             var separator = member.IndexOf('|', System.StringComparison.Ordinal);
             if (separator < 0 || !_registry.TryGet(member[..separator], out var pipeline)) continue;
-            _coordinator.Reconcile(pipeline, member[(separator + 1)..]);
-            count++;
+            try
+            {
+                _coordinator.Reconcile(pipeline, member[(separator + 1)..]);
+                count++;
+            }
+            catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+            {
+                // One run that cannot be repaired now (a lock timeout) must not stop the others; the next pass retries.
+            }
         }
+        // A crash between finishing a run and starting the runs waiting for its slot leaves them queued: start them.
+        foreach (var pipeline in _registry.All) _coordinator.StartWaitingRuns(pipeline);
         if (_options.Retention is { } retention) DeleteExpiredRuns(retention);
         return count;
     }

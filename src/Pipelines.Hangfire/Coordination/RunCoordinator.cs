@@ -143,6 +143,16 @@ internal sealed partial class RunCoordinator
             if (work.RunState != RunState.Running) return false;
             foreach (var task in work.Tasks.Values.ToList())
             {
+                // A running task whose job has ended (failed, deleted, succeeded) without recording a result was lost:
+                // its try failed, and the task's own retry rules decide what comes next.
+                if (task.State == TaskState.Running)
+                {
+                    var runningJob = task.CurrentJobId is { } rid ? jobs.GetJobData(rid)?.State : null;
+                    var ended = runningJob is null || runningJob == DeletedState.StateName || runningJob == SucceededState.StateName || runningJob == FailedState.StateName;
+                    if (ended && (task.Start ?? Instant.MinValue) <= cutoff)
+                        ApplyResult(work, pipeline[task.TaskId], task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result"));
+                    continue;
+                }
                 if (!(task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule)) continue;
                 var jobState = task.CurrentJobId is { } id ? jobs.GetJobData(id)?.State : null;
                 var lost = jobState is null || jobState == DeletedState.StateName || jobState == SucceededState.StateName || jobState == FailedState.StateName;
@@ -297,8 +307,8 @@ internal sealed partial class RunCoordinator
                     var reason = $"Sensor timed out: not satisfied after waiting {Format(waited)} (timeout {Format(Duration.FromTimeSpan(sensor.Timeout))}).";
                     if (sensor.SoftFail)
                     {
+                        // Only the sensor is skipped; what lies downstream follows its trigger rules, as in Airflow.
                         work.Set(task with { State = TaskState.Skipped, End = now, Reason = reason + " Skipped because of soft fail." });
-                        SkipDownstream(work, definition, $"Skipped: sensor '{definition.Id}' timed out with soft fail.", transitive: true);
                     }
                     else
                     {

@@ -48,7 +48,21 @@ public sealed partial class PipelineTaskJob
         if (!_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId)) return;
 
         var result = await RunTryAsync(pipeline, task, runId, tryNumber, cancellationToken).ConfigureAwait(false);
-        var final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, result);
+        // Recording the result is idempotent (a second completion of the same try changes nothing), so a lock timeout or
+        // a storage blip is retried here; if it still fails, the reconciler finds the task running with an ended job.
+        TaskInstance? final = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, result);
+                break;
+            }
+            catch (Exception) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
 
         // Hangfire shows each failed try as a failed job, with our reason.
         if (final is { State: TaskState.Failed or TaskState.UpForRetry })
@@ -60,10 +74,10 @@ public sealed partial class PipelineTaskJob
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
 
-        var run = ReadContext(pipeline, task, runId, tryNumber);
-        var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
         try
         {
+            var run = ReadContext(pipeline, task, runId, tryNumber);
+            var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
             {

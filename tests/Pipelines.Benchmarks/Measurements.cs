@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using global::Hangfire;
+using global::Hangfire.Common;
+using global::Hangfire.States;
+using global::Hangfire.Storage;
+using NodaTime;
+using Pipelines.Benchmarks.Infrastructure;
+using Pipelines.Benchmarks.Workloads;
+using Pipelines.Hangfire;
+
+namespace Pipelines.Benchmarks;
+
+/// <summary>
+/// A chain measurement: the hops between consecutive tasks, two ways.
+/// <para><b>Body hops</b> (the headline, identical on both sides): the time from task i's body to task i+1's body, from
+/// <see cref="Probe"/>'s Stopwatch timestamps. It includes everything between two pieces of user code: completing
+/// the parent, deciding and enqueuing the child, Hangfire's fetch, and starting the child.</para>
+/// <para><b>Record hops</b> (each side's own bookkeeping, a cross-check): for pipelines <c>TaskInstance.End</c> of task i to
+/// <c>Start</c> of task i+1; for raw Hangfire the parent's Succeeded state to the child's Processing state.</para>
+/// </summary>
+public sealed record ChainResult(double[] BodyHopsMs, double[] RecordHopsMs, double WallMs, bool Completed, int Done, int Total, RunCosts? Costs = null);
+
+/// <summary>A fan-out measurement: wall time from the trigger (or the first Enqueue) until every task has succeeded.</summary>
+/// <remarks>For the pipeline also: Start's end to the first worker task's start (the fan-out, which creates 1,000 jobs
+/// under the run lock) and the last worker task's end to Join's start (the fan-in hop).</remarks>
+public sealed record FanResult(double WallMs, bool Completed, int Done, int Total, RunCosts? Costs = null, double? FanOutMs = null, double? FanInMs = null)
+{
+    public double TasksPerSecond => Done / (WallMs / 1000.0);
+}
+
+/// <summary>
+/// Where a pipeline's time goes, measured on the finished run: one read of all its task instances (what every
+/// BeginTry and CompleteTry does under the run lock), the storage fetch alone (the same hash, without parsing the
+/// JSON of each task instance), and one uncontended acquire and release of the run lock.
+/// </summary>
+public sealed record RunCosts(int Tasks, double ReadTasksMs, double FetchMs, double LockMs);
+
+/// <summary>The four measurements, each on a host of its own over a fresh storage.</summary>
+public static class Measurements
+{
+    public const int ChainLength = 200;
+    public const int FanWidth = 1000;
+    private static readonly LocalDate s_date = new(2024, 3, 8);
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Runs a small pipeline and a short raw chain, so the measured runs do not pay for JIT or cold pools.</summary>
+    public static async Task WarmUpAsync(BenchHost host)
+    {
+        var runId = host.Operations.Trigger(Warmup.Definition.Id, s_date);
+        await WaitForRunAsync(host, Warmup.Definition.Id, runId, TimeSpan.FromSeconds(60));
+
+        var raw = "raw-warmup-" + Guid.NewGuid().ToString("N")[..8];
+        var parent = host.Client.Enqueue(() => RawJobs.Step(raw, "A"));
+        parent = host.Client.ContinueJobWith(parent, () => RawJobs.Step(raw, "B"));
+        var last = host.Client.ContinueJobWith(parent, () => RawJobs.Step(raw, "C"));
+        var deadline = Stopwatch.StartNew();
+        while (Probe.Count(raw) < 3 || State(host, last) != SucceededState.StateName)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("The raw warm-up chain did not finish in 60 s.");
+            await Task.Delay(s_poll);
+        }
+    }
+
+    // ---- hop latency ------------------------------------------------------------------------------------------------
+
+    public static async Task<ChainResult> PipelineChainAsync(BenchHost host, TimeSpan timeout)
+    {
+        var pipeline = Chain200.Definition;
+        var started = SystemClock.Instance.GetCurrentInstant();
+        var runId = host.Operations.Trigger(pipeline.Id, s_date);
+        var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
+        var run = host.Operations.GetRun(pipeline.Id, runId)!;
+
+        var ids = run.Tasks.Select(t => t.TaskId).ToArray(); // topological order: T000 .. T199
+        var body = BodyHops(runId, ids);
+        var record = new List<double>();
+        for (var i = 1; i < run.Tasks.Length; i++)
+        {
+            if (run.Tasks[i - 1].End is { } end && run.Tasks[i].Start is { } start) record.Add((start - end).TotalMilliseconds);
+        }
+        var finished = run.EndedAt ?? SystemClock.Instance.GetCurrentInstant();
+        var done = run.Tasks.Count(t => t.State == TaskState.Success);
+        return new ChainResult(body, record.ToArray(), (finished - started).TotalMilliseconds, completed, done, ChainLength, completed ? Costs(host, pipeline, runId) : null);
+    }
+
+    public static async Task<ChainResult> RawChainAsync(BenchHost host, TimeSpan timeout)
+    {
+        var raw = "raw-chain-" + Guid.NewGuid().ToString("N")[..8];
+        var taskIds = Enumerable.Range(0, ChainLength).Select(i => $"T{i:000}").ToArray();
+        var jobIds = new string[ChainLength];
+
+        // The whole chain exists before the first job may run: the head waits in Scheduled (an hour away) until it is
+        // moved to Enqueued, which is when the clock starts, as Trigger starts the pipeline's clock.
+        var head = taskIds[0];
+        jobIds[0] = host.Client.Create(Job.FromExpression(() => RawJobs.Step(raw, head)), new ScheduledState(TimeSpan.FromHours(1)));
+        for (var i = 1; i < ChainLength; i++)
+        {
+            var taskId = taskIds[i];
+            jobIds[i] = host.Client.ContinueJobWith(jobIds[i - 1], () => RawJobs.Step(raw, taskId));
+        }
+
+        var started = DateTime.UtcNow;
+        host.Client.ChangeState(jobIds[0], new EnqueuedState(), ScheduledState.StateName);
+        var clock = Stopwatch.StartNew();
+        var completed = true;
+        while (Probe.Count(raw) < ChainLength || State(host, jobIds[^1]) != SucceededState.StateName)
+        {
+            if (clock.Elapsed > timeout) { completed = false; break; }
+            await Task.Delay(s_poll);
+        }
+
+        var body = BodyHops(raw, taskIds);
+        var done = Probe.Count(raw);
+        var elapsed = clock.Elapsed;
+        var monitoring = host.Storage.GetMonitoringApi();
+        var succeeded = new DateTime?[ChainLength];
+        var processing = new DateTime?[ChainLength];
+        for (var i = 0; i < ChainLength; i++)
+        {
+            var history = monitoring.JobDetails(jobIds[i])?.History ?? new List<global::Hangfire.Storage.Monitoring.StateHistoryDto>();
+            // History is newest first: take the latest entry of each state.
+            succeeded[i] = history.FirstOrDefault(h => h.StateName == SucceededState.StateName)?.CreatedAt;
+            processing[i] = history.FirstOrDefault(h => h.StateName == ProcessingState.StateName)?.CreatedAt;
+        }
+        var record = new List<double>();
+        for (var i = 1; i < ChainLength; i++)
+        {
+            if (succeeded[i - 1] is { } end && processing[i] is { } start) record.Add((start - end).TotalMilliseconds);
+        }
+        var wall = completed ? (succeeded.Max(s => s!.Value) - started).TotalMilliseconds : elapsed.TotalMilliseconds;
+        return new ChainResult(body, record.ToArray(), wall, completed, done, ChainLength);
+    }
+
+    // ---- throughput -------------------------------------------------------------------------------------------------
+
+    public static async Task<FanResult> PipelineFanAsync(BenchHost host, TimeSpan timeout)
+    {
+        var pipeline = Fan1000.Definition;
+        var started = SystemClock.Instance.GetCurrentInstant();
+        var runId = host.Operations.Trigger(pipeline.Id, s_date);
+        var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
+        var run = host.Operations.GetRun(pipeline.Id, runId)!;
+        var finished = run.EndedAt ?? SystemClock.Instance.GetCurrentInstant();
+        var workers = run.Tasks.Where(t => t.TaskId.StartsWith('W')).ToList();
+        var done = workers.Count(t => t.State == TaskState.Success);
+        var head = run["Start"];
+        var join = run["Join"];
+        var firstStart = workers.Where(t => t.Start is not null).Select(t => t.Start!.Value).DefaultIfEmpty().Min();
+        var lastEnd = workers.Where(t => t.End is not null).Select(t => t.End!.Value).DefaultIfEmpty().Max();
+        double? fanOut = head.End is { } e && done > 0 ? (firstStart - e).TotalMilliseconds : null;
+        double? fanIn = join.Start is { } s ? (s - lastEnd).TotalMilliseconds : null;
+        return new FanResult((finished - started).TotalMilliseconds, completed, done, FanWidth, completed ? Costs(host, pipeline, runId) : null, fanOut, fanIn);
+    }
+
+    public static async Task<FanResult> RawFanAsync(BenchHost host, TimeSpan timeout)
+    {
+        var raw = "raw-fan-" + Guid.NewGuid().ToString("N")[..8];
+        var jobIds = new string[FanWidth];
+        var started = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < FanWidth; i++)
+        {
+            var taskId = $"W{i:0000}";
+            jobIds[i] = host.Client.Enqueue(() => RawJobs.Step(raw, taskId));
+        }
+
+        var completed = true;
+        while (Probe.Count(raw) < FanWidth)
+        {
+            if (clock.Elapsed > timeout) { completed = false; break; }
+            await Task.Delay(s_poll);
+        }
+        // Every body has run; now wait until every job is recorded as Succeeded, and take the latest of those moments.
+        var last = DateTime.MinValue;
+        using (var connection = host.Storage.GetConnection())
+        {
+            for (var i = 0; i < FanWidth && completed; i++)
+            {
+                while (true)
+                {
+                    var state = connection.GetStateData(jobIds[i]);
+                    if (state?.Name == SucceededState.StateName)
+                    {
+                        var at = JobHelper.DeserializeNullableDateTime(state.Data.TryGetValue("SucceededAt", out var text) ? text : null);
+                        if (at is { } value && value > last) last = value;
+                        break;
+                    }
+                    if (clock.Elapsed > timeout) { completed = false; break; }
+                    await Task.Delay(s_poll);
+                }
+            }
+        }
+        var wall = completed ? (last - started).TotalMilliseconds : clock.Elapsed.TotalMilliseconds;
+        return new FanResult(wall, completed, Probe.Count(raw), FanWidth);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    private static double[] BodyHops(string runId, IReadOnlyList<string> taskIds)
+    {
+        var hops = new List<double>(taskIds.Count);
+        for (var i = 1; i < taskIds.Count; i++)
+        {
+            if (Probe.Get(runId, taskIds[i - 1]) is { } parent && Probe.Get(runId, taskIds[i]) is { } child)
+                hops.Add(Stopwatch.GetElapsedTime(parent, child).TotalMilliseconds);
+        }
+        return hops.ToArray();
+    }
+
+    private static RunCosts Costs(BenchHost host, PipelineDefinition pipeline, string runId)
+    {
+        const int Rounds = 20;
+        using var connection = host.Storage.GetConnection();
+        PipelineStore.ReadTasks(connection, pipeline, runId);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < Rounds; i++) PipelineStore.ReadTasks(connection, pipeline, runId);
+        var read = clock.Elapsed.TotalMilliseconds / Rounds;
+        clock.Restart();
+        for (var i = 0; i < Rounds; i++) connection.GetAllEntriesFromHash(PipelineStore.TasksKey(pipeline.Id, runId));
+        var fetch = clock.Elapsed.TotalMilliseconds / Rounds;
+        clock.Restart();
+        for (var i = 0; i < Rounds; i++)
+        {
+            using (connection.AcquireDistributedLock(PipelineStore.RunLock(pipeline.Id, runId), TimeSpan.FromSeconds(10))) { }
+        }
+        return new RunCosts(pipeline.Tasks.Length, read, fetch, clock.Elapsed.TotalMilliseconds / Rounds);
+    }
+
+    /// <summary>Polls the run's state field (cheap even for a 1,002-task run) until it has finished.</summary>
+    private static async Task<bool> WaitForRunAsync(BenchHost host, string pipelineId, string runId, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var key = PipelineStore.RunKey(pipelineId, runId);
+        while (true)
+        {
+            using (var connection = host.Storage.GetConnection())
+            {
+                var state = connection is JobStorageConnection storage
+                    ? storage.GetValueFromHash(key, "state")
+                    : connection.GetAllEntriesFromHash(key) is { } fields && fields.TryGetValue("state", out var value) ? value : null;
+                if (state is not null && RunStates.Parse(state).IsFinished()) return true;
+            }
+            if (clock.Elapsed > timeout) return false;
+            await Task.Delay(s_poll);
+        }
+    }
+
+    private static string? State(BenchHost host, string jobId)
+    {
+        using var connection = host.Storage.GetConnection();
+        return connection.GetJobData(jobId)?.State;
+    }
+}
