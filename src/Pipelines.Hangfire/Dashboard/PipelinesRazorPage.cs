@@ -57,6 +57,16 @@ internal abstract class PipelinesRazorPage : RazorPage
         return true;
     }
 
+    protected bool TryGetRun(string pipelineId, string runId, out PipelineDefinition pipeline, out DashboardServices services, out PipelineRun run)
+    {
+        run = null!;
+        if (!TryGetPipeline(pipelineId, out pipeline, out services)) return false;
+        if (services.Operations.GetRun(pipeline.Id, runId) is not { } found)
+            return NotFound("Run not found", $"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+        run = found;
+        return true;
+    }
+
     protected void Breadcrumbs(string title, params (string Text, string Url)[] items)
     {
         WriteLiteral("<ol class=\"breadcrumb\">");

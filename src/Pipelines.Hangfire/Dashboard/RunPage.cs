@@ -8,13 +8,7 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
 {
     public override void Execute()
     {
-        if (!TryGetPipeline(pipelineId, out var pipeline, out var services)) return;
-        var run = services.Operations.GetRun(pipeline.Id, runId);
-        if (run is null)
-        {
-            NotFound("Run not found", $"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-            return;
-        }
+        if (!TryGetRun(pipelineId, runId, out var pipeline, out var services, out var run)) return;
         Layout = new LayoutPage($"{pipeline.Id} {run.RunId}");
         WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)} <small>{E(run.RunId)}</small></h1>");
         Breadcrumbs(run.RunId, (pipeline.Id, PipelineUrl(pipeline.Id)));

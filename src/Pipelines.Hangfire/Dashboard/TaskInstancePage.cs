@@ -11,13 +11,7 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
 {
     public override void Execute()
     {
-        if (!TryGetPipeline(pipelineId, out var pipeline, out var services)) return;
-        var run = services.Operations.GetRun(pipeline.Id, runId);
-        if (run is null)
-        {
-            NotFound("Run not found", $"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-            return;
-        }
+        if (!TryGetRun(pipelineId, runId, out var pipeline, out var services, out var run)) return;
         if (!pipeline.TryGetTask(taskId, out var definition))
         {
             NotFound("Task not found", $"Pipeline '{pipeline.Id}' has no task '{taskId}'. Its tasks: {string.Join(", ", pipeline.Tasks.Select(t => t.Id))}.");
