@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 
 namespace Pipelines.Dashboard.Tests;
@@ -13,8 +14,9 @@ public sealed partial class Etl(Switches switches)
     [PipelineTask] public int Extract() => 42;
 
     [PipelineTask]
-    public int Transform([FromTask(nameof(Extract))] int rows)
+    public int Transform([FromTask(nameof(Extract))] int rows, RunContext run)
     {
+        run.Logger.LogInformation("transforming {Rows} rows", rows);
         if (switches.Flags.TryGetValue("break", out var broken) && broken > 0) throw new InvalidOperationException("the mapping file is missing");
         return rows * 2;
     }

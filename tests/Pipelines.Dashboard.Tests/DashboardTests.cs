@@ -125,6 +125,45 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_task_page_shows_each_trys_log_and_Hangfires_job_page_links_back_to_the_task()
+    {
+        var (_, failed) = await TwoRuns();
+        _host.Switches.Flags["break"] = 0;
+        _host.Operations.Clear("etl", failed.RunId, new[] { "Transform" });
+        var rerun = await _host.WaitAsync(failed.RunId);
+        Assert.Equal(RunState.Success, rerun.State);
+
+        var taskUrl = $"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Transform";
+        await _page.GotoAsync(taskUrl);
+        await Shot("task-log");
+        var logs = _page.Locator("pre.pipelines-log");
+        Assert.Equal(new[] { "1", "2" }, await logs.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.try)"));
+        var first = await logs.Nth(0).Locator(".pipelines-log-line").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.level + ' ' + e.textContent)");
+        Assert.Equal(2, first.Length);
+        Assert.Matches(@"^INFO \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ INFO  transforming 42 rows$", first[0]);
+        Assert.StartsWith("ERROR ", first[1], StringComparison.Ordinal);
+        Assert.Contains("Try 1 failed: InvalidOperationException", first[1], StringComparison.Ordinal);
+        Assert.Contains("System.InvalidOperationException: the mapping file is missing", first[1], StringComparison.Ordinal);
+        Assert.Contains("at Pipelines.Dashboard.Tests.Etl.Transform(Int32 rows, RunContext run)", first[1], StringComparison.Ordinal);
+        Assert.Equal("text-danger", (await logs.Nth(0).Locator(".pipelines-log-line[data-level='ERROR']").GetAttributeAsync("class"))!.Split(' ')[1]);
+        Assert.EndsWith("transforming 42 rows", (await logs.Nth(1).InnerTextAsync()).Trim(), StringComparison.Ordinal);
+
+        // Extract logged nothing: its page says so.
+        await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Extract");
+        Assert.Equal("Nothing logged yet.", (await _page.Locator(".pipelines-log-empty").InnerTextAsync()).Trim());
+
+        // The failed try's Hangfire job page names the task instance and links to it.
+        await _page.GotoAsync($"{_host.Url}/jobs/details/{rerun["Transform"].JobIds[0]}");
+        await Shot("hangfire-job");
+        var link = _page.Locator("a.pipelines-task-link");
+        Assert.Equal("etl.Transform", (await link.InnerTextAsync()).Trim());
+        Assert.Contains("try 1", await link.Locator("xpath=..").InnerTextAsync(), StringComparison.Ordinal);
+        await link.ClickAsync();
+        await _page.WaitForURLAsync(taskUrl);
+        Assert.Contains("etl.Transform", await _page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_action_without_the_antiforgery_token_is_refused()
     {
         var (_, failed) = await TwoRuns();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using global::Hangfire;
 using global::Hangfire.States;
 using NodaTime;
@@ -15,7 +16,7 @@ public abstract class RuntimeTests : IAsyncLifetime
     private static readonly PipelineDefinition[] All =
     {
         Linear.Definition, Diamond.Definition, Retries.Definition, Exhausted.Definition, Timeouts.Definition, Clearable.Definition,
-        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition,
+        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition, Chatty.Definition,
     };
 
     private PipelineHost _host = null!;
@@ -212,6 +213,45 @@ public abstract class RuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_try_keeps_its_log_with_a_failed_trys_exception_and_each_job_names_its_task()
+    {
+        var run = await _host.RunAsync("retries");
+        var log = _host.Operations.GetLog("retries", run.RunId, "Flaky");
+        Assert.Equal(new[] { 1, 2, 3 }, log.Select(l => l.Try).Distinct());
+        Assert.Equal(new[] { "connecting to the vendor FTP, try 1", "connecting to the vendor FTP, try 2", "connecting to the vendor FTP, try 3" },
+            log.Where(l => l.Level == LogLevel.Information).Select(l => l.Message));
+        var failures = log.Where(l => l.Level == LogLevel.Error).ToList();
+        Assert.Equal(new[] { 1, 2 }, failures.Select(l => l.Try));
+        Assert.StartsWith("Try 1 failed: IOException" + Environment.NewLine + "System.IO.IOException: vendor FTP refused the connection (try 1)", failures[0].Message, StringComparison.Ordinal);
+        Assert.Contains("at Pipelines.Hangfire.Tests.TestPipelines.Retries.Flaky(RunContext run)", failures[0].Message, StringComparison.Ordinal);
+        Assert.All(log, l => Assert.InRange(l.Time, run["Flaky"].Start!.Value - Duration.FromSeconds(30), run["Flaky"].End!.Value));
+        Assert.Empty(_host.Operations.GetLog("retries", run.RunId, "After"));
+
+        // Hangfire's job page shows which task instance a job runs, through a history entry.
+        var monitoring = _host.Storage.GetMonitoringApi();
+        for (var i = 0; i < 3; i++)
+        {
+            var entry = Assert.Single(monitoring.JobDetails(run["Flaky"].JobIds[i]).History, h => h.StateName == "Pipeline task");
+            Assert.Equal("retries", entry.Data["Pipeline"]);
+            Assert.Equal(run.RunId, entry.Data["Run"]);
+            Assert.Equal("Flaky", entry.Data["Task"]);
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), entry.Data["Try"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_try_keeps_at_most_a_thousand_log_lines_and_says_how_many_it_dropped()
+    {
+        var run = await _host.RunAsync("chatty");
+        var log = _host.Operations.GetLog("chatty", run.RunId, "Talk");
+        Assert.Equal(Chatty.TaskLogLimit + 1, log.Count);
+        Assert.Equal("columns: a|b|c\nsecond line", log[0].Message);
+        Assert.Equal(LogLevel.Warning, log[0].Level);
+        Assert.Equal(Enumerable.Range(1, Chatty.TaskLogLimit - 1).Select(i => $"line {i}"), log.Skip(1).Take(Chatty.TaskLogLimit - 1).Select(l => l.Message));
+        Assert.Equal("5 more line(s) were not kept: a try keeps at most 1000 lines.", log[^1].Message);
+    }
+
+    [Fact]
     public async Task Exhausted_retries_fail_the_task_and_mark_downstream_upstream_failed()
     {
         var run = await _host.RunAsync("exhausted");
@@ -224,6 +264,23 @@ public abstract class RuntimeTests : IAsyncLifetime
         Assert.Equal(TaskState.UpstreamFailed, run["FurtherDownstream"].State);
         Assert.Equal(TaskState.Success, run["Cleanup"].State);
         Assert.Equal(0, _host.Effects.Count(run.RunId, "Downstream"));
+    }
+
+    [Fact]
+    public async Task Clearing_a_task_that_used_up_its_retries_gives_it_its_retries_again()
+    {
+        var run = await _host.RunAsync("exhausted", new LocalDate(2024, 5, 2));
+        Assert.Equal(2, run["AlwaysFails"].TryNumber);
+        _host.Operations.Clear("exhausted", run.RunId, new[] { "AlwaysFails" }, ClearScope.Task);
+        var again = await _host.WaitAsync("exhausted", run.RunId);
+        var task = again["AlwaysFails"];
+        Assert.Equal(TaskState.Failed, task.State);
+        Assert.Equal(4, task.TryNumber);
+        Assert.Equal(3, task.FirstTry);
+        Assert.Equal(2, task.TryOfAttempt);
+        Assert.Equal("Failed on try 4, the last of 2 since it was cleared: InvalidOperationException: the vendor file is corrupt.", task.Reason);
+        for (var t = 1; t <= 4; t++) Assert.Equal(1, _host.Effects.Count(run.RunId, "AlwaysFails", "try" + t));
+        Assert.Equal(4, task.JobIds.Length);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class PipelineReconciler
                 if (fields is null || !fields.TryGetValue("state", out var state) || !RunStates.Parse(state).IsFinished()) continue;
                 if (PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is not { } ended || ended > cutoff) continue;
                 using var transaction = connection.CreateWriteTransaction();
-                PipelineStore.DeleteRun(transaction, pipeline.Id, runId);
+                PipelineStore.DeleteRun(transaction, pipeline, runId);
                 transaction.Commit();
                 deleted++;
             }

@@ -83,9 +83,11 @@ internal sealed partial class RunCoordinator
             if (work.Jobs.Count > 0)
             {
                 var withJobs = new List<TaskInstance>(work.Jobs.Count);
+                var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
                 foreach (var pending in work.Jobs)
                 {
                     var jobId = CreateJob(pipeline, runId, work, pending);
+                    links.Add((jobId, new PipelineTaskState(pipeline.Id, runId, pending.TaskId, pending.TryNumber)));
                     var task = work.Tasks[pending.TaskId];
                     var updated = task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobId) : task.JobIds.Add(jobId) };
                     work.Tasks[pending.TaskId] = updated;
@@ -93,6 +95,8 @@ internal sealed partial class RunCoordinator
                 }
                 using var transaction = connection.CreateWriteTransaction();
                 PipelineStore.WriteTasks(transaction, pipeline.Id, runId, withJobs);
+                // Hangfire's job page then names the task instance behind each job and links to it.
+                foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
                 transaction.Commit();
             }
         }
@@ -275,10 +279,11 @@ internal sealed partial class RunCoordinator
         var now = work.Now;
         if (result.Error is { } error)
         {
-            if (task.TryNumber <= definition.Retries)
+            var tryOfAttempt = task.TryOfAttempt;
+            if (tryOfAttempt <= definition.Retries)
             {
-                var delay = Duration.FromTimeSpan(definition.RetryDelayAfter(task.TryNumber));
-                var reason = $"Try {task.TryNumber} failed: {error}. Retry {task.TryNumber} of {definition.Retries} at {PipelineStore.Format(now + delay)}.";
+                var delay = Duration.FromTimeSpan(definition.RetryDelayAfter(tryOfAttempt));
+                var reason = $"Try {task.TryNumber} failed: {error}. Retry {tryOfAttempt} of {definition.Retries} at {PipelineStore.Format(now + delay)}.";
                 work.Set(task with { State = TaskState.UpForRetry, End = now, TryNumber = task.TryNumber + 1, Reason = reason, FirstPoke = null });
                 work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber + 1, delay));
                 work.Event(PipelineEventKind.TaskRetry, task.TaskId, TaskState.UpForRetry.Name(), reason);
@@ -287,7 +292,9 @@ internal sealed partial class RunCoordinator
             {
                 var reason = definition.Retries == 0
                     ? $"Failed on try {task.TryNumber}: {error}."
-                    : $"Failed on try {task.TryNumber}, the last of {definition.Retries + 1}: {error}.";
+                    : task.FirstTry == 1
+                        ? $"Failed on try {task.TryNumber}, the last of {definition.Retries + 1}: {error}."
+                        : $"Failed on try {task.TryNumber}, the last of {definition.Retries + 1} since it was cleared: {error}.";
                 work.Set(task with { State = TaskState.Failed, End = now, Reason = reason });
                 work.Event(PipelineEventKind.TaskFailed, task.TaskId, TaskState.Failed.Name(), reason);
             }

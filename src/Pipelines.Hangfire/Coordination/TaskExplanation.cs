@@ -45,9 +45,10 @@ public static class TaskExplanation
         // Waiting for the next try or poke.
         if (instance.State == TaskState.UpForRetry)
         {
-            var next = (instance.End ?? now) + Duration.FromTimeSpan(definition.RetryDelayAfter(System.Math.Max(1, instance.TryNumber - 1)));
+            // The task already counts the next try: the delay is the one after the try that failed.
+            var next = (instance.End ?? now) + Duration.FromTimeSpan(definition.RetryDelayAfter(System.Math.Max(1, instance.TryOfAttempt - 1)));
             result.Add(new TaskDependency("Retry period", next <= now,
-                next <= now ? $"The retry delay has passed; try {instance.TryNumber} is due." : $"Waiting for the retry delay: try {instance.TryNumber} of {definition.Retries + 1} is due at {PipelineStore.Format(next)}."));
+                next <= now ? $"The retry delay has passed; try {instance.TryNumber} is due." : $"Waiting for the retry delay: try {instance.TryNumber} ({instance.TryOfAttempt} of {definition.Retries + 1}) is due at {PipelineStore.Format(next)}."));
         }
         if (instance.State == TaskState.UpForReschedule && definition.Sensor is { } sensor)
         {

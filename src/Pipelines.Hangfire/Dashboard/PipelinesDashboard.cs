@@ -40,6 +40,9 @@ public static class PipelinesDashboard
             routes.AddCommand($"/pipelines/{Id}/trigger$", context => Commands.Trigger(context));
             routes.AddCommand($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/clear$", context => Commands.Clear(context));
             routes.AddCommand($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/mark/(?<state>success|failed)$", context => Commands.Mark(context));
+            // Hangfire's job page lists each job's history; our "Pipeline task" entry links the job to its task instance.
+            JobHistoryRenderer.AddStateCssSuffix(PipelineTaskState.StateName, "info");
+            JobHistoryRenderer.Register(PipelineTaskState.StateName, (_, data) => new NonEscapedString(TaskLink(data)));
             NavigationMenu.Items.Add(page => new MenuItem("Pipelines", page.Url.To("/pipelines"))
             {
                 Active = page.RequestPath.StartsWith("/pipelines", StringComparison.Ordinal),
@@ -55,6 +58,20 @@ public static class PipelinesDashboard
     }
 
     internal static DashboardServices? For(JobStorage storage) => s_byStorage.TryGetValue(storage, out var services) ? services : null;
+
+    /// <summary>
+    /// The history entry on Hangfire's job page (at <c>jobs/details/{id}</c>): a link relative to that page, so it works
+    /// under any path the dashboard is mapped at.
+    /// </summary>
+    private static string TaskLink(IDictionary<string, string> data)
+    {
+        var pipeline = data.TryGetValue("Pipeline", out var p) ? p : "";
+        var run = data.TryGetValue("Run", out var r) ? r : "";
+        var task = data.TryGetValue("Task", out var t) ? t : "";
+        var tryNumber = data.TryGetValue("Try", out var n) ? n : "?";
+        var href = $"../../pipelines/{Encode(pipeline)}/runs/{Encode(run)}/tasks/{Encode(task)}";
+        return $"<dl class=\"dl-horizontal\"><dt>Task instance:</dt><dd><a class=\"pipelines-task-link\" href=\"{HtmlText.Encode(href)}\">{HtmlText.Encode(pipeline)}.{HtmlText.Encode(task)}</a>, try {HtmlText.Encode(tryNumber)}</dd><dt>Run:</dt><dd><a href=\"{HtmlText.Encode($"../../pipelines/{Encode(pipeline)}/runs/{Encode(run)}")}\">{HtmlText.Encode(run)}</a></dd></dl>";
+    }
 
     internal static string Encode(string value) => Uri.EscapeDataString(value);
 

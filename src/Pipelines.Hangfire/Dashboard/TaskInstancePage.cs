@@ -25,7 +25,9 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
         WriteLiteral("<table class=\"table pipelines-instance\" style=\"width:auto\"><tbody>");
         Row("State", Badge(task.State));
         Row("Why", $"<span class=\"pipelines-reason\">{E(task.Reason)}</span>");
-        Row("Try", $"{task.TryNumber} of {definition.Retries + 1}");
+        Row("Try", task.FirstTry == 1
+            ? $"{task.TryNumber} of {definition.Retries + 1}"
+            : $"{task.TryNumber}: {task.TryOfAttempt} of {definition.Retries + 1} since it was cleared before try {task.FirstTry}");
         Row("Kind", definition.Kind.ToString().ToLowerInvariant());
         Row("Trigger rule", TriggerRuleEvaluator.RuleName(definition.Trigger));
         Row("Queue", E(definition.Queue));
@@ -48,6 +50,8 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
         }
         WriteLiteral("</ul>");
 
+        Log(services.Operations.GetLog(pipeline.Id, run.RunId, taskId));
+
         if (!IsReadOnly)
         {
             var baseUrl = Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/runs/{PipelinesDashboard.Encode(run.RunId)}/tasks/{PipelinesDashboard.Encode(taskId)}");
@@ -61,6 +65,36 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
             WriteLiteral("</div>");
         }
     }
+
+    private void Log(System.Collections.Generic.IReadOnlyList<TaskLogLine> lines)
+    {
+        WriteLiteral("<h3>Log <small>what the task wrote to RunContext.Logger</small></h3>");
+        if (lines.Count == 0)
+        {
+            WriteLiteral("<p class=\"text-muted pipelines-log-empty\">Nothing logged yet.</p>");
+            return;
+        }
+        foreach (var group in lines.GroupBy(l => l.Try))
+        {
+            WriteLiteral($"<h4>Try {group.Key}</h4><pre class=\"pipelines-log\" data-try=\"{group.Key}\" style=\"max-height:480px;overflow:auto\">");
+            foreach (var line in group)
+            {
+                var css = line.Level >= Microsoft.Extensions.Logging.LogLevel.Error ? "text-danger" : line.Level == Microsoft.Extensions.Logging.LogLevel.Warning ? "text-warning" : "";
+                WriteLiteral($"<span class=\"pipelines-log-line {css}\" data-level=\"{LevelName(line.Level)}\">{E(Time(line.Time))} {LevelName(line.Level),-5} {E(line.Message)}</span>\n");
+            }
+            WriteLiteral("</pre>");
+        }
+    }
+
+    private static string LevelName(Microsoft.Extensions.Logging.LogLevel level) => level switch
+    {
+        Microsoft.Extensions.Logging.LogLevel.Trace => "TRACE",
+        Microsoft.Extensions.Logging.LogLevel.Debug => "DEBUG",
+        Microsoft.Extensions.Logging.LogLevel.Information => "INFO",
+        Microsoft.Extensions.Logging.LogLevel.Warning => "WARN",
+        Microsoft.Extensions.Logging.LogLevel.Error => "ERROR",
+        _ => "CRIT",
+    };
 
     private void Row(string name, string html) => WriteLiteral($"<tr><th>{E(name)}</th><td>{html}</td></tr>");
 }

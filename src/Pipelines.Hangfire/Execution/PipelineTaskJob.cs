@@ -47,7 +47,39 @@ public sealed partial class PipelineTaskJob
 
         if (!_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId)) return;
 
-        var result = await RunTryAsync(pipeline, task, runId, tryNumber, cancellationToken).ConfigureAwait(false);
+        var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
+        TryResult result;
+        using (var stopWriting = new CancellationTokenSource())
+        {
+            var writing = log.KeepWritingAsync(stopWriting.Token);
+            try
+            {
+                result = await RunTryAsync(pipeline, task, runId, tryNumber, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await stopWriting.CancelAsync().ConfigureAwait(false);
+                await writing.ConfigureAwait(false);
+            }
+        }
+        // The log is written before the result, so a finished task's page shows its whole log.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                log.Flush(final: true);
+                break;
+            }
+            catch (Exception) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt >= 3)
+            {
+                LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, ex);
+                break;
+            }
+        }
         // Recording the result is idempotent (a second completion of the same try changes nothing), so a lock timeout or
         // a storage blip is retried here; if it still fails, the reconciler finds the task running with an ended job.
         TaskInstance? final = null;
@@ -69,14 +101,14 @@ public sealed partial class PipelineTaskJob
             throw new PipelineTaskFailedException(pipelineId, runId, taskId, final.Reason ?? result.Error ?? "failed");
     }
 
-    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, CancellationToken shutdown)
+    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, TaskLog log, CancellationToken shutdown)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
 
         try
         {
-            var run = ReadContext(pipeline, task, runId, tryNumber);
+            var run = ReadContext(pipeline, task, runId, tryNumber, log);
             var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
@@ -92,15 +124,23 @@ public sealed partial class PipelineTaskJob
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !shutdown.IsCancellationRequested && task.Timeout is { } limit2)
         {
+            LogTryFailed(log, tryNumber, $"timed out after {limit2:c}", null);
             return TryResult.Failed($"timed out after {limit2:c}");
         }
         catch (Exception ex) when (!shutdown.IsCancellationRequested)
         {
+            LogTryFailed(log, tryNumber, ex.GetType().Name, ex);
             return TryResult.Failed($"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
-    private RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber)
+    [LoggerMessage(Level = LogLevel.Error, Message = "Try {Try} failed: {Error}")]
+    private static partial void LogTryFailed(ILogger logger, int @try, string error, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log of {Pipeline}.{Task} in run {Run} could not be kept")]
+    private static partial void LogNotKept(ILogger logger, string pipeline, string run, string task, Exception exception);
+
+    private RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, ILogger logger)
     {
         using var connection = _storage.GetConnection();
         var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
@@ -108,7 +148,6 @@ public sealed partial class PipelineTaskJob
         var interval = new Interval(PipelineStore.ParseInstant(fields.GetValueOrDefault("dataStart")), PipelineStore.ParseInstant(fields.GetValueOrDefault("dataEnd")));
         var parameters = System.Text.Json.JsonSerializer.Deserialize<System.Collections.Generic.Dictionary<string, string>>(fields.GetValueOrDefault("parameters") ?? "{}")
             ?? new System.Collections.Generic.Dictionary<string, string>();
-        var logger = _loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}");
         return new RunContext(pipeline.Id, runId, task.Id, logicalDate, interval, tryNumber, parameters, logger);
     }
 

@@ -117,6 +117,14 @@ public sealed class PipelineOperations
         return string.IsNullOrEmpty(json) ? null : json;
     }
 
+    /// <summary>What a task wrote to <see cref="RunContext.Logger"/> in a run, over all its tries, oldest first.</summary>
+    public IReadOnlyList<TaskLogLine> GetLog(string pipelineId, string runId, string taskId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        using var connection = _storage.GetConnection();
+        return PipelineStore.ReadLog(connection, pipeline.Id, runId, pipeline[taskId].Id);
+    }
+
     /// <summary>
     /// Resets tasks so they run again: the named tasks, plus their downstream and/or upstream tasks, optionally only those
     /// that failed (failed or upstream_failed). The run becomes running again and ready tasks are enqueued at once.
@@ -138,7 +146,7 @@ public sealed class PipelineOperations
                 var task = work[pipeline.Tasks[index].Id];
                 if (onlyFailed && task.State is not (TaskState.Failed or TaskState.UpstreamFailed)) continue;
                 if (task.State.IsInFlight()) continue; // already on its way
-                work.Set(task with { State = TaskState.None, Start = null, End = null, Server = null, FirstPoke = null, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)}; waiting for its upstream tasks." });
+                work.Set(task with { State = TaskState.None, Start = null, End = null, Server = null, FirstPoke = null, FirstTry = task.TryNumber + 1, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)}; waiting for its upstream tasks." });
                 cleared.Add(task.TaskId);
             }
             if (cleared.Count == 0) return false;

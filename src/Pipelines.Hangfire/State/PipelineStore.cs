@@ -24,6 +24,9 @@ internal static class PipelineStore
 
     public static string OutputsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:outputs";
 
+    /// <summary>The log lines a task kept in a run, over all its tries.</summary>
+    public static string LogKey(string pipelineId, string runId, string taskId) => $"{Prefix}run:{pipelineId}:{runId}:log:{taskId}";
+
     /// <summary>Every run of a pipeline, scored by logical date then creation, so the newest sort last.</summary>
     public static string RunsKey(string pipelineId) => $"{Prefix}runs:{pipelineId}";
 
@@ -151,6 +154,7 @@ internal static class PipelineStore
         Reason = task.Reason,
         Jobs = task.JobIds.IsDefaultOrEmpty ? null : task.JobIds.ToArray(),
         FirstPoke = task.FirstPoke is { } p ? Format(p) : null,
+        FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
     }, s_json);
 
     private static TaskInstance Deserialize(string taskId, string json)
@@ -165,7 +169,10 @@ internal static class PipelineStore
             stored.Server,
             stored.Reason,
             stored.Jobs is null ? ImmutableArray<string>.Empty : stored.Jobs.ToImmutableArray(),
-            ParseInstant(stored.FirstPoke));
+            ParseInstant(stored.FirstPoke))
+        {
+            FirstTry = stored.FirstTry ?? 1,
+        };
     }
 
     private sealed class StoredTask
@@ -178,6 +185,7 @@ internal static class PipelineStore
         public string? Reason { get; set; }
         public string[]? Jobs { get; set; }
         public string? FirstPoke { get; set; }
+        public int? FirstTry { get; set; }
     }
 
     // ---- outputs ----------------------------------------------------------------------------------------------
@@ -195,14 +203,42 @@ internal static class PipelineStore
     public static Dictionary<string, string> GetOutputs(IStorageConnection connection, string pipelineId, string runId) =>
         connection.GetAllEntriesFromHash(OutputsKey(pipelineId, runId)) ?? new Dictionary<string, string>();
 
+    // ---- task logs ----------------------------------------------------------------------------------------------
+
+    /// <summary>A log line as a set member: try, time, sequence and level first so members are unique and sortable.</summary>
+    public static string FormatLogLine(TaskLogLine line, long sequence) =>
+        string.Join('|', Invariant(line.Try), Format(line.Time), sequence.ToString("D19", CultureInfo.InvariantCulture), ((int)line.Level).ToString(CultureInfo.InvariantCulture), line.Message);
+
+    /// <summary>The log lines of a task in a run, oldest first, try by try.</summary>
+    public static IReadOnlyList<TaskLogLine> ReadLog(IStorageConnection connection, string pipelineId, string runId, string taskId)
+    {
+        var lines = new List<(TaskLogLine Line, string Sequence)>();
+        foreach (var member in connection.GetAllItemsFromSet(LogKey(pipelineId, runId, taskId)))
+        {
+            var parts = member.Split('|', 5);
+            if (parts.Length < 5 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var tryNumber)
+                || ParseInstantOrNull(parts[1]) is not { } time || !int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var level)) continue;
+            lines.Add((new TaskLogLine(tryNumber, time, (Microsoft.Extensions.Logging.LogLevel)level, parts[4]), parts[2]));
+        }
+        return lines.OrderBy(l => l.Line.Try).ThenBy(l => l.Line.Time).ThenBy(l => l.Sequence, StringComparer.Ordinal).Select(l => l.Line).ToList();
+    }
+
+    private static Instant? ParseInstantOrNull(string text)
+    {
+        var result = InstantPattern.ExtendedIso.Parse(text);
+        return result.Success ? result.Value : null;
+    }
+
     /// <summary>Removes a run and everything recorded for it.</summary>
-    public static void DeleteRun(IWriteOnlyTransaction transaction, string pipelineId, string runId)
+    public static void DeleteRun(IWriteOnlyTransaction transaction, PipelineDefinition pipeline, string runId)
     {
         if (transaction is not JobStorageTransaction storage)
             throw new NotSupportedException("Deleting runs needs a Hangfire storage whose transactions can remove hashes (JobStorageTransaction).");
+        var pipelineId = pipeline.Id;
         storage.RemoveHash(RunKey(pipelineId, runId));
         storage.RemoveHash(TasksKey(pipelineId, runId));
         storage.RemoveHash(OutputsKey(pipelineId, runId));
+        foreach (var task in pipeline.Tasks) storage.RemoveSet(LogKey(pipelineId, runId, task.Id));
         transaction.RemoveFromSet(RunsKey(pipelineId), runId);
         transaction.RemoveFromSet(ActiveKey(pipelineId), runId);
         transaction.RemoveFromSet(WaitingKey(pipelineId), runId);

@@ -27,6 +27,15 @@ public sealed record TaskInstance(
     /// <summary>How long the last try ran, when it has ended.</summary>
     public Duration? Duration => Start is { } s && End is { } e ? e - s : null;
 
+    /// <summary>
+    /// The first try of the current attempt: 1, or for a task an operator cleared, the try after the last one before the
+    /// clear. Retries count from here, so a cleared task gets its whole retry budget again.
+    /// </summary>
+    public int FirstTry { get; init; } = 1;
+
+    /// <summary>Which try of the current attempt the current or last try is, from 1.</summary>
+    public int TryOfAttempt => System.Math.Max(1, TryNumber - FirstTry + 1);
+
     /// <summary>The id of the newest Hangfire job, if any.</summary>
     public string? CurrentJobId => JobIds.IsDefaultOrEmpty ? null : JobIds[^1];
 

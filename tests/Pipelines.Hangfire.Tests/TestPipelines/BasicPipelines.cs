@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Hangfire.Tests.TestPipelines;
@@ -44,11 +45,27 @@ public sealed partial class Retries(SideEffects effects)
     public int Flaky(RunContext run)
     {
         effects.Record(run, "try" + run.TryNumber);
+        run.Logger.LogInformation("connecting to the vendor FTP, try {Try}", run.TryNumber);
         if (run.TryNumber < 3) throw new IOException($"vendor FTP refused the connection (try {run.TryNumber})");
         return run.TryNumber;
     }
 
     [PipelineTask, DependsOn(nameof(Flaky))] public void After(RunContext run) => effects.Record(run);
+}
+
+/// <summary>A task that logs more than a try keeps.</summary>
+[Pipeline("chatty")]
+public sealed partial class Chatty
+{
+    [PipelineTask]
+    public void Talk(RunContext run)
+    {
+        run.Logger.LogWarning("columns: a|b|c\nsecond line");
+        run.Logger.LogDebug("not kept: the app's logger has Debug off");
+        for (var i = 1; i <= TaskLogLimit + 4; i++) run.Logger.LogInformation("line {Line}", i);
+    }
+
+    public const int TaskLogLimit = 1000;
 }
 
 [Pipeline("exhausted")]
