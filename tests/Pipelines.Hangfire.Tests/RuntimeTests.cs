@@ -284,6 +284,17 @@ public abstract class RuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runs_are_listed_newest_logical_date_first_even_when_a_backfill_adds_older_dates_later()
+    {
+        var june = _host.Operations.Trigger("linear", new LocalDate(2024, 6, 3), kind: RunKind.Scheduled);
+        var backfill = _host.Operations.Backfill("linear", new LocalDate(2024, 5, 1), new LocalDate(2024, 5, 3));
+        foreach (var id in backfill.Prepend(june)) await _host.WaitAsync("linear", id);
+        Assert.Equal(new[] { "2024-06-03", "2024-05-03", "2024-05-02", "2024-05-01" },
+            _host.Operations.ListRuns("linear").Select(r => r.LogicalDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(new[] { june, backfill[2] }, _host.Operations.ListRuns("linear", 2).Select(r => r.RunId));
+    }
+
+    [Fact]
     public async Task A_timeout_cancels_the_token_and_fails_the_try()
     {
         var run = await _host.RunAsync("timeouts");

@@ -60,9 +60,8 @@ public sealed class PipelineReconciler
         using var connection = _storage.GetConnection();
         foreach (var pipeline in _registry.All)
         {
-            var oldest = connection is global::Hangfire.Storage.JobStorageConnection storage
-                ? storage.GetRangeFromSet(PipelineStore.RunsKey(pipeline.Id), 0, 499)
-                : new System.Collections.Generic.List<string>(connection.GetAllItemsFromSet(PipelineStore.RunsKey(pipeline.Id)));
+            // Oldest logical dates first, 500 per pass: a pass that deletes them all leaves the next 500 for the next pass.
+            var oldest = PipelineStore.OldestFirst(connection, PipelineStore.RunsKey(pipeline.Id), 500);
             foreach (var runId in oldest)
             {
                 var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));

@@ -116,9 +116,7 @@ internal sealed partial class RunCoordinator
             var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
             var free = pipeline.MaxActiveRuns - active;
             if (free <= 0) return;
-            var waiting = connection is JobStorageConnection storage
-                ? storage.GetRangeFromSet(PipelineStore.WaitingKey(pipeline.Id), 0, free - 1)
-                : connection.GetAllItemsFromSet(PipelineStore.WaitingKey(pipeline.Id)).Take(free).ToList();
+            var waiting = PipelineStore.OldestFirst(connection, PipelineStore.WaitingKey(pipeline.Id), free);
             if (waiting.Count == 0) return;
             var now = _options.Clock.GetCurrentInstant();
             using var transaction = connection.CreateWriteTransaction();

@@ -108,21 +108,27 @@ internal static class PipelineStore
             pipeline.Tasks.Select(t => tasks[t.Id]).ToImmutableArray());
     }
 
-    /// <summary>Run ids of a pipeline, newest first.</summary>
+    /// <summary>
+    /// Run ids of a pipeline, newest logical date first. Ordered by score, which not every storage's
+    /// <c>GetRangeFromSet</c> does (Hangfire.PostgreSql orders it by insertion, so a backfill of old dates would come
+    /// first); <c>GetFirstByLowestScoreFromSet</c> with a count is ordered by score everywhere.
+    /// </summary>
     public static IReadOnlyList<string> ListRunIds(IStorageConnection connection, string pipelineId, int count)
     {
-        if (connection is JobStorageConnection storage)
-        {
-            var total = (int)storage.GetSetCount(RunsKey(pipelineId));
-            if (total == 0) return Array.Empty<string>();
-            var from = Math.Max(0, total - count);
-            var ids = storage.GetRangeFromSet(RunsKey(pipelineId), from, total - 1);
-            ids.Reverse();
-            return ids;
-        }
-        var all = connection.GetAllItemsFromSet(RunsKey(pipelineId)).ToList();
-        all.Reverse();
-        return all.Take(count).ToList();
+        var total = connection is JobStorageConnection storage ? (int)storage.GetSetCount(RunsKey(pipelineId)) : 0;
+        if (total == 0) return Array.Empty<string>();
+        var ids = OldestFirst(connection, RunsKey(pipelineId), total);
+        var newest = new List<string>(Math.Min(count, ids.Count));
+        for (var i = ids.Count - 1; i >= 0 && newest.Count < count; i--) newest.Add(ids[i]);
+        return newest;
+    }
+
+    /// <summary>The <paramref name="count"/> members of a sorted set with the lowest scores, lowest first.</summary>
+    public static List<string> OldestFirst(IStorageConnection connection, string key, int count)
+    {
+        if (connection is not JobStorageConnection storage)
+            throw new NotSupportedException("Pipelines needs a Hangfire storage whose connections are JobStorageConnection (Hangfire 1.7+ storages are).");
+        return count <= 0 ? new List<string>() : storage.GetFirstByLowestScoreFromSet(key, double.MinValue, double.MaxValue, count);
     }
 
     // ---- task instances ---------------------------------------------------------------------------------------
