@@ -9,7 +9,7 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>The command line of the benchmark.</summary>
 public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, TimeSpan Timeout, bool Help)
 {
-    public const string Usage = "usage: dotnet run -c Release --project tests/Pipelines.Benchmarks -- [--storage inmemory|postgres|both] [--workers N] [--timeout SECONDS]";
+    public const string Usage = "usage: dotnet run -c Release --project tests/Pipelines.Benchmarks -- [dashboard] [--storage inmemory|postgres|both] [--workers N] [--timeout SECONDS]";
 
     /// <summary>Hangfire's own default worker count: five per core, at most 20.</summary>
     public static int DefaultWorkers => Math.Min(Environment.ProcessorCount * 5, 20);

@@ -5,11 +5,13 @@ using Pipelines.Benchmarks.Infrastructure;
 using Pipelines.Benchmarks.Workloads;
 
 // dotnet run -c Release --project tests/Pipelines.Benchmarks -- [--storage inmemory|postgres|both] [--workers N] [--timeout SECONDS]
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- dashboard [--storage inmemory|postgres|both]
 
 Options options;
+var dashboard = args.Length > 0 && args[0] == "dashboard";
 try
 {
-    options = Options.Parse(args);
+    options = Options.Parse(dashboard ? args[1..] : args);
 }
 catch (UsageException e)
 {
@@ -20,6 +22,11 @@ if (options.Help)
 {
     Console.WriteLine(Options.Usage);
     return 0;
+}
+if (dashboard)
+{
+    if (options.Storages.Contains(StorageKind.PostgreSql) && !StartPostgres()) return 1;
+    return await Pipelines.Benchmarks.Dashboard.DashboardBenchmark.RunAsync(options.Storages);
 }
 var (storages, workers, timeout) = (options.Storages, options.Workers, options.Timeout);
 
@@ -38,15 +45,7 @@ foreach (var kind in storages)
         var o = BenchHost.PostgreSqlOptions();
         Console.WriteLine($"[{name}] starting a private PostgreSQL server; options: QueuePollInterval {o.QueuePollInterval.TotalMilliseconds:0} ms, " +
             $"EnableLongPolling {o.EnableLongPolling}, UseSlidingInvisibilityTimeout {o.UseSlidingInvisibilityTimeout}");
-        try
-        {
-            _ = PostgresServer.ConnectionString;
-        }
-        catch (InvalidOperationException e)
-        {
-            Console.Error.WriteLine($"error: PostgreSQL could not be started: {e.Message}");
-            return 1;
-        }
+        if (!StartPostgres()) return 1;
     }
 
     var report = new StorageReport(name);
@@ -81,4 +80,18 @@ static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, string stora
     var result = await measure(host);
     Console.WriteLine($"{started.Elapsed.TotalSeconds:0.0} s");
     return result;
+}
+
+static bool StartPostgres()
+{
+    try
+    {
+        _ = PostgresServer.ConnectionString;
+        return true;
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"error: PostgreSQL could not be started: {e.Message}");
+        return false;
+    }
 }
