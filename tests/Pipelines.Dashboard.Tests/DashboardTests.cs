@@ -71,7 +71,15 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
         Assert.Equal(3, await _page.Locator("svg.pipelines-graph path.pipelines-edge").CountAsync());
 
         Assert.Equal(8, await _page.Locator("table.pipelines-grid td.pipelines-cell").CountAsync());
-        Assert.Equal("failed", await _page.Locator($"td.pipelines-cell[data-run='{failed.RunId}'][data-task='Transform']").GetAttributeAsync("data-state"));
+        // Each cell is only its state: the run is its column's header, the task its row.
+        var grid = await _page.Locator("table.pipelines-grid").EvaluateAsync<string[]>(@"t => {
+            const runs = [...t.querySelectorAll('th.pipelines-grid-run')].map(h => h.dataset.run);
+            return [...t.querySelectorAll('tbody tr')].flatMap(r => [...r.querySelectorAll('td.pipelines-cell')].map((c, i) =>
+                r.dataset.task + '@' + runs[i] + '=' + c.dataset.state + '=' + getComputedStyle(c).backgroundColor));
+        }");
+        Assert.Contains($"Transform@{failed.RunId}=failed=rgb(220, 53, 69)", grid);
+        Assert.Contains($"Load@{failed.RunId}=upstream_failed=rgb(253, 126, 20)", grid);
+        Assert.Equal(4, grid.Count(c => c.Contains("=success=rgb(40, 167, 69)", StringComparison.Ordinal) && !c.Contains(failed.RunId, StringComparison.Ordinal)));
         var legend = await _page.Locator(".pipelines-legend").First.InnerTextAsync();
         foreach (var name in new[] { "success", "failed", "upstream_failed", "skipped", "running", "queued", "up_for_retry", "up_for_reschedule" })
             Assert.Contains(name, legend, StringComparison.Ordinal);
@@ -82,6 +90,15 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
         await _page.Locator("svg.pipelines-graph g.pipelines-node[data-task='Transform']").ClickAsync();
         await _page.WaitForURLAsync("**/tasks/Transform");
         Assert.Contains("etl.Transform", await _page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+
+        // So does clicking a grid cell, and hovering it names the task, run and state.
+        await _page.GoBackAsync();
+        var cell = _page.Locator("table.pipelines-grid tr[data-task='Load'] td.pipelines-cell").Nth(1);
+        await cell.HoverAsync();
+        Assert.Equal($"Load in {failed.RunId}: upstream_failed", await cell.GetAttributeAsync("title"));
+        await cell.ClickAsync();
+        await _page.WaitForURLAsync($"**/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Load");
+        Assert.Equal("upstream_failed", await _page.Locator(".pipelines-instance .pipelines-state").GetAttributeAsync("data-state"));
     }
 
     [Fact]

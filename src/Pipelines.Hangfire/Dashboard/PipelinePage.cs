@@ -40,25 +40,61 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         if (runs.Count > 0) Charts(pipeline, Oldest(runs));
     }
 
+    /// <summary>
+    /// The grid of runs × tasks. 500 runs of a 50-task pipeline are 25,000 cells, so a cell is only its state
+    /// (<c>&lt;td class="pipelines-cell" data-state="success"&gt;&lt;/td&gt;</c>): colours come from one style sheet, the
+    /// run from its column's header, the task from its row, and a small script turns a click into the task instance's page
+    /// and a hover into a tooltip.
+    /// </summary>
     private void Grid(PipelineDefinition pipeline, System.Collections.Generic.IReadOnlyList<PipelineRun> runs)
     {
-        WriteLiteral("<div style=\"overflow:auto\"><table class=\"table table-condensed pipelines-grid\" style=\"width:auto\"><thead><tr><th>Task</th>");
+        WriteLiteral("<style>table.pipelines-grid td.pipelines-cell{padding:0;width:16px;min-width:16px;height:16px;border:1px solid #ddd;cursor:pointer}");
+        foreach (var (state, color) in StateColors.Legend)
+            WriteLiteral($"table.pipelines-grid td.pipelines-cell[data-state={state.Name()}]{{background:{color}}}");
+        WriteLiteral("</style>");
+        var template = TaskUrl(pipeline.Id, "{run}", "{task}").Replace(PipelinesDashboard.Encode("{run}"), "{run}", StringComparison.Ordinal).Replace(PipelinesDashboard.Encode("{task}"), "{task}", StringComparison.Ordinal);
+        WriteLiteral($"<div style=\"overflow:auto\"><table class=\"table table-condensed pipelines-grid\" style=\"width:auto\" data-task-url=\"{E(template)}\"><thead><tr><th>Task</th>");
         foreach (var run in runs)
         {
             WriteLiteral($"<th class=\"pipelines-grid-run\" data-run=\"{E(run.RunId)}\" title=\"{E(run.RunId)}: {run.State.Name()}\" style=\"font-size:10px;writing-mode:vertical-rl\"><a href=\"{PipelineUrl(pipeline.Id)}?run={PipelinesDashboard.Encode(run.RunId)}\">{run.LogicalDate.ToString("MM-dd", CultureInfo.InvariantCulture)}</a></th>");
         }
         WriteLiteral("</tr></thead><tbody>");
+        var lookups = runs.Select(r => r.Tasks).ToList();
+        var cells = new System.Text.StringBuilder(runs.Count * 48);
         foreach (var task in pipeline.Tasks)
         {
-            WriteLiteral($"<tr><td>{E(task.Id)}</td>");
-            foreach (var run in runs)
-            {
-                var instance = run[task.Id];
-                WriteLiteral($"<td class=\"pipelines-cell\" data-run=\"{E(run.RunId)}\" data-task=\"{E(task.Id)}\" data-state=\"{instance.State.Name()}\" title=\"{E(task.Id)} in {E(run.RunId)}: {instance.State.Name()}\" style=\"padding:0\"><a href=\"{TaskUrl(pipeline.Id, run.RunId, task.Id)}\" style=\"display:block;width:16px;height:16px;background:{StateColors.For(instance.State)};border:1px solid #ddd\"></a></td>");
-            }
-            WriteLiteral("</tr>");
+            cells.Clear();
+            cells.Append("<tr data-task=\"").Append(E(task.Id)).Append("\"><td>").Append(E(task.Id)).Append("</td>");
+            foreach (var tasks in lookups)
+                cells.Append("<td class=\"pipelines-cell\" data-state=\"").Append(tasks[task.Index].State.Name()).Append("\"></td>");
+            cells.Append("</tr>");
+            WriteLiteral(cells.ToString());
         }
         WriteLiteral("</tbody></table></div>");
+        WriteLiteral("""
+            <script>
+            (function () {
+              var grid = document.querySelector('table.pipelines-grid');
+              if (!grid) return;
+              var heads = grid.querySelectorAll('th.pipelines-grid-run');
+              function where(cell) {
+                return { run: heads[cell.cellIndex - 1].dataset.run, task: cell.parentElement.dataset.task };
+              }
+              grid.addEventListener('click', function (e) {
+                var cell = e.target.closest('td.pipelines-cell');
+                if (!cell) return;
+                var at = where(cell);
+                location.href = grid.dataset.taskUrl.replace('{run}', encodeURIComponent(at.run)).replace('{task}', encodeURIComponent(at.task));
+              });
+              grid.addEventListener('mouseover', function (e) {
+                var cell = e.target.closest('td.pipelines-cell');
+                if (!cell || cell.title) return;
+                var at = where(cell);
+                cell.title = at.task + ' in ' + at.run + ': ' + cell.dataset.state;
+              });
+            })();
+            </script>
+            """);
     }
 
     private void Charts(PipelineDefinition pipeline, System.Collections.Generic.IReadOnlyList<PipelineRun> runs)
@@ -66,7 +102,7 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         var labels = runs.Select(r => r.LogicalDate.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture)).ToList();
         WriteLiteral("<h3>Task durations <small>seconds, per run</small></h3>");
         WriteLiteral(Svg.Lines("pipelines-durations", "s", labels,
-            pipeline.Tasks.Select(t => (t.Id, runs.Select(r => r[t.Id].Duration?.TotalSeconds).ToArray())).ToList()));
+            pipeline.Tasks.Select(t => (t.Id, runs.Select(r => r.Tasks[t.Index].Duration?.TotalSeconds).ToArray())).ToList()));
         WriteLiteral("<h3>Tries <small>per run, all tasks</small></h3>");
         WriteLiteral(Svg.Lines("pipelines-tries", "tries", labels,
             new[] { ("tries", runs.Select(r => (double?)r.Tasks.Sum(t => t.TryNumber)).ToArray()) }));

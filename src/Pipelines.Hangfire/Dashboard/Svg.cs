@@ -103,7 +103,7 @@ internal static class Svg
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{cssClass}\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">");
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"#999\"/><line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 10}\" y2=\"{height - bottom}\" stroke=\"#999\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{top + 10}\" fill=\"#666\">{max.ToString(max < 10 ? "0.###" : "0", CultureInfo.InvariantCulture)} {E(unit)}</text><text x=\"4\" y=\"{height - bottom}\" fill=\"#666\">0</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{top + 10}\" fill=\"#666\">{max.ToString(max < 10 ? "G3" : "0", CultureInfo.InvariantCulture)} {E(unit)}</text><text x=\"4\" y=\"{height - bottom}\" fill=\"#666\">0</text>");
         if (xLabels.Count > 0)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left}\" y=\"{height - 8}\" fill=\"#666\">{E(xLabels[0])}</text>");
@@ -116,8 +116,19 @@ internal static class Svg
             if (points.Count == 0) continue;
             var color = s_palette[s % s_palette.Length];
             svg.Append(CultureInfo.InvariantCulture, $"<polyline class=\"pipelines-series\" data-series=\"{E(name)}\" points=\"{string.Join(" ", points)}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\"><title>{E(name)}</title></polyline>");
-            foreach (var p in points) svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{p!.Split(',')[0]}\" cy=\"{p.Split(',')[1]}\" r=\"2.5\" fill=\"{color}\"/>");
+            // Dots mark the runs while there are few enough to tell apart; over many runs the line alone reads better.
+            if (points.Count <= 60)
+                foreach (var p in points) svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{p!.Split(',')[0]}\" cy=\"{p.Split(',')[1]}\" r=\"2.5\" fill=\"{color}\"/>");
         }
-        return svg.Append("</svg>").ToString();
+        svg.Append("</svg>");
+        if (series.Count > 1)
+        {
+            // Which colour is which series (the line's tooltip says it too).
+            svg.Append("<div class=\"pipelines-series-legend\" style=\"max-width:760px;font-size:11px;margin:4px 0 12px\">");
+            for (var s = 0; s < series.Count; s++)
+                svg.Append(CultureInfo.InvariantCulture, $"<span style=\"white-space:nowrap;margin-right:10px\"><span style=\"display:inline-block;width:10px;height:10px;background:{s_palette[s % s_palette.Length]};margin-right:3px\"></span>{E(series[s].Name)}</span> ");
+            svg.Append("</div>");
+        }
+        return svg.ToString();
     }
 }
