@@ -25,7 +25,7 @@ public sealed class DashboardHost : IAsyncDisposable
 
     public Switches Switches => _app.Services.GetRequiredService<Switches>();
 
-    public static async Task<DashboardHost> StartAsync(bool readOnly = false)
+    public static async Task<DashboardHost> StartAsync(bool readOnly = false, global::Hangfire.Dashboard.IDashboardAuthorizationFilter? authorization = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateBuilder();
@@ -44,7 +44,7 @@ public sealed class DashboardHost : IAsyncDisposable
         var app = builder.Build();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = Array.Empty<global::Hangfire.Dashboard.IDashboardAuthorizationFilter>(),
+            Authorization = authorization is null ? Array.Empty<global::Hangfire.Dashboard.IDashboardAuthorizationFilter>() : new[] { authorization },
             IsReadOnlyFunc = _ => readOnly,
         });
         await app.StartAsync();

@@ -232,3 +232,40 @@ public sealed class ReadOnlyDashboardTests : IClassFixture<Browser>
         await page.CloseAsync();
     }
 }
+
+/// <summary>The dashboard's own authorization filters guard the pipeline pages and actions like Hangfire's own.</summary>
+public sealed class AuthorizedDashboardTests
+{
+    /// <summary>Lets in only requests that carry the operator header.</summary>
+    private sealed class OperatorsOnly : global::Hangfire.Dashboard.IDashboardAuthorizationFilter
+    {
+        public bool Authorize(global::Hangfire.Dashboard.DashboardContext context) =>
+            global::Hangfire.Dashboard.AspNetCoreDashboardContextExtensions.GetHttpContext(context).Request.Headers["X-Operator"] == "yes";
+    }
+
+    [Fact]
+    public async Task A_user_the_authorization_filters_reject_can_neither_see_pages_nor_act()
+    {
+        await using var host = await DashboardHost.StartAsync(authorization: new OperatorsOnly());
+        var run = await host.WaitAsync(host.Operations.Trigger("etl", new LocalDate(2024, 3, 8)));
+        using var http = new HttpClient();
+        var pages = new[] { "/pipelines", "/pipelines/etl", $"/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}", $"/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Load" };
+        foreach (var page in pages)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(host.Url + page)).StatusCode);
+        var trigger = await http.PostAsync(host.Url + "/pipelines/etl/trigger", new StringContent(""));
+        Assert.Equal(HttpStatusCode.Unauthorized, trigger.StatusCode);
+        var mark = await http.PostAsync($"{host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Load/mark/failed", new StringContent(""));
+        Assert.Equal(HttpStatusCode.Unauthorized, mark.StatusCode);
+        Assert.Single(host.Operations.ListRuns("etl"));
+        Assert.Equal(TaskState.Success, host.Operations.GetRun("etl", run.RunId)!["Load"].State);
+
+        // The same pages answer an operator.
+        foreach (var page in pages)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, host.Url + page);
+            request.Headers.Add("X-Operator", "yes");
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+        }
+    }
+}
+
