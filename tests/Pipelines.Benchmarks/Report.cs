@@ -43,9 +43,9 @@ public sealed class StorageReport(string name)
         foreach (var costs in new[] { ours.Costs, PipelineFan.Costs })
         {
             if (costs is null) continue;
-            Console.WriteLine($"  where the time goes, {costs.Tasks}-task run: one read of all task instances {Report.Number(costs.ReadTasksMs)} ms " +
-                $"(storage fetch alone {Report.Number(costs.FetchMs)} ms), run lock acquire+release (uncontended) {Report.Number(costs.LockMs)} ms; " +
-                "every task does both twice (BeginTry, CompleteTry)");
+            Console.WriteLine($"  where the time goes, {costs.Tasks}-task run: fetch of all task records {Report.Number(costs.FetchMs)} ms (each CompleteTry does one; " +
+                $"parsing them all too, as the pages do, {Report.Number(costs.ReadTasksMs)} ms), run lock acquire+release (uncontended) {Report.Number(costs.LockMs)} ms " +
+                "(each BeginTry and CompleteTry takes it)");
         }
         if (PipelineFan.FanOutMs is { } fanOut && PipelineFan.FanInMs is { } fanIn)
             Console.WriteLine($"  pipeline fan-out: Start's end to the first worker task's start {Report.Number(fanOut)} ms; last worker task's end to Join's start {Report.Number(fanIn)} ms");

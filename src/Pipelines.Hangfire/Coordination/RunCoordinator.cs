@@ -15,8 +15,8 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// The heart of the runtime. Every change to a run happens here, under the run's storage lock: read the task
-/// instances, apply the change, cascade trigger rules in topological order, write everything in one transaction,
-/// and create a Hangfire job for each task that became ready, exactly once however many servers finish parents at once.
+/// instances, apply the change, cascade trigger rules in topological order, create a Hangfire job for each task that
+/// became ready, and write everything in one transaction, exactly once however many servers finish parents at once.
 /// </summary>
 internal sealed partial class RunCoordinator
 {
@@ -43,62 +43,71 @@ internal sealed partial class RunCoordinator
     /// Applies <paramref name="change"/> to the run under its lock. The change returns false to leave the run untouched
     /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
     /// </summary>
-    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change)
+    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All)
     {
         RunWork work;
         using (var connection = _storage.GetConnection())
-        using (connection.AcquireDistributedLock(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout))
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout))
         {
-            var runFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-            if (runFields is null || runFields.Count == 0)
-                throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-            var tasks = PipelineStore.ReadTasks(connection, pipeline, runId);
-            work = new RunWork(pipeline, runId, RunStates.Parse(runFields["state"]), tasks, _options.Clock.GetCurrentInstant());
+            // A step that cascades reads the run and every task record in one fetch each. A try starting reads only its
+            // own task's record: a task is queued only in a running run (a queued run's tasks are undecided, a finished
+            // run's are terminal), so the task's state alone says whether it may start.
+            Func<string, string?> records;
+            RunState runState;
+            if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
+            {
+                var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
+                records = id => fields.GetValueFromHash(tasksKey, id);
+                runState = RunState.Running;
+            }
+            else
+            {
+                var runFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+                if (runFields is null || runFields.Count == 0)
+                    throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+                runState = RunStates.Parse(runFields["state"]);
+                var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
+                records = id => all.TryGetValue(id, out var record) ? record : null;
+            }
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant());
 
             if (!change(work)) return null;
-            if (work.RunState == RunState.Running) Cascade(work);
+            if (work.RunState == RunState.Running && cascade != CascadeScope.None) Cascade(work, cascade);
 
-            using (var transaction = connection.CreateWriteTransaction())
+            // Jobs are created first and recorded in the same transaction as the states that call for them. A job that
+            // starts at once waits for this lock, then finds its task queued with its job id; if the commit fails, the
+            // jobs find tasks that do not expect them and end as stale deliveries.
+            var jobIds = new string[work.Jobs.Count];
+            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Jobs[i]);
+            var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
+            for (var i = 0; i < jobIds.Length; i++)
             {
-                PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
-                foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
-                if (work.RunStateChanged)
-                {
-                    var finished = work.RunState.IsFinished();
-                    PipelineStore.SetRunState(transaction, pipeline.Id, runId, work.RunState, endedAt: finished ? work.Now : null);
-                    if (finished)
-                    {
-                        transaction.RemoveFromSet(PipelineStore.ActiveKey(pipeline.Id), runId);
-                        transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-                    }
-                    else
-                    {
-                        transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-                    }
-                }
-                transaction.Commit();
+                var pending = work.Jobs[i];
+                links.Add((jobIds[i], new PipelineTaskState(pipeline.Id, runId, pending.TaskId, pending.TryNumber)));
+                var task = work[pending.TaskId];
+                work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
             }
 
-            // Still under the lock: a job that starts at once waits for the lock, and then sees its job id recorded.
-            if (work.Jobs.Count > 0)
+            using var transaction = connection.CreateWriteTransaction();
+            PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
+            foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
+            if (work.RunStateChanged)
             {
-                var withJobs = new List<TaskInstance>(work.Jobs.Count);
-                var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
-                foreach (var pending in work.Jobs)
+                var finished = work.RunState.IsFinished();
+                PipelineStore.SetRunState(transaction, pipeline.Id, runId, work.RunState, endedAt: finished ? work.Now : null);
+                if (finished)
                 {
-                    var jobId = CreateJob(pipeline, runId, work, pending);
-                    links.Add((jobId, new PipelineTaskState(pipeline.Id, runId, pending.TaskId, pending.TryNumber)));
-                    var task = work.Tasks[pending.TaskId];
-                    var updated = task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobId) : task.JobIds.Add(jobId) };
-                    work.Tasks[pending.TaskId] = updated;
-                    withJobs.Add(updated);
+                    transaction.RemoveFromSet(PipelineStore.ActiveKey(pipeline.Id), runId);
+                    transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
                 }
-                using var transaction = connection.CreateWriteTransaction();
-                PipelineStore.WriteTasks(transaction, pipeline.Id, runId, withJobs);
-                // Hangfire's job page then names the task instance behind each job and links to it.
-                foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
-                transaction.Commit();
+                else
+                {
+                    transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                }
             }
+            // Hangfire's job page then names the task instance behind each job and links to it.
+            foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
+            transaction.Commit();
         }
 
         _notifications.Publish(work.Events);
@@ -111,7 +120,7 @@ internal sealed partial class RunCoordinator
     {
         var toStart = new List<string>();
         using (var connection = _storage.GetConnection())
-        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
         {
             var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
             var free = pipeline.MaxActiveRuns - active;
@@ -143,7 +152,7 @@ internal sealed partial class RunCoordinator
         return Update(pipeline, runId, work =>
         {
             if (work.RunState != RunState.Running) return false;
-            foreach (var task in work.Tasks.Values.ToList())
+            foreach (var task in work.All.ToList())
             {
                 // A running task whose job has ended (failed, deleted, succeeded) without recording a result was lost:
                 // its try failed, and the task's own retry rules decide what comes next.
@@ -166,46 +175,77 @@ internal sealed partial class RunCoordinator
         });
     }
 
-    /// <summary>Decides every undecided task whose upstream tasks allow it, in topological order, so skips and failures cascade in one pass.</summary>
-    private void Cascade(RunWork work)
+    /// <summary>
+    /// Decides every undecided task whose upstream tasks allow it, in topological order, so skips and failures cascade
+    /// in one pass: all tasks, or only those the step changed and what lies downstream of them (a task's decision
+    /// depends only on its upstream states, so nothing else can have become decidable).
+    /// </summary>
+    private static void Cascade(RunWork work, CascadeScope scope)
     {
-        foreach (var task in work.Pipeline.Tasks)
+        var tasks = work.Pipeline.Tasks;
+        if (scope == CascadeScope.All)
         {
-            var instance = work.Tasks[task.Id];
-            if (instance.State != TaskState.None) continue;
-            var summary = UpstreamSummary.Of(task.Upstream.Select(u => work.Tasks[work.Pipeline.Tasks[u].Id].State));
-            var evaluation = TriggerRuleEvaluator.Evaluate(task.Trigger, summary);
-            switch (evaluation.Decision)
+            for (var i = 0; i < tasks.Length; i++) Decide(work, i);
+        }
+        else
+        {
+            var pending = new SortedSet<int>();
+            foreach (var changed in work.ChangedIndexes)
             {
-                case TriggerDecision.Run:
-                    work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = "Queued. " + evaluation.Reason, FirstPoke = null });
-                    work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null));
-                    break;
-                case TriggerDecision.Skip:
-                    work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = evaluation.Reason });
-                    break;
-                case TriggerDecision.UpstreamFailed:
-                    work.Set(instance with { State = TaskState.UpstreamFailed, End = work.Now, Reason = evaluation.Reason });
-                    break;
+                pending.Add(changed);
+                foreach (var next in tasks[changed].Downstream) pending.Add(next);
+            }
+            while (pending.Count > 0)
+            {
+                var index = pending.Min;
+                pending.Remove(index);
+                if (Decide(work, index)) foreach (var next in tasks[index].Downstream) pending.Add(next);
             }
         }
 
-        if (work.Tasks.Values.All(t => t.State.IsTerminal()))
+        for (var i = 0; i < tasks.Length; i++)
+            if (!work.StateOf(i).IsTerminal()) return;
+
+        var all = work.All.ToList();
+        var failed = all.Where(t => t.State is TaskState.Failed or TaskState.UpstreamFailed).Select(t => t.TaskId).ToList();
+        work.RunState = failed.Count > 0 ? RunState.Failed : RunState.Success;
+        work.RunStateChanged = true;
+        var message = failed.Count > 0
+            ? $"Run failed: {failed.Count} task(s) failed or could not run ({string.Join(", ", failed)})."
+            : $"Run succeeded: {all.Count(t => t.State == TaskState.Success)} succeeded, {all.Count(t => t.State == TaskState.Skipped)} skipped.";
+        work.Event(PipelineEventKind.RunFinished, null, work.RunState.Name(), message);
+    }
+
+    /// <summary>Decides one undecided task from its upstream states; true when it was decided.</summary>
+    private static bool Decide(RunWork work, int index)
+    {
+        if (work.StateOf(index) != TaskState.None) return false;
+        var task = work.Pipeline.Tasks[index];
+        var states = new TaskState[task.Upstream.Length];
+        for (var u = 0; u < states.Length; u++) states[u] = work.StateOf(task.Upstream[u]);
+        var evaluation = TriggerRuleEvaluator.Evaluate(task.Trigger, UpstreamSummary.Of(states));
+        var instance = work.Get(index);
+        switch (evaluation.Decision)
         {
-            var failed = work.Tasks.Values.Count(t => t.State is TaskState.Failed or TaskState.UpstreamFailed);
-            work.RunState = failed > 0 ? RunState.Failed : RunState.Success;
-            work.RunStateChanged = true;
-            var message = failed > 0
-                ? $"Run failed: {failed} task(s) failed or could not run ({string.Join(", ", work.Tasks.Values.Where(t => t.State is TaskState.Failed or TaskState.UpstreamFailed).Select(t => t.TaskId))})."
-                : $"Run succeeded: {work.Tasks.Values.Count(t => t.State == TaskState.Success)} succeeded, {work.Tasks.Values.Count(t => t.State == TaskState.Skipped)} skipped.";
-            work.Event(PipelineEventKind.RunFinished, null, work.RunState.Name(), message);
+            case TriggerDecision.Run:
+                work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = "Queued. " + evaluation.Reason, FirstPoke = null });
+                work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null));
+                return true;
+            case TriggerDecision.Skip:
+                work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = evaluation.Reason });
+                return true;
+            case TriggerDecision.UpstreamFailed:
+                work.Set(instance with { State = TaskState.UpstreamFailed, End = work.Now, Reason = evaluation.Reason });
+                return true;
+            default:
+                return false;
         }
     }
 
-    private string CreateJob(PipelineDefinition pipeline, string runId, RunWork work, PendingJob pending)
+    private string CreateJob(PipelineDefinition pipeline, string runId, PendingJob pending)
     {
         var task = pipeline[pending.TaskId];
-        var logicalDate = work.Tasks.Count > 0 ? LogicalDateOf(pipeline, runId) : "";
+        var logicalDate = LogicalDateOf(pipeline, runId);
         var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, task.Queue, logicalDate, null, CancellationToken.None);
         IState state = pending.Delay is { } delay && delay > Duration.Zero
             ? new ScheduledState(delay.ToTimeSpan())
@@ -249,7 +289,7 @@ internal sealed partial class RunCoordinator
                 Reason = $"Running try {tryNumber} on {serverId ?? "a worker"}.",
             });
             return true;
-        });
+        }, CascadeScope.None);
         return started is not null;
     }
 
@@ -268,7 +308,7 @@ internal sealed partial class RunCoordinator
             ApplyResult(work, pipeline[taskId], task, result);
             final = work[taskId];
             return true;
-        });
+        }, CascadeScope.Changed);
         return final;
     }
 

@@ -8,23 +8,31 @@ namespace Pipelines.Hangfire;
 /// A run's task instances, read under the run's lock, with the changes a coordination step makes to them.
 /// Everything recorded here is written in one storage transaction.
 /// </summary>
+/// <remarks>
+/// The stored records are fetched in one read but parsed only when a step touches them: a step usually needs one task
+/// and the states of a few neighbours, and a state is read from a record's prefix without parsing the rest
+/// (<see cref="PipelineStore.StateOf"/>). So a step in a 1,000-task run costs a fetch and a scan, not 1,000 parses.
+/// </remarks>
 internal sealed class RunWork
 {
-    private readonly HashSet<string> _changed = new(System.StringComparer.Ordinal);
+    private readonly System.Func<string, string?> _stored;
+    private readonly TaskInstance?[] _tasks;
+    private readonly SortedSet<int> _changed = new();
 
-    public RunWork(PipelineDefinition pipeline, string runId, RunState runState, Dictionary<string, TaskInstance> tasks, Instant now)
+    /// <summary>Starts a step. <paramref name="stored"/> gives a task's stored record by id (null when it has none): from one fetch of all records, or one field at a time.</summary>
+    public RunWork(PipelineDefinition pipeline, string runId, RunState runState, System.Func<string, string?> stored, Instant now)
     {
         Pipeline = pipeline;
         RunId = runId;
         RunState = runState;
-        Tasks = tasks;
+        _stored = stored;
+        _tasks = new TaskInstance?[pipeline.Tasks.Length];
         Now = now;
     }
 
     public PipelineDefinition Pipeline { get; }
     public string RunId { get; }
     public Instant Now { get; }
-    public Dictionary<string, TaskInstance> Tasks { get; }
 
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }
@@ -41,17 +49,42 @@ internal sealed class RunWork
     /// <summary>Events to send once the lock is released.</summary>
     public List<PipelineEvent> Events { get; } = new();
 
-    public IEnumerable<TaskInstance> Changed => _changed.Select(id => Tasks[id]);
+    /// <summary>The tasks this step changed, in topological order.</summary>
+    public IEnumerable<TaskInstance> Changed => _changed.Select(Get);
+
+    /// <summary>Indexes of the tasks this step changed, in topological order.</summary>
+    public IReadOnlyCollection<int> ChangedIndexes => _changed;
 
     public bool HasChanges => _changed.Count > 0 || RunStateChanged || Outputs.Count > 0;
 
-    public TaskInstance this[string taskId] => Tasks[taskId];
+    public TaskInstance this[string taskId] => Get(Pipeline[taskId].Index);
+
+    /// <summary>Every task instance, in topological order (parses every record: for steps that need them all).</summary>
+    public IEnumerable<TaskInstance> All => Enumerable.Range(0, _tasks.Length).Select(Get);
+
+    public TaskInstance Get(int index)
+    {
+        if (_tasks[index] is { } task) return task;
+        var id = Pipeline.Tasks[index].Id;
+        return _tasks[index] = _stored(id) is { Length: > 0 } record ? PipelineStore.ParseTask(id, record) : TaskInstance.Fresh(id);
+    }
+
+    /// <summary>A task's state, without parsing its whole record.</summary>
+    public TaskState StateOf(int index)
+    {
+        if (_tasks[index] is { } task) return task.State;
+        return _stored(Pipeline.Tasks[index].Id) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
+    }
 
     public void Set(TaskInstance task)
     {
-        Tasks[task.TaskId] = task;
-        _changed.Add(task.TaskId);
+        var index = Pipeline[task.TaskId].Index;
+        _tasks[index] = task;
+        _changed.Add(index);
     }
+
+    /// <summary>Updates a task in memory only (its job ids, written separately once the jobs exist).</summary>
+    public void Replace(TaskInstance task) => _tasks[Pipeline[task.TaskId].Index] = task;
 
     public void Event(PipelineEventKind kind, string? taskId, string state, string message) =>
         Events.Add(new PipelineEvent(kind, Pipeline.Id, RunId, taskId, state, message, Now));
@@ -59,3 +92,14 @@ internal sealed class RunWork
 
 /// <summary>A Hangfire job to create for a task's try: now, or after a delay.</summary>
 internal readonly record struct PendingJob(string TaskId, int TryNumber, Duration? Delay);
+
+/// <summary>Which undecided tasks a coordination step re-evaluates against their trigger rules.</summary>
+internal enum CascadeScope
+{
+    /// <summary>Every task, in topological order: a run starting, an operator's change, a repair.</summary>
+    All,
+    /// <summary>The tasks the step changed and what lies downstream of them: a try ending.</summary>
+    Changed,
+    /// <summary>None: a try starting changes nothing any other task waits on.</summary>
+    None,
+}

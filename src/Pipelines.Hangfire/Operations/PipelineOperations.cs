@@ -57,7 +57,7 @@ public sealed class PipelineOperations
 
         bool start;
         using (var connection = _storage.GetConnection())
-        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
         {
             var existing = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
             if (existing is { Count: > 0 }) return runId;

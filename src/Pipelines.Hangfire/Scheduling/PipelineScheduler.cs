@@ -51,7 +51,7 @@ public sealed class PipelineScheduler
 
         List<SessionOccurrence> due;
         using (var connection = _storage.GetConnection())
-        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
         {
             var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
             var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;

@@ -135,14 +135,18 @@ internal static class PipelineStore
 
     public static Dictionary<string, TaskInstance> ReadTasks(IStorageConnection connection, PipelineDefinition pipeline, string runId)
     {
-        var stored = connection.GetAllEntriesFromHash(TasksKey(pipeline.Id, runId)) ?? new Dictionary<string, string>();
+        var stored = ReadTaskRecords(connection, pipeline.Id, runId);
         var result = new Dictionary<string, TaskInstance>(pipeline.Tasks.Length, StringComparer.Ordinal);
         foreach (var task in pipeline.Tasks)
         {
-            result[task.Id] = stored.TryGetValue(task.Id, out var json) ? Deserialize(task.Id, json) : TaskInstance.Fresh(task.Id);
+            result[task.Id] = stored.TryGetValue(task.Id, out var record) ? ParseTask(task.Id, record) : TaskInstance.Fresh(task.Id);
         }
         return result;
     }
+
+    /// <summary>The stored task records of a run, unparsed (task id → record).</summary>
+    public static Dictionary<string, string> ReadTaskRecords(IStorageConnection connection, string pipelineId, string runId) =>
+        connection.GetAllEntriesFromHash(TasksKey(pipelineId, runId)) ?? new Dictionary<string, string>();
 
     public static void WriteTasks(IWriteOnlyTransaction transaction, string pipelineId, string runId, IEnumerable<TaskInstance> tasks)
     {
@@ -150,9 +154,24 @@ internal static class PipelineStore
         if (fields.Count > 0) transaction.SetRangeInHash(TasksKey(pipelineId, runId), fields);
     }
 
-    private static string Serialize(TaskInstance task) => JsonSerializer.Serialize(new StoredTask
+    /// <summary>
+    /// A task record is its state's name, a '|', then the rest as JSON (<c>success|{"try":1,...}</c>), so the trigger
+    /// rules can read the states of many tasks without parsing their records.
+    /// </summary>
+    public static TaskState StateOf(string record)
     {
-        State = task.State.Name(),
+        var bar = record.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 ? TaskStates.Parse(record.AsSpan(0, bar)) : ParseTask("", record).State;
+    }
+
+    public static TaskInstance ParseTask(string taskId, string record)
+    {
+        var bar = record.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 && record[0] != '{' ? Deserialize(taskId, record[(bar + 1)..], TaskStates.Parse(record.AsSpan(0, bar))) : Deserialize(taskId, record, null);
+    }
+
+    private static string Serialize(TaskInstance task) => task.State.Name() + "|" + JsonSerializer.Serialize(new StoredTask
+    {
         Try = task.TryNumber,
         Start = task.Start is { } s ? Format(s) : null,
         End = task.End is { } e ? Format(e) : null,
@@ -163,12 +182,12 @@ internal static class PipelineStore
         FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
     }, s_json);
 
-    private static TaskInstance Deserialize(string taskId, string json)
+    private static TaskInstance Deserialize(string taskId, string json, TaskState? state)
     {
         var stored = JsonSerializer.Deserialize<StoredTask>(json, s_json)!;
         return new TaskInstance(
             taskId,
-            TaskStates.Parse(stored.State),
+            state ?? TaskStates.Parse(stored.State),
             stored.Try,
             ParseInstant(stored.Start),
             ParseInstant(stored.End),
@@ -183,6 +202,8 @@ internal static class PipelineStore
 
     private sealed class StoredTask
     {
+        /// <summary>Only in records written before the state moved to the record's prefix.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public string? State { get; set; }
         public int Try { get; set; }
         public string? Start { get; set; }

@@ -65,6 +65,23 @@ public static class TaskStates
         _ => throw new FormatException($"'{name}' is not a task state."),
     };
 
+    /// <summary>Reads a state name written by <see cref="Name"/> without allocating.</summary>
+    public static TaskState Parse(ReadOnlySpan<char> name) => name switch
+    {
+        "" or "none" => TaskState.None,
+        "scheduled" => TaskState.Scheduled,
+        "queued" => TaskState.Queued,
+        "running" => TaskState.Running,
+        "success" => TaskState.Success,
+        "failed" => TaskState.Failed,
+        "up_for_retry" => TaskState.UpForRetry,
+        "up_for_reschedule" => TaskState.UpForReschedule,
+        "skipped" => TaskState.Skipped,
+        "upstream_failed" => TaskState.UpstreamFailed,
+        "removed" => TaskState.Removed,
+        _ => throw new FormatException($"'{name.ToString()}' is not a task state."),
+    };
+
     /// <summary>Whether the task will not change again unless an operator clears it.</summary>
     public static bool IsTerminal(this TaskState state) =>
         state is TaskState.Success or TaskState.Failed or TaskState.Skipped or TaskState.UpstreamFailed or TaskState.Removed;

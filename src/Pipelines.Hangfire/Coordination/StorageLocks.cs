@@ -1,0 +1,41 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Takes Hangfire distributed locks for the runtime. Most storages wait for a lock efficiently, and get the plain call.
+/// Hangfire.PostgreSql's lock is a row it retries after sleeping <c>min(1 s, time left)</c>, so a waiter sleeps a whole
+/// second even when the lock frees a millisecond later, and a run's lock, which every task start and end takes, would
+/// spend most of a busy fan-out idle. There each try is a single attempt (timeout zero), and the waits between
+/// attempts grow from 1 ms to 25 ms with jitter, until the caller's timeout.
+/// </summary>
+internal static class StorageLocks
+{
+    private const int FirstWaitMs = 1;
+    private const int LongestWaitMs = 100;
+
+    public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
+    {
+        if (storage is not PostgreSqlStorage) return connection.AcquireDistributedLock(resource, timeout);
+
+        var waited = Stopwatch.StartNew();
+        var wait = FirstWaitMs;
+        while (true)
+        {
+            try
+            {
+                return connection.AcquireDistributedLock(resource, TimeSpan.Zero);
+            }
+            catch (DistributedLockTimeoutException) when (waited.Elapsed < timeout)
+            {
+                Thread.Sleep(wait + Random.Shared.Next(wait + 1));
+                wait = Math.Min(LongestWaitMs, wait * 2);
+            }
+        }
+    }
+}

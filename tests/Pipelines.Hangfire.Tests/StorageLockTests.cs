@@ -1,0 +1,64 @@
+using global::Hangfire;
+using global::Hangfire.Storage;
+using Pipelines.Hangfire.Tests.Infrastructure;
+
+namespace Pipelines.Hangfire.Tests;
+
+/// <summary>
+/// The runtime's lock on PostgreSQL polls in short steps instead of Hangfire.PostgreSql's one-second sleeps: it must
+/// still exclude, still give up at its timeout with Hangfire's exception, and still work on in-memory storage.
+/// </summary>
+public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Database>
+{
+    private readonly PostgreSqlRuntimeTests.Database _database;
+
+    public StorageLockTests(PostgreSqlRuntimeTests.Database database) => _database = database;
+
+    public static TheoryData<string> Storages => new() { "postgres", "memory" };
+
+    private JobStorage Storage(string kind) => kind == "postgres" ? PipelineHost.PostgreSqlStorage(_database.ConnectionString) : PipelineHost.InMemoryStorage();
+
+    [Theory]
+    [MemberData(nameof(Storages))]
+    public async Task Eight_contending_writers_each_read_modify_write_under_the_lock_and_lose_no_update(string kind)
+    {
+        var storage = Storage(kind);
+        const string Resource = "pipelines:test:lock:counter";
+        const string Key = "pipelines:test:counter";
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                using var connection = storage.GetConnection();
+                using (StorageLocks.Acquire(storage, connection, Resource, TimeSpan.FromSeconds(30)))
+                {
+                    var value = int.Parse(connection.GetAllEntriesFromHash(Key)?.GetValueOrDefault("n") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+                    using var transaction = connection.CreateWriteTransaction();
+                    transaction.SetRangeInHash(Key, new Dictionary<string, string> { ["n"] = (value + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    transaction.Commit();
+                }
+            }
+        })));
+        using var reader = storage.GetConnection();
+        Assert.Equal("200", reader.GetAllEntriesFromHash(Key)!["n"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Storages))]
+    public void A_lock_held_elsewhere_times_out_with_Hangfires_exception_then_is_free_once_released(string kind)
+    {
+        var storage = Storage(kind);
+        const string Resource = "pipelines:test:lock:held";
+        using var holder = storage.GetConnection();
+        var held = StorageLocks.Acquire(storage, holder, Resource, TimeSpan.FromSeconds(5));
+        var waiter = Task.Run(() =>
+        {
+            using var connection = storage.GetConnection();
+            using var _ = StorageLocks.Acquire(storage, connection, Resource, TimeSpan.FromMilliseconds(300));
+        });
+        Assert.ThrowsAny<DistributedLockTimeoutException>(() => waiter.GetAwaiter().GetResult());
+        held.Dispose();
+        using var again = storage.GetConnection();
+        using (StorageLocks.Acquire(storage, again, Resource, TimeSpan.FromSeconds(5))) { }
+    }
+}
