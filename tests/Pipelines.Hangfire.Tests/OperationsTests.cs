@@ -35,6 +35,39 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task Clearing_or_marking_a_finished_run_waits_for_a_slot_under_MaxActiveRuns()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Gated.Definition });
+        var done = await host.RunAsync("gated", new LocalDate(2024, 2, 1));
+        var marked = await host.RunAsync("gated", new LocalDate(2024, 2, 2));
+        Assert.Equal(RunState.Success, done.State);
+
+        host.Effects.Flags["hold"] = 1;
+        var busy = host.Operations.Trigger("gated", new LocalDate(2024, 2, 5));
+        for (var i = 0; i < 200 && host.Effects.Count(busy, "Work") == 0; i++) await Task.Delay(20);
+        Assert.Equal(1, host.Effects.Count(busy, "Work"));
+
+        // The only slot is taken: the cleared run and the marked run wait for it instead of running beside it.
+        Assert.Equal(new[] { "Work" }, host.Operations.Clear("gated", done.RunId, new[] { "Work" }, ClearScope.Task));
+        host.Operations.MarkState("gated", marked.RunId, "Work", TaskState.Failed);
+        Assert.Equal(RunState.Queued, host.Operations.GetRun("gated", done.RunId)!.State);
+        Assert.Equal(RunState.Queued, host.Operations.GetRun("gated", marked.RunId)!.State);
+        Assert.Equal(1, host.Operations.ActiveRunCount("gated"));
+        Assert.Equal(TaskState.None, host.Operations.GetRun("gated", done.RunId)!["Work"].State);
+
+        host.Effects.Flags["hold"] = 0;
+        var rerun = await host.WaitAsync("gated", done.RunId);
+        var remarked = await host.WaitAsync("gated", marked.RunId);
+        Assert.Equal(RunState.Success, (await host.WaitAsync("gated", busy)).State);
+        Assert.Equal(RunState.Success, rerun.State);
+        Assert.Equal(2, rerun["Work"].TryNumber);
+        Assert.Equal(2, host.Effects.Count(done.RunId, "Work"));
+        Assert.Equal(RunState.Failed, remarked.State);
+        Assert.Equal(1, host.Effects.Count(marked.RunId, "Work"));
+        Assert.Equal(0, host.Operations.ActiveRunCount("gated"));
+    }
+
+    [Fact]
     public async Task Notifications_go_to_the_webhook_as_slack_json_on_retry_failure_and_manual_changes()
     {
         using var listener = new HttpListener();

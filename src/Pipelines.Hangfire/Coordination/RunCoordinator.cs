@@ -142,6 +142,30 @@ internal sealed partial class RunCoordinator
     }
 
     /// <summary>
+    /// Makes a finished run unfinished again after an operator cleared or marked its tasks: running when the pipeline has
+    /// a free slot under MaxActiveRuns (and its ready tasks are enqueued at once), otherwise waiting for one, like a new run.
+    /// </summary>
+    public void Reopen(PipelineDefinition pipeline, string runId)
+    {
+        bool start;
+        using (var connection = _storage.GetConnection())
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
+        {
+            var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+            if (fields is null || !fields.TryGetValue("state", out var state) || !RunStates.Parse(state).IsFinished()) return;
+            start = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count < pipeline.MaxActiveRuns;
+            var now = _options.Clock.GetCurrentInstant();
+            using var transaction = connection.CreateWriteTransaction();
+            PipelineStore.SetRunState(transaction, pipeline.Id, runId, start ? RunState.Running : RunState.Queued);
+            transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+            if (start) transaction.AddToSet(PipelineStore.ActiveKey(pipeline.Id), runId);
+            else transaction.AddToSet(PipelineStore.WaitingKey(pipeline.Id), runId, now.ToUnixTimeTicks());
+            transaction.Commit();
+        }
+        if (start) Update(pipeline, runId, _ => true);
+    }
+
+    /// <summary>
     /// Repairs a run left inconsistent by a crash between two steps: tasks that should have a job but whose job is gone
     /// or ended get a new one, and trigger rules are evaluated again (which also finishes a run whose tasks are all done).
     /// </summary>

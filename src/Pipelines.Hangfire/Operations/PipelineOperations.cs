@@ -127,7 +127,8 @@ public sealed class PipelineOperations
 
     /// <summary>
     /// Resets tasks so they run again: the named tasks, plus their downstream and/or upstream tasks, optionally only those
-    /// that failed (failed or upstream_failed). The run becomes running again and ready tasks are enqueued at once.
+    /// that failed (failed or upstream_failed). Ready tasks of a running run are enqueued at once; a finished run runs again
+    /// when the pipeline has a free slot under MaxActiveRuns and waits for one otherwise.
     /// Returns the ids of the tasks that were reset.
     /// </summary>
     public IReadOnlyList<string> Clear(string pipelineId, string runId, IEnumerable<string> taskIds, ClearScope scope = ClearScope.Downstream, bool onlyFailed = false)
@@ -139,7 +140,7 @@ public sealed class PipelineOperations
         if (scope.HasFlag(ClearScope.Upstream)) Walk(pipeline, roots, t => t.Upstream, selected);
 
         var cleared = new List<string>();
-        _coordinator.Update(pipeline, runId, work =>
+        var step = _coordinator.Update(pipeline, runId, work =>
         {
             foreach (var index in selected)
             {
@@ -151,14 +152,11 @@ public sealed class PipelineOperations
             }
             if (cleared.Count == 0) return false;
             foreach (var taskId in cleared) work.Outputs[taskId] = "";
-            if (work.RunState != RunState.Running)
-            {
-                work.RunState = RunState.Running;
-                work.RunStateChanged = true;
-            }
             work.Event(PipelineEventKind.ManualChange, null, "cleared", $"Cleared {string.Join(", ", cleared)}.");
             return true;
         });
+        // A finished run runs again when a slot under MaxActiveRuns is free, and waits for one otherwise.
+        if (step is { RunState: var state } && state.IsFinished()) _coordinator.Reopen(pipeline, runId);
         return cleared;
     }
 
@@ -169,18 +167,15 @@ public sealed class PipelineOperations
             throw new ArgumentException($"A task can be marked success, failed or skipped, not {state.Name()}.", nameof(state));
         var pipeline = _registry.Get(pipelineId);
         _ = pipeline[taskId];
-        _coordinator.Update(pipeline, runId, work =>
+        var step = _coordinator.Update(pipeline, runId, work =>
         {
             var task = work[taskId];
             work.Set(task with { State = state, End = work.Now, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
-            if (work.RunState != RunState.Running)
-            {
-                work.RunState = RunState.Running;
-                work.RunStateChanged = true;
-            }
             work.Event(PipelineEventKind.ManualChange, taskId, state.Name(), $"Marked {state.Name()} by an operator.");
             return true;
         });
+        // The run moves on from the mark: at once if it is running, when it gets a slot if it had finished or waits.
+        if (step is { RunState: var runState } && runState.IsFinished()) _coordinator.Reopen(pipeline, runId);
     }
 
     /// <summary>

@@ -28,3 +28,16 @@ public sealed partial class Limited(SideEffects effects)
 {
     [PipelineTask] public async Task Work(RunContext run) { effects.Record(run); await Task.Delay(100); }
 }
+
+/// <summary>One run at a time; its task holds while the "hold" flag is set.</summary>
+[Pipeline("gated", MaxActiveRuns = 1)]
+public sealed partial class Gated(SideEffects effects)
+{
+    [PipelineTask]
+    public async Task Work(RunContext run, CancellationToken cancellationToken)
+    {
+        effects.Record(run);
+        for (var i = 0; i < 1500 && effects.Flags.TryGetValue("hold", out var hold) && hold > 0; i++) await Task.Delay(20, cancellationToken);
+    }
+}
+
