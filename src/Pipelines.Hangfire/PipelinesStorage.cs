@@ -30,7 +30,11 @@ public static class PipelinesStorage
         QueuePollInterval = TimeSpan.FromMilliseconds(200),
         UseSlidingInvisibilityTimeout = true,
         InvisibilityTimeout = TimeSpan.FromMinutes(5),
-        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+        // A lock row older than this is taken over by the next waiter. A run's lock is held while a step creates its
+        // jobs (a few milliseconds each on PostgreSQL), so a fan-out of tens of thousands of tasks holds it for minutes:
+        // one minute would let a waiter steal it midway. Ten (Hangfire.PostgreSql's default) is what a crashed
+        // holder costs at most.
+        DistributedLockTimeout = TimeSpan.FromMinutes(10),
         PrepareSchemaIfNecessary = true,
         EnableLongPolling = true,
     };

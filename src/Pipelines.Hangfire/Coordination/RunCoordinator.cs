@@ -286,10 +286,11 @@ internal sealed partial class RunCoordinator
 
     // ---- steps used by jobs and operations -----------------------------------------------------------------
 
-    /// <summary>Marks a try as running if it is still the task's current try; false for a stale or duplicate delivery.</summary>
-    public bool BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId)
+    /// <summary>Marks a try as running if it is still the task's current try: the running task, or null for a stale or duplicate delivery.</summary>
+    public TaskInstance? BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId)
     {
-        var started = Update(pipeline, runId, work =>
+        TaskInstance? running = null;
+        Update(pipeline, runId, work =>
         {
             var task = work[taskId];
             var mayStart = task.TryNumber == tryNumber
@@ -312,9 +313,10 @@ internal sealed partial class RunCoordinator
                 FirstPoke = task.FirstPoke ?? (pipeline[taskId].Kind == TaskKind.Sensor ? work.Now : null),
                 Reason = $"Running try {tryNumber} on {serverId ?? "a worker"}.",
             });
+            running = work[taskId];
             return true;
         }, CascadeScope.None);
-        return started is not null;
+        return running;
     }
 
     /// <summary>Records how a try ended and moves the run on. Returns the task's new state, or null for a stale completion.</summary>

@@ -45,7 +45,7 @@ public sealed partial class PipelineTaskJob
         var jobId = context?.BackgroundJob?.Id;
         var serverId = context?.ServerId;
 
-        if (!_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId)) return;
+        if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId) is not { } running) return;
 
         var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
         TryResult result;
@@ -54,7 +54,7 @@ public sealed partial class PipelineTaskJob
             var writing = log.KeepWritingAsync(stopWriting.Token);
             try
             {
-                result = await RunTryAsync(pipeline, task, runId, tryNumber, log, cancellationToken).ConfigureAwait(false);
+                result = await RunTryAsync(pipeline, task, runId, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -101,7 +101,7 @@ public sealed partial class PipelineTaskJob
             throw new PipelineTaskFailedException(pipelineId, runId, taskId, final.Reason ?? result.Error ?? "failed");
     }
 
-    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, TaskLog log, CancellationToken shutdown)
+    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
@@ -113,7 +113,8 @@ public sealed partial class PipelineTaskJob
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
             {
-                var waitedFrom = _options.Clock.GetCurrentInstant();
+                // The timeout counts from the sensor's first poke, which a redelivered job (a restart) does not reset.
+                var waitedFrom = firstPoke ?? _options.Clock.GetCurrentInstant();
                 while (outcome.Result != true && _options.Clock.GetCurrentInstant() - waitedFrom < Duration.FromTimeSpan(task.Sensor.Timeout))
                 {
                     await Task.Delay(task.Sensor.PokeInterval, timeout.Token).ConfigureAwait(false);
