@@ -2,29 +2,18 @@ using System.Diagnostics;
 
 namespace Pipelines.Hangfire.Tests;
 
-/// <summary>The main job, as a user runs it: the NightlyDataload sample on Hangfire, as a separate process.</summary>
+/// <summary>The samples as a user runs them, each a separate process on Hangfire: the main job (NightlyDataload) and the lunch bot.</summary>
 public sealed class SampleTests
 {
     [Fact]
     public async Task The_nightly_dataload_sample_runs_to_success_and_writes_its_outputs()
     {
-        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
         var data = Path.Combine(Path.GetTempPath(), "nightly-sample-" + Guid.NewGuid().ToString("N")[..8]);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "run", "--project", "samples/NightlyDataload", "--", "trigger", "nightly_dataload", "--date", "2024-11-27", "--wait" }) start.ArgumentList.Add(a);
-        start.Environment["NIGHTLY_DATA"] = data;
-        start.Environment["NIGHTLY_VENDOR_FAILS"] = "1";
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(key);
+        var (exitCode, text) = await RunSampleAsync("samples/NightlyDataload",
+            new[] { "trigger", "nightly_dataload", "--date", "2024-11-27", "--wait" },
+            new Dictionary<string, string> { ["NIGHTLY_DATA"] = data, ["NIGHTLY_VENDOR_FAILS"] = "1" });
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output + await error;
-
-        Assert.True(process.ExitCode == 0, text);
+        Assert.True(exitCode == 0, text);
         Assert.Matches(@"Run manual__2024-11-27__\w+ of nightly_dataload \(2024-11-27\): success", text);
         foreach (var task in new[] { "VendorFileArrived", "BuildDailyFundamentals", "QueueRiskMetricsJob", "QueueFundRiskModel", "QueuePublicRiskModel", "RunContest", "Backtest" })
             Assert.Matches($@"{task}\s+│ success\s+│ 1 ", text);
@@ -37,6 +26,63 @@ public sealed class SampleTests
         Assert.Equal(new[] { "backtest_20241127.json", "contest_20241127.json", "fund_risk_model_20241127.json", "public_risk_model_20241127.json", "risk_metrics_20241127.json" },
             Directory.GetFiles(Path.Combine(data, "risk-jobs")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Directory.Delete(data, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("2025-11-26", "POSTED the company meeting notice for 2025-11-26 (Wednesday)", "Company meeting! Don't order today.")]
+    [InlineData("2025-11-28", "POSTED the lunch order reminder for 2025-11-28 (Friday)",
+        "Lunch order reminder for Friday, November 28: put your order in the sheet by 11:00. NYSE closes early at 13:00 today (Day after Thanksgiving Day).")]
+    [InlineData("2025-11-27", "SKIPPED: 2025-11-27 (Thursday) is not an NYSE session (Thanksgiving Day)", null)]
+    public async Task The_lunch_bot_sample_posts_on_sessions_with_the_early_close_and_skips_holidays(string date, string outcome, string? posted)
+    {
+        using var listener = new System.Net.HttpListener();
+        var port = Random.Shared.Next(20_000, 40_000);
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        listener.Start();
+        var received = new List<string>();
+        var listening = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); } catch (System.Net.HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                using (var reader = new StreamReader(context.Request.InputStream))
+                {
+                    using var json = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd());
+                    lock (received) received.Add(json.RootElement.GetProperty("text").GetString()!);
+                }
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        // At 09:01 New York on the day itself: the nine o'clock sensor is satisfied at once.
+        var (exitCode, text) = await RunSampleAsync("samples/LunchBot",
+            new[] { "--once", "--date", date, "--now", date + "T09:01", "--webhook", $"http://127.0.0.1:{port}/hook/", "--urls", "http://127.0.0.1:0" });
+        listener.Stop();
+        await listening;
+
+        Assert.True(exitCode == 0, text);
+        Assert.Contains(outcome, text, StringComparison.Ordinal);
+        Assert.Equal(posted is null ? Array.Empty<string>() : new[] { posted }, received);
+    }
+
+    /// <summary>Runs a sample with <c>dotnet run</c> as a user would, and returns its exit code and everything it printed.</summary>
+    private static async Task<(int ExitCode, string Output)> RunSampleAsync(string project, string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "run", "--project", project, "--" }.Concat(args)) start.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(key);
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
     }
 
     private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
