@@ -58,6 +58,16 @@ public sealed class PipelineScheduleTests
         Assert.Equal(new[] { Instant.FromUtc(2024, 11, 2, 8, 0), Instant.FromUtc(2024, 11, 3, 9, 0), Instant.FromUtc(2024, 11, 4, 9, 0) }, autumn);
     }
 
+    [Fact]
+    public void A_zone_the_machine_lacks_is_an_error_that_names_the_zone_and_the_fix()
+    {
+        // A NodaTime zone with no operating-system counterpart.
+        var zone = DateTimeZone.ForOffset(Offset.FromHoursAndMinutes(5, 30));
+        var error = Assert.Throws<TimeZoneNotFoundException>(() => PipelineSchedule.Parse("0 4 * * *").NextAfter(Instant.FromUtc(2024, 1, 1, 0, 0), zone));
+        Assert.StartsWith($"This machine's time zone database has no zone '{zone.Id}', which a pipeline schedule runs in", error.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install tzdata", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "the schedule is empty")]
     [InlineData("@sometimes", "'@sometimes' is not a preset")]

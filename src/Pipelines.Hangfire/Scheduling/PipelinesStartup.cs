@@ -35,7 +35,7 @@ internal sealed partial class PipelinesStartup(
             var schedule = PipelineSchedule.Parse(pipeline.Schedule);
             if (schedule.Cron is not null)
             {
-                var zone = TimeZoneInfo.FindSystemTimeZoneById(pipeline.TimeZone);
+                var zone = PipelineSchedule.SystemZone(pipeline.TimeZone);
                 var id = pipeline.Id;
                 recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), pipeline.Schedule!, new RecurringJobOptions { TimeZone = zone });
                 if (pipeline.Catchup) scheduler.Tick(id);
@@ -47,7 +47,7 @@ internal sealed partial class PipelinesStartup(
                 // recurring job ticks every minute and the tick decides: TickAt creates only the occurrences that are due,
                 // each once, and a tick with nothing due costs one lock and one hash read.
                 var id = pipeline.Id;
-                recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(pipeline.TimeZone) });
+                recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), Cron.Minutely(), new RecurringJobOptions { TimeZone = PipelineSchedule.SystemZone(pipeline.TimeZone) });
                 if (pipeline.Catchup) scheduler.Tick(id);
                 LogScheduled(logger, id, pipeline.Schedule!, pipeline.TimeZone);
             }

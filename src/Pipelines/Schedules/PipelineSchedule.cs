@@ -55,11 +55,33 @@ public sealed class PipelineSchedule
     /// (so "0 4 * * *" in New York stays 04:00 local across daylight-saving changes); null when there is none, and for
     /// session-relative schedules, whose occurrences depend on a calendar (see Pipelines.Calendars' <c>SessionSchedule</c>).
     /// </summary>
+    /// <remarks>
+    /// Cron occurrences are expanded with the operating system's time zone rules (<see cref="TimeZoneInfo"/>), the rules
+    /// Hangfire's recurring job that ticks the schedule fires by, so the two always agree on when a run is due; zone ids
+    /// are checked against NodaTime's TZDB at compile time.
+    /// </remarks>
+    /// <exception cref="TimeZoneNotFoundException">The machine's time zone database lacks the zone; the message says how to fix it.</exception>
     public Instant? NextAfter(Instant after, DateTimeZone zone)
     {
         if (Cron is null) return null;
-        var bcl = TimeZoneInfo.FindSystemTimeZoneById(zone.Id);
+        var bcl = SystemZone(zone.Id);
         var next = Cron.GetNextOccurrence(after.ToDateTimeUtc(), bcl, inclusive: false);
         return next is null ? null : Instant.FromDateTimeUtc(next.Value);
+    }
+
+    /// <summary>The operating system's zone for an IANA id, or an exception that names the zone and the fix.</summary>
+    /// <exception cref="TimeZoneNotFoundException">The machine's time zone database lacks the zone.</exception>
+    public static TimeZoneInfo SystemZone(string zoneId)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new TimeZoneNotFoundException(
+                $"This machine's time zone database has no zone '{zoneId}', which a pipeline schedule runs in (Hangfire's recurring jobs use the operating system's zones). " +
+                "Install the tz database (Debian/Ubuntu: apt-get install tzdata; Alpine: apk add tzdata; containers: include /usr/share/zoneinfo), or point TZDIR at one.", e);
+        }
     }
 }
