@@ -11,7 +11,7 @@ public sealed class SchedulerTests : IAsyncLifetime
     private PipelineHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { NightlyNewYork.Definition, WeekdaySessions.Definition, Linear.Definition });
+        _host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { NightlyNewYork.Definition, WeekdaySessions.Definition, Linear.Definition, HourlyLondon.Definition });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -55,6 +55,19 @@ public sealed class SchedulerTests : IAsyncLifetime
         Assert.Equal(all.Distinct().Count(), all.Count);
         Assert.Single(all, id => id == "scheduled__2024-11-04T04:00");
         Assert.Equal(1, _host.Effects.Count("scheduled__2024-11-04T04:00", "Load"));
+    }
+
+    [Fact]
+    public async Task A_tick_on_a_server_whose_clock_is_a_little_behind_still_creates_the_occurrence_it_was_fired_for()
+    {
+        // Hangfire fired the 11:00 tick by the scheduling server's clock; this server's clock says 10:59:45.
+        var behind = _host.Scheduler.TickAt("hourly_london", Instant.FromUtc(2024, 11, 5, 10, 59, 45));
+        Assert.Equal(new[] { "scheduled__2024-11-05T11:00" }, behind);
+        // The same occurrence seen again on time makes nothing new; a tick two minutes early is not for the next one.
+        Assert.Empty(_host.Scheduler.TickAt("hourly_london", Instant.FromUtc(2024, 11, 5, 11, 0, 5)));
+        Assert.Empty(_host.Scheduler.TickAt("hourly_london", Instant.FromUtc(2024, 11, 5, 11, 58)));
+        Assert.Equal(new[] { "scheduled__2024-11-05T12:00" }, _host.Scheduler.TickAt("hourly_london", Instant.FromUtc(2024, 11, 5, 12, 0)));
+        foreach (var id in behind) Assert.Equal(RunState.Success, (await _host.WaitAsync("hourly_london", id)).State);
     }
 
     [Fact]

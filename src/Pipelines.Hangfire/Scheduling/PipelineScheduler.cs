@@ -21,6 +21,9 @@ public sealed class PipelineScheduler
     private static readonly LocalDateTimePattern s_runTime = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm");
     private const int MaxRunsPerTick = 1000;
 
+    /// <summary>How far behind the scheduling server's clock a ticking server's clock may be for a cron occurrence.</summary>
+    public static readonly Duration ClockSkewAllowance = Duration.FromSeconds(30);
+
     private readonly PipelineRegistry _registry;
     private readonly PipelineOperations _operations;
     private readonly PipelinesOptions _options;
@@ -48,8 +51,12 @@ public sealed class PipelineScheduler
         var pipeline = _registry.Get(pipelineId);
         if (PipelineTimetable.For(pipeline) is not { } timetable) return Array.Empty<string>();
         var zone = timetable.Zone;
+        // Hangfire fires a cron schedule's recurring job at the occurrence by the clock of the server that schedules it;
+        // the tick may run on another server whose clock is a little behind, and must still see the occurrence as due.
+        // Session-relative schedules tick every minute and decide for themselves, so they get no such allowance.
+        var horizon = PipelineSchedule.Parse(pipeline.Schedule).Cron is not null ? now + ClockSkewAllowance : now;
 
-        List<SessionOccurrence> due;
+        var runIds = new List<string>();
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
         {
@@ -64,22 +71,22 @@ public sealed class PipelineScheduler
             else if (pipeline.Catchup && pipeline.StartDate is { } startDate) from = startDate.PlusDays(-2).AtStartOfDayInZone(zone).ToInstant();
             else from = now - Duration.FromDays(8);
 
-            due = new List<SessionOccurrence>();
-            for (var next = timetable.NextAfter(from); next is { } o && o.At <= now && due.Count < MaxRunsPerTick; next = timetable.NextAfter(o.At))
+            var due = new List<SessionOccurrence>();
+            for (var next = timetable.NextAfter(from); next is { } o && o.At <= horizon && due.Count < MaxRunsPerTick; next = timetable.NextAfter(o.At))
                 due.Add(o);
             if (due.Count == 0) return Array.Empty<string>();
             if (!pipeline.Catchup) due = new List<SessionOccurrence> { due[^1] };
 
+            // Runs first, then the mark: if creating a run fails, the next tick tries the same occurrences again, and
+            // the ones already created are found by their run ids rather than made twice.
+            foreach (var occurrence in due)
+            {
+                var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).LocalDateTime);
+                runIds.Add(_operations.Trigger(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId));
+            }
             using var transaction = connection.CreateWriteTransaction();
             transaction.SetRangeInHash(PipelineStore.ScheduleKey, new Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(due[^1].At) });
             transaction.Commit();
-        }
-
-        var runIds = new List<string>();
-        foreach (var occurrence in due)
-        {
-            var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).LocalDateTime);
-            runIds.Add(_operations.Trigger(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId));
         }
         return runIds;
     }
