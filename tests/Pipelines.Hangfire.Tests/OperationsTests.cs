@@ -68,6 +68,32 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task Clearing_upstream_of_a_running_task_discards_its_stale_try_and_runs_it_again_on_the_new_data()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Relay.Definition });
+        host.Effects.Flags["hold"] = 1;
+        var runId = host.Operations.Trigger("relay", new LocalDate(2024, 2, 1));
+        for (var i = 0; i < 250 && host.Effects.Count(runId, "Publish") == 0; i++) await Task.Delay(20);
+        Assert.Equal(1, host.Effects.Count(runId, "Publish", "batch 1"));
+
+        // Publish is running on batch 1 when an operator clears Prepare and everything downstream of it.
+        Assert.Equal(new[] { "Prepare", "Publish" }, host.Operations.Clear("relay", runId, new[] { "Prepare" }, ClearScope.Downstream));
+        var publish = host.Operations.GetRun("relay", runId)!["Publish"];
+        Assert.Equal(TaskState.Running, publish.State);
+        Assert.True(publish.ClearRequested);
+        Assert.Contains("that try's result will be discarded", publish.Reason, StringComparison.Ordinal);
+
+        host.Effects.Flags["hold"] = 0;
+        var run = await host.WaitAsync("relay", runId);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(2, run["Prepare"].TryNumber);
+        Assert.Equal(2, run["Publish"].TryNumber);
+        Assert.False(run["Publish"].ClearRequested);
+        Assert.Equal(1, host.Effects.Count(runId, "Publish", "batch 2"));
+        Assert.Equal("\"published batch 2\"", host.Operations.GetOutput("relay", runId, "Publish"));
+    }
+
+    [Fact]
     public async Task Notifications_go_to_the_webhook_as_slack_json_on_retry_failure_and_manual_changes()
     {
         using var listener = new HttpListener();

@@ -341,6 +341,15 @@ internal sealed partial class RunCoordinator
     private static void ApplyResult(RunWork work, TaskDefinition definition, TaskInstance task, TryResult result)
     {
         var now = work.Now;
+        if (task.ClearRequested)
+        {
+            work.Set(task with
+            {
+                State = TaskState.None, Start = null, End = null, FirstPoke = null, ClearRequested = false, FirstTry = task.TryNumber + 1,
+                Reason = $"Cleared by an operator while try {task.TryNumber} ran; its result was discarded. Waiting for its upstream tasks.",
+            });
+            return;
+        }
         if (result.Error is { } error)
         {
             var tryOfAttempt = task.TryOfAttempt;

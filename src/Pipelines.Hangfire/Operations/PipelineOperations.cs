@@ -146,8 +146,17 @@ public sealed class PipelineOperations
             {
                 var task = work[pipeline.Tasks[index].Id];
                 if (onlyFailed && task.State is not (TaskState.Failed or TaskState.UpstreamFailed)) continue;
-                if (task.State.IsInFlight()) continue; // already on its way
-                work.Set(task with { State = TaskState.None, Start = null, End = null, Server = null, FirstPoke = null, FirstTry = task.TryNumber + 1, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)}; waiting for its upstream tasks." });
+                if (task.State == TaskState.None) continue; // nothing to clear
+                if (task.State == TaskState.Running)
+                {
+                    // Its try is running on data the clear makes stale: it ends, its result is discarded, and it runs again.
+                    work.Set(task with { ClearRequested = true, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)} while try {task.TryNumber} runs; that try's result will be discarded and the task will run again after its upstream tasks." });
+                }
+                else
+                {
+                    // A queued or scheduled try's job finds the task cleared and does nothing.
+                    work.Set(task with { State = TaskState.None, Start = null, End = null, Server = null, FirstPoke = null, ClearRequested = false, FirstTry = task.TryNumber + 1, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)}; waiting for its upstream tasks." });
+                }
                 cleared.Add(task.TaskId);
             }
             if (cleared.Count == 0) return false;
@@ -170,7 +179,7 @@ public sealed class PipelineOperations
         var step = _coordinator.Update(pipeline, runId, work =>
         {
             var task = work[taskId];
-            work.Set(task with { State = state, End = work.Now, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
+            work.Set(task with { State = state, End = work.Now, ClearRequested = false, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
             work.Event(PipelineEventKind.ManualChange, taskId, state.Name(), $"Marked {state.Name()} by an operator.");
             return true;
         });

@@ -180,6 +180,7 @@ internal static class PipelineStore
         Jobs = task.JobIds.IsDefaultOrEmpty ? null : task.JobIds.ToArray(),
         FirstPoke = task.FirstPoke is { } p ? Format(p) : null,
         FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
+        Cleared = task.ClearRequested ? true : null,
     }, s_json);
 
     private static TaskInstance Deserialize(string taskId, string json, TaskState? state)
@@ -197,6 +198,7 @@ internal static class PipelineStore
             ParseInstant(stored.FirstPoke))
         {
             FirstTry = stored.FirstTry ?? 1,
+            ClearRequested = stored.Cleared ?? false,
         };
     }
 
@@ -212,7 +214,10 @@ internal static class PipelineStore
         public string? Reason { get; set; }
         public string[]? Jobs { get; set; }
         public string? FirstPoke { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public int? FirstTry { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public bool? Cleared { get; set; }
     }
 
     // ---- outputs ----------------------------------------------------------------------------------------------

@@ -33,6 +33,12 @@ public sealed record TaskInstance(
     /// </summary>
     public int FirstTry { get; init; } = 1;
 
+    /// <summary>
+    /// An operator cleared the task while a try was running: that try's result is discarded when it ends, and the task
+    /// waits for its upstream tasks to run again.
+    /// </summary>
+    public bool ClearRequested { get; init; }
+
     /// <summary>Which try of the current attempt the current or last try is, from 1.</summary>
     public int TryOfAttempt => System.Math.Max(1, TryNumber - FirstTry + 1);
 

@@ -41,3 +41,18 @@ public sealed partial class Gated(SideEffects effects)
     }
 }
 
+/// <summary>Prepare, then Publish, which holds while the "hold" flag is set and publishes what Prepare made.</summary>
+[Pipeline("relay")]
+public sealed partial class Relay(SideEffects effects)
+{
+    [PipelineTask] public string Prepare(RunContext run) { effects.Record(run); return $"batch {effects.Count(run.RunId, "Prepare")}"; }
+
+    [PipelineTask]
+    public async Task<string> Publish([FromTask(nameof(Prepare))] string batch, RunContext run, CancellationToken cancellationToken)
+    {
+        effects.Record(run, batch);
+        for (var i = 0; i < 1500 && effects.Flags.TryGetValue("hold", out var hold) && hold > 0; i++) await Task.Delay(20, cancellationToken);
+        return "published " + batch;
+    }
+}
+
