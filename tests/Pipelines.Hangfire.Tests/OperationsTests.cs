@@ -201,6 +201,37 @@ public sealed class OperationsTests
 public sealed class RetentionTests
 {
     [Fact]
+    public async Task An_once_pipeline_runs_once_per_storage_even_after_retention_deleted_its_run()
+    {
+        // Durable storage, as a restart needs: a fresh database on the private PostgreSQL server.
+        var database = PostgresServer.CreateDatabase("once");
+        var effects = new SideEffects();
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2024, 6, 3, 12, 0)) { AutoAdvance = Duration.FromMilliseconds(1) };
+        void Configure(PipelinesOptions o)
+        {
+            o.Clock = clock;
+            o.RegisterSchedules = true;
+        }
+
+        await using (var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { OneOffMigration.Definition }, effects, Configure))
+        {
+            var run = await first.WaitAsync("one_off_migration", "scheduled__once");
+            Assert.Equal(RunState.Success, run.State);
+            Assert.Equal(new LocalDate(2024, 6, 3), run.LogicalDate);
+            clock.Advance(Duration.FromDays(60));
+            Assert.Equal(1, first.Services.GetRequiredService<PipelineReconciler>().DeleteExpiredRuns(Duration.FromDays(30)));
+        }
+
+        // The app restarts on the same storage: the run is gone, and the migration does not run again.
+        await using (var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { OneOffMigration.Definition }, effects, Configure))
+        {
+            Assert.Empty(second.Operations.ListRuns("one_off_migration"));
+            Assert.Equal(1, effects.Count("scheduled__once", "Migrate"));
+        }
+        PostgresServer.DropDatabase(database);
+    }
+
+    [Fact]
     public async Task Finished_runs_are_kept_until_the_retention_period_has_passed()
     {
         var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2024, 3, 8, 12, 0)) { AutoAdvance = Duration.FromMilliseconds(1) };

@@ -53,12 +53,16 @@ internal sealed partial class PipelinesStartup(
             }
             else if (schedule.IsOnce)
             {
+                // Once means once per storage: the schedule mark outlives the run, so retention deleting the run does
+                // not make the next start run it again.
                 using var connection = storage.GetConnection();
-                if (connection.GetAllItemsFromSet(PipelineStore.RunsKey(pipeline.Id)).Count == 0)
-                {
-                    var date = pipeline.StartDate ?? options.Clock.GetCurrentInstant().InUtc().Date;
-                    operations.Trigger(pipeline.Id, date, null, RunKind.Scheduled, runId: "scheduled__once");
-                }
+                var marks = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
+                if (marks is not null && marks.ContainsKey(pipeline.Id)) continue;
+                var date = pipeline.StartDate ?? options.Clock.GetCurrentInstant().InUtc().Date;
+                operations.Trigger(pipeline.Id, date, null, RunKind.Scheduled, runId: "scheduled__once");
+                using var transaction = connection.CreateWriteTransaction();
+                transaction.SetRangeInHash(PipelineStore.ScheduleKey, new System.Collections.Generic.Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(options.Clock.GetCurrentInstant()) });
+                transaction.Commit();
             }
         }
         return Task.CompletedTask;

@@ -37,3 +37,10 @@ public sealed partial class LatestClose(SideEffects effects)
 {
     [PipelineTask] public void Reconcile(RunContext run) => effects.Record(run);
 }
+
+[Pipeline("one_off_migration", Schedule = "@once", StartDate = "2024-06-03")]
+public sealed partial class OneOffMigration(SideEffects effects)
+{
+    [PipelineTask] public void Migrate(RunContext run) => effects.Record(run);
+}
+
