@@ -47,24 +47,71 @@ public sealed class OperationsTests
         for (var i = 0; i < 200 && host.Effects.Count(busy, "Work") == 0; i++) await Task.Delay(20);
         Assert.Equal(1, host.Effects.Count(busy, "Work"));
 
-        // The only slot is taken: the cleared run and the marked run wait for it instead of running beside it.
+        // The only slot is taken: the cleared run waits for it instead of running beside it. A mark that leaves nothing
+        // to run needs no slot: the marked run's outcome follows its tasks at once.
         Assert.Equal(new[] { "Work" }, host.Operations.Clear("gated", done.RunId, new[] { "Work" }, ClearScope.Task));
         host.Operations.MarkState("gated", marked.RunId, "Work", TaskState.Failed);
         Assert.Equal(RunState.Queued, host.Operations.GetRun("gated", done.RunId)!.State);
-        Assert.Equal(RunState.Queued, host.Operations.GetRun("gated", marked.RunId)!.State);
+        Assert.Equal(RunState.Failed, host.Operations.GetRun("gated", marked.RunId)!.State);
         Assert.Equal(1, host.Operations.ActiveRunCount("gated"));
         Assert.Equal(TaskState.None, host.Operations.GetRun("gated", done.RunId)!["Work"].State);
 
         host.Effects.Flags["hold"] = 0;
         var rerun = await host.WaitAsync("gated", done.RunId);
-        var remarked = await host.WaitAsync("gated", marked.RunId);
         Assert.Equal(RunState.Success, (await host.WaitAsync("gated", busy)).State);
         Assert.Equal(RunState.Success, rerun.State);
         Assert.Equal(2, rerun["Work"].TryNumber);
         Assert.Equal(2, host.Effects.Count(done.RunId, "Work"));
-        Assert.Equal(RunState.Failed, remarked.State);
         Assert.Equal(1, host.Effects.Count(marked.RunId, "Work"));
         Assert.Equal(0, host.Operations.ActiveRunCount("gated"));
+
+        // Marked back to success, the run is a success again, still without running anything.
+        host.Operations.MarkState("gated", marked.RunId, "Work", TaskState.Success);
+        Assert.Equal(RunState.Success, host.Operations.GetRun("gated", marked.RunId)!.State);
+        Assert.Equal(1, host.Effects.Count(marked.RunId, "Work"));
+    }
+
+    [Fact]
+    public async Task Marking_the_last_running_task_finishes_its_run_once_and_gives_the_slot_to_the_waiting_run()
+    {
+        var events = new RecordingNotifier();
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Gated.Definition },
+            services: s => s.AddSingleton<IPipelineNotifier>(events));
+        host.Effects.Flags["hold"] = 1;
+        var first = host.Operations.Trigger("gated", new LocalDate(2024, 2, 1));
+        for (var i = 0; i < 250 && host.Effects.Count(first, "Work") == 0; i++) await Task.Delay(20);
+        var second = host.Operations.Trigger("gated", new LocalDate(2024, 2, 2));
+        Assert.Equal(RunState.Queued, host.Operations.GetRun("gated", second)!.State);
+
+        host.Operations.MarkState("gated", first, "Work", TaskState.Success);
+        Assert.Equal(RunState.Success, host.Operations.GetRun("gated", first)!.State);
+        Assert.NotEqual(RunState.Queued, host.Operations.GetRun("gated", second)!.State);
+        host.Effects.Flags["hold"] = 0;
+        Assert.Equal(RunState.Success, (await host.WaitAsync("gated", second)).State);
+        await Task.Delay(200); // the first run's job ends as a stale delivery; it must not finish the run again
+        Assert.Single(events.Events, e => e.Kind == PipelineEventKind.RunFinished && e.RunId == first);
+    }
+
+    [Fact]
+    public async Task A_cleared_finished_run_whose_reopening_was_interrupted_is_reopened_by_the_reconciler()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });
+        var run = await host.RunAsync("linear", new LocalDate(2024, 2, 6));
+        // The clear's own step, as Clear commits it, and then the process dies before reopening the run.
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.Set(work["Load"] with { State = TaskState.None, Start = null, End = null, Reason = "Cleared." });
+            work.ListAsUnfinished = true;
+            return true;
+        });
+        Assert.Equal(RunState.Success, host.Operations.GetRun("linear", run.RunId)!.State);
+
+        host.Services.GetRequiredService<PipelineReconciler>().Run();
+        var again = await host.WaitAsync("linear", run.RunId);
+        Assert.Equal(RunState.Success, again.State);
+        Assert.Equal(2, again["Load"].TryNumber);
+        Assert.Equal(2, host.Effects.Count(run.RunId, "Load"));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public abstract class RuntimeTests : IAsyncLifetime
     private static readonly PipelineDefinition[] All =
     {
         Linear.Definition, Diamond.Definition, Retries.Definition, Exhausted.Definition, Timeouts.Definition, Clearable.Definition,
-        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition, Chatty.Definition,
+        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition, Chatty.Definition, AwkwardLog.Definition,
     };
 
     private PipelineHost _host = null!;
@@ -237,6 +237,22 @@ public abstract class RuntimeTests : IAsyncLifetime
             Assert.Equal("Flaky", entry.Data["Task"]);
             Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), entry.Data["Try"]);
         }
+    }
+
+    [Fact]
+    public async Task Log_lines_a_storage_would_refuse_as_they_are_are_kept_made_safe()
+    {
+        var run = await _host.RunAsync("awkward_log");
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(new[]
+        {
+            "short line before",
+            AwkwardLog.Incompressible,
+            "a NUL \uFFFD inside",
+            new string('a', 7999) + "…",
+            "a lone \uFFFD surrogate",
+            "short line after",
+        }, _host.Operations.GetLog("awkward_log", run.RunId, "Talk").Select(l => l.Message));
     }
 
     [Fact]

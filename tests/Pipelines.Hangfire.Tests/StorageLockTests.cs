@@ -62,3 +62,18 @@ public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Data
         using (StorageLocks.Acquire(storage, again, Resource, TimeSpan.FromSeconds(5))) { }
     }
 }
+
+/// <summary>Task records: the state prefix, and records written before it existed.</summary>
+public sealed class TaskRecordTests
+{
+    [Fact]
+    public void A_record_written_before_the_state_prefix_is_read_whole_even_when_its_reason_has_a_bar()
+    {
+        const string Old = """{"state":"failed","try":2,"reason":"Try 2 failed: IOException: columns a|b|c do not match."}""";
+        Assert.Equal(TaskState.Failed, PipelineStore.StateOf(Old));
+        var task = PipelineStore.ParseTask("Load", Old);
+        Assert.Equal(TaskState.Failed, task.State);
+        Assert.Equal(2, task.TryNumber);
+        Assert.Equal("Try 2 failed: IOException: columns a|b|c do not match.", task.Reason);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Linq;
 using Hangfire;
 
 namespace Pipelines.Hangfire;
@@ -64,9 +65,10 @@ public sealed class PipelineReconciler
             var oldest = PipelineStore.OldestFirst(connection, PipelineStore.RunsKey(pipeline.Id), 500);
             foreach (var runId in oldest)
             {
-                var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-                if (fields is null || !fields.TryGetValue("state", out var state) || !RunStates.Parse(state).IsFinished()) continue;
-                if (PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is not { } ended || ended > cutoff) continue;
+                if (!Expired(connection, pipeline.Id, runId, cutoff)) continue;
+                // Checked again under the pipeline lock, which an operator's reopening of the run takes too.
+                using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
+                if (!Expired(connection, pipeline.Id, runId, cutoff)) continue;
                 using var transaction = connection.CreateWriteTransaction();
                 PipelineStore.DeleteRun(transaction, pipeline, runId);
                 transaction.Commit();
@@ -74,5 +76,14 @@ public sealed class PipelineReconciler
             }
         }
         return deleted;
+    }
+
+    /// <summary>Finished before the cutoff, and not being run again (an operator's clear leaves tasks undone until the run reopens).</summary>
+    private static bool Expired(global::Hangfire.Storage.IStorageConnection connection, string pipelineId, string runId, NodaTime.Instant cutoff)
+    {
+        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId));
+        return fields is not null && fields.TryGetValue("state", out var state) && RunStates.Parse(state).IsFinished()
+            && PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is { } ended && ended <= cutoff
+            && PipelineStore.ReadTaskRecords(connection, pipelineId, runId).Values.All(r => PipelineStore.StateOf(r).IsTerminal());
     }
 }

@@ -57,7 +57,23 @@ internal sealed partial class RunCoordinator
             if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
             {
                 var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
-                records = id => fields.GetValueFromHash(tasksKey, id);
+                Dictionary<string, string>? all = null;
+                records = id =>
+                {
+                    if (all is null)
+                    {
+                        try
+                        {
+                            return fields.GetValueFromHash(tasksKey, id);
+                        }
+                        catch (NotSupportedException)
+                        {
+                            // A storage that keeps Hangfire's default (unsupported) single-field read: fetch them all.
+                            all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
+                        }
+                    }
+                    return all.TryGetValue(id, out var record) ? record : null;
+                };
                 runState = RunState.Running;
             }
             else
@@ -105,6 +121,7 @@ internal sealed partial class RunCoordinator
                     transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
                 }
             }
+            if (work.ListAsUnfinished) transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
             // Hangfire's job page then names the task instance behind each job and links to it.
             foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
             transaction.Commit();
@@ -153,9 +170,20 @@ internal sealed partial class RunCoordinator
         {
             var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
             if (fields is null || !fields.TryGetValue("state", out var state) || !RunStates.Parse(state).IsFinished()) return;
-            start = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count < pipeline.MaxActiveRuns;
             var now = _options.Clock.GetCurrentInstant();
             using var transaction = connection.CreateWriteTransaction();
+            // Nothing to run again (the operator's change left every task done): the run stays finished, with the outcome
+            // its tasks now give (marking its only failed task success makes a failed run a success).
+            var records = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
+            if (pipeline.Tasks.All(t => records.TryGetValue(t.Id, out var record) && PipelineStore.StateOf(record).IsTerminal()))
+            {
+                var outcome = records.Values.Any(r => PipelineStore.StateOf(r) is TaskState.Failed or TaskState.UpstreamFailed) ? RunState.Failed : RunState.Success;
+                if (outcome != RunStates.Parse(state)) PipelineStore.SetRunState(transaction, pipeline.Id, runId, outcome, endedAt: now);
+                transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                transaction.Commit();
+                return;
+            }
+            start = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count < pipeline.MaxActiveRuns;
             PipelineStore.SetRunState(transaction, pipeline.Id, runId, start ? RunState.Running : RunState.Queued);
             transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
             if (start) transaction.AddToSet(PipelineStore.ActiveKey(pipeline.Id), runId);
@@ -172,9 +200,11 @@ internal sealed partial class RunCoordinator
     public RunWork? Reconcile(PipelineDefinition pipeline, string runId)
     {
         var cutoff = _options.Clock.GetCurrentInstant() - Duration.FromTimeSpan(_options.ReconcileAfter);
+        var finished = false;
         using var jobs = _storage.GetConnection();
-        return Update(pipeline, runId, work =>
+        var step = Update(pipeline, runId, work =>
         {
+            finished = work.RunState.IsFinished();
             if (work.RunState != RunState.Running) return false;
             foreach (var task in work.All.ToList())
             {
@@ -197,6 +227,9 @@ internal sealed partial class RunCoordinator
             }
             return true;
         });
+        // A finished run listed as unfinished: an operator's clear or mark whose reopening did not happen.
+        if (finished) Reopen(pipeline, runId);
+        return step;
     }
 
     /// <summary>

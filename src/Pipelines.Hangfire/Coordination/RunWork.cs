@@ -37,6 +37,12 @@ internal sealed class RunWork
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }
 
+    /// <summary>
+    /// Lists a finished run among the unfinished ones for the reconciler (an operator's change that will reopen it), so a
+    /// failure between this step and the reopening is repaired by the next reconciler pass.
+    /// </summary>
+    public bool ListAsUnfinished { get; set; }
+
     /// <summary>Whether the run's state changed in this step.</summary>
     public bool RunStateChanged { get; set; }
 
@@ -82,9 +88,6 @@ internal sealed class RunWork
         _tasks[index] = task;
         _changed.Add(index);
     }
-
-    /// <summary>Updates a task in memory only (its job ids, written separately once the jobs exist).</summary>
-    public void Replace(TaskInstance task) => _tasks[Pipeline[task.TaskId].Index] = task;
 
     public void Event(PipelineEventKind kind, string? taskId, string state, string message) =>
         Events.Add(new PipelineEvent(kind, Pipeline.Id, RunId, taskId, state, message, Now));

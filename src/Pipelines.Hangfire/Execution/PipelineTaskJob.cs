@@ -62,24 +62,10 @@ public sealed partial class PipelineTaskJob
                 await writing.ConfigureAwait(false);
             }
         }
-        // The log is written before the result, so a finished task's page shows its whole log.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                log.Flush(final: true);
-                break;
-            }
-            catch (Exception) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (attempt >= 3)
-            {
-                LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, ex);
-                break;
-            }
-        }
+        // The log is written before the result, so a finished task's page shows its whole log. Keeping it never
+        // throws: a log the storage refuses is lost, the result is not.
+        if (log.Flush(final: true) is { } logError) LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, logError);
+
         // Recording the result is idempotent (a second completion of the same try changes nothing), so a lock timeout or
         // a storage blip is retried here; if it still fails, the reconciler finds the task running with an ended job.
         TaskInstance? final = null;

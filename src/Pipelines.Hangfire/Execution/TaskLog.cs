@@ -1,12 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
+using System.Diagnostics;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Hangfire;
-using Hangfire.Storage;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -23,19 +22,30 @@ public sealed record TaskLogLine(int Try, Instant Time, LogLevel Level, string M
 /// The logger a task gets in its <see cref="RunContext"/>: everything goes to the app's own logger as well, and lines at
 /// Information and above (lower ones when the app's logger has them on) are kept in Hangfire's storage beside the task
 /// instance, written every second while the try runs and once more when it ends, so the dashboard shows a running task's
-/// log as it grows. Each try keeps at most <see cref="MaxLinesPerTry"/> lines of at most <see cref="MaxLineLength"/> characters.
+/// log as it grows. Each try keeps at most <see cref="MaxLinesPerTry"/> lines of at most <see cref="MaxLineLength"/>
+/// characters, made safe for any storage (no NUL characters, no broken surrogate pairs).
 /// </summary>
+/// <remarks>
+/// Keeping the log never fails the task or delays its result: a batch the storage refuses is written line by line, and
+/// a line it still refuses is dropped and counted; a storage that is down loses the lines, not the result.
+/// </remarks>
 internal sealed class TaskLog : ILogger
 {
     public const int MaxLinesPerTry = 1000;
     public const int MaxLineLength = 8000;
 
+    private static long s_writers = Stopwatch.GetTimestamp();
+
     private readonly ILogger _inner;
     private readonly IClock _clock;
     private readonly JobStorage _storage;
-    private readonly string _key;
+    private readonly string _pipelineId;
+    private readonly string _runId;
+    private readonly string _taskId;
     private readonly int _try;
-    private readonly ConcurrentQueue<string> _pending = new();
+    private readonly long _writer = Interlocked.Increment(ref s_writers);
+    private readonly ConcurrentQueue<KeyValuePair<string, string>> _pending = new();
+    private readonly object _flushing = new();
     private int _written;
     private int _dropped;
     private long _sequence;
@@ -45,7 +55,9 @@ internal sealed class TaskLog : ILogger
         _inner = inner;
         _clock = clock;
         _storage = storage;
-        _key = PipelineStore.LogKey(pipelineId, runId, taskId);
+        _pipelineId = pipelineId;
+        _runId = runId;
+        _taskId = taskId;
         _try = tryNumber;
     }
 
@@ -59,61 +71,103 @@ internal sealed class TaskLog : ILogger
         if (!IsEnabled(logLevel)) return;
         var message = formatter(state, exception);
         if (exception is not null) message = string.IsNullOrEmpty(message) ? exception.ToString() : message + Environment.NewLine + exception;
-        if (message.Length > MaxLineLength) message = message[..MaxLineLength] + "…";
         if (Interlocked.Increment(ref _written) > MaxLinesPerTry)
         {
             Interlocked.Increment(ref _dropped);
             return;
         }
-        _pending.Enqueue(PipelineStore.FormatLogLine(new TaskLogLine(_try, _clock.GetCurrentInstant(), logLevel, message), Interlocked.Increment(ref _sequence)));
+        Enqueue(logLevel, message);
     }
 
-    /// <summary>Writes pending lines every second until <paramref name="stop"/> is cancelled, then writes what is left.</summary>
+    private void Enqueue(LogLevel level, string message) =>
+        _pending.Enqueue(PipelineStore.FormatLogLine(new TaskLogLine(_try, _clock.GetCurrentInstant(), level, Sanitize(message)), _writer, Interlocked.Increment(ref _sequence)));
+
+    /// <summary>Cuts a message to <see cref="MaxLineLength"/> without splitting a surrogate pair, and replaces NUL and lone surrogates.</summary>
+    internal static string Sanitize(string message)
+    {
+        var length = Math.Min(message.Length, MaxLineLength);
+        if (length < message.Length && char.IsHighSurrogate(message[length - 1])) length--;
+        var text = new StringBuilder(length + 1);
+        for (var i = 0; i < length; i++)
+        {
+            var c = message[i];
+            if (c == '\0') text.Append('\uFFFD');
+            else if (char.IsHighSurrogate(c) && i + 1 < length && char.IsLowSurrogate(message[i + 1])) text.Append(c).Append(message[++i]);
+            else if (char.IsSurrogate(c)) text.Append('\uFFFD');
+            else text.Append(c);
+        }
+        if (length < message.Length) text.Append('…');
+        return text.ToString();
+    }
+
+    /// <summary>Writes pending lines every second until <paramref name="stop"/> is cancelled. Never throws.</summary>
     public async Task KeepWritingAsync(CancellationToken stop)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                try
-                {
-                    Flush(final: false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A storage blip: the lines went back to the queue and the next tick tries again.
-                }
-            }
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) Flush(final: false);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
         }
     }
 
-    /// <summary>Writes the pending lines in one transaction; the final call also notes how many lines were dropped.</summary>
-    public void Flush(bool final)
+    /// <summary>
+    /// Writes the pending lines in one transaction (line by line if the storage refuses the batch); the final call also
+    /// notes how many lines were not kept. Never throws: returns the error of the last write that failed, or null.
+    /// </summary>
+    public Exception? Flush(bool final)
     {
-        if (final && Volatile.Read(ref _dropped) is var dropped and > 0)
+        lock (_flushing)
         {
-            _pending.Enqueue(PipelineStore.FormatLogLine(new TaskLogLine(_try, _clock.GetCurrentInstant(), LogLevel.Warning,
-                $"{dropped} more line(s) were not kept: a try keeps at most {MaxLinesPerTry} lines."), long.MaxValue));
-            _dropped = 0;
+            if (final && Volatile.Read(ref _dropped) is var dropped and > 0)
+            {
+                Enqueue(LogLevel.Warning, $"{dropped} more line(s) were not kept: a try keeps at most {MaxLinesPerTry} lines.");
+                _dropped = 0;
+            }
+            if (_pending.IsEmpty) return null;
+            var lines = new List<KeyValuePair<string, string>>();
+            while (_pending.TryDequeue(out var line)) lines.Add(line);
+            if (Write(lines) is null) return null;
+
+            // Find the line the storage refuses rather than lose the batch with it.
+            Exception? last = null;
+            var refused = 0;
+            var written = 0;
+            foreach (var line in lines)
+            {
+                if (Write(new[] { line }) is { } error)
+                {
+                    last = error;
+                    refused++;
+                    // Three refusals before any success: the storage is down, not picky; the rest would fail too.
+                    if (written == 0 && refused == 3) return error;
+                }
+                else
+                {
+                    written++;
+                }
+            }
+            if (refused > 0 && refused < lines.Count)
+                Write(new[] { PipelineStore.FormatLogLine(new TaskLogLine(_try, _clock.GetCurrentInstant(), LogLevel.Warning, $"{refused} line(s) were not kept: the storage refused them ({last!.GetType().Name})."), _writer, Interlocked.Increment(ref _sequence)) });
+            return last;
         }
-        if (_pending.IsEmpty) return;
-        var lines = new List<string>();
-        while (_pending.TryDequeue(out var line)) lines.Add(line);
+    }
+
+    private Exception? Write(IEnumerable<KeyValuePair<string, string>> lines)
+    {
         try
         {
             using var connection = _storage.GetConnection();
             using var transaction = connection.CreateWriteTransaction();
-            foreach (var line in lines) transaction.AddToSet(_key, line, 0);
+            PipelineStore.AddLogLines(transaction, _pipelineId, _runId, _taskId, lines);
             transaction.Commit();
+            return null;
         }
-        catch
+        catch (Exception e)
         {
-            foreach (var line in lines) _pending.Enqueue(line);
-            throw;
+            return e;
         }
     }
 }

@@ -140,8 +140,10 @@ public sealed class PipelineOperations
         if (scope.HasFlag(ClearScope.Upstream)) Walk(pipeline, roots, t => t.Upstream, selected);
 
         var cleared = new List<string>();
-        var step = _coordinator.Update(pipeline, runId, work =>
+        var wasFinished = false;
+        _coordinator.Update(pipeline, runId, work =>
         {
+            wasFinished = work.RunState.IsFinished();
             foreach (var index in selected)
             {
                 var task = work[pipeline.Tasks[index].Id];
@@ -161,11 +163,14 @@ public sealed class PipelineOperations
             }
             if (cleared.Count == 0) return false;
             foreach (var taskId in cleared) work.Outputs[taskId] = "";
+            // Listed for the reconciler at once: if reopening fails below, its next pass reopens the run.
+            work.ListAsUnfinished = wasFinished;
             work.Event(PipelineEventKind.ManualChange, null, "cleared", $"Cleared {string.Join(", ", cleared)}.");
             return true;
         });
-        // A finished run runs again when a slot under MaxActiveRuns is free, and waits for one otherwise.
-        if (step is { RunState: var state } && state.IsFinished()) _coordinator.Reopen(pipeline, runId);
+        // A run that had finished runs again when a slot under MaxActiveRuns is free, and waits for one otherwise.
+        // (Judged by its state before the clear: a clear whose cascade finishes a running run does not reopen it.)
+        if (wasFinished) _coordinator.Reopen(pipeline, runId);
         return cleared;
     }
 
@@ -176,15 +181,19 @@ public sealed class PipelineOperations
             throw new ArgumentException($"A task can be marked success, failed or skipped, not {state.Name()}.", nameof(state));
         var pipeline = _registry.Get(pipelineId);
         _ = pipeline[taskId];
-        var step = _coordinator.Update(pipeline, runId, work =>
+        var wasFinished = false;
+        _coordinator.Update(pipeline, runId, work =>
         {
+            wasFinished = work.RunState.IsFinished();
             var task = work[taskId];
             work.Set(task with { State = state, End = work.Now, ClearRequested = false, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
+            work.ListAsUnfinished = wasFinished;
             work.Event(PipelineEventKind.ManualChange, taskId, state.Name(), $"Marked {state.Name()} by an operator.");
             return true;
         });
-        // The run moves on from the mark: at once if it is running, when it gets a slot if it had finished or waits.
-        if (step is { RunState: var runState } && runState.IsFinished()) _coordinator.Reopen(pipeline, runId);
+        // The run moves on from the mark: at once if it is running, when it gets a slot if it had finished, when it
+        // starts if it waits. A mark whose cascade finishes a running run leaves it finished.
+        if (wasFinished) _coordinator.Reopen(pipeline, runId);
     }
 
     /// <summary>

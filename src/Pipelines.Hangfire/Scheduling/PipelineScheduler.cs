@@ -43,10 +43,15 @@ public sealed class PipelineScheduler
     /// <summary>Called by the pipeline's recurring job: creates the runs that are due now.</summary>
     [DisplayName("schedule {0}")]
     [AutomaticRetry(Attempts = 0)]
-    public void Tick(string pipelineId) => TickAt(pipelineId, _options.Clock.GetCurrentInstant());
+    public void Tick(string pipelineId) => TickAt(pipelineId, _options.Clock.GetCurrentInstant(), firedBySchedule: true);
 
-    /// <summary>Creates the runs due at <paramref name="now"/> and returns their ids (existing ones included).</summary>
-    public IReadOnlyList<string> TickAt(string pipelineId, Instant now)
+    /// <summary>
+    /// Creates the runs due at <paramref name="now"/> and returns their ids (existing ones included).
+    /// <paramref name="firedBySchedule"/> says Hangfire fired this tick for a cron occurrence, which may then be up to
+    /// <see cref="ClockSkewAllowance"/> ahead of this server's clock; any other tick (catch-up at start-up) sees only
+    /// what is due by its own clock, so it never starts a run early.
+    /// </summary>
+    public IReadOnlyList<string> TickAt(string pipelineId, Instant now, bool firedBySchedule = false)
     {
         var pipeline = _registry.Get(pipelineId);
         if (PipelineTimetable.For(pipeline) is not { } timetable) return Array.Empty<string>();
@@ -54,7 +59,7 @@ public sealed class PipelineScheduler
         // Hangfire fires a cron schedule's recurring job at the occurrence by the clock of the server that schedules it;
         // the tick may run on another server whose clock is a little behind, and must still see the occurrence as due.
         // Session-relative schedules tick every minute and decide for themselves, so they get no such allowance.
-        var horizon = PipelineSchedule.Parse(pipeline.Schedule).Cron is not null ? now + ClockSkewAllowance : now;
+        var horizon = firedBySchedule && PipelineSchedule.Parse(pipeline.Schedule).Cron is not null ? now + ClockSkewAllowance : now;
 
         var runIds = new List<string>();
         using (var connection = _storage.GetConnection())

@@ -38,7 +38,7 @@ internal sealed partial class PipelinesStartup(
                 var zone = PipelineSchedule.SystemZone(pipeline.TimeZone);
                 var id = pipeline.Id;
                 recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), pipeline.Schedule!, new RecurringJobOptions { TimeZone = zone });
-                if (pipeline.Catchup) scheduler.Tick(id);
+                if (pipeline.Catchup) scheduler.TickAt(id, options.Clock.GetCurrentInstant());
                 LogScheduled(logger, id, pipeline.Schedule!, pipeline.TimeZone);
             }
             else if (schedule.IsSessionRelative)
@@ -48,7 +48,7 @@ internal sealed partial class PipelinesStartup(
                 // each once, and a tick with nothing due costs one lock and one hash read.
                 var id = pipeline.Id;
                 recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), Cron.Minutely(), new RecurringJobOptions { TimeZone = PipelineSchedule.SystemZone(pipeline.TimeZone) });
-                if (pipeline.Catchup) scheduler.Tick(id);
+                if (pipeline.Catchup) scheduler.TickAt(id, options.Clock.GetCurrentInstant());
                 LogScheduled(logger, id, pipeline.Schedule!, pipeline.TimeZone);
             }
             else if (schedule.IsOnce)
@@ -57,11 +57,12 @@ internal sealed partial class PipelinesStartup(
                 // not make the next start run it again.
                 using var connection = storage.GetConnection();
                 var marks = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
-                if (marks is not null && marks.ContainsKey(pipeline.Id)) continue;
+                var mark = pipeline.Id + ":once";
+                if (marks is not null && marks.ContainsKey(mark)) continue;
                 var date = pipeline.StartDate ?? options.Clock.GetCurrentInstant().InUtc().Date;
                 operations.Trigger(pipeline.Id, date, null, RunKind.Scheduled, runId: "scheduled__once");
                 using var transaction = connection.CreateWriteTransaction();
-                transaction.SetRangeInHash(PipelineStore.ScheduleKey, new System.Collections.Generic.Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(options.Clock.GetCurrentInstant()) });
+                transaction.SetRangeInHash(PipelineStore.ScheduleKey, new System.Collections.Generic.Dictionary<string, string> { [mark] = PipelineStore.Format(options.Clock.GetCurrentInstant()) });
                 transaction.Commit();
             }
         }

@@ -24,7 +24,7 @@ internal static class PipelineStore
 
     public static string OutputsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:outputs";
 
-    /// <summary>The log lines a task kept in a run, over all its tries.</summary>
+    /// <summary>The log lines a task kept in a run, over all its tries (a hash: see <see cref="AddLogLines"/>).</summary>
     public static string LogKey(string pipelineId, string runId, string taskId) => $"{Prefix}run:{pipelineId}:{runId}:log:{taskId}";
 
     /// <summary>Every run of a pipeline, scored by logical date then creation, so the newest sort last.</summary>
@@ -160,8 +160,9 @@ internal static class PipelineStore
     /// </summary>
     public static TaskState StateOf(string record)
     {
+        // A record written before the prefix is plain JSON, whose text may hold a '|' of its own.
         var bar = record.IndexOf('|', StringComparison.Ordinal);
-        return bar > 0 ? TaskStates.Parse(record.AsSpan(0, bar)) : ParseTask("", record).State;
+        return bar > 0 && record[0] != '{' ? TaskStates.Parse(record.AsSpan(0, bar)) : ParseTask("", record).State;
     }
 
     public static TaskInstance ParseTask(string taskId, string record)
@@ -237,22 +238,32 @@ internal static class PipelineStore
 
     // ---- task logs ----------------------------------------------------------------------------------------------
 
-    /// <summary>A log line as a set member: try, time, sequence and level first so members are unique and sortable.</summary>
-    public static string FormatLogLine(TaskLogLine line, long sequence) =>
-        string.Join('|', Invariant(line.Try), Format(line.Time), sequence.ToString("D19", CultureInfo.InvariantCulture), ((int)line.Level).ToString(CultureInfo.InvariantCulture), line.Message);
+    /// <summary>
+    /// Adds log lines to a task's log hash. A line is a field <c>try|writer|sequence</c> (short and unique: the writer is
+    /// the try's log instance, so a sensor's pokes in one try never overwrite each other) with <c>time|level|message</c> as
+    /// its value; values may be long, unlike set members, which Hangfire.PostgreSql indexes.
+    /// </summary>
+    public static void AddLogLines(IWriteOnlyTransaction transaction, string pipelineId, string runId, string taskId, IEnumerable<KeyValuePair<string, string>> lines) =>
+        transaction.SetRangeInHash(LogKey(pipelineId, runId, taskId), lines);
+
+    /// <summary>A log line as a hash entry (see <see cref="AddLogLines"/>).</summary>
+    public static KeyValuePair<string, string> FormatLogLine(TaskLogLine line, long writer, long sequence) => new(
+        string.Join('|', line.Try.ToString("D4", CultureInfo.InvariantCulture), writer.ToString("D19", CultureInfo.InvariantCulture), sequence.ToString("D19", CultureInfo.InvariantCulture)),
+        string.Join('|', Format(line.Time), ((int)line.Level).ToString(CultureInfo.InvariantCulture), line.Message));
 
     /// <summary>The log lines of a task in a run, oldest first, try by try.</summary>
     public static IReadOnlyList<TaskLogLine> ReadLog(IStorageConnection connection, string pipelineId, string runId, string taskId)
     {
-        var lines = new List<(TaskLogLine Line, string Sequence)>();
-        foreach (var member in connection.GetAllItemsFromSet(LogKey(pipelineId, runId, taskId)))
+        var lines = new List<(TaskLogLine Line, string Field)>();
+        foreach (var (field, value) in connection.GetAllEntriesFromHash(LogKey(pipelineId, runId, taskId)) ?? new Dictionary<string, string>())
         {
-            var parts = member.Split('|', 5);
-            if (parts.Length < 5 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var tryNumber)
-                || ParseInstantOrNull(parts[1]) is not { } time || !int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var level)) continue;
-            lines.Add((new TaskLogLine(tryNumber, time, (Microsoft.Extensions.Logging.LogLevel)level, parts[4]), parts[2]));
+            var bar = field.IndexOf('|', StringComparison.Ordinal);
+            var parts = value.Split('|', 3);
+            if (bar <= 0 || !int.TryParse(field.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var tryNumber) || parts.Length < 3
+                || ParseInstantOrNull(parts[0]) is not { } time || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var level)) continue;
+            lines.Add((new TaskLogLine(tryNumber, time, (Microsoft.Extensions.Logging.LogLevel)level, parts[2]), field));
         }
-        return lines.OrderBy(l => l.Line.Try).ThenBy(l => l.Line.Time).ThenBy(l => l.Sequence, StringComparer.Ordinal).Select(l => l.Line).ToList();
+        return lines.OrderBy(l => l.Line.Try).ThenBy(l => l.Line.Time).ThenBy(l => l.Field, StringComparer.Ordinal).Select(l => l.Line).ToList();
     }
 
     private static Instant? ParseInstantOrNull(string text)
@@ -270,7 +281,7 @@ internal static class PipelineStore
         storage.RemoveHash(RunKey(pipelineId, runId));
         storage.RemoveHash(TasksKey(pipelineId, runId));
         storage.RemoveHash(OutputsKey(pipelineId, runId));
-        foreach (var task in pipeline.Tasks) storage.RemoveSet(LogKey(pipelineId, runId, task.Id));
+        foreach (var task in pipeline.Tasks) storage.RemoveHash(LogKey(pipelineId, runId, task.Id));
         transaction.RemoveFromSet(RunsKey(pipelineId), runId);
         transaction.RemoveFromSet(ActiveKey(pipelineId), runId);
         transaction.RemoveFromSet(WaitingKey(pipelineId), runId);

@@ -158,9 +158,8 @@ public static class DashboardBenchmark
             if (r == dates.Count - 1)
             {
                 foreach (var task in pipeline.Tasks)
-                    for (var line = 0; line < 20; line++)
-                        transaction.AddToSet(PipelineStore.LogKey(pipeline.Id, runId, task.Id),
-                            PipelineStore.FormatLogLine(new TaskLogLine(1, ends[task.Index] - Duration.FromMilliseconds(20 - line), LogLevel.Information, $"{task.Id}: processed batch {line + 1} of 20 (4,096 rows)"), line), 0);
+                    PipelineStore.AddLogLines(transaction, pipeline.Id, runId, task.Id, Enumerable.Range(0, 20).Select(line =>
+                        PipelineStore.FormatLogLine(new TaskLogLine(1, ends[task.Index] - Duration.FromMilliseconds(20 - line), LogLevel.Information, $"{task.Id}: processed batch {line + 1} of 20 (4,096 rows)"), 1, line)));
                 newest = runId;
             }
             transaction.Commit();

@@ -25,3 +25,18 @@ public sealed class SideEffects
     /// <summary>Per-test switches, e.g. "fail Transform once".</summary>
     public ConcurrentDictionary<string, int> Flags { get; } = new();
 }
+
+/// <summary>Keeps every pipeline event it hears, for tests that count notifications.</summary>
+public sealed class RecordingNotifier : Pipelines.Hangfire.IPipelineNotifier
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Pipelines.Hangfire.PipelineEvent> _events = new();
+
+    public IReadOnlyList<Pipelines.Hangfire.PipelineEvent> Events => _events.ToArray();
+
+    public Task NotifyAsync(Pipelines.Hangfire.PipelineEvent pipelineEvent, CancellationToken cancellationToken)
+    {
+        _events.Enqueue(pipelineEvent);
+        return Task.CompletedTask;
+    }
+}
+

@@ -68,6 +68,25 @@ public sealed partial class Chatty
     public const int TaskLogLimit = 1000;
 }
 
+/// <summary>Log lines a database index or encoder would refuse as they are.</summary>
+[Pipeline("awkward_log")]
+public sealed partial class AwkwardLog
+{
+    /// <summary>5,000 characters that do not compress: over Hangfire.PostgreSql's index limit for a set member.</summary>
+    public static readonly string Incompressible = new(Enumerable.Range(0, 5000).Select(i => (char)('!' + (i * 7919 % 90))).ToArray());
+
+    [PipelineTask]
+    public void Talk(RunContext run)
+    {
+        run.Logger.LogInformation("short line before");
+        run.Logger.LogInformation("{Blob}", Incompressible);
+        run.Logger.LogInformation("a NUL \0 inside");
+        run.Logger.LogInformation("{Text}", new string('a', 7999) + "\U0001F600 cut inside the emoji");
+        run.Logger.LogInformation("a lone \uD800 surrogate");
+        run.Logger.LogInformation("short line after");
+    }
+}
+
 [Pipeline("exhausted")]
 public sealed partial class Exhausted(SideEffects effects)
 {
