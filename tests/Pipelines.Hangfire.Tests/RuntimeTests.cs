@@ -311,6 +311,18 @@ public abstract class RuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_newest_runs_are_found_however_far_apart_their_dates_are()
+    {
+        var today = SystemClock.Instance.GetCurrentInstant().InUtc().Date;
+        var ids = new[] { new LocalDate(2019, 3, 1), today, new LocalDate(2024, 6, 3), today.PlusDays(3) }
+            .Select(d => _host.Operations.Trigger("linear", d, kind: RunKind.Scheduled)).ToList();
+        foreach (var id in ids) await _host.WaitAsync("linear", id);
+        Assert.Equal(new[] { ids[3], ids[1] }, _host.Operations.ListRuns("linear", 2).Select(r => r.RunId));
+        Assert.Equal(new[] { ids[3], ids[1], ids[2] }, _host.Operations.ListRuns("linear", 3).Select(r => r.RunId));
+        Assert.Equal(new[] { ids[3], ids[1], ids[2], ids[0] }, _host.Operations.ListRuns("linear", 25).Select(r => r.RunId));
+    }
+
+    [Fact]
     public async Task A_timeout_cancels_the_token_and_fails_the_try()
     {
         var run = await _host.RunAsync("timeouts");

@@ -95,7 +95,7 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
-        return PipelineStore.ListRunIds(connection, pipeline.Id, count)
+        return PipelineStore.ListRunIds(connection, pipeline.Id, count, _options.Clock.GetCurrentInstant().InUtc().Date)
             .Select(id => PipelineStore.ReadRun(connection, pipeline, id))
             .Where(r => r is not null)
             .Select(r => r!)

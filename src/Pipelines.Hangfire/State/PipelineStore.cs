@@ -111,13 +111,24 @@ internal static class PipelineStore
     /// <summary>
     /// Run ids of a pipeline, newest logical date first. Ordered by score, which not every storage's
     /// <c>GetRangeFromSet</c> does (Hangfire.PostgreSql orders it by insertion, so a backfill of old dates would come
-    /// first); <c>GetFirstByLowestScoreFromSet</c> with a count is ordered by score everywhere.
+    /// first); <c>GetFirstByLowestScoreFromSet</c> with a count is ordered by score everywhere. Scores are days since
+    /// the epoch, so the newest runs are read from a window of recent days (twice as many as runs wanted, at least two
+    /// weeks), widened fourfold until it holds enough: a page of the last 25 runs of a pipeline with years of history
+    /// reads a few dozen ids, not all of them.
     /// </summary>
-    public static IReadOnlyList<string> ListRunIds(IStorageConnection connection, string pipelineId, int count)
+    public static IReadOnlyList<string> ListRunIds(IStorageConnection connection, string pipelineId, int count, LocalDate today)
     {
-        var total = connection is JobStorageConnection storage ? (int)storage.GetSetCount(RunsKey(pipelineId)) : 0;
+        if (connection is not JobStorageConnection storage || count <= 0) return Array.Empty<string>();
+        var total = (int)storage.GetSetCount(RunsKey(pipelineId));
         if (total == 0) return Array.Empty<string>();
-        var ids = OldestFirst(connection, RunsKey(pipelineId), total);
+        var top = Period.DaysBetween(new LocalDate(1970, 1, 1), today) + 2.0;
+        List<string> ids;
+        for (var window = Math.Max(14.0, count * 2.0); ; window *= 4)
+        {
+            ids = storage.GetFirstByLowestScoreFromSet(RunsKey(pipelineId), top - window, double.MaxValue, total);
+            if (ids.Count >= count || ids.Count >= total || window > 400_000) break;
+        }
+        if (ids.Count < Math.Min(count, total)) ids = OldestFirst(connection, RunsKey(pipelineId), total);
         var newest = new List<string>(Math.Min(count, ids.Count));
         for (var i = ids.Count - 1; i >= 0 && newest.Count < count; i--) newest.Add(ids[i]);
         return newest;
