@@ -394,13 +394,24 @@ public static partial class PipelinesCli
         }
         if (live)
         {
-            // The reasons of failed tasks in full, whatever the table's width did to them.
+            // The reasons of failed tasks in full, whatever the table's width did to them, and the end of their logs.
             foreach (var failed in run.Tasks.Where(t => t.State == TaskState.Failed))
+            {
                 context.Output.WriteLine($"{failed.TaskId}: {failed.Reason}");
+                var log = (await operations.GetLogAsync(pipeline.Id, runId, failed.TaskId).ConfigureAwait(false)).Where(l => l.Try == failed.TryNumber).ToList();
+                if (log.Count == 0) continue;
+                context.Output.WriteLine($"  last {Math.Min(LogTail, log.Count)} of {log.Count} log line(s) of try {failed.TryNumber}:");
+                foreach (var line in log.TakeLast(LogTail).SelectMany(l => $"{l.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {l.Level} {l.Message}".Split('\n').Take(LogLineRows)))
+                    context.Output.WriteLine("  | " + line.TrimEnd('\r'));
+            }
             context.Output.WriteLine($"Run {run.RunId} of {pipeline.Id} ({run.LogicalDate:yyyy-MM-dd}): {run.State.Name()}");
         }
         return run;
     }
+
+    /// <summary>How many log lines of a failed try <c>trigger --wait</c> shows, and how many rows of each (a stack trace is long).</summary>
+    private const int LogTail = 10;
+    private const int LogLineRows = 6;
 
     private static Table RunTable(PipelineRun run)
     {

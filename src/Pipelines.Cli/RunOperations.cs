@@ -26,6 +26,8 @@ internal interface IRunOperations : IAsyncDisposable
     Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters);
 
     Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId);
+
+    Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId);
 }
 
 /// <summary>The runtime in this process, on the command's storage.</summary>
@@ -48,6 +50,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
         Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters));
 
     public Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetOutput(pipelineId, runId, taskId));
+
+    public Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetLog(pipelineId, runId, taskId));
 
     public ValueTask DisposeAsync() => runtime.DisposeAsync();
 }
@@ -114,6 +118,13 @@ internal sealed class HttpRunOperations : IRunOperations
         if (response.StatusCode == System.Net.HttpStatusCode.NoContent) return null;
         await EnsureAsync(response).ConfigureAwait(false);
         return await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId)
+    {
+        using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs/{Uri.EscapeDataString(runId)}/tasks/{Uri.EscapeDataString(taskId)}/log").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<List<TaskLogLine>>(ApiJson.Options).ConfigureAwait(false) ?? new List<TaskLogLine>();
     }
 
     private async Task<T> Post<T>(string path, object body)

@@ -44,6 +44,10 @@ internal static class ServeApi
             ops.GetRun(pipeline, run) is { } found ? Results.Json(found, ApiJson.Options) : Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404));
         api.MapGet("/{pipeline}/runs/{run}/outputs/{task}", (PipelineOperations ops, string pipeline, string run, string task) =>
             ops.GetOutput(pipeline, run, task) is { } json ? Results.Content(json, "application/json") : Results.NoContent());
+        api.MapGet("/{pipeline}/runs/{run}/tasks/{task}/log", (PipelineOperations ops, string pipeline, string run, string task) =>
+            ops.GetRun(pipeline, run) is null
+                ? Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404)
+                : Results.Json(ops.GetLog(pipeline, run, task), ApiJson.Options));
         api.MapPost("/{pipeline}/trigger", (PipelineOperations ops, string pipeline, TriggerRequest request) =>
             Results.Json(new TriggerResponse(ops.Trigger(pipeline, Date(request.Date), request.Parameters)), ApiJson.Options));
         api.MapPost("/{pipeline}/runs/{run}/clear", (PipelineOperations ops, string pipeline, string run, ClearRequest request) =>

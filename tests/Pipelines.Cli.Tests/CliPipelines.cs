@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 
 namespace Pipelines.Cli.Tests;
@@ -17,6 +18,7 @@ public sealed partial class NightlyLoad(Effects effects)
     public Fundamentals Ingest(RunContext run)
     {
         effects.Log.Enqueue($"{run.RunId}/Ingest");
+        run.Logger.LogInformation("connecting to the vendor, try {Try}", run.TryNumber);
         if (effects.Flags.TryGetValue("fail", out var fail) && fail > 0) throw new IOException("vendor unreachable");
         return new Fundamentals(run.LogicalDate.ToString("uuuu-MM-dd", null), 5);
     }

@@ -106,6 +106,12 @@ public sealed class CliTests
         Assert.Contains("Failed on try 2, the last of 2: IOException: vendor unreachable.", output, StringComparison.Ordinal);
         Assert.Contains("upstream_failed", output, StringComparison.Ordinal);
         Assert.Contains(": failed", output, StringComparison.Ordinal);
+        // The end of the failed try's log, with the exception.
+        Assert.Contains("  last 2 of 2 log line(s) of try 2:", output, StringComparison.Ordinal);
+        Assert.Matches(@"  \| \d\d:\d\d:\d\d Information connecting to the vendor, try 2", output);
+        Assert.Matches(@"  \| \d\d:\d\d:\d\d Error Try 2 failed: IOException", output);
+        Assert.Contains("  | System.IO.IOException: vendor unreachable", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("try 1", output.Split("log line(s) of try 2:")[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -237,6 +243,11 @@ public sealed class CliTests
         Assert.Equal(0, runsExit);
         using (var runs = System.Text.Json.JsonDocument.Parse(runsOut))
             Assert.Equal("failed", Assert.Single(runs.RootElement.EnumerateArray()).GetProperty("state").GetString());
+
+        // Watching a failing run through the server shows the end of the failed try's log too.
+        var (watchExit, watchOut, _) = await Cli(effects, "trigger", "nightly_load", "--date", "2024-11-26", "--wait", "--server", url);
+        Assert.Equal(1, watchExit);
+        Assert.Contains("  | System.IO.IOException: vendor unreachable", watchOut, StringComparison.Ordinal);
 
         effects.Flags["fail"] = 0;
         var (clearExit, clearOut, clearError) = await Cli(effects, "clear", "nightly_load", "--run", runId, "--task", "Ingest", "--downstream", "--wait", "--server", url);
