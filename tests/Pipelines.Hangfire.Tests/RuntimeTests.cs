@@ -16,7 +16,7 @@ public abstract class RuntimeTests : IAsyncLifetime
     private static readonly PipelineDefinition[] All =
     {
         Linear.Definition, Diamond.Definition, Retries.Definition, Exhausted.Definition, Timeouts.Definition, Clearable.Definition,
-        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition, Chatty.Definition, AwkwardLog.Definition,
+        LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, TriggerRules.Definition, Fan100.Definition, Chatty.Definition, AwkwardLog.Definition, ListingBackfill.Definition, ListingFarApart.Definition,
     };
 
     private PipelineHost _host = null!;
@@ -302,12 +302,12 @@ public abstract class RuntimeTests : IAsyncLifetime
     [Fact]
     public async Task Runs_are_listed_newest_logical_date_first_even_when_a_backfill_adds_older_dates_later()
     {
-        var june = _host.Operations.Trigger("linear", new LocalDate(2024, 6, 3), kind: RunKind.Scheduled);
-        var backfill = _host.Operations.Backfill("linear", new LocalDate(2024, 5, 1), new LocalDate(2024, 5, 3));
-        foreach (var id in backfill.Prepend(june)) await _host.WaitAsync("linear", id);
+        var june = _host.Operations.Trigger("listing_backfill", new LocalDate(2024, 6, 3), kind: RunKind.Scheduled);
+        var backfill = _host.Operations.Backfill("listing_backfill", new LocalDate(2024, 5, 1), new LocalDate(2024, 5, 3));
+        foreach (var id in backfill.Prepend(june)) await _host.WaitAsync("listing_backfill", id);
         Assert.Equal(new[] { "2024-06-03", "2024-05-03", "2024-05-02", "2024-05-01" },
-            _host.Operations.ListRuns("linear").Select(r => r.LogicalDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal(new[] { june, backfill[2] }, _host.Operations.ListRuns("linear", 2).Select(r => r.RunId));
+            _host.Operations.ListRuns("listing_backfill").Select(r => r.LogicalDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(new[] { june, backfill[2] }, _host.Operations.ListRuns("listing_backfill", 2).Select(r => r.RunId));
     }
 
     [Fact]
@@ -315,11 +315,11 @@ public abstract class RuntimeTests : IAsyncLifetime
     {
         var today = SystemClock.Instance.GetCurrentInstant().InUtc().Date;
         var ids = new[] { new LocalDate(2019, 3, 1), today, new LocalDate(2024, 6, 3), today.PlusDays(3) }
-            .Select(d => _host.Operations.Trigger("linear", d, kind: RunKind.Scheduled)).ToList();
-        foreach (var id in ids) await _host.WaitAsync("linear", id);
-        Assert.Equal(new[] { ids[3], ids[1] }, _host.Operations.ListRuns("linear", 2).Select(r => r.RunId));
-        Assert.Equal(new[] { ids[3], ids[1], ids[2] }, _host.Operations.ListRuns("linear", 3).Select(r => r.RunId));
-        Assert.Equal(new[] { ids[3], ids[1], ids[2], ids[0] }, _host.Operations.ListRuns("linear", 25).Select(r => r.RunId));
+            .Select(d => _host.Operations.Trigger("listing_far_apart", d, kind: RunKind.Scheduled)).ToList();
+        foreach (var id in ids) await _host.WaitAsync("listing_far_apart", id);
+        Assert.Equal(new[] { ids[3], ids[1] }, _host.Operations.ListRuns("listing_far_apart", 2).Select(r => r.RunId));
+        Assert.Equal(new[] { ids[3], ids[1], ids[2] }, _host.Operations.ListRuns("listing_far_apart", 3).Select(r => r.RunId));
+        Assert.Equal(new[] { ids[3], ids[1], ids[2], ids[0] }, _host.Operations.ListRuns("listing_far_apart", 25).Select(r => r.RunId));
     }
 
     [Fact]

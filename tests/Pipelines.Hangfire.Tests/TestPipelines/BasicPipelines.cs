@@ -68,6 +68,19 @@ public sealed partial class Chatty
     public const int TaskLogLimit = 1000;
 }
 
+/// <summary>One-task pipelines for the run-listing tests, each its own so runs of other tests on a shared database never mix in.</summary>
+[Pipeline("listing_backfill")]
+public sealed partial class ListingBackfill
+{
+    [PipelineTask] public void Work() { }
+}
+
+[Pipeline("listing_far_apart")]
+public sealed partial class ListingFarApart
+{
+    [PipelineTask] public void Work() { }
+}
+
 /// <summary>Log lines a database index or encoder would refuse as they are.</summary>
 [Pipeline("awkward_log")]
 public sealed partial class AwkwardLog
