@@ -128,7 +128,19 @@ internal sealed partial class RunCoordinator
         }
 
         _notifications.Publish(work.Events);
-        if (work.RunStateChanged && work.RunState.IsFinished()) StartWaitingRuns(pipeline);
+        if (work.RunStateChanged && work.RunState.IsFinished())
+        {
+            // The step is committed: a failure to start the next waiting run must not make the caller retry it (a
+            // retried completion would be stale and hide the try's outcome). The reconciler starts waiting runs too.
+            try
+            {
+                StartWaitingRuns(pipeline);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogWaitingNotStarted(_logger, pipeline.Id, ex);
+            }
+        }
         return work;
     }
 
@@ -490,6 +502,9 @@ internal sealed partial class RunCoordinator
     }
 
     private static string Format(Duration duration) => duration.ToString("H:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start the waiting runs of {Pipeline} now; the reconciler will")]
+    private static partial void LogWaitingNotStarted(ILogger logger, string pipeline, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
     private static partial void LogStale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
