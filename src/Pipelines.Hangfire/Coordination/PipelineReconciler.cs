@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.ComponentModel;
-using System.Linq;
 using Hangfire;
 
 namespace Pipelines.Hangfire;
@@ -65,10 +64,10 @@ public sealed class PipelineReconciler
             var oldest = PipelineStore.OldestFirst(connection, PipelineStore.RunsKey(pipeline.Id), 500);
             foreach (var runId in oldest)
             {
-                if (!Expired(connection, pipeline.Id, runId, cutoff)) continue;
+                if (!Expired(connection, pipeline, runId, cutoff)) continue;
                 // Checked again under the pipeline lock, which an operator's reopening of the run takes too.
                 using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
-                if (!Expired(connection, pipeline.Id, runId, cutoff)) continue;
+                if (!Expired(connection, pipeline, runId, cutoff)) continue;
                 using var transaction = connection.CreateWriteTransaction();
                 PipelineStore.DeleteRun(transaction, pipeline, runId);
                 transaction.Commit();
@@ -79,11 +78,11 @@ public sealed class PipelineReconciler
     }
 
     /// <summary>Finished before the cutoff, and not being run again (an operator's clear leaves tasks undone until the run reopens).</summary>
-    private static bool Expired(global::Hangfire.Storage.IStorageConnection connection, string pipelineId, string runId, NodaTime.Instant cutoff)
+    private static bool Expired(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, NodaTime.Instant cutoff)
     {
-        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId));
+        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
         return fields is not null && fields.TryGetValue("state", out var state) && RunStates.Parse(state).IsFinished()
             && PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is { } ended && ended <= cutoff
-            && PipelineStore.ReadTaskRecords(connection, pipelineId, runId).Values.All(r => PipelineStore.StateOf(r).IsTerminal());
+            && PipelineStore.AllTerminal(pipeline, PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId));
     }
 }

@@ -187,7 +187,7 @@ internal sealed partial class RunCoordinator
             // Nothing to run again (the operator's change left every task done): the run stays finished, with the outcome
             // its tasks now give (marking its only failed task success makes a failed run a success).
             var records = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
-            if (pipeline.Tasks.All(t => records.TryGetValue(t.Id, out var record) && PipelineStore.StateOf(record).IsTerminal()))
+            if (PipelineStore.AllTerminal(pipeline, records))
             {
                 var outcome = records.Values.Any(r => PipelineStore.StateOf(r) is TaskState.Failed or TaskState.UpstreamFailed) ? RunState.Failed : RunState.Success;
                 if (outcome != RunStates.Parse(state)) PipelineStore.SetRunState(transaction, pipeline.Id, runId, outcome, endedAt: now);

@@ -61,8 +61,6 @@ internal sealed class RunWork
     /// <summary>Indexes of the tasks this step changed, in topological order.</summary>
     public IReadOnlyCollection<int> ChangedIndexes => _changed;
 
-    public bool HasChanges => _changed.Count > 0 || RunStateChanged || Outputs.Count > 0;
-
     public TaskInstance this[string taskId] => Get(Pipeline[taskId].Index);
 
     /// <summary>Every task instance, in topological order (parses every record: for steps that need them all).</summary>

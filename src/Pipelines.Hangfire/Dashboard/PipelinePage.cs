@@ -52,7 +52,7 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         foreach (var (state, color) in StateColors.Legend)
             WriteLiteral($"table.pipelines-grid td.pipelines-cell[data-state={state.Name()}]{{background:{color}}}");
         WriteLiteral("</style>");
-        var template = TaskUrl(pipeline.Id, "{run}", "{task}").Replace(PipelinesDashboard.Encode("{run}"), "{run}", StringComparison.Ordinal).Replace(PipelinesDashboard.Encode("{task}"), "{task}", StringComparison.Ordinal);
+        var template = PipelineUrl(pipeline.Id) + "/runs/{run}/tasks/{task}";
         WriteLiteral($"<div style=\"overflow:auto\"><table class=\"table table-condensed pipelines-grid\" style=\"width:auto\" data-task-url=\"{E(template)}\"><thead><tr><th>Task</th>");
         foreach (var run in runs)
         {

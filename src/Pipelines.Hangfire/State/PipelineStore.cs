@@ -169,6 +169,10 @@ internal static class PipelineStore
     /// A task record is its state's name, a '|', then the rest as JSON (<c>success|{"try":1,...}</c>), so the trigger
     /// rules can read the states of many tasks without parsing their records.
     /// </summary>
+    /// <summary>Whether every task of the pipeline has a record in a terminal state (a task with no record is undecided).</summary>
+    public static bool AllTerminal(PipelineDefinition pipeline, IReadOnlyDictionary<string, string> records) =>
+        pipeline.Tasks.All(t => records.TryGetValue(t.Id, out var record) && StateOf(record).IsTerminal());
+
     public static TaskState StateOf(string record)
     {
         // A record written before the prefix is plain JSON, whose text may hold a '|' of its own.
