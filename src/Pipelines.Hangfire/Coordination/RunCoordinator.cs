@@ -54,6 +54,7 @@ internal sealed partial class RunCoordinator
             // run's are terminal), so the task's state alone says whether it may start.
             Func<string, string?> records;
             RunState runState;
+            RunFacts facts = default;
             if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
             {
                 var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
@@ -82,10 +83,11 @@ internal sealed partial class RunCoordinator
                 if (runFields is null || runFields.Count == 0)
                     throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
                 runState = RunStates.Parse(runFields["state"]);
+                facts = PipelineStore.FactsOf(runFields);
                 var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
                 records = id => all.TryGetValue(id, out var record) ? record : null;
             }
-            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant());
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant()) { Facts = facts };
 
             if (!change(work)) return null;
             if (work.RunState == RunState.Running && cascade != CascadeScope.None) Cascade(work, cascade);
@@ -94,7 +96,7 @@ internal sealed partial class RunCoordinator
             // starts at once waits for this lock, then finds its task queued with its job id; if the commit fails, the
             // jobs find tasks that do not expect them and end as stale deliveries.
             var jobIds = new string[work.Jobs.Count];
-            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Jobs[i]);
+            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Facts, work.Jobs[i]);
             var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
             for (var i = 0; i < jobIds.Length; i++)
             {
@@ -311,22 +313,16 @@ internal sealed partial class RunCoordinator
         }
     }
 
-    private string CreateJob(PipelineDefinition pipeline, string runId, PendingJob pending)
+    private string CreateJob(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)
     {
         var task = pipeline[pending.TaskId];
-        var logicalDate = LogicalDateOf(pipeline, runId);
-        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, task.Queue, logicalDate, null, CancellationToken.None);
+        // A run created for one process (the command line's --local) sends every task to that process's own queue.
+        var queue = facts.Queue ?? task.Queue;
+        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
         IState state = pending.Delay is { } delay && delay > Duration.Zero
             ? new ScheduledState(delay.ToTimeSpan())
-            : new EnqueuedState(task.Queue);
+            : new EnqueuedState(queue);
         return _client.Create(job, state);
-    }
-
-    private string LogicalDateOf(PipelineDefinition pipeline, string runId)
-    {
-        // Run ids carry the logical date after the kind: "scheduled__2024-03-08T04:00", "manual__2024-03-08__x".
-        var parts = runId.Split("__");
-        return parts.Length >= 2 ? parts[1] : runId;
     }
 
     // ---- steps used by jobs and operations -----------------------------------------------------------------
