@@ -25,6 +25,21 @@ public sealed class PipelinesOptions
     /// <summary>How task results are turned into JSON for downstream tasks.</summary>
     public TaskDataSerializer Serializer { get; set; } = TaskDataSerializer.Default;
 
+    /// <summary>How often a running try tells the storage it is alive.</summary>
+    public TimeSpan TryHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A running try not heard from for this long is taken to be dead: a redelivery of its job runs it again, and the
+    /// reconciler fails it when its job has ended without a result. Keep it a few heartbeat intervals.
+    /// </summary>
+    public TimeSpan TryLivenessTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long the reconciler waits for a run's lock before leaving that run to its next pass: a run whose lock is busy
+    /// is being worked on, and must not hold up the repair of the others.
+    /// </summary>
+    public TimeSpan ReconcilerLockTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A queued task whose Hangfire job is missing after this long is enqueued again by the reconciler.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -295,6 +295,7 @@ public abstract class RuntimeTests : IAsyncLifetime
         Assert.Equal(TaskState.UpstreamFailed, run["Downstream"].State);
         Assert.Equal(TaskState.UpstreamFailed, run["FurtherDownstream"].State);
         Assert.Equal(TaskState.Success, run["Cleanup"].State);
+        Assert.Equal(TaskState.UpstreamFailed, run["Report"].State);
         Assert.Equal(0, _host.Effects.Count(run.RunId, "Downstream"));
     }
 

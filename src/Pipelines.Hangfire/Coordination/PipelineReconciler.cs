@@ -52,37 +52,70 @@ public sealed class PipelineReconciler
         return count;
     }
 
-    /// <summary>Deletes finished runs that ended more than <paramref name="retention"/> ago, oldest first; returns how many.</summary>
+    /// <summary>
+    /// Deletes finished runs that ended more than <paramref name="retention"/> ago, oldest logical date first; returns how
+    /// many. Runs are read in pages of 500 by score, past the ones that must stay (unfinished, or finished recently), so
+    /// a long stretch of runs that must stay never hides older expired ones behind it. A run an operator is running again
+    /// is listed as unfinished, and stays.
+    /// </summary>
     public int DeleteExpiredRuns(NodaTime.Duration retention)
     {
+        const int Page = 500;
         var cutoff = _options.Clock.GetCurrentInstant() - retention;
+        // A run's logical date may lie after its end only when it was triggered for a future date; two days of slack
+        // keep the scan from reading every newer run, which cannot have ended before the cutoff.
+        var lastScore = PipelineStore.Score(cutoff.InUtc().Date.PlusDays(2), NodaTime.Instant.FromUnixTimeTicks(0));
         var deleted = 0;
         using var connection = _storage.GetConnection();
+        if (connection is not global::Hangfire.Storage.JobStorageConnection scores) return 0;
+        var unfinished = connection.GetAllItemsFromSet(PipelineStore.UnfinishedKey);
         foreach (var pipeline in _registry.All)
         {
-            // Oldest logical dates first, 500 per pass: a pass that deletes them all leaves the next 500 for the next pass.
-            var oldest = PipelineStore.OldestFirst(connection, PipelineStore.RunsKey(pipeline.Id), 500);
-            foreach (var runId in oldest)
+            var from = double.MinValue;
+            var seen = new HashSet<string>(System.StringComparer.Ordinal);
+            while (true)
             {
-                if (!Expired(connection, pipeline, runId, cutoff)) continue;
-                // Checked again under the pipeline lock, which an operator's reopening of the run takes too.
-                using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
-                if (!Expired(connection, pipeline, runId, cutoff)) continue;
-                using var transaction = connection.CreateWriteTransaction();
-                PipelineStore.DeleteRun(transaction, pipeline, runId);
-                transaction.Commit();
-                deleted++;
+                var page = scores.GetFirstByLowestScoreFromSet(PipelineStore.RunsKey(pipeline.Id), from, lastScore, Page);
+                var fresh = 0;
+                foreach (var runId in page)
+                {
+                    if (!seen.Add(runId)) continue;
+                    fresh++;
+                    if (unfinished.Contains(PipelineStore.UnfinishedMember(pipeline.Id, runId)) || !Expired(connection, pipeline, runId, cutoff)) continue;
+                    // Checked again under the pipeline lock, which an operator's reopening of the run takes too.
+                    using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
+                    if (IsUnfinished(connection, pipeline.Id, runId) || !Expired(connection, pipeline, runId, cutoff)) continue;
+                    using var transaction = connection.CreateWriteTransaction();
+                    PipelineStore.DeleteRun(transaction, pipeline, runId);
+                    transaction.Commit();
+                    deleted++;
+                }
+                if (page.Count < Page || fresh == 0) break;
+                // The next page starts at the last score read; runs with that same score are skipped as seen.
+                from = RunScore(scores, pipeline.Id, page[^1]) ?? double.MaxValue;
             }
         }
         return deleted;
     }
 
-    /// <summary>Finished before the cutoff, and not being run again (an operator's clear leaves tasks undone until the run reopens).</summary>
+    private static double? RunScore(global::Hangfire.Storage.JobStorageConnection connection, string pipelineId, string runId)
+    {
+        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId));
+        if (fields is null || !fields.TryGetValue("logicalDate", out var date) || PipelineStore.ParseInstant(fields.GetValueOrDefault("createdAt")) is not { } created) return null;
+        return PipelineStore.Score(PipelineStore.ParseDate(date), created);
+    }
+
+    private static bool IsUnfinished(global::Hangfire.Storage.IStorageConnection connection, string pipelineId, string runId) =>
+        connection.GetAllItemsFromSet(PipelineStore.UnfinishedKey).Contains(PipelineStore.UnfinishedMember(pipelineId, runId));
+
+    /// <summary>
+    /// Finished before the cutoff. (Whether every task has a record does not matter: a run from before a task was added to
+    /// the pipeline has none for it, and must still expire.)
+    /// </summary>
     private static bool Expired(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, NodaTime.Instant cutoff)
     {
         var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
         return fields is not null && fields.TryGetValue("state", out var state) && RunStates.Parse(state).IsFinished()
-            && PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is { } ended && ended <= cutoff
-            && PipelineStore.AllTerminal(pipeline, PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId));
+            && PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is { } ended && ended <= cutoff;
     }
 }

@@ -43,11 +43,11 @@ internal sealed partial class RunCoordinator
     /// Applies <paramref name="change"/> to the run under its lock. The change returns false to leave the run untouched
     /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
     /// </summary>
-    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All)
+    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null)
     {
         RunWork work;
         using (var connection = _storage.GetConnection())
-        using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout))
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
         {
             // A step that cascades reads the run and every task record in one fetch each. A try starting reads only its
             // own task's record: a task is queued only in a running run (a queued run's tasks are undecided, a finished
@@ -208,8 +208,11 @@ internal sealed partial class RunCoordinator
     }
 
     /// <summary>
-    /// Repairs a run left inconsistent by a crash between two steps: tasks that should have a job but whose job is gone
-    /// or ended get a new one, and trigger rules are evaluated again (which also finishes a run whose tasks are all done).
+    /// Repairs a run left inconsistent by a crash between two steps: a try whose result was kept but not applied gets it
+    /// applied; a running try that is dead (not heard from for <see cref="PipelinesOptions.TryLivenessTimeout"/>) and whose
+    /// job has ended without a result has failed; tasks that should have a job but whose job is gone or ended get a new
+    /// one; and trigger rules are evaluated again (which also finishes a run whose tasks are all done). A run whose lock
+    /// is busy is left to the next pass (<see cref="global::Hangfire.Storage.DistributedLockTimeoutException"/>) rather than waited for.
     /// </summary>
     public RunWork? Reconcile(PipelineDefinition pipeline, string runId)
     {
@@ -220,16 +223,22 @@ internal sealed partial class RunCoordinator
         {
             finished = work.RunState.IsFinished();
             if (work.RunState != RunState.Running) return false;
+            Dictionary<string, RecordedResults.Recorded>? recorded = null;
             foreach (var task in work.All.ToList())
             {
-                // A running task whose job has ended (failed, deleted, succeeded) without recording a result was lost:
-                // its try failed, and the task's own retry rules decide what comes next.
                 if (task.State == TaskState.Running)
                 {
+                    // The job's state is read before the kept results: a job that ended had kept its result by then.
                     var runningJob = task.CurrentJobId is { } rid ? jobs.GetJobData(rid)?.State : null;
+                    recorded ??= RecordedResults.ReadAll(jobs, pipeline.Id, runId);
+                    if (recorded.TryGetValue(task.TaskId, out var result) && result.IsOf(task))
+                    {
+                        ApplyResult(work, pipeline[task.TaskId], task, result.Result);
+                        continue;
+                    }
                     var ended = runningJob is null || runningJob == DeletedState.StateName || runningJob == SucceededState.StateName || runningJob == FailedState.StateName;
-                    if (ended && (task.Start ?? Instant.MinValue) <= cutoff)
-                        ApplyResult(work, pipeline[task.TaskId], task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result"));
+                    if (ended && IsDead(jobs, pipeline, runId, task, work.Now, out var lastHeard))
+                        ApplyResult(work, pipeline[task.TaskId], task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
                     continue;
                 }
                 if (!(task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule)) continue;
@@ -240,11 +249,24 @@ internal sealed partial class RunCoordinator
                 work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, null));
             }
             return true;
-        });
+        }, lockTimeout: _options.ReconcilerLockTimeout);
         // A finished run listed as unfinished: an operator's clear or mark whose reopening did not happen.
         if (finished) Reopen(pipeline, runId);
         return step;
     }
+
+    /// <summary>
+    /// Whether a running try's execution is dead: it said it ended without a result, or it has not been heard from (its
+    /// last heartbeat, or its start) for <see cref="PipelinesOptions.TryLivenessTimeout"/>.
+    /// </summary>
+    private bool IsDead(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, TaskInstance task, Instant now, out Instant lastHeard)
+    {
+        var (beat, ended) = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
+        lastHeard = Max(beat ?? Instant.MinValue, task.Start ?? Instant.MinValue);
+        return ended || now - lastHeard >= Duration.FromTimeSpan(_options.TryLivenessTimeout);
+    }
+
+    private static Instant Max(Instant a, Instant b) => a > b ? a : b;
 
     /// <summary>
     /// Decides every undecided task whose upstream tasks allow it, in topological order, so skips and failures cascade
@@ -323,47 +345,111 @@ internal sealed partial class RunCoordinator
 
     // ---- steps used by jobs and operations -----------------------------------------------------------------
 
-    /// <summary>Marks a try as running if it is still the task's current try: the running task, or null for a stale or duplicate delivery.</summary>
-    public TaskInstance? BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId)
+    /// <summary>
+    /// Marks a try as running if <paramref name="jobId"/> is the job its task expects now: the running task, or null when
+    /// the job must not run (a stale or duplicate delivery, or a redelivery whose try had already ended and is now applied).
+    /// Only the newest job of the current try may start it (an older one, say re-enqueued by the reconciler and then
+    /// requeued by hand, is stale). A job delivered again while its try is running (after a crash, or requeued by an
+    /// operator) runs the try again only when the try's execution is dead; while it is alive the delivery is a duplicate.
+    /// </summary>
+    public TaskInstance? BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken = default)
     {
-        TaskInstance? running = null;
-        Update(pipeline, runId, work =>
+        string? replaces = null;
+        while (true)
         {
-            var task = work[taskId];
-            var mayStart = task.TryNumber == tryNumber
-                && (task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule
-                    || (task.State == TaskState.Running && jobId is not null && task.CurrentJobId == jobId));
-            if (!mayStart || work.RunState.IsFinished())
+            TaskInstance? running = null, redelivered = null;
+            Update(pipeline, runId, work =>
             {
-                LogStale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
-                return false;
+                var task = work[taskId];
+                var current = jobId is null || task.CurrentJobId is null || task.CurrentJobId == jobId;
+                var waiting = task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule;
+                var again = task.State == TaskState.Running && jobId is not null && task.CurrentJobId == jobId;
+                if (task.TryNumber != tryNumber || work.RunState.IsFinished() || !current || !(waiting || again))
+                {
+                    LogStale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
+                    return false;
+                }
+                if (again && task.Execution != replaces)
+                {
+                    redelivered = task;
+                    return false;
+                }
+                var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
+                if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
+                work.Set(task with
+                {
+                    State = TaskState.Running,
+                    Start = work.Now,
+                    End = null,
+                    Server = serverId,
+                    JobIds = jobs,
+                    Execution = Guid.NewGuid().ToString("N")[..12],
+                    FirstPoke = task.FirstPoke ?? (pipeline[taskId].Kind == TaskKind.Sensor ? work.Now : null),
+                    Reason = replaces is null
+                        ? $"Running try {tryNumber} on {serverId ?? "a worker"}."
+                        : $"Running try {tryNumber} again on {serverId ?? "a worker"}: its execution on {task.Server ?? "another worker"} stopped without a result.",
+                });
+                running = work[taskId];
+                return true;
+            }, CascadeScope.None);
+            if (redelivered is null) return running;
+
+            switch (JudgeRedelivery(pipeline, runId, redelivered, cancellationToken))
+            {
+                case Redelivery.Duplicate:
+                    LogDuplicate(_logger, pipeline.Id, runId, taskId, tryNumber, redelivered.Server ?? "another worker");
+                    return null;
+                case Redelivery.HasResult:
+                    // The try ended and kept its result, but the step that applies it did not happen: apply it now.
+                    CompleteRecorded(pipeline, runId, taskId);
+                    return null;
+                default:
+                    replaces = redelivered.Execution;
+                    continue;
             }
-            var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
-            if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
-            work.Set(task with
-            {
-                State = TaskState.Running,
-                Start = work.Now,
-                End = null,
-                Server = serverId,
-                JobIds = jobs,
-                FirstPoke = task.FirstPoke ?? (pipeline[taskId].Kind == TaskKind.Sensor ? work.Now : null),
-                Reason = $"Running try {tryNumber} on {serverId ?? "a worker"}.",
-            });
-            running = work[taskId];
-            return true;
-        }, CascadeScope.None);
-        return running;
+        }
     }
 
-    /// <summary>Records how a try ended and moves the run on. Returns the task's new state, or null for a stale completion.</summary>
-    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, TryResult result)
+    private enum Redelivery { Duplicate, HasResult, Dead }
+
+    /// <summary>
+    /// Decides what a second delivery of a running try's job finds: the try's result kept (apply it), its execution dead
+    /// (run it again), or alive (a duplicate). An execution heard from recently is watched until it beats again (alive)
+    /// or stays silent for the liveness timeout (dead), so a server killed a moment ago is told from a live one.
+    /// </summary>
+    private Redelivery JudgeRedelivery(PipelineDefinition pipeline, string runId, TaskInstance task, CancellationToken cancellationToken)
+    {
+        var watching = System.Diagnostics.Stopwatch.StartNew();
+        Instant? firstBeat = null;
+        while (true)
+        {
+            using (var connection = _storage.GetConnection())
+            {
+                if (RecordedResults.Read(connection, pipeline.Id, runId, task.TaskId) is { } recorded && recorded.IsOf(task)) return Redelivery.HasResult;
+                var (beat, _) = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
+                if (IsDead(connection, pipeline, runId, task, _options.Clock.GetCurrentInstant(), out _)) return Redelivery.Dead;
+                if (firstBeat is null) firstBeat = beat ?? Instant.MinValue;
+                else if (beat is { } b && b > firstBeat) return Redelivery.Duplicate;
+            }
+            // Clocks may disagree between servers: silence measured here bounds the watch too.
+            if (watching.Elapsed >= _options.TryLivenessTimeout) return Redelivery.Dead;
+            if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500))) throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records how a try ended and moves the run on. Returns the task's new state, or null for a stale completion (the
+    /// task was cleared, or another execution now runs the try). <paramref name="execution"/> is the token
+    /// <see cref="BeginTry"/> gave this execution.
+    /// </summary>
+    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result)
     {
         TaskInstance? final = null;
         Update(pipeline, runId, work =>
         {
             var task = work[taskId];
-            if (task.State != TaskState.Running || task.TryNumber != tryNumber || (jobId is not null && task.CurrentJobId is { } current && current != jobId))
+            var ours = execution is not null ? task.Execution == execution : jobId is null || task.CurrentJobId is not { } current || current == jobId;
+            if (task.State != TaskState.Running || task.TryNumber != tryNumber || !ours)
             {
                 LogStale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
                 return false;
@@ -373,6 +459,14 @@ internal sealed partial class RunCoordinator
             return true;
         }, CascadeScope.Changed);
         return final;
+    }
+
+    /// <summary>Applies the kept result of a task's running try, if there is one: the same step as <see cref="CompleteTry"/>.</summary>
+    public TaskInstance? CompleteRecorded(PipelineDefinition pipeline, string runId, string taskId)
+    {
+        RecordedResults.Recorded? recorded;
+        using (var connection = _storage.GetConnection()) recorded = RecordedResults.Read(connection, pipeline.Id, runId, taskId);
+        return recorded is null ? null : CompleteTry(pipeline, runId, taskId, recorded.TryNumber, null, recorded.Execution, recorded.Result);
     }
 
     private static void ApplyResult(RunWork work, TaskDefinition definition, TaskInstance task, TryResult result)
@@ -515,14 +609,9 @@ internal sealed partial class RunCoordinator
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start the waiting runs of {Pipeline} now; the reconciler will")]
     private static partial void LogWaitingNotStarted(ILogger logger, string pipeline, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A second delivery of {Pipeline} {Run} {Task} try {Try} found the try still running on {Server}: it does nothing.")]
+    private static partial void LogDuplicate(ILogger logger, string pipeline, string run, string task, int @try, string server);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
     private static partial void LogStale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
-}
-
-/// <summary>How one try ended: an outcome, or an error message.</summary>
-internal sealed record TryResult(TaskOutcome? Outcome, string? Error)
-{
-    public static TryResult Succeeded(TaskOutcome outcome) => new(outcome, null);
-
-    public static TryResult Failed(string error) => new(null, error);
 }

@@ -8,7 +8,9 @@ using Hangfire.Storage;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// Takes Hangfire distributed locks for the runtime. Most storages wait for a lock efficiently, and get the plain call.
+/// Takes the runtime's locks. On a PostgreSQL storage registered through <see cref="PipelinesStorage"/> they are session
+/// advisory locks (<see cref="PostgreSqlAdvisoryLocks"/>), freed when their holder's connection dies. Elsewhere they are
+/// Hangfire distributed locks: most storages wait for a lock efficiently, and get the plain call.
 /// Hangfire.PostgreSql's lock is a row it retries after sleeping <c>min(1 s, time left)</c>, so a waiter sleeps a whole
 /// second even when the lock frees a millisecond later, and a run's lock, which every task start and end takes, would
 /// spend most of a busy fan-out idle. There each try is a single attempt (timeout zero), and the waits between
@@ -22,6 +24,7 @@ internal static class StorageLocks
 
     public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
     {
+        if (PostgreSqlAdvisoryLocks.For(storage) is { } advisory) return advisory.Acquire(resource, timeout);
         if (storage is not PostgreSqlStorage) return connection.AcquireDistributedLock(resource, timeout);
 
         var waited = Stopwatch.StartNew();

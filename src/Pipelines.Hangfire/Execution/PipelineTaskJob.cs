@@ -45,47 +45,90 @@ public sealed partial class PipelineTaskJob
         var jobId = context?.BackgroundJob?.Id;
         var serverId = context?.ServerId;
 
-        if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId) is not { } running) return;
+        if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken) is not { } running) return;
 
         var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
+        var heartbeat = new TryHeartbeat(_storage, _options.Clock, pipeline.Id, runId, taskId, running.Execution ?? "");
         TryResult result;
         using (var stopWriting = new CancellationTokenSource())
         {
             var writing = log.KeepWritingAsync(stopWriting.Token);
+            var beating = heartbeat.KeepBeatingAsync(_options.TryHeartbeatInterval, stopWriting.Token);
             try
             {
                 result = await RunTryAsync(pipeline, task, runId, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The server is shutting down: the try ends without a result, and its job is delivered again (to a server
+                // that is up). Saying so lets that delivery start the try at once instead of waiting for silence.
+                heartbeat.Abandon();
+                throw;
+            }
             finally
             {
                 await stopWriting.CancelAsync().ConfigureAwait(false);
-                await writing.ConfigureAwait(false);
+                await Task.WhenAll(writing, beating).ConfigureAwait(false);
             }
         }
         // The log is written before the result, so a finished task's page shows its whole log. Keeping it never
         // throws: a log the storage refuses is lost, the result is not.
         if (log.Flush(final: true) is { } logError) LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, logError);
 
-        // Recording the result is idempotent (a second completion of the same try changes nothing), so a lock timeout or
-        // a storage blip is retried here; if it still fails, the reconciler finds the task running with an ended job.
+        // The result is kept before the run's lock is taken, so that nothing after this point can change the outcome: a
+        // lock that stays busy, a storage failure or a crash only delays the step that applies it (this job's, the
+        // redelivered job's, or the reconciler's).
+        await KeepResultAsync(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken).ConfigureAwait(false);
         TaskInstance? final = null;
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; attempt <= 2; attempt++)
         {
             try
             {
-                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, result);
+                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result);
                 break;
             }
-            catch (Exception) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None).ConfigureAwait(false);
+                if (attempt == 2 || cancellationToken.IsCancellationRequested)
+                {
+                    LogApplyLater(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, tryNumber, ex);
+                    break;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
             }
         }
 
         // Hangfire shows each failed try as a failed job, with our reason.
-        if (final is { State: TaskState.Failed or TaskState.UpForRetry })
-            throw new PipelineTaskFailedException(pipelineId, runId, taskId, final.Reason ?? result.Error ?? "failed");
+        if (final is { State: TaskState.Failed or TaskState.UpForRetry } || (final is null && result.Error is not null))
+            throw new PipelineTaskFailedException(pipelineId, runId, taskId, final?.Reason ?? result.Error ?? "failed");
     }
+
+    /// <summary>Keeps the try's result in storage, retrying while the storage is unreachable (a database restart) for a few minutes.</summary>
+    private async Task KeepResultAsync(string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result, CancellationToken shutdown)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var giveUp = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            try
+            {
+                RecordedResults.Record(_storage, pipelineId, runId, taskId, tryNumber, execution, result);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && DateTime.UtcNow < giveUp && !shutdown.IsCancellationRequested)
+            {
+                LogKeepRetried(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, ex.Message);
+                await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The result of {Pipeline}.{Task} try {Try} in run {Run} is kept; applying it waits for the run's lock (the job delivered again or the reconciler will apply it)")]
+    private static partial void LogApplyLater(ILogger logger, string pipeline, string run, string task, int @try, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping the result of {Pipeline}.{Task} in run {Run} failed ({Error}); retrying")]
+    private static partial void LogKeepRetried(ILogger logger, string pipeline, string run, string task, string error);
 
     private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
     {

@@ -27,6 +27,12 @@ internal static class PipelineStore
     /// <summary>The log lines a task kept in a run, over all its tries (a hash: see <see cref="AddLogLines"/>).</summary>
     public static string LogKey(string pipelineId, string runId, string taskId) => $"{Prefix}run:{pipelineId}:{runId}:log:{taskId}";
 
+    /// <summary>The results of a run's tries, kept as soon as each try ends (see <see cref="RecordedResults"/>).</summary>
+    public static string ResultsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:results";
+
+    /// <summary>When each running try of a run was last heard from (see <see cref="TryHeartbeat"/>).</summary>
+    public static string AliveKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:alive";
+
     /// <summary>Every run of a pipeline, scored by logical date then creation, so the newest sort last.</summary>
     public static string RunsKey(string pipelineId) => $"{Prefix}runs:{pipelineId}";
 
@@ -206,6 +212,7 @@ internal static class PipelineStore
         FirstPoke = task.FirstPoke is { } p ? Format(p) : null,
         FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
         Cleared = task.ClearRequested ? true : null,
+        Exec = task.Execution,
     }, s_json);
 
     private static TaskInstance Deserialize(string taskId, string json, TaskState? state)
@@ -224,6 +231,7 @@ internal static class PipelineStore
         {
             FirstTry = stored.FirstTry ?? 1,
             ClearRequested = stored.Cleared ?? false,
+            Execution = stored.Exec,
         };
     }
 
@@ -243,6 +251,8 @@ internal static class PipelineStore
         public int? FirstTry { get; set; }
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public bool? Cleared { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? Exec { get; set; }
     }
 
     // ---- outputs ----------------------------------------------------------------------------------------------
@@ -305,6 +315,8 @@ internal static class PipelineStore
         storage.RemoveHash(RunKey(pipelineId, runId));
         storage.RemoveHash(TasksKey(pipelineId, runId));
         storage.RemoveHash(OutputsKey(pipelineId, runId));
+        storage.RemoveHash(ResultsKey(pipelineId, runId));
+        storage.RemoveHash(AliveKey(pipelineId, runId));
         foreach (var task in pipeline.Tasks) storage.RemoveHash(LogKey(pipelineId, runId, task.Id));
         transaction.RemoveFromSet(RunsKey(pipelineId), runId);
         transaction.RemoveFromSet(ActiveKey(pipelineId), runId);

@@ -39,6 +39,12 @@ public sealed record TaskInstance(
     /// </summary>
     public bool ClearRequested { get; init; }
 
+    /// <summary>
+    /// The execution running the current try: a token each start of a try gets, so a result or a heartbeat from an
+    /// execution that another delivery of the same job has since replaced is told apart from the current one's.
+    /// </summary>
+    public string? Execution { get; init; }
+
     /// <summary>Which try of the current attempt the current or last try is, from 1.</summary>
     public int TryOfAttempt => System.Math.Max(1, TryNumber - FirstTry + 1);
 

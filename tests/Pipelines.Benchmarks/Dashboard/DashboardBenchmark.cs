@@ -49,7 +49,7 @@ public static class DashboardBenchmark
             {
                 database = PostgresServer.CreateDatabase("dashbench");
                 var options = PipelinesStorage.PostgreSqlOptions();
-                storage = new PostgreSqlStorage(new global::Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database, options), options);
+                storage = PipelinesStorage.PostgreSql(database);
             }
             else
             {

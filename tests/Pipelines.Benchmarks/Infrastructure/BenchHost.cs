@@ -51,7 +51,7 @@ public sealed class BenchHost : IAsyncDisposable
         {
             database = PostgresServer.CreateDatabase("bench");
             var options = PostgreSqlOptions();
-            storage = new PostgreSqlStorage(new global::Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database, options), options);
+            storage = PipelinesStorage.PostgreSql(database);
         }
         else
         {

@@ -54,7 +54,7 @@ public abstract class AirflowCompatibilityTests : IAsyncLifetime
             "Gate=success A=skipped B=skipped", RunState.Success),
         // ShortCircuitOperator: everything downstream not running, success or failed is skipped, upstream_failed included.
         ["a_false_condition_skips_a_downstream_task_already_upstream_failed"] = (
-            new[] { Fail("Bad"), Condition("Gate", false, TriggerRule.AllDone, "Bad"), T("Load", "Bad", "Gate"), T("Report", TriggerRule.AllDone, "Load") },
+            new[] { Fail("Bad"), Condition("Gate", false, TriggerRule.AllDone, "Bad"), T("Load", "Bad", "Gate"), T("Report", TriggerRule.AllDone, "Load", "Gate") },
             "Bad=failed Gate=success Load=skipped Report=skipped", RunState.Success),
         // ...and spares what already ran: Hasty (always) failed before the condition ended, Slow (always) is running then.
         ["a_false_condition_spares_downstream_tasks_that_failed_or_are_running"] = (

@@ -71,9 +71,7 @@ public sealed class PipelineHost : IAsyncDisposable
     public static JobStorage InMemoryStorage() => new InMemoryStorage(new InMemoryStorageOptions());
 
     /// <summary>PostgreSQL storage with the options the library recommends (long polling, sliding invisibility).</summary>
-    public static JobStorage PostgreSqlStorage(string connectionString) => new PostgreSqlStorage(
-        new global::Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, PipelinesStorage.PostgreSqlOptions()),
-        PipelinesStorage.PostgreSqlOptions());
+    public static JobStorage PostgreSqlStorage(string connectionString) => PipelinesStorage.PostgreSql(connectionString);
 
     /// <summary>Triggers a run and waits until it finishes.</summary>
     public async Task<PipelineRun> RunAsync(string pipelineId, LocalDate? date = null, IReadOnlyDictionary<string, string>? parameters = null, TimeSpan? timeout = null)

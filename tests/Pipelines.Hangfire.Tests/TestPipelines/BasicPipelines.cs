@@ -113,6 +113,8 @@ public sealed partial class Exhausted(SideEffects effects)
     [PipelineTask, DependsOn(nameof(AlwaysFails))] public void Downstream(RunContext run) => effects.Record(run);
     [PipelineTask, DependsOn(nameof(Downstream))] public void FurtherDownstream(RunContext run) => effects.Record(run);
     [PipelineTask(Trigger = TriggerRule.AllDone), DependsOn(nameof(FurtherDownstream))] public void Cleanup(RunContext run) => effects.Record(run);
+    /// <summary>A leaf the failure reaches, so the run fails (Cleanup alone would handle it, as in Airflow).</summary>
+    [PipelineTask, DependsOn(nameof(AlwaysFails))] public void Report(RunContext run) => effects.Record(run);
 }
 
 [Pipeline("timeouts")]

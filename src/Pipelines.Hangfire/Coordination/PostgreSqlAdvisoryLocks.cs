@@ -1,0 +1,102 @@
+using System;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Hangfire;
+using Hangfire.Storage;
+using Npgsql;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// The runtime's locks on PostgreSQL: session advisory locks on the same database as Hangfire's tables, taken on a
+/// connection held for as long as the lock is. PostgreSQL releases a session's advisory locks when the session ends, so a
+/// lock whose holder dies (a server killed with SIGKILL, a machine lost) is free as soon as its connection is gone, instead
+/// of after Hangfire.PostgreSql's lock-row timeout (a crashed holder used to stall every step of its run for ten minutes).
+/// A waiter blocks in the server and is woken the moment the lock is released (no polling); <c>lock_timeout</c> bounds
+/// the wait.
+/// </summary>
+/// <remarks>
+/// Registered per storage by <see cref="PipelinesStorage"/>, which knows the connection string; a PostgreSQL storage
+/// built some other way keeps Hangfire.PostgreSql's own lock (<see cref="StorageLocks"/>).
+/// </remarks>
+internal sealed class PostgreSqlAdvisoryLocks
+{
+    private static readonly ConditionalWeakTable<JobStorage, PostgreSqlAdvisoryLocks> s_byStorage = new();
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgreSqlAdvisoryLocks(string connectionString)
+    {
+        // Its own pool: a lock holds its connection for the whole step, and must never wait behind Hangfire's connections.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-locks", Enlist = false };
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public static void Register(JobStorage storage, string connectionString) =>
+        s_byStorage.AddOrUpdate(storage, new PostgreSqlAdvisoryLocks(connectionString));
+
+    public static PostgreSqlAdvisoryLocks? For(JobStorage storage) => s_byStorage.TryGetValue(storage, out var locks) ? locks : null;
+
+    /// <summary>Takes the lock on <paramref name="resource"/>, waiting up to <paramref name="timeout"/>.</summary>
+    /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
+    public IDisposable Acquire(string resource, TimeSpan timeout)
+    {
+        var connection = _dataSource.OpenConnection();
+        try
+        {
+            // Uncontended: one round trip.
+            using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended(@r, 0))", connection))
+            {
+                tryLock.Parameters.AddWithValue("r", resource);
+                if (tryLock.ExecuteScalar() is true) return new Held(connection, resource);
+            }
+            if (timeout <= TimeSpan.Zero) throw new DistributedLockTimeoutException(resource);
+            var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {milliseconds}", connection)) setTimeout.ExecuteNonQuery();
+            using (var wait = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@r, 0))", connection) { CommandTimeout = 0 })
+            {
+                wait.Parameters.AddWithValue("r", resource);
+                wait.ExecuteNonQuery();
+            }
+            return new Held(connection, resource);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            connection.Dispose();
+            throw new DistributedLockTimeoutException(resource);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Held(NpgsqlConnection connection, string resource) : IDisposable
+    {
+        private bool _released;
+
+        public void Dispose()
+        {
+            if (_released) return;
+            _released = true;
+            try
+            {
+                using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended(@r, 0))", connection);
+                unlock.Parameters.AddWithValue("r", resource);
+                unlock.ExecuteNonQuery();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // The session is gone, and the lock with it. A connection that cannot unlock must not go back to the pool
+                // holding the lock: clearing the pool closes it instead of keeping it idle.
+                NpgsqlConnection.ClearPool(connection);
+            }
+            finally
+            {
+                // Returned to the pool, the session is reset (DISCARD ALL), which also drops lock_timeout.
+                connection.Dispose();
+            }
+        }
+    }
+}

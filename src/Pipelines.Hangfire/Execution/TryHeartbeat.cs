@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Hangfire;
+using Hangfire.Storage;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// A running try's sign of life. Hangfire delivers a job again after a crash (and an operator can requeue a running job),
+/// so a job may find its task's try already running: the try's execution writes the time every few seconds, and a second
+/// delivery starts the try again only when that execution has not been heard from for
+/// <see cref="PipelinesOptions.TryLivenessTimeout"/> (or said it ended without a result); otherwise it is a duplicate
+/// and does nothing. So two jobs of the same try never both run. The value is <c>execution|time[|ended]</c>.
+/// </summary>
+internal sealed class TryHeartbeat
+{
+    private readonly JobStorage _storage;
+    private readonly IClock _clock;
+    private readonly string _pipelineId;
+    private readonly string _runId;
+    private readonly string _taskId;
+    private readonly string _execution;
+
+    public TryHeartbeat(JobStorage storage, IClock clock, string pipelineId, string runId, string taskId, string execution)
+    {
+        _storage = storage;
+        _clock = clock;
+        _pipelineId = pipelineId;
+        _runId = runId;
+        _taskId = taskId;
+        _execution = execution;
+    }
+
+    /// <summary>Writes a heartbeat every <paramref name="interval"/> until <paramref name="stop"/> is cancelled. Never throws.</summary>
+    public async Task KeepBeatingAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) Write(ended: false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Says the execution ended without a result (its server is shutting down), so a redelivery need not wait. Never throws.</summary>
+    public void Abandon() => Write(ended: true);
+
+    private void Write(bool ended)
+    {
+        try
+        {
+            using var connection = _storage.GetConnection();
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetRangeInHash(PipelineStore.AliveKey(_pipelineId, _runId), new Dictionary<string, string>
+            {
+                [_taskId] = _execution + "|" + PipelineStore.Format(_clock.GetCurrentInstant()) + (ended ? "|ended" : ""),
+            });
+            transaction.Commit();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A missed heartbeat is made up by the next; a storage that is down cannot deliver the job again either.
+        }
+    }
+
+    /// <summary>When the given execution of a task was last heard from, and whether it said it ended.</summary>
+    public static (Instant? LastBeat, bool Ended) Read(IStorageConnection connection, string pipelineId, string runId, string taskId, string? execution)
+    {
+        var value = connection is JobStorageConnection fields
+            ? fields.GetValueFromHash(PipelineStore.AliveKey(pipelineId, runId), taskId)
+            : (connection.GetAllEntriesFromHash(PipelineStore.AliveKey(pipelineId, runId)) ?? new Dictionary<string, string>()).GetValueOrDefault(taskId);
+        if (value is null || execution is null) return (null, false);
+        var parts = value.Split('|');
+        if (parts.Length < 2 || parts[0] != execution) return (null, false);
+        return (PipelineStore.ParseInstant(parts[1]), parts.Length > 2 && parts[2] == "ended");
+    }
+}

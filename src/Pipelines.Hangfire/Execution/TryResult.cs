@@ -1,0 +1,44 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>How one try ended: an outcome, or an error message.</summary>
+internal sealed record TryResult(TaskOutcome? Outcome, string? Error)
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public static TryResult Succeeded(TaskOutcome outcome) => new(outcome, null);
+
+    public static TryResult Failed(string error) => new(null, error);
+
+    /// <summary>The result as JSON, to keep in storage until the coordinator has applied it.</summary>
+    public string ToJson() => JsonSerializer.Serialize(Outcome is { } o
+        ? new Stored { Kind = o.Kind, Output = o.OutputJson, Result = o.Result, Chosen = o.Kind == TaskKind.Branch ? o.ChosenBranches.ToArray() : null }
+        : new Stored { Error = Error ?? "failed" }, s_json);
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
+    public static TryResult FromJson(string json)
+    {
+        var stored = JsonSerializer.Deserialize<Stored>(json, s_json)!;
+        if (stored.Error is { } error) return Failed(error);
+        return Succeeded(stored.Kind switch
+        {
+            TaskKind.Condition => TaskOutcome.Condition(stored.Result == true),
+            TaskKind.Branch => TaskOutcome.Branch(stored.Chosen ?? Array.Empty<string>()),
+            TaskKind.Sensor => TaskOutcome.Sensor(stored.Result == true),
+            _ => TaskOutcome.Completed(stored.Output),
+        });
+    }
+
+    private sealed class Stored
+    {
+        public TaskKind Kind { get; set; }
+        public string? Output { get; set; }
+        public bool? Result { get; set; }
+        public string[]? Chosen { get; set; }
+        public string? Error { get; set; }
+    }
+}

@@ -1,0 +1,227 @@
+using global::Hangfire;
+using global::Hangfire.States;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+/// <summary>
+/// A try's job may be delivered twice (a crash, an operator's requeue), and the run's lock may be busy or held by a
+/// server that died. Nothing of that may run a try twice at once, or change its outcome.
+/// </summary>
+public sealed class TryDeliveryTests
+{
+    private static Task Until(Func<bool> condition) => PostgreSqlRunLockTests.Until(condition);
+
+    private static void Fast(PipelinesOptions o)
+    {
+        o.TryHeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        o.TryLivenessTimeout = TimeSpan.FromSeconds(2);
+    }
+
+    [Fact]
+    public async Task A_running_trys_job_requeued_by_hand_does_not_run_the_try_again()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Gated.Definition }, configure: Fast);
+        host.Effects.Flags["hold"] = 1;
+        var runId = host.Operations.Trigger("gated", new LocalDate(2024, 7, 1));
+        await Until(() => host.Effects.Count(runId, "Work") == 1);
+        var jobId = Assert.Single(host.Operations.GetRun("gated", runId)!["Work"].JobIds);
+
+        // An operator presses "Requeue" on the running job in Hangfire's dashboard: a second worker gets the same job.
+        Assert.True(new BackgroundJobClient(host.Storage).Requeue(jobId));
+        var monitoring = host.Storage.GetMonitoringApi();
+        await Until(() => monitoring.JobDetails(jobId).History.Count(h => h.StateName == ProcessingState.StateName) >= 2);
+        await Until(() => monitoring.JobDetails(jobId).History[0].StateName == SucceededState.StateName);
+
+        Assert.Equal(1, host.Effects.Count(runId, "Work"));
+        Assert.Equal(TaskState.Running, host.Operations.GetRun("gated", runId)!["Work"].State);
+        host.Effects.Flags["hold"] = 0;
+        var run = await host.WaitAsync("gated", runId);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(1, host.Effects.Count(runId, "Work"));
+    }
+
+    [Fact]
+    public async Task Only_the_newest_job_of_a_queued_try_may_start_it()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: Fast);
+        var run = await host.RunAsync("linear");
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        // The reconciler re-enqueued Load (job-2) after its first job (job-1) looked lost; then job-1 shows up after all.
+        coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.RunState = RunState.Running;
+            work.Set(work["Load"] with { State = TaskState.Queued, TryNumber = 2, JobIds = System.Collections.Immutable.ImmutableArray.Create("job-1", "job-2") });
+            return true;
+        }, CascadeScope.None);
+
+        Assert.Null(coordinator.BeginTry(Linear.Definition, run.RunId, "Load", 2, "job-1", "server-a"));
+        var started = coordinator.BeginTry(Linear.Definition, run.RunId, "Load", 2, "job-2", "server-b");
+        Assert.NotNull(started);
+        Assert.Equal("server-b", started!.Server);
+        Assert.NotNull(started.Execution);
+    }
+
+    [Fact]
+    public async Task A_redelivered_job_runs_its_try_again_only_when_the_running_execution_is_silent()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: Fast);
+        var run = await host.RunAsync("linear");
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        var options = host.Services.GetRequiredService<PipelinesOptions>();
+        void Running(string execution) => coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.RunState = RunState.Running;
+            work.Set(work["Load"] with { State = TaskState.Running, TryNumber = 3, Start = work.Now, Server = "server-a", Execution = execution, JobIds = System.Collections.Immutable.ImmutableArray.Create("job-3") });
+            return true;
+        }, CascadeScope.None);
+
+        // Alive: its execution keeps beating, so the second delivery is a duplicate and does nothing.
+        Running("alive");
+        using (var stop = new CancellationTokenSource())
+        {
+            var beating = new TryHeartbeat(host.Storage, options.Clock, "linear", run.RunId, "Load", "alive").KeepBeatingAsync(TimeSpan.FromMilliseconds(100), stop.Token);
+            Assert.Null(coordinator.BeginTry(Linear.Definition, run.RunId, "Load", 3, "job-3", "server-b"));
+            stop.Cancel();
+            await beating;
+        }
+        Assert.Equal("alive", host.Operations.GetRun("linear", run.RunId)!["Load"].Execution);
+
+        // Silent (its server was killed): the second delivery runs the try again, as a new execution.
+        Running("killed");
+        var again = coordinator.BeginTry(Linear.Definition, run.RunId, "Load", 3, "job-3", "server-b");
+        Assert.NotNull(again);
+        Assert.NotEqual("killed", again!.Execution);
+        Assert.StartsWith("Running try 3 again on server-b: its execution on server-a stopped without a result.", again.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redelivered_job_whose_try_kept_its_result_applies_it_without_running_again()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: Fast);
+        var run = await host.RunAsync("linear", new LocalDate(2024, 7, 2));
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        // The server recorded Load's result, then died before the step that applies it.
+        coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.RunState = RunState.Running;
+            work.Set(work["Load"] with { State = TaskState.Running, TryNumber = 1, Start = work.Now, Execution = "e1", JobIds = System.Collections.Immutable.ImmutableArray.Create("job-9") });
+            return true;
+        }, CascadeScope.None);
+        RecordedResults.Record(host.Storage, "linear", run.RunId, "Load", 1, "e1", TryResult.Succeeded(TaskOutcome.Completed("42")));
+
+        Assert.Null(coordinator.BeginTry(Linear.Definition, run.RunId, "Load", 1, "job-9", "server-b"));
+        var after = host.Operations.GetRun("linear", run.RunId)!;
+        Assert.Equal(TaskState.Success, after["Load"].State);
+        Assert.Equal(RunState.Success, after.State);
+        Assert.Equal("42", host.Operations.GetOutput("linear", run.RunId, "Load"));
+        Assert.Equal(1, host.Effects.Count(run.RunId, "Load"));
+    }
+}
+
+/// <summary>On PostgreSQL, the run's lock is an advisory lock: freed when its holder dies, and never a reason for a failed try.</summary>
+public sealed class PostgreSqlRunLockTests
+{
+    [Fact]
+    public async Task A_run_lock_whose_holder_died_is_free_at_once()
+    {
+        var database = PostgresServer.CreateDatabase("lockdeath");
+        try
+        {
+            await using var host = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Linear.Definition }, configure: o => o.LockTimeout = TimeSpan.FromSeconds(1));
+            var run = await host.RunAsync("linear", new LocalDate(2024, 7, 3));
+            var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+
+            // Another server holds the run's lock...
+            var holder = await HoldAdvisoryLock(database, PipelineStore.RunLock("linear", run.RunId));
+            await Assert.ThrowsAsync<global::Hangfire.Storage.DistributedLockTimeoutException>(() => Task.Run(() => coordinator.Update(Linear.Definition, run.RunId, _ => true)));
+
+            // ...and dies (its connection is gone, as when its process is killed): the lock is free at once, not after minutes.
+            await Terminate(database, holder);
+            var started = DateTime.UtcNow;
+            Assert.NotNull(coordinator.Update(Linear.Definition, run.RunId, _ => true));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    [Fact]
+    public async Task A_try_that_succeeded_is_never_recorded_failed_because_the_run_lock_was_busy()
+    {
+        var database = PostgresServer.CreateDatabase("lockbusy");
+        try
+        {
+            await using var host = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Gated.Definition }, configure: o =>
+            {
+                o.LockTimeout = TimeSpan.FromSeconds(1);
+                o.ReconcilerLockTimeout = TimeSpan.FromMilliseconds(200);
+            });
+            host.Effects.Flags["hold"] = 1;
+            var runId = host.Operations.Trigger("gated", new LocalDate(2024, 7, 4));
+            await Until(() => host.Effects.Count(runId, "Work") == 1);
+
+            // Work succeeds while another holder keeps the run's lock longer than the job waits for it.
+            var holder = await HoldAdvisoryLock(database, PipelineStore.RunLock("gated", runId));
+            host.Effects.Flags["hold"] = 0;
+            var jobId = host.Operations.GetRun("gated", runId)!["Work"].JobIds[^1];
+            var monitoring = host.Storage.GetMonitoringApi();
+            await Until(() => monitoring.JobDetails(jobId).History[0].StateName == SucceededState.StateName || monitoring.JobDetails(jobId).History[0].StateName == FailedState.StateName);
+            Assert.Equal(SucceededState.StateName, monitoring.JobDetails(jobId).History[0].StateName);
+
+            // The reconciler does not wait on the busy run, and does not fail the try.
+            var reconciler = host.Services.GetRequiredService<PipelineReconciler>();
+            reconciler.Run();
+            Assert.Equal(TaskState.Running, host.Operations.GetRun("gated", runId)!["Work"].State);
+
+            // The lock frees: the next pass applies the kept result.
+            await holder.DisposeAsync();
+            reconciler.Run();
+            var run = await host.WaitAsync("gated", runId);
+            Assert.Equal(RunState.Success, run.State);
+            Assert.Equal(TaskState.Success, run["Work"].State);
+            Assert.Equal(1, run["Work"].TryNumber);
+            Assert.Equal(1, host.Effects.Count(runId, "Work"));
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    private static async Task<NpgsqlConnection> HoldAdvisoryLock(string database, string resource)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@r, 0))", connection);
+        command.Parameters.AddWithValue("r", resource);
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private static async Task Terminate(string database, NpgsqlConnection holder)
+    {
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", admin);
+        command.Parameters.AddWithValue("pid", holder.ProcessID);
+        await command.ExecuteNonQueryAsync();
+        await holder.DisposeAsync().AsTask().ContinueWith(_ => { });
+    }
+
+    internal static async Task Until(Func<bool> condition, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time.");
+            await Task.Delay(20);
+        }
+    }
+}
