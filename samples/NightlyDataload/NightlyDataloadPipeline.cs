@@ -73,7 +73,9 @@ public sealed partial class NightlyDataloadPipeline(DataFolders folders, Simulat
     public QueuedJob RunContest([FromTask(nameof(QueueFundRiskModel))] QueuedJob fund, [FromTask(nameof(QueuePublicRiskModel))] QueuedJob @public, RunContext run) =>
         Write("contest", run.LogicalDate, $"{{\"models\":[\"{fund.Name}\",\"{@public.Name}\"]}}");
 
-    [PipelineTask(Trigger = TriggerRule.AllDone), DependsOn(nameof(RunContest), nameof(QueueRiskMetricsJob))]
+    // A backtest on a failed load would test stale data: it needs both upstream tasks to have succeeded, so an ingest
+    // failure reaches this leaf and fails the run (a run's outcome comes from its leaf tasks, as in Airflow).
+    [PipelineTask, DependsOn(nameof(RunContest), nameof(QueueRiskMetricsJob))]
     public QueuedJob Backtest(RunContext run)
     {
         run.Logger.LogBacktest(run.LogicalDate);
