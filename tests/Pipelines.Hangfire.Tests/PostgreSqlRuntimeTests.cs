@@ -12,10 +12,5 @@ public sealed class PostgreSqlRuntimeTests : RuntimeTests, IClassFixture<Postgre
 
     protected override JobStorage CreateStorage() => PipelineHost.PostgreSqlStorage(_database.ConnectionString);
 
-    public sealed class Database : IDisposable
-    {
-        public string ConnectionString { get; } = PostgresServer.CreateDatabase("runtime");
-
-        public void Dispose() => PostgresServer.DropDatabase(ConnectionString);
-    }
+    public sealed class Database() : PostgresDatabase("runtime");
 }

@@ -15,25 +15,8 @@ namespace Pipelines.Hangfire;
 /// <see cref="PipelinesOptions.TryLivenessTimeout"/> (or said it ended without a result); otherwise it is a duplicate
 /// and does nothing. So two jobs of the same try never both run. The value is <c>execution|time[|ended]</c>.
 /// </summary>
-internal sealed class TryHeartbeat
+internal sealed class TryHeartbeat(JobStorage storage, IClock clock, string pipelineId, string runId, string taskId, string execution)
 {
-    private readonly JobStorage _storage;
-    private readonly IClock _clock;
-    private readonly string _pipelineId;
-    private readonly string _runId;
-    private readonly string _taskId;
-    private readonly string _execution;
-
-    public TryHeartbeat(JobStorage storage, IClock clock, string pipelineId, string runId, string taskId, string execution)
-    {
-        _storage = storage;
-        _clock = clock;
-        _pipelineId = pipelineId;
-        _runId = runId;
-        _taskId = taskId;
-        _execution = execution;
-    }
-
     /// <summary>Writes a heartbeat every <paramref name="interval"/> until <paramref name="stop"/> is cancelled. Never throws.</summary>
     public async Task KeepBeatingAsync(TimeSpan interval, CancellationToken stop)
     {
@@ -54,11 +37,11 @@ internal sealed class TryHeartbeat
     {
         try
         {
-            using var connection = _storage.GetConnection();
+            using var connection = storage.GetConnection();
             using var transaction = connection.CreateWriteTransaction();
-            transaction.SetRangeInHash(PipelineStore.AliveKey(_pipelineId, _runId), new Dictionary<string, string>
+            transaction.SetRangeInHash(PipelineStore.AliveKey(pipelineId, runId), new Dictionary<string, string>
             {
-                [_taskId] = _execution + "|" + PipelineStore.Format(_clock.GetCurrentInstant()) + (ended ? "|ended" : ""),
+                [taskId] = execution + "|" + PipelineStore.Format(clock.GetCurrentInstant()) + (ended ? "|ended" : ""),
             });
             transaction.Commit();
         }
@@ -69,14 +52,14 @@ internal sealed class TryHeartbeat
     }
 
     /// <summary>When the given execution of a task was last heard from, and whether it said it ended.</summary>
-    public static (Instant? LastBeat, bool Ended) Read(IStorageConnection connection, string pipelineId, string runId, string taskId, string? execution)
+    public static (Instant? LastBeat, bool Ended) Read(IStorageConnection connection, string pipeline, string run, string task, string? executionOf)
     {
         var value = connection is JobStorageConnection fields
-            ? fields.GetValueFromHash(PipelineStore.AliveKey(pipelineId, runId), taskId)
-            : (connection.GetAllEntriesFromHash(PipelineStore.AliveKey(pipelineId, runId)) ?? new Dictionary<string, string>()).GetValueOrDefault(taskId);
-        if (value is null || execution is null) return (null, false);
+            ? fields.GetValueFromHash(PipelineStore.AliveKey(pipeline, run), task)
+            : (connection.GetAllEntriesFromHash(PipelineStore.AliveKey(pipeline, run)) ?? new Dictionary<string, string>()).GetValueOrDefault(task);
+        if (value is null || executionOf is null) return (null, false);
         var parts = value.Split('|');
-        if (parts.Length < 2 || parts[0] != execution) return (null, false);
+        if (parts.Length < 2 || parts[0] != executionOf) return (null, false);
         return (PipelineStore.ParseInstant(parts[1]), parts.Length > 2 && parts[2] == "ended");
     }
 }

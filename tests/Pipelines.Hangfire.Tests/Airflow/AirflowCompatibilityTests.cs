@@ -109,10 +109,5 @@ public sealed class PostgreSqlAirflowCompatibilityTests : AirflowCompatibilityTe
 
     protected override JobStorage CreateStorage() => PipelineHost.PostgreSqlStorage(_database.ConnectionString);
 
-    public sealed class Database : IDisposable
-    {
-        public string ConnectionString { get; } = PostgresServer.CreateDatabase("airflow");
-
-        public void Dispose() => PostgresServer.DropDatabase(ConnectionString);
-    }
+    public sealed class Database() : PostgresDatabase("airflow");
 }
