@@ -53,14 +53,12 @@ public static partial class PipelinesCli
         context.Output.WriteLine($"Serving {context.Pipelines.Count} pipeline(s) on {storage.Describe()}: {string.Join(", ", context.Pipelines.Select(p => p.Id))}");
         context.Output.WriteLine($"Dashboard: http://127.0.0.1:{port}/hangfire");
         context.Output.Flush();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // Ctrl-C and SIGTERM reach the web host's console lifetime, which swallows them and only signals
+        // ApplicationStopping (System.CommandLine 2.0.0 does not handle them: its ProcessTerminationTimeout is null), so
+        // waiting on the command's token alone never ends. Waiting for the host's shutdown ends on either, then stops the
+        // host: Hangfire stops fetching and gives running tries its shutdown timeout.
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        context.Output.WriteLine("Stopped.");
         return 0;
     }
 
