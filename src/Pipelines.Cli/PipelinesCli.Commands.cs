@@ -45,9 +45,24 @@ public static partial class PipelinesCli
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, withServer: true, registerSchedules: true);
         await using var app = builder.Build();
+        LoopbackHostCheck.Use(app, port);
         app.UseHangfireDashboard("/hangfire");
         app.MapGet("/", () => Results.Redirect("/hangfire"));
-        ServeApi.Map(app);
+        var token = ServeToken.Create(port);
+        ServeApi.Map(app, port, token);
+        try
+        {
+            await ServeUntilStopped(context, app, storage, port, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ServeToken.Delete(port, token);
+        }
+        return 0;
+    }
+
+    private static async Task ServeUntilStopped(CliContext context, WebApplication app, StorageSpec storage, int port, CancellationToken cancellationToken)
+    {
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         context.Output.WriteLine($"Serving {context.Pipelines.Count} pipeline(s) on {storage.Describe()}: {string.Join(", ", context.Pipelines.Select(p => p.Id))}");
@@ -59,7 +74,6 @@ public static partial class PipelinesCli
         // host: Hangfire stops fetching and gives running tries its shutdown timeout.
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         context.Output.WriteLine("Stopped.");
-        return 0;
     }
 
     // ---- list / show / graph --------------------------------------------------------------------------------
@@ -221,6 +235,7 @@ public static partial class PipelinesCli
         var from = CliContext.ParseDate(fromText, "--from");
         var to = CliContext.ParseDate(toText, "--to");
         if (to < from) throw new CliException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}.");
+        if (BackfillLimit.Refusal(pipeline, from, to) is { } refusal) throw new CliException(refusal);
         await using var operations = await OpenAsync(context, storage, server, withServer: true, cancellationToken).ConfigureAwait(false);
         var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
         if (runIds.Count == 0)
