@@ -43,7 +43,7 @@ public static partial class PipelinesCli
         var builder = WebApplication.CreateBuilder(Array.Empty<string>());
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, withServer: true, registerSchedules: true);
+        CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, CliServer.Serve(context.Pipelines), registerSchedules: true);
         await using var app = builder.Build();
         LoopbackHostCheck.Use(app, port);
         app.UseHangfireDashboard("/hangfire");
@@ -203,11 +203,13 @@ public static partial class PipelinesCli
         var pipeline = context.Pipeline(pipelineId);
         var date = context.LogicalDate(pipeline, dateText);
         var parameters = CliContext.Parameters(parameterValues);
-        // In-memory state lives only in this process, so without --server the run must finish here; with shared storage
-        // or a server, the servers run it unless --wait asks to watch it.
-        var runHere = server is null && (wait || storage.IsInMemory);
-        await using var operations = await OpenAsync(context, storage, server, withServer: runHere, cancellationToken).ConfigureAwait(false);
+        // In-memory state lives only in this process, so without --server the run must finish here. On shared storage the
+        // servers (serve) run it and this command at most watches: a server here would take jobs of other runs from every
+        // queue and abandon them when the command ends.
+        var runHere = server is null && storage.IsInMemory;
+        await using var operations = await OpenAsync(context, storage, server, runHere ? CliServer.InMemory(context.Pipelines) : null, cancellationToken).ConfigureAwait(false);
         var runId = await operations.TriggerAsync(pipeline.Id, date, parameters).ConfigureAwait(false);
+        WarnIfNoServer(context, operations);
         if (!runHere && !wait)
         {
             if (json) context.WriteJson(new { pipeline = pipeline.Id, run = runId, state = "running" });
@@ -222,11 +224,18 @@ public static partial class PipelinesCli
     }
 
     /// <summary>The runtime in this process on the storage, or a running serve when --server is given.</summary>
-    private static async Task<IRunOperations> OpenAsync(CliContext context, StorageSpec storage, string? server, bool withServer, CancellationToken cancellationToken)
+    private static async Task<IRunOperations> OpenAsync(CliContext context, StorageSpec storage, string? server, CliServer? hangfireServer, CancellationToken cancellationToken)
     {
         if (server is not null) return await HttpRunOperations.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer, cancellationToken).ConfigureAwait(false);
+        var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, hangfireServer, cancellationToken).ConfigureAwait(false);
         return new LocalRunOperations(runtime, storage);
+    }
+
+    /// <summary>Says so, in one line, when the work was left to servers on shared storage and none is alive to do it.</summary>
+    private static void WarnIfNoServer(CliContext context, IRunOperations operations)
+    {
+        if (operations is LocalRunOperations { Runtime: { HasServer: false } runtime } && runtime.LiveServerCount() == 0)
+            context.Error.WriteLine($"note: no Pipelines server is alive on {operations.Describe}; the run waits until a 'serve' with this storage starts.");
     }
 
     private static async Task<int> Backfill(CliContext context, StorageSpec storage, string? server, string pipelineId, string fromText, string toText, string[]? parameterValues, CancellationToken cancellationToken)
@@ -236,8 +245,11 @@ public static partial class PipelinesCli
         var to = CliContext.ParseDate(toText, "--to");
         if (to < from) throw new CliException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}.");
         if (BackfillLimit.Refusal(pipeline, from, to) is { } refusal) throw new CliException(refusal);
-        await using var operations = await OpenAsync(context, storage, server, withServer: true, cancellationToken).ConfigureAwait(false);
+        // Runs here only on in-memory state, which no server elsewhere can see; on shared storage the servers run them.
+        var runHere = server is null && storage.IsInMemory;
+        await using var operations = await OpenAsync(context, storage, server, runHere ? CliServer.InMemory(context.Pipelines) : null, cancellationToken).ConfigureAwait(false);
         var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
+        if (runIds.Count > 0) WarnIfNoServer(context, operations);
         if (runIds.Count == 0)
         {
             context.Output.WriteLine($"No dates to backfill between {from:yyyy-MM-dd} and {to:yyyy-MM-dd}{(pipeline.Calendar is null ? "" : $" (no {pipeline.Calendar} sessions)")}.");
@@ -269,13 +281,15 @@ public static partial class PipelinesCli
         var pipeline = context.Pipeline(pipelineId);
         foreach (var taskId in taskIds) CliContext.Task(pipeline, taskId);
         RequireSharedState(storage, server, "clear");
-        await using var operations = await OpenAsync(context, storage, server, withServer: wait, cancellationToken).ConfigureAwait(false);
+        // clear needs shared state, so the servers on it run the cleared tasks; --wait only watches.
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
         if (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false) is null)
             throw new CliException($"pipeline '{pipeline.Id}' has no run '{runId}' in {operations.Describe}; 'runs {pipeline.Id}' lists them.");
         var cleared = await operations.ClearAsync(pipeline.Id, runId, taskIds, scope, onlyFailed).ConfigureAwait(false);
         context.Output.WriteLine(cleared.Count == 0
             ? "Nothing to clear: the tasks are running, queued, or (with --only-failed) did not fail."
             : $"Cleared {string.Join(", ", cleared)} in run {runId}; they run again now.");
+        if (cleared.Count > 0) WarnIfNoServer(context, operations);
         if (!wait) return 0;
         var run = await WatchAsync(context, operations, pipeline, runId, live: true, cancellationToken).ConfigureAwait(false);
         return run.State == RunState.Success ? 0 : 1;
@@ -286,7 +300,7 @@ public static partial class PipelinesCli
         var pipeline = context.Pipeline(pipelineId);
         if (limit < 1) throw new CliException($"--limit {limit} must be at least 1.");
         RequireSharedState(storage, server, "runs");
-        await using var operations = await OpenAsync(context, storage, server, withServer: false, cancellationToken).ConfigureAwait(false);
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
         var runs = await operations.ListRunsAsync(pipeline.Id, limit).ConfigureAwait(false);
         if (json)
         {
@@ -320,7 +334,7 @@ public static partial class PipelinesCli
         if (fromRun is not null)
         {
             RequireSharedState(storage, server, "test --from-run");
-            await using var operations = await OpenAsync(context, storage, server, withServer: false, cancellationToken).ConfigureAwait(false);
+            await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
             if (await operations.GetRunAsync(pipeline.Id, fromRun).ConfigureAwait(false) is null) throw new CliException($"pipeline '{pipeline.Id}' has no run '{fromRun}'.");
             foreach (var input in task.Inputs)
             {

@@ -37,7 +37,7 @@ public static partial class PipelinesCli
         });
         if (options.Out is not null) console.Profile.Width = 200; // captured output: no terminal to wrap tables for
         var pipelines = options.Pipelines ?? PipelineCatalog.All;
-        var context = new CliContext(options, console, output, pipelines);
+        var context = new CliContext(options, console, output, error, pipelines);
 
         var root = BuildCommands(context);
         var parsed = root.Parse(args);
@@ -132,7 +132,7 @@ public static partial class PipelinesCli
 
     // ---- shared helpers ---------------------------------------------------------------------------------------
 
-    internal sealed record CliContext(PipelinesCliOptions Options, IAnsiConsole Console, TextWriter Output, IReadOnlyList<PipelineDefinition> Pipelines)
+    internal sealed record CliContext(PipelinesCliOptions Options, IAnsiConsole Console, TextWriter Output, TextWriter Error, IReadOnlyList<PipelineDefinition> Pipelines)
     {
         public PipelineDefinition Pipeline(string id)
         {

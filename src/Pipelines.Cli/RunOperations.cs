@@ -37,6 +37,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
 
     public string Describe => storage.Describe();
 
+    public CliRuntime Runtime => runtime;
+
     public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) => Task.FromResult(Operations.Trigger(pipelineId, date, parameters));
 
     public Task<PipelineRun?> GetRunAsync(string pipelineId, string runId) => Task.FromResult(Operations.GetRun(pipelineId, runId));

@@ -22,11 +22,15 @@ public sealed class CliPostgreSqlTests : IDisposable
     {
         var effects = new Effects();
         effects.Flags["fail"] = 1;
-        var (failedExit, failedOut, _) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--json", "--storage", Url());
-        Assert.Equal(1, failedExit);
+        await using var serve = await InProcessServe.StartAsync(effects, Url());
+        var (failedExit, failedOut, failedError) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--json", "--storage", Url());
+        Assert.True(failedExit == 1, failedOut + failedError);
+        Assert.Equal("", failedError); // a serve is alive: no note that the run waits for one
         using var failed = System.Text.Json.JsonDocument.Parse(failedOut);
         var runId = failed.RootElement.GetProperty("run").GetString()!;
         Assert.Equal("failed", failed.RootElement.GetProperty("state").GetString());
+        // The serve ran it, not the command that watched.
+        Assert.StartsWith("pipelines-serve:", failed.RootElement.GetProperty("tasks")[0].GetProperty("server").GetString(), StringComparison.OrdinalIgnoreCase);
 
         var (runsExit, runsJson, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", _connectionString);
         Assert.Equal(0, runsExit);
@@ -52,6 +56,47 @@ public sealed class CliPostgreSqlTests : IDisposable
         using var final = System.Text.Json.JsonDocument.Parse(after);
         Assert.Equal("success", final.RootElement[0].GetProperty("state").GetString());
         Assert.Equal(3, final.RootElement[0].GetProperty("tasks")[0].GetProperty("tryNumber").GetInt32());
+    }
+
+    [Fact]
+    public async Task Trigger_wait_on_shared_storage_only_watches_and_says_when_no_server_is_alive()
+    {
+        var effects = new Effects();
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var (exit, output, error) = await CliTests.Cli(effects, watching.Token, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--storage", Url());
+
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}"); // still watching when the test gave up on it
+        Assert.Empty(effects.Log);                                  // no task ran in the command
+        Assert.StartsWith("note: no Pipelines server is alive on PostgreSQL at 127.0.0.1:", error, StringComparison.Ordinal);
+        Assert.EndsWith("; the run waits until a 'serve' with this storage starts.", error.Trim(), StringComparison.Ordinal);
+
+        // The run is there, waiting; a serve that starts later runs it.
+        await using var serve = await InProcessServe.StartAsync(effects, Url());
+        string? state = null;
+        for (var i = 0; i < 100 && state != "success"; i++)
+        {
+            await Task.Delay(100);
+            var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+            using var json = System.Text.Json.JsonDocument.Parse(runs);
+            state = json.RootElement[0].GetProperty("state").GetString();
+        }
+        Assert.Equal("success", state);
+        Assert.Equal(3, effects.Log.Count);
+    }
+
+    [Fact]
+    public async Task Backfill_on_shared_storage_leaves_the_runs_to_the_servers()
+    {
+        var effects = new Effects();
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var (exit, output, error) = await CliTests.Cli(effects, watching.Token, "backfill", "nightly_load", "--from", "2024-11-25", "--to", "2024-11-26", "--storage", Url());
+
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}");
+        Assert.Empty(effects.Log);
+        Assert.StartsWith("note: no Pipelines server is alive on PostgreSQL at 127.0.0.1:", error, StringComparison.Ordinal);
+        var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+        using var json = System.Text.Json.JsonDocument.Parse(runs);
+        Assert.Equal(new[] { "backfill__2024-11-26", "backfill__2024-11-25" }, json.RootElement.EnumerateArray().Select(r => r.GetProperty("run").GetString()));
     }
 
     [Fact]

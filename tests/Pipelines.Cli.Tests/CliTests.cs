@@ -13,7 +13,9 @@ public sealed class CliTests
     // Friday 2024-11-29 (day after Thanksgiving), 12:00 New York.
     private static readonly FakeClock Clock = new(Instant.FromUtc(2024, 11, 29, 17, 0));
 
-    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, params string[] args)
+    internal static Task<(int Exit, string Out, string Error)> Cli(Effects? effects, params string[] args) => Cli(effects, CancellationToken.None, args);
+
+    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -25,7 +27,7 @@ public sealed class CliTests
             o.Clock = Clock;
             o.WorkerCount = 4;
             o.ConfigureServices = s => s.AddSingleton(effects ?? new Effects());
-        });
+        }, cancellationToken);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipelines.Cli.Tests;
 
-/// <summary><c>serve</c> on in-memory storage inside the test process, on a free port, stopped on dispose.</summary>
+/// <summary><c>serve</c> (on in-memory storage unless told) inside the test process, on a free port, stopped on dispose.</summary>
 internal sealed class InProcessServe : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -14,10 +14,10 @@ internal sealed class InProcessServe : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static async Task<InProcessServe> StartAsync(Effects? effects = null)
+    public static async Task<InProcessServe> StartAsync(Effects? effects = null, string storage = "memory")
     {
         var serve = new InProcessServe();
-        serve._serving = PipelinesCli.RunAsync(new[] { "serve", "--port", serve.Port.ToString(CultureInfo.InvariantCulture) }, o =>
+        serve._serving = PipelinesCli.RunAsync(new[] { "serve", "--port", serve.Port.ToString(CultureInfo.InvariantCulture), "--storage", storage }, o =>
         {
             o.Pipelines = new[] { NightlyLoad.Definition, AdhocReport.Definition };
             o.Out = serve._output;
