@@ -35,6 +35,25 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task A_run_triggered_for_one_queue_sends_every_task_job_to_that_queue()
+    {
+        // The command line's --local creates its run this way, so only its own server (listening on that queue) works on it.
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition },
+            services: s => s.AddHangfireServer((_, o) => { o.Queues = new[] { "cli-local" }; o.WorkerCount = 2; o.SchedulePollingInterval = TimeSpan.FromMilliseconds(200); }));
+        var runId = host.Operations.Trigger("linear", new LocalDate(2024, 3, 12), queue: "cli-local");
+        var run = await host.WaitAsync("linear", runId);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal("cli-local", run.Queue);
+        var monitoring = host.Storage.GetMonitoringApi();
+        foreach (var task in run.Tasks)
+        {
+            var history = monitoring.JobDetails(Assert.Single(task.JobIds)).History;
+            Assert.Contains(history, h => h.StateName == global::Hangfire.States.EnqueuedState.StateName && h.Data["Queue"] == "cli-local");
+            Assert.DoesNotContain(history, h => h.StateName == global::Hangfire.States.EnqueuedState.StateName && h.Data["Queue"] != "cli-local");
+        }
+    }
+
+    [Fact]
     public async Task Clearing_or_marking_a_finished_run_waits_for_a_slot_under_MaxActiveRuns()
     {
         await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Gated.Definition });

@@ -54,6 +54,7 @@ internal sealed partial class RunCoordinator
             // run's are terminal), so the task's state alone says whether it may start.
             Func<string, string?> records;
             RunState runState;
+            RunFacts facts = default;
             if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
             {
                 var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
@@ -82,10 +83,11 @@ internal sealed partial class RunCoordinator
                 if (runFields is null || runFields.Count == 0)
                     throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
                 runState = RunStates.Parse(runFields["state"]);
+                facts = PipelineStore.FactsOf(runFields);
                 var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
                 records = id => all.TryGetValue(id, out var record) ? record : null;
             }
-            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant());
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant()) { Facts = facts };
 
             if (!change(work)) return null;
             if (work.RunState == RunState.Running && cascade != CascadeScope.None) Cascade(work, cascade);
@@ -94,7 +96,7 @@ internal sealed partial class RunCoordinator
             // starts at once waits for this lock, then finds its task queued with its job id; if the commit fails, the
             // jobs find tasks that do not expect them and end as stale deliveries.
             var jobIds = new string[work.Jobs.Count];
-            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Jobs[i]);
+            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Facts, work.Jobs[i]);
             var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
             for (var i = 0; i < jobIds.Length; i++)
             {
@@ -189,7 +191,7 @@ internal sealed partial class RunCoordinator
             var records = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
             if (PipelineStore.AllTerminal(pipeline, records))
             {
-                var outcome = records.Values.Any(r => PipelineStore.StateOf(r) is TaskState.Failed or TaskState.UpstreamFailed) ? RunState.Failed : RunState.Success;
+                var (outcome, _) = RunOutcome.Of(pipeline, i => records.TryGetValue(pipeline.Tasks[i].Id, out var r) ? PipelineStore.StateOf(r) : TaskState.None);
                 if (outcome != RunStates.Parse(state)) PipelineStore.SetRunState(transaction, pipeline.Id, runId, outcome, endedAt: now);
                 transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
                 transaction.Commit();
@@ -275,13 +277,9 @@ internal sealed partial class RunCoordinator
         for (var i = 0; i < tasks.Length; i++)
             if (!work.StateOf(i).IsTerminal()) return;
 
-        var all = work.All.ToList();
-        var failed = all.Where(t => t.State is TaskState.Failed or TaskState.UpstreamFailed).Select(t => t.TaskId).ToList();
-        work.RunState = failed.Count > 0 ? RunState.Failed : RunState.Success;
+        var (outcome, message) = RunOutcome.Of(work.Pipeline, work.StateOf);
+        work.RunState = outcome;
         work.RunStateChanged = true;
-        var message = failed.Count > 0
-            ? $"Run failed: {failed.Count} task(s) failed or could not run ({string.Join(", ", failed)})."
-            : $"Run succeeded: {all.Count(t => t.State == TaskState.Success)} succeeded, {all.Count(t => t.State == TaskState.Skipped)} skipped.";
         work.Event(PipelineEventKind.RunFinished, null, work.RunState.Name(), message);
     }
 
@@ -311,22 +309,16 @@ internal sealed partial class RunCoordinator
         }
     }
 
-    private string CreateJob(PipelineDefinition pipeline, string runId, PendingJob pending)
+    private string CreateJob(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)
     {
         var task = pipeline[pending.TaskId];
-        var logicalDate = LogicalDateOf(pipeline, runId);
-        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, task.Queue, logicalDate, null, CancellationToken.None);
+        // A run created for one process (the command line's --local) sends every task to that process's own queue.
+        var queue = facts.Queue ?? task.Queue;
+        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
         IState state = pending.Delay is { } delay && delay > Duration.Zero
             ? new ScheduledState(delay.ToTimeSpan())
-            : new EnqueuedState(task.Queue);
+            : new EnqueuedState(queue);
         return _client.Create(job, state);
-    }
-
-    private string LogicalDateOf(PipelineDefinition pipeline, string runId)
-    {
-        // Run ids carry the logical date after the kind: "scheduled__2024-03-08T04:00", "manual__2024-03-08__x".
-        var parts = runId.Split("__");
-        return parts.Length >= 2 ? parts[1] : runId;
     }
 
     // ---- steps used by jobs and operations -----------------------------------------------------------------
@@ -402,7 +394,10 @@ internal sealed partial class RunCoordinator
             {
                 var delay = Duration.FromTimeSpan(definition.RetryDelayAfter(tryOfAttempt));
                 var reason = $"Try {task.TryNumber} failed: {error}. Retry {tryOfAttempt} of {definition.Retries} at {PipelineStore.Format(now + delay)}.";
-                work.Set(task with { State = TaskState.UpForRetry, End = now, TryNumber = task.TryNumber + 1, Reason = reason, FirstPoke = null });
+                // A reschedule-mode sensor's timeout counts from its first poke across its retries, as in Airflow; a poke-mode
+                // sensor waits within one try, so each try has its own.
+                var firstPoke = definition.Sensor is { Mode: SensorMode.Reschedule } ? task.FirstPoke : null;
+                work.Set(task with { State = TaskState.UpForRetry, End = now, TryNumber = task.TryNumber + 1, Reason = reason, FirstPoke = firstPoke });
                 work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber + 1, delay));
                 work.Event(PipelineEventKind.TaskRetry, task.TaskId, TaskState.UpForRetry.Name(), reason);
             }
@@ -452,7 +447,7 @@ internal sealed partial class RunCoordinator
             case TaskKind.Condition when outcome.Result == false:
             {
                 work.Set(task with { State = TaskState.Success, End = now, Reason = "Condition returned false: everything downstream is skipped." });
-                SkipDownstream(work, definition, $"Skipped: condition '{definition.Id}' returned false.", transitive: true);
+                Skip(work, Reachable(work.Pipeline, new[] { definition.Index }), $"Skipped: condition '{definition.Id}' returned false.");
                 break;
             }
             case TaskKind.Branch:
@@ -468,12 +463,12 @@ internal sealed partial class RunCoordinator
                 }
                 var chosen = outcome.ChosenBranches.Distinct().ToList();
                 work.Set(task with { State = TaskState.Success, End = now, Reason = chosen.Count == 0 ? "Branch chose no target: all targets are skipped." : $"Branch chose {string.Join(", ", chosen)}." });
-                foreach (var target in targets.Where(t => !chosen.Contains(t)))
-                {
-                    var instance = work[target];
-                    if (instance.State == TaskState.None)
-                        work.Set(instance with { State = TaskState.Skipped, End = now, Reason = $"Skipped: branch '{definition.Id}' chose {(chosen.Count == 0 ? "no target" : string.Join(", ", chosen))}." });
-                }
+                // As Airflow's skip_all_except: a target that lies downstream of a chosen one is not skipped (it joins the
+                // chosen path); what lies downstream of the skipped targets follows its trigger rules.
+                var keep = Reachable(work.Pipeline, chosen.Select(c => work.Pipeline[c].Index));
+                foreach (var c in chosen) keep.Add(work.Pipeline[c].Index);
+                var skip = new SortedSet<int>(definition.BranchTargets.Where(t => !keep.Contains(t)));
+                Skip(work, skip, $"Skipped: branch '{definition.Id}' chose {(chosen.Count == 0 ? "no target" : string.Join(", ", chosen))}.");
                 break;
             }
             default:
@@ -485,19 +480,33 @@ internal sealed partial class RunCoordinator
         work.Event(PipelineEventKind.TaskSucceeded, task.TaskId, TaskState.Success.Name(), work[task.TaskId].Reason ?? "");
     }
 
-    /// <summary>Skips the undecided tasks downstream of <paramref name="from"/>: direct ones, or everything reachable.</summary>
-    private static void SkipDownstream(RunWork work, TaskDefinition from, string reason, bool transitive)
+    /// <summary>Every task reachable downstream of <paramref name="from"/>, not counting them.</summary>
+    private static SortedSet<int> Reachable(PipelineDefinition pipeline, IEnumerable<int> from)
     {
-        var pending = new Stack<int>(from.Downstream);
-        var seen = new HashSet<int>();
+        var seen = new SortedSet<int>();
+        var pending = new Stack<int>();
+        foreach (var start in from) foreach (var next in pipeline.Tasks[start].Downstream) pending.Push(next);
         while (pending.Count > 0)
         {
             var index = pending.Pop();
             if (!seen.Add(index)) continue;
-            var definition = work.Pipeline.Tasks[index];
-            var instance = work[definition.Id];
-            if (instance.State == TaskState.None) work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = reason });
-            if (transitive) foreach (var next in definition.Downstream) pending.Push(next);
+            foreach (var next in pipeline.Tasks[index].Downstream) pending.Push(next);
+        }
+        return seen;
+    }
+
+    /// <summary>
+    /// Skips the given tasks unless they are running or have succeeded or failed: Airflow's skip spares only those, so a
+    /// task already upstream_failed (or queued behind an Always rule) becomes skipped too. A queued try's job then finds
+    /// its task skipped and does nothing.
+    /// </summary>
+    private static void Skip(RunWork work, IEnumerable<int> tasks, string reason)
+    {
+        foreach (var index in tasks)
+        {
+            var instance = work.Get(index);
+            if (instance.State is TaskState.Running or TaskState.Success or TaskState.Failed or TaskState.Skipped) continue;
+            work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = reason });
         }
     }
 

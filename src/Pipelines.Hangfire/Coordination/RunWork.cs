@@ -34,6 +34,9 @@ internal sealed class RunWork
     public string RunId { get; }
     public Instant Now { get; }
 
+    /// <summary>What a step that creates jobs needs to know of the run itself (read with the run's record).</summary>
+    public RunFacts Facts { get; init; }
+
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }
 
@@ -90,6 +93,13 @@ internal sealed class RunWork
     public void Event(PipelineEventKind kind, string? taskId, string state, string message) =>
         Events.Add(new PipelineEvent(kind, Pipeline.Id, RunId, taskId, state, message, Now));
 }
+
+/// <summary>
+/// The run's own fields a coordination step needs besides task states: its logical date (shown in each job's name, and
+/// never parsed back out of the run id, whose format says nothing reliable about it) and the queue its tasks go to when
+/// the run was created for one process.
+/// </summary>
+internal readonly record struct RunFacts(string? LogicalDate, string? Queue);
 
 /// <summary>A Hangfire job to create for a task's try: now, or after a delay.</summary>
 internal readonly record struct PendingJob(string TaskId, int TryNumber, Duration? Delay);

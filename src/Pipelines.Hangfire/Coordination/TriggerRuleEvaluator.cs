@@ -101,8 +101,11 @@ public static class TriggerRuleEvaluator
             case TriggerRule.AllDone:
                 return allDone ? Run() : Wait();
             case TriggerRule.AllDoneMinOneSuccess:
+                // As Airflow's trigger_rule_dep: a skipped upstream task skips it, and every upstream task done with none
+                // succeeded makes it upstream_failed.
+                if (up.Skipped > 0) return Skip();
                 if (!allDone) return Wait();
-                return up.Success > 0 ? Run() : Skip();
+                return up.Success > 0 ? Run() : Failed();
             case TriggerRule.AllSkipped:
                 if (up.Success > 0 || up.AnyFailed > 0) return Skip();
                 return allDone ? Run() : Wait();

@@ -46,8 +46,10 @@ public sealed class PipelineOperations
     /// <summary>
     /// Creates a run for <paramref name="logicalDate"/> and enqueues its first tasks (or queues the run when the pipeline
     /// already has <c>MaxActiveRuns</c> running). A scheduled or backfill run for a date that already has one returns the existing run id.
+    /// With <paramref name="queue"/>, every task job of the run goes to that Hangfire queue instead of the task's own, so
+    /// only a server listening on it (a command line running one run locally) works on the run.
     /// </summary>
-    public string Trigger(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters = null, RunKind kind = RunKind.Manual, Interval? dataInterval = null, string? runId = null)
+    public string Trigger(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters = null, RunKind kind = RunKind.Manual, Interval? dataInterval = null, string? runId = null, string? queue = null)
     {
         var pipeline = _registry.Get(pipelineId);
         var now = _options.Clock.GetCurrentInstant();
@@ -66,7 +68,7 @@ public sealed class PipelineOperations
             start = active < pipeline.MaxActiveRuns;
             var run = new PipelineRun(pipeline.Id, runId, kind, logicalDate, interval,
                 parameters ?? new Dictionary<string, string>(), start ? RunState.Running : RunState.Queued,
-                now, start ? now : null, null, pipeline.Tasks.Select(t => TaskInstance.Fresh(t.Id)).ToImmutableArray());
+                now, start ? now : null, null, pipeline.Tasks.Select(t => TaskInstance.Fresh(t.Id)).ToImmutableArray()) { Queue = queue };
 
             using var transaction = connection.CreateWriteTransaction();
             PipelineStore.WriteRun(transaction, run);
@@ -199,8 +201,9 @@ public sealed class PipelineOperations
     /// <summary>
     /// Creates backfill runs for every date from <paramref name="from"/> to <paramref name="to"/> inclusive (only sessions
     /// when the pipeline has a calendar). Runs beyond MaxActiveRuns wait and start as others finish. Returns the run ids.
+    /// <paramref name="queue"/> routes every task of these runs to one queue, as with <see cref="Trigger"/>.
     /// </summary>
-    public IReadOnlyList<string> Backfill(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string>? parameters = null)
+    public IReadOnlyList<string> Backfill(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string>? parameters = null, string? queue = null)
     {
         if (to < from) throw new ArgumentException($"The backfill range ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).");
         var pipeline = _registry.Get(pipelineId);
@@ -211,7 +214,7 @@ public sealed class PipelineOperations
         for (var date = from; date <= to; date = date.PlusDays(1))
         {
             if (calendar is not null && !calendar.IsSession(date)) continue;
-            runIds.Add(Trigger(pipeline.Id, date, parameters, RunKind.Backfill));
+            runIds.Add(Trigger(pipeline.Id, date, parameters, RunKind.Backfill, queue: queue));
         }
         return runIds;
     }

@@ -40,6 +40,12 @@ public sealed record PipelineRun(
     Instant? EndedAt,
     ImmutableArray<TaskInstance> Tasks)
 {
+    /// <summary>
+    /// The Hangfire queue every task of this run goes to instead of its own, when the run was created for one process
+    /// (the command line's <c>--local</c>); null for runs the fleet's servers work on.
+    /// </summary>
+    public string? Queue { get; init; }
+
     /// <summary>The task instance with the given id.</summary>
     public TaskInstance this[string taskId]
     {

@@ -77,8 +77,14 @@ internal static class PipelineStore
             ["createdAt"] = Format(run.CreatedAt),
             ["startedAt"] = run.StartedAt is { } s ? Format(s) : "",
             ["endedAt"] = run.EndedAt is { } e ? Format(e) : "",
+            ["queue"] = run.Queue ?? "",
         });
     }
+
+    /// <summary>The fields of a run's record a coordination step needs besides its state.</summary>
+    public static RunFacts FactsOf(IReadOnlyDictionary<string, string> runFields) => new(
+        runFields.TryGetValue("logicalDate", out var date) ? date : null,
+        runFields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null);
 
     public static void SetRunState(IWriteOnlyTransaction transaction, string pipelineId, string runId, RunState state, Instant? startedAt = null, Instant? endedAt = null)
     {
@@ -105,7 +111,10 @@ internal static class PipelineStore
             ParseInstant(fields["createdAt"])!.Value,
             ParseInstant(fields.GetValueOrDefault("startedAt")),
             ParseInstant(fields.GetValueOrDefault("endedAt")),
-            pipeline.Tasks.Select(t => tasks[t.Id]).ToImmutableArray());
+            pipeline.Tasks.Select(t => tasks[t.Id]).ToImmutableArray())
+        {
+            Queue = fields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null,
+        };
     }
 
     /// <summary>

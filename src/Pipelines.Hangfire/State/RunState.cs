@@ -8,9 +8,9 @@ public enum RunState
     Queued,
     /// <summary>Its tasks are being run.</summary>
     Running,
-    /// <summary>Every task is done and none failed.</summary>
+    /// <summary>Every task is done and no leaf task (one with nothing downstream) failed or is upstream_failed, as in Airflow.</summary>
     Success,
-    /// <summary>Every task is done and at least one failed or could not run because of a failure.</summary>
+    /// <summary>Every task is done and a leaf task (one with nothing downstream) failed or could not run because of a failure.</summary>
     Failed,
 }
 

@@ -9,7 +9,10 @@ public enum TriggerRule
     AllFailed,
     /// <summary>Every upstream task is done, whatever its state.</summary>
     AllDone,
-    /// <summary>Every upstream task is done and at least one succeeded.</summary>
+    /// <summary>
+    /// Every upstream task is done and at least one succeeded. As in Airflow, a skipped upstream task skips it, and every
+    /// upstream task done with none succeeded makes it upstream_failed.
+    /// </summary>
     AllDoneMinOneSuccess,
     /// <summary>Every upstream task was skipped.</summary>
     AllSkipped,

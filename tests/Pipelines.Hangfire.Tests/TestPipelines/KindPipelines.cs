@@ -47,3 +47,17 @@ public sealed partial class SensorSoftFail(SideEffects effects)
 
     [PipelineTask, DependsOn(nameof(NeverArrives))] public void Ingest(RunContext run) => effects.Record(run);
 }
+
+[Pipeline("sensor_retry")]
+public sealed partial class SensorRetry(SideEffects effects)
+{
+    /// <summary>The vendor refuses the first poke (a failed try, retried); later pokes find nothing until the timeout.</summary>
+    [PipelineTask(Retries = 1, RetryDelay = "00:00:00.500"), Sensor(PokeInterval = "00:00:00.300", Timeout = "00:00:02")]
+    public bool VendorFile(RunContext run)
+    {
+        var poke = effects.Record(run, "poke");
+        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(run.Logger, "poke {Poke}", poke);
+        if (poke == 1) throw new System.IO.IOException("vendor refused the connection");
+        return false;
+    }
+}
