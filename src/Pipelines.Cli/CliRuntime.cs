@@ -23,8 +23,8 @@ internal sealed class CliRuntime : IAsyncDisposable
 
     public PipelineOperations Operations => Services.GetRequiredService<PipelineOperations>();
 
-    /// <summary>Whether a Hangfire server runs in this process; without one, runs are left to the servers on the storage.</summary>
-    public bool HasServer { get; private init; }
+    /// <summary>The Hangfire server in this process, or null when runs are left to the servers on the storage.</summary>
+    public CliServer? Server { get; private init; }
 
     public static async Task<CliRuntime> StartAsync(PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, CliServer? server, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ internal sealed class CliRuntime : IAsyncDisposable
         Configure(builder.Services, options, storage, pipelines, server, registerSchedules: false);
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new CliRuntime(host) { HasServer = server is not null };
+        return new CliRuntime(host) { Server = server };
     }
 
     /// <summary>

@@ -198,18 +198,21 @@ public static partial class PipelinesCli
 
     // ---- trigger / backfill / clear / runs ------------------------------------------------------------------
 
-    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string? server, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool json, CancellationToken cancellationToken)
+    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string? server, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool local, bool json, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var date = context.LogicalDate(pipeline, dateText);
         var parameters = CliContext.Parameters(parameterValues);
+        RefuseLocalWithServer(server, local);
         // In-memory state lives only in this process, so without --server the run must finish here. On shared storage the
-        // servers (serve) run it and this command at most watches: a server here would take jobs of other runs from every
-        // queue and abandon them when the command ends.
-        var runHere = server is null && storage.IsInMemory;
-        await using var operations = await OpenAsync(context, storage, server, runHere ? CliServer.InMemory(context.Pipelines) : null, cancellationToken).ConfigureAwait(false);
+        // servers (serve) run it and this command at most watches: a server here on their queues would take jobs of other
+        // runs and abandon them when the command ends. --local runs it here on a queue of this process's own instead.
+        var hangfireServer = HangfireServerFor(context, storage, server, local);
+        var runHere = hangfireServer is not null;
+        wait |= runHere && local; // the private queue has no server once this command ends
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer, cancellationToken).ConfigureAwait(false);
         var runId = await operations.TriggerAsync(pipeline.Id, date, parameters).ConfigureAwait(false);
-        WarnIfNoServer(context, operations);
+        WarnIfNoServer(context, operations, "or pass --local to run it here");
         if (!runHere && !wait)
         {
             if (json) context.WriteJson(new { pipeline = pipeline.Id, run = runId, state = "running" });
@@ -231,25 +234,47 @@ public static partial class PipelinesCli
         return new LocalRunOperations(runtime, storage);
     }
 
-    /// <summary>Says so, in one line, when the work was left to servers on shared storage and none is alive to do it.</summary>
-    private static void WarnIfNoServer(CliContext context, IRunOperations operations)
+    /// <summary>The Hangfire server a run command starts here: all queues on in-memory state, a private queue with --local on shared storage, else none.</summary>
+    private static CliServer? HangfireServerFor(CliContext context, StorageSpec storage, string? server, bool local)
     {
-        if (operations is LocalRunOperations { Runtime: { HasServer: false } runtime } && runtime.LiveServerCount() == 0)
-            context.Error.WriteLine($"note: no Pipelines server is alive on {operations.Describe}; the run waits until a 'serve' with this storage starts.");
+        if (server is not null) return null;
+        if (storage.IsInMemory) return CliServer.InMemory(context.Pipelines);
+        return local ? CliServer.Local() : null;
     }
 
-    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string? server, string pipelineId, string fromText, string toText, string[]? parameterValues, CancellationToken cancellationToken)
+    private static void RefuseLocalWithServer(string? server, bool local)
+    {
+        if (local && server is not null)
+            throw new CliException("--local runs the work in this process, and --server leaves it to that server; pass one of them.");
+    }
+
+    /// <summary>Says so, in one line, when the work was left to servers on shared storage and none is alive to do it.</summary>
+    private static void WarnIfNoServer(CliContext context, IRunOperations operations, string? hint = null)
+    {
+        if (operations is LocalRunOperations { Runtime: { Server: null } runtime } && runtime.LiveServerCount() == 0)
+            context.Error.WriteLine($"note: no Pipelines server is alive on {operations.Describe}; the run waits until a 'serve' with this storage starts{(hint is null ? "" : $" ({hint})")}.");
+    }
+
+    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string? server, string pipelineId, string fromText, string toText, string[]? parameterValues, bool local, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var from = CliContext.ParseDate(fromText, "--from");
         var to = CliContext.ParseDate(toText, "--to");
         if (to < from) throw new CliException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}.");
         if (BackfillLimit.Refusal(pipeline, from, to) is { } refusal) throw new CliException(refusal);
-        // Runs here only on in-memory state, which no server elsewhere can see; on shared storage the servers run them.
-        var runHere = server is null && storage.IsInMemory;
-        await using var operations = await OpenAsync(context, storage, server, runHere ? CliServer.InMemory(context.Pipelines) : null, cancellationToken).ConfigureAwait(false);
+        RefuseLocalWithServer(server, local);
+        // Runs here only on in-memory state, which no server elsewhere can see, or with --local; else the servers run them.
+        await using var operations = await OpenAsync(context, storage, server, HangfireServerFor(context, storage, server, local), cancellationToken).ConfigureAwait(false);
         var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
-        if (runIds.Count > 0) WarnIfNoServer(context, operations);
+        if (runIds.Count > 0) WarnIfNoServer(context, operations, "or pass --local to run them here");
+        if (operations is LocalRunOperations { Runtime.Server.RunQueue: { } queue })
+        {
+            // A date that already had a backfill run keeps it, with its own queue: this process does not run those.
+            var theirs = 0;
+            foreach (var id in runIds)
+                if ((await operations.GetRunAsync(pipeline.Id, id).ConfigureAwait(false))?.Queue != queue) theirs++;
+            if (theirs > 0) context.Error.WriteLine($"note: {theirs} of the {runIds.Count} run(s) existed already; the servers run those, not this process.");
+        }
         if (runIds.Count == 0)
         {
             context.Output.WriteLine($"No dates to backfill between {from:yyyy-MM-dd} and {to:yyyy-MM-dd}{(pipeline.Calendar is null ? "" : $" (no {pipeline.Calendar} sessions)")}.");

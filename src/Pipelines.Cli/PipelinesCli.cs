@@ -96,8 +96,9 @@ public static partial class PipelinesCli
         graph.SetAction(r => Graph(context, r.GetValue(pipelineArgument)!, r.GetValue(format)!));
         root.Subcommands.Add(graph);
 
-        var trigger = new Command("trigger", "Trigger a run.") { pipelineArgument, date, parameters, wait, json };
-        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(json), ct));
+        var local = new Option<bool>("--local") { Description = "On shared storage, run the work in this process (on a queue of its own, so no other run's tasks) until it ends, instead of leaving it to the servers." };
+        var trigger = new Command("trigger", "Trigger a run.") { pipelineArgument, date, parameters, wait, local, json };
+        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(local), r.GetValue(json), ct));
         root.Subcommands.Add(trigger);
 
         var taskArgument = new Argument<string>("task") { Description = "The task id." };
@@ -109,8 +110,8 @@ public static partial class PipelinesCli
 
         var from = new Option<string>("--from") { Description = "First logical date, yyyy-MM-dd.", Required = true };
         var to = new Option<string>("--to") { Description = "Last logical date, yyyy-MM-dd.", Required = true };
-        var backfill = new Command("backfill", "Create runs for a date range (sessions only on a calendar pipeline) and run them.") { pipelineArgument, from, to, parameters };
-        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), ct));
+        var backfill = new Command("backfill", "Create runs for a date range (sessions only on a calendar pipeline) and run them.") { pipelineArgument, from, to, parameters, local };
+        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), r.GetValue(local), ct));
         root.Subcommands.Add(backfill);
 
         var run = new Option<string>("--run") { Description = "The run id.", Required = true };

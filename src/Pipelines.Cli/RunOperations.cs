@@ -30,7 +30,7 @@ internal interface IRunOperations : IAsyncDisposable
     Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId);
 }
 
-/// <summary>The runtime in this process, on the command's storage.</summary>
+/// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
 internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage) : IRunOperations
 {
     private PipelineOperations Operations => runtime.Operations;
@@ -39,7 +39,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
 
     public CliRuntime Runtime => runtime;
 
-    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) => Task.FromResult(Operations.Trigger(pipelineId, date, parameters));
+    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) =>
+        Task.FromResult(Operations.Trigger(pipelineId, date, parameters, queue: runtime.Server?.RunQueue));
 
     public Task<PipelineRun?> GetRunAsync(string pipelineId, string runId) => Task.FromResult(Operations.GetRun(pipelineId, runId));
 
@@ -49,7 +50,7 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
         Task.FromResult(Operations.Clear(pipelineId, runId, taskIds, scope, onlyFailed));
 
     public Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters) =>
-        Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters));
+        Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters, runtime.Server?.RunQueue));
 
     public Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetOutput(pipelineId, runId, taskId));
 

@@ -68,7 +68,7 @@ public sealed class CliPostgreSqlTests : IDisposable
         Assert.True(exit == 130, $"exit {exit}: {output}{error}"); // still watching when the test gave up on it
         Assert.Empty(effects.Log);                                  // no task ran in the command
         Assert.StartsWith("note: no Pipelines server is alive on PostgreSQL at 127.0.0.1:", error, StringComparison.Ordinal);
-        Assert.EndsWith("; the run waits until a 'serve' with this storage starts.", error.Trim(), StringComparison.Ordinal);
+        Assert.EndsWith("; the run waits until a 'serve' with this storage starts (or pass --local to run it here).", error.Trim(), StringComparison.Ordinal);
 
         // The run is there, waiting; a serve that starts later runs it.
         await using var serve = await InProcessServe.StartAsync(effects, Url());
@@ -97,6 +97,44 @@ public sealed class CliPostgreSqlTests : IDisposable
         var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
         using var json = System.Text.Json.JsonDocument.Parse(runs);
         Assert.Equal(new[] { "backfill__2024-11-26", "backfill__2024-11-25" }, json.RootElement.EnumerateArray().Select(r => r.GetProperty("run").GetString()));
+    }
+
+    [Fact]
+    public async Task Trigger_local_runs_only_its_own_run_here_on_a_private_queue()
+    {
+        var effects = new Effects();
+        // A run for the fleet, which has no server alive: it waits.
+        var (fleetExit, fleetOut, _) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-26", "--json", "--storage", Url());
+        Assert.Equal(0, fleetExit);
+        using var fleet = System.Text.Json.JsonDocument.Parse(fleetOut);
+        var fleetRun = fleet.RootElement.GetProperty("run").GetString()!;
+
+        var (exit, output, error) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--local", "--json", "--storage", Url());
+
+        Assert.True(exit == 0, output + error); // --local waits for the run it was asked for
+        Assert.Equal("", error);               // a server runs it: this process's own
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var localRun = json.RootElement.GetProperty("run").GetString()!;
+        Assert.Equal("success", json.RootElement.GetProperty("state").GetString());
+        Assert.All(json.RootElement.GetProperty("tasks").EnumerateArray(),
+            t => Assert.StartsWith("pipelines-cli-local:", t.GetProperty("server").GetString(), StringComparison.OrdinalIgnoreCase));
+        // Only its own run: the fleet's run was not touched.
+        Assert.Equal(new[] { $"{localRun}/Ingest", $"{localRun}/Build", $"{localRun}/QueueRisk" }, effects.Log);
+        var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+        using var all = System.Text.Json.JsonDocument.Parse(runs);
+        var waiting = all.RootElement.EnumerateArray().Single(r => r.GetProperty("run").GetString() == fleetRun);
+        Assert.Equal("running", waiting.GetProperty("state").GetString());
+        Assert.Equal("queued", waiting.GetProperty("tasks")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Backfill_local_runs_its_runs_here()
+    {
+        var effects = new Effects();
+        var (exit, output, error) = await CliTests.Cli(effects, "backfill", "nightly_load", "--from", "2024-11-25", "--to", "2024-11-26", "--local", "--storage", Url());
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("Backfilled 2 run(s) of nightly_load: 2 succeeded, 0 failed.", output, StringComparison.Ordinal);
+        Assert.Equal(6, effects.Log.Count);
     }
 
     [Fact]

@@ -155,6 +155,7 @@ public sealed class CliTests
     [InlineData(new[] { "runs", "nightly_load", "--storage", "redis://x" }, "error: unknown storage 'redis://x'; use 'memory' (the default), postgres://user:password@host:5432/database, or an Npgsql connection string.")]
     [InlineData(new[] { "backfill", "nightly_load", "--from", "2024-11-29", "--to", "2024-11-01" }, "error: --to 2024-11-01 is before --from 2024-11-29.")]
     [InlineData(new[] { "graph", "nightly_load", "--format", "png" }, "error: Argument 'png' not recognized. Must be one of:\n\t'mermaid'\n\t'dot'\n\t'text' (see --help)")]
+    [InlineData(new[] { "trigger", "nightly_load", "--local", "--server", "http://127.0.0.1:1" }, "error: --local runs the work in this process, and --server leaves it to that server; pass one of them.")]
     [InlineData(new[] { "frobnicate" }, "error: Unrecognized command or argument 'frobnicate'. (see --help)")]
     public async Task Bad_input_gets_one_clear_line_and_exit_code_2(string[] args, string expected)
     {
@@ -209,6 +210,22 @@ public sealed class CliTests
         Assert.NotNull(page);
         Assert.Contains("pipeline:nightly_load", page, StringComparison.Ordinal); // the schedule became a recurring job
         Assert.Contains($"Dashboard: http://127.0.0.1:{port}/hangfire", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("build-host", 4242, "cli-build-host-4242")]
+    [InlineData("My.Host_01", 7, "cli-my-host_01-7")]
+    [InlineData("HÔTE ÉTÉ", 1, "cli-h-te--t--1")]
+    public void The_local_queue_is_the_machine_and_process_in_the_characters_hangfire_allows(string machine, int processId, string expected) =>
+        Assert.Equal(expected, CliServer.PrivateQueue(machine, processId));
+
+    [Fact]
+    public async Task Trigger_local_on_in_memory_storage_runs_in_process_as_without_it()
+    {
+        var effects = new Effects();
+        var (exit, output, error) = await Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--local", "--wait", "--json");
+        Assert.True(exit == 0, output + error);
+        Assert.Equal(3, effects.Log.Count);
     }
 
     internal static int FreePort()
