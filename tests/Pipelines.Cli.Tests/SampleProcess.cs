@@ -6,14 +6,14 @@ using System.Text;
 
 namespace Pipelines.Cli.Tests;
 
-/// <summary>The sample app's <c>serve</c> as a real process of its own, so a test can send it signals; ended by its id on dispose.</summary>
-internal sealed class ServeProcess : IAsyncDisposable
+/// <summary>The sample app as a real process of its own (serve, or another verb), so a test can send it signals; ended by its id on dispose.</summary>
+internal sealed class SampleProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _dataFolder;
 
-    private ServeProcess(Process process, int port, string dataFolder)
+    private SampleProcess(Process process, int port, string dataFolder)
     {
         _process = process;
         Port = port;
@@ -30,10 +30,18 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>NightlyDataload.dll serve --port</c> on a free port and waits until it prints its dashboard address.</summary>
-    public static async Task<ServeProcess> StartAsync(params string[] extraArgs)
+    public static Task<SampleProcess> ServeAsync()
     {
         var port = CliTests.FreePort();
-        var dataFolder = Directory.CreateTempSubdirectory("serve-process-").FullName;
+        return StartAsync(port, "Dashboard:", "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Starts <c>NightlyDataload.dll</c> with <paramref name="args"/> and waits until its output contains <paramref name="ready"/>.</summary>
+    public static Task<SampleProcess> StartAsync(string ready, params string[] args) => StartAsync(0, ready, args);
+
+    private static async Task<SampleProcess> StartAsync(int port, string ready, params string[] args)
+    {
+        var dataFolder = Directory.CreateTempSubdirectory("sample-process-").FullName;
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -41,24 +49,21 @@ internal sealed class ServeProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(SampleDll());
-        info.ArgumentList.Add("serve");
-        info.ArgumentList.Add("--port");
-        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        foreach (var arg in extraArgs) info.ArgumentList.Add(arg);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["NIGHTLY_DATA"] = dataFolder;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var serve = new ServeProcess(process, port, dataFolder);
+        var serve = new SampleProcess(process, port, dataFolder);
         process.OutputDataReceived += (_, e) => serve.Append(e.Data);
         process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!serve.Output.Contains("Dashboard:", StringComparison.Ordinal))
+        while (!serve.Output.Contains(ready, StringComparison.Ordinal))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 await serve.DisposeAsync();
-                throw new InvalidOperationException("serve did not start: " + serve.Output);
+                throw new InvalidOperationException($"the sample did not print '{ready}': " + serve.Output);
             }
             await Task.Delay(50);
         }
