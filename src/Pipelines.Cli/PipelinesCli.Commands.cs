@@ -44,6 +44,7 @@ public static partial class PipelinesCli
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, CliServer.Serve(context.Pipelines), registerSchedules: true);
+        context.Options.ConfigureServeServices?.Invoke(builder.Services);
         await using var app = builder.Build();
         LoopbackHostCheck.Use(app, port);
         app.UseHangfireDashboard("/hangfire");

@@ -228,6 +228,45 @@ public sealed class CliTests
         Assert.Equal(3, effects.Log.Count);
     }
 
+    [Fact]
+    public async Task Serve_only_services_start_with_serve_and_with_no_other_verb()
+    {
+        var effects = new Effects();
+        void Configure(PipelinesCliOptions o, TextWriter output)
+        {
+            o.Pipelines = Pipelines;
+            o.Out = output;
+            o.Error = output;
+            o.Clock = Clock;
+            o.ConfigureServices = s => s.AddSingleton(effects);
+            o.ConfigureServeServices = s => s.AddHostedService<RecordsItsStart>();
+        }
+
+        var triggered = new StringWriter();
+        Assert.Equal(0, await PipelinesCli.RunAsync(new[] { "--storage", "memory", "trigger", "adhoc_report", "--date", "2024-11-27", "--wait" }, o => Configure(o, triggered)));
+        Assert.DoesNotContain("serve-only service started", effects.Log);
+
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var served = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = PipelinesCli.RunAsync(new[] { "--storage", "memory", "serve", "--port", port }, o => Configure(o, served), stop.Token);
+        for (var i = 0; i < 100 && !served.ToString().Contains("Dashboard:", StringComparison.Ordinal); i++) await Task.Delay(100);
+        stop.Cancel();
+        Assert.Equal(0, await serving);
+        Assert.Contains("serve-only service started", effects.Log);
+    }
+
+    private sealed class RecordsItsStart(Effects effects) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            effects.Log.Enqueue("serve-only service started");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
