@@ -40,13 +40,17 @@ internal sealed class CliRuntime : IAsyncDisposable
     /// <summary>
     /// Servers on the storage whose last heartbeat is recent. Hangfire beats every 30 seconds by default, so two minutes
     /// leaves room for a slow beat without counting a server that died long ago (Hangfire removes those after 5 minutes).
+    /// Only servers on one of <paramref name="queues"/> count: another command's <c>--local</c> server, on its private
+    /// queue, runs nothing of the fleet's.
     /// </summary>
-    public int LiveServerCount()
+    public int LiveServerCount(IEnumerable<string> queues)
     {
         // Heartbeats are written by Hangfire with the real clock (in UTC), whatever clock the command was given.
         var now = NodaTime.SystemClock.Instance.GetCurrentInstant().ToDateTimeUtc();
+        var wanted = queues.ToHashSet(StringComparer.Ordinal);
         var servers = Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers();
-        return servers.Count(s => s.Heartbeat is { } beat && now - DateTime.SpecifyKind(beat, DateTimeKind.Utc) < TimeSpan.FromMinutes(2));
+        return servers.Count(s => s.Heartbeat is { } beat && now - DateTime.SpecifyKind(beat, DateTimeKind.Utc) < TimeSpan.FromMinutes(2)
+            && s.Queues is { } listening && listening.Any(wanted.Contains));
     }
 
     /// <summary>The services every command's host has: the app's own, Hangfire on the storage, the Pipelines runtime.</summary>

@@ -213,7 +213,7 @@ public static partial class PipelinesCli
         wait |= runHere && local; // the private queue has no server once this command ends
         await using var operations = await OpenAsync(context, storage, server, hangfireServer, cancellationToken).ConfigureAwait(false);
         var runId = await operations.TriggerAsync(pipeline.Id, date, parameters).ConfigureAwait(false);
-        WarnIfNoServer(context, operations, "or pass --local to run it here");
+        WarnIfNoServer(context, operations, pipeline, "or pass --local to run it here");
         if (!runHere && !wait)
         {
             if (json) context.WriteJson(new { pipeline = pipeline.Id, run = runId, state = "running" });
@@ -250,9 +250,9 @@ public static partial class PipelinesCli
     }
 
     /// <summary>Says so, in one line, when the work was left to servers on shared storage and none is alive to do it.</summary>
-    private static void WarnIfNoServer(CliContext context, IRunOperations operations, string? hint = null)
+    private static void WarnIfNoServer(CliContext context, IRunOperations operations, PipelineDefinition pipeline, string? hint = null)
     {
-        if (operations is LocalRunOperations { Runtime: { Server: null } runtime } && runtime.LiveServerCount() == 0)
+        if (operations is LocalRunOperations { Runtime: { Server: null } runtime } && runtime.LiveServerCount(pipeline.Tasks.Select(t => t.Queue)) == 0)
             context.Error.WriteLine($"note: no Pipelines server is alive on {operations.Describe}; the run waits until a 'serve' with this storage starts{(hint is null ? "" : $" ({hint})")}.");
     }
 
@@ -267,7 +267,7 @@ public static partial class PipelinesCli
         // Runs here only on in-memory state, which no server elsewhere can see, or with --local; else the servers run them.
         await using var operations = await OpenAsync(context, storage, server, HangfireServerFor(context, storage, server, local), cancellationToken).ConfigureAwait(false);
         var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
-        if (runIds.Count > 0) WarnIfNoServer(context, operations, "or pass --local to run them here");
+        if (runIds.Count > 0) WarnIfNoServer(context, operations, pipeline, "or pass --local to run them here");
         if (operations is LocalRunOperations { Runtime.Server.RunQueue: { } queue })
         {
             // A date that already had a backfill run keeps it, with its own queue: this process does not run those.
@@ -315,7 +315,7 @@ public static partial class PipelinesCli
         context.Output.WriteLine(cleared.Count == 0
             ? "Nothing to clear: the tasks are running, queued, or (with --only-failed) did not fail."
             : $"Cleared {string.Join(", ", cleared)} in run {runId}; they run again now.");
-        if (cleared.Count > 0) WarnIfNoServer(context, operations);
+        if (cleared.Count > 0) WarnIfNoServer(context, operations, pipeline);
         if (!wait) return 0;
         var run = await WatchAsync(context, operations, pipeline, runId, live: true, cancellationToken).ConfigureAwait(false);
         return run.State == RunState.Success ? 0 : 1;
