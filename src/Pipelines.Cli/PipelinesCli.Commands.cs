@@ -210,7 +210,7 @@ public static partial class PipelinesCli
         // runs and abandon them when the command ends. --local runs it here on a queue of this process's own instead.
         var hangfireServer = HangfireServerFor(context, storage, server, local);
         var runHere = hangfireServer is not null;
-        wait |= runHere && local; // the private queue has no server once this command ends
+        wait |= hangfireServer?.RunQueue is not null; // --local: the private queue has no server once this command ends
         await using var operations = await OpenAsync(context, storage, server, hangfireServer, cancellationToken).ConfigureAwait(false);
         var runId = await operations.TriggerAsync(pipeline.Id, date, parameters).ConfigureAwait(false);
         WarnIfNoServer(context, operations, pipeline, "or pass --local to run it here");
