@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Hangfire;
@@ -22,19 +23,38 @@ internal sealed class CliRuntime : IAsyncDisposable
 
     public PipelineOperations Operations => Services.GetRequiredService<PipelineOperations>();
 
-    public static async Task<CliRuntime> StartAsync(PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, bool withServer, CancellationToken cancellationToken)
+    /// <summary>The Hangfire server in this process, or null when runs are left to the servers on the storage.</summary>
+    public CliServer? Server { get; private init; }
+
+    public static async Task<CliRuntime> StartAsync(PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, CliServer? server, CancellationToken cancellationToken)
     {
         storage.EnsureReachable();
         var builder = Host.CreateApplicationBuilder(Array.Empty<string>());
         builder.Logging.ClearProviders();
-        Configure(builder.Services, options, storage, pipelines, withServer, registerSchedules: false);
+        Configure(builder.Services, options, storage, pipelines, server, registerSchedules: false);
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new CliRuntime(host);
+        return new CliRuntime(host) { Server = server };
+    }
+
+    /// <summary>
+    /// Servers on the storage whose last heartbeat is recent. Hangfire beats every 30 seconds by default, so two minutes
+    /// leaves room for a slow beat without counting a server that died long ago (Hangfire removes those after 5 minutes).
+    /// Only servers on one of <paramref name="queues"/> count: another command's <c>--local</c> server, on its private
+    /// queue, runs nothing of the fleet's.
+    /// </summary>
+    public int LiveServerCount(IEnumerable<string> queues)
+    {
+        // Heartbeats are written by Hangfire with the real clock (in UTC), whatever clock the command was given.
+        var now = NodaTime.SystemClock.Instance.GetCurrentInstant().ToDateTimeUtc();
+        var wanted = queues.ToHashSet(StringComparer.Ordinal);
+        var servers = Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers();
+        return servers.Count(s => s.Heartbeat is { } beat && now - DateTime.SpecifyKind(beat, DateTimeKind.Utc) < TimeSpan.FromMinutes(2)
+            && s.Queues is { } listening && listening.Any(wanted.Contains));
     }
 
     /// <summary>The services every command's host has: the app's own, Hangfire on the storage, the Pipelines runtime.</summary>
-    public static void Configure(IServiceCollection services, PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, bool withServer, bool registerSchedules)
+    public static void Configure(IServiceCollection services, PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, CliServer? server, bool registerSchedules)
     {
         options.ConfigureServices?.Invoke(services);
         services.AddHangfire(c =>
@@ -51,15 +71,14 @@ internal sealed class CliRuntime : IAsyncDisposable
             o.Clock = options.Clock;
             o.RegisterSchedules = registerSchedules;
         });
-        if (withServer)
+        if (server is not null)
         {
-            var queues = new PipelineRegistry(pipelines).Queues;
             services.AddHangfireServer((_, o) =>
             {
-                o.Queues = queues;
+                o.Queues = server.Queues.ToArray();
                 o.WorkerCount = options.WorkerCount;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                o.ServerName = $"pipelines-cli:{Environment.MachineName}:{Environment.ProcessId}";
+                o.ServerName = server.Name;
             });
         }
     }

@@ -43,25 +43,38 @@ public static partial class PipelinesCli
         var builder = WebApplication.CreateBuilder(Array.Empty<string>());
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, withServer: true, registerSchedules: true);
+        CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, CliServer.Serve(context.Pipelines), registerSchedules: true);
+        context.Options.ConfigureServeServices?.Invoke(builder.Services);
         await using var app = builder.Build();
+        LoopbackHostCheck.Use(app, port);
         app.UseHangfireDashboard("/hangfire");
         app.MapGet("/", () => Results.Redirect("/hangfire"));
-        ServeApi.Map(app);
+        var token = ServeToken.Create(port);
+        ServeApi.Map(app, port, token);
+        try
+        {
+            await ServeUntilStopped(context, app, storage, port, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ServeToken.Delete(port, token);
+        }
+        return 0;
+    }
+
+    private static async Task ServeUntilStopped(CliContext context, WebApplication app, StorageSpec storage, int port, CancellationToken cancellationToken)
+    {
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         context.Output.WriteLine($"Serving {context.Pipelines.Count} pipeline(s) on {storage.Describe()}: {string.Join(", ", context.Pipelines.Select(p => p.Id))}");
         context.Output.WriteLine($"Dashboard: http://127.0.0.1:{port}/hangfire");
         context.Output.Flush();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return 0;
+        // Ctrl-C and SIGTERM reach the web host's console lifetime, which swallows them and only signals
+        // ApplicationStopping (System.CommandLine 2.0.0 does not handle them: its ProcessTerminationTimeout is null), so
+        // waiting on the command's token alone never ends. Waiting for the host's shutdown ends on either, then stops the
+        // host: Hangfire stops fetching and gives running tries its shutdown timeout.
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        context.Output.WriteLine("Stopped.");
     }
 
     // ---- list / show / graph --------------------------------------------------------------------------------
@@ -186,16 +199,21 @@ public static partial class PipelinesCli
 
     // ---- trigger / backfill / clear / runs ------------------------------------------------------------------
 
-    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string? server, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool json, CancellationToken cancellationToken)
+    private static async Task<int> Trigger(CliContext context, StorageSpec storage, string? server, string pipelineId, string? dateText, string[]? parameterValues, bool wait, bool local, bool json, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var date = context.LogicalDate(pipeline, dateText);
         var parameters = CliContext.Parameters(parameterValues);
-        // In-memory state lives only in this process, so without --server the run must finish here; with shared storage
-        // or a server, the servers run it unless --wait asks to watch it.
-        var runHere = server is null && (wait || storage.IsInMemory);
-        await using var operations = await OpenAsync(context, storage, server, withServer: runHere, cancellationToken).ConfigureAwait(false);
+        RefuseLocalWithServer(server, local);
+        // In-memory state lives only in this process, so without --server the run must finish here. On shared storage the
+        // servers (serve) run it and this command at most watches: a server here on their queues would take jobs of other
+        // runs and abandon them when the command ends. --local runs it here on a queue of this process's own instead.
+        var hangfireServer = HangfireServerFor(context, storage, server, local);
+        var runHere = hangfireServer is not null;
+        wait |= hangfireServer?.RunQueue is not null; // --local: the private queue has no server once this command ends
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer, cancellationToken).ConfigureAwait(false);
         var runId = await operations.TriggerAsync(pipeline.Id, date, parameters).ConfigureAwait(false);
+        WarnIfNoServer(context, operations, pipeline, "or pass --local to run it here");
         if (!runHere && !wait)
         {
             if (json) context.WriteJson(new { pipeline = pipeline.Id, run = runId, state = "running" });
@@ -210,21 +228,54 @@ public static partial class PipelinesCli
     }
 
     /// <summary>The runtime in this process on the storage, or a running serve when --server is given.</summary>
-    private static async Task<IRunOperations> OpenAsync(CliContext context, StorageSpec storage, string? server, bool withServer, CancellationToken cancellationToken)
+    private static async Task<IRunOperations> OpenAsync(CliContext context, StorageSpec storage, string? server, CliServer? hangfireServer, CancellationToken cancellationToken)
     {
         if (server is not null) return await HttpRunOperations.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, withServer, cancellationToken).ConfigureAwait(false);
+        var runtime = await CliRuntime.StartAsync(context.Options, storage, context.Pipelines, hangfireServer, cancellationToken).ConfigureAwait(false);
         return new LocalRunOperations(runtime, storage);
     }
 
-    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string? server, string pipelineId, string fromText, string toText, string[]? parameterValues, CancellationToken cancellationToken)
+    /// <summary>The Hangfire server a run command starts here: all queues on in-memory state, a private queue with --local on shared storage, else none.</summary>
+    private static CliServer? HangfireServerFor(CliContext context, StorageSpec storage, string? server, bool local)
+    {
+        if (server is not null) return null;
+        if (storage.IsInMemory) return CliServer.InMemory(context.Pipelines);
+        return local ? CliServer.Local() : null;
+    }
+
+    private static void RefuseLocalWithServer(string? server, bool local)
+    {
+        if (local && server is not null)
+            throw new CliException("--local runs the work in this process, and --server leaves it to that server; pass one of them.");
+    }
+
+    /// <summary>Says so, in one line, when the work was left to servers on shared storage and none is alive to do it.</summary>
+    private static void WarnIfNoServer(CliContext context, IRunOperations operations, PipelineDefinition pipeline, string? hint = null)
+    {
+        if (operations is LocalRunOperations { Runtime: { Server: null } runtime } && runtime.LiveServerCount(pipeline.Tasks.Select(t => t.Queue)) == 0)
+            context.Error.WriteLine($"note: no Pipelines server is alive on {operations.Describe}; the run waits until a 'serve' with this storage starts{(hint is null ? "" : $" ({hint})")}.");
+    }
+
+    private static async Task<int> Backfill(CliContext context, StorageSpec storage, string? server, string pipelineId, string fromText, string toText, string[]? parameterValues, bool local, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var from = CliContext.ParseDate(fromText, "--from");
         var to = CliContext.ParseDate(toText, "--to");
         if (to < from) throw new CliException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}.");
-        await using var operations = await OpenAsync(context, storage, server, withServer: true, cancellationToken).ConfigureAwait(false);
+        if (BackfillLimit.Refusal(pipeline, from, to) is { } refusal) throw new CliException(refusal);
+        RefuseLocalWithServer(server, local);
+        // Runs here only on in-memory state, which no server elsewhere can see, or with --local; else the servers run them.
+        await using var operations = await OpenAsync(context, storage, server, HangfireServerFor(context, storage, server, local), cancellationToken).ConfigureAwait(false);
         var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
+        if (runIds.Count > 0) WarnIfNoServer(context, operations, pipeline, "or pass --local to run them here");
+        if (operations is LocalRunOperations { Runtime.Server.RunQueue: { } queue })
+        {
+            // A date that already had a backfill run keeps it, with its own queue: this process does not run those.
+            var theirs = 0;
+            foreach (var id in runIds)
+                if ((await operations.GetRunAsync(pipeline.Id, id).ConfigureAwait(false))?.Queue != queue) theirs++;
+            if (theirs > 0) context.Error.WriteLine($"note: {theirs} of the {runIds.Count} run(s) existed already; the servers run those, not this process.");
+        }
         if (runIds.Count == 0)
         {
             context.Output.WriteLine($"No dates to backfill between {from:yyyy-MM-dd} and {to:yyyy-MM-dd}{(pipeline.Calendar is null ? "" : $" (no {pipeline.Calendar} sessions)")}.");
@@ -256,13 +307,15 @@ public static partial class PipelinesCli
         var pipeline = context.Pipeline(pipelineId);
         foreach (var taskId in taskIds) CliContext.Task(pipeline, taskId);
         RequireSharedState(storage, server, "clear");
-        await using var operations = await OpenAsync(context, storage, server, withServer: wait, cancellationToken).ConfigureAwait(false);
+        // clear needs shared state, so the servers on it run the cleared tasks; --wait only watches.
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
         if (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false) is null)
             throw new CliException($"pipeline '{pipeline.Id}' has no run '{runId}' in {operations.Describe}; 'runs {pipeline.Id}' lists them.");
         var cleared = await operations.ClearAsync(pipeline.Id, runId, taskIds, scope, onlyFailed).ConfigureAwait(false);
         context.Output.WriteLine(cleared.Count == 0
             ? "Nothing to clear: the tasks are running, queued, or (with --only-failed) did not fail."
             : $"Cleared {string.Join(", ", cleared)} in run {runId}; they run again now.");
+        if (cleared.Count > 0) WarnIfNoServer(context, operations, pipeline);
         if (!wait) return 0;
         var run = await WatchAsync(context, operations, pipeline, runId, live: true, cancellationToken).ConfigureAwait(false);
         return run.State == RunState.Success ? 0 : 1;
@@ -273,7 +326,7 @@ public static partial class PipelinesCli
         var pipeline = context.Pipeline(pipelineId);
         if (limit < 1) throw new CliException($"--limit {limit} must be at least 1.");
         RequireSharedState(storage, server, "runs");
-        await using var operations = await OpenAsync(context, storage, server, withServer: false, cancellationToken).ConfigureAwait(false);
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
         var runs = await operations.ListRunsAsync(pipeline.Id, limit).ConfigureAwait(false);
         if (json)
         {
@@ -307,7 +360,7 @@ public static partial class PipelinesCli
         if (fromRun is not null)
         {
             RequireSharedState(storage, server, "test --from-run");
-            await using var operations = await OpenAsync(context, storage, server, withServer: false, cancellationToken).ConfigureAwait(false);
+            await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
             if (await operations.GetRunAsync(pipeline.Id, fromRun).ConfigureAwait(false) is null) throw new CliException($"pipeline '{pipeline.Id}' has no run '{fromRun}'.");
             foreach (var input in task.Inputs)
             {

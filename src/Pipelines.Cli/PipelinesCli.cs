@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using NodaTime;
@@ -37,7 +38,7 @@ public static partial class PipelinesCli
         });
         if (options.Out is not null) console.Profile.Width = 200; // captured output: no terminal to wrap tables for
         var pipelines = options.Pipelines ?? PipelineCatalog.All;
-        var context = new CliContext(options, console, output, pipelines);
+        var context = new CliContext(options, console, output, error, pipelines);
 
         var root = BuildCommands(context);
         var parsed = root.Parse(args);
@@ -46,16 +47,28 @@ public static partial class PipelinesCli
             await error.WriteLineAsync($"error: {parsed.Errors[0].Message} (see --help)").ConfigureAwait(false);
             return 2;
         }
+        // Ctrl-C and SIGTERM end the command gracefully. Nothing else would: System.CommandLine 2.0.0 handles no signals
+        // (its ProcessTerminationTimeout is null), and the hosts the commands start swallow them in their console
+        // lifetimes, so a watching trigger or backfill would ignore them. A second signal while stopping is not held.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void Stop(PosixSignalContext signal)
+        {
+            if (stop.IsCancellationRequested) return;
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, stop.Token).ConfigureAwait(false);
         }
         catch (CliException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ex.ExitCode;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return 130;
         }
@@ -96,8 +109,9 @@ public static partial class PipelinesCli
         graph.SetAction(r => Graph(context, r.GetValue(pipelineArgument)!, r.GetValue(format)!));
         root.Subcommands.Add(graph);
 
-        var trigger = new Command("trigger", "Trigger a run.") { pipelineArgument, date, parameters, wait, json };
-        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(json), ct));
+        var local = new Option<bool>("--local") { Description = "On shared storage, run the work in this process (on a queue of its own, so no other run's tasks) until it ends, instead of leaving it to the servers." };
+        var trigger = new Command("trigger", "Trigger a run.") { pipelineArgument, date, parameters, wait, local, json };
+        trigger.SetAction((r, ct) => Trigger(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(wait), r.GetValue(local), r.GetValue(json), ct));
         root.Subcommands.Add(trigger);
 
         var taskArgument = new Argument<string>("task") { Description = "The task id." };
@@ -109,8 +123,8 @@ public static partial class PipelinesCli
 
         var from = new Option<string>("--from") { Description = "First logical date, yyyy-MM-dd.", Required = true };
         var to = new Option<string>("--to") { Description = "Last logical date, yyyy-MM-dd.", Required = true };
-        var backfill = new Command("backfill", "Create runs for a date range (sessions only on a calendar pipeline) and run them.") { pipelineArgument, from, to, parameters };
-        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), ct));
+        var backfill = new Command("backfill", "Create runs for a date range (sessions only on a calendar pipeline) and run them.") { pipelineArgument, from, to, parameters, local };
+        backfill.SetAction((r, ct) => Backfill(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(from)!, r.GetValue(to)!, r.GetValue(parameters), r.GetValue(local), ct));
         root.Subcommands.Add(backfill);
 
         var run = new Option<string>("--run") { Description = "The run id.", Required = true };
@@ -132,7 +146,7 @@ public static partial class PipelinesCli
 
     // ---- shared helpers ---------------------------------------------------------------------------------------
 
-    internal sealed record CliContext(PipelinesCliOptions Options, IAnsiConsole Console, TextWriter Output, IReadOnlyList<PipelineDefinition> Pipelines)
+    internal sealed record CliContext(PipelinesCliOptions Options, IAnsiConsole Console, TextWriter Output, TextWriter Error, IReadOnlyList<PipelineDefinition> Pipelines)
     {
         public PipelineDefinition Pipeline(string id)
         {

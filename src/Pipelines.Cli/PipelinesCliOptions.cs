@@ -12,6 +12,13 @@ public sealed class PipelinesCliOptions
     /// <summary>Registers the services the app's pipeline classes take in their constructors.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 
+    /// <summary>
+    /// Registers services only <c>serve</c> has, after <see cref="ConfigureServices"/>: hosted services that belong to the
+    /// long-running server (a demo run at start, a warm-up), which no other verb should start.
+    /// </summary>
+    /// <example><code>cli.ConfigureServeServices = services => services.AddHostedService&lt;DemoRunOnStart&gt;();</code></example>
+    public Action<IServiceCollection>? ConfigureServeServices { get; set; }
+
     /// <summary>The pipelines to operate; by default every generated pipeline of the loaded assemblies.</summary>
     public IReadOnlyList<PipelineDefinition>? Pipelines { get; set; }
 

@@ -30,14 +30,17 @@ internal interface IRunOperations : IAsyncDisposable
     Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId);
 }
 
-/// <summary>The runtime in this process, on the command's storage.</summary>
+/// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
 internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage) : IRunOperations
 {
     private PipelineOperations Operations => runtime.Operations;
 
     public string Describe => storage.Describe();
 
-    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) => Task.FromResult(Operations.Trigger(pipelineId, date, parameters));
+    public CliRuntime Runtime => runtime;
+
+    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) =>
+        Task.FromResult(Operations.Trigger(pipelineId, date, parameters, queue: runtime.Server?.RunQueue));
 
     public Task<PipelineRun?> GetRunAsync(string pipelineId, string runId) => Task.FromResult(Operations.GetRun(pipelineId, runId));
 
@@ -47,7 +50,7 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
         Task.FromResult(Operations.Clear(pipelineId, runId, taskIds, scope, onlyFailed));
 
     public Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters) =>
-        Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters));
+        Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters, runtime.Server?.RunQueue));
 
     public Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetOutput(pipelineId, runId, taskId));
 
@@ -70,6 +73,7 @@ internal sealed class HttpRunOperations : IRunOperations
         if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
             throw new CliException($"--server '{server}' is not an http:// URL; pass the address 'serve' printed, such as http://127.0.0.1:5000.");
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (ServeToken.Read(baseAddress.Port) is { } token) http.DefaultRequestHeaders.Add(ServeToken.Header, token);
         try
         {
             using var response = await http.GetAsync("api/pipelines", cancellationToken).ConfigureAwait(false);

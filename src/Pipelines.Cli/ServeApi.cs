@@ -13,17 +13,25 @@ namespace Pipelines.Cli;
 
 /// <summary>
 /// The small JSON API that <c>serve</c> exposes beside the dashboard, so CLI verbs (with <c>--server</c>) can operate a
-/// server whose state lives in its memory. It answers loopback callers only, like the dashboard's default authorization.
+/// server whose state lives in its memory. It answers loopback callers only, like the dashboard's default authorization,
+/// addressed by a loopback name (<see cref="LoopbackHostCheck"/>), and changes state (POST) only for a caller that sends
+/// the token serve wrote to a file of its user's (<see cref="ServeToken"/>).
 /// </summary>
 internal static class ServeApi
 {
-    public static void Map(WebApplication app)
+    public static void Map(WebApplication app, int port, string token)
     {
         var api = app.MapGroup("/api/pipelines").AddEndpointFilter(async (context, next) =>
         {
             var remote = context.HttpContext.Connection.RemoteIpAddress;
             if (remote is null || !IPAddress.IsLoopback(remote))
                 return Results.Json(new { error = "the Pipelines API answers local requests only" }, statusCode: StatusCodes.Status403Forbidden);
+            if (HttpMethods.IsPost(context.HttpContext.Request.Method)
+                && !ServeToken.Matches(token, context.HttpContext.Request.Headers[ServeToken.Header].ToString() is { Length: > 0 } given ? given : null))
+            {
+                return Results.Json(new { error = $"this request changes state and needs the header {ServeToken.Header} with the token serve wrote to {ServeToken.PathFor(port)}; the CLI's --server sends it when run by the same user on this machine (or set {ServeToken.EnvironmentVariable})" },
+                    statusCode: StatusCodes.Status401Unauthorized);
+            }
             try
             {
                 return await next(context).ConfigureAwait(false);
@@ -43,7 +51,13 @@ internal static class ServeApi
         api.MapGet("/{pipeline}/runs/{run}", (PipelineOperations ops, string pipeline, string run) =>
             ops.GetRun(pipeline, run) is { } found ? Results.Json(found, ApiJson.Options) : Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404));
         api.MapGet("/{pipeline}/runs/{run}/outputs/{task}", (PipelineOperations ops, string pipeline, string run, string task) =>
-            ops.GetOutput(pipeline, run, task) is { } json ? Results.Content(json, "application/json") : Results.NoContent());
+        {
+            // 204 means "this task of this run has no output (yet)", so anything unknown on the way there is a 404.
+            if (!ops.Registry.TryGet(pipeline, out var definition)) return Results.Json(new { error = $"no pipeline '{pipeline}'" }, statusCode: 404);
+            if (!definition.TryGetTask(task, out _)) return Results.Json(new { error = $"pipeline '{pipeline}' has no task '{task}'" }, statusCode: 404);
+            if (ops.GetRun(pipeline, run) is null) return Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404);
+            return ops.GetOutput(pipeline, run, task) is { } json ? Results.Content(json, "application/json") : Results.NoContent();
+        });
         api.MapGet("/{pipeline}/runs/{run}/tasks/{task}/log", (PipelineOperations ops, string pipeline, string run, string task) =>
             ops.GetRun(pipeline, run) is null
                 ? Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404)
@@ -57,7 +71,12 @@ internal static class ServeApi
             return Results.Json(ops.Clear(pipeline, run, request.Tasks, scope, request.OnlyFailed), ApiJson.Options);
         });
         api.MapPost("/{pipeline}/backfill", (PipelineOperations ops, string pipeline, BackfillRequest request) =>
-            Results.Json(ops.Backfill(pipeline, Date(request.From), Date(request.To), request.Parameters), ApiJson.Options));
+        {
+            var (from, to) = (Date(request.From), Date(request.To));
+            if (BackfillLimit.Refusal(ops.Registry.Get(pipeline), from, to) is { } refusal)
+                return Results.Json(new { error = refusal }, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(ops.Backfill(pipeline, from, to, request.Parameters), ApiJson.Options);
+        });
     }
 
     private static NodaTime.LocalDate Date(string text)

@@ -22,11 +22,15 @@ public sealed class CliPostgreSqlTests : IDisposable
     {
         var effects = new Effects();
         effects.Flags["fail"] = 1;
-        var (failedExit, failedOut, _) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--json", "--storage", Url());
-        Assert.Equal(1, failedExit);
+        await using var serve = await InProcessServe.StartAsync(effects, Url());
+        var (failedExit, failedOut, failedError) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--json", "--storage", Url());
+        Assert.True(failedExit == 1, failedOut + failedError);
+        Assert.Equal("", failedError); // a serve is alive: no note that the run waits for one
         using var failed = System.Text.Json.JsonDocument.Parse(failedOut);
         var runId = failed.RootElement.GetProperty("run").GetString()!;
         Assert.Equal("failed", failed.RootElement.GetProperty("state").GetString());
+        // The serve ran it, not the command that watched.
+        Assert.StartsWith("pipelines-serve:", failed.RootElement.GetProperty("tasks")[0].GetProperty("server").GetString(), StringComparison.OrdinalIgnoreCase);
 
         var (runsExit, runsJson, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", _connectionString);
         Assert.Equal(0, runsExit);
@@ -52,6 +56,85 @@ public sealed class CliPostgreSqlTests : IDisposable
         using var final = System.Text.Json.JsonDocument.Parse(after);
         Assert.Equal("success", final.RootElement[0].GetProperty("state").GetString());
         Assert.Equal(3, final.RootElement[0].GetProperty("tasks")[0].GetProperty("tryNumber").GetInt32());
+    }
+
+    [Fact]
+    public async Task Trigger_wait_on_shared_storage_only_watches_and_says_when_no_server_is_alive()
+    {
+        var effects = new Effects();
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var (exit, output, error) = await CliTests.Cli(effects, watching.Token, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--storage", Url());
+
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}"); // still watching when the test gave up on it
+        Assert.Empty(effects.Log);                                  // no task ran in the command
+        Assert.StartsWith("note: no Pipelines server is alive on PostgreSQL at 127.0.0.1:", error, StringComparison.Ordinal);
+        Assert.EndsWith("; the run waits until a 'serve' with this storage starts (or pass --local to run it here).", error.Trim(), StringComparison.Ordinal);
+
+        // The run is there, waiting; a serve that starts later runs it.
+        await using var serve = await InProcessServe.StartAsync(effects, Url());
+        string? state = null;
+        for (var i = 0; i < 100 && state != "success"; i++)
+        {
+            await Task.Delay(100);
+            var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+            using var json = System.Text.Json.JsonDocument.Parse(runs);
+            state = json.RootElement[0].GetProperty("state").GetString();
+        }
+        Assert.Equal("success", state);
+        Assert.Equal(3, effects.Log.Count);
+    }
+
+    [Fact]
+    public async Task Backfill_on_shared_storage_leaves_the_runs_to_the_servers()
+    {
+        var effects = new Effects();
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var (exit, output, error) = await CliTests.Cli(effects, watching.Token, "backfill", "nightly_load", "--from", "2024-11-25", "--to", "2024-11-26", "--storage", Url());
+
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}");
+        Assert.Empty(effects.Log);
+        Assert.StartsWith("note: no Pipelines server is alive on PostgreSQL at 127.0.0.1:", error, StringComparison.Ordinal);
+        var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+        using var json = System.Text.Json.JsonDocument.Parse(runs);
+        Assert.Equal(new[] { "backfill__2024-11-26", "backfill__2024-11-25" }, json.RootElement.EnumerateArray().Select(r => r.GetProperty("run").GetString()));
+    }
+
+    [Fact]
+    public async Task Trigger_local_runs_only_its_own_run_here_on_a_private_queue()
+    {
+        var effects = new Effects();
+        // A run for the fleet, which has no server alive: it waits.
+        var (fleetExit, fleetOut, _) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-26", "--json", "--storage", Url());
+        Assert.Equal(0, fleetExit);
+        using var fleet = System.Text.Json.JsonDocument.Parse(fleetOut);
+        var fleetRun = fleet.RootElement.GetProperty("run").GetString()!;
+
+        var (exit, output, error) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--local", "--json", "--storage", Url());
+
+        Assert.True(exit == 0, output + error); // --local waits for the run it was asked for
+        Assert.Equal("", error);               // a server runs it: this process's own
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var localRun = json.RootElement.GetProperty("run").GetString()!;
+        Assert.Equal("success", json.RootElement.GetProperty("state").GetString());
+        Assert.All(json.RootElement.GetProperty("tasks").EnumerateArray(),
+            t => Assert.StartsWith("pipelines-cli-local:", t.GetProperty("server").GetString(), StringComparison.OrdinalIgnoreCase));
+        // Only its own run: the fleet's run was not touched.
+        Assert.Equal(new[] { $"{localRun}/Ingest", $"{localRun}/Build", $"{localRun}/QueueRisk" }, effects.Log);
+        var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+        using var all = System.Text.Json.JsonDocument.Parse(runs);
+        var waiting = all.RootElement.EnumerateArray().Single(r => r.GetProperty("run").GetString() == fleetRun);
+        Assert.Equal("running", waiting.GetProperty("state").GetString());
+        Assert.Equal("queued", waiting.GetProperty("tasks")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Backfill_local_runs_its_runs_here()
+    {
+        var effects = new Effects();
+        var (exit, output, error) = await CliTests.Cli(effects, "backfill", "nightly_load", "--from", "2024-11-25", "--to", "2024-11-26", "--local", "--storage", Url());
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("Backfilled 2 run(s) of nightly_load: 2 succeeded, 0 failed.", output, StringComparison.Ordinal);
+        Assert.Equal(6, effects.Log.Count);
     }
 
     [Fact]

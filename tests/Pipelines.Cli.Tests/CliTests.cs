@@ -13,7 +13,9 @@ public sealed class CliTests
     // Friday 2024-11-29 (day after Thanksgiving), 12:00 New York.
     private static readonly FakeClock Clock = new(Instant.FromUtc(2024, 11, 29, 17, 0));
 
-    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, params string[] args)
+    internal static Task<(int Exit, string Out, string Error)> Cli(Effects? effects, params string[] args) => Cli(effects, CancellationToken.None, args);
+
+    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -25,7 +27,7 @@ public sealed class CliTests
             o.Clock = Clock;
             o.WorkerCount = 4;
             o.ConfigureServices = s => s.AddSingleton(effects ?? new Effects());
-        });
+        }, cancellationToken);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -153,6 +155,7 @@ public sealed class CliTests
     [InlineData(new[] { "runs", "nightly_load", "--storage", "redis://x" }, "error: unknown storage 'redis://x'; use 'memory' (the default), postgres://user:password@host:5432/database, or an Npgsql connection string.")]
     [InlineData(new[] { "backfill", "nightly_load", "--from", "2024-11-29", "--to", "2024-11-01" }, "error: --to 2024-11-01 is before --from 2024-11-29.")]
     [InlineData(new[] { "graph", "nightly_load", "--format", "png" }, "error: Argument 'png' not recognized. Must be one of:\n\t'mermaid'\n\t'dot'\n\t'text' (see --help)")]
+    [InlineData(new[] { "trigger", "nightly_load", "--local", "--server", "http://127.0.0.1:1" }, "error: --local runs the work in this process, and --server leaves it to that server; pass one of them.")]
     [InlineData(new[] { "frobnicate" }, "error: Unrecognized command or argument 'frobnicate'. (see --help)")]
     public async Task Bad_input_gets_one_clear_line_and_exit_code_2(string[] args, string expected)
     {
@@ -207,6 +210,61 @@ public sealed class CliTests
         Assert.NotNull(page);
         Assert.Contains("pipeline:nightly_load", page, StringComparison.Ordinal); // the schedule became a recurring job
         Assert.Contains($"Dashboard: http://127.0.0.1:{port}/hangfire", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("build-host", 4242, "cli-build-host-4242")]
+    [InlineData("My.Host_01", 7, "cli-my-host_01-7")]
+    [InlineData("HÔTE ÉTÉ", 1, "cli-h-te--t--1")]
+    public void The_local_queue_is_the_machine_and_process_in_the_characters_hangfire_allows(string machine, int processId, string expected) =>
+        Assert.Equal(expected, CliServer.PrivateQueue(machine, processId));
+
+    [Fact]
+    public async Task Trigger_local_on_in_memory_storage_runs_in_process_as_without_it()
+    {
+        var effects = new Effects();
+        var (exit, output, error) = await Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--local", "--wait", "--json");
+        Assert.True(exit == 0, output + error);
+        Assert.Equal(3, effects.Log.Count);
+    }
+
+    [Fact]
+    public async Task Serve_only_services_start_with_serve_and_with_no_other_verb()
+    {
+        var effects = new Effects();
+        void Configure(PipelinesCliOptions o, TextWriter output)
+        {
+            o.Pipelines = Pipelines;
+            o.Out = output;
+            o.Error = output;
+            o.Clock = Clock;
+            o.ConfigureServices = s => s.AddSingleton(effects);
+            o.ConfigureServeServices = s => s.AddHostedService<RecordsItsStart>();
+        }
+
+        var triggered = new StringWriter();
+        Assert.Equal(0, await PipelinesCli.RunAsync(new[] { "--storage", "memory", "trigger", "adhoc_report", "--date", "2024-11-27", "--wait" }, o => Configure(o, triggered)));
+        Assert.DoesNotContain("serve-only service started", effects.Log);
+
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var served = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = PipelinesCli.RunAsync(new[] { "--storage", "memory", "serve", "--port", port }, o => Configure(o, served), stop.Token);
+        for (var i = 0; i < 100 && !served.ToString().Contains("Dashboard:", StringComparison.Ordinal); i++) await Task.Delay(100);
+        stop.Cancel();
+        Assert.Equal(0, await serving);
+        Assert.Contains("serve-only service started", effects.Log);
+    }
+
+    private sealed class RecordsItsStart(Effects effects) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            effects.Log.Enqueue("serve-only service started");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     internal static int FreePort()
