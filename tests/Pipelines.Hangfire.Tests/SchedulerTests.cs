@@ -1,5 +1,7 @@
 using global::Hangfire;
+using global::Hangfire.States;
 using global::Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Pipelines.Hangfire.Tests.Infrastructure;
@@ -120,6 +122,29 @@ public sealed class SchedulerTests : IAsyncLifetime
         Assert.Equal(new Interval(Instant.FromUtc(2024, 11, 5, 9, 55), Instant.FromUtc(2024, 11, 5, 10, 0)), run.DataInterval);
         Assert.Equal(2, _host.Operations.ListRuns("every_five_minutes", 100).Count);
         await _host.WaitAsync("every_five_minutes", first[0]);
+    }
+
+    [Fact]
+    public async Task A_scheduled_tick_that_fails_is_retried_and_creates_the_run()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2024, 11, 5, 10, 30));
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { HourlyLondon.Definition },
+            configure: o => { o.Clock = clock; o.LockTimeout = TimeSpan.FromMilliseconds(200); });
+        var client = host.Services.GetRequiredService<IBackgroundJobClient>();
+        using var connection = host.Storage.GetConnection();
+
+        // Another server holds the schedule lock past the tick's lock timeout: the tick's first attempt fails.
+        string jobId;
+        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock("hourly_london") + ":schedule", TimeSpan.FromSeconds(5)))
+        {
+            jobId = client.Enqueue<PipelineScheduler>(s => s.Tick("hourly_london"));
+            await Poll.UntilAsync(() => host.Storage.GetMonitoringApi().JobDetails(jobId).History.Select(h => h.StateName).ToList(),
+                states => states.Contains(ProcessingState.StateName) && states[0] != ProcessingState.StateName, "the tick's first attempt to end");
+        }
+
+        await Poll.UntilAsync(() => host.Operations.GetRun("hourly_london", "scheduled__2024-11-05T10:00+00:00") is not null, "the retried tick to create the run");
+        Assert.Equal(RunState.Success, (await host.WaitAsync("hourly_london", "scheduled__2024-11-05T10:00+00:00")).State);
+        await Poll.UntilAsync(() => connection.GetStateData(jobId).Name, name => name == SucceededState.StateName, "the tick job to succeed");
     }
 
     [Fact]

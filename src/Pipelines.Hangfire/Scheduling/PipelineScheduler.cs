@@ -41,9 +41,14 @@ public sealed class PipelineScheduler
     /// <summary>The recurring job's id for a pipeline.</summary>
     public static string RecurringJobId(string pipelineId) => "pipeline:" + pipelineId;
 
-    /// <summary>Called by the pipeline's recurring job: creates the runs that are due now.</summary>
+    /// <summary>
+    /// Called by the pipeline's recurring job: creates the runs that are due now. A tick that fails (a busy lock, a
+    /// database failing over) is tried again a few times, soon: without catch-up the next tick would only see the
+    /// occurrence after this one, so this one would be lost. Retrying is safe because runs are created before the
+    /// schedule mark moves and are found by their run ids.
+    /// </summary>
     [DisplayName("schedule {0}")]
-    [AutomaticRetry(Attempts = 0)]
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = new[] { 1, 5, 15 })]
     public void Tick(string pipelineId) => TickAt(pipelineId, _options.Clock.GetCurrentInstant(), firedBySchedule: true);
 
     /// <summary>
