@@ -78,6 +78,32 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task Two_servers_on_one_PostgreSQL_storage_deliver_each_event_once()
+    {
+        var database = PostgresServer.CreateDatabase("outbox");
+        try
+        {
+            // One notifier behind both servers, as one webhook is behind a fleet: it must hear each event once.
+            var notifier = new FlakyNotifier();
+            await using var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Linear.Definition },
+                services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+            await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Linear.Definition },
+                services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+
+            var runIds = Enumerable.Range(1, 6).Select(day => first.Operations.Trigger("linear", new LocalDate(2024, 4, day))).ToList();
+            foreach (var runId in runIds) await second.WaitAsync("linear", runId);
+            await Poll.UntilAsync(() => Dispatcher(first).Pending == 0, "every event to be delivered");
+
+            Assert.All(runIds, runId => Assert.Equal(s_linear, Sent(notifier, runId)));
+            Assert.Equal(runIds.Count * s_linear.Length, notifier.Received.Count);
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    [Fact]
     public async Task Stopping_the_host_delivers_the_events_still_waiting_for_a_retry()
     {
         var notifier = new FlakyNotifier { Down = true };
