@@ -83,6 +83,7 @@ internal sealed partial class NotificationDeliveryService(NotificationDispatcher
                 if (wait > Duration.Zero) bounded.Token.WaitHandle.WaitOne(wait.ToTimeSpan());
                 bounded.Token.ThrowIfCancellationRequested();
             }
+            if (dispatcher.Pending is > 0 and var left) LogLeft(logger, left);
         }
         catch (OperationCanceledException)
         {
@@ -90,9 +91,9 @@ internal sealed partial class NotificationDeliveryService(NotificationDispatcher
         }
         catch (Exception ex)
         {
+            // A stopping host must stop: the storage keeps the events for the next process.
             LogPassFailed(logger, ex);
         }
-        if (dispatcher.Pending is > 0 and var left) LogLeft(logger, left);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering pipeline notifications failed; they stay in storage and are tried again")]
