@@ -20,8 +20,10 @@ public sealed class OperationsTests
         Assert.Equal("backfill__2024-01-01", runIds[0]);
         var maxActive = 0;
         var finished = new List<PipelineRun>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (finished.Count < runIds.Count)
         {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Only {finished.Count} of {runIds.Count} backfilled runs finished.");
             var runs = host.Operations.ListRuns("limited", 20);
             maxActive = Math.Max(maxActive, runs.Count(r => r.State == RunState.Running));
             finished = runs.Where(r => r.State.IsFinished()).ToList();
