@@ -40,6 +40,15 @@ public sealed class PipelinesOptions
     /// </summary>
     public TimeSpan ReconcilerLockTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a notifier that failed waits before its first retry; each further retry waits twice as long, up to five minutes.</summary>
+    public TimeSpan NotificationRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a stopping host keeps delivering notifications that are due (retries included); what is left stays in
+    /// storage for the next process that delivers them.
+    /// </summary>
+    public TimeSpan NotificationDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A queued task whose Hangfire job is missing after this long is enqueued again by the reconciler.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -49,6 +49,7 @@ public static class PipelinesServiceCollectionExtensions
         // Retries and sensor pokes are delayed jobs: look for due ones every second, not Hangfire's default 15 seconds.
         services.TryAddSingleton(new BackgroundJobServerOptions { Queues = registry.Queues, SchedulePollingInterval = TimeSpan.FromSeconds(1) });
         services.AddHostedService<PipelinesStartup>();
+        services.AddHostedService<NotificationDeliveryService>();
         return services;
     }
 }

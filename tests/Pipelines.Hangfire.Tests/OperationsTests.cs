@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using global::Hangfire;
+using global::Hangfire.States;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Pipelines.Hangfire.Tests.Infrastructure;
@@ -19,8 +20,10 @@ public sealed class OperationsTests
         Assert.Equal("backfill__2024-01-01", runIds[0]);
         var maxActive = 0;
         var finished = new List<PipelineRun>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (finished.Count < runIds.Count)
         {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Only {finished.Count} of {runIds.Count} backfilled runs finished.");
             var runs = host.Operations.ListRuns("limited", 20);
             maxActive = Math.Max(maxActive, runs.Count(r => r.State == RunState.Running));
             finished = runs.Where(r => r.State.IsFinished()).ToList();
@@ -63,8 +66,7 @@ public sealed class OperationsTests
 
         host.Effects.Flags["hold"] = 1;
         var busy = host.Operations.Trigger("gated", new LocalDate(2024, 2, 5));
-        for (var i = 0; i < 200 && host.Effects.Count(busy, "Work") == 0; i++) await Task.Delay(20);
-        Assert.Equal(1, host.Effects.Count(busy, "Work"));
+        await Poll.UntilAsync(() => host.Effects.Count(busy, "Work") == 1, "the busy run's Work to start");
 
         // The only slot is taken: the cleared run waits for it instead of running beside it. A mark that leaves nothing
         // to run needs no slot: the marked run's outcome follows its tasks at once.
@@ -98,7 +100,7 @@ public sealed class OperationsTests
             services: s => s.AddSingleton<IPipelineNotifier>(events));
         host.Effects.Flags["hold"] = 1;
         var first = host.Operations.Trigger("gated", new LocalDate(2024, 2, 1));
-        for (var i = 0; i < 250 && host.Effects.Count(first, "Work") == 0; i++) await Task.Delay(20);
+        await Poll.UntilAsync(() => host.Effects.Count(first, "Work") == 1, "the first run's Work to start");
         var second = host.Operations.Trigger("gated", new LocalDate(2024, 2, 2));
         Assert.Equal(RunState.Queued, host.Operations.GetRun("gated", second)!.State);
 
@@ -107,7 +109,12 @@ public sealed class OperationsTests
         Assert.NotEqual(RunState.Queued, host.Operations.GetRun("gated", second)!.State);
         host.Effects.Flags["hold"] = 0;
         Assert.Equal(RunState.Success, (await host.WaitAsync("gated", second)).State);
-        await Task.Delay(200); // the first run's job ends as a stale delivery; it must not finish the run again
+        // The first run's job ends as a stale delivery; it must not finish the run again. Wait for the job to end and
+        // for every event it could have caused to be delivered.
+        using var connection = host.Storage.GetConnection();
+        var firstJob = host.Operations.GetRun("gated", first)!["Work"].JobIds[0];
+        await Poll.UntilAsync(() => connection.GetStateData(firstJob)?.Name, name => name == SucceededState.StateName || name == FailedState.StateName, "the first run's job to end");
+        await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Pending == 0, "every event to be delivered");
         Assert.Single(events.Events, e => e.Kind == PipelineEventKind.RunFinished && e.RunId == first);
     }
 
@@ -139,8 +146,7 @@ public sealed class OperationsTests
         await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Relay.Definition });
         host.Effects.Flags["hold"] = 1;
         var runId = host.Operations.Trigger("relay", new LocalDate(2024, 2, 1));
-        for (var i = 0; i < 250 && host.Effects.Count(runId, "Publish") == 0; i++) await Task.Delay(20);
-        Assert.Equal(1, host.Effects.Count(runId, "Publish", "batch 1"));
+        await Poll.UntilAsync(() => host.Effects.Count(runId, "Publish", "batch 1") == 1, "Publish to start on batch 1");
 
         // Publish is running on batch 1 when an operator clears Prepare and everything downstream of it.
         Assert.Equal(new[] { "Prepare", "Publish" }, host.Operations.Clear("relay", runId, new[] { "Prepare" }, ClearScope.Downstream));

@@ -53,10 +53,11 @@ public abstract class RuntimeTests : IAsyncLifetime
     {
         var run = await _host.RunAsync("linear", new LocalDate(2024, 3, 11));
         using var connection = _host.Storage.GetConnection();
-        var load = connection.GetJobData(Assert.Single(run["Load"].JobIds));
+        var loadId = Assert.Single(run["Load"].JobIds);
+        // The run ends when the coordinator records Load's result, before Hangfire marks the job succeeded: wait for that.
+        var load = await Poll.UntilAsync(() => connection.GetJobData(loadId), j => j.State == SucceededState.StateName, "Load's job to succeed");
         Assert.Equal(typeof(PipelineTaskJob), load.Job.Type);
         Assert.Equal(new object?[] { "linear", run.RunId, "Load", 1, "loads", "2024-03-11", null, CancellationToken.None }, load.Job.Args);
-        Assert.Equal(SucceededState.StateName, load.State);
         var history = _host.Storage.GetMonitoringApi().JobDetails(run["Load"].JobIds[0]).History;
         Assert.Contains(history, h => h.StateName == EnqueuedState.StateName && h.Data["Queue"] == "loads");
     }
@@ -160,7 +161,9 @@ public abstract class RuntimeTests : IAsyncLifetime
         Assert.Equal(1, sensor.TryNumber);
         Assert.Equal(TaskState.Success, run["Ingest"].State);
         using var connection = _host.Storage.GetConnection();
-        Assert.All(sensor.JobIds, id => Assert.Equal(SucceededState.StateName, connection.GetJobData(id).State));
+        // The last poke's job is marked succeeded by Hangfire after the coordinator has recorded its result.
+        await Poll.UntilAsync(() => sensor.JobIds.Select(id => connection.GetJobData(id).State).ToList(),
+            states => states.All(s => s == SucceededState.StateName), "every poke's job to succeed");
     }
 
     [Fact]
@@ -216,7 +219,10 @@ public abstract class RuntimeTests : IAsyncLifetime
 
         // Each failed try is a failed Hangfire job (no automatic retries on top of ours); the third succeeded.
         using var connection = _host.Storage.GetConnection();
-        Assert.Equal(new[] { FailedState.StateName, FailedState.StateName, SucceededState.StateName }, flaky.JobIds.Select(id => connection.GetJobData(id).State));
+        // Hangfire records each job's end after the coordinator has recorded the try's: wait for the last one.
+        var jobStates = await Poll.UntilAsync(() => flaky.JobIds.Select(id => connection.GetJobData(id).State).ToList(),
+            states => states.All(s => s == SucceededState.StateName || s == FailedState.StateName), "every try's job to end");
+        Assert.Equal(new[] { FailedState.StateName, FailedState.StateName, SucceededState.StateName }, jobStates);
         var history = _host.Storage.GetMonitoringApi().JobDetails(flaky.JobIds[1]).History;
         Assert.DoesNotContain(history, h => h.StateName == ScheduledState.StateName && h.Reason?.Contains("Retry attempt", StringComparison.Ordinal) == true);
         // Backoff: the second retry waited about twice as long as the first (0.3 s, then 0.6 s).

@@ -21,7 +21,7 @@ public sealed class SessionSchedulerTests : IAsyncLifetime
     public async Task Thirty_minutes_after_the_close_runs_each_session_skips_Thanksgiving_and_follows_the_early_close()
     {
         var runIds = _host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 30, 12, 0));
-        Assert.Equal(new[] { "scheduled__2024-11-25T16:30", "scheduled__2024-11-26T16:30", "scheduled__2024-11-27T16:30", "scheduled__2024-11-29T13:30" }, runIds);
+        Assert.Equal(new[] { "scheduled__2024-11-25T16:30-05:00", "scheduled__2024-11-26T16:30-05:00", "scheduled__2024-11-27T16:30-05:00", "scheduled__2024-11-29T13:30-05:00" }, runIds);
 
         var runs = new List<PipelineRun>();
         foreach (var id in runIds) runs.Add(await _host.WaitAsync("after_close", id));
@@ -39,7 +39,7 @@ public sealed class SessionSchedulerTests : IAsyncLifetime
         Assert.Equal(3, _host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 27, 22, 0)).Count);
         Assert.Empty(_host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 28, 21, 30)));   // Thanksgiving, 16:30
         Assert.Empty(_host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 29, 18, 29)));   // 13:29 on the early close
-        Assert.Equal(new[] { "scheduled__2024-11-29T13:30" }, _host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 29, 18, 30)));
+        Assert.Equal(new[] { "scheduled__2024-11-29T13:30-05:00" }, _host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 29, 18, 30)));
         Assert.Empty(_host.Scheduler.TickAt("after_close", Instant.FromUtc(2024, 11, 29, 18, 31)));   // the every-minute tick after it
     }
 
@@ -50,8 +50,8 @@ public sealed class SessionSchedulerTests : IAsyncLifetime
         // Thursday morning (Thanksgiving) loads Wednesday's session; Saturday morning loads Friday's.
         Assert.Equal(new[]
         {
-            "scheduled__2024-11-26T04:00", "scheduled__2024-11-27T04:00", "scheduled__2024-11-28T04:00",
-            "scheduled__2024-11-30T04:00", "scheduled__2024-12-03T04:00",
+            "scheduled__2024-11-26T04:00-05:00", "scheduled__2024-11-27T04:00-05:00", "scheduled__2024-11-28T04:00-05:00",
+            "scheduled__2024-11-30T04:00-05:00", "scheduled__2024-12-03T04:00-05:00",
         }, runIds);
 
         var runs = new List<PipelineRun>();
@@ -65,10 +65,10 @@ public sealed class SessionSchedulerTests : IAsyncLifetime
     public async Task A_close_relative_schedule_fires_at_16_30_local_on_both_sides_of_the_spring_DST_change()
     {
         // Without catch-up: the latest due firing only. Friday 2024-03-08 closes 16:00 EST (21:00Z), Monday 03-11 16:00 EDT (20:00Z).
-        Assert.Equal(new[] { "scheduled__2024-03-08T16:30" }, _host.Scheduler.TickAt("latest_close", Instant.FromUtc(2024, 3, 8, 22, 0)));
+        Assert.Equal(new[] { "scheduled__2024-03-08T16:30-05:00" }, _host.Scheduler.TickAt("latest_close", Instant.FromUtc(2024, 3, 8, 22, 0)));
         Assert.Empty(_host.Scheduler.TickAt("latest_close", Instant.FromUtc(2024, 3, 11, 20, 29)));
         var monday = Assert.Single(_host.Scheduler.TickAt("latest_close", Instant.FromUtc(2024, 3, 11, 20, 30)));
-        Assert.Equal("scheduled__2024-03-11T16:30", monday);
+        Assert.Equal("scheduled__2024-03-11T16:30-04:00", monday);
 
         var run = await _host.WaitAsync("latest_close", monday);
         Assert.Equal(new LocalDate(2024, 3, 11), run.LogicalDate);

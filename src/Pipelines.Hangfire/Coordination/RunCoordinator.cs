@@ -126,6 +126,7 @@ internal sealed partial class RunCoordinator
             if (work.ListAsUnfinished) transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
             // Hangfire's job page then names the task instance behind each job and links to it.
             foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
+            NotificationOutbox.Write(transaction, work.Events);
             transaction.Commit();
         }
 

@@ -2,50 +2,194 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 
 namespace Pipelines.Hangfire;
 
-/// <summary>Sends events to every registered notifier, after the run's lock is released, so a slow webhook never holds up coordination.</summary>
-internal sealed partial class NotificationDispatcher(IEnumerable<IPipelineNotifier> notifiers, ILogger<NotificationDispatcher> logger)
+/// <summary>
+/// Delivers the events in the <see cref="NotificationOutbox"/> to every registered notifier, at least once and in order
+/// per run. A notifier that fails is tried again after a doubling delay, and gives up after a dozen tries (about half an
+/// hour), so a webhook that is down holds back only its own later events of that run, never the other notifiers'; each
+/// notifier's progress is stored, so one that already has an event never gets it again because another failed. A
+/// server delivers a run's events under a short lock of its own, so servers sharing a storage never send one twice at once.
+/// </summary>
+internal sealed partial class NotificationDispatcher
 {
-    private readonly IPipelineNotifier[] _notifiers = notifiers.ToArray();
-    private int _pending;
+    private const int MaxAttempts = 12;
+    private const int MaxEventsPerRunPass = 100;
+    private static readonly TimeSpan s_longestDelay = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_notifyTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Notifications still being delivered; tests wait for zero.</summary>
-    public int Pending => Volatile.Read(ref _pending);
+    // Retry delays are waited in real time: a test's or a replay's fake clock must not stall delivery.
+    private static readonly IClock s_realTime = SystemClock.Instance;
 
-    public void Publish(IReadOnlyList<PipelineEvent> events)
+    private readonly (string Key, IPipelineNotifier Notifier)[] _notifiers;
+    private readonly JobStorage _storage;
+    private readonly PipelinesOptions _options;
+    private readonly ILogger<NotificationDispatcher> _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public NotificationDispatcher(IEnumerable<IPipelineNotifier> notifiers, JobStorage storage, PipelinesOptions options, ILogger<NotificationDispatcher> logger)
     {
-        if (events.Count == 0 || _notifiers.Length == 0) return;
-        Interlocked.Increment(ref _pending);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                foreach (var pipelineEvent in events)
-                {
-                    foreach (var notifier in _notifiers)
-                    {
-                        try
-                        {
-                            await notifier.NotifyAsync(pipelineEvent, CancellationToken.None).ConfigureAwait(false);
-                        }
-                        catch (Exception ex)
-                        {
-                            LogFailed(logger, ex, notifier.GetType().Name, pipelineEvent.Kind, pipelineEvent.PipelineId, pipelineEvent.RunId);
-                        }
-                    }
-                }
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _pending);
-            }
-        });
+        // A notifier's stored progress is keyed by its type and its place among notifiers of that type, which is the
+        // same on every server configured alike.
+        _notifiers = notifiers
+            .GroupBy(n => n.GetType().FullName ?? n.GetType().Name)
+            .SelectMany(g => g.Select((n, i) => (g.Key + "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), n)))
+            .ToArray();
+        _storage = storage;
+        _options = options;
+        _logger = logger;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifier {Notifier} failed to send {Kind} for {Pipeline} {Run}")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run);
+    /// <summary>Events in the outbox that some notifier has not had yet; tests wait for zero.</summary>
+    public int Pending
+    {
+        get
+        {
+            using var connection = NotificationOutbox.Connect(_storage);
+            return NotificationOutbox.Count(connection);
+        }
+    }
+
+    /// <summary>Called after a step has committed <paramref name="events"/> to the outbox: delivers them soon.</summary>
+    public void Publish(IReadOnlyList<PipelineEvent> events)
+    {
+        if (events.Count > 0) Wake();
+    }
+
+    /// <summary>Ends a <see cref="WaitForWork"/> early.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken: one pass delivers everything written so far.
+        }
+    }
+
+    /// <summary>Waits until <see cref="Publish"/> is called or <paramref name="timeout"/> passes.</summary>
+    public void WaitForWork(TimeSpan timeout, CancellationToken cancellationToken) => _wake.Wait(timeout, cancellationToken);
+
+    /// <summary>
+    /// One delivery pass over the outbox: sends every event whose notifiers are due, and returns when the earliest
+    /// retry is due (null when none waits). Runs whose events another server is delivering are left to it.
+    /// </summary>
+    public Instant? DeliverDue(CancellationToken cancellationToken)
+    {
+        using var connection = NotificationOutbox.Connect(_storage);
+        Instant? next = null;
+        foreach (var runKey in connection.GetAllItemsFromSet(NotificationOutbox.IndexKey))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IDisposable runLock;
+            try
+            {
+                runLock = StorageLocks.Acquire(_storage, connection, NotificationOutbox.DeliveryLock(runKey), TimeSpan.Zero);
+            }
+            catch (DistributedLockTimeoutException)
+            {
+                continue;
+            }
+            using (runLock) next = Earliest(next, DeliverRun(connection, runKey, cancellationToken));
+        }
+        return next;
+    }
+
+    private Instant? DeliverRun(JobStorageConnection connection, string runKey, CancellationToken cancellationToken)
+    {
+        var entries = NotificationOutbox.Read(connection, runKey);
+        var now = s_realTime.GetCurrentInstant();
+        Instant? next = entries.Count > MaxEventsPerRunPass ? now : null;
+        // A notifier with an unsettled event of this run gets none of the run's later events until it is settled.
+        var holding = new HashSet<string>(StringComparer.Ordinal);
+        var allSettled = true;
+        foreach (var entry in entries.Take(MaxEventsPerRunPass))
+        {
+            var stored = connection.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(entry.Id)) ?? new Dictionary<string, string>();
+            var changes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var settled = true;
+            foreach (var (key, notifier) in _notifiers)
+            {
+                var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(key));
+                if (delivery.IsSettled) continue;
+                if (!holding.Contains(key) && !(delivery.NextAttempt > now))
+                {
+                    delivery = Notify(notifier, key, entry, delivery, now, cancellationToken);
+                    changes[key] = delivery.Format();
+                }
+                if (delivery.IsSettled) continue;
+                settled = false;
+                holding.Add(key);
+                next = Earliest(next, delivery.NextAttempt);
+            }
+            allSettled &= settled;
+            if (!settled && changes.Count == 0) continue;
+            using var transaction = connection.CreateWriteTransaction();
+            if (settled)
+            {
+                transaction.RemoveFromList(runKey, entry.Text);
+                transaction.RemoveHash(NotificationOutbox.DeliveryKey(entry.Id));
+            }
+            else
+            {
+                transaction.SetRangeInHash(NotificationOutbox.DeliveryKey(entry.Id), changes);
+            }
+            transaction.Commit();
+        }
+
+        if (allSettled && entries.Count <= MaxEventsPerRunPass)
+        {
+            // The list is empty. A step may add an event between the read and this removal: look again after it, and
+            // put the run back if so (a step's own AddToSet after the removal keeps it listed anyway).
+            using (var transaction = connection.CreateWriteTransaction())
+            {
+                transaction.RemoveFromSet(NotificationOutbox.IndexKey, runKey);
+                transaction.Commit();
+            }
+            if (connection.GetListCount(runKey) > 0)
+            {
+                using var transaction = connection.CreateWriteTransaction();
+                transaction.AddToSet(NotificationOutbox.IndexKey, runKey);
+                transaction.Commit();
+                next = now;
+            }
+        }
+        return next;
+    }
+
+    private NotifierDelivery Notify(IPipelineNotifier notifier, string key, OutboxEntry entry, NotifierDelivery delivery, Instant now, CancellationToken cancellationToken)
+    {
+        var e = entry.Event;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(s_notifyTimeout);
+            // Synchronously, on the delivery loop's own thread: the run's delivery lock is held around the call, and
+            // not every storage's lock may be released from another thread.
+            notifier.NotifyAsync(e, timeout.Token).GetAwaiter().GetResult();
+            return NotifierDelivery.Success();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failed = delivery.Failure(now, _options.NotificationRetryDelay, s_longestDelay, MaxAttempts);
+            if (failed.GaveUp) LogGaveUp(_logger, ex, key, e.Kind, e.PipelineId, e.RunId, failed.Attempts);
+            else LogFailed(_logger, ex, key, e.Kind, e.PipelineId, e.RunId, failed.Attempts);
+            return failed;
+        }
+    }
+
+    private static Instant? Earliest(Instant? a, Instant? b) => a is null ? b : b is null ? a : Instant.Min(a.Value, b.Value);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifier {Notifier} failed to send {Kind} for {Pipeline} {Run} (try {Attempts}); it will be tried again")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notifier {Notifier} failed to send {Kind} for {Pipeline} {Run} {Attempts} times; giving up on this event")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run, int attempts);
 }

@@ -18,7 +18,8 @@ namespace Pipelines.Hangfire;
 /// </summary>
 public sealed class PipelineScheduler
 {
-    private static readonly LocalDateTimePattern s_runTime = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm");
+    // Local time and offset: a fall-back night has two 01:00s, one occurrence (and one run) each.
+    private static readonly OffsetDateTimePattern s_runTime = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mmo<m>");
     private const int MaxRunsPerTick = 1000;
 
     /// <summary>How far behind the scheduling server's clock a ticking server's clock may be for a cron occurrence.</summary>
@@ -40,9 +41,14 @@ public sealed class PipelineScheduler
     /// <summary>The recurring job's id for a pipeline.</summary>
     public static string RecurringJobId(string pipelineId) => "pipeline:" + pipelineId;
 
-    /// <summary>Called by the pipeline's recurring job: creates the runs that are due now.</summary>
+    /// <summary>
+    /// Called by the pipeline's recurring job: creates the runs that are due now. A tick that fails (a busy lock, a
+    /// database failing over) is tried again a few times, soon: without catch-up the next tick would only see the
+    /// occurrence after this one, so this one would be lost. Retrying is safe because runs are created before the
+    /// schedule mark moves and are found by their run ids.
+    /// </summary>
     [DisplayName("schedule {0}")]
-    [AutomaticRetry(Attempts = 0)]
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = new[] { 1, 5, 15 })]
     public void Tick(string pipelineId) => TickAt(pipelineId, _options.Clock.GetCurrentInstant(), firedBySchedule: true);
 
     /// <summary>
@@ -68,25 +74,29 @@ public sealed class PipelineScheduler
             var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
             var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;
 
-            // Catch-up walks from the start date; a session firing can come before its session's date begins (an
-            // offset before a CME open the evening before), so it starts a few days early and the timetable applies
-            // the start date to each occurrence's logical date.
-            Instant from;
-            if (last is { } l) from = l;
-            else if (pipeline.Catchup && pipeline.StartDate is { } startDate) from = startDate.PlusDays(-2).AtStartOfDayInZone(zone).ToInstant();
-            else from = now - Duration.FromDays(8);
-
-            var due = new List<SessionOccurrence>();
-            for (var next = timetable.NextAfter(from); next is { } o && o.At <= horizon && due.Count < MaxRunsPerTick; next = timetable.NextAfter(o.At))
-                due.Add(o);
+            // Without a mark, occurrences count from the start date; a session firing can come before its session's date
+            // begins (an offset before a CME open the evening before), so it starts a few days early and the timetable
+            // applies the start date to each occurrence's logical date.
+            var from = last ?? (pipeline.StartDate is { } startDate ? startDate.PlusDays(-2).AtStartOfDayInZone(zone).ToInstant() : now - Duration.FromDays(8));
+            List<SessionOccurrence> due;
+            if (pipeline.Catchup)
+            {
+                due = new List<SessionOccurrence>();
+                for (var next = timetable.NextAfter(from); next is { } o && o.At <= horizon && due.Count < MaxRunsPerTick; next = timetable.NextAfter(o.At))
+                    due.Add(o);
+            }
+            else
+            {
+                // Only the latest due occurrence, found near now rather than by walking from a mark that may be months old.
+                due = LatestDue(timetable, from, horizon) is { } latest ? new List<SessionOccurrence> { latest } : new List<SessionOccurrence>();
+            }
             if (due.Count == 0) return Array.Empty<string>();
-            if (!pipeline.Catchup) due = new List<SessionOccurrence> { due[^1] };
 
             // Runs first, then the mark: if creating a run fails, the next tick tries the same occurrences again, and
             // the ones already created are found by their run ids rather than made twice.
             foreach (var occurrence in due)
             {
-                var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).LocalDateTime);
+                var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).ToOffsetDateTime());
                 runIds.Add(_operations.Trigger(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId));
             }
             using var transaction = connection.CreateWriteTransaction();
@@ -94,6 +104,28 @@ public sealed class PipelineScheduler
             transaction.Commit();
         }
         return runIds;
+    }
+
+    /// <summary>
+    /// The latest occurrence in (<paramref name="floor"/>, <paramref name="horizon"/>], looked for in windows that end at
+    /// the horizon and grow fourfold from an hour, so the walk covers a few times the distance to that occurrence, not the
+    /// distance to the floor. A window must hold two occurrences (or reach the floor): the one before the latest starts its
+    /// data interval, as it would have in a walk.
+    /// </summary>
+    private static SessionOccurrence? LatestDue(PipelineTimetable timetable, Instant floor, Instant horizon)
+    {
+        for (var width = Duration.FromHours(1); ; width *= 4)
+        {
+            var start = horizon - width <= floor ? floor : horizon - width;
+            SessionOccurrence? latest = null;
+            var count = 0;
+            for (var next = timetable.NextAfter(start); next is { } o && o.At <= horizon; next = timetable.NextAfter(o.At))
+            {
+                latest = o;
+                count++;
+            }
+            if (count >= 2 || start == floor) return latest;
+        }
     }
 
     internal static string Invariant(Instant instant) => instant.ToString("g", CultureInfo.InvariantCulture);

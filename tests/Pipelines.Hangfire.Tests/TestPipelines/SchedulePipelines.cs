@@ -44,3 +44,9 @@ public sealed partial class OneOffMigration(SideEffects effects)
     [PipelineTask] public void Migrate(RunContext run) => effects.Record(run);
 }
 
+
+[Pipeline("every_five_minutes", Schedule = "*/5 * * * *", TimeZone = "Etc/UTC", Catchup = false)]
+public sealed partial class EveryFiveMinutes(SideEffects effects)
+{
+    [PipelineTask] public void Sample(RunContext run) => effects.Record(run);
+}

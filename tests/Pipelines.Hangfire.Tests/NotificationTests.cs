@@ -1,0 +1,132 @@
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+/// <summary>
+/// Notifications are delivered at least once: kept in Hangfire's storage with the step that caused them, retried when a
+/// notifier fails, in order per run, and drained when a host stops. What is sent follows Airflow's callbacks: a retry,
+/// a failure, a success per task, and the run's end; tasks that never ran (upstream failed) send nothing.
+/// </summary>
+public sealed class NotificationTests
+{
+    private static readonly (PipelineEventKind, string?, string)[] s_linear =
+    {
+        (PipelineEventKind.TaskSucceeded, "Extract", "success"),
+        (PipelineEventKind.TaskSucceeded, "Transform", "success"),
+        (PipelineEventKind.TaskSucceeded, "Load", "success"),
+        (PipelineEventKind.RunFinished, null, "success"),
+    };
+
+    private static readonly (PipelineEventKind, string?, string)[] s_exhausted =
+    {
+        (PipelineEventKind.TaskRetry, "AlwaysFails", "up_for_retry"),
+        (PipelineEventKind.TaskFailed, "AlwaysFails", "failed"),
+        (PipelineEventKind.TaskSucceeded, "Cleanup", "success"), // trigger rule all_done
+        (PipelineEventKind.RunFinished, null, "failed"),
+    };
+
+    [Fact]
+    public async Task A_notifier_that_fails_twice_then_succeeds_receives_each_event_once_in_order_per_run()
+    {
+        var notifier = new FlakyNotifier(failures: 2);
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition, Exhausted.Definition },
+            configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
+            services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+
+        var linear = await host.RunAsync("linear");
+        var failed = await host.RunAsync("exhausted");
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+
+        Assert.Equal(s_linear, Sent(notifier, linear.RunId));
+        Assert.Equal(s_exhausted, Sent(notifier, failed.RunId));
+        Assert.Equal(s_linear.Length + s_exhausted.Length, notifier.Received.Count);
+        Assert.Equal(notifier.Received.Count + 2, notifier.Attempts);
+    }
+
+    [Fact]
+    public async Task Events_left_by_a_host_stopped_before_delivering_them_are_delivered_by_the_next_host_on_the_same_PostgreSQL_storage()
+    {
+        var database = PostgresServer.CreateDatabase("outbox");
+        try
+        {
+            var down = new FlakyNotifier { Down = true };
+            string runId;
+            await using (var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
+                configure: o => { o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50); o.NotificationDrainTimeout = TimeSpan.Zero; },
+                services: s => s.AddSingleton<IPipelineNotifier>(down)))
+            {
+                runId = (await first.RunAsync("exhausted")).RunId;
+            }
+            Assert.Empty(down.Received);
+
+            var up = new FlakyNotifier();
+            await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
+                configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
+                services: s => s.AddSingleton<IPipelineNotifier>(up));
+            await Poll.UntilAsync(() => Dispatcher(second).Pending == 0, "the second host to deliver the first host's events");
+
+            Assert.Equal(s_exhausted, Sent(up, runId));
+            Assert.Equal(s_exhausted.Length, up.Received.Count);
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    [Fact]
+    public async Task Two_servers_on_one_PostgreSQL_storage_deliver_each_event_once()
+    {
+        var database = PostgresServer.CreateDatabase("outbox");
+        try
+        {
+            // One notifier behind both servers, as one webhook is behind a fleet: it must hear each event once.
+            var notifier = new FlakyNotifier();
+            await using var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Linear.Definition },
+                services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+            await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Linear.Definition },
+                services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+
+            var runIds = Enumerable.Range(1, 6).Select(day => first.Operations.Trigger("linear", new LocalDate(2024, 4, day))).ToList();
+            foreach (var runId in runIds) await second.WaitAsync("linear", runId);
+            await Poll.UntilAsync(() => Dispatcher(first).Pending == 0, "every event to be delivered");
+
+            Assert.All(runIds, runId => Assert.Equal(s_linear, Sent(notifier, runId)));
+            Assert.Equal(runIds.Count * s_linear.Length, notifier.Received.Count);
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_delivers_the_events_still_waiting_for_a_retry()
+    {
+        var notifier = new FlakyNotifier { Down = true };
+        var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Exhausted.Definition },
+            configure: o => o.NotificationRetryDelay = TimeSpan.FromSeconds(2),
+            services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+        string runId;
+        try
+        {
+            runId = (await host.RunAsync("exhausted")).RunId;
+            await Poll.UntilAsync(() => notifier.Attempts > 0, "a first delivery to fail");
+            notifier.Down = false;
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+
+        Assert.Equal(s_exhausted, Sent(notifier, runId));
+    }
+
+    private static NotificationDispatcher Dispatcher(PipelineHost host) => host.Services.GetRequiredService<NotificationDispatcher>();
+
+    private static (PipelineEventKind, string?, string)[] Sent(FlakyNotifier notifier, string runId) =>
+        notifier.Received.Where(e => e.RunId == runId).Select(e => (e.Kind, e.TaskId, e.State)).ToArray();
+}
