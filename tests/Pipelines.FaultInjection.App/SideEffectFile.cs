@@ -6,7 +6,7 @@ namespace Pipelines.FaultInjection.App;
 
 /// <summary>
 /// The observable side effect of every task execution: a JSON line when it starts and one when it ends, appended to the
-/// file named by FAULT_SIDE_EFFECTS. Several `serve` processes append to the same file, so each line goes out in one
+/// file named by FAULT_SIDE_EFFECTS ("end" also when the work was cancelled, with its outcome). Several `serve` processes append to the same file, so each line goes out in one
 /// write(2) on a descriptor opened with O_APPEND: the kernel positions every write at the end, and lines from different
 /// processes never interleave. A process killed mid-task leaves a start line without an end line.
 /// </summary>
@@ -22,9 +22,17 @@ public static class SideEffectFile
     {
         var execution = Guid.NewGuid().ToString("N");
         var start = DateTime.UtcNow;
-        Append(new SideEffect("start", run.PipelineId, run.RunId, run.TaskId, run.TryNumber, Environment.ProcessId, execution, start, null));
-        await Task.Delay(Random.Shared.Next(100, 801), ct);
-        Append(new SideEffect("end", run.PipelineId, run.RunId, run.TaskId, run.TryNumber, Environment.ProcessId, execution, start, DateTime.UtcNow));
+        Append(new SideEffect("start", run.PipelineId, run.RunId, run.TaskId, run.TryNumber, Environment.ProcessId, execution, start, null, null));
+        var outcome = "failed";
+        try
+        {
+            await Task.Delay(Random.Shared.Next(100, 801), ct);
+            outcome = "succeeded";
+        }
+        finally
+        {
+            Append(new SideEffect("end", run.PipelineId, run.RunId, run.TaskId, run.TryNumber, Environment.ProcessId, execution, start, DateTime.UtcNow, outcome));
+        }
     }
 
     private static void Append(SideEffect effect)
@@ -80,7 +88,8 @@ public static class SideEffectFile
 /// <param name="Execution">Pairs an execution's start and end lines.</param>
 /// <param name="Start">When the execution started (UTC).</param>
 /// <param name="End">When it ended (UTC), on end lines.</param>
-public sealed record SideEffect(string Phase, string Pipeline, string Run, string Task, int Try, int Pid, string Execution, DateTime Start, DateTime? End)
+/// <param name="Outcome">On end lines, "succeeded" or "failed" (cancelled).</param>
+public sealed record SideEffect(string Phase, string Pipeline, string Run, string Task, int Try, int Pid, string Execution, DateTime Start, DateTime? End, string? Outcome)
 {
     /// <summary>camelCase, round-trip timestamps (System.Text.Json writes DateTime in ISO 8601 with 7 fractional digits).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
