@@ -10,15 +10,24 @@ namespace Pipelines.FaultInjection.Tests.Infrastructure;
 public static class FaultInvariants
 {
     /// <summary>Runs and task instances recorded in storage that did not end in success.</summary>
-    public static IEnumerable<string> EveryRunSucceeded(IReadOnlyList<PipelineRun> runs)
+    public static IEnumerable<string> EveryRunSucceeded(IReadOnlyList<PipelineRun> runs, IReadOnlyList<FaultEvent> faults)
     {
         foreach (var run in runs)
         {
             if (run.State == RunState.Success && run.Tasks.All(t => t.State == TaskState.Success)) continue;
             var tasks = run.Tasks.Where(t => t.State != TaskState.Success)
-                .Select(t => $"{t.TaskId}={t.State.Name()} (try {t.TryNumber}, server {t.Server ?? "-"}, started {Format(t.Start)}: {t.Reason})");
+                .Select(t => $"{t.TaskId}={t.State.Name()} (try {t.TryNumber}, started {Format(t.Start)} on {Server(t.Server, faults)}: {t.Reason})");
             yield return $"run {run.RunId} is {run.State.Name()}, not success; tasks not in success: {string.Join("; ", tasks)}";
         }
+    }
+
+    /// <summary>A Hangfire server name ("pipelines-cli:host:pid:...") with what the suite did to its process.</summary>
+    private static string Server(string? server, IReadOnlyList<FaultEvent> faults)
+    {
+        if (server is null) return "no server";
+        var killed = faults.FirstOrDefault(f => f.Pid is { } pid && server.Contains($":{pid}:", StringComparison.Ordinal));
+        var name = server.Length > 32 ? server[..server.LastIndexOf(':')] : server;
+        return killed is null ? name : $"{name}, SIGKILLed at {FaultClock.Format(killed.At)}";
     }
 
     /// <summary>Tasks without a single execution that ran to its end.</summary>
