@@ -29,7 +29,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             for (var i = 0; i < KilledRuns; i++)
             {
                 scenario.Trigger();
-                if (i >= KilledRuns / 3) await Task.Delay(TimeSpan.FromMilliseconds(800 + scenario.Random.Next(700)));
+                if (i >= KilledRuns / 3) await Task.Delay(TimeSpan.FromMilliseconds(800 + scenario.TriggerRandom.Next(700)));
             }
         });
         for (var kill = 0; kill < Kills; kill++)

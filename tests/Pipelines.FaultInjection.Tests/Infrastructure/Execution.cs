@@ -16,7 +16,7 @@ public sealed record Execution(string Run, string Task, int Try, int Pid, DateTi
     public bool Succeeded => Outcome == "succeeded";
 
     public override string ToString() =>
-        $"try {Try} in pid {Pid} from {FaultClock.Format(Start)} to {(End is { } end ? FaultClock.Format(end) + (Succeeded ? "" : $" ({Outcome})") : "(no end: its process died)")}";
+        $"try {Try} in pid {Pid} from {FaultClock.Format(Start)} to {(End is { } end ? FaultClock.Format(end) + (Succeeded ? "" : $" ({Outcome})") : "(no end line: its process died, or is still running)")}";
 
     /// <summary>Reads the side-effect file written by every serve process.</summary>
     public static IReadOnlyList<Execution> ReadAll(string path)

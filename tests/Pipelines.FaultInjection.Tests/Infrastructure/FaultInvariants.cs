@@ -10,13 +10,18 @@ namespace Pipelines.FaultInjection.Tests.Infrastructure;
 public static class FaultInvariants
 {
     /// <summary>Runs and task instances recorded in storage that did not end in success.</summary>
-    public static IEnumerable<string> EveryRunSucceeded(IReadOnlyList<PipelineRun> runs, IReadOnlyList<FaultEvent> faults)
+    /// <remarks>
+    /// Each task not in success also shows its last execution from the side-effect file: a task stored as running whose
+    /// body ended long ago lost its try's result; one whose process was killed waits for its job to be fetched again.
+    /// </remarks>
+    public static IEnumerable<string> EveryRunSucceeded(IReadOnlyList<PipelineRun> runs, ILookup<(string Run, string Task), Execution> executions, IReadOnlyList<FaultEvent> faults)
     {
         foreach (var run in runs)
         {
             if (run.State == RunState.Success && run.Tasks.All(t => t.State == TaskState.Success)) continue;
             var tasks = run.Tasks.Where(t => t.State != TaskState.Success)
-                .Select(t => $"{t.TaskId}={t.State.Name()} (try {t.TryNumber}, started {Format(t.Start)} on {Server(t.Server, faults)}: {t.Reason})");
+                .Select(t => $"{t.TaskId}={t.State.Name()} (try {t.TryNumber}, started {Format(t.Start)} on {Server(t.Server, faults)}: {t.Reason}; " +
+                    $"last execution: {executions[(run.RunId, t.TaskId)].OrderBy(e => e.Start).LastOrDefault()?.ToString() ?? "none"})");
             yield return $"run {run.RunId} is {run.State.Name()}, not success; tasks not in success: {string.Join("; ", tasks)}";
         }
     }
