@@ -1,0 +1,105 @@
+using Pipelines.Hangfire;
+
+namespace Pipelines.FaultInjection.Tests.Infrastructure;
+
+/// <summary>
+/// What must hold after the faults, from issue 10: every run succeeded, every task's side effect happened at least
+/// once, no downstream started before its upstream ended, and no try was executed twice without a fault in between.
+/// Each check returns one sentence per violation naming the run, the task, the invariant and the timestamps.
+/// </summary>
+public static class FaultInvariants
+{
+    /// <summary>Runs and task instances recorded in storage that did not end in success.</summary>
+    /// <remarks>
+    /// Each task not in success also shows its last execution from the side-effect file: a task stored as running whose
+    /// body ended long ago lost its try's result; one whose process was killed waits for its job to be fetched again.
+    /// </remarks>
+    public static IEnumerable<string> EveryRunSucceeded(IReadOnlyList<PipelineRun> runs, ILookup<(string Run, string Task), Execution> executions, IReadOnlyList<FaultEvent> faults)
+    {
+        foreach (var run in runs)
+        {
+            if (run.State == RunState.Success && run.Tasks.All(t => t.State == TaskState.Success)) continue;
+            var tasks = run.Tasks.Where(t => t.State != TaskState.Success)
+                .Select(t => $"{t.TaskId}={t.State.Name()} (try {t.TryNumber}, started {Format(t.Start)} on {Server(t.Server, faults)}: {t.Reason}; " +
+                    $"last execution: {executions[(run.RunId, t.TaskId)].OrderBy(e => e.Start).LastOrDefault()?.ToString() ?? "none"})");
+            yield return $"run {run.RunId} is {run.State.Name()}, not success; tasks not in success: {string.Join("; ", tasks)}";
+        }
+    }
+
+    /// <summary>A Hangfire server name ("pipelines-cli:host:pid:...") with what the suite did to its process.</summary>
+    private static string Server(string? server, IReadOnlyList<FaultEvent> faults)
+    {
+        if (server is null) return "no server";
+        var killed = faults.FirstOrDefault(f => f.Pid is { } pid && server.Contains($":{pid}:", StringComparison.Ordinal));
+        var name = server.Length > 32 ? server[..server.LastIndexOf(':')] : server;
+        return killed is null ? name : $"{name}, SIGKILLed at {FaultClock.Format(killed.At)}";
+    }
+
+    /// <summary>Tasks without a single execution that ran to its end.</summary>
+    public static IEnumerable<string> EveryTaskHadItsSideEffect(PipelineDefinition pipeline, IEnumerable<string> runIds, ILookup<(string Run, string Task), Execution> executions)
+    {
+        foreach (var runId in runIds)
+            foreach (var task in pipeline.Tasks)
+            {
+                var mine = executions[(runId, task.Id)].ToList();
+                if (mine.Any(e => e.Succeeded)) continue;
+                yield return mine.Count == 0
+                    ? $"run {runId}: task {task.Id} never executed (no side-effect line)"
+                    : $"run {runId}: task {task.Id} never completed its side effect; its executions: {string.Join("; ", mine)}";
+            }
+    }
+
+    /// <summary>
+    /// For every edge upstream → downstream: when the downstream first started, some execution of the upstream had
+    /// succeeded, and no execution of the upstream was still running (unless its process had been killed).
+    /// </summary>
+    public static IEnumerable<string> NoDownstreamBeforeItsUpstream(PipelineDefinition pipeline, IEnumerable<string> runIds, ILookup<(string Run, string Task), Execution> executions, IReadOnlyList<FaultEvent> faults)
+    {
+        foreach (var runId in runIds)
+            foreach (var task in pipeline.Tasks)
+            {
+                var first = executions[(runId, task.Id)].OrderBy(e => e.Start).FirstOrDefault();
+                if (first is null) continue;
+                foreach (var upstreamIndex in task.Upstream)
+                {
+                    var upstream = pipeline.Tasks[upstreamIndex].Id;
+                    var ups = executions[(runId, upstream)].ToList();
+                    if (!ups.Any(u => u.Succeeded && u.End <= first.Start))
+                    {
+                        yield return $"run {runId}: {task.Id} started at {FaultClock.Format(first.Start)} ({first}) before its upstream {upstream} had succeeded; {upstream}'s executions: {(ups.Count == 0 ? "none" : string.Join("; ", ups))}";
+                        continue;
+                    }
+                    foreach (var running in ups.Where(u => u.Start < first.Start && !(u.End <= first.Start) && !faults.Any(f => f.Kills(u.Pid, u.Start, first.Start))))
+                        yield return $"run {runId}: {task.Id} started at {FaultClock.Format(first.Start)} ({first}) while its upstream {upstream} was still running ({running}, its process not killed)";
+                }
+            }
+    }
+
+    /// <summary>
+    /// Each (run, task, try) executed once, or again only after a fault that touched the earlier execution's process,
+    /// and never two at the same time.
+    /// </summary>
+    public static IEnumerable<string> NoTryExecutedTwiceWithoutAFault(IReadOnlyList<Execution> executions, IReadOnlyList<FaultEvent> faults)
+    {
+        foreach (var group in executions.GroupBy(e => (e.Run, e.Task, e.Try)))
+        {
+            var ordered = group.OrderBy(e => e.Start).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                var (earlier, later) = (ordered[i - 1], ordered[i]);
+                var killedAt = faults.Where(f => f.Kills(earlier.Pid, earlier.Start, DateTime.MaxValue)).Select(f => (DateTime?)f.At).Min();
+                var earlierGone = earlier.End ?? killedAt;
+                if (earlierGone is null || later.Start < earlierGone)
+                {
+                    yield return $"run {group.Key.Run}: try {group.Key.Try} of {group.Key.Task} executed twice at once: {earlier} and {later}";
+                    continue;
+                }
+                var between = faults.Where(f => f.Touches(earlier.Pid, earlier.Start, later.Start)).ToList();
+                if (between.Count == 0)
+                    yield return $"run {group.Key.Run}: try {group.Key.Try} of {group.Key.Task} executed twice without a fault in between: {earlier}, then {later}";
+            }
+        }
+    }
+
+    private static string Format(NodaTime.Instant? instant) => instant is { } i ? FaultClock.Format(i.ToDateTimeUtc()) : "-";
+}

@@ -1,0 +1,51 @@
+using Hangfire;
+using Hangfire.Logging;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.DependencyInjection;
+using Pipelines.FaultInjection.App;
+using Pipelines.Hangfire;
+
+namespace Pipelines.FaultInjection.Tests.Infrastructure;
+
+/// <summary>
+/// The suite's own window on the shared database: it triggers runs and reads their state through the runtime's
+/// operations, in this process, with no Hangfire server (the serve processes do all the work).
+/// </summary>
+public sealed class RunStore : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public RunStore(string connectionString)
+    {
+        var options = PipelinesStorage.PostgreSqlOptions();
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        var services = new ServiceCollection();
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new NoLog())
+            .UseStorage(storage));
+        services.AddPipelines(o =>
+        {
+            o.Pipelines = [Pipeline];
+            o.RegisterSchedules = false;
+        });
+        _services = services.BuildServiceProvider();
+        Operations = _services.GetRequiredService<PipelineOperations>();
+    }
+
+    /// <summary>The pipeline the fleet runs.</summary>
+    public static PipelineDefinition Pipeline => FaultFan.Definition;
+
+    public PipelineOperations Operations { get; }
+
+    public void Dispose() => _services.Dispose();
+
+    private sealed class NoLog : ILogProvider, ILog
+    {
+        public ILog GetLogger(string name) => this;
+        public bool Log(global::Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+    }
+}
