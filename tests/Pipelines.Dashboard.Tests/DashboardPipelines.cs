@@ -24,4 +24,7 @@ public sealed partial class Etl(Switches switches)
     [PipelineTask] public string Load([FromTask(nameof(Transform))] int rows) => $"loaded {rows}";
 
     [PipelineTask(Trigger = TriggerRule.AllDone), DependsOn(nameof(Load))] public void Notify() { }
+
+    /// <summary>A leaf the failure reaches, so a broken Transform fails the run (Notify alone would handle it, as in Airflow).</summary>
+    [PipelineTask, DependsOn(nameof(Load))] public void Publish() { }
 }

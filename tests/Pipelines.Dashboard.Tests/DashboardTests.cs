@@ -65,12 +65,12 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
         await _page.GotoAsync($"{_host.Url}/pipelines/etl");
         await Shot("pipeline");
         var nodes = _page.Locator("svg.pipelines-graph g.pipelines-node");
-        Assert.Equal(4, await nodes.CountAsync());
+        Assert.Equal(5, await nodes.CountAsync());
         var states = await nodes.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.task + '=' + e.dataset.state + '=' + e.querySelector('rect').getAttribute('fill'))");
-        Assert.Equal(new[] { "Extract=success=#28a745", "Transform=failed=#dc3545", "Load=upstream_failed=#fd7e14", "Notify=success=#28a745" }, states);
-        Assert.Equal(3, await _page.Locator("svg.pipelines-graph path.pipelines-edge").CountAsync());
+        Assert.Equal(new[] { "Extract=success=#28a745", "Transform=failed=#dc3545", "Load=upstream_failed=#fd7e14", "Notify=success=#28a745", "Publish=upstream_failed=#fd7e14" }, states);
+        Assert.Equal(4, await _page.Locator("svg.pipelines-graph path.pipelines-edge").CountAsync());
 
-        Assert.Equal(8, await _page.Locator("table.pipelines-grid td.pipelines-cell").CountAsync());
+        Assert.Equal(10, await _page.Locator("table.pipelines-grid td.pipelines-cell").CountAsync());
         // Each cell is only its state: the run is its column's header, the task its row.
         var grid = await _page.Locator("table.pipelines-grid").EvaluateAsync<string[]>(@"t => {
             const runs = [...t.querySelectorAll('th.pipelines-grid-run')].map(h => h.dataset.run);
@@ -79,11 +79,11 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
         }");
         Assert.Contains($"Transform@{failed.RunId}=failed=rgb(220, 53, 69)", grid);
         Assert.Contains($"Load@{failed.RunId}=upstream_failed=rgb(253, 126, 20)", grid);
-        Assert.Equal(4, grid.Count(c => c.Contains("=success=rgb(40, 167, 69)", StringComparison.Ordinal) && !c.Contains(failed.RunId, StringComparison.Ordinal)));
+        Assert.Equal(5, grid.Count(c => c.Contains("=success=rgb(40, 167, 69)", StringComparison.Ordinal) && !c.Contains(failed.RunId, StringComparison.Ordinal)));
         var legend = await _page.Locator(".pipelines-legend").First.InnerTextAsync();
         foreach (var name in new[] { "success", "failed", "upstream_failed", "skipped", "running", "queued", "up_for_retry", "up_for_reschedule" })
             Assert.Contains(name, legend, StringComparison.Ordinal);
-        Assert.Equal(4, await _page.Locator("svg.pipelines-durations polyline.pipelines-series").CountAsync());
+        Assert.Equal(5, await _page.Locator("svg.pipelines-durations polyline.pipelines-series").CountAsync());
         Assert.Equal(1, await _page.Locator("svg.pipelines-landing").CountAsync());
 
         // Clicking a task in the graph opens its instance.
@@ -129,8 +129,15 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
         _host.Switches.Flags["break"] = 0;
         await _page.GotoAsync($"{_host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(failed.RunId)}/tasks/Transform");
         Assert.Contains("Failed on try 1", await _page.Locator(".pipelines-reason").InnerTextAsync(), StringComparison.Ordinal);
+        // The button posts in the background, then Hangfire's script reloads the page: wait for that reload, so the
+        // test's own navigation below never races it.
+        var reloaded = new TaskCompletionSource();
+        void OnLoad(object? sender, IPage page) => reloaded.TrySetResult();
+        _page.Load += OnLoad;
         await _page.Locator("button.pipelines-clear").ClickAsync();
-        // The button posts in the background: wait for the second try to be recorded, then for the run to end.
+        await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _page.Load -= OnLoad;
+        // Then wait for the second try to be recorded, and for the run to end.
         for (var i = 0; i < 200 && _host.Operations.GetRun("etl", failed.RunId)!["Transform"].TryNumber < 2; i++) await Task.Delay(50);
         var rerun = await _host.WaitAsync(failed.RunId);
         Assert.Equal(RunState.Success, rerun.State);
