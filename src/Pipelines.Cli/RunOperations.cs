@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -39,8 +40,14 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
 
     public CliRuntime Runtime => runtime;
 
-    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters) =>
-        Task.FromResult(Operations.Trigger(pipelineId, date, parameters, queue: runtime.Server?.RunQueue));
+    private readonly List<(string Pipeline, string Run)> _ownRuns = new();
+
+    public Task<string> TriggerAsync(string pipelineId, LocalDate date, IReadOnlyDictionary<string, string> parameters)
+    {
+        var runId = Operations.Trigger(pipelineId, date, parameters, queue: runtime.Server?.RunQueue);
+        if (runtime.Server?.RunQueue is not null) _ownRuns.Add((pipelineId, runId));
+        return Task.FromResult(runId);
+    }
 
     public Task<PipelineRun?> GetRunAsync(string pipelineId, string runId) => Task.FromResult(Operations.GetRun(pipelineId, runId));
 
@@ -49,14 +56,37 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
     public Task<IReadOnlyList<string>> ClearAsync(string pipelineId, string runId, IReadOnlyList<string> taskIds, ClearScope scope, bool onlyFailed) =>
         Task.FromResult(Operations.Clear(pipelineId, runId, taskIds, scope, onlyFailed));
 
-    public Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters) =>
-        Task.FromResult(Operations.Backfill(pipelineId, from, to, parameters, runtime.Server?.RunQueue));
+    public Task<IReadOnlyList<string>> BackfillAsync(string pipelineId, LocalDate from, LocalDate to, IReadOnlyDictionary<string, string> parameters)
+    {
+        var runIds = Operations.Backfill(pipelineId, from, to, parameters, runtime.Server?.RunQueue);
+        if (runtime.Server?.RunQueue is not null) _ownRuns.AddRange(runIds.Select(id => (pipelineId, id)));
+        return Task.FromResult(runIds);
+    }
 
     public Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetOutput(pipelineId, runId, taskId));
 
     public Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetLog(pipelineId, runId, taskId));
 
-    public ValueTask DisposeAsync() => runtime.DisposeAsync();
+    /// <summary>
+    /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
+    /// servers' queues, so they are not left on a queue nobody listens to once this process is gone.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await runtime.StopAsync().ConfigureAwait(false);
+        foreach (var (pipelineId, runId) in _ownRuns)
+        {
+            try
+            {
+                Operations.ReturnToServers(pipelineId, runId);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The storage is unreachable: the run keeps its queue, and a later --local (or clear) must take it up.
+            }
+        }
+        await runtime.DisposeAsync().ConfigureAwait(false);
+    }
 }
 
 /// <summary>A running <c>serve</c>, through the JSON API it exposes beside the dashboard.</summary>

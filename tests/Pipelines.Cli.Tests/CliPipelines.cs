@@ -24,9 +24,10 @@ public sealed partial class NightlyLoad(Effects effects)
     }
 
     [PipelineTask]
-    public string Build([FromTask(nameof(Ingest))] Fundamentals fundamentals, RunContext run)
+    public async Task<string> Build([FromTask(nameof(Ingest))] Fundamentals fundamentals, RunContext run, CancellationToken cancellationToken)
     {
         effects.Log.Enqueue($"{run.RunId}/Build");
+        for (var i = 0; i < 1500 && effects.Flags.TryGetValue("hold", out var hold) && hold > 0; i++) await Task.Delay(20, cancellationToken);
         return $"{fundamentals.Session}:{fundamentals.Companies}:{(run.Parameters.TryGetValue("mode", out var m) ? m : "full")}";
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Npgsql;
 using Pipelines.Hangfire.Tests.Infrastructure;
 
@@ -125,6 +126,39 @@ public sealed class CliPostgreSqlTests : IDisposable
         var waiting = all.RootElement.EnumerateArray().Single(r => r.GetProperty("run").GetString() == fleetRun);
         Assert.Equal("running", waiting.GetProperty("state").GetString());
         Assert.Equal("queued", waiting.GetProperty("tasks")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_local_run_stopped_midway_goes_back_to_the_servers()
+    {
+        var effects = new Effects();
+        effects.Flags["hold"] = 1;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Ctrl-C once the run's second task is running here.
+        var watcher = Task.Run(async () =>
+        {
+            while (!effects.Log.Any(l => l.EndsWith("/Build", StringComparison.Ordinal))) await Task.Delay(20);
+            stop.Cancel();
+        });
+        var (exit, output, error) = await CliTests.Cli(effects, stop.Token, "trigger", "nightly_load", "--date", "2024-11-22", "--local", "--storage", Url());
+        await watcher;
+        Assert.True(exit == 130, $"exit {exit}: {output}{error}");
+
+        // The run is not left on this process's queue: a serve finishes it, running Build again (its try was cut short).
+        effects.Flags["hold"] = 0;
+        await using var serve = await InProcessServe.StartAsync(effects, Url());
+        JsonElement? run = null;
+        for (var i = 0; i < 300 && run?.GetProperty("state").GetString() != "success"; i++)
+        {
+            await Task.Delay(100);
+            var (_, runs, _) = await CliTests.Cli(null, "runs", "nightly_load", "--json", "--storage", Url());
+            run = System.Text.Json.JsonDocument.Parse(runs).RootElement.EnumerateArray().Single(r => r.GetProperty("logicalDate").GetString() == "2024-11-22").Clone();
+        }
+        Assert.Equal("success", run?.GetProperty("state").GetString());
+        var runId = run!.Value.GetProperty("run").GetString();
+        Assert.Equal(new[] { $"{runId}/Ingest", $"{runId}/Build", $"{runId}/Build", $"{runId}/QueueRisk" }, effects.Log);
+        Assert.All(run.Value.GetProperty("tasks").EnumerateArray().Skip(1),
+            t => Assert.StartsWith("pipelines-serve:", t.GetProperty("server").GetString(), StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

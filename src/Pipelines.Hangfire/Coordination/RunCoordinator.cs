@@ -107,6 +107,10 @@ internal sealed partial class RunCoordinator
             }
 
             using var transaction = connection.CreateWriteTransaction();
+            // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
+            // on the fleet) or when that process hands it back.
+            if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
+                PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
             foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
             if (work.RunStateChanged)
@@ -260,7 +264,7 @@ internal sealed partial class RunCoordinator
     /// Whether a running try's execution is dead: it said it ended without a result, or it has not been heard from (its
     /// last heartbeat, or its start) for <see cref="PipelinesOptions.TryLivenessTimeout"/>.
     /// </summary>
-    private bool IsDead(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, TaskInstance task, Instant now, out Instant lastHeard)
+    internal bool IsDead(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, TaskInstance task, Instant now, out Instant lastHeard)
     {
         var (beat, ended) = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
         lastHeard = Max(beat ?? Instant.MinValue, task.Start ?? Instant.MinValue);

@@ -35,7 +35,11 @@ internal sealed class RunWork
     public Instant Now { get; }
 
     /// <summary>What a step that creates jobs needs to know of the run itself (read with the run's record).</summary>
-    public RunFacts Facts { get; init; }
+    /// <summary>
+    /// Setting a <see cref="RunFacts.Queue"/> of null returns the run's tasks to their own queues (the run's record
+    /// forgets its queue when the step commits).
+    /// </summary>
+    public RunFacts Facts { get; set; }
 
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }

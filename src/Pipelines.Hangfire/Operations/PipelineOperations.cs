@@ -84,6 +84,32 @@ public sealed class PipelineOperations
         return runId;
     }
 
+    /// <summary>
+    /// Hands a run created for one process's queue (<see cref="Trigger"/> with a queue) back to the servers: the run
+    /// forgets its queue, and each task waiting for a worker, or left running by a try that process gave up (its server
+    /// stopped), gets a new job in its own queue; the old job, no longer the newest, does nothing if it ever runs.
+    /// Returns false when the run has no queue of its own (or has finished, which returns it too).
+    /// </summary>
+    public bool ReturnToServers(string pipelineId, string runId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        using var connection = _storage.GetConnection();
+        return _coordinator.Update(pipeline, runId, work =>
+        {
+            if (work.Facts.Queue is not { } queue || work.RunState.IsFinished()) return false;
+            work.Facts = work.Facts with { Queue = null };
+            foreach (var task in work.All.ToList())
+            {
+                var waiting = task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule;
+                var abandoned = task.State == TaskState.Running && _coordinator.IsDead(connection, pipeline, runId, task, work.Now, out _);
+                if (!waiting && !abandoned) continue;
+                work.Set(task with { Reason = $"Handed back from queue {queue} to the servers. " + task.Reason });
+                work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, null));
+            }
+            return true;
+        }) is not null;
+    }
+
     /// <summary>The run, with every task instance, or null when there is none.</summary>
     public PipelineRun? GetRun(string pipelineId, string runId)
     {

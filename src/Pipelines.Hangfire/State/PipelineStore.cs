@@ -87,6 +87,10 @@ internal static class PipelineStore
         });
     }
 
+    /// <summary>Sets or forgets (null) the queue every task of a run goes to.</summary>
+    public static void SetRunQueue(IWriteOnlyTransaction transaction, string pipelineId, string runId, string? queue) =>
+        transaction.SetRangeInHash(RunKey(pipelineId, runId), new Dictionary<string, string> { ["queue"] = queue ?? "" });
+
     /// <summary>The fields of a run's record a coordination step needs besides its state.</summary>
     public static RunFacts FactsOf(IReadOnlyDictionary<string, string> runFields) => new(
         runFields.TryGetValue("logicalDate", out var date) ? date : null,
