@@ -20,7 +20,8 @@ namespace Pipelines.Calendars;
 /// </para>
 /// <para>
 /// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures) and
-/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation). Add your own with <see cref="Register"/>.
+/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation) and <c>XTKS</c> (Tokyo Stock Exchange, with its lunch
+/// break). Add your own with <see cref="Register"/>.
 /// </para>
 /// <example>
 /// <code>
