@@ -20,7 +20,8 @@ namespace Pipelines.Calendars;
 /// </para>
 /// <para>
 /// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures) and
-/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation). Add your own with <see cref="Register"/>.
+/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation) and <c>XTKS</c> (Tokyo Stock Exchange, with its lunch
+/// break). Add your own with <see cref="Register"/>.
 /// </para>
 /// <example>
 /// <code>
@@ -173,7 +174,18 @@ public abstract class ExchangeCalendar
         return closes;
     }
 
-    /// <summary>When the session labelled <paramref name="session"/> opens, in <see cref="Zone"/>.</summary>
+    /// <summary>Finds the late open on <paramref name="date"/>, if that date is a session that opened later than usual.</summary>
+    /// <param name="date">The date to check.</param>
+    /// <param name="lateOpen">The late open, with its local opening time and reason.</param>
+    /// <returns><see langword="true"/> for a late-open session; <see langword="false"/> for a regular session or a non-session.</returns>
+    /// <exception cref="UnsupportedDateException"><paramref name="date"/> is outside the supported range.</exception>
+    public bool TryGetLateOpen(LocalDate date, [NotNullWhen(true)] out LateOpen? lateOpen)
+    {
+        lateOpen = IsSession(date) ? FindLateOpen(date) : null;
+        return lateOpen is not null;
+    }
+
+    /// <summary>When the session labelled <paramref name="session"/> opens, in <see cref="Zone"/> (late opens included).</summary>
     /// <param name="session">A session date.</param>
     /// <returns>The opening time.</returns>
     /// <exception cref="NotASessionException"><paramref name="session"/> is a weekend or holiday.</exception>
@@ -193,6 +205,35 @@ public abstract class ExchangeCalendar
     {
         EnsureSession(session);
         return Zone.AtLeniently(LocalClose(session));
+    }
+
+    /// <summary>
+    /// When trading stops for the midday break of <paramref name="session"/>, in <see cref="Zone"/>, or
+    /// <see langword="null"/> when that session has no break (most exchanges; Hong Kong's half days).
+    /// </summary>
+    /// <param name="session">A session date.</param>
+    /// <returns>The start of the break, or <see langword="null"/>.</returns>
+    /// <example><c>ExchangeCalendar.Get("XTKS").BreakStart(new LocalDate(2025, 1, 6))</c> is 11:30 Asia/Tokyo.</example>
+    /// <exception cref="NotASessionException"><paramref name="session"/> is a weekend or holiday.</exception>
+    /// <exception cref="UnsupportedDateException"><paramref name="session"/> is outside the supported range.</exception>
+    public ZonedDateTime? BreakStart(LocalDate session)
+    {
+        EnsureSession(session);
+        return LocalBreak(session) is { } pause ? Zone.AtLeniently(pause.Start) : null;
+    }
+
+    /// <summary>
+    /// When trading resumes after the midday break of <paramref name="session"/>, in <see cref="Zone"/>, or
+    /// <see langword="null"/> when that session has no break.
+    /// </summary>
+    /// <param name="session">A session date.</param>
+    /// <returns>The end of the break, or <see langword="null"/>.</returns>
+    /// <exception cref="NotASessionException"><paramref name="session"/> is a weekend or holiday.</exception>
+    /// <exception cref="UnsupportedDateException"><paramref name="session"/> is outside the supported range.</exception>
+    public ZonedDateTime? BreakEnd(LocalDate session)
+    {
+        EnsureSession(session);
+        return LocalBreak(session) is { } pause ? Zone.AtLeniently(pause.End) : null;
     }
 
     /// <summary>The first session strictly after <paramref name="date"/>.</summary>
@@ -258,7 +299,10 @@ public abstract class ExchangeCalendar
         return sessions;
     }
 
-    /// <summary>Whether <paramref name="instant"/> falls inside a session (open inclusive, close exclusive).</summary>
+    /// <summary>
+    /// Whether <paramref name="instant"/> falls inside a session (open inclusive, close exclusive) and outside its
+    /// midday break (break start inclusive, break end exclusive).
+    /// </summary>
     /// <param name="instant">The moment to check, for example <c>clock.GetCurrentInstant()</c>.</param>
     /// <returns><see langword="true"/> when the exchange is trading at that moment.</returns>
     /// <exception cref="UnsupportedDateException">The instant's local date is outside the supported range.</exception>
@@ -282,7 +326,9 @@ public abstract class ExchangeCalendar
             var close = Zone.AtLeniently(LocalClose(session)).ToInstant();
             if (open <= instant && instant < close)
             {
-                return true;
+                return LocalBreak(session) is not { } pause
+                    || instant < Zone.AtLeniently(pause.Start).ToInstant()
+                    || Zone.AtLeniently(pause.End).ToInstant() <= instant;
             }
         }
 
@@ -307,7 +353,17 @@ public abstract class ExchangeCalendar
     /// <returns>The early close, or <see langword="null"/>.</returns>
     protected abstract EarlyClose? FindEarlyClose(LocalDate session);
 
-    /// <summary>The local date and time session <paramref name="session"/> opens.</summary>
+    /// <summary>The late open on session <paramref name="session"/>, or <see langword="null"/> for a regular open. The default has none.</summary>
+    /// <param name="session">A session date.</param>
+    /// <returns>The late open, or <see langword="null"/>.</returns>
+    protected virtual LateOpen? FindLateOpen(LocalDate session) => null;
+
+    /// <summary>The local start and end of the midday break of <paramref name="session"/>, or <see langword="null"/> for none (the default).</summary>
+    /// <param name="session">A session date.</param>
+    /// <returns>The break, or <see langword="null"/>.</returns>
+    protected virtual (LocalDateTime Start, LocalDateTime End)? LocalBreak(LocalDate session) => null;
+
+    /// <summary>The local date and time session <paramref name="session"/> opens, late opens included.</summary>
     /// <param name="session">A session date.</param>
     /// <returns>The local opening time in <see cref="Zone"/>.</returns>
     protected abstract LocalDateTime LocalOpen(LocalDate session);

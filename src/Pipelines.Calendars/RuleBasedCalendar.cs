@@ -31,6 +31,9 @@ public class RuleBasedCalendar : ExchangeCalendar
     private readonly EarlyCloseRule[] _earlyCloseRules;
     private readonly ConcurrentDictionary<int, IReadOnlyDictionary<LocalDate, string>> _holidaysByYear = new();
     private readonly ConcurrentDictionary<int, IReadOnlyDictionary<LocalDate, EarlyClose>> _earlyClosesByYear = new();
+    private HoursChange[] _hoursChanges = [];
+    private OneOffLateOpen[] _lateOpenRules = [];
+    private Dictionary<LocalDate, LateOpen> _lateOpens = [];
 
     /// <summary>Creates a calendar from rules.</summary>
     /// <param name="id">The registry id.</param>
@@ -55,11 +58,7 @@ public class RuleBasedCalendar : ExchangeCalendar
         ArgumentNullException.ThrowIfNull(hours);
         ArgumentNullException.ThrowIfNull(holidays);
         ArgumentNullException.ThrowIfNull(earlyCloses);
-        if (!hours.OpensPreviousDay && hours.Close <= hours.Open)
-        {
-            throw new ArgumentException($"Calendar '{id}' closes at {hours.Close} which is not after its open at {hours.Open}; set OpensPreviousDay for an overnight session.", nameof(hours));
-        }
-
+        Validate(id, hours, nameof(hours));
         Hours = hours;
         _holidayRules = holidays.ToArray();
         _earlyCloseRules = earlyCloses.ToArray();
@@ -67,6 +66,61 @@ public class RuleBasedCalendar : ExchangeCalendar
 
     /// <summary>The regular session hours.</summary>
     public TradingHours Hours { get; }
+
+    /// <summary>
+    /// Changes of the regular hours over the years, each from its effective date on; before the first change
+    /// <see cref="Hours"/> applies. Set it with an object initializer.
+    /// </summary>
+    /// <exception cref="ArgumentException">Two changes share a date, or a change's hours are inconsistent.</exception>
+    public IReadOnlyList<HoursChange> HoursChanges
+    {
+        get => _hoursChanges;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var changes = value.OrderBy(change => change.Effective).ToArray();
+            for (var i = 0; i < changes.Length; i++)
+            {
+                Validate(Id, changes[i].Hours, nameof(HoursChanges));
+                if (i > 0 && changes[i].Effective == changes[i - 1].Effective)
+                {
+                    throw new ArgumentException($"Calendar '{Id}' has two changes of hours on {DateText.Of(changes[i].Effective)}.", nameof(HoursChanges));
+                }
+            }
+
+            _hoursChanges = changes;
+        }
+    }
+
+    /// <summary>The unscheduled late opens (a blizzard, a systems problem). Set it with an object initializer.</summary>
+    public IReadOnlyList<OneOffLateOpen> LateOpenRules
+    {
+        get => _lateOpenRules;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _lateOpenRules = value.ToArray();
+            _lateOpens = _lateOpenRules
+                .SelectMany(rule => rule.Dates.Select(date => new LateOpen(date, rule.Open, rule.Reason)))
+                .GroupBy(open => open.Date)
+                .ToDictionary(group => group.Key, group => group.MaxBy(open => open.Open)!); // two rules on one day: the later open is what happened
+        }
+    }
+
+    /// <summary>The regular hours in force on <paramref name="session"/>: the latest of <see cref="HoursChanges"/> effective by then, else <see cref="Hours"/>.</summary>
+    /// <param name="session">A date.</param>
+    /// <returns>The regular hours of that date, before early closes and late opens.</returns>
+    public TradingHours HoursOn(LocalDate session)
+    {
+        var hours = Hours;
+        foreach (var change in _hoursChanges)
+        {
+            if (change.Effective > session) break;
+            hours = change.Hours;
+        }
+
+        return hours;
+    }
 
     /// <summary>The holiday rules, in the order given.</summary>
     public IReadOnlyList<HolidayRule> HolidayRules => _holidayRules;
@@ -83,12 +137,55 @@ public class RuleBasedCalendar : ExchangeCalendar
         EarlyClosesIn(session.Year).TryGetValue(session, out var close) ? close : null;
 
     /// <inheritdoc />
-    protected override LocalDateTime LocalOpen(LocalDate session) =>
-        (Hours.OpensPreviousDay ? session.PlusDays(-1) : session) + Hours.Open;
+    protected override LateOpen? FindLateOpen(LocalDate session) => _lateOpens.GetValueOrDefault(session);
+
+    /// <inheritdoc />
+    protected override LocalDateTime LocalOpen(LocalDate session)
+    {
+        if (FindLateOpen(session) is { } late) return session + late.Open;
+        var hours = HoursOn(session);
+        return (hours.OpensPreviousDay ? session.PlusDays(-1) : session) + hours.Open;
+    }
 
     /// <inheritdoc />
     protected override LocalDateTime LocalClose(LocalDate session) =>
-        session + (FindEarlyClose(session)?.Close ?? Hours.Close);
+        session + (FindEarlyClose(session)?.Close ?? HoursOn(session).Close);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A session keeps its break only when it trades on both sides of it: a half day that closes by the break's end
+    /// (Hong Kong's noon closes) or a late open at or after its start has none.
+    /// </remarks>
+    protected override (LocalDateTime Start, LocalDateTime End)? LocalBreak(LocalDate session)
+    {
+        var hours = HoursOn(session);
+        if (hours.BreakStart is not { } start || hours.BreakEnd is not { } end) return null;
+        var open = LocalOpen(session);
+        var close = LocalClose(session);
+        var breakStart = session + start;
+        var breakEnd = session + end;
+        return open < breakStart && breakEnd < close ? (breakStart, breakEnd) : null;
+    }
+
+    private static void Validate(string id, TradingHours hours, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(hours, paramName);
+        if (!hours.OpensPreviousDay && hours.Close <= hours.Open)
+        {
+            throw new ArgumentException($"Calendar '{id}' closes at {hours.Close} which is not after its open at {hours.Open}; set OpensPreviousDay for an overnight session.", paramName);
+        }
+
+        if (hours.BreakStart.HasValue != hours.BreakEnd.HasValue)
+        {
+            throw new ArgumentException($"Calendar '{id}' has a break with only one end; set both BreakStart and BreakEnd, or neither.", paramName);
+        }
+
+        if (hours is { BreakStart: { } start, BreakEnd: { } end }
+            && (hours.OpensPreviousDay || !(hours.Open < start && start < end && end < hours.Close)))
+        {
+            throw new ArgumentException($"Calendar '{id}' has a break {start}-{end} that does not lie inside its session {hours.Open}-{hours.Close}.", paramName);
+        }
+    }
 
     private IReadOnlyDictionary<LocalDate, string> HolidaysIn(int year) => _holidaysByYear.GetOrAdd(year, ComputeHolidays);
 

@@ -6,7 +6,8 @@ namespace Pipelines.Calendars;
 
 /// <summary>
 /// The firings of a session-relative schedule on a calendar: one per session, at the open or close plus an offset
-/// (<c>@session_close+00:30</c>), or at a time of day on the calendar day after the session (<c>@after_session 04:00</c>).
+/// (<c>@session_close+00:30</c>), at the start or end of the midday break plus an offset (<c>@break_start</c>, one per
+/// session that has a break), or at a time of day on the calendar day after the session (<c>@after_session 04:00</c>).
 /// The scheduler, <see cref="RunConditions"/> and the command line all ask this class for the next firing.
 /// </summary>
 /// <example>
@@ -24,6 +25,10 @@ namespace Pipelines.Calendars;
 /// </remarks>
 public sealed class SessionSchedule
 {
+    // A break-anchored schedule's data interval reaches back over sessions without a break (Hong Kong's half days come
+    // at most two in a row); a calendar with no breaks at all stops looking after this many sessions.
+    private const int BreakLookBackSessions = 10;
+
     // Firings lie within a day of the open or close, or on the day after the session in a zone at most ~26 h away from
     // the exchange's, so a session more than this many days before an instant's local date fires before it.
     private const int LookBackDays = 5;
@@ -79,12 +84,19 @@ public sealed class SessionSchedule
     /// <returns>The firing instant.</returns>
     /// <exception cref="NotASessionException"><paramref name="session"/> is not a session.</exception>
     /// <exception cref="UnsupportedDateException"><paramref name="session"/> is outside the calendar's supported range.</exception>
-    public Instant FireTime(LocalDate session) => Time.Anchor switch
-    {
-        SessionAnchor.Open => Calendar.SessionOpen(session).ToInstant() + Time.Offset,
-        SessionAnchor.Close => Calendar.SessionClose(session).ToInstant() + Time.Offset,
-        _ => FireTimeAfter(session),
-    };
+    /// <exception cref="InvalidOperationException">The schedule is anchored on the break and <paramref name="session"/> has none (see <see cref="Fires"/>).</exception>
+    public Instant FireTime(LocalDate session) => FireTimeOrNull(session)
+        ?? throw new InvalidOperationException(
+            $"Session {DateText.Of(session)} of {Calendar.Id} has no midday break, so '{Time}' does not fire for it.");
+
+    /// <summary>
+    /// Whether the schedule fires for <paramref name="session"/>: always, except that a break-anchored schedule skips
+    /// sessions without a break (Hong Kong's half days; every session of a calendar without breaks).
+    /// </summary>
+    /// <param name="session">A session of <see cref="Calendar"/>.</param>
+    /// <returns><see langword="true"/> when <see cref="FireTime"/> has an answer for it.</returns>
+    /// <exception cref="NotASessionException"><paramref name="session"/> is not a session.</exception>
+    public bool Fires(LocalDate session) => FireTimeOrNull(session) is not null;
 
     /// <summary>The first firing strictly after <paramref name="after"/>, or <see langword="null"/> past the calendar's supported range.</summary>
     /// <param name="after">The moment to look after, such as the last tick or a run's data interval end.</param>
@@ -97,8 +109,7 @@ public sealed class SessionSchedule
 
         for (LocalDate? session = Calendar.IsSession(date) ? date : NextSessionOrNull(date); session is { } s; session = NextSessionOrNull(s))
         {
-            var at = FireTime(s);
-            if (at > after) return new SessionOccurrence(s, at, new Interval(PreviousFireTime(s) ?? at, at));
+            if (FireTimeOrNull(s) is { } at && at > after) return new SessionOccurrence(s, at, new Interval(PreviousFireTime(s) ?? at, at));
         }
 
         return null;
@@ -108,11 +119,21 @@ public sealed class SessionSchedule
     /// <param name="session">A session of <see cref="Calendar"/>.</param>
     /// <returns>The firing.</returns>
     /// <exception cref="NotASessionException"><paramref name="session"/> is not a session.</exception>
+    /// <exception cref="InvalidOperationException">The schedule is anchored on the break and <paramref name="session"/> has none.</exception>
     public SessionOccurrence Occurrence(LocalDate session)
     {
         var at = FireTime(session);
         return new SessionOccurrence(session, at, new Interval(PreviousFireTime(session) ?? at, at));
     }
+
+    private Instant? FireTimeOrNull(LocalDate session) => Time.Anchor switch
+    {
+        SessionAnchor.Open => Calendar.SessionOpen(session).ToInstant() + Time.Offset,
+        SessionAnchor.Close => Calendar.SessionClose(session).ToInstant() + Time.Offset,
+        SessionAnchor.BreakStart => Calendar.BreakStart(session)?.ToInstant() + Time.Offset,
+        SessionAnchor.BreakEnd => Calendar.BreakEnd(session)?.ToInstant() + Time.Offset,
+        _ => FireTimeAfter(session),
+    };
 
     private Instant FireTimeAfter(LocalDate session)
     {
@@ -120,18 +141,25 @@ public sealed class SessionSchedule
         return Zone.AtLeniently(session.PlusDays(1).At(Time.TimeOfDay)).ToInstant();
     }
 
-    // The data interval starts where the previous session's firing was; the calendar's first session has no previous one.
+    // The data interval starts where the previous firing was (the previous session's, or for a break anchor the last
+    // session's with a break); the calendar's first session has no previous one.
     private Instant? PreviousFireTime(LocalDate session)
     {
-        if (session <= Calendar.FirstSupportedDate) return null;
-        try
+        for (var looked = 0; looked < BreakLookBackSessions && session > Calendar.FirstSupportedDate; looked++)
         {
-            return FireTime(Calendar.PreviousSession(session));
+            try
+            {
+                session = Calendar.PreviousSession(session);
+            }
+            catch (UnsupportedDateException)
+            {
+                return null;
+            }
+
+            if (FireTimeOrNull(session) is { } at) return at;
         }
-        catch (UnsupportedDateException)
-        {
-            return null;
-        }
+
+        return null;
     }
 
     private LocalDate? NextSessionOrNull(LocalDate date)

@@ -246,7 +246,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
 
     [Fact]
     public async Task PIPE013_a_declared_calendar_is_accepted()

@@ -86,6 +86,9 @@ public sealed class PipelineScheduleTests
     [InlineData("@session_open-01:00", SessionAnchor.Open, -60, "00:00", "@session_open-01:00")]
     [InlineData("@Session_Open - 01:15", SessionAnchor.Open, -75, "00:00", "@session_open-01:15")]
     [InlineData("@after_session 04:00", SessionAnchor.After, 0, "04:00", "@after_session 04:00")]
+    [InlineData("@break_start", SessionAnchor.BreakStart, 0, "00:00", "@break_start")]
+    [InlineData("@break_start-00:15", SessionAnchor.BreakStart, -15, "00:00", "@break_start-00:15")]
+    [InlineData("@Break_End + 00:05", SessionAnchor.BreakEnd, 5, "00:00", "@break_end+00:05")]
     [InlineData("  @after_session   23:59 ", SessionAnchor.After, 0, "23:59", "@after_session 23:59")]
     public void Session_schedules_are_read_as_an_anchor_with_an_offset_or_a_time_of_day(string text, SessionAnchor anchor, int offsetMinutes, string timeOfDay, string normalized)
     {
@@ -111,7 +114,10 @@ public sealed class PipelineScheduleTests
     [InlineData("@after_session", "@after_session needs a time of day, for example @after_session 04:00")]
     [InlineData("@after_session 4am", "'4am' after @after_session is not a time of day; write it as hh:mm from 00:00 to 23:59, for example @after_session 04:00")]
     [InlineData("@after_session 24:00", "'24:00' after @after_session is not a time of day; write it as hh:mm from 00:00 to 23:59, for example @after_session 04:00")]
-    [InlineData("@market_close", "'@market_close' is not a preset; use one of @hourly, @daily, @weekly, @monthly, @yearly, @once, or with a Calendar one of @session_open, @session_close (each with an optional offset such as +00:30), @after_session hh:mm")]
+    [InlineData("@break_end 00:30", "'00:30' after @break_end is not an offset; write it as +hh:mm or -hh:mm, for example @break_end+00:30")]
+    [InlineData("@break_start+25:00", "the offset '+25:00' is a day or more; an offset must be less than 24:00")]
+    [InlineData("@lunch", "'@lunch' is not a preset; use one of @hourly, @daily, @weekly, @monthly, @yearly, @once, or with a Calendar one of @session_open, @session_close, @break_start, @break_end (each with an optional offset such as +00:30), @after_session hh:mm")]
+    [InlineData("@market_close", "'@market_close' is not a preset; use one of @hourly, @daily, @weekly, @monthly, @yearly, @once, or with a Calendar one of @session_open, @session_close, @break_start, @break_end (each with an optional offset such as +00:30), @after_session hh:mm")]
     public void Malformed_session_schedules_say_what_is_wrong(string text, string reason)
     {
         var error = Assert.Throws<FormatException>(() => PipelineSchedule.Parse(text));

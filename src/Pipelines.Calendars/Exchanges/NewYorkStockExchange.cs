@@ -6,8 +6,8 @@ namespace Pipelines.Calendars;
 /// XNYS, the New York Stock Exchange: 09:30-16:00 America/New_York, early closes at 13:00 (14:00 before 1993).
 /// </summary>
 /// <remarks>
-/// Holidays and early closes follow NYSE's published rules and its history of closings. Late openings are not
-/// modelled (a late-opening session opens at the regular time here).
+/// Holidays and early closes follow NYSE's published rules and its history of closings. Of the unscheduled late
+/// openings only the blizzard of 1996-01-08 is recorded; brief delays of minutes are not.
 /// </remarks>
 internal static class NewYorkStockExchange
 {
@@ -58,8 +58,20 @@ internal static class NewYorkStockExchange
 
             new OneOffEarlyClose("Day after Christmas", EarlyClose, new LocalDate(1997, 12, 26), new LocalDate(2003, 12, 26)),
             new OneOffEarlyClose("Snowstorm", new LocalTime(14, 30), new LocalDate(1994, 2, 11)),
+            // The blizzard of 1996: NYSE, AMEX and Nasdaq opened at 11:00 and closed at 14:00 (AP, "Blizzard Shuts Down
+            // Big Apple", 1996-01-08); the late open is in LateOpenRules below.
             new OneOffEarlyClose("Snowstorm", new LocalTime(14, 0), new LocalDate(1996, 1, 8)),
+
+            // Y2K: the board approved a 13:00 close on 1999-12-31 at its April 1999 meeting (NYSE announcement of
+            // 1999-04-06, "NYSE defers off-hours trading until second half 2000").
+            new OneOffEarlyClose("Year 2000 changeover", EarlyClose, new LocalDate(1999, 12, 31)),
             new OneOffEarlyClose("Market-wide circuit breaker", new LocalTime(15, 30), new LocalDate(1997, 10, 27)),
             new OneOffEarlyClose("Systems communication problem", new LocalTime(15, 56), new LocalDate(2005, 6, 1)),
-        ]);
+        ])
+    {
+        LateOpenRules =
+        [
+            new OneOffLateOpen("Snowstorm", new LocalTime(11, 0), new LocalDate(1996, 1, 8)),
+        ],
+    };
 }

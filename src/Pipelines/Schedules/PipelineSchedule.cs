@@ -25,7 +25,8 @@ public sealed class PipelineSchedule
     public CronExpression? Cron { get; }
 
     /// <summary>
-    /// For <c>@session_open±hh:mm</c>, <c>@session_close±hh:mm</c> and <c>@after_session hh:mm</c>: when in each session of
+    /// For <c>@session_open±hh:mm</c>, <c>@session_close±hh:mm</c>, <c>@break_start±hh:mm</c>, <c>@break_end±hh:mm</c> and
+    /// <c>@after_session hh:mm</c>: when in each session of
     /// the pipeline's calendar the schedule fires; null otherwise. Pipelines.Calendars' <c>SessionSchedule</c> turns it into instants.
     /// </summary>
     public SessionTime? Session { get; }

@@ -7,8 +7,8 @@ namespace Pipelines.Schedules
 {
     /// <summary>
     /// Reads schedule text: a cron expression (5 fields, or 6 with seconds), a preset, or a time relative to the sessions
-    /// of the pipeline's calendar: <c>@session_open±hh:mm</c>, <c>@session_close±hh:mm</c> (the offset is optional) or
-    /// <c>@after_session hh:mm</c>.
+    /// of the pipeline's calendar: <c>@session_open±hh:mm</c>, <c>@session_close±hh:mm</c>, <c>@break_start±hh:mm</c>,
+    /// <c>@break_end±hh:mm</c> (the offset is optional) or <c>@after_session hh:mm</c>.
     /// </summary>
     internal static class ScheduleSyntax
     {
@@ -20,9 +20,13 @@ namespace Pipelines.Schedules
 
         public const string AfterSession = "@after_session";
 
+        public const string BreakStart = "@break_start";
+
+        public const string BreakEnd = "@break_end";
+
         public const string PresetList = "@hourly, @daily, @weekly, @monthly, @yearly, @once";
 
-        public const string SessionList = "@session_open, @session_close (each with an optional offset such as +00:30), @after_session hh:mm";
+        public const string SessionList = "@session_open, @session_close, @break_start, @break_end (each with an optional offset such as +00:30), @after_session hh:mm";
 
         /// <summary>A session-relative schedule as read: the anchor and a number of minutes (the signed offset, or the time of day for <see cref="SessionAnchor.After"/>).</summary>
         public readonly struct SessionRule
@@ -65,6 +69,8 @@ namespace Pipelines.Schedules
             {
                 if (StartsWith(trimmed, SessionOpen)) return TryParseOffset(trimmed, SessionOpen, SessionAnchor.Open, out session, out error);
                 if (StartsWith(trimmed, SessionClose)) return TryParseOffset(trimmed, SessionClose, SessionAnchor.Close, out session, out error);
+                if (StartsWith(trimmed, BreakStart)) return TryParseOffset(trimmed, BreakStart, SessionAnchor.BreakStart, out session, out error);
+                if (StartsWith(trimmed, BreakEnd)) return TryParseOffset(trimmed, BreakEnd, SessionAnchor.BreakEnd, out session, out error);
                 if (StartsWith(trimmed, AfterSession)) return TryParseTimeOfDay(trimmed, out session, out error);
 
                 var expanded = ExpandPreset(trimmed);
@@ -101,7 +107,7 @@ namespace Pipelines.Schedules
 
         private static bool StartsWith(string text, string keyword) => text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase);
 
-        // "@session_close", "@session_close+00:30", "@session_open - 01:00": the offset is elapsed time, under a day.
+        // "@session_close", "@session_close+00:30", "@session_open - 01:00", "@break_end-00:05": the offset is elapsed time, under a day.
         private static bool TryParseOffset(string text, string keyword, SessionAnchor anchor, out SessionRule? session, out string? error)
         {
             session = null;

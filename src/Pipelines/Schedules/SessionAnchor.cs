@@ -2,7 +2,10 @@
 // Keep it netstandard2.0-compatible.
 namespace Pipelines.Schedules
 {
-    /// <summary>What a session-relative schedule (<c>@session_open</c>, <c>@session_close</c>, <c>@after_session</c>) is measured from.</summary>
+    /// <summary>
+    /// What a session-relative schedule (<c>@session_open</c>, <c>@session_close</c>, <c>@break_start</c>,
+    /// <c>@break_end</c>, <c>@after_session</c>) is measured from.
+    /// </summary>
     public enum SessionAnchor
     {
         /// <summary><c>@session_open±hh:mm</c>: the session's open, plus or minus an offset.</summary>
@@ -13,5 +16,11 @@ namespace Pipelines.Schedules
 
         /// <summary><c>@after_session hh:mm</c>: a time of day on the calendar day after the session, in the pipeline's time zone.</summary>
         After,
+
+        /// <summary><c>@break_start±hh:mm</c>: where the session's midday break starts; a session without a break has no firing.</summary>
+        BreakStart,
+
+        /// <summary><c>@break_end±hh:mm</c>: where the session's midday break ends; a session without a break has no firing.</summary>
+        BreakEnd,
     }
 }

@@ -5,7 +5,8 @@ using NodaTime;
 namespace Pipelines.Schedules;
 
 /// <summary>
-/// When a session-relative schedule fires for a session of the pipeline's calendar: at the open or close plus
+/// When a session-relative schedule fires for a session of the pipeline's calendar: at the open, the close or an end of
+/// the midday break plus
 /// <see cref="Offset"/>, or at <see cref="TimeOfDay"/> on the calendar day after the session.
 /// </summary>
 /// <example>
@@ -17,7 +18,7 @@ public sealed class SessionTime : IEquatable<SessionTime>
 {
     /// <summary>Creates a session time.</summary>
     /// <param name="anchor">What the time is measured from.</param>
-    /// <param name="offset">For <see cref="SessionAnchor.Open"/> and <see cref="SessionAnchor.Close"/>: elapsed time after (or, negative, before) the anchor, less than a day either way.</param>
+    /// <param name="offset">For <see cref="SessionAnchor.Open"/>, <see cref="SessionAnchor.Close"/> and the break anchors: elapsed time after (or, negative, before) the anchor, less than a day either way.</param>
     /// <param name="timeOfDay">For <see cref="SessionAnchor.After"/>: the time of day on the day after the session.</param>
     public SessionTime(SessionAnchor anchor, Duration offset, LocalTime timeOfDay)
     {
@@ -56,7 +57,13 @@ public sealed class SessionTime : IEquatable<SessionTime>
     {
         if (Anchor == SessionAnchor.After)
             return ScheduleSyntax.AfterSession + " " + TimeOfDay.ToString("HH:mm", CultureInfo.InvariantCulture);
-        var keyword = Anchor == SessionAnchor.Open ? ScheduleSyntax.SessionOpen : ScheduleSyntax.SessionClose;
+        var keyword = Anchor switch
+        {
+            SessionAnchor.Open => ScheduleSyntax.SessionOpen,
+            SessionAnchor.BreakStart => ScheduleSyntax.BreakStart,
+            SessionAnchor.BreakEnd => ScheduleSyntax.BreakEnd,
+            _ => ScheduleSyntax.SessionClose,
+        };
         if (Offset == Duration.Zero) return keyword;
         var minutes = (long)Math.Abs(Offset.TotalMinutes);
         return string.Create(CultureInfo.InvariantCulture, $"{keyword}{(Offset < Duration.Zero ? '-' : '+')}{minutes / 60:00}:{minutes % 60:00}");
