@@ -38,6 +38,7 @@ public static class PipelinesTelemetry
     internal const string Try = "pipelines.task.try";
     internal const string TaskState = "pipelines.task.state";
     internal const string LockKind = "pipelines.lock.kind";
+    internal const string WorkerId = "cicd.worker.id";
 
     internal static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>(
         "cicd.pipeline.run.duration", "s", "Duration of a run, from its start to its end, by pipeline and result.");
@@ -121,7 +122,7 @@ public static class PipelinesTelemetry
     }
 
     /// <summary>Starts the span of one try, a child of its run's span (from the run's stored traceparent).</summary>
-    internal static Activity? StartTry(string pipelineId, string runId, string taskId, int tryNumber, string? traceParent)
+    internal static Activity? StartTry(string pipelineId, string runId, string taskId, int tryNumber, string? serverId, string? traceParent)
     {
         ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent);
         var activity = Source.StartActivity(ActivityKind.Consumer, parent, name: $"RUN {pipelineId}.{taskId}");
@@ -131,6 +132,7 @@ public static class PipelinesTelemetry
         activity.SetTag(TaskName, taskId);
         activity.SetTag(TaskRunId, $"{taskId}.{tryNumber}");
         activity.SetTag(Try, tryNumber);
+        activity.SetTag(WorkerId, serverId);
         return activity;
     }
 
@@ -175,8 +177,8 @@ public static class PipelinesTelemetry
         var result = Result(work.RunState);
         var from = work.Facts.StartedAt ?? work.Now;
         RunDuration.Record((work.Now - from).TotalSeconds, new TagList { { PipelineName, pipelineId }, { PipelineResult, result } });
-        if (!Source.HasListeners()) return;
-        ActivityContext.TryParse(work.Facts.TraceParent, null, isRemote: true, out var parent);
+        // Only a run whose creation was traced has a span to finish under.
+        if (!Source.HasListeners() || !ActivityContext.TryParse(work.Facts.TraceParent, null, isRemote: true, out var parent)) return;
         using var span = Source.StartActivity(ActivityKind.Internal, parent, name: "FINISH " + pipelineId, startTime: from.ToDateTimeOffset());
         if (span is null) return;
         span.SetTag(PipelineName, pipelineId);

@@ -54,7 +54,7 @@ public sealed partial class PipelineTaskJob
         var runFields = ReadRunFields(pipeline.Id, runId);
         // The try's span continues the run's trace, kept with the run, whichever server triggered it; the task's own
         // calls (HTTP, SQL) become its children through Activity.Current.
-        using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, runFields.GetValueOrDefault("traceParent"));
+        using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runFields.GetValueOrDefault("traceParent"));
         var queued = QueuedFor(context, startedUtc);
         // The first task in topological order is a root: its first try starting is the run's first task start.
         if (task.Index == 0 && tryNumber == 1 && PipelineStore.ParseInstant(runFields.GetValueOrDefault("scheduledAt")) is { } scheduledAt && running.Start is { } start)

@@ -14,13 +14,13 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// Degraded, then unhealthy, when a scheduled pipeline's tick is late: the next occurrence after its schedule mark
 /// (<c>pipelines:schedule</c>, moved by every tick that creates runs) is further in the past than the thresholds.
-/// A pipeline that has never ticked has no mark and is not judged.
+/// A pipeline that has never ticked has no mark and is not judged. The marks are the fleet's, in the shared storage, so
+/// every host judges them, whether or not it registers schedules itself.
 /// </summary>
 internal sealed class ScheduleHealthCheck(JobStorage storage, PipelineRegistry registry, PipelinesOptions options, PipelinesHealthOptions health) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!options.RegisterSchedules) return Task.FromResult(HealthCheckResult.Healthy("Schedules are not registered by this host."));
         Dictionary<string, string> marks;
         try
         {
