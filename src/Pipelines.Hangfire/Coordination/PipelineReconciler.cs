@@ -49,6 +49,13 @@ public sealed class PipelineReconciler
         // A crash between finishing a run and starting the runs waiting for its slot leaves them queued: start them.
         foreach (var pipeline in _registry.All) _coordinator.StartWaitingRuns(pipeline);
         if (_options.Retention is { } retention) DeleteExpiredRuns(retention);
+        // The health check reports a reconciler that has stopped passing.
+        using (var connection = _storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            transaction.SetRangeInHash(PipelineStore.ReconcilerKey, new Dictionary<string, string> { ["lastPass"] = PipelineStore.Format(_options.Clock.GetCurrentInstant()) });
+            transaction.Commit();
+        }
         return count;
     }
 

@@ -45,6 +45,7 @@ internal sealed partial class RunCoordinator
     /// </summary>
     public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null)
     {
+        var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         RunWork work;
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
@@ -135,6 +136,7 @@ internal sealed partial class RunCoordinator
         }
 
         _notifications.Publish(work.Events);
+        PipelinesTelemetry.Stepped(work, stepStarted);
         if (work.RunStateChanged && work.RunState.IsFinished())
         {
             // The step is committed: a failure to start the next waiting run must not make the caller retry it (a

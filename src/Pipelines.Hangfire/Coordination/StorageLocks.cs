@@ -24,6 +24,14 @@ internal static class StorageLocks
 
     public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
     {
+        var started = Stopwatch.GetTimestamp();
+        var held = AcquireUntimed(storage, connection, resource, timeout);
+        PipelinesTelemetry.LockWaited(resource, Stopwatch.GetElapsedTime(started));
+        return held;
+    }
+
+    private static IDisposable AcquireUntimed(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
+    {
         if (PostgreSqlAdvisoryLocks.For(storage) is { } advisory) return advisory.Acquire(resource, timeout);
         if (storage is not PostgreSqlStorage) return connection.AcquireDistributedLock(resource, timeout);
 

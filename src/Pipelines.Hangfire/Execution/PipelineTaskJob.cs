@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Hangfire;
 using Hangfire.Server;
+using Hangfire.States;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -47,6 +49,17 @@ public sealed partial class PipelineTaskJob
 
         if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken) is not { } running) return;
 
+        var startedUtc = DateTime.UtcNow;
+        var ran = Stopwatch.StartNew();
+        var runFields = ReadRunFields(pipeline.Id, runId);
+        // The try's span continues the run's trace, kept with the run, whichever server triggered it; the task's own
+        // calls (HTTP, SQL) become its children through Activity.Current.
+        using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runFields.GetValueOrDefault("traceParent"));
+        var queued = QueuedFor(context, startedUtc);
+        // The first task in topological order is a root: its first try starting is the run's first task start.
+        if (task.Index == 0 && tryNumber == 1 && PipelineStore.ParseInstant(runFields.GetValueOrDefault("scheduledAt")) is { } scheduledAt && running.Start is { } start)
+            PipelinesTelemetry.ScheduleDelay.Record((start - scheduledAt).TotalSeconds, new KeyValuePair<string, object?>(PipelinesTelemetry.PipelineName, pipeline.Id));
+
         var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
         var heartbeat = new TryHeartbeat(_storage, _options.Clock, pipeline.Id, runId, taskId, running.Execution ?? "");
         TryResult result;
@@ -56,13 +69,14 @@ public sealed partial class PipelineTaskJob
             var beating = heartbeat.KeepBeatingAsync(_options.TryHeartbeatInterval, stopWriting.Token);
             try
             {
-                result = await RunTryAsync(pipeline, task, runId, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
+                result = await RunTryAsync(pipeline, task, runFields, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // The server is shutting down: the try ends without a result, and its job is delivered again (to a server
                 // that is up). Saying so lets that delivery start the try at once instead of waiting for silence.
                 heartbeat.Abandon();
+                span?.SetStatus(ActivityStatusCode.Error, "the server stopped during the try");
                 throw;
             }
             finally
@@ -98,6 +112,9 @@ public sealed partial class PipelineTaskJob
             }
         }
 
+        ran.Stop();
+        PipelinesTelemetry.TryEnded(span, pipeline.Id, taskId, result, final, ran.Elapsed, queued);
+
         // Hangfire shows each failed try as a failed job, with our reason.
         if (final is { State: TaskState.Failed or TaskState.UpForRetry } || (final is null && result.Error is not null))
             throw new PipelineTaskFailedException(pipelineId, runId, taskId, final?.Reason ?? result.Error ?? "failed");
@@ -130,14 +147,15 @@ public sealed partial class PipelineTaskJob
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping the result of {Pipeline}.{Task} in run {Run} failed ({Error}); retrying")]
     private static partial void LogKeepRetried(ILogger logger, string pipeline, string run, string task, string error);
 
-    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
+    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, Dictionary<string, string> runFields, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
     {
+        var runId = runFields["run"];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
 
         try
         {
-            var run = ReadContext(pipeline, task, runId, tryNumber, log);
+            var run = ReadContext(pipeline, task, runId, runFields, tryNumber, log);
             var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
@@ -160,7 +178,7 @@ public sealed partial class PipelineTaskJob
         catch (Exception ex) when (!shutdown.IsCancellationRequested)
         {
             LogTryFailed(log, tryNumber, ex.GetType().Name, ex);
-            return TryResult.Failed($"{ex.GetType().Name}: {ex.Message}");
+            return TryResult.Failed($"{ex.GetType().Name}: {ex.Message}") with { Exception = ex };
         }
     }
 
@@ -170,10 +188,37 @@ public sealed partial class PipelineTaskJob
     [LoggerMessage(Level = LogLevel.Warning, Message = "The log of {Pipeline}.{Task} in run {Run} could not be kept")]
     private static partial void LogNotKept(ILogger logger, string pipeline, string run, string task, Exception exception);
 
-    private RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, int tryNumber, ILogger logger)
+    private Dictionary<string, string> ReadRunFields(string pipelineId, string runId)
     {
         using var connection = _storage.GetConnection();
-        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId)) ?? new Dictionary<string, string>();
+        fields["run"] = runId;
+        return fields;
+    }
+
+    /// <summary>
+    /// How long the try's job waited: from when it became due (its creation, or for a retry or a poke, when its delay
+    /// ended and Hangfire enqueued it) to the try's start. Read from the job's history only when someone collects it.
+    /// </summary>
+    private TimeSpan? QueuedFor(PerformContext? context, DateTime startedUtc)
+    {
+        if (!PipelinesTelemetry.QueuedDuration.Enabled || context?.BackgroundJob is not { } job) return null;
+        var due = job.CreatedAt;
+        try
+        {
+            if (_storage.GetMonitoringApi().JobDetails(job.Id)?.History is { } history)
+                foreach (var state in history)
+                    if (state.StateName == EnqueuedState.StateName && state.CreatedAt > due) due = state.CreatedAt;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Without the history the job's creation is the best guess.
+        }
+        return startedUtc - due;
+    }
+
+    private RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, Dictionary<string, string> fields, int tryNumber, ILogger logger)
+    {
         var logicalDate = PipelineStore.ParseDate(fields["logicalDate"]);
         var interval = new Interval(PipelineStore.ParseInstant(fields.GetValueOrDefault("dataStart")), PipelineStore.ParseInstant(fields.GetValueOrDefault("dataEnd")));
         var parameters = System.Text.Json.JsonSerializer.Deserialize<System.Collections.Generic.Dictionary<string, string>>(fields.GetValueOrDefault("parameters") ?? "{}")

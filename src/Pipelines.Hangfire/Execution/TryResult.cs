@@ -14,6 +14,9 @@ internal sealed record TryResult(TaskOutcome? Outcome, string? Error)
 
     public static TryResult Failed(string error) => new(null, error);
 
+    /// <summary>The exception that failed the try, for its span; not kept in storage.</summary>
+    public Exception? Exception { get; init; }
+
     /// <summary>The result as JSON, to keep in storage until the coordinator has applied it.</summary>
     public string ToJson() => JsonSerializer.Serialize(Outcome is { } o
         ? new Stored { Kind = o.Kind, Output = o.OutputJson, Result = o.Result, Chosen = o.Kind == TaskKind.Branch ? o.ChosenBranches.ToArray() : null }

@@ -49,7 +49,11 @@ public sealed class PipelineOperations
     /// With <paramref name="queue"/>, every task job of the run goes to that Hangfire queue instead of the task's own, so
     /// only a server listening on it (a command line running one run locally) works on the run.
     /// </summary>
-    public string Trigger(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters = null, RunKind kind = RunKind.Manual, Interval? dataInterval = null, string? runId = null, string? queue = null)
+    public string Trigger(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters = null, RunKind kind = RunKind.Manual, Interval? dataInterval = null, string? runId = null, string? queue = null) =>
+        Create(pipelineId, logicalDate, parameters, kind, dataInterval, runId, queue, scheduledAt: null);
+
+    /// <summary>Creates a run as <c>Trigger</c> does, for a schedule occurrence at <paramref name="scheduledAt"/> when there is one.</summary>
+    internal string Create(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters, RunKind kind, Interval? dataInterval, string? runId, string? queue, Instant? scheduledAt)
     {
         var pipeline = _registry.Get(pipelineId);
         var now = _options.Clock.GetCurrentInstant();
@@ -66,9 +70,17 @@ public sealed class PipelineOperations
 
             var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
             start = active < pipeline.MaxActiveRuns;
+            // The run's span marks its creation (a child of the caller's span, if any); its trace context is kept with the
+            // run so every try, on any server, joins the same trace.
+            using var span = PipelinesTelemetry.StartRun(pipeline.Id, runId, kind, logicalDate);
             var run = new PipelineRun(pipeline.Id, runId, kind, logicalDate, interval,
                 parameters ?? new Dictionary<string, string>(), start ? RunState.Running : RunState.Queued,
-                now, start ? now : null, null, pipeline.Tasks.Select(t => TaskInstance.Fresh(t.Id)).ToImmutableArray()) { Queue = queue };
+                now, start ? now : null, null, pipeline.Tasks.Select(t => TaskInstance.Fresh(t.Id)).ToImmutableArray())
+            {
+                Queue = queue,
+                TraceParent = span?.Id,
+                ScheduledAt = scheduledAt,
+            };
 
             using var transaction = connection.CreateWriteTransaction();
             PipelineStore.WriteRun(transaction, run);

@@ -97,7 +97,7 @@ public sealed class PipelineScheduler
             foreach (var occurrence in due)
             {
                 var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).ToOffsetDateTime());
-                runIds.Add(_operations.Trigger(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId));
+                runIds.Add(_operations.Create(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId, null, occurrence.At));
             }
             using var transaction = connection.CreateWriteTransaction();
             transaction.SetRangeInHash(PipelineStore.ScheduleKey, new Dictionary<string, string> { [pipeline.Id] = PipelineStore.Format(due[^1].At) });

@@ -24,9 +24,12 @@ internal sealed partial class PipelinesStartup(
 {
     public const string ReconcilerJobId = "pipelines:reconcile";
 
+    private IDisposable? _activeRuns;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Dashboard.PipelinesDashboard.Attach(storage, operations, options);
+        _activeRuns = PipelinesTelemetry.AddActiveRunSource(ObserveActiveRuns);
         // The reconciler repairs runs whatever the schedules do.
         recurringJobs.AddOrUpdate<PipelineReconciler>(ReconcilerJobId, r => r.Run(), Cron.Minutely());
         if (!options.RegisterSchedules) return Task.CompletedTask;
@@ -69,7 +72,26 @@ internal sealed partial class PipelinesStartup(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _activeRuns?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The storage's counts of executing and pending runs per pipeline (the same on every server sharing it).</summary>
+    private System.Collections.Generic.IEnumerable<System.Diagnostics.Metrics.Measurement<long>> ObserveActiveRuns()
+    {
+        using var connection = storage.GetConnection();
+        var measurements = new System.Collections.Generic.List<System.Diagnostics.Metrics.Measurement<long>>();
+        foreach (var pipeline in registry.All)
+        {
+            var executing = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
+            var pending = connection.GetAllItemsFromSet(PipelineStore.WaitingKey(pipeline.Id)).Count;
+            measurements.Add(new(executing, new(PipelinesTelemetry.PipelineName, pipeline.Id), new(PipelinesTelemetry.RunState, "executing")));
+            measurements.Add(new(pending, new(PipelinesTelemetry.PipelineName, pipeline.Id), new(PipelinesTelemetry.RunState, "pending")));
+        }
+        return measurements;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} scheduled at '{Schedule}' in {TimeZone}")]
     private static partial void LogScheduled(ILogger logger, string pipeline, string schedule, string timeZone);

@@ -46,6 +46,15 @@ public sealed record PipelineRun(
     /// </summary>
     public string? Queue { get; init; }
 
+    /// <summary>
+    /// The run's trace context (a W3C <c>traceparent</c>): the span of the run, which every try's span continues on
+    /// whichever server runs it. Null when nothing listened to the <c>Pipelines</c> activity source at trigger time.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>For a scheduled run, the schedule occurrence it was created for; its schedule delay counts from there.</summary>
+    public Instant? ScheduledAt { get; init; }
+
     /// <summary>The task instance with the given id.</summary>
     public TaskInstance this[string taskId]
     {

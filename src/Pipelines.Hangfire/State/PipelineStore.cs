@@ -48,6 +48,9 @@ internal static class PipelineStore
     /// <summary>When each pipeline's schedule last fired (pipeline id → instant).</summary>
     public const string ScheduleKey = Prefix + "schedule";
 
+    /// <summary>When the reconciler last finished a pass (field <c>lastPass</c>), for the health check.</summary>
+    public const string ReconcilerKey = Prefix + "reconciler";
+
     public static string RunLock(string pipelineId, string runId) => $"{Prefix}lock:run:{pipelineId}:{runId}";
 
     public static string PipelineLock(string pipelineId) => $"{Prefix}lock:pipeline:{pipelineId}";
@@ -84,6 +87,8 @@ internal static class PipelineStore
             ["startedAt"] = run.StartedAt is { } s ? Format(s) : "",
             ["endedAt"] = run.EndedAt is { } e ? Format(e) : "",
             ["queue"] = run.Queue ?? "",
+            ["traceParent"] = run.TraceParent ?? "",
+            ["scheduledAt"] = run.ScheduledAt is { } at ? Format(at) : "",
         });
     }
 
@@ -94,7 +99,11 @@ internal static class PipelineStore
     /// <summary>The fields of a run's record a coordination step needs besides its state.</summary>
     public static RunFacts FactsOf(IReadOnlyDictionary<string, string> runFields) => new(
         runFields.TryGetValue("logicalDate", out var date) ? date : null,
-        runFields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null);
+        runFields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null)
+    {
+        StartedAt = ParseInstant(runFields.GetValueOrDefault("startedAt")),
+        TraceParent = runFields.GetValueOrDefault("traceParent") is { Length: > 0 } traceParent ? traceParent : null,
+    };
 
     public static void SetRunState(IWriteOnlyTransaction transaction, string pipelineId, string runId, RunState state, Instant? startedAt = null, Instant? endedAt = null)
     {
@@ -124,6 +133,8 @@ internal static class PipelineStore
             pipeline.Tasks.Select(t => tasks[t.Id]).ToImmutableArray())
         {
             Queue = fields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null,
+            TraceParent = fields.GetValueOrDefault("traceParent") is { Length: > 0 } traceParent ? traceParent : null,
+            ScheduledAt = ParseInstant(fields.GetValueOrDefault("scheduledAt")),
         };
     }
 
