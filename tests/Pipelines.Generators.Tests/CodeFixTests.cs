@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Testing;
@@ -40,6 +39,15 @@ public sealed class CodeFixTests
             .Distinct()
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToArray());
+
+    [Fact]
+    public void The_analyzer_assembly_does_not_reference_workspaces_so_the_compiler_can_load_it_alone()
+    {
+        var referenced = typeof(PipelineAnalyzer).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.Workspaces", referenced);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.CSharp.Workspaces", referenced);
+        Assert.Contains("Microsoft.CodeAnalysis.Workspaces", typeof(MakePipelinePartialCodeFix).Assembly.GetReferencedAssemblies().Select(a => a.Name));
+    }
 
     [Fact]
     public Task PIPE006_makes_the_pipeline_class_partial() => VerifyAsync<MakePipelinePartialCodeFix>("""
