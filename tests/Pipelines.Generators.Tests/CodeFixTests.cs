@@ -211,6 +211,21 @@ public sealed class CodeFixTests
         """);
 
     [Fact]
+    public Task PIPE012_replaces_a_misspelt_time_zone_with_the_closest_iana_id() => VerifyAsync<UseIanaTimeZoneCodeFix>("""
+        [Pipeline("etl", TimeZone = {|PIPE012:"America/New_Yrok"|})]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, """
+        [Pipeline("etl", TimeZone = "America/New_York")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """);
+
+    [Fact]
     public Task PIPE003_removes_the_self_dependency_and_the_attribute_it_was_alone_in() => VerifyAsync<RemoveSelfDependencyCodeFix>("""
         [Pipeline("etl")]
         public partial class Etl
