@@ -36,12 +36,16 @@ public sealed class PackageTests : IDisposable
         {
             var entries = zip.Entries.Select(e => e.FullName).ToList();
             Assert.Contains("analyzers/dotnet/cs/Pipelines.Generators.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/Pipelines.Generators.CodeFixes.dll", entries);
+            // Workspaces comes with the IDE that loads the code fixes; packing it would load a second copy.
+            Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
             Assert.Contains("analyzers/dotnet/cs/NodaTime.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/Cronos.dll", entries);
             Assert.Contains("lib/net10.0/Pipelines.dll", entries);
             var nuspec = XDocument.Load(zip.GetEntry("Pipelines.nuspec")!.Open());
             var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
             Assert.DoesNotContain("Pipelines.Generators", dependencies);
+            Assert.DoesNotContain("Pipelines.Generators.CodeFixes", dependencies);
             Assert.Contains("NodaTime", dependencies);
         }
 

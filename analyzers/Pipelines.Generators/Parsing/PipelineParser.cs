@@ -42,6 +42,9 @@ internal sealed class ParseResult
     public bool HasErrors => Blocked || Spec is null || Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 }
 
+/// <summary>Reports a diagnostic found while reading symbols, with the properties its code fix reads, if any.</summary>
+internal delegate void DiagnosticReporter(DiagnosticDescriptor descriptor, Location location, object?[] arguments, ImmutableDictionary<string, string?>? properties = null);
+
 /// <summary>Turns a <c>[Pipeline]</c> class symbol into a <see cref="PipelineSpec"/> and the diagnostics about its symbols.</summary>
 internal static class PipelineParser
 {
@@ -71,6 +74,8 @@ internal static class PipelineParser
 
         void Report(DiagnosticDescriptor descriptor, Location location, params object?[] args) =>
             diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+        void ReportWith(DiagnosticDescriptor descriptor, Location location, object?[] args, ImmutableDictionary<string, string?>? properties = null) =>
+            diagnostics.Add(Diagnostic.Create(descriptor, location, properties, args));
 
         // Pipeline id.
         string? id = null;
@@ -90,7 +95,7 @@ internal static class PipelineParser
             : null;
         if (idProblem is not null) Report(DiagnosticDescriptors.InvalidPipelineId, idLocation, id, idProblem);
 
-        CheckClass(type, known, Report, cancellationToken);
+        CheckClass(type, known, ReportWith, cancellationToken);
 
         // Pipeline settings.
         string? schedule = null, timeZone = null, calendar = null, description = null;
@@ -133,11 +138,16 @@ internal static class PipelineParser
             if (!ScheduleSyntax.TryParse(schedule, out _, out var session, out var scheduleError))
                 Report(DiagnosticDescriptors.InvalidSchedule, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
             else if (session is not null && calendar is null)
-                Report(DiagnosticDescriptors.SessionScheduleWithoutCalendar, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id);
+                ReportWith(DiagnosticDescriptors.SessionScheduleWithoutCalendar, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), new object?[] { schedule, id },
+                    Properties(DiagnosticProperties.Calendars, string.Join(DiagnosticProperties.CalendarSeparator.ToString(), KnownCalendars(known.Compilation))));
         }
 
         if (timeZone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone) is null)
-            Report(DiagnosticDescriptors.UnknownTimeZone, AttributeArguments.Named(pipelineAttribute, "TimeZone", cancellationToken), timeZone, id, TimeZoneHint(timeZone));
+        {
+            var (hint, replacement) = TimeZoneHint(timeZone);
+            ReportWith(DiagnosticDescriptors.UnknownTimeZone, AttributeArguments.Named(pipelineAttribute, "TimeZone", cancellationToken), new object?[] { timeZone, id, hint },
+                Properties(DiagnosticProperties.Suggestion, replacement));
+        }
 
         if (calendar is not null)
         {
@@ -156,7 +166,7 @@ internal static class PipelineParser
             var taskAttribute = known.Find(method, known.PipelineTaskAttribute);
             if (taskAttribute is null)
             {
-                ReportStraySettings(method, known, Report);
+                ReportStraySettings(method, known, ReportWith);
                 continue;
             }
             taskMethods.Add((method, taskAttribute));
@@ -165,7 +175,7 @@ internal static class PipelineParser
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
         foreach (var (method, attribute) in taskMethods)
         {
-            var task = ParseTask(method, attribute, taskMethods, known, Report, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, taskMethods, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
@@ -208,14 +218,20 @@ internal static class PipelineParser
         return ids.ToImmutable();
     }
 
-    private static string TimeZoneHint(string timeZone)
+    /// <summary>The sentence that helps, and the IANA id to write instead when there is one.</summary>
+    private static (string Hint, string? Replacement) TimeZoneHint(string timeZone)
     {
         var windows = TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping;
-        if (windows.TryGetValue(timeZone, out var fromWindows)) return $" '{timeZone}' is a Windows id; the IANA id is '{fromWindows}'.";
-        return Suggestions.DidYouMean(timeZone, DateTimeZoneProviders.Tzdb.Ids);
+        if (windows.TryGetValue(timeZone, out var fromWindows)) return ($" '{timeZone}' is a Windows id; the IANA id is '{fromWindows}'.", fromWindows);
+        var closest = Suggestions.Closest(timeZone, DateTimeZoneProviders.Tzdb.Ids);
+        return (Suggestions.DidYouMean(closest), closest);
     }
 
-    private static void CheckClass(INamedTypeSymbol type, KnownSymbols known, Action<DiagnosticDescriptor, Location, object?[]> report, CancellationToken cancellationToken)
+    /// <summary>A code fix's properties bag holding only <paramref name="key"/>, or none when there is no <paramref name="value"/>.</summary>
+    private static ImmutableDictionary<string, string?>? Properties(string key, string? value) =>
+        value is null ? null : ImmutableDictionary<string, string?>.Empty.Add(key, value);
+
+    private static void CheckClass(INamedTypeSymbol type, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
     {
         var location = type.Locations.FirstOrDefault() ?? Location.None;
         var name = type.Name;
@@ -223,7 +239,8 @@ internal static class PipelineParser
         if (!IsPartial(type, cancellationToken))
         {
             report(DiagnosticDescriptors.InvalidPipelineClass, location,
-                new object?[] { name, "is not partial", $"Add the partial modifier, as in 'public sealed partial class {name}', so the generator can add its definition." });
+                new object?[] { name, "is not partial", $"Add the partial modifier, as in 'public sealed partial class {name}', so the generator can add its definition." },
+                Properties(DiagnosticProperties.Reason, DiagnosticProperties.NotPartial));
         }
 
         if (type.IsGenericType)
@@ -237,7 +254,8 @@ internal static class PipelineParser
             if (!IsPartial(container, cancellationToken))
             {
                 report(DiagnosticDescriptors.InvalidPipelineClass, location,
-                    new object?[] { name, $"is nested in '{container.Name}', which is not partial", $"Mark '{container.Name}' partial too, or move the pipeline out of it." });
+                    new object?[] { name, $"is nested in '{container.Name}', which is not partial", $"Mark '{container.Name}' partial too, or move the pipeline out of it." },
+                    Properties(DiagnosticProperties.Reason, DiagnosticProperties.NotPartial));
             }
             if (container.IsGenericType)
             {
@@ -285,7 +303,7 @@ internal static class PipelineParser
         return false;
     }
 
-    private static void ReportStraySettings(IMethodSymbol method, KnownSymbols known, Action<DiagnosticDescriptor, Location, object?[]> report)
+    private static void ReportStraySettings(IMethodSymbol method, KnownSymbols known, DiagnosticReporter report)
     {
         foreach (var attribute in method.GetAttributes())
         {
@@ -307,7 +325,7 @@ internal static class PipelineParser
         AttributeData attribute,
         List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
         KnownSymbols known,
-        Action<DiagnosticDescriptor, Location, object?[]> report,
+        DiagnosticReporter report,
         ref bool blocked,
         CancellationToken cancellationToken,
         out TaskLocations locations)
@@ -567,7 +585,7 @@ internal static class PipelineParser
         Location argumentLocation,
         List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
         KnownSymbols known,
-        Action<DiagnosticDescriptor, Location, object?[]> report)
+        DiagnosticReporter report)
     {
         IMethodSymbol? upstream = null;
         foreach (var (method, _) in allTasks)
@@ -596,11 +614,11 @@ internal static class PipelineParser
             report(DiagnosticDescriptors.InputTypeMismatch, argumentLocation, new object?[]
             {
                 parameter.Name, taskId, parameter.Type.ToDisplayString(s_messageFormat), fromId, upstreamOutput.ToDisplayString(s_messageFormat),
-            });
+            }, Properties(DiagnosticProperties.ExpectedType, upstreamOutput.ToDisplayString(s_typeFormat)));
         }
     }
 
-    private static long? ReadDuration(TypedConstant value, string setting, string owner, Location where, Action<DiagnosticDescriptor, Location, object?[]> report)
+    private static long? ReadDuration(TypedConstant value, string setting, string owner, Location where, DiagnosticReporter report)
     {
         if (value.Value is not string text) return null;
         // A bare number such as "5" parses as five days: require hh:mm so nobody gets days when they meant minutes.

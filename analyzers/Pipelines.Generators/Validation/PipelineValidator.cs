@@ -58,7 +58,11 @@ internal static class PipelineValidator
                 var dependency = task.DependsOn[d];
                 var at = new LocationRef(LocationKind.DependsOn, i, d);
                 if (!byId.TryGetValue(dependency, out var from))
-                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.UnknownDependency, at, task.Id, dependency, spec.Id, Suggestions.DidYouMean(dependency, byId.Keys)));
+                {
+                    var closest = Suggestions.Closest(dependency, byId.Keys);
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.UnknownDependency, at, GraphDiagnostic.Property(DiagnosticProperties.Suggestion, closest),
+                        task.Id, dependency, spec.Id, Suggestions.DidYouMean(closest)));
+                }
                 else if (from == i || dependency == task.Id)
                     diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.SelfDependency, at, task.Id));
                 else
@@ -71,7 +75,11 @@ internal static class PipelineValidator
                 if (parameter.Source != ParameterSource.FromTask || parameter.FromTask is null) continue;
                 var at = new LocationRef(LocationKind.FromTask, i, p);
                 if (!byId.TryGetValue(parameter.FromTask, out var from))
-                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.UnknownInputTask, at, parameter.Name, task.Id, parameter.FromTask, spec.Id, Suggestions.DidYouMean(parameter.FromTask, byId.Keys)));
+                {
+                    var closest = Suggestions.Closest(parameter.FromTask, byId.Keys);
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.UnknownInputTask, at, GraphDiagnostic.Property(DiagnosticProperties.Suggestion, closest),
+                        parameter.Name, task.Id, parameter.FromTask, spec.Id, Suggestions.DidYouMean(closest)));
+                }
                 else if (from == i || parameter.FromTask == task.Id)
                     diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.SelfDependency, at, task.Id));
                 else
@@ -97,9 +105,10 @@ internal static class PipelineValidator
                 var at = new LocationRef(LocationKind.BranchTarget, i, t);
                 if (!byId.TryGetValue(target, out var targetIndex))
                 {
-                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.InvalidBranchTarget, at, task.Id,
+                    var closest = Suggestions.Closest(target, byId.Keys);
+                    diagnostics.Add(new GraphDiagnostic(DiagnosticDescriptors.InvalidBranchTarget, at, GraphDiagnostic.Property(DiagnosticProperties.Suggestion, closest), task.Id,
                         $"names '{target}' as a target, but pipeline '{spec.Id}' has no such task",
-                        (Suggestions.DidYouMean(target, byId.Keys) + " Name a task that depends directly on the branch.").TrimStart()));
+                        (Suggestions.DidYouMean(closest) + " Name a task that depends directly on the branch.").TrimStart()));
                 }
                 else if (!graph.Upstream[targetIndex].Any(e => e.From == i))
                 {

@@ -28,9 +28,11 @@ internal static class Suggestions
     /// <summary>" Did you mean 'X'?" or empty, to follow a sentence.</summary>
     public static string DidYouMean(string name, IEnumerable<string> candidates)
     {
-        var closest = Closest(name, candidates);
-        return closest is null ? "" : $" Did you mean '{closest}'?";
+        return DidYouMean(Closest(name, candidates));
     }
+
+    /// <summary>" Did you mean 'X'?" for an already found <paramref name="closest"/>, or empty when there is none.</summary>
+    public static string DidYouMean(string? closest) => closest is null ? "" : $" Did you mean '{closest}'?";
 
     /// <summary>Case-insensitive Levenshtein distance, giving up early once it exceeds <paramref name="limit"/>.</summary>
     private static int Distance(string a, string b, int limit)
