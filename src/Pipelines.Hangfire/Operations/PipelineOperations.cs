@@ -68,8 +68,7 @@ public sealed class PipelineOperations
             var existing = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
             if (existing is { Count: > 0 }) return runId;
 
-            var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
-            start = active < pipeline.MaxActiveRuns;
+            start = RunAdmission.HasFreeSlot(connection, pipeline);
             // The run's span marks its creation (a child of the caller's span, if any); its trace context is kept with the
             // run so every try, on any server, joins the same trace.
             using var span = PipelinesTelemetry.StartRun(pipeline.Id, runId, kind, logicalDate);
@@ -87,8 +86,7 @@ public sealed class PipelineOperations
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, run.Tasks);
             transaction.AddToSet(PipelineStore.RunsKey(pipeline.Id), runId, PipelineStore.Score(logicalDate, now));
             transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-            if (start) transaction.AddToSet(PipelineStore.ActiveKey(pipeline.Id), runId);
-            else transaction.AddToSet(PipelineStore.WaitingKey(pipeline.Id), runId, now.ToUnixTimeTicks());
+            RunAdmission.Enter(transaction, pipeline, runId, start, now);
             transaction.Commit();
         }
 
@@ -146,7 +144,21 @@ public sealed class PipelineOperations
     public int ActiveRunCount(string pipelineId)
     {
         using var connection = _storage.GetConnection();
-        return connection.GetAllItemsFromSet(PipelineStore.ActiveKey(_registry.Get(pipelineId).Id)).Count;
+        return RunAdmission.ActiveRuns(connection, _registry.Get(pipelineId));
+    }
+
+    /// <summary>
+    /// Why a task of a run is (or is not) running: each readiness reason that applies to it, met or not, with its
+    /// sentence (<see cref="TaskExplanation"/>, the reasons the coordinator decides with). Throws
+    /// <see cref="KeyNotFoundException"/> when the pipeline has no such run or task.
+    /// </summary>
+    public IReadOnlyList<TaskDependency> Explain(string pipelineId, string runId, string taskId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        _ = pipeline[taskId];
+        using var connection = _storage.GetConnection();
+        var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant());
     }
 
     /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
