@@ -9,18 +9,6 @@ using Pipelines.Calendars;
 
 namespace Pipelines.Hangfire;
 
-/// <summary>Which tasks a clear resets, besides the named ones.</summary>
-[Flags]
-public enum ClearScope
-{
-    /// <summary>Only the named tasks.</summary>
-    Task = 0,
-    /// <summary>And everything downstream of them.</summary>
-    Downstream = 1,
-    /// <summary>And everything upstream of them.</summary>
-    Upstream = 2,
-}
-
 /// <summary>
 /// What operators do to pipelines: trigger, list and inspect runs, clear and re-run tasks, mark states, backfill.
 /// The command line and the dashboard both go through here.
@@ -57,7 +45,7 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         var now = _options.Clock.GetCurrentInstant();
-        runId ??= RunIds.For(kind, logicalDate, now);
+        runId ??= RunId.For(kind, logicalDate, now).Value;
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
         var interval = dataInterval ?? new Interval(logicalDate.AtStartOfDayInZone(zone).ToInstant(), logicalDate.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
 
@@ -110,7 +98,7 @@ public sealed class PipelineOperations
             work.Facts = work.Facts with { Queue = null };
             foreach (var task in work.All.ToList())
             {
-                var waiting = task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule;
+                var waiting = IsCurrentTry.IsWaiting(task.State);
                 var abandoned = task.State == TaskState.Running && _coordinator.IsDead(connection, pipeline, runId, task, work.Now, out _);
                 if (!waiting && !abandoned) continue;
                 work.Set(task with { Reason = $"Handed back from queue {queue} to the servers. " + task.Reason });
@@ -280,16 +268,4 @@ public sealed class PipelineOperations
             }
         }
     }
-}
-
-/// <summary>How run ids are made: the kind, the logical date, and for manual runs a unique suffix.</summary>
-public static class RunIds
-{
-    /// <summary>A new run id.</summary>
-    public static string For(RunKind kind, LocalDate logicalDate, Instant now) => kind switch
-    {
-        RunKind.Manual => $"manual__{PipelineStore.Format(logicalDate)}__{now.ToUnixTimeMilliseconds():x}{Guid.NewGuid().ToString("N")[..4]}",
-        RunKind.Backfill => $"backfill__{PipelineStore.Format(logicalDate)}",
-        _ => $"scheduled__{PipelineStore.Format(logicalDate)}",
-    };
 }
