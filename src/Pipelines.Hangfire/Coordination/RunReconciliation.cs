@@ -56,7 +56,9 @@ internal sealed class RunReconciliation
                 var jobState = task.CurrentJobId is { } id ? jobs.GetJobData(id)?.State : null;
                 if (!Ended(jobState) || (task.End ?? task.Start ?? Instant.MinValue) > cutoff && jobState is not null) continue;
                 work.Set(task with { Reason = $"Re-enqueued by the reconciler: its job {(task.CurrentJobId ?? "(none)")} was {(jobState ?? "missing")}. " + task.Reason });
-                work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, null));
+                // A retry or a poke keeps its wait: the new job is due when the lost one was.
+                var due = TaskReadiness.StartDue(pipeline[task.TaskId], task, work.Now);
+                work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, due > work.Now ? due - work.Now : null));
             }
             return true;
         }, lockTimeout: _options.ReconcilerLockTimeout);

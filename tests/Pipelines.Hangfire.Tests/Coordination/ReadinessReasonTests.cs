@@ -86,6 +86,15 @@ public sealed class ReadinessReasonTests
     }
 
     [Fact]
+    public void A_waiting_task_may_start_when_its_retry_or_poke_is_due_and_a_queued_one_at_once()
+    {
+        var flaky = Retries.Definition["Flaky"];
+        Assert.Equal(Now + Duration.FromMilliseconds(300), TaskReadiness.StartDue(flaky, Task("Flaky", TaskState.UpForRetry, tryNumber: 2, end: Now), Now - Duration.FromSeconds(5)));
+        Assert.Equal(Now + Duration.FromMilliseconds(300), TaskReadiness.StartDue(Sensors.Definition["FileArrived"], Task("FileArrived", TaskState.UpForReschedule, end: Now), Now));
+        Assert.Equal(Now, TaskReadiness.StartDue(flaky, Task("Flaky", TaskState.Queued), Now));
+    }
+
+    [Fact]
     public void Admission_lets_a_run_in_while_fewer_than_max_active_runs_are_active()
     {
         Assert.True(RunAdmission.HasFreeSlot(0, 1));

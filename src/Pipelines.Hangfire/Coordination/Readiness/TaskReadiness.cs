@@ -42,6 +42,18 @@ internal static class TaskReadiness
         return null;
     }
 
+    /// <summary>
+    /// When a task waiting for a try may start it: the retry or poke due time (<see cref="RetryPeriodElapsed"/>,
+    /// <see cref="RescheduleWaitElapsed"/>), or <paramref name="now"/> for a task queued to start at once. A job made
+    /// again for the task (the reconciler's) is due then, like the one it replaces.
+    /// </summary>
+    public static NodaTime.Instant StartDue(TaskDefinition definition, TaskInstance task, NodaTime.Instant now) => task.State switch
+    {
+        TaskState.UpForRetry => RetryPeriodElapsed.DueAt(definition, task, now),
+        TaskState.UpForReschedule when definition.Sensor is { } sensor => RescheduleWaitElapsed.DueAt(sensor, task, now),
+        _ => now,
+    };
+
     /// <summary>Every reason that applies to the task, met or not.</summary>
     public static IReadOnlyList<TaskDependency> Explain(ReadinessContext context)
     {
