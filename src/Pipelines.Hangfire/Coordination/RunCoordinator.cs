@@ -87,8 +87,7 @@ internal sealed class RunCoordinator
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
         {
-            var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-            if (fields is null || !fields.TryGetValue("state", out var state) || !RunStates.Parse(state).IsFinished()) return;
+            if (PipelineStore.RunStateOf(connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId))) is not { } state || !state.IsFinished()) return;
             var now = _options.Clock.GetCurrentInstant();
             using var transaction = connection.CreateWriteTransaction();
             // Nothing to run again (the operator's change left every task done): the run stays finished, with the outcome
@@ -97,7 +96,7 @@ internal sealed class RunCoordinator
             if (PipelineStore.AllTerminal(pipeline, records))
             {
                 var (outcome, _) = RunOutcome.Of(pipeline, i => records.TryGetValue(pipeline.Tasks[i].Id, out var r) ? PipelineStore.StateOf(r) : TaskState.None);
-                if (outcome != RunStates.Parse(state)) PipelineStore.SetRunState(transaction, pipeline.Id, runId, outcome, endedAt: now);
+                if (outcome != state) PipelineStore.SetRunState(transaction, pipeline.Id, runId, outcome, endedAt: now);
                 transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
                 transaction.Commit();
                 return;

@@ -76,7 +76,7 @@ internal sealed class RunStep
                 var runFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
                 if (runFields is null || runFields.Count == 0)
                     throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-                runState = RunStates.Parse(runFields["state"]);
+                runState = PipelineStore.RunStateOf(runFields) ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
                 facts = PipelineStore.FactsOf(runFields);
                 var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
                 records = id => all.TryGetValue(id, out var record) ? record : null;
