@@ -18,7 +18,7 @@ namespace Pipelines.Cli;
 /// <summary>
 /// The operator's command line, hosted by the user's app: <c>return await PipelinesCli.RunAsync(args);</c>.
 /// It finds the app's generated pipelines and hosts Hangfire. Verbs: serve (the default), list, show, graph, trigger,
-/// test, backfill, clear, runs. Read commands take <c>--json</c>.
+/// test, backfill, clear, runs, why. Read commands take <c>--json</c>.
 /// </summary>
 public static partial class PipelinesCli
 {
