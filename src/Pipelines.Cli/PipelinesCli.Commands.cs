@@ -342,6 +342,24 @@ public static partial class PipelinesCli
         return 0;
     }
 
+    private static async Task<int> Why(CliContext context, StorageSpec storage, string? server, string pipelineId, string runId, string taskId, bool json, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        CliContext.Task(pipeline, taskId);
+        RequireSharedState(storage, server, "why");
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
+        if (await operations.GetRunAsync(pipeline.Id, runId).ConfigureAwait(false) is null)
+            throw new CliException($"pipeline '{pipeline.Id}' has no run '{runId}' in {operations.Describe}; 'runs {pipeline.Id}' lists them.");
+        var reasons = await operations.ExplainAsync(pipeline.Id, runId, taskId).ConfigureAwait(false);
+        if (json)
+        {
+            context.WriteJson(reasons.Select(d => new { name = d.Name, met = d.Met, sentence = d.Sentence }).ToList());
+            return 0;
+        }
+        foreach (var reason in reasons) context.Output.WriteLine($"{(reason.Met ? "met    " : "NOT MET")}  {reason.Name}: {reason.Sentence}");
+        return 0;
+    }
+
     private static void RequireSharedState(StorageSpec storage, string? server, string verb)
     {
         if (storage.IsInMemory && server is null)

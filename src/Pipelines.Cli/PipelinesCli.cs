@@ -18,7 +18,7 @@ namespace Pipelines.Cli;
 /// <summary>
 /// The operator's command line, hosted by the user's app: <c>return await PipelinesCli.RunAsync(args);</c>.
 /// It finds the app's generated pipelines and hosts Hangfire. Verbs: serve (the default), list, show, graph, trigger,
-/// test, backfill, clear, runs. Read commands take <c>--json</c>.
+/// test, backfill, clear, runs, why. Read commands take <c>--json</c>.
 /// </summary>
 public static partial class PipelinesCli
 {
@@ -141,6 +141,11 @@ public static partial class PipelinesCli
         var runs = new Command("runs", "Show the latest runs as a grid of task states.") { pipelineArgument, limit, json };
         runs.SetAction((r, ct) => Runs(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(limit), r.GetValue(json), ct));
         root.Subcommands.Add(runs);
+
+        var runArgument = new Argument<string>("run") { Description = "The run id." };
+        var why = new Command("why", "Say why a task of a run is (or is not) running: each readiness reason, met or not.") { pipelineArgument, runArgument, taskArgument, json };
+        why.SetAction((r, ct) => Why(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(runArgument)!, r.GetValue(taskArgument)!, r.GetValue(json), ct));
+        root.Subcommands.Add(why);
         return root;
     }
 

@@ -29,6 +29,9 @@ internal interface IRunOperations : IAsyncDisposable
     Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId);
 
     Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId);
+
+    /// <summary>Why a task of a run is (or is not) running, reason by reason.</summary>
+    Task<IReadOnlyList<TaskDependency>> ExplainAsync(string pipelineId, string runId, string taskId);
 }
 
 /// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
@@ -66,6 +69,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
     public Task<string?> GetOutputAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetOutput(pipelineId, runId, taskId));
 
     public Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetLog(pipelineId, runId, taskId));
+
+    public Task<IReadOnlyList<TaskDependency>> ExplainAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.Explain(pipelineId, runId, taskId));
 
     /// <summary>
     /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
@@ -159,6 +164,13 @@ internal sealed class HttpRunOperations : IRunOperations
         using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs/{Uri.EscapeDataString(runId)}/tasks/{Uri.EscapeDataString(taskId)}/log").ConfigureAwait(false);
         await EnsureAsync(response).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<List<TaskLogLine>>(ApiJson.Options).ConfigureAwait(false) ?? new List<TaskLogLine>();
+    }
+
+    public async Task<IReadOnlyList<TaskDependency>> ExplainAsync(string pipelineId, string runId, string taskId)
+    {
+        using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/runs/{Uri.EscapeDataString(runId)}/tasks/{Uri.EscapeDataString(taskId)}/why").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<List<TaskDependency>>(ApiJson.Options).ConfigureAwait(false) ?? new List<TaskDependency>();
     }
 
     private async Task<T> Post<T>(string path, object body)

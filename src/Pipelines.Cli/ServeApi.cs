@@ -62,6 +62,8 @@ internal static class ServeApi
             ops.GetRun(pipeline, run) is null
                 ? Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404)
                 : Results.Json(ops.GetLog(pipeline, run, task), ApiJson.Options));
+        api.MapGet("/{pipeline}/runs/{run}/tasks/{task}/why", (PipelineOperations ops, string pipeline, string run, string task) =>
+            Results.Json(ops.Explain(pipeline, run, task), ApiJson.Options));
         api.MapPost("/{pipeline}/trigger", (PipelineOperations ops, string pipeline, TriggerRequest request) =>
             Results.Json(new TriggerResponse(ops.Trigger(pipeline, Date(request.Date), request.Parameters)), ApiJson.Options));
         api.MapPost("/{pipeline}/runs/{run}/clear", (PipelineOperations ops, string pipeline, string run, ClearRequest request) =>

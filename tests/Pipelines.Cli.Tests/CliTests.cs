@@ -152,6 +152,7 @@ public sealed class CliTests
     [InlineData(new[] { "trigger", "nightly_load", "--date", "2024-13-01" }, "error: --date '2024-13-01' is not a date: write it as yyyy-MM-dd, for example 2024-03-08.")]
     [InlineData(new[] { "trigger", "nightly_load", "--date", "2024-11-28" }, "error: 2024-11-28 is not a XNYS session (Thanksgiving Day); pipeline 'nightly_load' runs on sessions only. The previous session is 2024-11-27, the next 2024-11-29.")]
     [InlineData(new[] { "runs", "nightly_load" }, "error: 'runs' needs shared state, but in-memory state lives only inside the process that holds it; pass --server http://127.0.0.1:5000 to operate a running 'serve', or --storage postgres://user:password@host:5432/database.")]
+    [InlineData(new[] { "why", "nightly_load", "manual__x", "Build" }, "error: 'why' needs shared state, but in-memory state lives only inside the process that holds it; pass --server http://127.0.0.1:5000 to operate a running 'serve', or --storage postgres://user:password@host:5432/database.")]
     [InlineData(new[] { "runs", "nightly_load", "--storage", "redis://x" }, "error: unknown storage 'redis://x'; use 'memory' (the default), postgres://user:password@host:5432/database, or an Npgsql connection string.")]
     [InlineData(new[] { "backfill", "nightly_load", "--from", "2024-11-29", "--to", "2024-11-01" }, "error: --to 2024-11-01 is before --from 2024-11-29.")]
     [InlineData(new[] { "graph", "nightly_load", "--format", "png" }, "error: Argument 'png' not recognized. Must be one of:\n\t'mermaid'\n\t'dot'\n\t'text' (see --help)")]
@@ -301,6 +302,16 @@ public sealed class CliTests
         Assert.Equal(0, runsExit);
         using (var runs = System.Text.Json.JsonDocument.Parse(runsOut))
             Assert.Equal("failed", Assert.Single(runs.RootElement.EnumerateArray()).GetProperty("state").GetString());
+
+        // Why Build never ran: the same readiness reasons as the dashboard's, through the server's JSON API.
+        var (whyExit, whyOut, whyError) = await Cli(null, "why", "nightly_load", runId, "Build", "--server", url);
+        Assert.True(whyExit == 0, whyOut + whyError);
+        Assert.Contains("NOT MET  Trigger rule (all_success): Upstream failed: trigger rule all_success can no longer be met; of 1 upstream task, 1 failed. Upstream: Ingest failed.", whyOut, StringComparison.Ordinal);
+        Assert.Contains("NOT MET  Run is active: The run has ended (failed); clear the task to run it again.", whyOut, StringComparison.Ordinal);
+        var (whyJsonExit, whyJson, _) = await Cli(null, "why", "nightly_load", runId, "Build", "--json", "--server", url);
+        Assert.Equal(0, whyJsonExit);
+        using (var reasons = System.Text.Json.JsonDocument.Parse(whyJson))
+            Assert.Contains(reasons.RootElement.EnumerateArray(), r => r.GetProperty("name").GetString() == "Trigger rule (all_success)" && !r.GetProperty("met").GetBoolean());
 
         // Watching a failing run through the server shows the end of the failed try's log too.
         var (watchExit, watchOut, _) = await Cli(effects, "trigger", "nightly_load", "--date", "2024-11-26", "--wait", "--server", url);

@@ -238,6 +238,31 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task The_reconciler_gives_a_lost_retry_a_job_due_when_its_retry_period_ends()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });
+        var run = await host.RunAsync("linear");
+        // Load failed a moment ago and waits 5 minutes (the default retry delay) for try 2, but its scheduled job is gone.
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        var failedAt = coordinator.Clock.GetCurrentInstant();
+        coordinator.Update(Linear.Definition, run.RunId, work =>
+        {
+            work.Set(work["Load"] with { State = TaskState.UpForRetry, TryNumber = 2, JobIds = System.Collections.Immutable.ImmutableArray<string>.Empty, End = failedAt });
+            work.RunState = RunState.Running;
+            work.RunStateChanged = true;
+            return true;
+        });
+
+        Assert.Equal(1, host.Services.GetRequiredService<PipelineReconciler>().Run());
+        var repaired = host.Operations.GetRun("linear", run.RunId)!["Load"];
+        Assert.Equal(TaskState.UpForRetry, repaired.State);
+        var job = host.Storage.GetMonitoringApi().JobDetails(repaired.CurrentJobId!);
+        var scheduled = Assert.Single(job.History, h => h.StateName == global::Hangfire.States.ScheduledState.StateName);
+        var enqueueAt = global::Hangfire.Common.JobHelper.DeserializeDateTime(scheduled.Data["EnqueueAt"]);
+        Assert.InRange(enqueueAt, failedAt.ToDateTimeUtc().AddMinutes(5).AddSeconds(-2), failedAt.ToDateTimeUtc().AddMinutes(5).AddSeconds(2));
+    }
+
+    [Fact]
     public async Task The_reconciler_fails_the_try_of_a_task_left_running_by_a_job_that_ended()
     {
         await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition });

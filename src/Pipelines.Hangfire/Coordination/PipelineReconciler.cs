@@ -105,12 +105,8 @@ public sealed class PipelineReconciler
         return deleted;
     }
 
-    private static double? RunScore(global::Hangfire.Storage.JobStorageConnection connection, string pipelineId, string runId)
-    {
-        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId));
-        if (fields is null || !fields.TryGetValue("logicalDate", out var date) || PipelineStore.ParseInstant(fields.GetValueOrDefault("createdAt")) is not { } created) return null;
-        return PipelineStore.Score(PipelineStore.ParseDate(date), created);
-    }
+    private static double? RunScore(global::Hangfire.Storage.JobStorageConnection connection, string pipelineId, string runId) =>
+        PipelineStore.ScoreOf(connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId)));
 
     private static bool IsUnfinished(global::Hangfire.Storage.IStorageConnection connection, string pipelineId, string runId) =>
         connection.GetAllItemsFromSet(PipelineStore.UnfinishedKey).Contains(PipelineStore.UnfinishedMember(pipelineId, runId));
@@ -122,7 +118,6 @@ public sealed class PipelineReconciler
     private static bool Expired(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, NodaTime.Instant cutoff)
     {
         var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-        return fields is not null && fields.TryGetValue("state", out var state) && RunStates.Parse(state).IsFinished()
-            && PipelineStore.ParseInstant(fields.GetValueOrDefault("endedAt")) is { } ended && ended <= cutoff;
+        return PipelineStore.RunStateOf(fields) is { } state && state.IsFinished() && PipelineStore.EndedAtOf(fields!) is { } ended && ended <= cutoff;
     }
 }

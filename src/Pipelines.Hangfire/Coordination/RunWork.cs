@@ -34,10 +34,10 @@ internal sealed class RunWork
     public string RunId { get; }
     public Instant Now { get; }
 
-    /// <summary>What a step that creates jobs needs to know of the run itself (read with the run's record).</summary>
     /// <summary>
-    /// Setting a <see cref="RunFacts.Queue"/> of null returns the run's tasks to their own queues (the run's record
-    /// forgets its queue when the step commits).
+    /// What a step that creates jobs needs to know of the run itself (read with the run's record). Setting a
+    /// <see cref="RunFacts.Queue"/> of null returns the run's tasks to their own queues (the run's record forgets its
+    /// queue when the step commits).
     /// </summary>
     public RunFacts Facts { get; set; }
 
@@ -96,29 +96,4 @@ internal sealed class RunWork
 
     public void Event(PipelineEventKind kind, string? taskId, string state, string message) =>
         Events.Add(new PipelineEvent(kind, Pipeline.Id, RunId, taskId, state, message, Now));
-}
-
-/// <summary>
-/// The run's own fields a coordination step needs besides task states: its logical date (shown in each job's name, and
-/// never parsed back out of the run id, whose format says nothing reliable about it) and the queue its tasks go to when
-/// the run was created for one process; for telemetry, when it started and its trace context (W3C traceparent).
-/// </summary>
-internal readonly record struct RunFacts(string? LogicalDate, string? Queue)
-{
-    public NodaTime.Instant? StartedAt { get; init; }
-    public string? TraceParent { get; init; }
-}
-
-/// <summary>A Hangfire job to create for a task's try: now, or after a delay.</summary>
-internal readonly record struct PendingJob(string TaskId, int TryNumber, Duration? Delay);
-
-/// <summary>Which undecided tasks a coordination step re-evaluates against their trigger rules.</summary>
-internal enum CascadeScope
-{
-    /// <summary>Every task, in topological order: a run starting, an operator's change, a repair.</summary>
-    All,
-    /// <summary>The tasks the step changed and what lies downstream of them: a try ending.</summary>
-    Changed,
-    /// <summary>None: a try starting changes nothing any other task waits on.</summary>
-    None,
 }

@@ -9,18 +9,6 @@ using Pipelines.Calendars;
 
 namespace Pipelines.Hangfire;
 
-/// <summary>Which tasks a clear resets, besides the named ones.</summary>
-[Flags]
-public enum ClearScope
-{
-    /// <summary>Only the named tasks.</summary>
-    Task = 0,
-    /// <summary>And everything downstream of them.</summary>
-    Downstream = 1,
-    /// <summary>And everything upstream of them.</summary>
-    Upstream = 2,
-}
-
 /// <summary>
 /// What operators do to pipelines: trigger, list and inspect runs, clear and re-run tasks, mark states, backfill.
 /// The command line and the dashboard both go through here.
@@ -57,7 +45,7 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         var now = _options.Clock.GetCurrentInstant();
-        runId ??= RunIds.For(kind, logicalDate, now);
+        runId ??= RunId.For(kind, logicalDate, now).Value;
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
         var interval = dataInterval ?? new Interval(logicalDate.AtStartOfDayInZone(zone).ToInstant(), logicalDate.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
 
@@ -68,8 +56,7 @@ public sealed class PipelineOperations
             var existing = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
             if (existing is { Count: > 0 }) return runId;
 
-            var active = connection.GetAllItemsFromSet(PipelineStore.ActiveKey(pipeline.Id)).Count;
-            start = active < pipeline.MaxActiveRuns;
+            start = RunAdmission.HasFreeSlot(connection, pipeline);
             // The run's span marks its creation (a child of the caller's span, if any); its trace context is kept with the
             // run so every try, on any server, joins the same trace.
             using var span = PipelinesTelemetry.StartRun(pipeline.Id, runId, kind, logicalDate);
@@ -87,8 +74,7 @@ public sealed class PipelineOperations
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, run.Tasks);
             transaction.AddToSet(PipelineStore.RunsKey(pipeline.Id), runId, PipelineStore.Score(logicalDate, now));
             transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-            if (start) transaction.AddToSet(PipelineStore.ActiveKey(pipeline.Id), runId);
-            else transaction.AddToSet(PipelineStore.WaitingKey(pipeline.Id), runId, now.ToUnixTimeTicks());
+            RunAdmission.Enter(transaction, pipeline, runId, start, now);
             transaction.Commit();
         }
 
@@ -112,7 +98,7 @@ public sealed class PipelineOperations
             work.Facts = work.Facts with { Queue = null };
             foreach (var task in work.All.ToList())
             {
-                var waiting = task.State is TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule;
+                var waiting = IsCurrentTry.IsWaiting(task.State);
                 var abandoned = task.State == TaskState.Running && _coordinator.IsDead(connection, pipeline, runId, task, work.Now, out _);
                 if (!waiting && !abandoned) continue;
                 work.Set(task with { Reason = $"Handed back from queue {queue} to the servers. " + task.Reason });
@@ -146,7 +132,21 @@ public sealed class PipelineOperations
     public int ActiveRunCount(string pipelineId)
     {
         using var connection = _storage.GetConnection();
-        return connection.GetAllItemsFromSet(PipelineStore.ActiveKey(_registry.Get(pipelineId).Id)).Count;
+        return RunAdmission.ActiveRuns(connection, _registry.Get(pipelineId));
+    }
+
+    /// <summary>
+    /// Why a task of a run is (or is not) running: each readiness reason that applies to it, met or not, with its
+    /// sentence (<see cref="TaskExplanation"/>, the reasons the coordinator decides with). Throws
+    /// <see cref="KeyNotFoundException"/> when the pipeline has no such run or task.
+    /// </summary>
+    public IReadOnlyList<TaskDependency> Explain(string pipelineId, string runId, string taskId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        _ = pipeline[taskId];
+        using var connection = _storage.GetConnection();
+        var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant());
     }
 
     /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
@@ -268,16 +268,4 @@ public sealed class PipelineOperations
             }
         }
     }
-}
-
-/// <summary>How run ids are made: the kind, the logical date, and for manual runs a unique suffix.</summary>
-public static class RunIds
-{
-    /// <summary>A new run id.</summary>
-    public static string For(RunKind kind, LocalDate logicalDate, Instant now) => kind switch
-    {
-        RunKind.Manual => $"manual__{PipelineStore.Format(logicalDate)}__{now.ToUnixTimeMilliseconds():x}{Guid.NewGuid().ToString("N")[..4]}",
-        RunKind.Backfill => $"backfill__{PipelineStore.Format(logicalDate)}",
-        _ => $"scheduled__{PipelineStore.Format(logicalDate)}",
-    };
 }

@@ -105,6 +105,19 @@ internal static class PipelineStore
         TraceParent = runFields.GetValueOrDefault("traceParent") is { Length: > 0 } traceParent ? traceParent : null,
     };
 
+    /// <summary>The state in a run's record, or null when there is no record (or no state in it).</summary>
+    public static RunState? RunStateOf(IReadOnlyDictionary<string, string>? runFields) =>
+        runFields is not null && runFields.TryGetValue("state", out var state) ? RunStates.Parse(state) : null;
+
+    /// <summary>When the run in this record ended, if it did.</summary>
+    public static Instant? EndedAtOf(IReadOnlyDictionary<string, string> runFields) => ParseInstant(runFields.GetValueOrDefault("endedAt"));
+
+    /// <summary>The run's <see cref="Score"/> from its record, or null when the record lacks its date or creation time.</summary>
+    public static double? ScoreOf(IReadOnlyDictionary<string, string>? runFields) =>
+        runFields is not null && runFields.TryGetValue("logicalDate", out var date) && ParseInstant(runFields.GetValueOrDefault("createdAt")) is { } created
+            ? Score(ParseDate(date), created)
+            : null;
+
     public static void SetRunState(IWriteOnlyTransaction transaction, string pipelineId, string runId, RunState state, Instant? startedAt = null, Instant? endedAt = null)
     {
         var fields = new Dictionary<string, string> { ["state"] = state.Name() };

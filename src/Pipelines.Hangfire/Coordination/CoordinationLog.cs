@@ -1,0 +1,17 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>What the coordination steps log.</summary>
+internal static partial class CoordinationLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start the waiting runs of {Pipeline} now; the reconciler will")]
+    public static partial void WaitingNotStarted(ILogger logger, string pipeline, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A second delivery of {Pipeline} {Run} {Task} try {Try} found the try still running on {Server}: it does nothing.")]
+    public static partial void Duplicate(ILogger logger, string pipeline, string run, string task, int @try, string server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
+    public static partial void Stale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
+}

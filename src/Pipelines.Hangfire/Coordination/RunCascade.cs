@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Decides every undecided task whose readiness allows it, in topological order, so skips and failures cascade in one
+/// pass, and finishes the run (<see cref="RunOutcome"/>) when every task is done.
+/// </summary>
+internal static class RunCascade
+{
+    /// <summary>
+    /// Cascades over all tasks, or only those the step changed and what lies downstream of them (a task's decision
+    /// depends only on its upstream states, so nothing else can have become decidable).
+    /// </summary>
+    public static void Run(RunWork work, CascadeScope scope)
+    {
+        var tasks = work.Pipeline.Tasks;
+        if (scope == CascadeScope.All)
+        {
+            for (var i = 0; i < tasks.Length; i++) Decide(work, i);
+        }
+        else
+        {
+            var pending = new SortedSet<int>();
+            foreach (var changed in work.ChangedIndexes)
+            {
+                pending.Add(changed);
+                foreach (var next in tasks[changed].Downstream) pending.Add(next);
+            }
+            while (pending.Count > 0)
+            {
+                var index = pending.Min;
+                pending.Remove(index);
+                if (Decide(work, index)) foreach (var next in tasks[index].Downstream) pending.Add(next);
+            }
+        }
+
+        for (var i = 0; i < tasks.Length; i++)
+            if (!work.StateOf(i).IsTerminal()) return;
+
+        var (outcome, message) = RunOutcome.Of(work.Pipeline, work.StateOf);
+        work.RunState = outcome;
+        work.RunStateChanged = true;
+        work.Event(PipelineEventKind.RunFinished, null, work.RunState.Name(), message);
+    }
+
+    /// <summary>Decides one undecided task by <see cref="TaskReadiness.DecideQueue"/>; true when it was decided.</summary>
+    public static bool Decide(RunWork work, int index)
+    {
+        if (work.StateOf(index) != TaskState.None) return false;
+        var task = work.Pipeline.Tasks[index];
+        var evaluation = TaskReadiness.DecideQueue(ReadinessContext.Of(work, index));
+        switch (evaluation.Decision)
+        {
+            case TriggerDecision.Run:
+            {
+                var instance = work.Get(index);
+                work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = "Queued. " + evaluation.Reason, FirstPoke = null });
+                work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null));
+                return true;
+            }
+            case TriggerDecision.Skip:
+                work.Set(work.Get(index) with { State = TaskState.Skipped, End = work.Now, Reason = evaluation.Reason });
+                return true;
+            case TriggerDecision.UpstreamFailed:
+                work.Set(work.Get(index) with { State = TaskState.UpstreamFailed, End = work.Now, Reason = evaluation.Reason });
+                return true;
+            default:
+                return false;
+        }
+    }
+}

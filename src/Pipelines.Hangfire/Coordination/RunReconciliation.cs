@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Linq;
+using Hangfire;
+using Hangfire.States;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Repairs a run left inconsistent by a crash between two steps: a try whose result was kept but not applied gets it
+/// applied; a running try that is dead (<see cref="TryLiveness"/>) and whose job has ended without a result has failed;
+/// tasks that should have a job but whose job is gone or ended get a new one; and trigger rules are evaluated again
+/// (which also finishes a run whose tasks are all done). A run whose lock is busy is left to the next pass
+/// (<see cref="global::Hangfire.Storage.DistributedLockTimeoutException"/>) rather than waited for.
+/// </summary>
+internal sealed class RunReconciliation
+{
+    private readonly RunCoordinator _coordinator;
+    private readonly JobStorage _storage;
+    private readonly PipelinesOptions _options;
+
+    public RunReconciliation(RunCoordinator coordinator, JobStorage storage, PipelinesOptions options)
+    {
+        _coordinator = coordinator;
+        _storage = storage;
+        _options = options;
+    }
+
+    public RunWork? Reconcile(PipelineDefinition pipeline, string runId)
+    {
+        var cutoff = _options.Clock.GetCurrentInstant() - Duration.FromTimeSpan(_options.ReconcileAfter);
+        var finished = false;
+        using var jobs = _storage.GetConnection();
+        var step = _coordinator.Update(pipeline, runId, work =>
+        {
+            finished = work.RunState.IsFinished();
+            if (work.RunState != RunState.Running) return false;
+            Dictionary<string, RecordedResults.Recorded>? recorded = null;
+            foreach (var task in work.All.ToList())
+            {
+                if (task.State == TaskState.Running)
+                {
+                    // The job's state is read before the kept results: a job that ended had kept its result by then.
+                    var runningJob = task.CurrentJobId is { } rid ? jobs.GetJobData(rid)?.State : null;
+                    recorded ??= RecordedResults.ReadAll(jobs, pipeline.Id, runId);
+                    if (recorded.TryGetValue(task.TaskId, out var result) && result.IsOf(task))
+                    {
+                        TryOutcome.Apply(work, pipeline[task.TaskId], task, result.Result);
+                        continue;
+                    }
+                    if (Ended(runningJob) && TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out var lastHeard))
+                        TryOutcome.Apply(work, pipeline[task.TaskId], task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
+                    continue;
+                }
+                if (!IsCurrentTry.IsWaiting(task.State)) continue;
+                var jobState = task.CurrentJobId is { } id ? jobs.GetJobData(id)?.State : null;
+                if (!Ended(jobState) || (task.End ?? task.Start ?? Instant.MinValue) > cutoff && jobState is not null) continue;
+                work.Set(task with { Reason = $"Re-enqueued by the reconciler: its job {(task.CurrentJobId ?? "(none)")} was {(jobState ?? "missing")}. " + task.Reason });
+                // A retry or a poke keeps its wait: the new job is due when the lost one was.
+                var due = TaskReadiness.StartDue(pipeline[task.TaskId], task, work.Now);
+                work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, due > work.Now ? due - work.Now : null));
+            }
+            return true;
+        }, lockTimeout: _options.ReconcilerLockTimeout);
+        // A finished run listed as unfinished: an operator's clear or mark whose reopening did not happen.
+        if (finished) _coordinator.Reopen(pipeline, runId);
+        return step;
+    }
+
+    /// <summary>Whether a Hangfire job is gone or will not run again (null: missing).</summary>
+    private static bool Ended(string? jobState) =>
+        jobState is null || jobState == DeletedState.StateName || jobState == SucceededState.StateName || jobState == FailedState.StateName;
+}

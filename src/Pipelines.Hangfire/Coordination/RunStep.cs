@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Threading;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// The locked read-modify-commit step every change to a run goes through: under the run's storage lock, read the task
+/// instances, apply the change, cascade trigger rules (<see cref="RunCascade"/>), create a Hangfire job for each task
+/// that became ready, and write everything in one transaction, exactly once however many servers finish parents at once.
+/// </summary>
+internal sealed class RunStep
+{
+    private static readonly MethodInfo s_execute = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Execute))!;
+
+    private readonly JobStorage _storage;
+    private readonly IBackgroundJobClient _client;
+    private readonly PipelinesOptions _options;
+    private readonly NotificationDispatcher _notifications;
+
+    public RunStep(JobStorage storage, IBackgroundJobClient client, PipelinesOptions options, NotificationDispatcher notifications)
+    {
+        _storage = storage;
+        _client = client;
+        _options = options;
+        _notifications = notifications;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the run under its lock. The change returns false to leave the run untouched
+    /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
+    /// </summary>
+    public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout)
+    {
+        RunWork work;
+        using (var connection = _storage.GetConnection())
+        using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
+        {
+            // A step that cascades reads the run and every task record in one fetch each. A try starting reads only its
+            // own task's record: a task is queued only in a running run (a queued run's tasks are undecided, a finished
+            // run's are terminal), so the task's state alone says whether it may start.
+            Func<string, string?> records;
+            RunState runState;
+            RunFacts facts = default;
+            if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
+            {
+                var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
+                Dictionary<string, string>? all = null;
+                records = id =>
+                {
+                    if (all is null)
+                    {
+                        try
+                        {
+                            return fields.GetValueFromHash(tasksKey, id);
+                        }
+                        catch (NotSupportedException)
+                        {
+                            // A storage that keeps Hangfire's default (unsupported) single-field read: fetch them all.
+                            all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
+                        }
+                    }
+                    return all.TryGetValue(id, out var record) ? record : null;
+                };
+                runState = RunState.Running;
+            }
+            else
+            {
+                var runFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
+                if (runFields is null || runFields.Count == 0)
+                    throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+                runState = PipelineStore.RunStateOf(runFields) ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
+                facts = PipelineStore.FactsOf(runFields);
+                var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
+                records = id => all.TryGetValue(id, out var record) ? record : null;
+            }
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant()) { Facts = facts };
+
+            if (!change(work)) return null;
+            if (work.RunState == RunState.Running && cascade != CascadeScope.None) RunCascade.Run(work, cascade);
+
+            // Jobs are created first and recorded in the same transaction as the states that call for them. A job that
+            // starts at once waits for this lock, then finds its task queued with its job id; if the commit fails, the
+            // jobs find tasks that do not expect them and end as stale deliveries.
+            var jobIds = new string[work.Jobs.Count];
+            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Facts, work.Jobs[i]);
+            var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
+            for (var i = 0; i < jobIds.Length; i++)
+            {
+                var pending = work.Jobs[i];
+                links.Add((jobIds[i], new PipelineTaskState(pipeline.Id, runId, pending.TaskId, pending.TryNumber)));
+                var task = work[pending.TaskId];
+                work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
+            }
+
+            using var transaction = connection.CreateWriteTransaction();
+            // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
+            // on the fleet) or when that process hands it back.
+            if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
+                PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
+            PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
+            foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
+            if (work.RunStateChanged)
+            {
+                var finished = work.RunState.IsFinished();
+                PipelineStore.SetRunState(transaction, pipeline.Id, runId, work.RunState, endedAt: finished ? work.Now : null);
+                if (finished)
+                {
+                    RunAdmission.Leave(transaction, pipeline, runId);
+                    transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                }
+                else
+                {
+                    transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                }
+            }
+            if (work.ListAsUnfinished) transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+            // Hangfire's job page then names the task instance behind each job and links to it.
+            foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
+            NotificationOutbox.Write(transaction, work.Events);
+            transaction.Commit();
+        }
+
+        _notifications.Publish(work.Events);
+        return work;
+    }
+
+    private string CreateJob(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)
+    {
+        var task = pipeline[pending.TaskId];
+        // A run created for one process (the command line's --local) sends every task to that process's own queue.
+        var queue = facts.Queue ?? task.Queue;
+        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
+        IState state = pending.Delay is { } delay && delay > Duration.Zero
+            ? new ScheduledState(delay.ToTimeSpan())
+            : new EnqueuedState(queue);
+        return _client.Create(job, state);
+    }
+}

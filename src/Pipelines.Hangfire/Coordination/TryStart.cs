@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// A delivered job starting its try: allowed when <see cref="TaskReadiness.ToStart"/> is met (the run is active, the job
+/// is the newest of the current try). A job delivered again while its try is running (after a crash, or requeued by an
+/// operator) runs the try again only when the try's execution is dead; while it is alive the delivery is a duplicate.
+/// </summary>
+internal sealed class TryStart
+{
+    private readonly RunCoordinator _coordinator;
+    private readonly JobStorage _storage;
+    private readonly PipelinesOptions _options;
+    private readonly ILogger _logger;
+
+    public TryStart(RunCoordinator coordinator, JobStorage storage, PipelinesOptions options, ILogger logger)
+    {
+        _coordinator = coordinator;
+        _storage = storage;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The running task, or null when the job must not run (see <see cref="RunCoordinator.BeginTry"/>).</summary>
+    public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken)
+    {
+        string? replaces = null;
+        while (true)
+        {
+            TaskInstance? running = null, redelivered = null;
+            _coordinator.Update(pipeline, runId, work =>
+            {
+                var task = work[taskId];
+                if (Judge(work, taskId, new TryDelivery(tryNumber, jobId)) is not null)
+                {
+                    CoordinationLog.Stale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
+                    return false;
+                }
+                if (task.State == TaskState.Running && task.Execution != replaces)
+                {
+                    redelivered = task;
+                    return false;
+                }
+                var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
+                if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
+                work.Set(task with
+                {
+                    State = TaskState.Running,
+                    Start = work.Now,
+                    End = null,
+                    Server = serverId,
+                    JobIds = jobs,
+                    Execution = Guid.NewGuid().ToString("N")[..12],
+                    FirstPoke = task.FirstPoke ?? (pipeline[taskId].Kind == TaskKind.Sensor ? work.Now : null),
+                    Reason = replaces is null
+                        ? $"Running try {tryNumber} on {serverId ?? "a worker"}."
+                        : $"Running try {tryNumber} again on {serverId ?? "a worker"}: its execution on {task.Server ?? "another worker"} stopped without a result.",
+                });
+                running = work[taskId];
+                return true;
+            }, CascadeScope.None);
+            if (redelivered is null) return running;
+
+            switch (JudgeRedelivery(pipeline, runId, redelivered, cancellationToken))
+            {
+                case Redelivery.Duplicate:
+                    CoordinationLog.Duplicate(_logger, pipeline.Id, runId, taskId, tryNumber, redelivered.Server ?? "another worker");
+                    return null;
+                case Redelivery.HasResult:
+                    // The try ended and kept its result, but the step that applies it did not happen: apply it now.
+                    _coordinator.CompleteRecorded(pipeline, runId, taskId);
+                    return null;
+                default:
+                    replaces = redelivered.Execution;
+                    continue;
+            }
+        }
+    }
+
+    /// <summary>The reason a delivered job may not start its try, or null when it may: <see cref="TaskReadiness.BlockingStart"/>.</summary>
+    public static TaskDependency? Judge(RunWork work, string taskId, TryDelivery delivery) =>
+        TaskReadiness.BlockingStart(ReadinessContext.Of(work, work.Pipeline[taskId].Index) with { Delivery = delivery });
+
+    private enum Redelivery { Duplicate, HasResult, Dead }
+
+    /// <summary>
+    /// Decides what a second delivery of a running try's job finds: the try's result kept (apply it), its execution dead
+    /// (run it again), or alive (a duplicate). An execution heard from recently is watched until it beats again (alive)
+    /// or stays silent for the liveness timeout (dead), so a server killed a moment ago is told from a live one.
+    /// </summary>
+    private Redelivery JudgeRedelivery(PipelineDefinition pipeline, string runId, TaskInstance task, CancellationToken cancellationToken)
+    {
+        var watching = System.Diagnostics.Stopwatch.StartNew();
+        Instant? firstBeat = null;
+        while (true)
+        {
+            using (var connection = _storage.GetConnection())
+            {
+                if (RecordedResults.Read(connection, pipeline.Id, runId, task.TaskId) is { } recorded && recorded.IsOf(task)) return Redelivery.HasResult;
+                var (beat, _) = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
+                if (TryLiveness.IsDead(connection, _options, pipeline, runId, task, _options.Clock.GetCurrentInstant(), out _)) return Redelivery.Dead;
+                if (firstBeat is null) firstBeat = beat ?? Instant.MinValue;
+                else if (beat is { } b && b > firstBeat) return Redelivery.Duplicate;
+            }
+            // Clocks may disagree between servers: silence measured here bounds the watch too.
+            if (watching.Elapsed >= _options.TryLivenessTimeout) return Redelivery.Dead;
+            if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500))) throw new OperationCanceledException(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using NodaTime;
+using Pipelines.Hangfire.Tests.TestPipelines;
+using static Pipelines.Hangfire.Tests.Coordination.RunStatesFor;
+
+namespace Pipelines.Hangfire.Tests.Coordination;
+
+/// <summary>
+/// The dashboard's "why is this task (not) running" and the coordinator's decisions agree for every readiness reason:
+/// for each, a state where the reason holds the task back, asked of both (the explanation of the same run as people read
+/// it, and the cascade, a try's start, or the due time of the job the coordinator schedules).
+/// </summary>
+public sealed class ReadinessAgreementTests
+{
+    private static IReadOnlyList<TaskDependency> Explain(RunWork work, string taskId) =>
+        TaskExplanation.Explain(work.Pipeline, Run(work), taskId, activeRuns: null, work.Now);
+
+    private static TaskDependency Unmet(IReadOnlyList<TaskDependency> explanation, string name) =>
+        Assert.Single(explanation, d => !d.Met && d.Name.StartsWith(name, StringComparison.Ordinal));
+
+    private static bool CascadeQueues(RunWork work, string taskId)
+    {
+        RunCascade.Decide(work, work.Pipeline[taskId].Index);
+        return work[taskId].State == TaskState.Queued;
+    }
+
+    [Fact]
+    public void The_explanation_and_the_coordinator_agree_on_every_reason()
+    {
+        // Every reason met: the cascade queues the task and the explanation holds nothing back.
+        var ready = Work(Linear.Definition, RunState.Running, Now, Task("Extract", TaskState.Success));
+        Assert.DoesNotContain(Explain(ready, "Transform"), d => !d.Met);
+        Assert.True(CascadeQueues(ready, "Transform"));
+        var queued = ready["Transform"];
+        Assert.Null(TryStart.Judge(ready, "Transform", new TryDelivery(queued.TryNumber, "42")));
+
+        // Run is active: a queued run (waiting under MaxActiveRuns) queues nothing and starts nothing, and so does a finished one.
+        foreach (var runState in new[] { RunState.Queued, RunState.Failed })
+        {
+            var waiting = Work(Linear.Definition, runState, Now);
+            var unmet = Unmet(Explain(waiting, "Extract"), RunIsActive.Name);
+            Assert.False(CascadeQueues(waiting, "Extract"));
+            var holding = Work(Linear.Definition, runState, Now, Task("Extract", TaskState.Queued, jobs: "1"));
+            Assert.Equal(unmet, TryStart.Judge(holding, "Extract", new TryDelivery(1, "1")));
+        }
+
+        // Trigger rule: an upstream task not done (wait) or failed (upstream_failed) holds the task back.
+        foreach (var upstream in new[] { TaskState.Running, TaskState.Failed })
+        {
+            var work = Work(Linear.Definition, RunState.Running, Now, Task("Extract", upstream));
+            var unmet = Unmet(Explain(work, "Transform"), "Trigger rule");
+            Assert.False(CascadeQueues(work, "Transform"));
+            // Failed upstream: the cascade decides upstream_failed with the very sentence the explanation starts with.
+            if (upstream == TaskState.Failed) Assert.StartsWith(work["Transform"].Reason!, unmet.Sentence, StringComparison.Ordinal);
+        }
+
+        // Retry period: the coordinator schedules the retry's job for exactly the moment the explanation says the period is over.
+        var failing = Work(Retries.Definition, RunState.Running, Now, Task("Flaky", TaskState.Running));
+        TryOutcome.Apply(failing, Retries.Definition["Flaky"], failing["Flaky"], TryResult.Failed("refused"));
+        var retryDue = Now + Assert.Single(failing.Jobs).Delay!.Value;
+        Unmet(Explain(Work(Retries.Definition, RunState.Running, retryDue - Duration.FromMilliseconds(1), failing["Flaky"]), "Flaky"), RetryPeriodElapsed.Name);
+        Assert.Contains(Explain(Work(Retries.Definition, RunState.Running, retryDue, failing["Flaky"]), "Flaky"), d => d.Name == RetryPeriodElapsed.Name && d.Met);
+
+        // Reschedule wait: likewise for a sensor's next poke.
+        var poking = Work(Sensors.Definition, RunState.Running, Now, Task("FileArrived", TaskState.Running) with { FirstPoke = Now });
+        TryOutcome.Apply(poking, Sensors.Definition["FileArrived"], poking["FileArrived"], TryResult.Succeeded(TaskOutcome.Sensor(false)));
+        var pokeDue = Now + Assert.Single(poking.Jobs).Delay!.Value;
+        Unmet(Explain(Work(Sensors.Definition, RunState.Running, pokeDue - Duration.FromMilliseconds(1), poking["FileArrived"]), "FileArrived"), RescheduleWaitElapsed.Name);
+        Assert.Contains(Explain(Work(Sensors.Definition, RunState.Running, pokeDue, poking["FileArrived"]), "FileArrived"), d => d.Name == RescheduleWaitElapsed.Name && d.Met);
+
+        // Current try: the job the explanation names is the one a try's start admits; an older one is refused.
+        var requeued = Work(Linear.Definition, RunState.Running, Now, Task("Load", TaskState.Queued, tryNumber: 2, jobs: new[] { "7", "9" }));
+        var current = Assert.Single(Explain(requeued, "Load"), d => d.Name == IsCurrentTry.Name);
+        Assert.True(current.Met);
+        Assert.Contains("job #9", current.Sentence, StringComparison.Ordinal);
+        Assert.Null(TryStart.Judge(requeued, "Load", new TryDelivery(2, "9")));
+        Assert.Equal(IsCurrentTry.Name, TryStart.Judge(requeued, "Load", new TryDelivery(2, "7"))!.Name);
+    }
+
+    [Fact]
+    public void The_explanation_lists_no_calendar_check_nothing_enforces()
+    {
+        var work = Work(Linear.Definition, RunState.Running, Now);
+        Assert.DoesNotContain(Explain(work, "Extract"), d => d.Name.StartsWith("Calendar", StringComparison.Ordinal));
+    }
+}
