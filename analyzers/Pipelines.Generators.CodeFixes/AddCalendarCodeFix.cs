@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Collections.Immutable;
 using System.Composition;
@@ -18,41 +19,23 @@ namespace Pipelines.Generators.CodeFixes;
 /// analyzer lists them), each adding <c>Calendar = "id"</c> to the <c>[Pipeline]</c> attribute.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddCalendarCodeFix)), Shared]
-public sealed class AddCalendarCodeFix : CodeFixProvider
+public sealed class AddCalendarCodeFix() : PipelineCodeFix(DiagnosticDescriptors.SessionScheduleWithoutCalendar)
 {
     internal const string EquivalenceKeyPrefix = "Pipelines.AddCalendar.";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.SessionScheduleWithoutCalendar.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
+        if (Property(diagnostic, DiagnosticProperties.Calendars) is not { } calendars) yield break;
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.FirstAncestorOrSelf<AttributeSyntax>() is not { ArgumentList: not null } attribute) yield break;
+        foreach (var calendar in calendars.Split(new[] { DiagnosticProperties.CalendarSeparator }, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Calendars, out var calendars) || string.IsNullOrEmpty(calendars)) continue;
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.FirstAncestorOrSelf<AttributeSyntax>() is not { ArgumentList: not null } attribute) continue;
-            foreach (var calendar in calendars!.Split(new[] { DiagnosticProperties.CalendarSeparator }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create($"Add Calendar = \"{calendar}\"", ct => AddAsync(context.Document, attribute, calendar, ct), EquivalenceKeyPrefix + calendar),
-                    diagnostic);
-            }
+            yield return CodeAction.Create($"Add Calendar = \"{calendar}\"", ct => ReplaceAsync(document, attribute.ArgumentList!, WithCalendar(attribute.ArgumentList!, calendar), ct), EquivalenceKeyPrefix + calendar);
         }
     }
 
-    private static async Task<Document> AddAsync(Document document, AttributeSyntax attribute, string calendar, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var argument = SyntaxFactory.AttributeArgument(
-            SyntaxFactory.NameEquals(SyntaxFactory.IdentifierName("Calendar")), nameColon: null, FixSyntax.StringLiteral(calendar));
-        var list = attribute.ArgumentList!;
-        return document.WithSyntaxRoot(root!.ReplaceNode(list, list.AddArguments(argument.WithAdditionalAnnotations(Formatter.Annotation))));
-    }
+    private static AttributeArgumentListSyntax WithCalendar(AttributeArgumentListSyntax list, string calendar) => list.AddArguments(
+        SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals(SyntaxFactory.IdentifierName("Calendar")), nameColon: null, FixSyntax.StringLiteral(calendar))
+            .WithAdditionalAnnotations(Formatter.Annotation));
 }

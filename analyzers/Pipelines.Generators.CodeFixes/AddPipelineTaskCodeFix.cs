@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -15,29 +16,16 @@ namespace Pipelines.Generators.CodeFixes;
 /// no <c>[PipelineTask]</c>; adds it first in the same attribute list, as in <c>[PipelineTask, DependsOn(...)]</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPipelineTaskCodeFix)), Shared]
-public sealed class AddPipelineTaskCodeFix : CodeFixProvider
+public sealed class AddPipelineTaskCodeFix() : PipelineCodeFix(DiagnosticDescriptors.TaskAttributeWithoutPipelineTask)
 {
     internal const string EquivalenceKey = "Pipelines.AddPipelineTask";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.TaskAttributeWithoutPipelineTask.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.FirstAncestorOrSelf<AttributeListSyntax>() is not { Parent: MethodDeclarationSyntax method }) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create($"Make '{method.Identifier.ValueText}' a [PipelineTask]", ct => AddAsync(context.Document, method, ct), EquivalenceKey),
-                diagnostic);
-        }
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.FirstAncestorOrSelf<AttributeListSyntax>() is not { Parent: MethodDeclarationSyntax method }) yield break;
+        yield return CodeAction.Create($"Make '{method.Identifier.ValueText}' a [PipelineTask]", ct => AddAsync(document, method, ct), EquivalenceKey);
     }
 
     private static async Task<Document> AddAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)

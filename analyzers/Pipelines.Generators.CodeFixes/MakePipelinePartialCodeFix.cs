@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -17,29 +18,16 @@ namespace Pipelines.Generators.CodeFixes;
 /// (generic, private, abstract) have no single obvious repair, so the analyzer marks this reason in the diagnostic's properties.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePipelinePartialCodeFix)), Shared]
-public sealed class MakePipelinePartialCodeFix : CodeFixProvider
+public sealed class MakePipelinePartialCodeFix() : PipelineCodeFix(DiagnosticDescriptors.InvalidPipelineClass)
 {
     internal const string EquivalenceKey = "Pipelines.MakePartial";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidPipelineClass.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Reason, out var reason) || reason != DiagnosticProperties.NotPartial) continue;
-            if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create($"Make '{declaration.Identifier.ValueText}' partial", ct => MakePartialAsync(context.Document, declaration, ct), EquivalenceKey),
-                diagnostic);
-        }
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Reason, out var reason) || reason != DiagnosticProperties.NotPartial) yield break;
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration) yield break;
+        yield return CodeAction.Create($"Make '{declaration.Identifier.ValueText}' partial", ct => MakePartialAsync(document, declaration, ct), EquivalenceKey);
     }
 
     private static async Task<Document> MakePartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)

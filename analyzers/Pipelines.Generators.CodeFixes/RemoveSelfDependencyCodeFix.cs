@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -15,30 +16,17 @@ namespace Pipelines.Generators.CodeFixes;
 /// whose source must change, which has no single obvious repair, so no fix is offered there.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveSelfDependencyCodeFix)), Shared]
-public sealed class RemoveSelfDependencyCodeFix : CodeFixProvider
+public sealed class RemoveSelfDependencyCodeFix() : PipelineCodeFix(DiagnosticDescriptors.SelfDependency)
 {
     internal const string EquivalenceKey = "Pipelines.RemoveSelfDependency";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.SelfDependency.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.FirstAncestorOrSelf<AttributeArgumentSyntax>() is not { Parent: AttributeArgumentListSyntax { Parent: AttributeSyntax attribute } } argument) continue;
-            if (!FixSyntax.IsAttribute(attribute, "DependsOn") || argument.NameEquals is not null || argument.NameColon is not null) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create("Remove the dependency on itself", ct => RemoveAsync(context.Document, attribute, argument, ct), EquivalenceKey),
-                diagnostic);
-        }
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.FirstAncestorOrSelf<AttributeArgumentSyntax>() is not { Parent: AttributeArgumentListSyntax { Parent: AttributeSyntax attribute } } argument) yield break;
+        if (!FixSyntax.IsAttribute(attribute, "DependsOn") || argument.NameEquals is not null || argument.NameColon is not null) yield break;
+        yield return CodeAction.Create("Remove the dependency on itself", ct => RemoveAsync(document, attribute, argument, ct), EquivalenceKey);
     }
 
     private static async Task<Document> RemoveAsync(Document document, AttributeSyntax attribute, AttributeArgumentSyntax argument, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -14,34 +15,16 @@ namespace Pipelines.Generators.CodeFixes;
 /// Windows id ("Eastern Standard Time" to "America/New_York") or the closest id to a typo.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseIanaTimeZoneCodeFix)), Shared]
-public sealed class UseIanaTimeZoneCodeFix : CodeFixProvider
+public sealed class UseIanaTimeZoneCodeFix() : PipelineCodeFix(DiagnosticDescriptors.UnknownTimeZone)
 {
     internal const string EquivalenceKey = "Pipelines.UseIanaTimeZone";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownTimeZone.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Suggestion, out var zone) || string.IsNullOrEmpty(zone)) continue;
-            if (FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is not { } expression) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use the IANA time zone \"{zone}\"", ct => ReplaceAsync(context.Document, expression, zone!, ct), EquivalenceKey),
-                diagnostic);
-        }
+        if (Property(diagnostic, DiagnosticProperties.Suggestion) is not { } zone) yield break;
+        if (FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is not { } expression) yield break;
+        yield return CodeAction.Create($"Use the IANA time zone \"{zone}\"", ct => ReplaceAsync(document, expression, FixSyntax.StringLiteral(zone).WithTriviaFrom(expression), ct), EquivalenceKey);
     }
 
-    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax expression, string zone, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return document.WithSyntaxRoot(root!.ReplaceNode(expression, FixSyntax.StringLiteral(zone).WithTriviaFrom(expression)));
-    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -15,38 +16,19 @@ namespace Pipelines.Generators.CodeFixes;
 /// id with <c>nameof(Suggestion)</c>, the task the analyzer's "Did you mean" names, so the compiler keeps it right from then on.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseSuggestedTaskIdCodeFix)), Shared]
-public sealed class UseSuggestedTaskIdCodeFix : CodeFixProvider
+public sealed class UseSuggestedTaskIdCodeFix() : PipelineCodeFix(DiagnosticDescriptors.UnknownDependency,
+        DiagnosticDescriptors.UnknownInputTask,
+        DiagnosticDescriptors.InvalidBranchTarget)
 {
     internal const string EquivalenceKey = "Pipelines.UseSuggestedTaskId";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
-        DiagnosticDescriptors.UnknownDependency.Id,
-        DiagnosticDescriptors.UnknownInputTask.Id,
-        DiagnosticDescriptors.InvalidBranchTarget.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Suggestion, out var suggestion) || string.IsNullOrEmpty(suggestion)) continue;
-            if (FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is not { } expression) continue;
-            var replacement = FixSyntax.NameOf(suggestion!);
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use {replacement}", ct => ReplaceAsync(context.Document, expression, replacement, ct), EquivalenceKey),
-                diagnostic);
-        }
+        if (Property(diagnostic, DiagnosticProperties.Suggestion) is not { } suggestion) yield break;
+        if (FixSyntax.ExpressionAt(root, diagnostic.Location.SourceSpan) is not { } expression) yield break;
+        var replacement = FixSyntax.NameOf(suggestion);
+        yield return CodeAction.Create($"Use {replacement}", ct => ReplaceAsync(document, expression, replacement.WithTriviaFrom(expression), ct), EquivalenceKey);
     }
 
-    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax expression, ExpressionSyntax replacement, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return document.WithSyntaxRoot(root!.ReplaceNode(expression, replacement.WithTriviaFrom(expression)));
-    }
 }

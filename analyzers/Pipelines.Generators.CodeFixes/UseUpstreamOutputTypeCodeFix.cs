@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -16,37 +17,18 @@ namespace Pipelines.Generators.CodeFixes;
 /// output type the analyzer found (already unwrapped from <c>Task&lt;T&gt;</c>), written as briefly as the usings allow.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseUpstreamOutputTypeCodeFix)), Shared]
-public sealed class UseUpstreamOutputTypeCodeFix : CodeFixProvider
+public sealed class UseUpstreamOutputTypeCodeFix() : PipelineCodeFix(DiagnosticDescriptors.InputTypeMismatch)
 {
     internal const string EquivalenceKey = "Pipelines.UseUpstreamOutputType";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.InputTypeMismatch.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CodeAction> Offer(Document document, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.ExpectedType, out var expected) || string.IsNullOrEmpty(expected)) continue;
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.FirstAncestorOrSelf<ParameterSyntax>() is not { Type: not null } parameter) continue;
-            var shown = expected!.Replace("global::", "");
-            context.RegisterCodeFix(
-                CodeAction.Create($"Change '{parameter.Identifier.ValueText}' to '{shown}'", ct => ChangeAsync(context.Document, parameter, expected, ct), EquivalenceKey),
-                diagnostic);
-        }
+        if (Property(diagnostic, DiagnosticProperties.ExpectedType) is not { } expected) yield break;
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.FirstAncestorOrSelf<ParameterSyntax>() is not { Type: not null } parameter) yield break;
+        var shown = expected.Replace("global::", "");
+        yield return CodeAction.Create($"Change '{parameter.Identifier.ValueText}' to '{shown}'", ct => ReplaceAsync(document, parameter.Type!, SyntaxFactory.ParseTypeName(expected).WithTriviaFrom(parameter.Type!).WithAdditionalAnnotations(Simplifier.Annotation), ct), EquivalenceKey);
     }
 
-    private static async Task<Document> ChangeAsync(Document document, ParameterSyntax parameter, string expected, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var type = SyntaxFactory.ParseTypeName(expected).WithTriviaFrom(parameter.Type!).WithAdditionalAnnotations(Simplifier.Annotation);
-        return document.WithSyntaxRoot(root!.ReplaceNode(parameter.Type!, type));
-    }
 }
