@@ -19,9 +19,10 @@ namespace Pipelines.Calendars;
 /// <see cref="FirstSupportedDate"/>..<see cref="LastSupportedDate"/> rather than guessing.
 /// </para>
 /// <para>
-/// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures) and
-/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation) and <c>XTKS</c> (Tokyo Stock Exchange, with its lunch
-/// break). Add your own with <see cref="Register"/>.
+/// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures),
+/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation), <c>XLON</c> (London Stock Exchange) and <c>XTKS</c> (Tokyo
+/// Stock Exchange, with its lunch break). Add your own with <see cref="Register"/>; combine them with
+/// <c>Get("XNYS &amp; CMES")</c>.
 /// </para>
 /// <example>
 /// <code>
