@@ -65,9 +65,17 @@ internal static class DiagnosticDescriptors
         "Unknown time zone",
         "Time zone '{0}' of pipeline '{1}' is not an IANA time zone id.{2} Use an id from the tz database, such as \"America/New_York\" or \"Europe/London\".");
 
+    // PIPE013 has two messages, one per way a Calendar value can be wrong; both read the value with the runtime's own
+    // parser (CalendarExpression), so what the IDE accepts is what ExchangeCalendar.Get accepts.
+    private const string CalendarTitle = "Unknown calendar or malformed calendar expression";
+
     public static readonly DiagnosticDescriptor UnknownCalendar = Error("PIPE013",
-        "Unknown calendar",
+        CalendarTitle,
         "Calendar '{0}' of pipeline '{1}' is not known.{2} Use one of {3}, or declare your own with [assembly: PipelineCalendar(\"{0}\")].");
+
+    public static readonly DiagnosticDescriptor InvalidCalendarExpression = Error("PIPE013",
+        CalendarTitle,
+        "Calendar '{0}' of pipeline '{1}' is invalid: {2}. Write a calendar id such as \"XNYS\", or combine ids with '&' (sessions of both), '|' (sessions of either) and parentheses, as in \"XNYS & CMES\".");
 
     public static readonly DiagnosticDescriptor InvalidDuration = Error("PIPE014",
         "Invalid duration",

@@ -31,6 +31,7 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidSchedule,
         DiagnosticDescriptors.UnknownTimeZone,
         DiagnosticDescriptors.UnknownCalendar,
+        DiagnosticDescriptors.InvalidCalendarExpression,
         DiagnosticDescriptors.InvalidDuration,
         DiagnosticDescriptors.SettingOutOfRange,
         DiagnosticDescriptors.InvalidBranchTarget,

@@ -11,18 +11,50 @@ internal static class CalendarRegistry
 {
     private static readonly ConcurrentDictionary<string, ExchangeCalendar> Calendars = Seed();
 
+    // Combinations built from expressions, by the text asked for. Registration only ever adds ids, so a combination
+    // that was valid once stays valid and can be kept.
+    private static readonly ConcurrentDictionary<string, ExchangeCalendar> Combinations = new(StringComparer.Ordinal);
+
     public static IReadOnlyList<string> Ids => Calendars.Keys.OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
     public static ExchangeCalendar Get(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return Calendars.TryGetValue(id, out var calendar) ? calendar : throw new UnknownCalendarException(id, Ids);
+        if (Calendars.TryGetValue(id, out var calendar) || Combinations.TryGetValue(id, out calendar)) return calendar;
+        if (!CalendarExpression.TryParse(id, out var expression, out var error))
+        {
+            throw new FormatException($"Calendar expression '{id}' is invalid: {error}. Write a calendar id such as XNYS, or combine ids with '&' (sessions of both), '|' (sessions of either) and parentheses, as in \"XNYS & CMES\".");
+        }
+
+        foreach (var name in expression!.Ids())
+        {
+            if (!Calendars.ContainsKey(name.Name)) throw new UnknownCalendarException(name.Name, Ids, expression is CalendarExpression.Id ? null : id);
+        }
+
+        return Combinations.GetOrAdd(id, _ => Build(expression));
     }
 
     public static bool TryGet(string id, [NotNullWhen(true)] out ExchangeCalendar? calendar)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return Calendars.TryGetValue(id, out calendar);
+        if (Calendars.TryGetValue(id, out calendar) || Combinations.TryGetValue(id, out calendar)) return true;
+        if (!CalendarExpression.TryParse(id, out var expression, out _) || expression is CalendarExpression.Id)
+        {
+            calendar = null;
+            return false;
+        }
+
+        foreach (var name in expression!.Ids())
+        {
+            if (!Calendars.ContainsKey(name.Name))
+            {
+                calendar = null;
+                return false;
+            }
+        }
+
+        calendar = Combinations.GetOrAdd(id, _ => Build(expression));
+        return true;
     }
 
     public static void Register(ExchangeCalendar calendar)
@@ -34,10 +66,19 @@ internal static class CalendarRegistry
         }
     }
 
+    /// <summary>The calendar an expression whose ids are all registered stands for, named by its normalised text.</summary>
+    private static ExchangeCalendar Build(CalendarExpression expression) => expression switch
+    {
+        CalendarExpression.Id id => Calendars[id.Name],
+        CalendarExpression.Both both => CombinedCalendar.Both(expression.ToString(), Build(both.Left), Build(both.Right)),
+        CalendarExpression.Either either => CombinedCalendar.Either(expression.ToString(), Build(either.Left), Build(either.Right)),
+        _ => throw new InvalidOperationException($"Unexpected calendar expression {expression.GetType().Name}."),
+    };
+
     private static ConcurrentDictionary<string, ExchangeCalendar> Seed()
     {
         var calendars = new ConcurrentDictionary<string, ExchangeCalendar>(StringComparer.Ordinal);
-        foreach (var calendar in new ExchangeCalendar[] { NewYorkStockExchange.Create(), CmeEquityFutures.Create(), SifmaUsBondMarket.Create(), TokyoStockExchange.Create() })
+        foreach (var calendar in new ExchangeCalendar[] { NewYorkStockExchange.Create(), CmeEquityFutures.Create(), SifmaUsBondMarket.Create(), TokyoStockExchange.Create(), LondonStockExchange.Create() })
         {
             calendars[calendar.Id] = calendar;
         }

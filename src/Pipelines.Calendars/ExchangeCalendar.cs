@@ -19,9 +19,10 @@ namespace Pipelines.Calendars;
 /// <see cref="FirstSupportedDate"/>..<see cref="LastSupportedDate"/> rather than guessing.
 /// </para>
 /// <para>
-/// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures) and
-/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation) and <c>XTKS</c> (Tokyo Stock Exchange, with its lunch
-/// break). Add your own with <see cref="Register"/>.
+/// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures),
+/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation), <c>XLON</c> (London Stock Exchange) and <c>XTKS</c> (Tokyo
+/// Stock Exchange, with its lunch break). Add your own with <see cref="Register"/>; combine them with
+/// <c>Get("XNYS &amp; CMES")</c>.
 /// </para>
 /// <example>
 /// <code>
@@ -80,16 +81,22 @@ public abstract class ExchangeCalendar
     /// <summary>The ids of every registered calendar (built-in and user-registered), sorted ordinally.</summary>
     public static IReadOnlyList<string> Ids => CalendarRegistry.Ids;
 
-    /// <summary>Gets a registered calendar by its exact (case-sensitive) id.</summary>
-    /// <param name="id">A calendar id such as <c>XNYS</c>, <c>CMES</c> or <c>SIFMA_US</c>.</param>
+    /// <summary>
+    /// Gets a registered calendar by its exact (case-sensitive) id, or the combination a calendar expression names:
+    /// <c>XNYS &amp; CMES</c> trades on the dates both trade, from the later open to the earlier close; <c>XLON | XNYS</c>
+    /// on the dates either trades, from the earlier open to the later close. <c>&amp;</c> binds tighter than <c>|</c>;
+    /// parentheses group. A combination reports its times in the zone of its first calendar and has no midday break.
+    /// </summary>
+    /// <param name="id">A calendar id such as <c>XNYS</c>, <c>CMES</c> or <c>SIFMA_US</c>, or an expression such as <c>XNYS &amp; CMES</c>.</param>
     /// <returns>The calendar.</returns>
-    /// <exception cref="UnknownCalendarException">No calendar is registered under <paramref name="id"/>.</exception>
+    /// <exception cref="UnknownCalendarException">No calendar is registered under <paramref name="id"/> or under an id the expression names.</exception>
+    /// <exception cref="FormatException"><paramref name="id"/> is not an id and not a well-formed expression (for example <c>XNYS &amp;</c>).</exception>
     public static ExchangeCalendar Get(string id) => CalendarRegistry.Get(id);
 
-    /// <summary>Looks up a registered calendar by its exact (case-sensitive) id.</summary>
-    /// <param name="id">A calendar id.</param>
+    /// <summary>Looks up a registered calendar by its exact (case-sensitive) id, or a combination, as <see cref="Get"/> does.</summary>
+    /// <param name="id">A calendar id or expression.</param>
     /// <param name="calendar">The calendar, when found.</param>
-    /// <returns><see langword="true"/> when a calendar is registered under <paramref name="id"/>.</returns>
+    /// <returns><see langword="true"/> when <paramref name="id"/> is registered, or is a well-formed expression of registered ids.</returns>
     public static bool TryGet(string id, [NotNullWhen(true)] out ExchangeCalendar? calendar) => CalendarRegistry.TryGet(id, out calendar);
 
     /// <summary>
@@ -306,7 +313,7 @@ public abstract class ExchangeCalendar
     /// <param name="instant">The moment to check, for example <c>clock.GetCurrentInstant()</c>.</param>
     /// <returns><see langword="true"/> when the exchange is trading at that moment.</returns>
     /// <exception cref="UnsupportedDateException">The instant's local date is outside the supported range.</exception>
-    public bool IsOpenAt(Instant instant)
+    public virtual bool IsOpenAt(Instant instant)
     {
         var localDate = instant.InZone(Zone).Date;
         EnsureSupported(localDate);

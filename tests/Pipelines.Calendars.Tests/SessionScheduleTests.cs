@@ -32,6 +32,26 @@ public sealed class SessionScheduleTests
     }
 
     [Fact]
+    public void A_combined_calendar_fires_on_sessions_of_both_at_the_earlier_close()
+    {
+        // Thanksgiving week 2024 on XNYS & CMES: Thursday is an NYSE holiday (CME trades to 12:00 Chicago), Friday
+        // closes at NYSE's 13:00 (CME's 12:15 Chicago is 13:15 New York).
+        var firings = Between(Schedule("@session_close+00:30", "XNYS & CMES"), I("2024-11-25T00:00:00Z"), I("2024-11-30T23:59:00Z"));
+
+        Assert.Equal(new[] { D("2024-11-25"), D("2024-11-26"), D("2024-11-27"), D("2024-11-29") }, firings.Select(f => f.Session));
+        Assert.Equal(new[] { "2024-11-25T16:30", "2024-11-26T16:30", "2024-11-27T16:30", "2024-11-29T13:30" }, firings.Select(f => Local(f.At)));
+    }
+
+    [Fact]
+    public void An_either_calendar_fires_on_a_holiday_of_only_one_side()
+    {
+        // Thanksgiving 2024-11-28: NYSE closed; CME's shortened session halts at 12:00 Chicago (13:00 New York).
+        var firings = Between(Schedule("@session_close", "XNYS | CMES"), I("2024-11-28T00:00:00Z"), I("2024-11-28T23:59:00Z"));
+
+        Assert.Equal(new[] { (D("2024-11-28"), "2024-11-28T13:00") }, firings.Select(f => (f.Session, Local(f.At))));
+    }
+
+    [Fact]
     public void A_close_relative_firing_keeps_its_local_time_across_the_spring_DST_change()
     {
         // Friday 2024-03-08 closes at 16:00 EST (21:00Z); Monday 2024-03-11 at 16:00 EDT (20:00Z).

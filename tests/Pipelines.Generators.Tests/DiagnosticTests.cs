@@ -246,7 +246,59 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+
+    [Fact]
+    public Task PIPE013_an_unknown_id_inside_an_expression_is_marked_alone_with_the_closest_id() => AssertSingle("""
+        [Pipeline("etl", Calendar = "(XNYS | [|XLNO|]) & CMES")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE013", "Calendar 'XLNO' of pipeline 'etl' is not known. Did you mean 'XLON'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, or declare your own with [assembly: PipelineCalendar(\"XLNO\")].");
+
+    [Fact]
+    public Task PIPE013_a_malformed_expression_gives_the_parsers_reason() => AssertSingle("""
+        [Pipeline("etl", Calendar = [|"XNYS &"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE013", "Calendar 'XNYS &' of pipeline 'etl' is invalid: expected a calendar id but the expression ends after 'XNYS &'. Write a calendar id such as \"XNYS\", or combine ids with '&' (sessions of both), '|' (sessions of either) and parentheses, as in \"XNYS & CMES\".");
+
+    [Fact]
+    public Task PIPE013_an_id_in_an_escaped_literal_marks_the_whole_value() => AssertSingle("""
+        [Pipeline("etl", Calendar = [|"XNYS\u0020& XNSY"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+
+    [Fact]
+    public async Task PIPE013_every_unknown_id_of_an_expression_is_reported()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [Pipeline("etl", Calendar = "XNSY | CMSE & XNYS")]
+            public partial class Etl { [PipelineTask] public void Extract() { } }
+            """);
+        Assert.Equal(new[] { "XNSY", "CMSE" }, build.Ours.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split('\'')[1]));
+    }
+
+    [Theory]
+    [InlineData("XNYS & CMES")]
+    [InlineData("(XTKS | XNYS) & CMES")]
+    [InlineData("XNYS&SIFMA_US")]
+    [InlineData("XLON | XNYS")]
+    public async Task PIPE013_an_expression_of_known_calendars_is_accepted(string calendar)
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + $$"""
+            [Pipeline("etl", Schedule = "@session_close+00:30", Calendar = "{{calendar}}")]
+            public partial class Etl { [PipelineTask] public void Extract() { } }
+            """);
+        Assert.Empty(build.Ours);
+        Assert.NotNull(build.SourceFor("Etl.Pipeline.g.cs"));
+    }
 
     [Fact]
     public async Task PIPE013_a_declared_calendar_is_accepted()

@@ -1,7 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Pipelines.Generators.Parsing;
 
@@ -25,6 +28,24 @@ internal static class AttributeArguments
             }
         }
         return Of(attribute, cancellationToken);
+    }
+
+    /// <summary>
+    /// The location of the characters <paramref name="start"/>..+<paramref name="length"/> of a named string argument's
+    /// value, when the literal spells its value verbatim (no escapes); otherwise the whole value's location.
+    /// </summary>
+    public static Location InsideString(AttributeData attribute, string name, int start, int length, CancellationToken cancellationToken)
+    {
+        var whole = Named(attribute, name, cancellationToken);
+        if (whole.SourceTree is { } tree
+            && tree.GetRoot(cancellationToken).FindNode(whole.SourceSpan, getInnermostNodeForTie: true) is LiteralExpressionSyntax { Token: var token }
+            && token.IsKind(SyntaxKind.StringLiteralToken))
+        {
+            var prefix = token.Text.StartsWith("@", StringComparison.Ordinal) ? 2 : 1;
+            if (token.Text.Length == token.ValueText.Length + prefix + 1)
+                return Location.Create(tree, new TextSpan(token.SpanStart + prefix + start, length));
+        }
+        return whole;
     }
 
     /// <summary>

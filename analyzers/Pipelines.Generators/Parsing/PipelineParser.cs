@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NodaTime;
 using NodaTime.Text;
 using NodaTime.TimeZones;
+using Pipelines.Calendars;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Validation;
 using Pipelines.Schedules;
@@ -52,7 +53,7 @@ internal static class PipelineParser
     /// Calendars the Pipelines.Calendars package registers by default. The analyzer cannot load that package, so the list
     /// is repeated here; <c>BuiltInCalendarTests</c> fails when it drifts from <c>ExchangeCalendar.Ids</c>.
     /// </summary>
-    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS");
+    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS", "XLON");
 
     private static readonly Regex s_pipelineId = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_queue = new("^[a-z0-9_-]+$", RegexOptions.CultureInvariant);
@@ -149,13 +150,7 @@ internal static class PipelineParser
                 Properties(DiagnosticProperties.Suggestion, replacement));
         }
 
-        if (calendar is not null)
-        {
-            var calendars = KnownCalendars(known.Compilation);
-            if (!calendars.Contains(calendar, StringComparer.Ordinal))
-                Report(DiagnosticDescriptors.UnknownCalendar, AttributeArguments.Named(pipelineAttribute, "Calendar", cancellationToken),
-                    calendar, id, Suggestions.DidYouMean(calendar, calendars), string.Join(", ", calendars));
-        }
+        if (calendar is not null) CheckCalendar(calendar, id, pipelineAttribute, known, Report, cancellationToken);
 
         // Tasks, in declaration order.
         var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
@@ -199,6 +194,30 @@ internal static class PipelineParser
             constructorParameters.ToEquatableArray());
 
         return new ParseResult(spec, diagnostics.ToImmutable(), locations, blocked);
+    }
+
+    /// <summary>
+    /// A calendar is a known id or an expression of known ids (<c>XNYS &amp; CMES</c>), read with the runtime's parser.
+    /// An unknown id inside an expression is reported on that id alone, so the squiggle shows which one to fix.
+    /// </summary>
+    private static void CheckCalendar(string calendar, string id, AttributeData attribute, KnownSymbols known, Action<DiagnosticDescriptor, Location, object?[]> report, CancellationToken cancellationToken)
+    {
+        var calendars = KnownCalendars(known.Compilation);
+        // A declared id is taken whole, even one with characters the expression syntax gives a meaning to.
+        if (calendars.Contains(calendar, StringComparer.Ordinal)) return;
+        var location = AttributeArguments.Named(attribute, "Calendar", cancellationToken);
+        if (!CalendarExpression.TryParse(calendar, out var expression, out var error))
+        {
+            report(DiagnosticDescriptors.InvalidCalendarExpression, location, new object?[] { calendar, id, error });
+            return;
+        }
+
+        foreach (var name in expression!.Ids())
+        {
+            if (calendars.Contains(name.Name, StringComparer.Ordinal)) continue;
+            var where = expression is CalendarExpression.Id ? location : AttributeArguments.InsideString(attribute, "Calendar", name.Start, name.Name.Length, cancellationToken);
+            report(DiagnosticDescriptors.UnknownCalendar, where, new object?[] { name.Name, id, Suggestions.DidYouMean(name.Name, calendars), string.Join(", ", calendars) });
+        }
     }
 
     /// <summary>The calendar ids a pipeline in this compilation may name: the built-in ones and those declared with [assembly: PipelineCalendar].</summary>

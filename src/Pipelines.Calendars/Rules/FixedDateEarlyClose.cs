@@ -18,10 +18,14 @@ public sealed record FixedDateEarlyClose(string Reason, int Month, int Day, Loca
     /// <summary>The weekdays on which the date is shortened; empty for any weekday.</summary>
     public IReadOnlyList<IsoDayOfWeek> DaysOfWeek { get; init; } = [];
 
+    /// <summary>Whether a date on a weekend moves to the Friday before (LSE's Christmas Eve and New Year's Eve).</summary>
+    public bool WeekendToFriday { get; init; }
+
     /// <inheritdoc />
     protected override IEnumerable<EarlyClose> DatesIn(int year, Func<LocalDate, bool> isSession)
     {
         var date = new LocalDate(year, Month, Day);
+        if (WeekendToFriday && date.DayOfWeek is IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday) date = date.Previous(IsoDayOfWeek.Friday);
         if ((DaysOfWeek.Count == 0 || DaysOfWeek.Contains(date.DayOfWeek)) && isSession(date))
         {
             yield return new EarlyClose(date, Close, Reason);

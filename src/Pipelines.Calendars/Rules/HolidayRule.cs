@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NodaTime;
 
 namespace Pipelines.Calendars;
@@ -16,13 +17,16 @@ public abstract record HolidayRule(string Name)
     /// <summary>The last year the rule applies, or <see langword="null"/> for no upper bound.</summary>
     public int? LastYear { get; init; }
 
+    /// <summary>Years inside <see cref="FirstYear"/>..<see cref="LastYear"/> in which the holiday was moved or cancelled by proclamation (pair it with a <see cref="OneOffHoliday"/> for the new date).</summary>
+    public IReadOnlyList<int> ExceptYears { get; init; } = [];
+
     /// <summary>Where the holiday is observed when its nominal date is a weekend.</summary>
     public Observance Observance { get; init; } = Observance.None;
 
     /// <summary>Whether the rule applies in <paramref name="year"/>.</summary>
     /// <param name="year">A calendar year.</param>
     /// <returns><see langword="true"/> within <see cref="FirstYear"/>..<see cref="LastYear"/>.</returns>
-    public bool AppliesIn(int year) => (FirstYear is null || year >= FirstYear) && (LastYear is null || year <= LastYear);
+    public bool AppliesIn(int year) => (FirstYear is null || year >= FirstYear) && (LastYear is null || year <= LastYear) && !ExceptYears.Contains(year);
 
     /// <summary>The nominal (unobserved) dates of this holiday in <paramref name="year"/>; empty when the rule does not apply.</summary>
     /// <param name="year">A calendar year.</param>
@@ -54,7 +58,9 @@ public abstract record HolidayRule(string Name)
     private LocalDate? Observe(LocalDate date) => (date.DayOfWeek, Observance) switch
     {
         (IsoDayOfWeek.Saturday, Observance.NearestWeekday) => date.PlusDays(-1),
-        (IsoDayOfWeek.Sunday, Observance.NearestWeekday or Observance.SundayToMonday) => date.PlusDays(1),
+        (IsoDayOfWeek.Sunday, Observance.NearestWeekday or Observance.SundayToMonday or Observance.WeekendToMonday) => date.PlusDays(1),
+        (IsoDayOfWeek.Saturday, Observance.WeekendToMonday) => date.PlusDays(2),
+        (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday, Observance.WeekendPlusTwoDays) => date.PlusDays(2),
         (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday, _) => null,
         _ => date,
     };

@@ -11,4 +11,13 @@ public enum Observance
 
     /// <summary>Saturday moves to the Friday before and Sunday to the Monday after (the usual US rule).</summary>
     NearestWeekday,
+
+    /// <summary>Saturday and Sunday both move to the Monday after (England and Wales: New Year's Day).</summary>
+    WeekendToMonday,
+
+    /// <summary>
+    /// Saturday and Sunday both move two days on, to Monday and Tuesday (England and Wales: Christmas Day and Boxing
+    /// Day, whose substitutes must step past each other).
+    /// </summary>
+    WeekendPlusTwoDays,
 }
