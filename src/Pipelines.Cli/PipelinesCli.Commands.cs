@@ -321,6 +321,20 @@ public static partial class PipelinesCli
         return run.State == RunState.Success ? 0 : 1;
     }
 
+    private static async Task<int> SetPaused(CliContext context, StorageSpec storage, string? server, string pipelineId, bool paused, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        var verb = paused ? "pause" : "unpause";
+        // A pause kept in this process's own memory would end with it: it needs the servers' storage or a running serve.
+        RequireSharedState(storage, server, verb);
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
+        var changed = await operations.SetPausedAsync(pipeline.Id, paused).ConfigureAwait(false);
+        context.Output.WriteLine(changed
+            ? paused ? $"Paused {pipeline.Id}: no new runs or tasks start until 'unpause {pipeline.Id}'." : $"Unpaused {pipeline.Id}: its waiting tasks start now."
+            : $"{pipeline.Id} was already {(paused ? "paused" : "unpaused")}.");
+        return 0;
+    }
+
     private static async Task<int> Runs(CliContext context, StorageSpec storage, string? server, string pipelineId, int limit, bool json, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);

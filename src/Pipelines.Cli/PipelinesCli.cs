@@ -18,7 +18,7 @@ namespace Pipelines.Cli;
 /// <summary>
 /// The operator's command line, hosted by the user's app: <c>return await PipelinesCli.RunAsync(args);</c>.
 /// It finds the app's generated pipelines and hosts Hangfire. Verbs: serve (the default), list, show, graph, trigger,
-/// test, backfill, clear, runs, why. Read commands take <c>--json</c>.
+/// test, backfill, clear, runs, why, pause, unpause. Read commands take <c>--json</c>.
 /// </summary>
 public static partial class PipelinesCli
 {
@@ -146,6 +146,13 @@ public static partial class PipelinesCli
         var why = new Command("why", "Say why a task of a run is (or is not) running: each readiness reason, met or not.") { pipelineArgument, runArgument, taskArgument, json };
         why.SetAction((r, ct) => Why(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(runArgument)!, r.GetValue(taskArgument)!, r.GetValue(json), ct));
         root.Subcommands.Add(why);
+
+        var pause = new Command("pause", "Pause a pipeline: its schedule creates no runs and no new task starts until it is unpaused.") { pipelineArgument };
+        pause.SetAction((r, ct) => SetPaused(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, true, ct));
+        root.Subcommands.Add(pause);
+        var unpause = new Command("unpause", "Unpause a pipeline: its waiting tasks start, and with catch-up its schedule creates the runs it missed.") { pipelineArgument };
+        unpause.SetAction((r, ct) => SetPaused(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, false, ct));
+        root.Subcommands.Add(unpause);
         return root;
     }
 

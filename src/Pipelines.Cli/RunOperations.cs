@@ -32,6 +32,9 @@ internal interface IRunOperations : IAsyncDisposable
 
     /// <summary>Why a task of a run is (or is not) running, reason by reason.</summary>
     Task<IReadOnlyList<TaskDependency>> ExplainAsync(string pipelineId, string runId, string taskId);
+
+    /// <summary>Pauses or unpauses a pipeline; false when it already was so.</summary>
+    Task<bool> SetPausedAsync(string pipelineId, bool paused);
 }
 
 /// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
@@ -71,6 +74,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
     public Task<IReadOnlyList<TaskLogLine>> GetLogAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.GetLog(pipelineId, runId, taskId));
 
     public Task<IReadOnlyList<TaskDependency>> ExplainAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.Explain(pipelineId, runId, taskId));
+
+    public Task<bool> SetPausedAsync(string pipelineId, bool paused) => Task.FromResult(paused ? Operations.Pause(pipelineId) : Operations.Unpause(pipelineId));
 
     /// <summary>
     /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
@@ -173,6 +178,9 @@ internal sealed class HttpRunOperations : IRunOperations
         return await response.Content.ReadFromJsonAsync<List<TaskDependency>>(ApiJson.Options).ConfigureAwait(false) ?? new List<TaskDependency>();
     }
 
+    public async Task<bool> SetPausedAsync(string pipelineId, bool paused) =>
+        (await Post<PauseResponse>($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/{(paused ? "pause" : "unpause")}", new { }).ConfigureAwait(false)).Changed;
+
     private async Task<T> Post<T>(string path, object body)
     {
         using var response = await _http.PostAsJsonAsync(path, body, ApiJson.Options).ConfigureAwait(false);
@@ -200,6 +208,9 @@ internal sealed class HttpRunOperations : IRunOperations
 internal sealed record TriggerRequest(string Date, IReadOnlyDictionary<string, string>? Parameters);
 
 internal sealed record TriggerResponse(string Run);
+
+/// <summary>A pipeline's pause state after a request, and whether the request changed it.</summary>
+internal sealed record PauseResponse(bool Paused, bool Changed);
 
 internal sealed record ClearRequest(IReadOnlyList<string> Tasks, bool Downstream, bool Upstream, bool OnlyFailed);
 

@@ -46,7 +46,14 @@ internal static class ServeApi
             }
         });
 
-        api.MapGet("", (PipelineOperations ops) => Results.Json(ops.Registry.All.Select(p => new { id = p.Id, schedule = p.Schedule, timeZone = p.TimeZone, calendar = p.Calendar }), ApiJson.Options));
+        api.MapGet("", (PipelineOperations ops) =>
+        {
+            var paused = ops.PausedPipelines();
+            return Results.Json(ops.Registry.All.Select(p => new { id = p.Id, schedule = p.Schedule, timeZone = p.TimeZone, calendar = p.Calendar, paused = paused.Contains(p.Id) }), ApiJson.Options);
+        });
+        api.MapGet("/{pipeline}/paused", (PipelineOperations ops, string pipeline) => Results.Json(new PauseResponse(ops.IsPaused(pipeline), false), ApiJson.Options));
+        api.MapPost("/{pipeline}/pause", (PipelineOperations ops, string pipeline) => Results.Json(new PauseResponse(true, ops.Pause(pipeline)), ApiJson.Options));
+        api.MapPost("/{pipeline}/unpause", (PipelineOperations ops, string pipeline) => Results.Json(new PauseResponse(false, ops.Unpause(pipeline)), ApiJson.Options));
         api.MapGet("/{pipeline}/runs", (PipelineOperations ops, string pipeline, int? limit) => Results.Json(ops.ListRuns(pipeline, Math.Clamp(limit ?? 25, 1, 500)), ApiJson.Options));
         api.MapGet("/{pipeline}/runs/{run}", (PipelineOperations ops, string pipeline, string run) =>
             ops.GetRun(pipeline, run) is { } found ? Results.Json(found, ApiJson.Options) : Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404));

@@ -172,6 +172,31 @@ public sealed class CliPostgreSqlTests : IDisposable
     }
 
     [Fact]
+    public async Task Pause_and_unpause_say_what_they_did_in_one_line_and_why_shows_the_pause()
+    {
+        var (pauseExit, pauseOut, pauseError) = await CliTests.Cli(null, "pause", "nightly_load", "--storage", Url());
+        Assert.True(pauseExit == 0, pauseOut + pauseError);
+        Assert.Equal("Paused nightly_load: no new runs or tasks start until 'unpause nightly_load'.", pauseOut.Trim());
+        var (againExit, againOut, _) = await CliTests.Cli(null, "pause", "nightly_load", "--storage", Url());
+        Assert.Equal(0, againExit);
+        Assert.Equal("nightly_load was already paused.", againOut.Trim());
+
+        var (triggerExit, triggerOut, triggerError) = await CliTests.Cli(null, "trigger", "nightly_load", "--date", "2024-11-27", "--json", "--storage", Url());
+        Assert.True(triggerExit == 0, triggerOut + triggerError);
+        var runId = JsonDocument.Parse(triggerOut).RootElement.GetProperty("run").GetString()!;
+        var (whyExit, whyOut, whyError) = await CliTests.Cli(null, "why", "nightly_load", runId, "Ingest", "--storage", Url());
+        Assert.True(whyExit == 0, whyOut + whyError);
+        Assert.Contains("NOT MET  Pipeline not paused: Pipeline 'nightly_load' is paused since ", whyOut, StringComparison.Ordinal);
+
+        var (unpauseExit, unpauseOut, _) = await CliTests.Cli(null, "unpause", "nightly_load", "--storage", Url());
+        Assert.Equal(0, unpauseExit);
+        Assert.Equal("Unpaused nightly_load: its waiting tasks start now.", unpauseOut.Trim());
+        var (unknownExit, _, unknownError) = await CliTests.Cli(null, "pause", "nightly_lod", "--storage", Url());
+        Assert.Equal(2, unknownExit);
+        Assert.StartsWith("error: no pipeline 'nightly_lod'.", unknownError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Clear_of_an_unknown_run_names_the_fix()
     {
         var (exit, _, error) = await CliTests.Cli(null, "clear", "nightly_load", "--run", "manual__nope", "--task", "Ingest", "--storage", Url());

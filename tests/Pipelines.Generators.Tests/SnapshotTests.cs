@@ -28,7 +28,7 @@ public sealed class SnapshotTests
         var build = await BuildClean("""
             namespace Acme.Loads;
 
-            [Pipeline("linear", Schedule = "0 4 * * 1-5", TimeZone = "America/New_York", StartDate = "2024-01-02", Catchup = true, MaxActiveRuns = 1, Description = "Extract, transform, load.", Tags = new[] { "etl" })]
+            [Pipeline("linear", Schedule = "0 4 * * 1-5", TimeZone = "America/New_York", StartDate = "2024-01-02", Catchup = true, PausedOnCreation = true, MaxActiveRuns = 1, Description = "Extract, transform, load.", Tags = new[] { "etl" })]
             public static partial class Linear
             {
                 [PipelineTask(Retries = 2, RetryDelay = "00:05:00", Timeout = "01:00:00", Queue = "ingest")]

@@ -17,6 +17,7 @@ public abstract class RuntimeTests : IAsyncLifetime
     {
         Linear.Definition, Diamond.Definition, Retries.Definition, Exhausted.Definition, Timeouts.Definition, Clearable.Definition,
         LunchBot.Definition, Sensors.Definition, SensorTimeout.Definition, SensorSoftFail.Definition, SensorRetry.Definition, TriggerRules.Definition, Fan100.Definition, Chatty.Definition, AwkwardLog.Definition, ListingBackfill.Definition, ListingFarApart.Definition,
+        Pausable.Definition, PausedOnCreationPipeline.Definition,
     };
 
     private PipelineHost _host = null!;
@@ -28,6 +29,81 @@ public abstract class RuntimeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private static Dictionary<string, TaskState> States(PipelineRun run) => run.Tasks.ToDictionary(t => t.TaskId, t => t.State);
+
+    [Fact]
+    public async Task A_run_triggered_while_its_pipeline_is_paused_waits_and_runs_when_it_is_unpaused()
+    {
+        Assert.True(_host.Operations.Pause("pausable"));
+        Assert.False(_host.Operations.Pause("pausable"));
+        Assert.True(_host.Operations.IsPaused("pausable"));
+        try
+        {
+            var runId = _host.Operations.Trigger("pausable", new LocalDate(2024, 4, 1));
+            // Nothing would start it while paused; a second is ample time for a server that wrongly would.
+            await Task.Delay(1000);
+            var held = _host.Operations.GetRun("pausable", runId)!;
+            Assert.Equal(RunState.Running, held.State);
+            Assert.All(held.Tasks, t => Assert.Equal(TaskState.None, t.State));
+            Assert.Equal(0, _host.Effects.Count(runId, "Extract"));
+            var why = Assert.Single(_host.Operations.Explain("pausable", runId, "Extract"), d => d.Name == PipelineNotPaused.Name);
+            Assert.False(why.Met);
+            Assert.StartsWith("Pipeline 'pausable' is paused since ", why.Sentence, StringComparison.Ordinal);
+
+            Assert.True(_host.Operations.Unpause("pausable"));
+            Assert.False(_host.Operations.IsPaused("pausable"));
+            var run = await _host.WaitAsync("pausable", runId);
+            Assert.Equal(RunState.Success, run.State);
+            Assert.All(run.Tasks, t => Assert.Equal(1, _host.Effects.Count(runId, t.TaskId)));
+        }
+        finally
+        {
+            _host.Operations.Unpause("pausable");
+        }
+    }
+
+    [Fact]
+    public async Task A_queued_task_whose_job_runs_while_its_pipeline_is_paused_waits_and_runs_after_unpause()
+    {
+        // The run's jobs go to a queue no server here listens to, so its first task sits queued with a pending job.
+        var runId = _host.Operations.Trigger("pausable", new LocalDate(2024, 4, 2), queue: "held");
+        Assert.True(_host.Operations.Pause("pausable"));
+        try
+        {
+            // Handing the run back gives the queued task a new job that a server runs at once, while the pipeline is paused.
+            Assert.True(_host.Operations.ReturnToServers("pausable", runId));
+            var jobId = _host.Operations.GetRun("pausable", runId)!["Extract"].CurrentJobId!;
+            using (var connection = _host.Storage.GetConnection())
+                await Poll.UntilAsync(() => connection.GetJobData(jobId)?.State, s => s == SucceededState.StateName, "the job delivered while paused to end");
+            var waiting = _host.Operations.GetRun("pausable", runId)!;
+            Assert.Equal(TaskState.Queued, waiting["Extract"].State);
+            Assert.Equal(jobId, waiting["Extract"].CurrentJobId);
+            Assert.Equal(0, _host.Effects.Count(runId, "Extract"));
+
+            Assert.True(_host.Operations.Unpause("pausable"));
+            var run = await _host.WaitAsync("pausable", runId);
+            Assert.Equal(RunState.Success, run.State);
+            Assert.Equal(1, _host.Effects.Count(runId, "Extract"));
+            Assert.NotEqual(jobId, run["Extract"].CurrentJobId);
+        }
+        finally
+        {
+            _host.Operations.Unpause("pausable");
+        }
+    }
+
+    [Fact]
+    public async Task A_pipeline_paused_on_creation_starts_paused_once_and_stays_unpaused_after_an_operator_unpauses_it()
+    {
+        Assert.True(_host.Operations.IsPaused("paused_on_creation"));
+        var runId = _host.Operations.Trigger("paused_on_creation", new LocalDate(2024, 4, 3));
+        Assert.True(_host.Operations.Unpause("paused_on_creation"));
+        Assert.Equal(RunState.Success, (await _host.WaitAsync("paused_on_creation", runId)).State);
+
+        // Another server starting on the same storage does not pause it again.
+        await using var second = await PipelineHost.StartAsync(_host.Storage, All);
+        Assert.False(second.Operations.IsPaused("paused_on_creation"));
+        Assert.False(_host.Operations.IsPaused("paused_on_creation"));
+    }
 
     [Fact]
     public async Task A_linear_run_runs_each_task_once_in_order()

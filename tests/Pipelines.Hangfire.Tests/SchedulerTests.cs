@@ -42,6 +42,20 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_paused_pipelines_tick_creates_nothing_and_unpaused_with_catch_up_it_creates_the_missed_runs()
+    {
+        Assert.True(_host.Operations.Pause("nightly_new_york"));
+        Assert.Empty(_host.Scheduler.TickAt("nightly_new_york", Instant.FromUtc(2024, 3, 9, 12, 0)));
+        Assert.Empty(_host.Scheduler.TickAt("nightly_new_york", Instant.FromUtc(2024, 3, 10, 12, 0)));
+        Assert.Empty(_host.Operations.ListRuns("nightly_new_york"));
+
+        Assert.True(_host.Operations.Unpause("nightly_new_york"));
+        var runIds = _host.Scheduler.TickAt("nightly_new_york", Instant.FromUtc(2024, 3, 10, 12, 0));
+        Assert.Equal(new[] { "scheduled__2024-03-08T04:00-05:00", "scheduled__2024-03-09T04:00-05:00", "scheduled__2024-03-10T04:00-04:00" }, runIds);
+        foreach (var id in runIds) Assert.Equal(RunState.Success, (await _host.WaitAsync("nightly_new_york", id)).State);
+    }
+
+    [Fact]
     public async Task A_tick_seen_twice_makes_one_run()
     {
         var now = Instant.FromUtc(2024, 11, 4, 9, 30);

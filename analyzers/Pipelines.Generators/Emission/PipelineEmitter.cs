@@ -89,6 +89,7 @@ internal static class PipelineEmitter
         w.Line($"    Calendar = {CSharpLiteral.String(spec.Calendar)},");
         w.Line($"    StartDate = {(spec.StartDate is { } d ? $"new global::NodaTime.LocalDate({d.Year}, {d.Month}, {d.Day})" : "null")},");
         w.Line($"    Catchup = {CSharpLiteral.Bool(spec.Catchup)},");
+        w.Line($"    PausedOnCreation = {CSharpLiteral.Bool(spec.PausedOnCreation)},");
         w.Line($"    MaxActiveRuns = {CSharpLiteral.Int(spec.MaxActiveRuns)},");
         w.Line($"    Description = {CSharpLiteral.String(spec.Description)},");
         w.Line($"    Tags = {StringArray(spec.Tags)},");

@@ -9,6 +9,7 @@ internal sealed record PipelineSpec(
     string? Calendar,
     DateSpec? StartDate,
     bool Catchup,
+    bool PausedOnCreation,
     int MaxActiveRuns,
     string? Description,
     EquatableArray<string> Tags,

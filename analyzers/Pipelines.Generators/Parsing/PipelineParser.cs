@@ -102,6 +102,7 @@ internal static class PipelineParser
         string? schedule = null, timeZone = null, calendar = null, description = null;
         DateSpec? startDate = null;
         var catchup = false;
+        var pausedOnCreation = false;
         var maxActiveRuns = 16;
         var tags = ImmutableArray<string>.Empty;
         foreach (var named in pipelineAttribute.NamedArguments)
@@ -114,6 +115,7 @@ internal static class PipelineParser
                 case "Calendar": calendar = named.Value.Value as string; break;
                 case "Description": description = named.Value.Value as string; break;
                 case "Catchup": catchup = named.Value.Value is true; break;
+                case "PausedOnCreation": pausedOnCreation = named.Value.Value is true; break;
                 case "MaxActiveRuns":
                     maxActiveRuns = named.Value.Value is int runs ? runs : maxActiveRuns;
                     if (maxActiveRuns < 1)
@@ -187,6 +189,7 @@ internal static class PipelineParser
             calendar,
             startDate,
             catchup,
+            pausedOnCreation,
             maxActiveRuns,
             description,
             tags.ToEquatableArray(),

@@ -12,6 +12,9 @@ internal static partial class CoordinationLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "A second delivery of {Pipeline} {Run} {Task} try {Try} found the try still running on {Server}: it does nothing.")]
     public static partial void Duplicate(ILogger logger, string pipeline, string run, string task, int @try, string server);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not starting {Pipeline} {Run} {Task} try {Try}: the pipeline is paused; the task waits until it is unpaused.")]
+    public static partial void Paused(ILogger logger, string pipeline, string run, string task, int @try);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
     public static partial void Stale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
 }

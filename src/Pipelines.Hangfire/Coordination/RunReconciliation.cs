@@ -52,7 +52,8 @@ internal sealed class RunReconciliation
                         TryOutcome.Apply(work, pipeline[task.TaskId], task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
                     continue;
                 }
-                if (!IsCurrentTry.IsWaiting(task.State)) continue;
+                // A paused pipeline's waiting tasks keep their ended jobs: unpausing gives them new ones.
+                if (!IsCurrentTry.IsWaiting(task.State) || work.Pause.Paused) continue;
                 var jobState = task.CurrentJobId is { } id ? jobs.GetJobData(id)?.State : null;
                 if (!Ended(jobState) || (task.End ?? task.Start ?? Instant.MinValue) > cutoff && jobState is not null) continue;
                 work.Set(task with { Reason = $"Re-enqueued by the reconciler: its job {(task.CurrentJobId ?? "(none)")} was {(jobState ?? "missing")}. " + task.Reason });

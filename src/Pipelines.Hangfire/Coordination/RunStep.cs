@@ -81,7 +81,7 @@ internal sealed class RunStep
                 var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
                 records = id => all.TryGetValue(id, out var record) ? record : null;
             }
-            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant()) { Facts = facts };
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant()) { Facts = facts, Pause = PipelinePause.Read(connection, pipeline) };
 
             if (!change(work)) return null;
             if (work.RunState == RunState.Running && cascade != CascadeScope.None) RunCascade.Run(work, cascade);

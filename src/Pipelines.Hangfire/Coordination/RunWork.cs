@@ -41,6 +41,9 @@ internal sealed class RunWork
     /// </summary>
     public RunFacts Facts { get; set; }
 
+    /// <summary>Whether the pipeline is paused, read with the run (<see cref="PipelineNotPaused"/>).</summary>
+    public PipelinePause Pause { get; init; }
+
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }
 

@@ -15,5 +15,9 @@ public static class TaskExplanation
     /// (the pipeline's active runs) only completes a sentence; null leaves the count out.
     /// </summary>
     public static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now) =>
-        TaskReadiness.Explain(ReadinessContext.Of(pipeline, run, taskId, now) with { ActiveRuns = activeRuns });
+        Explain(pipeline, run, taskId, activeRuns, now, new PipelinePause(pipeline.PausedOnCreation, null));
+
+    /// <summary>Explains the task with the pipeline's pause state as read from storage.</summary>
+    internal static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now, PipelinePause pause) =>
+        TaskReadiness.Explain(ReadinessContext.Of(pipeline, run, taskId, now) with { ActiveRuns = activeRuns, Pause = pause });
 }

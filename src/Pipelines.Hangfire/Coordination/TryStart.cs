@@ -37,9 +37,11 @@ internal sealed class TryStart
             _coordinator.Update(pipeline, runId, work =>
             {
                 var task = work[taskId];
-                if (Judge(work, taskId, new TryDelivery(tryNumber, jobId)) is not null)
+                if (Judge(work, taskId, new TryDelivery(tryNumber, jobId)) is { } blocked)
                 {
-                    CoordinationLog.Stale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
+                    // A paused pipeline's task stays queued; unpausing gives it a new job.
+                    if (blocked.Name == PipelineNotPaused.Name) CoordinationLog.Paused(_logger, pipeline.Id, runId, taskId, tryNumber);
+                    else CoordinationLog.Stale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
                     return false;
                 }
                 if (task.State == TaskState.Running && task.Execution != replaces)

@@ -42,8 +42,7 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
         WriteLiteral("</tbody></table>");
 
         WriteLiteral("<h3>Why is this task (not) running?</h3><ul class=\"list-group pipelines-explanation\">");
-        var active = services.Operations.ActiveRunCount(pipeline.Id);
-        foreach (var dependency in TaskExplanation.Explain(pipeline, run, taskId, active, services.Clock.GetCurrentInstant()))
+        foreach (var dependency in services.Operations.Explain(pipeline.Id, run.RunId, taskId))
         {
             var css = dependency.Met ? "list-group-item-success" : "list-group-item-warning";
             WriteLiteral($"<li class=\"list-group-item {css} pipelines-dependency\" data-met=\"{(dependency.Met ? "true" : "false")}\"><strong>{E(dependency.Name)}</strong>: {(dependency.Met ? "met" : "not met")}. {E(dependency.Sentence)}</li>");

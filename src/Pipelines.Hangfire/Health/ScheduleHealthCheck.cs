@@ -14,18 +14,19 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// Degraded, then unhealthy, when a scheduled pipeline's tick is late: the next occurrence after its schedule mark
 /// (<c>pipelines:schedule</c>, moved by every tick that creates runs) is further in the past than the thresholds.
-/// A pipeline that has never ticked has no mark and is not judged. The marks are the fleet's, in the shared storage, so
+/// A pipeline that has never ticked has no mark and is not judged, nor is a paused one (its ticks create nothing on purpose). The marks are the fleet's, in the shared storage, so
 /// every host judges them, whether or not it registers schedules itself.
 /// </summary>
 internal sealed class ScheduleHealthCheck(JobStorage storage, PipelineRegistry registry, PipelinesOptions options, PipelinesHealthOptions health) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        Dictionary<string, string> marks;
+        Dictionary<string, string> marks, pauses;
         try
         {
             using var connection = storage.GetConnection();
             marks = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey) ?? new Dictionary<string, string>();
+            pauses = connection.GetAllEntriesFromHash(PipelinePause.Key) ?? new Dictionary<string, string>();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -38,6 +39,7 @@ internal sealed class ScheduleHealthCheck(JobStorage storage, PipelineRegistry r
         {
             var schedule = PipelineSchedule.Parse(pipeline.Schedule);
             if (schedule.Cron is null && !schedule.IsSessionRelative) continue;
+            if (PipelinePause.Parse(pipeline, pauses.GetValueOrDefault(pipeline.Id)).Paused) continue;
             if (!marks.TryGetValue(pipeline.Id, out var text) || PipelineStore.ParseInstant(text) is not { } mark) continue;
             if (PipelineTimetable.For(pipeline)?.NextAfter(mark) is not { } next) continue;
             var by = now - next.At;

@@ -108,6 +108,90 @@ public sealed class PipelineOperations
         }) is not null;
     }
 
+    /// <summary>Whether the pipeline is paused (<see cref="Pause"/>).</summary>
+    public bool IsPaused(string pipelineId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        using var connection = _storage.GetConnection();
+        return PipelinePause.Read(connection, pipeline).Paused;
+    }
+
+    /// <summary>The ids of the paused pipelines among those this runtime knows (one storage read).</summary>
+    public IReadOnlySet<string> PausedPipelines()
+    {
+        using var connection = _storage.GetConnection();
+        var stored = connection.GetAllEntriesFromHash(PipelinePause.Key) ?? new Dictionary<string, string>();
+        return _registry.All.Where(p => PipelinePause.Parse(p, stored.GetValueOrDefault(p.Id)).Paused).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Pauses a pipeline, as Airflow pauses a DAG: its schedule creates no runs and no new task starts (a try already
+    /// running finishes); a run triggered meanwhile waits. The state is kept in storage for every server. Returns false
+    /// when it was paused already.
+    /// </summary>
+    public bool Pause(string pipelineId) => SetPaused(_registry.Get(pipelineId), true);
+
+    /// <summary>
+    /// Unpauses a pipeline: the tasks that became ready while it was paused are enqueued, each waiting task gets a new job
+    /// (a retry keeps its delay), and its schedule ticks at once, so a pipeline with catch-up creates the runs it missed
+    /// (from its schedule mark, which a paused tick leaves where it was). Returns false when it was not paused.
+    /// </summary>
+    public bool Unpause(string pipelineId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        if (!SetPaused(pipeline, false)) return false;
+
+        HashSet<string> unfinished;
+        using (var connection = _storage.GetConnection()) unfinished = connection.GetAllItemsFromSet(PipelineStore.UnfinishedKey);
+        var prefix = PipelineStore.UnfinishedMember(pipeline.Id, "");
+        foreach (var member in unfinished.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(m => m, StringComparer.Ordinal))
+        {
+            // A job that found the pipeline paused has ended and left its task waiting: give each waiting task a new job
+            // (one still pending becomes stale and does nothing). The step's cascade queues tasks held undecided.
+            _coordinator.Update(pipeline, member[prefix.Length..], work =>
+            {
+                if (work.RunState != RunState.Running) return false;
+                foreach (var task in work.All.ToList())
+                {
+                    if (!IsCurrentTry.IsWaiting(task.State)) continue;
+                    var due = TaskReadiness.StartDue(pipeline[task.TaskId], task, work.Now);
+                    work.Set(task with { Reason = $"Released at {PipelineStore.Format(work.Now)}: the pipeline was unpaused. " + task.Reason });
+                    work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, due > work.Now ? due - work.Now : null));
+                }
+                return true;
+            });
+        }
+
+        // The schedule's next tick would create the missed runs too, but for a daily schedule that may be a day away.
+        var recurringId = PipelineScheduler.RecurringJobId(pipeline.Id);
+        using (var connection = _storage.GetConnection())
+        {
+            if (connection.GetRecurringJobs(new[] { recurringId }).Any(j => !j.Removed))
+                new RecurringJobManager(_storage).TriggerJob(recurringId);
+        }
+        return true;
+    }
+
+    /// <summary>Writes the pipeline's pause state under its lock; false when it already was so.</summary>
+    private bool SetPaused(PipelineDefinition pipeline, bool paused)
+    {
+        using var connection = _storage.GetConnection();
+        using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
+        if (PipelinePause.Read(connection, pipeline).Paused == paused && PipelinePause.IsSeen(connection, pipeline.Id)) return false;
+        using var transaction = connection.CreateWriteTransaction();
+        PipelinePause.Write(transaction, pipeline.Id, paused, _options.Clock.GetCurrentInstant());
+        transaction.Commit();
+        return true;
+    }
+
+    /// <summary>Records a pipeline's PausedOnCreation the first time this storage sees it (at a server's start).</summary>
+    internal void SeedPause(IStorageConnection connection, PipelineDefinition pipeline)
+    {
+        if (PipelinePause.IsSeen(connection, pipeline.Id)) return;
+        using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
+        PipelinePause.Seed(connection, pipeline, _options.Clock.GetCurrentInstant());
+    }
+
     /// <summary>The run, with every task instance, or null when there is none.</summary>
     public PipelineRun? GetRun(string pipelineId, string runId)
     {
@@ -146,7 +230,7 @@ public sealed class PipelineOperations
         _ = pipeline[taskId];
         using var connection = _storage.GetConnection();
         var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant());
+        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline));
     }
 
     /// <summary>The output a task recorded in a run, as JSON, or null.</summary>

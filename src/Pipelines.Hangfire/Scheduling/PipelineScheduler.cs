@@ -14,6 +14,7 @@ namespace Pipelines.Hangfire;
 /// Turns schedule ticks into runs. Each scheduled pipeline has a Hangfire recurring job that calls <see cref="Tick"/>;
 /// the tick works out which schedule occurrences are due (all missed ones with catch-up, else the latest) and creates one
 /// run per occurrence with a run id derived from it, so a tick seen twice (two servers, a restart) still makes one run.
+/// A paused pipeline's tick does nothing (<see cref="PipelineOperations.Pause"/>).
 /// Session-relative schedules (<c>@session_close+00:30</c>) take their occurrences from <see cref="SessionSchedule"/>.
 /// </summary>
 public sealed class PipelineScheduler
@@ -71,6 +72,10 @@ public sealed class PipelineScheduler
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id) + ":schedule", _options.LockTimeout))
         {
+            // A paused pipeline's tick creates nothing and leaves the mark where it is: unpaused with catch-up, the next
+            // tick creates every occurrence missed meanwhile; without, only the latest.
+            if (PipelinePause.Read(connection, pipeline).Paused) return Array.Empty<string>();
+
             var fields = connection.GetAllEntriesFromHash(PipelineStore.ScheduleKey);
             var last = fields is not null && fields.TryGetValue(pipeline.Id, out var text) ? PipelineStore.ParseInstant(text) : null;
 

@@ -32,6 +32,9 @@ internal sealed partial class PipelinesStartup(
         _activeRuns = PipelinesTelemetry.AddActiveRunSource(ObserveActiveRuns);
         // The reconciler repairs runs whatever the schedules do.
         recurringJobs.AddOrUpdate<PipelineReconciler>(ReconcilerJobId, r => r.Run(), Cron.Minutely());
+        // A pipeline new to this storage starts paused when it says PausedOnCreation; one seen before keeps its state.
+        using (var connection = storage.GetConnection())
+            foreach (var pipeline in registry.All) operations.SeedPause(connection, pipeline);
         if (!options.RegisterSchedules) return Task.CompletedTask;
         foreach (var pipeline in registry.All)
         {

@@ -41,6 +41,13 @@ public sealed class PipelineAttribute : Attribute
     /// <summary>Whether runs missed while no server was up are created when one starts.</summary>
     public bool Catchup { get; set; }
 
+    /// <summary>
+    /// Whether the pipeline starts paused the first time a storage sees it, as Airflow's <c>is_paused_upon_creation</c>:
+    /// it creates no scheduled runs and starts no tasks until an operator unpauses it (<c>app unpause &lt;pipeline&gt;</c>).
+    /// An operator's pause or unpause is kept in storage and outlives restarts; this setting never pauses it again.
+    /// </summary>
+    public bool PausedOnCreation { get; set; }
+
     /// <summary>How many runs of this pipeline may be active at once. Defaults to 16.</summary>
     public int MaxActiveRuns { get; set; } = PipelineDefaults.MaxActiveRuns;
 

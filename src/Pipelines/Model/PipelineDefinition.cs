@@ -52,6 +52,9 @@ public sealed class PipelineDefinition
     /// <summary>Whether missed runs are created when a server starts.</summary>
     public bool Catchup { get; init; }
 
+    /// <summary>Whether the pipeline starts paused the first time a storage sees it.</summary>
+    public bool PausedOnCreation { get; init; }
+
     /// <summary>How many runs may be active at once.</summary>
     public int MaxActiveRuns { get; init; } = PipelineDefaults.MaxActiveRuns;
 

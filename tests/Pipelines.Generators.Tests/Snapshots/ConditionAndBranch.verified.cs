@@ -165,6 +165,7 @@ partial class LunchBot
                 Calendar = "XNYS",
                 StartDate = null,
                 Catchup = false,
+                PausedOnCreation = false,
                 MaxActiveRuns = 16,
                 Description = null,
                 Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,

@@ -109,6 +109,7 @@ namespace Acme.Loads
                         Calendar = null,
                         StartDate = null,
                         Catchup = false,
+                        PausedOnCreation = false,
                         MaxActiveRuns = 16,
                         Description = null,
                         Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,

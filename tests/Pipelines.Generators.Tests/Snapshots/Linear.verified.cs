@@ -87,6 +87,7 @@ namespace Acme.Loads
                     Calendar = null,
                     StartDate = new global::NodaTime.LocalDate(2024, 1, 2),
                     Catchup = true,
+                    PausedOnCreation = true,
                     MaxActiveRuns = 1,
                     Description = "Extract, transform, load.",
                     Tags = global::System.Collections.Immutable.ImmutableArray.Create("etl"),

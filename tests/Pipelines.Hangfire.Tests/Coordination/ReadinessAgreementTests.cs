@@ -12,7 +12,7 @@ namespace Pipelines.Hangfire.Tests.Coordination;
 public sealed class ReadinessAgreementTests
 {
     private static IReadOnlyList<TaskDependency> Explain(RunWork work, string taskId) =>
-        TaskExplanation.Explain(work.Pipeline, Run(work), taskId, activeRuns: null, work.Now);
+        TaskExplanation.Explain(work.Pipeline, Run(work), taskId, activeRuns: null, work.Now, work.Pause);
 
     private static TaskDependency Unmet(IReadOnlyList<TaskDependency> explanation, string name) =>
         Assert.Single(explanation, d => !d.Met && d.Name.StartsWith(name, StringComparison.Ordinal));
@@ -66,6 +66,14 @@ public sealed class ReadinessAgreementTests
         var pokeDue = Now + Assert.Single(poking.Jobs).Delay!.Value;
         Unmet(Explain(Work(Sensors.Definition, RunState.Running, pokeDue - Duration.FromMilliseconds(1), poking["FileArrived"]), "FileArrived"), RescheduleWaitElapsed.Name);
         Assert.Contains(Explain(Work(Sensors.Definition, RunState.Running, pokeDue, poking["FileArrived"]), "FileArrived"), d => d.Name == RescheduleWaitElapsed.Name && d.Met);
+
+        // Pipeline not paused: a paused pipeline's undecided task is not queued, and its queued task's job does not start it.
+        var paused = PausedWork(Linear.Definition, RunState.Running, Now, Task("Extract", TaskState.Success));
+        var pausedUnmet = Unmet(Explain(paused, "Transform"), PipelineNotPaused.Name);
+        Assert.False(CascadeQueues(paused, "Transform"));
+        var pausedQueued = PausedWork(Linear.Definition, RunState.Running, Now, Task("Extract", TaskState.Queued, jobs: "3"));
+        Assert.Equal(Unmet(Explain(pausedQueued, "Extract"), PipelineNotPaused.Name), TryStart.Judge(pausedQueued, "Extract", new TryDelivery(1, "3")));
+        Assert.Equal(pausedUnmet.Sentence, TaskReadiness.DecideQueue(ReadinessContext.Of(paused, paused.Pipeline["Transform"].Index)).Reason);
 
         // Current try: the job the explanation names is the one a try's start admits; an older one is refused.
         var requeued = Work(Linear.Definition, RunState.Running, Now, Task("Load", TaskState.Queued, tryNumber: 2, jobs: new[] { "7", "9" }));

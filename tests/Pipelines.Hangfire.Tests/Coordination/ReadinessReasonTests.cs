@@ -24,6 +24,21 @@ public sealed class ReadinessReasonTests
     }
 
     [Fact]
+    public void A_paused_pipeline_holds_back_tasks_that_have_not_started_and_lets_running_ones_finish()
+    {
+        var paused = PausedWork(Linear.Definition, RunState.Running, Now, Task("Extract", TaskState.Running), Task("Transform", TaskState.Queued));
+        var active = Work(Linear.Definition, RunState.Running, Now, Task("Transform", TaskState.Queued));
+
+        var held = PipelineNotPaused.Instance.Evaluate(Context(paused, "Transform"))!;
+        Assert.False(held.Met);
+        Assert.Equal("Pipeline 'linear' is paused since 2024-03-08T08:00:00Z: it starts no new tasks until it is unpaused (unpause linear).", held.Sentence);
+        Assert.False(PipelineNotPaused.Instance.Evaluate(Context(paused, "Load"))!.Met);
+        Assert.Null(PipelineNotPaused.Instance.Evaluate(Context(paused, "Extract")));
+        Assert.True(PipelineNotPaused.Instance.Evaluate(Context(active, "Transform"))!.Met);
+        Assert.Equal(TriggerDecision.Wait, TaskReadiness.DecideQueue(Context(PausedWork(Linear.Definition, RunState.Running, Now), "Extract")).Decision);
+    }
+
+    [Fact]
     public void The_trigger_rule_is_judged_on_the_upstream_states_and_names_them()
     {
         var work = Work(Linear.Definition, RunState.Running, Now, Task("Extract", TaskState.Success), Task("Transform", TaskState.Failed));

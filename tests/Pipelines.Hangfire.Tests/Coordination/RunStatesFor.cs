@@ -16,6 +16,14 @@ internal static class RunStatesFor
         return work;
     }
 
+    /// <summary>A step over a run of a pipeline paused an hour before <paramref name="now"/>.</summary>
+    public static RunWork PausedWork(PipelineDefinition pipeline, RunState runState, Instant now, params TaskInstance[] tasks)
+    {
+        var work = new RunWork(pipeline, "manual__2024-03-08__test", runState, _ => null, now) { Pause = new PipelinePause(true, now - Duration.FromHours(1)) };
+        foreach (var task in tasks) work.Set(task);
+        return work;
+    }
+
     /// <summary>The same state as a run read for people (the dashboard, the command line).</summary>
     public static PipelineRun Run(RunWork work) => new(
         work.Pipeline.Id, work.RunId, RunKind.Manual, new LocalDate(2024, 3, 8), new Interval(Now, Now + Duration.FromDays(1)),

@@ -144,3 +144,17 @@ public sealed partial class Clearable(SideEffects effects)
 
     [PipelineTask] public string Load([FromTask(nameof(Transform))] string data, RunContext run) { effects.Record(run); return data + " loaded"; }
 }
+
+[Pipeline("pausable")]
+public sealed partial class Pausable(SideEffects effects)
+{
+    [PipelineTask] public void Extract(RunContext run) => effects.Record(run);
+    [PipelineTask, DependsOn(nameof(Extract))] public void Transform(RunContext run) => effects.Record(run);
+    [PipelineTask(Queue = "loads"), DependsOn(nameof(Transform))] public void Load(RunContext run) => effects.Record(run);
+}
+
+[Pipeline("paused_on_creation", PausedOnCreation = true)]
+public sealed partial class PausedOnCreationPipeline(SideEffects effects)
+{
+    [PipelineTask] public void Only(RunContext run) => effects.Record(run);
+}

@@ -25,7 +25,7 @@ internal sealed record ReadinessContext
 
     /// <summary>The task at <paramref name="taskIndex"/> in the run a coordination step holds.</summary>
     public static ReadinessContext Of(RunWork work, int taskIndex) =>
-        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now);
+        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now) { Pause = work.Pause };
 
     /// <summary>The task of <paramref name="taskId"/> in a run read for people.</summary>
     public static ReadinessContext Of(PipelineDefinition pipeline, PipelineRun run, string taskId, Instant now)
@@ -52,6 +52,9 @@ internal sealed record ReadinessContext
 
     /// <summary>The job delivered to start a try, when a try's start is judged; null for the scheduler and for people.</summary>
     public TryDelivery? Delivery { get; init; }
+
+    /// <summary>Whether the pipeline is paused, as the step or the reader found it in storage.</summary>
+    public PipelinePause Pause { get; init; }
 
     /// <summary>How many runs of the pipeline are active, when known: only for the sentence, never for the decision.</summary>
     public int? ActiveRuns { get; init; }

@@ -12,15 +12,15 @@ namespace Pipelines.Hangfire;
 internal static class TaskReadiness
 {
     /// <summary>Consulted before the trigger rule when the cascade decides an undecided task.</summary>
-    public static readonly IReadOnlyList<IReadinessReason> ToQueue = new IReadinessReason[] { RunIsActive.Instance };
+    public static readonly IReadOnlyList<IReadinessReason> ToQueue = new IReadinessReason[] { RunIsActive.Instance, PipelineNotPaused.Instance };
 
     /// <summary>Consulted when a delivered job would start a try.</summary>
-    public static readonly IReadOnlyList<IReadinessReason> ToStart = new IReadinessReason[] { RunIsActive.Instance, IsCurrentTry.Instance };
+    public static readonly IReadOnlyList<IReadinessReason> ToStart = new IReadinessReason[] { RunIsActive.Instance, IsCurrentTry.Instance, PipelineNotPaused.Instance };
 
     /// <summary>Every reason, in the order people read them.</summary>
     public static readonly IReadOnlyList<IReadinessReason> All = new IReadinessReason[]
     {
-        RunIsActive.Instance, TriggerRuleSatisfied.Instance, RetryPeriodElapsed.Instance, RescheduleWaitElapsed.Instance, IsCurrentTry.Instance,
+        RunIsActive.Instance, PipelineNotPaused.Instance, TriggerRuleSatisfied.Instance, RetryPeriodElapsed.Instance, RescheduleWaitElapsed.Instance, IsCurrentTry.Instance,
     };
 
     /// <summary>
