@@ -190,6 +190,43 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_pause_button_holds_a_triggered_run_until_unpause_and_both_pages_show_the_state()
+    {
+        await _page.GotoAsync(_host.Url + "/pipelines");
+        var row = _page.Locator("tr[data-pipeline='etl']");
+        Assert.Equal("active", (await row.Locator(".pipelines-paused").InnerTextAsync()).Trim());
+
+        // The command reloads the page, which then shows the state and offers the opposite button.
+        await row.Locator("button.pipelines-pause").ClickAsync();
+        await _page.Locator("tr[data-pipeline='etl'][data-paused='true']").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.True(_host.Operations.IsPaused("etl"));
+        Assert.Equal("paused", (await row.Locator(".pipelines-paused").InnerTextAsync()).Trim());
+        Assert.Equal(0, await row.Locator("button.pipelines-pause").CountAsync());
+        Assert.Equal(1, await row.Locator("button.pipelines-unpause").CountAsync());
+        await Shot("pipelines-paused");
+
+        // The pipeline's own page says so too, and a run triggered from it waits: its first task is not even queued.
+        await _page.GotoAsync(_host.Url + "/pipelines/etl");
+        Assert.Equal("paused", (await _page.Locator("h1 .pipelines-paused[data-paused='true']").InnerTextAsync()).Trim());
+        await _page.Locator("button.pipelines-trigger").ClickAsync();
+        for (var i = 0; i < 100 && _host.Operations.ListRuns("etl").Count < 1; i++) await Task.Delay(50);
+        var runId = Assert.Single(_host.Operations.ListRuns("etl")).RunId;
+        // Nothing would start it while paused; a second is ample time for a server that wrongly would.
+        await Task.Delay(1000);
+        var held = _host.Operations.GetRun("etl", runId)!;
+        Assert.Equal(RunState.Running, held.State);
+        Assert.Equal(TaskState.None, held["Extract"].State);
+        await _page.ReloadAsync();
+        await Shot("pipeline-paused");
+
+        await _page.Locator("button.pipelines-unpause").ClickAsync();
+        await _page.Locator("h1 .pipelines-paused[data-paused='false']").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.False(_host.Operations.IsPaused("etl"));
+        Assert.Equal(1, await _page.Locator("button.pipelines-pause").CountAsync());
+        Assert.Equal(RunState.Success, (await _host.WaitAsync(runId)).State);
+    }
+
+    [Fact]
     public async Task An_action_without_the_antiforgery_token_is_refused()
     {
         var (_, failed) = await TwoRuns();
@@ -217,6 +254,17 @@ public sealed class ReadOnlyDashboardTests : IClassFixture<Browser>
 
     public ReadOnlyDashboardTests(Browser browser) => _browser = browser;
 
+    /// <summary>POSTs from the page with its own antiforgery token, as the page's buttons would; returns the status.</summary>
+    private static async Task<int> PostWithThePagesTokenAsync(IPage page, string url)
+    {
+        var token = await page.EvaluateAsync<string?>("() => document.querySelector('meta[name=csrf-token]')?.content ?? null");
+        var header = await page.EvaluateAsync<string?>("() => document.querySelector('meta[name=csrf-header]')?.content ?? null");
+        return await page.EvaluateAsync<int>(@"async ([url, header, token]) => {
+            const headers = {}; if (header && token) headers[header] = token;
+            const r = await fetch(url, { method: 'POST', headers, credentials: 'same-origin' }); return r.status; }",
+            new object?[] { url, header, token });
+    }
+
     [Fact]
     public async Task A_read_only_dashboard_hides_and_refuses_actions()
     {
@@ -230,14 +278,25 @@ public sealed class ReadOnlyDashboardTests : IClassFixture<Browser>
         Assert.Equal(0, await page.Locator("button.pipelines-trigger").CountAsync());
 
         // Even with the page's own antiforgery token, the command is refused.
-        var token = await page.EvaluateAsync<string?>("() => document.querySelector('meta[name=csrf-token]')?.content ?? null");
-        var header = await page.EvaluateAsync<string?>("() => document.querySelector('meta[name=csrf-header]')?.content ?? null");
-        var status = await page.EvaluateAsync<int>(@"async ([url, header, token]) => {
-            const headers = {}; if (header && token) headers[header] = token;
-            const r = await fetch(url, { method: 'POST', headers, credentials: 'same-origin' }); return r.status; }",
-            new object?[] { $"{host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Transform/mark/failed", header, token });
-        Assert.Equal(401, status);
+        Assert.Equal(401, await PostWithThePagesTokenAsync(page, $"{host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Transform/mark/failed"));
         Assert.Equal(TaskState.Success, host.Operations.GetRun("etl", run.RunId)!["Transform"].State);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_read_only_dashboard_shows_the_pause_state_but_neither_offers_nor_accepts_unpause()
+    {
+        await using var host = await DashboardHost.StartAsync(readOnly: true);
+        Assert.True(host.Operations.Pause("etl"));
+        var page = await _browser.Instance.NewPageAsync();
+        await page.GotoAsync($"{host.Url}/pipelines");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, "pipelines-read-only-paused.png"), FullPage = true });
+        Assert.Equal("paused", (await page.Locator("tr[data-pipeline='etl'] .pipelines-paused").InnerTextAsync()).Trim());
+        Assert.Equal(0, await page.Locator("button.pipelines-pause, button.pipelines-unpause").CountAsync());
+
+        // Even with the page's own antiforgery token, the command is refused.
+        Assert.Equal(401, await PostWithThePagesTokenAsync(page, $"{host.Url}/pipelines/etl/unpause"));
+        Assert.True(host.Operations.IsPaused("etl"));
         await page.CloseAsync();
     }
 }
@@ -263,6 +322,9 @@ public sealed class AuthorizedDashboardTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(host.Url + page)).StatusCode);
         var trigger = await http.PostAsync(host.Url + "/pipelines/etl/trigger", new StringContent(""));
         Assert.Equal(HttpStatusCode.Unauthorized, trigger.StatusCode);
+        var pause = await http.PostAsync(host.Url + "/pipelines/etl/pause", new StringContent(""));
+        Assert.Equal(HttpStatusCode.Unauthorized, pause.StatusCode);
+        Assert.False(host.Operations.IsPaused("etl"));
         var mark = await http.PostAsync($"{host.Url}/pipelines/etl/runs/{Uri.EscapeDataString(run.RunId)}/tasks/Load/mark/failed", new StringContent(""));
         Assert.Equal(HttpStatusCode.Unauthorized, mark.StatusCode);
         Assert.Single(host.Operations.ListRuns("etl"));

@@ -20,6 +20,19 @@ internal static class Commands
         return true;
     }
 
+    /// <summary>
+    /// Pauses or unpauses the pipeline (the route's <c>action</c>). Asking for the state it is already in succeeds: the
+    /// page reloads and shows it, as when two operators click the same button.
+    /// </summary>
+    public static bool SetPaused(DashboardContext context)
+    {
+        if (PipelinesDashboard.For(context.Storage) is not { } services) return false;
+        if (!services.Operations.Registry.TryGet(context.UriMatch.Groups["pipeline"].Value, out var pipeline)) return false;
+        if (context.UriMatch.Groups["action"].Value == "pause") services.Operations.Pause(pipeline.Id);
+        else services.Operations.Unpause(pipeline.Id);
+        return true;
+    }
+
     public static bool Clear(DashboardContext context)
     {
         if (!Resolve(context, out var services, out var pipeline, out var runId, out var taskId)) return false;

@@ -18,11 +18,12 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         var selectedId = Query("run");
         var selected = selectedId is null ? runs.FirstOrDefault() : runs.FirstOrDefault(r => r.RunId == selectedId) ?? services.Operations.GetRun(pipeline.Id, selectedId);
 
-        WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)}</h1>");
+        var paused = services.Operations.IsPaused(pipeline.Id);
+        WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)} {PauseBadge(paused)}</h1>");
         Breadcrumbs(pipeline.Id);
         WriteLiteral($"<p>{E(pipeline.Description)}</p><p><code>{E(pipeline.Schedule ?? "manual")}</code> in {E(pipeline.TimeZone)}{(pipeline.Calendar is null ? "" : $", {E(pipeline.Calendar)} sessions")}, at most {pipeline.MaxActiveRuns} active run(s).</p>");
         if (!IsReadOnly)
-            WriteLiteral($"<p><button class=\"btn btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger a run</button></p>");
+            WriteLiteral($"<p><button class=\"btn btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger a run</button> {PauseButton(pipeline.Id, paused, "")}</p>");
 
         WriteLiteral("<h3>Graph</h3>");
         WriteLiteral(selected is null ? "<p class=\"text-muted\">No runs yet: tasks are shown without states.</p>" : $"<p>States of run <a href=\"{RunUrl(pipeline.Id, selected.RunId)}\">{E(selected.RunId)}</a> {Badge(selected.State)}</p>");

@@ -12,7 +12,7 @@ namespace Pipelines.Hangfire.Dashboard;
 /// <summary>
 /// The pipeline pages in the standard Hangfire dashboard: a "Pipelines" menu item, pipeline pages (graph, grid of runs,
 /// durations, tries, landing times), run pages (Gantt), task instance pages (why a task is or is not running), and
-/// actions (trigger, clear, mark) that go through Hangfire's command dispatcher, so they carry its antiforgery token and
+/// actions (trigger, pause, unpause, clear, mark) that go through Hangfire's command dispatcher, so they carry its antiforgery token and
 /// are refused in read-only dashboards. They work wherever the dashboard is mapped: the runtime on the dashboard's
 /// storage is found by that storage.
 /// </summary>
@@ -38,6 +38,7 @@ public static class PipelinesDashboard
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/?$", m => new RunPage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value)));
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/?$", m => new TaskInstancePage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value), m.Groups["task"].Value));
             routes.AddCommand($"/pipelines/{Id}/trigger$", context => Commands.Trigger(context));
+            routes.AddCommand($"/pipelines/{Id}/(?<action>pause|unpause)$", context => Commands.SetPaused(context));
             routes.AddCommand($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/clear$", context => Commands.Clear(context));
             routes.AddCommand($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/mark/(?<state>success|failed)$", context => Commands.Mark(context));
             // Hangfire's job page lists each job's history; our "Pipeline task" entry links the job to its task instance.

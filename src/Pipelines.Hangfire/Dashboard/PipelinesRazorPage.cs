@@ -26,6 +26,19 @@ internal abstract class PipelinesRazorPage : RazorPage
     protected static string Badge(RunState state) =>
         $"<span class=\"label pipelines-run-state\" data-state=\"{state.Name()}\" style=\"background:{StateColors.For(state)}\">{state.Name()}</span>";
 
+    /// <summary>The pipeline's pause state as a label: "paused" stands out, "active" stays quiet.</summary>
+    protected static string PauseBadge(bool paused) => paused
+        ? "<span class=\"label label-warning pipelines-paused\" data-paused=\"true\" title=\"No new runs or tasks start until it is unpaused\">paused</span>"
+        : "<span class=\"label label-default pipelines-paused\" data-paused=\"false\">active</span>";
+
+    /// <summary>The Pause or Unpause button, posting through Hangfire's command dispatcher (the page reloads after it).</summary>
+    protected string PauseButton(string pipelineId, bool paused, string size)
+    {
+        var action = paused ? "unpause" : "pause";
+        var text = paused ? "Unpause" : "Pause";
+        return $"<button class=\"btn {size} btn-default pipelines-{action}\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipelineId)}/{action}")}\" data-loading-text=\"{text[..^1]}ing...\">{text}</button>";
+    }
+
     protected static string Time(Instant? instant) => instant is { } i ? i.ToString("uuuu-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
 
     protected static string Span(Duration? duration) => duration is { } d ? d.ToString("H:mm:ss.fff", CultureInfo.InvariantCulture) : "";
