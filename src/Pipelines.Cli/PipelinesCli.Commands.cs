@@ -5,6 +5,8 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Hangfire;
@@ -79,12 +81,14 @@ public static partial class PipelinesCli
 
     // ---- list / show / graph --------------------------------------------------------------------------------
 
-    private static int List(CliContext context, bool json)
+    private static async Task<int> List(CliContext context, StorageSpec storage, string? server, bool json, CancellationToken cancellationToken)
     {
         var now = context.Options.Clock.GetCurrentInstant();
+        var paused = await PausedPipelinesAsync(context, storage, server, cancellationToken).ConfigureAwait(false);
         var rows = context.Pipelines.Select(p => new
         {
             id = p.Id,
+            paused = paused?.Contains(p.Id),
             schedule = p.Schedule,
             timeZone = p.TimeZone,
             calendar = p.Calendar,
@@ -94,19 +98,49 @@ public static partial class PipelinesCli
         }).ToList();
         if (json)
         {
-            context.WriteJson(rows);
+            context.WriteJson(OmitUnknownPause(rows));
             return 0;
         }
         var table = new Table().AddColumns("Pipeline", "Schedule", "Time zone", "Calendar", "Tasks", "Next run");
+        if (paused is not null) table.AddColumn("State");
         foreach (var row in rows)
-            table.AddRow(Markup.Escape(row.id), Markup.Escape(row.schedule ?? "manual"), Markup.Escape(row.timeZone), Markup.Escape(row.calendar ?? "-"), row.tasks.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.nextRun ?? "-"));
+        {
+            var cells = new List<string> { Markup.Escape(row.id), Markup.Escape(row.schedule ?? "manual"), Markup.Escape(row.timeZone), Markup.Escape(row.calendar ?? "-"), row.tasks.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.nextRun ?? "-") };
+            if (row.paused is { } isPaused) cells.Add(PauseWord(isPaused));
+            table.AddRow(cells.ToArray());
+        }
         context.Console.Write(table);
         return 0;
     }
 
-    private static int Show(CliContext context, string pipelineId, bool json)
+    /// <summary>
+    /// The paused pipelines when the command reaches the servers' state (--storage or --server), else null: this
+    /// process's own in-memory state has never been paused by anyone, so saying "active" would be a guess.
+    /// </summary>
+    private static async Task<IReadOnlySet<string>?> PausedPipelinesAsync(CliContext context, StorageSpec storage, string? server, CancellationToken cancellationToken)
+    {
+        if (storage.IsInMemory && server is null) return null;
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
+        return await operations.PausedPipelinesAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Drops a null <c>paused</c> (state not read), so JSON without storage stays as it was rather than guessing.</summary>
+    private static JsonNode? OmitUnknownPause<T>(T value)
+    {
+        var node = JsonSerializer.SerializeToNode(value, CliJson.Options);
+        foreach (var item in node is JsonArray array ? array.ToList() : new List<JsonNode?> { node })
+        {
+            if (item is JsonObject entry && entry["paused"] is null) entry.Remove("paused");
+        }
+        return node;
+    }
+
+    private static string PauseWord(bool paused) => paused ? "[yellow]paused[/]" : "active";
+
+    private static async Task<int> Show(CliContext context, StorageSpec storage, string? server, string pipelineId, bool json, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
+        var paused = (await PausedPipelinesAsync(context, storage, server, cancellationToken).ConfigureAwait(false))?.Contains(pipeline.Id);
         var next = NextRuns(pipeline, context.Options.Clock.GetCurrentInstant(), 5).ToList();
         var tasks = pipeline.Tasks.Select(t => new
         {
@@ -121,9 +155,10 @@ public static partial class PipelinesCli
         }).ToList();
         if (json)
         {
-            context.WriteJson(new
+            context.WriteJson(OmitUnknownPause(new
             {
                 id = pipeline.Id,
+                paused,
                 description = pipeline.Description,
                 schedule = pipeline.Schedule,
                 timeZone = pipeline.TimeZone,
@@ -134,10 +169,11 @@ public static partial class PipelinesCli
                 tags = pipeline.Tags,
                 nextRuns = next.Select(n => n.ToString("uuuu-MM-dd'T'HH:mm:sso<g>", CultureInfo.InvariantCulture)).ToArray(),
                 tasks,
-            });
+            }));
             return 0;
         }
         context.Console.MarkupLine($"[bold]{Markup.Escape(pipeline.Id)}[/]{(pipeline.Description is null ? "" : " - " + Markup.Escape(pipeline.Description))}");
+        if (paused is { } isPaused) context.Console.MarkupLine($"state {PauseWord(isPaused)}");
         context.Console.MarkupLine($"schedule {Markup.Escape(pipeline.Schedule ?? "manual")} in {Markup.Escape(pipeline.TimeZone)}, calendar {Markup.Escape(pipeline.Calendar ?? "none")}, max {pipeline.MaxActiveRuns} active run(s), catchup {(pipeline.Catchup ? "on" : "off")}");
         var table = new Table().AddColumns("#", "Task", "Kind", "Trigger", "Retries", "Queue", "After");
         foreach (var (task, index) in tasks.Select((t, i) => (t, i)))

@@ -95,12 +95,12 @@ public static partial class PipelinesCli
         root.Options.Add(port);
         root.SetAction((r, ct) => Serve(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(port), ct));
 
-        var list = new Command("list", "List the pipelines with their schedules and next run times.") { json };
-        list.SetAction(r => List(context, r.GetValue(json)));
+        var list = new Command("list", "List the pipelines with their schedules and next run times, and whether each is paused with --storage or --server.") { json };
+        list.SetAction((r, ct) => List(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(json), ct));
         root.Subcommands.Add(list);
 
-        var show = new Command("show", "Show a pipeline's tasks, settings and next five run times.") { pipelineArgument, json };
-        show.SetAction(r => Show(context, r.GetValue(pipelineArgument)!, r.GetValue(json)));
+        var show = new Command("show", "Show a pipeline's tasks, settings and next five run times, and whether it is paused with --storage or --server.") { pipelineArgument, json };
+        show.SetAction((r, ct) => Show(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(json), ct));
         root.Subcommands.Add(show);
 
         var format = new Option<string>("--format") { Description = "mermaid, dot or text.", DefaultValueFactory = _ => "text" };

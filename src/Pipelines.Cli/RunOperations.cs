@@ -35,6 +35,9 @@ internal interface IRunOperations : IAsyncDisposable
 
     /// <summary>Pauses or unpauses a pipeline; false when it already was so.</summary>
     Task<bool> SetPausedAsync(string pipelineId, bool paused);
+
+    /// <summary>The ids of the paused pipelines, in one read.</summary>
+    Task<IReadOnlySet<string>> PausedPipelinesAsync();
 }
 
 /// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
@@ -76,6 +79,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
     public Task<IReadOnlyList<TaskDependency>> ExplainAsync(string pipelineId, string runId, string taskId) => Task.FromResult(Operations.Explain(pipelineId, runId, taskId));
 
     public Task<bool> SetPausedAsync(string pipelineId, bool paused) => Task.FromResult(paused ? Operations.Pause(pipelineId) : Operations.Unpause(pipelineId));
+
+    public Task<IReadOnlySet<string>> PausedPipelinesAsync() => Task.FromResult(Operations.PausedPipelines());
 
     /// <summary>
     /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
@@ -181,6 +186,14 @@ internal sealed class HttpRunOperations : IRunOperations
     public async Task<bool> SetPausedAsync(string pipelineId, bool paused) =>
         (await Post<PauseResponse>($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/{(paused ? "pause" : "unpause")}", new { }).ConfigureAwait(false)).Changed;
 
+    public async Task<IReadOnlySet<string>> PausedPipelinesAsync()
+    {
+        using var response = await _http.GetAsync("api/pipelines").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        var pipelines = await response.Content.ReadFromJsonAsync<List<PipelineSummary>>(ApiJson.Options).ConfigureAwait(false) ?? new List<PipelineSummary>();
+        return pipelines.Where(p => p.Paused).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
     private async Task<T> Post<T>(string path, object body)
     {
         using var response = await _http.PostAsJsonAsync(path, body, ApiJson.Options).ConfigureAwait(false);
@@ -208,6 +221,9 @@ internal sealed class HttpRunOperations : IRunOperations
 internal sealed record TriggerRequest(string Date, IReadOnlyDictionary<string, string>? Parameters);
 
 internal sealed record TriggerResponse(string Run);
+
+/// <summary>What the API's pipeline list says of each pipeline that the CLI reads back.</summary>
+internal sealed record PipelineSummary(string Id, bool Paused);
 
 /// <summary>A pipeline's pause state after a request, and whether the request changed it.</summary>
 internal sealed record PauseResponse(bool Paused, bool Changed);

@@ -197,6 +197,43 @@ public sealed class CliPostgreSqlTests : IDisposable
     }
 
     [Fact]
+    public async Task List_and_show_with_storage_show_each_pipelines_pause_state_as_stored()
+    {
+        var (activeExit, activeOut, activeError) = await CliTests.Cli(null, "list", "--storage", Url());
+        Assert.True(activeExit == 0, activeOut + activeError);
+        Assert.Contains("State", activeOut, StringComparison.Ordinal);
+        Assert.Equal(2, Lines(activeOut).Count(l => l.Contains("active", StringComparison.Ordinal)));
+
+        var (pauseExit, pauseOut, pauseError) = await CliTests.Cli(null, "pause", "nightly_load", "--storage", Url());
+        Assert.True(pauseExit == 0, pauseOut + pauseError);
+
+        var (listExit, listOut, _) = await CliTests.Cli(null, "list", "--storage", Url());
+        Assert.Equal(0, listExit);
+        Assert.Contains("paused", Assert.Single(Lines(listOut), l => l.Contains("nightly_load", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("active", Assert.Single(Lines(listOut), l => l.Contains("adhoc_report", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var (jsonExit, jsonOut, _) = await CliTests.Cli(null, "list", "--json", "--storage", Url());
+        Assert.Equal(0, jsonExit);
+        using (var rows = JsonDocument.Parse(jsonOut))
+        {
+            Assert.Equal(new[] { ("nightly_load", true), ("adhoc_report", false) },
+                rows.RootElement.EnumerateArray().Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("paused").GetBoolean())));
+        }
+        var (showExit, showOut, _) = await CliTests.Cli(null, "show", "nightly_load", "--json", "--storage", Url());
+        Assert.Equal(0, showExit);
+        using (var shown = JsonDocument.Parse(showOut)) Assert.True(shown.RootElement.GetProperty("paused").GetBoolean());
+        var (textExit, textOut, _) = await CliTests.Cli(null, "show", "nightly_load", "--storage", Url());
+        Assert.Equal(0, textExit);
+        Assert.Contains("state paused", textOut, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await CliTests.Cli(null, "unpause", "nightly_load", "--storage", Url())).Exit);
+        var (afterExit, afterOut, _) = await CliTests.Cli(null, "show", "nightly_load", "--json", "--storage", Url());
+        Assert.Equal(0, afterExit);
+        using (var after = JsonDocument.Parse(afterOut)) Assert.False(after.RootElement.GetProperty("paused").GetBoolean());
+    }
+
+    private static string[] Lines(string text) => text.Split('\n');
+
+    [Fact]
     public async Task Clear_of_an_unknown_run_names_the_fix()
     {
         var (exit, _, error) = await CliTests.Cli(null, "clear", "nightly_load", "--run", "manual__nope", "--task", "Ingest", "--storage", Url());

@@ -56,6 +56,45 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task List_and_show_without_storage_or_server_say_nothing_of_pause_rather_than_guess()
+    {
+        var (listExit, list, _) = await Cli(null, "list");
+        Assert.Equal(0, listExit);
+        Assert.DoesNotContain("State", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("active", list, StringComparison.Ordinal);
+        var (jsonExit, json, _) = await Cli(null, "list", "--json");
+        Assert.Equal(0, jsonExit);
+        using (var rows = System.Text.Json.JsonDocument.Parse(json))
+            Assert.All(rows.RootElement.EnumerateArray(), row => Assert.False(row.TryGetProperty("paused", out _)));
+        var (showExit, show, _) = await Cli(null, "show", "nightly_load", "--json");
+        Assert.Equal(0, showExit);
+        using (var shown = System.Text.Json.JsonDocument.Parse(show))
+            Assert.False(shown.RootElement.TryGetProperty("paused", out _));
+        var (textExit, text, _) = await Cli(null, "show", "nightly_load");
+        Assert.Equal(0, textExit);
+        Assert.DoesNotContain("state ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_and_show_with_server_show_the_pause_state_that_serve_holds()
+    {
+        await using var serve = await InProcessServe.StartAsync();
+        var (pauseExit, pauseOut, pauseError) = await Cli(null, "pause", "nightly_load", "--server", serve.Url);
+        Assert.True(pauseExit == 0, pauseOut + pauseError);
+
+        var (listExit, listOut, listError) = await Cli(null, "list", "--json", "--server", serve.Url);
+        Assert.True(listExit == 0, listOut + listError);
+        using (var rows = System.Text.Json.JsonDocument.Parse(listOut))
+        {
+            Assert.Equal(new[] { ("nightly_load", true), ("adhoc_report", false) },
+                rows.RootElement.EnumerateArray().Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("paused").GetBoolean())));
+        }
+        var (showExit, showOut, _) = await Cli(null, "show", "nightly_load", "--server", serve.Url);
+        Assert.Equal(0, showExit);
+        Assert.Contains("state paused", showOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Show_lists_tasks_and_the_next_five_session_runs_skipping_holidays()
     {
         var (exit, output, _) = await Cli(null, "show", "nightly_load", "--json");
