@@ -42,19 +42,22 @@ public sealed class PipelinesCliOptions
     /// <summary>
     /// The configuration an app gets by default: <c>appsettings.json</c> and <c>appsettings.{environment}.json</c> from
     /// <paramref name="directory"/> (the app's base directory by default, so it does not depend on the current
-    /// directory), both optional, then environment variables (<c>Pipelines__LockTimeout</c> overrides
+    /// directory), both optional (as is the folder), then environment variables (<c>Pipelines__LockTimeout</c> overrides
     /// <c>Pipelines:LockTimeout</c>). The environment is DOTNET_ENVIRONMENT, else ASPNETCORE_ENVIRONMENT, else Production.
     /// </summary>
     public static IConfigurationRoot LoadConfiguration(string? directory = null)
     {
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } dotnet ? dotnet
             : Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } aspnet ? aspnet : "Production";
-        return new ConfigurationBuilder()
-            .SetBasePath(directory ?? AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
-            .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .Build();
+        var builder = new ConfigurationBuilder();
+        directory ??= AppContext.BaseDirectory;
+        if (Directory.Exists(directory))
+        {
+            builder.SetBasePath(directory)
+                .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+                .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false);
+        }
+        return builder.AddEnvironmentVariables().Build();
     }
 
     /// <summary>The pipelines to operate; by default every generated pipeline of the loaded assemblies.</summary>
