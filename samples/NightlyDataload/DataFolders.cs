@@ -15,7 +15,7 @@ public sealed class DataFolders(string root)
 
     public string VendorFile(LocalDate session) => Path.Combine(VendorDrop, $"fundamentals_{session:yyyyMMdd}.csv");
 
-    /// <summary>The sample's default root: NIGHTLY_DATA, or a folder under the temp directory.</summary>
-    public static DataFolders FromEnvironment() =>
-        new(Environment.GetEnvironmentVariable("NIGHTLY_DATA") is { Length: > 0 } root ? root : Path.Combine(Path.GetTempPath(), "nightly-dataload"));
+    /// <summary>The sample's root: NightlyDataload:DataFolder (NIGHTLY_DATA), or a folder under the temp directory.</summary>
+    public static DataFolders From(NightlySettings settings) =>
+        new(settings.DataFolder is { Length: > 0 } root ? root : Path.Combine(Path.GetTempPath(), "nightly-dataload"));
 }

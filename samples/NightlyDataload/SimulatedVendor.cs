@@ -8,12 +8,13 @@ namespace NightlyDataload;
 /// <summary>
 /// Stands in for the data vendor. The first time the pipeline looks for a session's file, the vendor is "asked" and
 /// drops a small generated fundamentals file a few seconds later, so the file sensor really waits and then sees it.
-/// Set NIGHTLY_VENDOR_FAILS=n to make the first n ingest tries fail, to watch retries and notifications.
+/// Set NIGHTLY_VENDOR_FAILS=n (NightlyDataload:VendorFailures) to make the first n ingest tries fail, to watch retries
+/// and notifications.
 /// </summary>
-public sealed class SimulatedVendor(DataFolders folders, ILogger<SimulatedVendor> logger)
+public sealed class SimulatedVendor(DataFolders folders, NightlySettings settings, ILogger<SimulatedVendor> logger)
 {
     private readonly ConcurrentDictionary<LocalDate, Task> _deliveries = new();
-    private int _failuresLeft = int.TryParse(Environment.GetEnvironmentVariable("NIGHTLY_VENDOR_FAILS"), out var n) ? n : 0;
+    private int _failuresLeft = settings.VendorFailures;
 
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(3);
 

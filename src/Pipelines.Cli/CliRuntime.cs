@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hangfire;
 using Hangfire.Logging;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ internal sealed class CliRuntime : IAsyncDisposable
         storage.EnsureReachable();
         var builder = Host.CreateApplicationBuilder(Array.Empty<string>());
         builder.Logging.ClearProviders();
+        UseConfiguration(builder.Configuration, options);
         Configure(builder.Services, options, storage, pipelines, server, registerSchedules: false);
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -53,6 +55,17 @@ internal sealed class CliRuntime : IAsyncDisposable
             && s.Queues is { } listening && listening.Any(wanted.Contains));
     }
 
+    /// <summary>
+    /// Makes the app's configuration (or the default one) the host's only configuration, instead of the builder's
+    /// defaults, which read appsettings.json from the current directory and so would change with where the command runs.
+    /// </summary>
+    public static void UseConfiguration(IConfigurationBuilder configuration, PipelinesCliOptions options)
+    {
+        options.Configuration ??= PipelinesCliOptions.LoadConfiguration();
+        configuration.Sources.Clear();
+        configuration.AddConfiguration(options.Configuration);
+    }
+
     /// <summary>The services every command's host has: the app's own, Hangfire on the storage, the Pipelines runtime.</summary>
     public static void Configure(IServiceCollection services, PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, CliServer? server, bool registerSchedules)
     {
@@ -65,12 +78,16 @@ internal sealed class CliRuntime : IAsyncDisposable
              .UseLogProvider(new QuietLogProvider());
             storage.Configure(c);
         });
-        services.AddPipelines(o =>
+        void Fixed(PipelinesOptions o)
         {
             o.Pipelines = pipelines;
             o.Clock = options.Clock;
             o.RegisterSchedules = registerSchedules;
-        });
+        }
+        // Retention, lock timeout and the rest come from the app's Pipelines section when it has one (checked at start).
+        var section = options.Configuration?.GetSection(PipelinesCliOptions.PipelinesSection);
+        if (section is not null && section.Exists()) services.AddPipelines(section, Fixed);
+        else services.AddPipelines(Fixed);
         if (server is not null)
         {
             services.AddHangfireServer((_, o) =>

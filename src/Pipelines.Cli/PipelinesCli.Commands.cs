@@ -44,13 +44,16 @@ public static partial class PipelinesCli
 
         var builder = WebApplication.CreateBuilder(Array.Empty<string>());
         builder.Logging.ClearProviders();
+        CliRuntime.UseConfiguration(builder.Configuration, context.Options);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, CliServer.Serve(context.Pipelines), registerSchedules: true);
         context.Options.ConfigureServeServices?.Invoke(builder.Services);
+        ServeHealth.Add(builder.Services);
         await using var app = builder.Build();
         LoopbackHostCheck.Use(app, port);
         app.UseHangfireDashboard("/hangfire");
         app.MapGet("/", () => Results.Redirect("/hangfire"));
+        ServeHealth.Map(app);
         var token = ServeToken.Create(port);
         ServeApi.Map(app, port, token);
         try
@@ -70,6 +73,7 @@ public static partial class PipelinesCli
 
         context.Output.WriteLine($"Serving {context.Pipelines.Count} pipeline(s) on {storage.Describe()}: {string.Join(", ", context.Pipelines.Select(p => p.Id))}");
         context.Output.WriteLine($"Dashboard: http://127.0.0.1:{port}/hangfire");
+        context.Output.WriteLine($"Health: http://127.0.0.1:{port}/health");
         context.Output.Flush();
         // Ctrl-C and SIGTERM reach the web host's console lifetime, which swallows them and only signals
         // ApplicationStopping (System.CommandLine 2.0.0 does not handle them: its ProcessTerminationTimeout is null), so

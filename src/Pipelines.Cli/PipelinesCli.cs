@@ -6,6 +6,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;
 using Pipelines.Calendars;
@@ -68,10 +69,29 @@ public static partial class PipelinesCli
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ex.ExitCode;
         }
+        catch (Exception ex) when (ConfigurationProblems(ex) is { } problems)
+        {
+            // A bad value in the app's Pipelines section (or in options its code set) stops the host at start.
+            await error.WriteLineAsync("error: configuration: " + problems).ConfigureAwait(false);
+            return 2;
+        }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return 130;
         }
+    }
+
+    /// <summary>The messages of options validation that failed at a host's start, on one line; null for any other error.</summary>
+    private static string? ConfigurationProblems(Exception ex)
+    {
+        var failures = ex switch
+        {
+            OptionsValidationException one => new[] { one },
+            AggregateException many when many.InnerExceptions.Count > 0 && many.InnerExceptions.All(e => e is OptionsValidationException) =>
+                many.InnerExceptions.Cast<OptionsValidationException>().ToArray(),
+            _ => null,
+        };
+        return failures is null ? null : string.Join("; ", failures.SelectMany(f => f.Failures)).ReplaceLineEndings(" ");
     }
 
     private static RootCommand BuildCommands(CliContext context)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
@@ -18,6 +19,46 @@ public sealed class PipelinesCliOptions
     /// </summary>
     /// <example><code>cli.ConfigureServeServices = services => services.AddHostedService&lt;DemoRunOnStart&gt;();</code></example>
     public Action<IServiceCollection>? ConfigureServeServices { get; set; }
+
+    /// <summary>
+    /// The app's configuration; null loads <see cref="LoadConfiguration"/> (appsettings.json beside the app, then
+    /// environment variables). Every command's host sees it as its <see cref="IConfiguration"/>, and its <c>Pipelines</c>
+    /// section, when present, is bound to <c>PipelinesOptions</c> and checked at start: a bad value stops the command with
+    /// one line naming the key.
+    /// </summary>
+    /// <example><code>
+    /// var configuration = PipelinesCliOptions.LoadConfiguration();
+    /// return await PipelinesCli.RunAsync(args, cli =>
+    /// {
+    ///     cli.Configuration = configuration;
+    ///     cli.ConfigureServices = services => services.AddSingleton(new Folders(configuration["MyApp:DataFolder"]));
+    /// });
+    /// </code></example>
+    public IConfiguration? Configuration { get; set; }
+
+    /// <summary>The section of <see cref="Configuration"/> bound to <c>PipelinesOptions</c> when present.</summary>
+    public const string PipelinesSection = "Pipelines";
+
+    /// <summary>
+    /// The configuration an app gets by default: <c>appsettings.json</c> and <c>appsettings.{environment}.json</c> from
+    /// <paramref name="directory"/> (the app's base directory by default, so it does not depend on the current
+    /// directory), both optional (as is the folder), then environment variables (<c>Pipelines__LockTimeout</c> overrides
+    /// <c>Pipelines:LockTimeout</c>). The environment is DOTNET_ENVIRONMENT, else ASPNETCORE_ENVIRONMENT, else Production.
+    /// </summary>
+    public static IConfigurationRoot LoadConfiguration(string? directory = null)
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } dotnet ? dotnet
+            : Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } aspnet ? aspnet : "Production";
+        var builder = new ConfigurationBuilder();
+        directory ??= AppContext.BaseDirectory;
+        if (Directory.Exists(directory))
+        {
+            builder.SetBasePath(directory)
+                .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+                .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false);
+        }
+        return builder.AddEnvironmentVariables().Build();
+    }
 
     /// <summary>The pipelines to operate; by default every generated pipeline of the loaded assemblies.</summary>
     public IReadOnlyList<PipelineDefinition>? Pipelines { get; set; }

@@ -65,7 +65,7 @@ public static class PipelinesServiceCollectionExtensions
                 ? " Write a duration as days:hours:minutes:seconds, such as 30:00:00:00 for 30 days."
                 : ex.Message.Contains("System.TimeSpan", StringComparison.Ordinal)
                     ? " Write a time span as hours:minutes:seconds, such as 00:01:00 for a minute."
-                    : ex.Message.Contains("not found on type", StringComparison.Ordinal)
+                    : ex.Message.Contains("not found on", StringComparison.Ordinal)
                         ? $" Check the spelling against the settings of PipelinesOptions under '{prefix.TrimEnd(':')}'."
                         : "";
             throw new OptionsValidationException(Options.DefaultName, typeof(PipelinesOptions), new[] { ex.Message + hint });

@@ -15,12 +15,16 @@ public sealed class CliTests
 
     internal static Task<(int Exit, string Out, string Error)> Cli(Effects? effects, params string[] args) => Cli(effects, CancellationToken.None, args);
 
-    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, CancellationToken cancellationToken, params string[] args)
+    internal static Task<(int Exit, string Out, string Error)> Cli(Effects? effects, CancellationToken cancellationToken, params string[] args) =>
+        Cli(effects, null, cancellationToken, args);
+
+    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, Microsoft.Extensions.Configuration.IConfiguration? configuration, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var exit = await PipelinesCli.RunAsync(args, o =>
         {
+            o.Configuration = configuration;
             o.Pipelines = Pipelines;
             o.Out = output;
             o.Error = error;
