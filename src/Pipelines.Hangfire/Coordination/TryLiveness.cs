@@ -10,9 +10,13 @@ namespace Pipelines.Hangfire;
 /// </summary>
 internal static class TryLiveness
 {
-    public static bool IsDead(IStorageConnection connection, PipelinesOptions options, PipelineDefinition pipeline, string runId, TaskInstance task, Instant now, out Instant lastHeard)
+    public static bool IsDead(IStorageConnection connection, PipelinesOptions options, PipelineDefinition pipeline, string runId, TaskInstance task, Instant now, out Instant lastHeard) =>
+        IsDead(TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution), options, task, now, out lastHeard);
+
+    /// <summary>The same judgement on a heartbeat already read.</summary>
+    public static bool IsDead((Instant? LastBeat, bool Ended) heartbeat, PipelinesOptions options, TaskInstance task, Instant now, out Instant lastHeard)
     {
-        var (beat, ended) = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
+        var (beat, ended) = heartbeat;
         var start = task.Start ?? Instant.MinValue;
         lastHeard = beat is { } b && b > start ? b : start;
         return ended || now - lastHeard >= Duration.FromTimeSpan(options.TryLivenessTimeout);

@@ -105,8 +105,9 @@ internal sealed class TryStart
             using (var connection = _storage.GetConnection())
             {
                 if (RecordedResults.Read(connection, pipeline.Id, runId, task.TaskId) is { } recorded && recorded.IsOf(task)) return Redelivery.HasResult;
-                var (beat, _) = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
-                if (TryLiveness.IsDead(connection, _options, pipeline, runId, task, _options.Clock.GetCurrentInstant(), out _)) return Redelivery.Dead;
+                var heartbeat = TryHeartbeat.Read(connection, pipeline.Id, runId, task.TaskId, task.Execution);
+                if (TryLiveness.IsDead(heartbeat, _options, task, _options.Clock.GetCurrentInstant(), out _)) return Redelivery.Dead;
+                var beat = heartbeat.LastBeat;
                 if (firstBeat is null) firstBeat = beat ?? Instant.MinValue;
                 else if (beat is { } b && b > firstBeat) return Redelivery.Duplicate;
             }
