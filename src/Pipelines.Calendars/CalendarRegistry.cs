@@ -17,43 +17,34 @@ internal static class CalendarRegistry
 
     public static IReadOnlyList<string> Ids => Calendars.Keys.OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
-    public static ExchangeCalendar Get(string id)
+    public static ExchangeCalendar Get(string id) =>
+        TryResolve(id, out var calendar, out var error) ? calendar : throw error!;
+
+    public static bool TryGet(string id, [NotNullWhen(true)] out ExchangeCalendar? calendar) => TryResolve(id, out calendar, out _);
+
+    /// <summary>
+    /// The one way an id or an expression becomes a calendar, for <see cref="Get"/> (which throws the error) and
+    /// <see cref="TryGet"/> alike: a registered id whole first (user ids may hold '&amp;', '|' or spaces), then the text
+    /// as an expression, whose combinations are kept by their normalised text (so "XNYS&amp;CMES" and "XNYS &amp; CMES"
+    /// are one calendar, and " XNYS " is XNYS).
+    /// </summary>
+    private static bool TryResolve(string id, [NotNullWhen(true)] out ExchangeCalendar? calendar, out Exception? error)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (Calendars.TryGetValue(id, out var calendar) || Combinations.TryGetValue(id, out calendar)) return calendar;
-        if (!CalendarExpression.TryParse(id, out var expression, out var error))
+        error = null;
+        if (Calendars.TryGetValue(id, out calendar)) return true;
+        if (!CalendarExpression.TryParse(id, out var expression, out var reason))
         {
-            throw new FormatException($"Calendar expression '{id}' is invalid: {error}. Write a calendar id such as XNYS, or combine ids with '&' (sessions of both), '|' (sessions of either) and parentheses, as in \"XNYS & CMES\".");
-        }
-
-        foreach (var name in expression!.Ids())
-        {
-            if (!Calendars.ContainsKey(name.Name)) throw new UnknownCalendarException(name.Name, Ids, expression is CalendarExpression.Id ? null : id);
-        }
-
-        return Combinations.GetOrAdd(id, _ => Build(expression));
-    }
-
-    public static bool TryGet(string id, [NotNullWhen(true)] out ExchangeCalendar? calendar)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        if (Calendars.TryGetValue(id, out calendar) || Combinations.TryGetValue(id, out calendar)) return true;
-        if (!CalendarExpression.TryParse(id, out var expression, out _) || expression is CalendarExpression.Id)
-        {
-            calendar = null;
+            error = new FormatException($"Calendar expression '{id}' is invalid: {reason}. Write a calendar id such as XNYS, or combine ids with '&' (sessions of both), '|' (sessions of either) and parentheses, as in \"XNYS & CMES\".");
             return false;
         }
-
         foreach (var name in expression!.Ids())
         {
-            if (!Calendars.ContainsKey(name.Name))
-            {
-                calendar = null;
-                return false;
-            }
+            if (Calendars.ContainsKey(name.Name)) continue;
+            error = new UnknownCalendarException(name.Name, Ids, expression is CalendarExpression.Id ? null : id);
+            return false;
         }
-
-        calendar = Combinations.GetOrAdd(id, _ => Build(expression));
+        calendar = Combinations.GetOrAdd(expression.ToString(), _ => Build(expression));
         return true;
     }
 

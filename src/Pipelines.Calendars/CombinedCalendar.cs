@@ -18,8 +18,9 @@ namespace Pipelines.Calendars;
 /// honours their breaks, and for <c>|</c> it is false in a gap between two sessions that do not overlap.
 /// </para>
 /// <para>
-/// When the two sessions of an <c>&amp;</c> do not overlap in time (Tokyo and New York), the later open comes after the
-/// earlier close: the combined session is empty and <see cref="ExchangeCalendar.IsOpenAt"/> is never true in it.
+/// A date on which both sides of an <c>&amp;</c> trade but their sessions have no time in common (London's 12:30 close on
+/// Christmas Eve before New York's open; Tokyo and New York on every day) is not a session of the combination: its
+/// "holiday" says why, and no session-relative time is ever inverted.
 /// </para>
 /// </remarks>
 internal sealed class CombinedCalendar : ExchangeCalendar
@@ -67,8 +68,15 @@ internal sealed class CombinedCalendar : ExchangeCalendar
     {
         var left = Closure(_left, date);
         var right = Closure(_right, date);
-        if (_both) return left ?? right;
-        return left is null || right is null ? null : $"{left} and {right}";
+        if (!_both) return left is null || right is null ? null : $"{left} and {right}";
+        if ((left ?? right) is { } closed) return closed;
+        // Both trade, but only a session with time in common is a session of both: London's 12:30 close on Christmas
+        // Eve comes before New York opens, and an open after the close would invert every session-relative time.
+        var opening = OpeningSide(date);
+        var closing = ClosingSide(date);
+        return opening.SessionOpen(date).ToInstant() < closing.SessionClose(date).ToInstant()
+            ? null
+            : $"no time in common: {closing.Id} closes at {closing.SessionClose(date).TimeOfDay:HH:mm} before {opening.Id} opens at {opening.SessionOpen(date).TimeOfDay:HH:mm}";
     }
 
     /// <inheritdoc />

@@ -130,4 +130,32 @@ public sealed class CombinedCalendarTests
         Assert.True(ExchangeCalendar.TryGet("XNYS & CMES", out var found));
         Assert.Same(NyseAndCme, found);
     }
+
+    [Fact]
+    public void Both_sides_trading_without_time_in_common_is_not_a_session_of_both()
+    {
+        // 2024-12-24: the LSE closes at 12:30 London (07:30 New York), two hours before the NYSE opens at 09:30.
+        var day = new LocalDate(2024, 12, 24);
+        var both = ExchangeCalendar.Get("XLON & XNYS");
+        Assert.True(ExchangeCalendar.Get("XLON").IsSession(day));
+        Assert.True(ExchangeCalendar.Get("XNYS").IsSession(day));
+        Assert.False(both.IsSession(day));
+        Assert.True(both.TryGetHoliday(day, out var why));
+        Assert.Equal("no time in common: XLON closes at 12:30 before XNYS opens at 09:30", why);
+        // The day before, they overlap from 09:30 New York to 16:30 London.
+        Assert.True(both.IsSession(day.PlusDays(-1)));
+    }
+
+    [Fact]
+    public void Get_and_TryGet_agree_and_one_expression_written_two_ways_is_one_calendar()
+    {
+        Assert.Same(ExchangeCalendar.Get("XNYS&CMES"), ExchangeCalendar.Get("XNYS & CMES"));
+        foreach (var text in new[] { " XNYS ", "((XNYS))", "XNYS & CMES" })
+        {
+            Assert.True(ExchangeCalendar.TryGet(text, out var found), text);
+            Assert.Same(ExchangeCalendar.Get(text), found);
+        }
+        Assert.False(ExchangeCalendar.TryGet("XNYS & XNOPE", out _));
+        Assert.False(ExchangeCalendar.TryGet("XNYS &", out _));
+    }
 }
