@@ -83,6 +83,9 @@ internal sealed class CliRuntime : IAsyncDisposable
             o.Pipelines = pipelines;
             o.Clock = options.Clock;
             o.RegisterSchedules = registerSchedules;
+            // Only a host that works delivers the stored notifications: a watch-only verb on shared storage, whose
+            // notifiers may not be the servers', must leave them to the servers.
+            o.DeliverNotifications = server is not null;
         }
         // Retention, lock timeout and the rest come from the app's Pipelines section when it has one (checked at start).
         var section = options.Configuration?.GetSection(PipelinesCliOptions.PipelinesSection);

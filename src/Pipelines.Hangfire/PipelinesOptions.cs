@@ -51,4 +51,12 @@ public sealed class PipelinesOptions
 
     /// <summary>A queued task whose Hangfire job is missing after this long is enqueued again by the reconciler.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether this host delivers the stored notifications (the outbox). An event leaves the outbox once the delivering
+    /// host's notifiers have it, so only hosts configured with the notifiers should deliver: servers do; a host that only
+    /// reads or watches (the command line's watch-only verbs, a dashboard-only app) should set this to false, or its
+    /// notifiers (the logging one alone) would take the events the servers' webhook was meant to send.
+    /// </summary>
+    public bool DeliverNotifications { get; set; } = true;
 }

@@ -47,6 +47,37 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task A_host_that_does_not_deliver_leaves_every_event_to_the_servers_that_do()
+    {
+        // An operator's watch-only command (or a dashboard-only app) has only the logging notifier: if it delivered, it
+        // would take the events off the outbox before the servers' webhook sent them.
+        var database = PostgresServer.CreateDatabase("outboxwatch");
+        try
+        {
+            var watcher = new FlakyNotifier();
+            string runId;
+            await using (var watching = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
+                configure: o => o.DeliverNotifications = false,
+                services: s => s.AddSingleton<IPipelineNotifier>(watcher)))
+            {
+                runId = (await watching.RunAsync("exhausted")).RunId;
+                Assert.Equal(s_exhausted.Length, Dispatcher(watching).Pending);
+            }
+            Assert.Empty(watcher.Received);
+
+            var webhook = new FlakyNotifier();
+            await using var server = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
+                services: s => s.AddSingleton<IPipelineNotifier>(webhook));
+            await Poll.UntilAsync(() => Dispatcher(server).Pending == 0, "the server to deliver the events");
+            Assert.Equal(s_exhausted, Sent(webhook, runId));
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    [Fact]
     public async Task Events_left_by_a_host_stopped_before_delivering_them_are_delivered_by_the_next_host_on_the_same_PostgreSQL_storage()
     {
         var database = PostgresServer.CreateDatabase("outbox");

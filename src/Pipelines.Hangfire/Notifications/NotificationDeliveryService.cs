@@ -26,6 +26,7 @@ internal sealed partial class NotificationDeliveryService(NotificationDispatcher
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.DeliverNotifications) return Task.CompletedTask;
         // Its own thread: delivery calls notifiers synchronously while it holds a run's delivery lock.
         _loop = Task.Factory.StartNew(() => Loop(_stopping.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
@@ -42,7 +43,8 @@ internal sealed partial class NotificationDeliveryService(NotificationDispatcher
     }
 
     /// <summary>Drains the outbox once every hosted service has stopped, within the drain timeout and the host's own.</summary>
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.Run(() => Drain(cancellationToken), CancellationToken.None);
+    public Task StoppedAsync(CancellationToken cancellationToken) =>
+        options.DeliverNotifications ? Task.Run(() => Drain(cancellationToken), CancellationToken.None) : Task.CompletedTask;
 
     public void Dispose() => _stopping.Dispose();
 

@@ -97,7 +97,18 @@ internal sealed partial class NotificationDispatcher
             {
                 continue;
             }
-            using (runLock) next = Earliest(next, DeliverRun(connection, runKey, cancellationToken));
+            using (runLock)
+            {
+                try
+                {
+                    next = Earliest(next, DeliverRun(connection, runKey, cancellationToken));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not DistributedLockTimeoutException)
+                {
+                    // One run whose events cannot be read (an entry written by a newer version) must not stop the others.
+                    LogRunSkipped(_logger, runKey, ex);
+                }
+            }
         }
         return next;
     }
@@ -186,6 +197,9 @@ internal sealed partial class NotificationDispatcher
     }
 
     private static Instant? Earliest(Instant? a, Instant? b) => a is null ? b : b is null ? a : Instant.Min(a.Value, b.Value);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The events of {Run} could not be delivered in this pass; the other runs' are")]
+    private static partial void LogRunSkipped(ILogger logger, string run, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notifier {Notifier} failed to send {Kind} for {Pipeline} {Run} (try {Attempts}); it will be tried again")]
     private static partial void LogFailed(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run, int attempts);
