@@ -49,6 +49,10 @@ public static partial class PipelinesCli
         CliRuntime.Configure(builder.Services, context.Options, storage, context.Pipelines, CliServer.Serve(context.Pipelines), registerSchedules: true);
         context.Options.ConfigureServeServices?.Invoke(builder.Services);
         ServeHealth.Add(builder.Services);
+        // The dashboard's actions (trigger, pause, clear, Hangfire's requeue and delete) are POSTs a web page elsewhere
+        // could send to 127.0.0.1: with the antiforgery service registered, Hangfire's dispatcher refuses any without the
+        // token its own pages carry.
+        builder.Services.AddAntiforgery();
         await using var app = builder.Build();
         LoopbackHostCheck.Use(app, port);
         app.UseHangfireDashboard("/hangfire");

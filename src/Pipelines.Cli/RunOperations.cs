@@ -118,7 +118,8 @@ internal sealed class HttpRunOperations : IRunOperations
         if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
             throw new CliException($"--server '{server}' is not an http:// URL; pass the address 'serve' printed, such as http://127.0.0.1:5000.");
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (ServeToken.Read(baseAddress.Port) is { } token) http.DefaultRequestHeaders.Add(ServeToken.Header, token);
+        // The token file is this machine's: it is sent only to a serve on this machine, never to another host's port.
+        if (baseAddress.IsLoopback && ServeToken.Read(baseAddress.Port) is { } token) http.DefaultRequestHeaders.Add(ServeToken.Header, token);
         try
         {
             using var response = await http.GetAsync("api/pipelines", cancellationToken).ConfigureAwait(false);

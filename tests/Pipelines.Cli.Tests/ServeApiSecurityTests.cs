@@ -74,6 +74,25 @@ public sealed class ServeApiSecurityTests
     }
 
     [Fact]
+    public async Task A_dashboard_action_posted_by_another_page_is_refused()
+    {
+        // A web page elsewhere can make the browser POST a form to 127.0.0.1; the dashboard's own pages carry Hangfire's
+        // antiforgery token, that page cannot.
+        await using var serve = await InProcessServe.StartAsync();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, serve.Url + "/hangfire/pipelines/nightly_load/pause")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>()),
+        };
+        request.Headers.Add("Origin", "http://evil.example");
+        using var response = await http.SendAsync(request);
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"answered {(int)response.StatusCode}");
+        var (_, listed, _) = await CliTests.Cli(null, "list", "--json", "--server", serve.Url);
+        Assert.Contains("\"paused\":false", listed.Replace(" ", ""), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"paused\":true", listed.Replace(" ", ""), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_cli_client_sends_the_token_so_its_posts_pass()
     {
         await using var serve = await InProcessServe.StartAsync();

@@ -56,8 +56,9 @@ public sealed partial class PipelineTaskJob
         // calls (HTTP, SQL) become its children through Activity.Current.
         using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runFields.GetValueOrDefault("traceParent"));
         var queued = QueuedFor(context, startedUtc);
-        // The first task in topological order is a root: its first try starting is the run's first task start.
-        if (task.Index == 0 && tryNumber == 1 && PipelineStore.ParseInstant(runFields.GetValueOrDefault("scheduledAt")) is { } scheduledAt && running.Start is { } start)
+        // The first task in topological order is a root: its first try starting is the run's first task start. Only its
+        // first job counts: a sensor's later pokes keep try 1 but each has a job of its own.
+        if (task.Index == 0 && tryNumber == 1 && running.JobIds.Length == 1 && PipelineStore.ParseInstant(runFields.GetValueOrDefault("scheduledAt")) is { } scheduledAt && running.Start is { } start)
             PipelinesTelemetry.ScheduleDelay.Record((start - scheduledAt).TotalSeconds, new KeyValuePair<string, object?>(PipelinesTelemetry.PipelineName, pipeline.Id));
 
         var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
