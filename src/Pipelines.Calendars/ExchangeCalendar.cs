@@ -370,6 +370,9 @@ public abstract class ExchangeCalendar
     /// <returns>The break, or <see langword="null"/>.</returns>
     protected virtual (LocalDateTime Start, LocalDateTime End)? LocalBreak(LocalDate session) => null;
 
+    /// <summary>Whether any session of the calendar may have a break (so a schedule on one need not look through 45 years of sessions to learn it never fires).</summary>
+    internal virtual bool MayHaveBreaks => false;
+
     /// <summary>The local date and time session <paramref name="session"/> opens, late opens included.</summary>
     /// <param name="session">A session date.</param>
     /// <returns>The local opening time in <see cref="Zone"/>.</returns>

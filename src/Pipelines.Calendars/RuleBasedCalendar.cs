@@ -151,6 +151,8 @@ public class RuleBasedCalendar : ExchangeCalendar
     protected override LocalDateTime LocalClose(LocalDate session) =>
         session + (FindEarlyClose(session)?.Close ?? HoursOn(session).Close);
 
+    internal override bool MayHaveBreaks => Hours.BreakStart.HasValue || HoursChanges.Any(c => c.Hours.BreakStart.HasValue);
+
     /// <inheritdoc />
     /// <remarks>
     /// A session keeps its break only when it trades on both sides of it: a half day that closes by the break's end

@@ -103,6 +103,7 @@ public sealed class SessionSchedule
     /// <returns>The firing, with its session and data interval.</returns>
     public SessionOccurrence? NextAfter(Instant after)
     {
+        if (Time.Anchor is SessionAnchor.BreakStart or SessionAnchor.BreakEnd && !Calendar.MayHaveBreaks) return null;
         var date = after.InZone(Calendar.Zone).Date.PlusDays(-LookBackDays);
         if (date > Calendar.LastSupportedDate) return null;
         if (date < Calendar.FirstSupportedDate) date = Calendar.FirstSupportedDate;

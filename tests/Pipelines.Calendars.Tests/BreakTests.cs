@@ -121,4 +121,14 @@ public sealed class BreakTests
         var oneEnd = Assert.Throws<ArgumentException>(() => With(new TradingHours(new LocalTime(9, 30), new LocalTime(16, 0)) { BreakStart = new LocalTime(12, 0) }));
         Assert.StartsWith("Calendar 'BAD' has a break with only one end; set both BreakStart and BreakEnd, or neither.", oneEnd.Message);
     }
+
+    [Fact]
+    public void A_break_schedule_on_a_calendar_without_breaks_never_fires_and_the_calendar_says_so_without_a_scan()
+    {
+        // From today, not from the end of the range: the answer must not need 45 years of sessions.
+        var schedule = new SessionSchedule(ExchangeCalendar.Get("XNYS"), PipelineSchedule.Parse("@break_start").Session!, NewYork);
+        Assert.Null(schedule.NextAfter(Instant.FromUtc(2024, 6, 3, 12, 0)));
+        Assert.True(ExchangeCalendar.Get("XTKS").MayHaveBreaks);
+        Assert.False(ExchangeCalendar.Get("XNYS & XTKS").MayHaveBreaks);
+    }
 }
