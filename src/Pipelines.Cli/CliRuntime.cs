@@ -69,6 +69,9 @@ internal sealed class CliRuntime : IAsyncDisposable
     /// <summary>The services every command's host has: the app's own, Hangfire on the storage, the Pipelines runtime.</summary>
     public static void Configure(IServiceCollection services, PipelinesCliOptions options, StorageSpec storage, IReadOnlyList<PipelineDefinition> pipelines, CliServer? server, bool registerSchedules)
     {
+        // PipelinesCli.RunAsync handles Ctrl-C and SIGTERM for the whole command (the first stops it gracefully, a
+        // second ends the process at once); the hosts' console lifetimes would swallow every signal while they stop.
+        services.AddSingleton<IHostLifetime, CommandLifetime>();
         options.ConfigureServices?.Invoke(services);
         services.AddHangfire(c =>
         {
@@ -129,5 +132,13 @@ internal sealed class CliRuntime : IAsyncDisposable
         {
             public bool Log(global::Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
         }
+    }
+
+    /// <summary>A host lifetime that leaves the process's signals to the command line.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

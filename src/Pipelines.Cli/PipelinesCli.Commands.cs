@@ -79,10 +79,9 @@ public static partial class PipelinesCli
         context.Output.WriteLine($"Dashboard: http://127.0.0.1:{port}/hangfire");
         context.Output.WriteLine($"Health: http://127.0.0.1:{port}/health");
         context.Output.Flush();
-        // Ctrl-C and SIGTERM reach the web host's console lifetime, which swallows them and only signals
-        // ApplicationStopping (System.CommandLine 2.0.0 does not handle them: its ProcessTerminationTimeout is null), so
-        // waiting on the command's token alone never ends. Waiting for the host's shutdown ends on either, then stops the
-        // host: Hangfire stops fetching and gives running tries its shutdown timeout.
+        // Ctrl-C and SIGTERM cancel the command's token (PipelinesCli.RunAsync handles them; the host's own console
+        // lifetime is replaced so it swallows none). Waiting for the host's shutdown ends on it, then stops the host:
+        // Hangfire stops fetching and gives running tries its shutdown timeout.
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         context.Output.WriteLine("Stopped.");
     }
