@@ -60,7 +60,7 @@ public sealed class CompileAndRunTests
         Assert.True(ingest.RetryExponentialBackoff);
         Assert.Equal(TimeSpan.FromMinutes(5), ingest.MaxRetryDelay);
         Assert.Equal(TimeSpan.FromMinutes(10), ingest.Timeout);
-        Assert.Equal(5, ingest.Priority);
+        Assert.Equal(5, ingest.PriorityWeight);
         Assert.Equal(typeof(VendorFile), ingest.OutputType);
         Assert.Equal(new[] { TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5) },
             Enumerable.Range(1, 4).Select(ingest.RetryDelayAfter));

@@ -17,7 +17,7 @@ public sealed class NotificationTests
         (PipelineEventKind.TaskSucceeded, "Extract", "success"),
         (PipelineEventKind.TaskSucceeded, "Transform", "success"),
         (PipelineEventKind.TaskSucceeded, "Load", "success"),
-        (PipelineEventKind.RunFinished, null, "success"),
+        (PipelineEventKind.RunSucceeded, null, "success"),
     };
 
     private static readonly (PipelineEventKind, string?, string)[] s_exhausted =
@@ -25,7 +25,7 @@ public sealed class NotificationTests
         (PipelineEventKind.TaskRetry, "AlwaysFails", "up_for_retry"),
         (PipelineEventKind.TaskFailed, "AlwaysFails", "failed"),
         (PipelineEventKind.TaskSucceeded, "Cleanup", "success"), // trigger rule all_done
-        (PipelineEventKind.RunFinished, null, "failed"),
+        (PipelineEventKind.RunFailed, null, "failed"),
     };
 
     [Fact]

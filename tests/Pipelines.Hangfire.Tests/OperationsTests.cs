@@ -115,7 +115,7 @@ public sealed class OperationsTests
         var firstJob = host.Operations.GetRun("gated", first)!["Work"].JobIds[0];
         await Poll.UntilAsync(() => connection.GetStateData(firstJob)?.Name, name => name == SucceededState.StateName || name == FailedState.StateName, "the first run's job to end");
         await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Pending == 0, "every event to be delivered");
-        Assert.Single(events.Events, e => e.Kind == PipelineEventKind.RunFinished && e.RunId == first);
+        Assert.Single(events.Events, e => e.Kind == PipelineEventKind.RunSucceeded && e.RunId == first);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class OperationsTests
         var kinds = messages.Select(m => m.GetProperty("kind").GetString()).ToList();
         Assert.Contains("TaskRetry", kinds);
         Assert.Contains("TaskFailed", kinds);
-        Assert.Contains("RunFinished", kinds);
+        Assert.Contains("RunFailed", kinds);
         Assert.Contains("ManualChange", kinds);
         var failure = messages.First(m => m.GetProperty("kind").GetString() == "TaskFailed");
         Assert.Equal(":red_circle: exhausted.AlwaysFails " + run.RunId + ": failed. Failed on try 2, the last of 2: InvalidOperationException: the vendor file is corrupt.", failure.GetProperty("text").GetString());

@@ -163,7 +163,7 @@ internal static class PipelineEmitter
         w.Line($"    Timeout = {CSharpLiteral.NullableTimeSpan(task.TimeoutTicks)},");
         w.Line($"    Trigger = global::Pipelines.TriggerRule.{s_triggerRules[task.TriggerRule]},");
         w.Line($"    Queue = {CSharpLiteral.String(task.Queue)},");
-        w.Line($"    Priority = {CSharpLiteral.Int(task.Priority)},");
+        w.Line($"    PriorityWeight = {CSharpLiteral.Int(task.PriorityWeight)},");
         var inputs = task.Parameters.Where(p => p.Source == ParameterSource.FromTask)
             .Select(p => $"new global::Pipelines.TaskInput({CSharpLiteral.String(p.Name)}, {byId[p.FromTask!]}, typeof({p.TypeOf}))")
             .ToList();

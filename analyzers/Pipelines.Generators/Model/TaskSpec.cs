@@ -17,7 +17,7 @@ internal sealed record TaskSpec(
     long? TimeoutTicks,
     int TriggerRule,
     string Queue,
-    int Priority,
+    int PriorityWeight,
     EquatableArray<string> BranchTargets,
     SensorSpec? Sensor);
 

@@ -474,7 +474,7 @@ internal static class PipelineParser
         long? maxRetryDelay = null, timeout = null;
         var trigger = 0;
         var queue = "default";
-        var priority = 0;
+        var priority = 1;
         foreach (var named in attribute.NamedArguments)
         {
             if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
@@ -512,8 +512,8 @@ internal static class PipelineParser
                     queue = named.Value.Value as string ?? "default";
                     if (!s_queue.IsMatch(queue)) report(DiagnosticDescriptors.InvalidQueueName, where, new object?[] { queue, id });
                     break;
-                case "Priority":
-                    priority = named.Value.Value is int p ? p : 0;
+                case "PriorityWeight":
+                    priority = named.Value.Value is int p ? p : 1;
                     break;
             }
         }

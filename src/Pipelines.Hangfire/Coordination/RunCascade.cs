@@ -41,7 +41,7 @@ internal static class RunCascade
         var (outcome, message) = RunOutcome.Of(work.Pipeline, work.StateOf);
         work.RunState = outcome;
         work.RunStateChanged = true;
-        work.Event(PipelineEventKind.RunFinished, null, work.RunState.Name(), message);
+        work.Event(outcome == RunState.Success ? PipelineEventKind.RunSucceeded : PipelineEventKind.RunFailed, null, work.RunState.Name(), message);
     }
 
     /// <summary>Decides one undecided task by <see cref="TaskReadiness.DecideQueue"/>; true when it was decided.</summary>

@@ -13,7 +13,8 @@ public sealed partial class LoggingNotifier(ILogger<LoggingNotifier> logger) : I
         var level = pipelineEvent.Kind switch
         {
             PipelineEventKind.TaskFailed => LogLevel.Error,
-            PipelineEventKind.RunFinished when pipelineEvent.State == "failed" => LogLevel.Error,
+            PipelineEventKind.RunFailed => LogLevel.Error,
+            PipelineEventKind.DeadlineMissed => LogLevel.Error,
             PipelineEventKind.TaskRetry => LogLevel.Warning,
             _ => LogLevel.Information,
         };

@@ -15,7 +15,7 @@ public sealed class WebhookNotifier(HttpClient http, Uri url, Func<PipelineEvent
 {
     private readonly Func<PipelineEvent, bool> _filter = filter ?? (e =>
         e.Kind is PipelineEventKind.TaskRetry or PipelineEventKind.TaskFailed or PipelineEventKind.ManualChange
-        || (e.Kind == PipelineEventKind.RunFinished && e.State == "failed"));
+        || e.Kind is PipelineEventKind.RunFailed or PipelineEventKind.DeadlineMissed);
 
     /// <inheritdoc />
     public async Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
@@ -25,7 +25,9 @@ public sealed class WebhookNotifier(HttpClient http, Uri url, Func<PipelineEvent
         {
             PipelineEventKind.TaskFailed => ":red_circle:",
             PipelineEventKind.TaskRetry => ":warning:",
-            PipelineEventKind.RunFinished => pipelineEvent.State == "failed" ? ":red_circle:" : ":large_green_circle:",
+            PipelineEventKind.RunFailed => ":red_circle:",
+            PipelineEventKind.RunSucceeded => ":large_green_circle:",
+            PipelineEventKind.DeadlineMissed => ":alarm_clock:",
             _ => ":information_source:",
         };
         var subject = pipelineEvent.TaskId is null ? $"{pipelineEvent.PipelineId} {pipelineEvent.RunId}" : $"{pipelineEvent.PipelineId}.{pipelineEvent.TaskId} {pipelineEvent.RunId}";

@@ -51,6 +51,20 @@ public sealed class PipelineAttribute : Attribute
     /// <summary>How many runs of this pipeline may be active at once. Defaults to 16.</summary>
     public int MaxActiveRuns { get; set; } = PipelineDefaults.MaxActiveRuns;
 
+    /// <summary>
+    /// How many tasks of this pipeline may run at once, across all its runs, as Airflow's <c>max_active_tasks</c>; a task
+    /// over the limit waits, queued, and says so. 0 (the default) sets no limit.
+    /// </summary>
+    public int MaxActiveTasks { get; set; }
+
+    /// <summary>
+    /// When a run must be finished, as Airflow's deadline alerts: <c>"06:30"</c> (a time of day in the pipeline's time
+    /// zone on the day after the logical date), or relative to the logical date's session on a calendar pipeline
+    /// (<c>"@session_open-00:30"</c>, <c>"@session_close+01:00"</c>). A run not finished by then, or never started (the
+    /// pipeline paused, a sensor waiting upstream), raises one <see cref="PipelineEventKind.DeadlineMissed"/> event.
+    /// </summary>
+    public string? Deadline { get; set; }
+
     /// <summary>A sentence for people: what this pipeline does.</summary>
     public string? Description { get; set; }
 

@@ -31,6 +31,45 @@ public sealed class PipelineTaskAttribute : Attribute
     /// <summary>The Hangfire queue the task runs in: lowercase letters, digits, <c>_</c> and <c>-</c>. Defaults to <c>default</c>.</summary>
     public string? Queue { get; set; }
 
-    /// <summary>A higher priority runs first among ready tasks of the same run.</summary>
-    public int Priority { get; set; }
+    /// <summary>
+    /// The pool (declared with <c>[assembly: Pool(...)]</c>) whose slots a try of this task takes while it runs; a task
+    /// waits, queued, while the pool has too few open slots. None by default.
+    /// </summary>
+    public string? Pool { get; set; }
+
+    /// <summary>How many slots of <see cref="Pool"/> a try takes: at least 1, at most the pool's slots. Defaults to 1.</summary>
+    public int PoolSlots { get; set; } = 1;
+
+    /// <summary>
+    /// How many tries of this task may run at once across all runs of the pipeline, as Airflow's
+    /// <c>max_active_tis_per_dag</c>. 0 (the default) sets no limit.
+    /// </summary>
+    public int MaxActiveTries { get; set; }
+
+    /// <summary>
+    /// Whether the task waits until the same task of the previous run (by logical date) succeeded or was skipped, as
+    /// Airflow's <c>depends_on_past</c>. A task with no previous run runs.
+    /// </summary>
+    public bool DependsOnPast { get; set; }
+
+    /// <summary>
+    /// Whether the task also waits for the direct downstream tasks of its previous run's instance to succeed or be
+    /// skipped, as Airflow's <c>wait_for_downstream</c>; implies <see cref="DependsOnPast"/>.
+    /// </summary>
+    public bool WaitForDownstream { get; set; }
+
+    /// <summary>
+    /// The task's own priority weight: at least 1, defaults to 1. Its effective weight follows <see cref="WeightRule"/>;
+    /// the highest goes first when tasks wait for pool slots or concurrency limits, across runs and pipelines.
+    /// </summary>
+    public int PriorityWeight { get; set; } = 1;
+
+    /// <summary>How the effective weight is worked out. Defaults to <see cref="PriorityWeightRule.Downstream"/>.</summary>
+    public PriorityWeightRule WeightRule { get; set; } = PriorityWeightRule.Downstream;
+
+    /// <summary>
+    /// When the task must be finished, in the syntax of <see cref="PipelineAttribute.Deadline"/>. A task not finished by
+    /// then raises one <see cref="PipelineEventKind.DeadlineMissed"/> event naming it.
+    /// </summary>
+    public string? Deadline { get; set; }
 }

@@ -58,6 +58,15 @@ public sealed class PipelineDefinition
     /// <summary>How many runs may be active at once.</summary>
     public int MaxActiveRuns { get; init; } = PipelineDefaults.MaxActiveRuns;
 
+    /// <summary>How many tasks may run at once across the pipeline's runs; 0 for no limit.</summary>
+    public int MaxActiveTasks { get; init; }
+
+    /// <summary>When a run must be finished, as written (<see cref="Schedules.DeadlineSyntax"/>), or null.</summary>
+    public string? Deadline { get; init; }
+
+    /// <summary>The methods called on the pipeline's events (<see cref="OnFailureAttribute"/> and its siblings).</summary>
+    public ImmutableArray<PipelineCallback> Callbacks { get; init; } = ImmutableArray<PipelineCallback>.Empty;
+
     /// <summary>What the pipeline does, for people.</summary>
     public string? Description { get; init; }
 
@@ -78,6 +87,19 @@ public sealed class PipelineDefinition
 
     /// <summary>Looks a task up by id.</summary>
     public bool TryGetTask(string taskId, out TaskDefinition task) => _byId.TryGetValue(taskId, out task!);
+
+    /// <summary>
+    /// The effective priority weight of a task, by its <see cref="TaskDefinition.WeightRule"/>: its own weight plus the
+    /// weights of all its downstream (or upstream) tasks, each counted once, or its own alone. Worked out once, on first use.
+    /// </summary>
+    public long PriorityWeightOf(TaskDefinition task)
+    {
+        if (task is null) throw new ArgumentNullException(nameof(task));
+        var weights = _weights ??= PriorityWeights.Of(Tasks);
+        return weights[task.Index];
+    }
+
+    private long[]? _weights;
 
     /// <summary>Calls the task's method with its inputs, through the generated typed dispatch.</summary>
     public ValueTask<TaskOutcome> InvokeAsync(TaskDefinition task, TaskInvocation invocation)

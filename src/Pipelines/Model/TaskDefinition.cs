@@ -42,8 +42,29 @@ public sealed class TaskDefinition
     /// <summary>The Hangfire queue the task runs in.</summary>
     public string Queue { get; init; } = PipelineDefaults.Queue;
 
-    /// <summary>A higher priority runs first among ready tasks of a run.</summary>
-    public int Priority { get; init; }
+    /// <summary>The pool whose slots a try takes while it runs, or null.</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>How many slots of <see cref="Pool"/> a try takes.</summary>
+    public int PoolSlots { get; init; } = 1;
+
+    /// <summary>How many tries of this task may run at once across the pipeline's runs; 0 for no limit.</summary>
+    public int MaxActiveTries { get; init; }
+
+    /// <summary>Whether the task waits for its instance in the previous run to have succeeded or been skipped.</summary>
+    public bool DependsOnPast { get; init; }
+
+    /// <summary>Whether the task also waits for the direct downstream of its previous run's instance; implies <see cref="DependsOnPast"/>.</summary>
+    public bool WaitForDownstream { get; init; }
+
+    /// <summary>The task's own priority weight (see <see cref="PipelineDefinition.PriorityWeightOf"/> for the effective one).</summary>
+    public int PriorityWeight { get; init; } = 1;
+
+    /// <summary>How the effective weight is worked out.</summary>
+    public PriorityWeightRule WeightRule { get; init; } = PriorityWeightRule.Downstream;
+
+    /// <summary>The task's deadline as written (<see cref="Schedules.DeadlineSyntax"/>), or null.</summary>
+    public string? Deadline { get; init; }
 
     /// <summary>The parameters bound to upstream outputs.</summary>
     public ImmutableArray<TaskInput> Inputs { get; init; } = ImmutableArray<TaskInput>.Empty;

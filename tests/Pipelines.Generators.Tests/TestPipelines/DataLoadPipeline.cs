@@ -46,7 +46,7 @@ public sealed partial class DataLoadPipeline(IVendorClient vendor, CallLog log)
     [PipelineTask(Trigger = TriggerRule.AllDone, Queue = "risk"), DependsOn(nameof(QueueRiskModels), nameof(PublishSummary))]
     public void Notify(RunContext run) => log.Add($"Notify {run.RunId}");
 
-    [PipelineTask(Retries = 3, RetryDelay = "00:01:00", RetryExponentialBackoff = true, MaxRetryDelay = "00:05:00", Timeout = "00:10:00", Priority = 5)]
+    [PipelineTask(Retries = 3, RetryDelay = "00:01:00", RetryExponentialBackoff = true, MaxRetryDelay = "00:05:00", Timeout = "00:10:00", PriorityWeight = 5)]
     public async Task<VendorFile> Ingest(RunContext run, CancellationToken cancellationToken)
     {
         await Task.Yield();

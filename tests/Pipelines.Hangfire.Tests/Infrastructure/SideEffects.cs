@@ -29,11 +29,11 @@ public sealed class SideEffects
 /// <summary>Keeps every pipeline event it hears, for tests that count notifications.</summary>
 public sealed class RecordingNotifier : Pipelines.Hangfire.IPipelineNotifier
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Pipelines.Hangfire.PipelineEvent> _events = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Pipelines.PipelineEvent> _events = new();
 
-    public IReadOnlyList<Pipelines.Hangfire.PipelineEvent> Events => _events.ToArray();
+    public IReadOnlyList<Pipelines.PipelineEvent> Events => _events.ToArray();
 
-    public Task NotifyAsync(Pipelines.Hangfire.PipelineEvent pipelineEvent, CancellationToken cancellationToken)
+    public Task NotifyAsync(Pipelines.PipelineEvent pipelineEvent, CancellationToken cancellationToken)
     {
         _events.Enqueue(pipelineEvent);
         return Task.CompletedTask;
