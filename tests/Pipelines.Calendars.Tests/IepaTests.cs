@@ -17,6 +17,7 @@ public sealed class IepaTests
     [InlineData("2022-12-26")] // Christmas on Sunday, observed Monday
     [InlineData("2012-10-29")] // Hurricane Sandy, first day only
     [InlineData("2007-01-02")] // President Ford
+    [InlineData("2025-04-18")] // Good Friday, ICE Futures U.S. 2025 holiday calendar
     public void Closed_days(string date)
     {
         Assert.False(Ice.IsSession(D(date)));
@@ -33,7 +34,19 @@ public sealed class IepaTests
         Assert.True(Ice.IsSession(D("2012-10-30")));
     }
 
+    [Fact]
+    public void President_carters_day_of_mourning_was_a_session()
+    {
+        // NYSE closed on 2025-01-09; ICE Futures U.S. observed a moment of silence (SIFMA's unscheduled-close matrix).
+        Assert.True(Ice.IsSession(D("2025-01-09")));
+        Assert.False(ExchangeCalendar.Get("XNYS").IsSession(D("2025-01-09")));
+    }
+
     [Theory]
+    // ICE Futures U.S. 2025 holiday calendar: the financial contracts open with an early close.
+    [InlineData("2025-01-20")]
+    [InlineData("2025-06-19")]
+    [InlineData("2025-11-27")]
     [InlineData("2024-01-15")] // Martin Luther King Jr. Day
     [InlineData("2024-02-19")] // Washington's Birthday
     [InlineData("2024-05-27")] // Memorial Day
