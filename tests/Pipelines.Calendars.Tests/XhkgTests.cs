@@ -18,6 +18,19 @@ public sealed class XhkgTests
 
     public static TheoryData<int, string[]> PublishedClosures => new()
     {
+        // Gazetted 2010 list (as reprinted by mayloon.com): Lunar New Year's Day on Sunday 02-14, so under the old rule
+        // the day preceding it (Saturday 02-13) with the second and third days; Ching Ming on Easter Monday 04-05, so
+        // "the day following Ching Ming Festival" 04-06; Christmas on Saturday, the first weekday after it 12-27.
+        { 2010, ["01-01", "02-15", "02-16", "04-02", "04-05", "04-06", "05-21", "06-16", "07-01", "09-23", "10-01", "12-27"] },
+        // 2013 (J.P. Morgan's Hong Kong bank holidays): Lunar New Year's Day on Sunday 02-10, so the second to fourth
+        // days; Chung Yeung on Sunday 10-13 made up on 10-14; and typhoon Utor closed the exchange on 08-14.
+        { 2013, ["01-01", "02-11", "02-12", "02-13", "03-29", "04-01", "04-04", "05-01", "05-17", "06-12", "07-01", "08-14", "09-20", "10-01", "10-14", "12-25", "12-26"] },
+        // Gazetted 2014 list (reprinted by aroundtheworldsg): the third day of Lunar New Year on Sunday, so the fourth
+        // (02-03); Ching Ming on Saturday 04-05 is not made up.
+        { 2014, ["01-01", "01-31", "02-03", "04-18", "04-21", "05-01", "05-06", "06-02", "07-01", "09-09", "10-01", "10-02", "12-25", "12-26"] },
+        // 2021 (CMB International's holiday table): the fourth day of Lunar New Year 02-15; Ching Ming on Easter Sunday,
+        // made up on 04-05 and Easter Monday's place taken on 04-06; typhoon Kompasu closed 10-13.
+        { 2021, ["01-01", "02-12", "02-15", "04-02", "04-05", "04-06", "05-19", "06-14", "07-01", "09-22", "10-01", "10-13", "10-14", "12-27"] },
         // gov.hk 2023: New Year's Day on Sunday made up on 01-02; Lunar New Year's Day on Sunday 01-22, so the second,
         // third and fourth days; National Day on Sunday made up on 10-02; plus the whole days HKEX lost to typhoon Talim
         // (07-17) and the black rainstorm (09-08).
@@ -120,6 +133,8 @@ public sealed class XhkgTests
     // 12:30 under the old hours.
     [InlineData("2008-12-24", "2008-12-24T12:30")]
     [InlineData("2011-02-02", "2011-02-02T12:30")] // Lunar New Year's Eve
+    [InlineData("2021-02-11", "2021-02-11T12:00")] // CMB International's 2021 table: half days 02-11, 12-24, 12-31
+    [InlineData("2021-12-24", "2021-12-24T12:00")]
     public void Half_days_trade_the_morning_only(string date, string close)
     {
         Assert.Equal(close, Local(HongKong.SessionClose(D(date))));
