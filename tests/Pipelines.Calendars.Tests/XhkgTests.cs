@@ -28,23 +28,27 @@ public sealed class XhkgTests
         // Gazetted 2014 list (reprinted by aroundtheworldsg): the third day of Lunar New Year on Sunday, so the fourth
         // (02-03); Ching Ming on Saturday 04-05 is not made up.
         { 2014, ["01-01", "01-31", "02-03", "04-18", "04-21", "05-01", "05-06", "06-02", "07-01", "09-09", "10-01", "10-02", "12-25", "12-26"] },
-        // 2021 (CMB International's holiday table): the fourth day of Lunar New Year 02-15; Ching Ming on Easter Sunday,
-        // made up on 04-05 and Easter Monday's place taken on 04-06; typhoon Kompasu closed 10-13.
+        // 2021 (CMB International's holiday table): the fourth day of Lunar New Year 02-15; Ching Ming on Easter
+        // Sunday, made up on 04-05 and Easter Monday's place taken on 04-06; typhoon Kompasu closed 10-13.
         { 2021, ["01-01", "02-12", "02-15", "04-02", "04-05", "04-06", "05-19", "06-14", "07-01", "09-22", "10-01", "10-13", "10-14", "12-27"] },
-        // gov.hk 2023 (recalled from the gazetted list; the page was not reachable here): New Year's Day on Sunday made up on 01-02; Lunar New Year's Day on Sunday 01-22, so the second,
-        // third and fourth days; National Day on Sunday made up on 10-02; plus the whole days HKEX lost to typhoon Talim
-        // (07-17) and the black rainstorm (09-08).
+        // gov.hk 2023 (recalled from the gazetted list; the page was not reachable here): New Year's Day on Sunday made
+        // up on 01-02; Lunar New Year's Day on Sunday 01-22, so the second, third and fourth days; National Day on
+        // Sunday made up on 10-02; plus the whole days HKEX lost to typhoon Talim (07-17) and the black rainstorm
+        // (09-08).
         { 2023, ["01-02", "01-23", "01-24", "01-25", "04-05", "04-07", "04-10", "05-01", "05-26", "06-22", "07-17", "09-08", "10-02", "10-23", "12-25", "12-26"] },
-        // gov.hk 2024 (as summarised by toishi.info: 15 weekday holidays, the fourth day 02-13 a substitute): Lunar New Year's Day on Saturday 02-10, the second day on Sunday, so the third (02-12) and fourth
-        // (02-13) days; Ching Ming 04-04, Buddha's Birthday 05-15, Tuen Ng 06-10, the day after Mid-Autumn 09-18, Chung
-        // Yeung 10-11; and typhoon Yagi (09-06).
+        // gov.hk 2024 (as summarised by toishi.info: 15 weekday holidays, the fourth day 02-13 a substitute): Lunar New
+        // Year's Day on Saturday 02-10, the second day on Sunday, so the third (02-12) and fourth (02-13) days; Ching
+        // Ming 04-04, Buddha's Birthday 05-15, Tuen Ng 06-10, the day after Mid-Autumn 09-18, Chung Yeung 10-11; and
+        // typhoon Yagi (09-06).
         { 2024, ["01-01", "02-12", "02-13", "03-29", "04-01", "04-04", "05-01", "05-15", "06-10", "07-01", "09-06", "09-18", "10-01", "10-11", "12-25", "12-26"] },
-        // gov.hk 2025 (its second half as reproduced in Wikipedia's list of Hong Kong holidays): Lunar New Year 01-29 to 01-31, Ching Ming 04-04, Buddha's Birthday 05-05, Tuen Ng on Saturday
-        // 05-31, the day after Mid-Autumn 10-07, Chung Yeung 10-29.
+        // gov.hk 2025 (its second half as reproduced in Wikipedia's list of Hong Kong holidays): Lunar New Year 01-29
+        // to 01-31, Ching Ming 04-04, Buddha's Birthday 05-05, Tuen Ng on Saturday 05-31, the day after Mid-Autumn
+        // 10-07, Chung Yeung 10-29.
         { 2025, ["01-01", "01-29", "01-30", "01-31", "04-04", "04-18", "04-21", "05-01", "05-05", "07-01", "10-01", "10-07", "10-29", "12-25", "12-26"] },
-        // gov.hk 2026 (recalled from the gazetted list; the page was not reachable here): Ching Ming on Easter Sunday 04-05, made up after Easter Monday on 04-07; Buddha's Birthday on
-        // Sunday 05-24 made up on 05-25; the day after Mid-Autumn 09-26 is a Saturday; Chung Yeung on Sunday 10-18 made
-        // up on 10-19; the first weekday after Christmas is Saturday 12-26.
+        // gov.hk 2026 (recalled from the gazetted list; the page was not reachable here): Ching Ming on Easter Sunday
+        // 04-05, made up after Easter Monday on 04-07; Buddha's Birthday on Sunday 05-24 made up on 05-25; the day
+        // after Mid-Autumn 09-26 is a Saturday; Chung Yeung on Sunday 10-18 made up on 10-19; the first weekday after
+        // Christmas is Saturday 12-26.
         { 2026, ["01-01", "02-17", "02-18", "02-19", "04-03", "04-06", "04-07", "05-01", "05-25", "06-19", "07-01", "10-01", "10-19", "12-25"] },
     };
 
