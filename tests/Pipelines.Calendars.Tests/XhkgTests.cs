@@ -1,3 +1,4 @@
+using Pipelines.Schedules;
 using static Pipelines.Calendars.Tests.Dates;
 
 namespace Pipelines.Calendars.Tests;
@@ -97,6 +98,50 @@ public sealed class XhkgTests
         Assert.Equal(session, HongKong.IsSession(D(date)));
     }
 
+    [Theory]
+    // Closures exchange_calendars records from the exchange's history: Tuen Ng on Sunday 1991-06-16 made up past the
+    // Queen's Birthday Monday to Tuesday 06-18; Tuen Ng on the Queen's Birthday Monday 1994-06-13 made up on 06-14;
+    // Ching Ming on Easter Monday 1999-04-05 made up on 04-06; the transitional Sino-Japanese War Victory Days.
+    [InlineData("1991-06-17")]
+    [InlineData("1991-06-18")]
+    [InlineData("1994-06-13")]
+    [InlineData("1994-06-14")]
+    [InlineData("1999-04-06")]
+    [InlineData("1997-08-18")]
+    [InlineData("1998-08-17")]
+    [InlineData("1998-10-02")]
+    public void Collisions_of_the_1990s_were_made_up_on_the_next_free_day(string date)
+    {
+        Assert.False(HongKong.IsSession(D(date)));
+    }
+
+    [Fact]
+    public void The_festival_table_matches_an_independent_lunisolar_computation_through_2033()
+    {
+        // .NET's ChineseLunisolarCalendar is computed independently of the table's source (exchange_calendars' tables
+        // from the Observatory's almanacs); Ching Ming is a solar term it does not know.
+        var lunar = new System.Globalization.ChineseLunisolarCalendar();
+        LocalDate On(int year, int month, int day)
+        {
+            var leap = lunar.GetLeapMonth(year);
+            var index = leap != 0 && month >= leap ? month + 1 : month;
+            return LocalDate.FromDateTime(lunar.ToDateTime(year, index, day, 0, 0, 0, 0));
+        }
+
+        for (var year = 1990; year <= 2033; year++)
+        {
+            var festivals = ChineseFestivals.In(year)!;
+            Assert.Equal(On(year, 1, 1), festivals.LunarNewYear);
+            Assert.Equal(On(year, 4, 8), festivals.BuddhasBirthday);
+            Assert.Equal(On(year, 5, 5), festivals.TuenNg);
+            Assert.Equal(On(year, 8, 15), festivals.MidAutumn);
+            Assert.Equal(On(year, 9, 9), festivals.ChungYeung);
+            Assert.Equal(4, festivals.ChingMing.Month);
+        }
+
+        Assert.Null(ChineseFestivals.In(2036));
+    }
+
     [Fact]
     public void Before_march_2011_the_session_ran_10_00_to_16_00_with_lunch_from_12_30_to_14_30()
     {
@@ -164,6 +209,17 @@ public sealed class XhkgTests
     public void Hong_kong_is_not_trading_over_lunch(string local, bool open)
     {
         Assert.Equal(open, HongKong.IsOpenAt(Hkt(local)));
+    }
+
+    [Fact]
+    public void A_break_end_schedule_fires_after_lunch_and_skips_the_half_days()
+    {
+        // Christmas week 2024: Monday 12-23 full, Tuesday 12-24 a morning only, 12-25/26 holidays, Friday 12-27 full.
+        var schedule = new SessionSchedule(HongKong, PipelineSchedule.Parse("@break_end+00:05").Session!, HongKongZone);
+        var first = schedule.NextAfter(Hkt("2024-12-23T14:00"));
+        Assert.Equal(D("2024-12-27"), first?.Session);
+        Assert.Equal(Hkt("2024-12-27T13:05"), first?.At);
+        Assert.True(HongKong.MayHaveBreaks);
     }
 
     [Fact]
