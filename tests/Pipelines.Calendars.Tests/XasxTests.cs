@@ -15,15 +15,17 @@ public sealed class XasxTests
 
     public static TheoryData<int, string[]> PublishedHolidays => new()
     {
-        // ASX 2021: Anzac Day on Sunday is not made up; Christmas on Saturday and Boxing Day on Sunday give 12-27 and 12-28.
+        // ASX 2021 (calendarholidays.in's ASX schedule): Anzac Day on Sunday is not made up; Christmas on Saturday and
+        // Boxing Day on Sunday give 12-27 and 12-28.
         { 2021, ["01-01", "01-26", "04-02", "04-05", "06-14", "12-27", "12-28"] },
-        // ASX 2022: the National Day of Mourning for Queen Elizabeth II (09-22); Christmas on Sunday gives 12-26 and 12-27.
+        // ASX 2022 (recalled): the National Day of Mourning for Queen Elizabeth II (09-22); Christmas on Sunday gives
+        // 12-26 and 12-27.
         { 2022, ["01-03", "01-26", "04-15", "04-18", "04-25", "06-13", "09-22", "12-26", "12-27"] },
-        // ASX 2023: New Year's Day on Sunday made up on 01-02; the first King's Birthday 06-12.
+        // ASX 2023 (recalled): New Year's Day on Sunday made up on 01-02; the first King's Birthday 06-12.
         { 2023, ["01-02", "01-26", "04-07", "04-10", "04-25", "06-12", "12-25", "12-26"] },
-        // ASX 2024.
+        // ASX 2024 (recalled; the holidays by name as buildearth.org reproduces ASX's 2024 calendar).
         { 2024, ["01-01", "01-26", "03-29", "04-01", "04-25", "06-10", "12-25", "12-26"] },
-        // ASX 2025: Australia Day on Sunday made up on 01-27.
+        // ASX 2025 (smallcaps.ca's ASX trading calendar; ryt9.com): Australia Day on Sunday made up on 01-27.
         { 2025, ["01-01", "01-27", "04-18", "04-21", "04-25", "06-09", "12-25", "12-26"] },
     };
 
@@ -32,6 +34,13 @@ public sealed class XasxTests
     public void Weekday_closures_match_the_published_holidays(int year, string[] monthDays)
     {
         Assert.Equal(monthDays.Select(md => D(year, md)), Sydney.Holidays(year).Select(h => h.Date));
+    }
+
+    [Fact]
+    public void Anzac_day_on_a_saturday_is_not_made_up()
+    {
+        // ASX 24's 2026 calendar: Monday 04-27 ("ANZAC Day") normal trading hours in Sydney, closed only in New Zealand.
+        Assert.True(Sydney.IsSession(D("2026-04-27")));
     }
 
     [Theory]
@@ -48,9 +57,13 @@ public sealed class XasxTests
     }
 
     [Theory]
+    // ASX 2025 calendar (smallcaps.ca): Wednesday 12-24 and 12-31 close at 14:10; 2024 (exchange_calendars issue #372).
+    [InlineData("2025-12-24", "2025-12-24T14:10")]
+    [InlineData("2025-12-31", "2025-12-31T14:10")]
     [InlineData("2024-12-24", "2024-12-24T14:10")]
     [InlineData("2024-12-31", "2024-12-31T14:10")]
-    // December 24 and 31, 2023 were Sundays: the Fridays before closed early (ASX trading calendar 2023).
+    // December 24 and 31, 2023 were Sundays: the Fridays before closed early (exchange_calendars; one other source says
+    // the early close is dropped on weekend years instead, see the README).
     [InlineData("2023-12-22", "2023-12-22T14:10")]
     [InlineData("2023-12-29", "2023-12-29T14:10")]
     // 2022 had no early closes (ASX notice, November 2022).

@@ -3,8 +3,9 @@ using static Pipelines.Calendars.Tests.Dates;
 namespace Pipelines.Calendars.Tests;
 
 /// <summary>
-/// The Toronto Stock Exchange against TMX's published holiday schedules (the year named beside each), its Christmas Eve
-/// early close and Toronto's daylight saving.
+/// The Toronto Stock Exchange against TMX's published holiday schedules (the source of each year is named beside it;
+/// "recalled" marks dates from TMX's calendars that could not be read here), its Christmas Eve early close (TMX holiday
+/// operating schedules 2020-2024) and Toronto's daylight saving.
 /// </summary>
 public sealed class XtseTests
 {
@@ -15,15 +16,20 @@ public sealed class XtseTests
 
     public static TheoryData<int, string[]> PublishedHolidays => new()
     {
-        // TMX 2021: Christmas on Saturday and Boxing Day on Sunday, made up on 12-27 and 12-28.
+        // TSX 2015 (stock-market-holidays.org, from TMX's calendar): Boxing Day on Saturday made up on Monday 12-28.
+        { 2015, ["01-01", "02-16", "04-03", "05-18", "07-01", "08-03", "09-07", "10-12", "12-25", "12-28"] },
+        // 2021: TMX's holiday operating schedule of 2021-11-30 (Christmas on Saturday and Boxing Day on Sunday made up on
+        // 12-27 and 12-28); the rest of the year as TMX's calendar lists it (recalled, not read here).
         { 2021, ["01-01", "02-15", "04-02", "05-24", "07-01", "08-02", "09-06", "10-11", "12-27", "12-28"] },
-        // TMX 2022: New Year's Day on Saturday made up on 01-03; Christmas on Sunday gives 12-26 and 12-27.
+        // 2022: TMX's schedule of 2021-11-30 (New Year's Day on Saturday made up on 01-03); Christmas on Sunday gives 12-26
+        // and 12-27; the rest recalled.
         { 2022, ["01-03", "02-21", "04-15", "05-23", "07-01", "08-01", "09-05", "10-10", "12-26", "12-27"] },
-        // TMX 2023: New Year's Day on Sunday made up on 01-02; Canada Day on Saturday made up on 07-03.
+        // 2023: TMX's schedule of 2023-12-05 for December; Canada Day on Saturday made up on 07-03 (recalled).
         { 2023, ["01-02", "02-20", "04-07", "05-22", "07-03", "08-07", "09-04", "10-09", "12-25", "12-26"] },
-        // TMX 2024.
+        // 2024: worldmarketlive's TSX list (its Family Day, 02-12, is wrong: the third Monday of February 2024 is 02-19,
+        // as TMX's calendar has it); TMX's schedule of 2024-12-02 for December.
         { 2024, ["01-01", "02-19", "03-29", "05-20", "07-01", "08-05", "09-02", "10-14", "12-25", "12-26"] },
-        // TMX 2025.
+        // 2025: TMX's schedule of 2024-12-02 (New Year's Day); the rest recalled.
         { 2025, ["01-01", "02-17", "04-18", "05-19", "07-01", "08-04", "09-01", "10-13", "12-25", "12-26"] },
     };
 

@@ -54,9 +54,10 @@ internal static class AustralianSecuritiesExchange
             new OneOffHoliday("National Day of Mourning for Queen Elizabeth II", new LocalDate(2022, 9, 22)),
         ],
         [
-            // ASX's trading calendar: the last trading day before Christmas and the last of the year close at 14:10, on
-            // the Friday before when December 24 or 31 is a weekend (exchange_calendars from 2010; ASX trading calendars
-            // 2023-2025). 2022 had none: December 23 and 30 traded full days (ASX notice, November 2022).
+            // ASX's trading calendar: the last trading day before Christmas and the last of the year close at 14:10 (ASX
+            // 2025 calendar), on the Friday before when December 24 or 31 is a weekend (exchange_calendars, from 2010; one
+            // other source says the close is dropped instead in weekend years). 2022 had none: December 23 and 30 traded
+            // full days (ASX notice, November 2022).
             new FixedDateEarlyClose("Last trading day before Christmas", 12, 24, EarlyClose) { WeekendToFriday = true, FirstYear = 2010, LastYear = 2021 },
             new FixedDateEarlyClose("Last trading day of the year", 12, 31, EarlyClose) { WeekendToFriday = true, FirstYear = 2010, LastYear = 2021 },
             new FixedDateEarlyClose("Last trading day before Christmas", 12, 24, EarlyClose) { WeekendToFriday = true, FirstYear = 2023 },
