@@ -1,4 +1,5 @@
 using global::Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Pipelines.Hangfire.Tests.Infrastructure;
 using Pipelines.Hangfire.Tests.TestPipelines;
@@ -66,6 +67,32 @@ public abstract class DependsOnPastTests : IAsyncLifetime
         Assert.Equal(RunState.Success, third.State);
         Assert.Equal(1, _host.Effects.Count(r3, "Load"));
         Assert.True(third["Load"].Start >= repaired["Load"].End, $"the third run's Load started at {third["Load"].Start}, before the second's ended at {repaired["Load"].End}");
+    }
+
+    [Fact]
+    public async Task A_release_lost_after_the_previous_instance_succeeded_is_made_by_the_reconcilers_pass()
+    {
+        const string pipeline = "depends_on_past";
+        var tag = Tag();
+        string r1 = "before_" + tag, r2 = "after_" + tag;
+        _host.Effects.Flags[PastPipelines.Fail(r1, "Load")] = 1;
+        _host.Operations.Trigger(pipeline, new LocalDate(2024, 7, 1), runId: r1);
+        Assert.Equal(RunState.Failed, (await _host.WaitAsync(pipeline, r1)).State);
+        _host.Operations.Trigger(pipeline, new LocalDate(2024, 7, 2), runId: r2);
+        await Poll.UntilAsync(() => TaskOf(pipeline, r2, "Extract").State, s => s == TaskState.Success, "the second run's Extract to succeed");
+
+        // A step that made the first run's Load succeed, as if the server died between its commit and the release.
+        using (var connection = _host.Storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            PipelineStore.WriteTasks(transaction, pipeline, r1, new[] { TaskOf(pipeline, r1, "Load") with { State = TaskState.Success, Reason = "Marked success behind the coordinator's back." } });
+            transaction.Commit();
+        }
+        await Task.Delay(1000);
+        Assert.Equal(TaskState.None, TaskOf(pipeline, r2, "Load").State);
+
+        _host.Services.GetRequiredService<PipelineReconciler>().Run();
+        Assert.Equal(RunState.Success, (await _host.WaitAsync(pipeline, r2)).State);
     }
 
     [Fact]
