@@ -70,6 +70,24 @@ public abstract class DependsOnPastTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Marking_the_failed_previous_instance_success_releases_the_waiting_task()
+    {
+        const string pipeline = "depends_on_past";
+        var tag = Tag();
+        string r1 = "failing_" + tag, r2 = "waiting_" + tag;
+        _host.Effects.Flags[PastPipelines.Fail(r1, "Load")] = 1;
+        _host.Operations.Trigger(pipeline, new LocalDate(2024, 8, 1), runId: r1);
+        Assert.Equal(RunState.Failed, (await _host.WaitAsync(pipeline, r1)).State);
+        _host.Operations.Trigger(pipeline, new LocalDate(2024, 8, 2), runId: r2);
+        await Poll.UntilAsync(() => TaskOf(pipeline, r2, "Extract").State, s => s == TaskState.Success, "the second run's Extract to succeed");
+        Assert.Equal(TaskState.None, TaskOf(pipeline, r2, "Load").State);
+
+        _host.Operations.MarkState(pipeline, r1, "Load", TaskState.Success);
+        Assert.Equal(RunState.Success, (await _host.WaitAsync(pipeline, r2)).State);
+        Assert.Equal(1, _host.Effects.Count(r1, "Load"));
+    }
+
+    [Fact]
     public async Task A_release_lost_after_the_previous_instance_succeeded_is_made_by_the_reconcilers_pass()
     {
         const string pipeline = "depends_on_past";

@@ -113,4 +113,19 @@ public sealed class PreviousRunTaskDoneTests
         Assert.Null(PreviousRunTaskDone.Instance.Evaluate(Context(Work(PastPipelines.DependsOnPast, RunState.Running, Now), "Load")));
         Assert.Null(PreviousRunTaskDone.Instance.Evaluate(Context(Work(Linear.Definition, RunState.Running, Now), "Load")));
     }
+
+    [Fact]
+    public void Only_a_pipeline_with_a_task_that_depends_on_past_looks_at_the_previous_run_or_releases_the_next()
+    {
+        Assert.False(PastDependence.Of(Linear.Definition).Any);
+        Assert.True(PastDependence.Of(PastPipelines.DependsOnPast).Any);
+
+        // The next run waits for Load (depends on past) and, with wait_for_downstream, for Publish; Extract never matters.
+        Assert.True(PastDependence.Of(PastPipelines.DependsOnPast).MayRelease(Work(PastPipelines.DependsOnPast, RunState.Running, Now, Task("Load", TaskState.Success))));
+        Assert.True(PastDependence.Of(PastPipelines.DependsOnPast).MayRelease(Work(PastPipelines.DependsOnPast, RunState.Running, Now, Task("Load", TaskState.Skipped))));
+        Assert.False(PastDependence.Of(PastPipelines.DependsOnPast).MayRelease(Work(PastPipelines.DependsOnPast, RunState.Running, Now, Task("Load", TaskState.Failed))));
+        Assert.False(PastDependence.Of(PastPipelines.DependsOnPast).MayRelease(Work(PastPipelines.DependsOnPast, RunState.Running, Now, Task("Publish", TaskState.Success), Task("Extract", TaskState.Success))));
+        Assert.True(PastDependence.Of(PastPipelines.WaitForDownstream).MayRelease(Work(PastPipelines.WaitForDownstream, RunState.Running, Now, Task("Publish", TaskState.Success))));
+        Assert.False(PastDependence.Of(Linear.Definition).MayRelease(Work(Linear.Definition, RunState.Running, Now, Task("Load", TaskState.Success))));
+    }
 }
