@@ -230,7 +230,11 @@ public sealed class PipelineOperations
         _ = pipeline[taskId];
         using var connection = _storage.GetConnection();
         var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline));
+        // The previous run is read only for a task that depends on past and has not been queued yet.
+        var previousRun = PastDependence.Of(pipeline).Any
+            ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()))
+            : null;
+        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline), previousRun);
     }
 
     /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
