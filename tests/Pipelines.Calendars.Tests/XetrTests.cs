@@ -18,6 +18,9 @@ public sealed class XetrTests
         // "2006 there is no trading at the Frankfurt exchange on 14 and 17 April, 1 May and 25 and 26 December"
         // (dpa-AFX, 2005-12-29); Christmas Eve and New Year's Eve 2006 are Sundays; Whit Monday and 3 October trade.
         { 2006, ["04-14", "04-17", "05-01", "12-25", "12-26"] },
+        // Deutsche Börse's 2016 calendar: "Monday to Friday except 1 January, 25 March, 28 March, 16 May, 3 October and
+        // 26 December" (photaq, 2015): Whit Monday and German Unity Day closed.
+        { 2016, ["01-01", "03-25", "03-28", "05-16", "10-03", "12-26"] },
         // The six weekday closures of 2021 (börse.net's list of Deutsche Börse holidays): Whit Monday closed.
         { 2021, ["01-01", "04-02", "04-05", "05-24", "12-24", "12-31"] },
     };

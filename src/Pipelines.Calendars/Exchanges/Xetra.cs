@@ -42,17 +42,17 @@ internal static class Xetra
 
             // Whit Monday: closed until 1999; traded from 2000, except 2007, when it fell on Memorial Day and Xetra
             // closed with Wall Street (Handelsblatt, 2008); closed again 2015-2021 (Xetra notices as reproduced by
-            // banks: no trading on 2020-06-01; 2021-05-24 on the 2021 list) and a trading day from 2022
-            // (exchange_calendars, "in 2022 regular trading took place"). The 2015 start is exchange_calendars' and
-            // not checked against a notice here.
+            // banks: no trading on 2020-06-01; 2016-05-16 on Deutsche Börse's 2016 calendar; 2021-05-24 on the 2021
+            // list) and a trading day from 2022 (exchange_calendars, "in 2022 regular trading took place"). The 2015
+            // start is exchange_calendars' and not checked against a notice here.
             new EasterOffsetHoliday("Whit Monday", +50) { LastYear = 1999 },
             new EasterOffsetHoliday("Whit Monday", +50) { FirstYear = 2015, LastYear = 2021 },
             new OneOffHoliday("Whit Monday (US Memorial Day)", new LocalDate(2007, 5, 28)),
 
             // German Unity Day: closed until 1999; a trading day from 2000 except its tenth anniversary, 2000-10-03
-            // ("the special significance of the day"; Deutsche Börse and Eurex, Handelsblatt, 2000); closed 2014-2021 and
-            // traded again from 2022 (Deutsche Börse's 2022-10-03 trading-times notice; Morningstar, 2024). The 2014 start
-            // is exchange_calendars' and not checked against a notice here.
+            // ("the special significance of the day"; Deutsche Börse and Eurex, Handelsblatt, 2000); closed 2014-2021
+            // (2016-10-03 on Deutsche Börse's 2016 calendar) and traded again from 2022 (Deutsche Börse's 2022-10-03
+            // trading-times notice; Morningstar, 2024). The 2014 start is exchange_calendars' and not checked here.
             new FixedDateHoliday("Day of German Unity", 10, 3) { LastYear = 1999 },
             new OneOffHoliday("Day of German Unity (10th anniversary)", new LocalDate(2000, 10, 3)),
             new FixedDateHoliday("Day of German Unity", 10, 3) { FirstYear = 2014, LastYear = 2021 },
