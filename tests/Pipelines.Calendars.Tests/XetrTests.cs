@@ -113,8 +113,10 @@ public sealed class XetrTests
     }
 
     [Theory]
-    // Closing auction called from 14:00 on the last trading day: 2005-12-30 (dpa-AFX), 2012-12-28 (Börse Frankfurt),
+    // Xetra orders "until about 13:50" on 2000-12-29 with the floor closing at 14:00 (bank notice, 2000-12-23), when the
+    // regular close was 20:00. Closing auction called from 14:00 on the last trading day: 2005-12-30 (dpa-AFX), 2012-12-28 (Börse Frankfurt),
     // 2020-12-30 ("XETRA - Handelsschluss: 14:00 Uhr", bank notice), 2025-12-30 (ariva, wallstreet-online).
+    [InlineData("2000-12-29")]
     [InlineData("2005-12-30")]
     [InlineData("2012-12-28")]
     [InlineData("2020-12-30")]

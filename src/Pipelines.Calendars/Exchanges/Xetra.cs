@@ -68,10 +68,12 @@ internal static class Xetra
             new FixedDateHoliday("New Year's Eve", 12, 31),
         ],
         [
-            // The year's last session closes with a closing auction called at 14:00: 2005-12-30 (dpa-AFX), 2012-12-28
-            // (Börse Frankfurt), 2020-12-30 (bank notice) and 2025-12-30 (ariva). exchange_calendars starts it in 2010;
-            // the dpa-AFX notice puts it in 2005 already, and years before 2005 are not checked here.
-            new YearEdgeEarlyClose("Last trading day of the year", Last: true, new LocalTime(14, 0)) { FirstYear = 2005 },
+            // The year's last session (the "Jahresschlussbörse") closes with a closing auction called at 14:00:
+            // 2005-12-30 (dpa-AFX), 2012-12-28 (Börse Frankfurt), 2020-12-30 (bank notice) and 2025-12-30 (ariva). On
+            // 2000-12-29 Xetra took orders "until about 13:50" and post-trading ended at 14:30 (bank notice of
+            // 2000-12-23), and 2003's last day was "shortened" (Die Welt). exchange_calendars starts the rule in 2010;
+            // these notices put it in 2000 already. 1997-1999 are not checked and keep the regular close.
+            new YearEdgeEarlyClose("Last trading day of the year", Last: true, new LocalTime(14, 0)) { FirstYear = 2000 },
         ])
     {
         HoursChanges =
