@@ -19,7 +19,34 @@ public sealed class XparTests
         { 2012, ["04-06", "04-09", "05-01", "12-25", "12-26"] },
         // Euronext's 2019 holiday calendar (press release, 2018-10-18).
         { 2019, ["01-01", "04-19", "04-22", "05-01", "12-25", "12-26"] },
+        // "Five in 2023 and three in 2022 and 2021" weekday closures; 2025's six (bourseo, 2025).
+        { 2021, ["01-01", "04-02", "04-05"] },
+        { 2022, ["04-15", "04-18", "12-26"] },
+        { 2023, ["04-07", "04-10", "05-01", "12-25", "12-26"] },
+        { 2025, ["01-01", "04-18", "04-21", "05-01", "12-25", "12-26"] },
     };
+
+    [Theory]
+    // Open in 2025 on 8 May, Ascension (29 May), Whit Monday (9 June), 14 July, 15 August and 11 November (bourseo).
+    [InlineData("2025-05-08")]
+    [InlineData("2025-05-29")]
+    [InlineData("2025-06-09")]
+    [InlineData("2025-07-14")]
+    [InlineData("2025-08-15")]
+    [InlineData("2025-11-11")]
+    public void French_public_holidays_are_trading_days(string date)
+    {
+        Assert.True(Paris.IsSession(D(date)));
+    }
+
+    [Fact]
+    public void Christmas_Eve_2021_Paris_closes_at_14_05_while_Frankfurt_and_Zurich_are_shut()
+    {
+        // "This Christmas session, whose close is set for 14:05 ... Frankfurt or Zurich simply did not open" (Zonebourse, 2021-12-24).
+        Assert.Equal("2021-12-24T14:05", Local(Paris.SessionClose(D("2021-12-24"))));
+        Assert.False(ExchangeCalendar.Get("XETR").IsSession(D("2021-12-24")));
+        Assert.False(ExchangeCalendar.Get("XSWX").IsSession(D("2021-12-24")));
+    }
 
     [Theory]
     [MemberData(nameof(PublishedHolidays))]
