@@ -9,8 +9,9 @@ namespace Pipelines.Calendars;
 /// <remarks>
 /// The holidays follow SWX's messages and trading calendars of 1999-2006 as cited by the exchange_calendars XSWX
 /// calendar (SWX messages 72/99, 90/2000, 44/2001, 107/2001, 56/2002, 09/2003, 09/2006 among others) and Mondo
-/// Visione's copy of the 15 May 2001 notice. SWX traded electronically from 1995-1996; the years before that were
-/// the Zurich, Basel and Geneva floors, whose calendars and hours are not checked here.
+/// Visione's copy of the 15 May 2001 notice. SWX's electronic trading started with foreign equities on 1995-12-08 and
+/// Swiss equities on 1996-08-02 (an Austrian bank's exchange summary); before that the Zurich, Basel and Geneva floors
+/// traded in the ring, and their calendars and hours are not checked here.
 /// </remarks>
 internal static class SixSwissExchange
 {
