@@ -246,7 +246,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XETR, XPAR, XAMS, XSWX, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
 
     [Fact]
     public Task PIPE013_an_unknown_id_inside_an_expression_is_marked_alone_with_the_closest_id() => AssertSingle("""
@@ -255,7 +255,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XLNO' of pipeline 'etl' is not known. Did you mean 'XLON'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XLNO\")].");
+        """, "PIPE013", "Calendar 'XLNO' of pipeline 'etl' is not known. Did you mean 'XLON'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XETR, XPAR, XAMS, XSWX, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XLNO\")].");
 
     [Fact]
     public Task PIPE013_a_malformed_expression_gives_the_parsers_reason() => AssertSingle("""
@@ -273,7 +273,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XETR, XPAR, XAMS, XSWX, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
 
     [Fact]
     public async Task PIPE013_every_unknown_id_of_an_expression_is_reported()

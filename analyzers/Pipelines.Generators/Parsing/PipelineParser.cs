@@ -53,7 +53,7 @@ internal static class PipelineParser
     /// Calendars the Pipelines.Calendars package registers by default. The analyzer cannot load that package, so the list
     /// is repeated here; <c>BuiltInCalendarTests</c> fails when it drifts from <c>ExchangeCalendar.Ids</c>.
     /// </summary>
-    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS", "XLON", "XHKG", "XASX", "XTSE", "IEPA");
+    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS", "XLON", "XETR", "XPAR", "XAMS", "XSWX", "XHKG", "XASX", "XTSE", "IEPA");
 
     private static readonly Regex s_pipelineId = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_queue = new("^[a-z0-9_-]+$", RegexOptions.CultureInvariant);
