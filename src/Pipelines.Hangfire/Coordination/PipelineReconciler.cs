@@ -20,6 +20,9 @@ public sealed class PipelineReconciler
         _options = options;
     }
 
+    /// <summary>Raises the deadlines missed since the last pass, after the runs are reconciled; null when not wired.</summary>
+    internal DeadlineWatcher? Deadlines { get; init; }
+
     /// <summary>Reconciles every unfinished run; returns how many runs it looked at.</summary>
     [DisplayName("reconcile pipeline runs")]
     [AutomaticRetry(Attempts = 0)]
@@ -48,6 +51,15 @@ public sealed class PipelineReconciler
         }
         // A crash between finishing a run and starting the runs waiting for its slot leaves them queued: start them.
         foreach (var pipeline in _registry.All) _coordinator.StartWaitingRuns(pipeline);
+        // Deadlines are judged after the repairs, so a run a crash left unfinished but done is not reported late.
+        try
+        {
+            if (Deadlines is { HasWork: true } deadlines) deadlines.Pass();
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            // The storage is busy, say: the watermark has not moved, so the next pass judges the same occurrences.
+        }
         if (_options.Retention is { } retention) DeleteExpiredRuns(retention);
         // The health check reports a reconciler that has stopped passing.
         using (var connection = _storage.GetConnection())
