@@ -200,6 +200,16 @@ public sealed class PipelineOperations
         return PipelineStore.ReadRun(connection, pipeline, runId);
     }
 
+    /// <summary>
+    /// The deadline <paramref name="runId"/> missed (its pipeline's <c>Deadline</c>, as the deadline watcher recorded it),
+    /// or null when it missed none; a run that was never created can have one too.
+    /// </summary>
+    public Instant? MissedDeadline(string pipelineId, string runId)
+    {
+        using var connection = _storage.GetConnection();
+        return DeadlineMisses.OfRun(connection, pipelineId, runId);
+    }
+
     /// <summary>The newest runs of a pipeline, newest first.</summary>
     public IReadOnlyList<PipelineRun> ListRuns(string pipelineId, int count = 25)
     {
