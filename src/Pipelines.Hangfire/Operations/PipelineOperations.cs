@@ -210,6 +210,13 @@ public sealed class PipelineOperations
         return DeadlineMisses.OfRun(connection, pipelineId, runId);
     }
 
+    /// <summary>The run deadlines a pipeline's runs missed, by run id (runs never created included).</summary>
+    public IReadOnlyDictionary<string, Instant> MissedDeadlines(string pipelineId)
+    {
+        using var connection = _storage.GetConnection();
+        return DeadlineMisses.Read(connection, pipelineId).Where(m => !m.Key.Contains('|', StringComparison.Ordinal)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>The newest runs of a pipeline, newest first.</summary>
     public IReadOnlyList<PipelineRun> ListRuns(string pipelineId, int count = 25)
     {
