@@ -165,7 +165,7 @@ public sealed class DeadlineTests
     }
 
     [Fact]
-    public async Task The_health_check_is_degraded_naming_a_run_past_its_deadline_and_the_dashboard_data_marks_it()
+    public async Task The_health_check_is_degraded_naming_a_run_past_its_deadline_and_the_run_records_the_deadline_it_missed()
     {
         var clock = new FakeClock(FridayMorning);
         await using var host = await StartAsync(PipelineHost.InMemoryStorage(), Stuck("deadline_health", deadline: "06:30"), clock, new FlakyNotifier());
@@ -180,6 +180,8 @@ public sealed class DeadlineTests
 
         Watcher(host).Pass();
         Assert.Equal(FridaysDeadline, host.Operations.MissedDeadline("deadline_health", runId));
+        Assert.Equal(FridaysDeadline, host.Operations.GetRun("deadline_health", runId)!.MissedDeadline);
+        Assert.Equal(FridaysDeadline, Assert.Single(host.Operations.ListRuns("deadline_health")).MissedDeadline);
     }
 
     // ---- building blocks ----------------------------------------------------------------------------------------

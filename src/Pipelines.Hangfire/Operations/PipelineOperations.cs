@@ -197,7 +197,10 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
-        return PipelineStore.ReadRun(connection, pipeline, runId);
+        var run = PipelineStore.ReadRun(connection, pipeline, runId);
+        return run is not null && pipeline.Deadline is not null && DeadlineMisses.OfRun(connection, pipeline.Id, runId) is { } missed
+            ? run with { MissedDeadline = missed }
+            : run;
     }
 
     /// <summary>
@@ -222,10 +225,11 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
+        var missed = pipeline.Deadline is null ? null : DeadlineMisses.Read(connection, pipeline.Id);
         return PipelineStore.ListRunIds(connection, pipeline.Id, count, _options.Clock.GetCurrentInstant().InUtc().Date)
             .Select(id => PipelineStore.ReadRun(connection, pipeline, id))
             .Where(r => r is not null)
-            .Select(r => r!)
+            .Select(r => missed is not null && missed.TryGetValue(r!.RunId, out var at) ? r with { MissedDeadline = at } : r!)
             .ToList();
     }
 
