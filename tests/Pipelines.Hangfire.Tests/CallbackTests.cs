@@ -82,8 +82,23 @@ public sealed class CallbackTests
         Assert.Equal(0, calls.Count("OnLate"));
     }
 
-    [Fact]
-    public async Task A_callback_that_throws_is_retried_alone_until_it_succeeds_and_does_not_change_the_run()
+    [Theory]
+    [InlineData(StorageKind.InMemory)]
+    [InlineData(StorageKind.PostgreSql)]
+    public async Task A_callback_that_throws_is_retried_alone_until_it_succeeds_and_does_not_change_the_run(StorageKind kind)
+    {
+        var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("callbacks") : null;
+        try
+        {
+            await ThrowingCallbackIsRetriedAlone(database is null ? PipelineHost.InMemoryStorage() : PipelineHost.PostgreSqlStorage(database));
+        }
+        finally
+        {
+            if (database is not null) PostgresServer.DropDatabase(database);
+        }
+    }
+
+    private static async Task ThrowingCallbackIsRetriedAlone(global::Hangfire.JobStorage storage)
     {
         var calls = new CallbackCalls();
         calls.Fail("OnRunSucceeded", failures: 2);
@@ -91,7 +106,7 @@ public sealed class CallbackTests
         var pipeline = Succeeding(
             Callback(calls, PipelineCallbackKind.Success, "OnRunSucceeded"),
             Callback(calls, PipelineCallbackKind.Success, "OnLoadSucceeded", "Load"));
-        await using var host = await StartAsync(pipeline, calls, notifier);
+        await using var host = await StartAsync(pipeline, calls, notifier, storage);
 
         var run = await host.RunAsync("callbacks_succeeding");
         await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
@@ -105,8 +120,8 @@ public sealed class CallbackTests
         Assert.All(after.Tasks, t => Assert.Equal(TaskState.Success, t.State));
     }
 
-    private static async Task<PipelineHost> StartAsync(PipelineDefinition pipeline, CallbackCalls calls, FlakyNotifier? notifier = null) =>
-        await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { pipeline },
+    private static async Task<PipelineHost> StartAsync(PipelineDefinition pipeline, CallbackCalls calls, FlakyNotifier? notifier = null, global::Hangfire.JobStorage? storage = null) =>
+        await PipelineHost.StartAsync(storage ?? PipelineHost.InMemoryStorage(), new[] { pipeline },
             configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
             services: s =>
             {

@@ -46,7 +46,20 @@ internal sealed partial class DeadlineWatcher
         _notifications = notifications;
         _options = options;
         _logger = logger;
-        _watched = registry.All.Select(PipelineDeadlines.Of).OfType<PipelineDeadlines>().ToList();
+        var watched = new List<PipelineDeadlines>();
+        foreach (var pipeline in registry.All)
+        {
+            try
+            {
+                if (PipelineDeadlines.Of(pipeline) is { } deadlines) watched.Add(deadlines);
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidOperationException or UnknownCalendarException)
+            {
+                // A definition built by hand can carry a deadline the analyzer would have refused: say so, watch the rest.
+                LogUnusable(_logger, pipeline.Id, ex);
+            }
+        }
+        _watched = watched;
     }
 
     /// <summary>Whether any pipeline has a deadline; the pass is free when none does.</summary>
@@ -177,6 +190,9 @@ internal sealed partial class DeadlineWatcher
         LogMissed(_logger, pipeline.Id, runId, taskId ?? "-", message);
         return 1;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The deadlines of {Pipeline} cannot be used, so they are not watched")]
+    private static partial void LogUnusable(ILogger logger, string pipeline, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deadline missed: {Pipeline} {Run} {Task}. {Message}")]
     private static partial void LogMissed(ILogger logger, string pipeline, string run, string task, string message);

@@ -17,7 +17,20 @@ namespace Pipelines.Hangfire;
 /// </summary>
 internal sealed class DeadlineHealthCheck(JobStorage storage, PipelineRegistry registry, PipelinesOptions options, PipelinesHealthOptions health) : IHealthCheck
 {
-    private readonly IReadOnlyList<PipelineDeadlines> _watched = registry.All.Select(PipelineDeadlines.Of).OfType<PipelineDeadlines>().Where(d => d.Run is not null).ToList();
+    // A pipeline whose deadline cannot be resolved is left out here; the deadline watcher logs why.
+    private readonly IReadOnlyList<PipelineDeadlines> _watched = registry.All.Select(Usable).OfType<PipelineDeadlines>().Where(d => d.Run is not null).ToList();
+
+    private static PipelineDeadlines? Usable(PipelineDefinition pipeline)
+    {
+        try
+        {
+            return PipelineDeadlines.Of(pipeline);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or Pipelines.Calendars.UnknownCalendarException)
+        {
+            return null;
+        }
+    }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
