@@ -117,6 +117,28 @@ public sealed class DeadlineTests
     }
 
     [Fact]
+    public async Task With_retention_a_miss_is_forgotten_once_it_is_older_than_retention_and_the_watchers_look_back()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2024, 3, 8, 8, 0));
+        var notifier = new FlakyNotifier();
+        await using var host = await StartAsync(PipelineHost.InMemoryStorage(), Stuck("deadline_pruned", deadline: "06:30"), clock, notifier,
+            retention: Duration.FromDays(1));
+        Assert.True(host.Operations.Pause("deadline_pruned"));
+        Watcher(host).Pass();
+        clock.Reset(FridaysDeadline + Duration.FromMinutes(1));
+        Watcher(host).Pass();
+        Assert.Equal(new[] { "scheduled__2024-03-08T04:00-05:00" }, host.Operations.MissedDeadlines("deadline_pruned").Keys);
+
+        // 31 days of look-back and two days of slack later, it goes; the dates the walk still reaches stay (and are raised once).
+        clock.Reset(FridaysDeadline + Duration.FromDays(34));
+        Watcher(host).Pass();
+        var left = host.Operations.MissedDeadlines("deadline_pruned");
+        Assert.DoesNotContain("scheduled__2024-03-08T04:00-05:00", left.Keys);
+        Assert.All(left.Values, deadline => Assert.True(deadline > clock.GetCurrentInstant() - Duration.FromDays(33)));
+        Assert.Equal(0, Watcher(host).Pass());
+    }
+
+    [Fact]
     public async Task A_run_finished_before_its_deadline_raises_nothing()
     {
         var clock = new FakeClock(Instant.FromUtc(2024, 3, 8, 8, 0));
@@ -216,10 +238,10 @@ public sealed class DeadlineTests
     private static JobStorage Storage(StorageKind kind, string? database) =>
         kind == StorageKind.PostgreSql ? PipelineHost.PostgreSqlStorage(database!) : PipelineHost.InMemoryStorage();
 
-    private static async Task<PipelineHost> StartAsync(JobStorage storage, PipelineDefinition pipeline, FakeClock clock, FlakyNotifier notifier, CallbackCalls? calls = null)
+    private static async Task<PipelineHost> StartAsync(JobStorage storage, PipelineDefinition pipeline, FakeClock clock, FlakyNotifier notifier, CallbackCalls? calls = null, Duration? retention = null)
     {
         var host = await PipelineHost.StartAsync(storage, new[] { pipeline },
-            configure: o => { o.Clock = clock; o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50); },
+            configure: o => { o.Clock = clock; o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50); o.Retention = retention; },
             services: s =>
             {
                 s.AddSingleton<IPipelineNotifier>(notifier);

@@ -91,6 +91,11 @@ internal sealed partial class DeadlineWatcher
                     if (fields is null || !fields.TryGetValue("logicalDate", out var date)) continue;
                     raised += Judge(connection, watched, runId, PipelineStore.ParseDate(date), fields, now, known);
                 }
+                // With retention on, misses go some time after their runs would: never while a run is unfinished, and
+                // never inside the window a walk can still reach.
+                if (_options.Retention is { } retention)
+                    DeadlineMisses.Prune(connection, watched.Pipeline.Id, now - Duration.Max(retention, MaxLookBack) - Duration.FromDays(2),
+                        runId => unfinished.Contains(PipelineStore.UnfinishedMember(watched.Pipeline.Id, runId)), MaxOccurrencesPerPass);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -173,14 +178,13 @@ internal sealed partial class DeadlineWatcher
         var pipelineEvent = new PipelineEvent(PipelineEventKind.DeadlineMissed, pipeline.Id, runId, taskId, state, message, deadline);
         using (StorageLocks.Acquire(_storage, connection, DeadlineMisses.Lock(pipeline.Id), s_lockTimeout))
         {
-            var stored = connection.GetAllEntriesFromHash(DeadlineMisses.Key(pipeline.Id));
-            if (stored is not null && stored.ContainsKey(field))
+            if (DeadlineMisses.Read(connection, pipeline.Id).ContainsKey(field))
             {
                 known[field] = deadline;
                 return 0;
             }
             using var transaction = connection.CreateWriteTransaction();
-            transaction.SetRangeInHash(DeadlineMisses.Key(pipeline.Id), new Dictionary<string, string> { [field] = PipelineStore.Format(deadline) });
+            DeadlineMisses.Add(transaction, pipeline.Id, field, deadline);
             NotificationOutbox.Write(transaction, new[] { pipelineEvent });
             transaction.Commit();
         }
