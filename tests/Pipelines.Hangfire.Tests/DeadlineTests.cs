@@ -87,13 +87,25 @@ public sealed class DeadlineTests
     [Theory]
     [InlineData(StorageKind.InMemory)]
     [InlineData(StorageKind.PostgreSql)]
-    public async Task A_paused_pipelines_scheduled_run_that_was_never_created_raises_one_event_for_its_logical_date(StorageKind kind)
+    public async Task A_paused_pipelines_scheduled_run_that_was_never_created_raises_one_event_for_its_logical_date_and_counts_one_miss(StorageKind kind)
     {
         var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("deadline") : null;
         try
         {
             var clock = new FakeClock(Instant.FromUtc(2024, 3, 8, 8, 0));   // 03:00 New York, before the 04:00 occurrence
             var notifier = new FlakyNotifier();
+            var counted = 0L;
+            using var listener = new System.Diagnostics.Metrics.MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == PipelinesTelemetry.Name && instrument.Name == "pipelines.deadline.misses") l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    if (tag.Key == "cicd.pipeline.name" && Equals(tag.Value, "deadline_paused")) Interlocked.Add(ref counted, value);
+            });
+            listener.Start();
             await using var host = await StartAsync(Storage(kind, database), Stuck("deadline_paused", deadline: "06:30"), clock, notifier);
             Assert.True(host.Operations.Pause("deadline_paused"));
             Watcher(host).Pass();   // starts watching now
@@ -109,6 +121,7 @@ public sealed class DeadlineTests
             Assert.Equal("not_created", missed.State);
             Assert.Null(missed.TaskId);
             Assert.Empty(host.Operations.ListRuns("deadline_paused"));
+            Assert.Equal(1, Interlocked.Read(ref counted));
         }
         finally
         {
