@@ -65,9 +65,6 @@ internal sealed partial class DeadlineWatcher
     /// <summary>Whether any pipeline has a deadline; the pass is free when none does.</summary>
     public bool HasWork => _watched.Count > 0;
 
-    /// <summary>The deadlines of a pipeline, or null when it has none.</summary>
-    public PipelineDeadlines? Of(string pipelineId) => _watched.FirstOrDefault(w => w.Pipeline.Id == pipelineId);
-
     /// <summary>One pass over every pipeline with a deadline; returns how many misses it raised.</summary>
     public int Pass()
     {
