@@ -130,6 +130,28 @@ public sealed class DeadlineTests
     }
 
     [Fact]
+    public async Task Scheduled_runs_no_server_created_over_a_weekend_across_the_spring_change_raise_one_event_each()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2024, 3, 8, 8, 0));
+        var notifier = new FlakyNotifier();
+        await using var host = await StartAsync(PipelineHost.InMemoryStorage(), Stuck("deadline_down", deadline: "06:30"), clock, notifier);
+        Watcher(host).Pass();
+
+        // No tick ran until Monday 07:31 EDT: the deadlines of Friday's, Saturday's and Sunday's runs have passed, Monday's not.
+        clock.Reset(Instant.FromUtc(2024, 3, 11, 11, 31));
+        Watcher(host).Pass();
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the events to be delivered");
+
+        Assert.Equal(
+            new[] { "scheduled__2024-03-08T04:00-05:00", "scheduled__2024-03-09T04:00-05:00", "scheduled__2024-03-10T04:00-04:00" },
+            Missed(notifier).Select(e => e.RunId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new[] { Instant.FromUtc(2024, 3, 9, 11, 30), Instant.FromUtc(2024, 3, 10, 10, 30), Instant.FromUtc(2024, 3, 11, 10, 30) },
+            Missed(notifier).Select(e => e.At).Order());
+        Assert.Equal(0, Watcher(host).Pass());
+    }
+
+    [Fact]
     public async Task With_retention_a_miss_is_forgotten_once_it_is_older_than_retention_and_the_watchers_look_back()
     {
         var clock = new FakeClock(Instant.FromUtc(2024, 3, 8, 8, 0));
