@@ -139,7 +139,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidDeadline = Error("PIPE029",
         "Invalid deadline",
-        "Deadline '{0}' of {1} is invalid: {2}. Write a time of day such as \"06:30\" (the day after the logical date, in the pipeline's time zone), or a session time such as \"@session_close+01:00\" on a calendar pipeline.");
+        // The reason comes from DeadlineSyntax, the runtime's own parser, and always says what to write instead.
+        "Deadline '{0}' of {1} is invalid: {2}.");
 
     public static readonly DiagnosticDescriptor SessionDeadlineWithoutCalendar = Error("PIPE030",
         "Session deadline without a calendar",
