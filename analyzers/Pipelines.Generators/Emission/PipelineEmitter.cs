@@ -282,6 +282,7 @@ internal static class PipelineEmitter
         {
             CallbackParameterSource.Event => "pipelineEvent",
             CallbackParameterSource.CancellationToken => "cancellationToken",
+            CallbackParameterSource.ServiceProvider => "services",
             _ => p.Optional
                 ? $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<{p.Type}>(services)!"
                 : $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<{p.Type}>(services)",

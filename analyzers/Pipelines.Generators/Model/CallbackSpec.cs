@@ -15,7 +15,7 @@ internal sealed record CallbackSpec(
     EquatableArray<string> TaskIds,
     EquatableArray<CallbackParameterSpec> Parameters);
 
-/// <summary>A callback parameter: the event, the cancellation token, or a service from DI.</summary>
+/// <summary>A callback parameter: the event, the cancellation token, the service provider itself, or a service from DI.</summary>
 /// <param name="Source">Where the value comes from.</param>
 /// <param name="Type">For a service, the fully qualified type without nullable annotations.</param>
 /// <param name="Optional">For a service, whether a missing one is passed as null (nullable or defaulted parameter).</param>
@@ -25,5 +25,6 @@ internal enum CallbackParameterSource
 {
     Event,
     CancellationToken,
+    ServiceProvider,
     Service,
 }

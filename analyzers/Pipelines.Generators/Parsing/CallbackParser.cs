@@ -59,6 +59,8 @@ internal static class CallbackParser
                 parameters.Add(new CallbackParameterSpec(CallbackParameterSource.Event, "", false));
             else if (KnownSymbols.Is(parameter.Type, known.CancellationToken))
                 parameters.Add(new CallbackParameterSpec(CallbackParameterSource.CancellationToken, "", false));
+            else if (parameter.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString() == "System.IServiceProvider")
+                parameters.Add(new CallbackParameterSpec(CallbackParameterSource.ServiceProvider, "", false));
             else if (KnownSymbols.Is(parameter.Type, known.RunContext))
                 Invalid(where, $"takes '{parameter.Name}' as a RunContext, which only a running task has", "Take the PipelineEvent instead: it names the run (RunId) and the task (TaskId).");
             else
