@@ -180,7 +180,7 @@ namespace Acme.Loads
             /// <summary>Calls callback <c>Retrying</c> (Retry).</summary>
             private static global::System.Threading.Tasks.ValueTask Callback2_Retrying(global::System.IServiceProvider services, global::Pipelines.PipelineEvent pipelineEvent, global::System.Threading.CancellationToken cancellationToken)
             {
-                return global::Acme.Loads.Controls.Retrying(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::System.IServiceProvider>(services), pipelineEvent);
+                return global::Acme.Loads.Controls.Retrying(services, pipelineEvent);
             }
 
             /// <summary>Calls callback <c>Late</c> (DeadlineMissed).</summary>
