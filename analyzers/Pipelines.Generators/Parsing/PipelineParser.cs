@@ -352,10 +352,11 @@ internal static class PipelineParser
         {
             foreach (var member in type.GetMembers())
             {
-                if (member is IMethodSymbol { IsStatic: false } method && known.Find(method, known.PipelineTaskAttribute) is not null)
+                if (member is IMethodSymbol { IsStatic: false } method
+                    && (known.Find(method, known.PipelineTaskAttribute) is not null || CallbackAttributes(method, known).Count > 0))
                 {
                     report(DiagnosticDescriptors.InvalidPipelineClass, location,
-                        new object?[] { name, "is abstract but has instance tasks", "Remove 'abstract' so the pipeline can create the class, or make its tasks static." });
+                        new object?[] { name, "is abstract but has instance tasks or callbacks", "Remove 'abstract' so the pipeline can create the class, or make its tasks and callbacks static." });
                     break;
                 }
             }
