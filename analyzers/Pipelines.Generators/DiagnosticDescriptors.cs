@@ -127,7 +127,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownPool = Error("PIPE026",
         "Unknown pool",
-        "Pool '{0}' of task '{1}' is not declared in this assembly.{2} Declare it with [assembly: Pool(\"{0}\", Slots = 4)], or name one of the declared pools ({3}).");
+        "Pool '{0}' of task '{1}' is not declared by this assembly or the assemblies it references.{2} Declare it with [assembly: Pool(\"{0}\", Slots = 4)], or name one of the declared pools ({3}).");
 
     public static readonly DiagnosticDescriptor PoolSlotsExceedPool = Error("PIPE027",
         "Task asks for more slots than its pool has",

@@ -468,7 +468,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask(Pool = [|"vendor_apl"|])] public void Extract() { }
         }
-        """, "PIPE026", "Pool 'vendor_apl' of task 'Extract' is not declared in this assembly. Did you mean 'vendor_api'? Declare it with [assembly: Pool(\"vendor_apl\", Slots = 4)], or name one of the declared pools (risk_grid, vendor_api).");
+        """, "PIPE026", "Pool 'vendor_apl' of task 'Extract' is not declared by this assembly or the assemblies it references. Did you mean 'vendor_api'? Declare it with [assembly: Pool(\"vendor_apl\", Slots = 4)], or name one of the declared pools (risk_grid, vendor_api).");
 
     [Fact]
     public Task PIPE026_a_pool_with_no_declarations_says_none_are_declared() => AssertSingle("""
@@ -477,7 +477,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask(Pool = [|"vendor_api"|])] public void Extract() { }
         }
-        """, "PIPE026", "Pool 'vendor_api' of task 'Extract' is not declared in this assembly. Declare it with [assembly: Pool(\"vendor_api\", Slots = 4)], or name one of the declared pools (none yet).");
+        """, "PIPE026", "Pool 'vendor_api' of task 'Extract' is not declared by this assembly or the assemblies it references. Declare it with [assembly: Pool(\"vendor_api\", Slots = 4)], or name one of the declared pools (none yet).");
 
     [Fact]
     public Task PIPE027_pool_slots_more_than_the_pool_has() => AssertSingle("""
@@ -527,6 +527,54 @@ public sealed class DiagnosticTests
         [assembly: Pool("vendor_api", Slots = 4)]
         [assembly: Pool("vendor_api", Slots = [|2|])]
         """, "PIPE028", "Pool 'vendor_api' is declared wrongly: it is already declared with 4 slots, and here with 2. Declare each pool once, or give both declarations the same Slots.");
+
+    /// <summary>A library built against Pipelines that declares a pool, as a compiled reference.</summary>
+    private static MetadataReference PoolLibrary(string declaration)
+    {
+        var library = GeneratorHarness.Compile(Usings + declaration).WithAssemblyName("SharedPools");
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("; ", emitted.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
+    private static async Task<BuildResult> BuildWithReference(string source, MetadataReference reference)
+    {
+        var compilation = GeneratorHarness.Compile(Usings + source).AddReferences(reference);
+        var (output, result, generatorDiagnostics) = GeneratorHarness.Generate(compilation);
+        return new BuildResult(compilation, output, result, generatorDiagnostics, await GeneratorHarness.AnalyzeAsync(output));
+    }
+
+    [Fact]
+    public async Task A_pool_declared_by_a_referenced_library_may_be_named_and_its_slots_are_checked()
+    {
+        var library = PoolLibrary("""[assembly: Pool("shared_api", Slots = 3)]""");
+        var build = await BuildWithReference("""
+            [Pipeline("etl")]
+            public partial class Etl { [PipelineTask(Pool = "shared_api", PoolSlots = 3)] public void Extract() { } }
+            """, library);
+        Assert.Empty(build.Ours);
+        // The library's registry registers its pool; this assembly's registry has pipelines only.
+        Assert.DoesNotContain("shared_api", build.SourceFor("GeneratedPipelines.g.cs"), StringComparison.Ordinal);
+
+        var tooMany = await BuildWithReference("""
+            [Pipeline("etl")]
+            public partial class Etl { [PipelineTask(Pool = "shared_api", PoolSlots = 4)] public void Extract() { } }
+            """, library);
+        Assert.Equal("PIPE027", Assert.Single(tooMany.Ours).Id);
+    }
+
+    [Fact]
+    public async Task PIPE028_pool_declared_with_other_slots_than_a_referenced_library()
+    {
+        var (source, span) = Markup.Parse(Usings + """[assembly: Pool("shared_api", Slots = [|5|])]""");
+        var compilation = GeneratorHarness.Compile(source).AddReferences(PoolLibrary("""[assembly: Pool("shared_api", Slots = 3)]"""));
+        var diagnostic = Assert.Single(await GeneratorHarness.AnalyzeAsync(compilation), d => d.Id.StartsWith("PIPE", StringComparison.Ordinal));
+        Assert.Equal("PIPE028", diagnostic.Id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.Equal("Pool 'shared_api' is declared wrongly: 'SharedPools' already declares it with 3 slots, and here it has 5. Give both declarations the same Slots, or remove this one and use the referenced pool.",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public async Task A_pool_declared_twice_with_the_same_slots_is_harmless()

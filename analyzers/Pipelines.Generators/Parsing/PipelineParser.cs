@@ -687,7 +687,7 @@ internal static class PipelineParser
             new TaskControlsSpec(pool, poolSlots, maxActiveTries, dependsOnPast || waitForDownstream, waitForDownstream, weightRule, deadline));
     }
 
-    /// <summary>A pool must be declared in this assembly and have at least the slots the task takes.</summary>
+    /// <summary>A pool must be declared by this assembly or a referenced one, and have at least the slots the task takes.</summary>
     private static void CheckPool(string taskId, string pool, int slots, AttributeData attribute, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
     {
         var declared = known.Pools;
@@ -697,7 +697,7 @@ internal static class PipelineParser
                 report(DiagnosticDescriptors.PoolSlotsExceedPool, AttributeArguments.Named(attribute, "PoolSlots", cancellationToken), new object?[] { taskId, slots, pool, found.Slots });
             return;
         }
-        var names = declared.Pools.Select(p => p.Name).ToList();
+        var names = declared.Known.Select(p => p.Name).ToList();
         var closest = Suggestions.Closest(pool, names);
         report(DiagnosticDescriptors.UnknownPool, AttributeArguments.Named(attribute, "Pool", cancellationToken),
             new object?[] { pool, taskId, Suggestions.DidYouMean(closest), names.Count == 0 ? "none yet" : string.Join(", ", names) },

@@ -11,21 +11,31 @@ namespace Pipelines.Generators.Parsing;
 /// <summary>The pools an assembly declares, and what is wrong with their declarations.</summary>
 internal sealed class PoolDeclarations
 {
-    public PoolDeclarations(ImmutableArray<PoolSpec> pools, ImmutableArray<Diagnostic> diagnostics)
+    public PoolDeclarations(ImmutableArray<PoolSpec> pools, ImmutableArray<PoolSpec> known, ImmutableArray<Diagnostic> diagnostics)
     {
         Pools = pools;
+        Known = known;
         Diagnostics = diagnostics;
     }
 
-    /// <summary>Each declared pool once (the first declaration wins), ordered by name; invalid declarations are left out.</summary>
+    /// <summary>
+    /// Each pool this assembly declares, once (the first declaration wins), ordered by name; invalid declarations are left
+    /// out. These are the ones its registry adds to the catalog.
+    /// </summary>
     public ImmutableArray<PoolSpec> Pools { get; }
+
+    /// <summary>
+    /// The pools a task may name: this assembly's and those of referenced assemblies built against Pipelines (whose own
+    /// registries add them when they load), ordered by name.
+    /// </summary>
+    public ImmutableArray<PoolSpec> Known { get; }
 
     /// <summary>Problems with the declarations, placed on the argument to edit.</summary>
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 
     public PoolSpec? Find(string name)
     {
-        foreach (var pool in Pools)
+        foreach (var pool in Known)
         {
             if (string.Equals(pool.Name, name, StringComparison.Ordinal)) return pool;
         }
@@ -44,7 +54,8 @@ internal static class PoolParser
     public static PoolDeclarations Read(Compilation compilation, CancellationToken cancellationToken)
     {
         var poolAttribute = compilation.GetTypeByMetadataName(PoolAttributeName);
-        if (poolAttribute is null) return new PoolDeclarations(ImmutableArray<PoolSpec>.Empty, ImmutableArray<Diagnostic>.Empty);
+        if (poolAttribute is null) return new PoolDeclarations(ImmutableArray<PoolSpec>.Empty, ImmutableArray<PoolSpec>.Empty, ImmutableArray<Diagnostic>.Empty);
+        var referenced = ReferencedPools(compilation, poolAttribute, cancellationToken);
 
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var byName = new Dictionary<string, PoolSpec>(StringComparer.Ordinal);
@@ -81,6 +92,12 @@ internal static class PoolParser
                     name, $"it has {slots} slots, so no task could ever take one", "Give it at least one slot, as in Slots = 1."));
                 continue;
             }
+            if (referenced.TryGetValue(name, out var elsewhere) && elsewhere.Pool.Slots != slots)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, "Slots", cancellationToken),
+                    name, $"'{elsewhere.Assembly}' already declares it with {elsewhere.Pool.Slots} slots, and here it has {slots}", "Give both declarations the same Slots, or remove this one and use the referenced pool."));
+                continue;
+            }
             if (byName.TryGetValue(name, out var first))
             {
                 if (first.Slots != slots)
@@ -97,6 +114,54 @@ internal static class PoolParser
         order.Sort(StringComparer.Ordinal);
         var pools = ImmutableArray.CreateBuilder<PoolSpec>(order.Count);
         foreach (var name in order) pools.Add(byName[name]);
-        return new PoolDeclarations(pools.MoveToImmutable(), diagnostics.ToImmutable());
+
+        var known = new List<PoolSpec>(pools);
+        foreach (var entry in referenced)
+        {
+            if (!byName.ContainsKey(entry.Key)) known.Add(entry.Value.Pool);
+        }
+        known.Sort((a, b) => StringComparer.Ordinal.Compare(a.Name, b.Name));
+        return new PoolDeclarations(pools.MoveToImmutable(), known.ToImmutableArray(), diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Valid pools declared by referenced assemblies. Only assemblies that reference Pipelines can declare one, so the
+    /// others (the framework, most packages) are skipped without decoding their attributes.
+    /// </summary>
+    private static Dictionary<string, (PoolSpec Pool, string Assembly)> ReferencedPools(Compilation compilation, INamedTypeSymbol poolAttribute, CancellationToken cancellationToken)
+    {
+        var pools = new Dictionary<string, (PoolSpec, string)>(StringComparer.Ordinal);
+        var pipelinesAssembly = poolAttribute.ContainingAssembly.Identity.Name;
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!ReferencesAssembly(assembly, pipelinesAssembly)) continue;
+            foreach (var attribute in assembly.GetAttributes())
+            {
+                if (!KnownSymbols.Is(attribute.AttributeClass, poolAttribute)) continue;
+                if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string name || !s_name.IsMatch(name)) continue;
+                var slots = 1;
+                string? description = null;
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Slots" && named.Value.Value is int s) slots = s;
+                    else if (named.Key == "Description") description = named.Value.Value as string;
+                }
+                if (slots >= 1 && !pools.ContainsKey(name)) pools.Add(name, (new PoolSpec(name, slots, description), assembly.Identity.Name));
+            }
+        }
+        return pools;
+    }
+
+    private static bool ReferencesAssembly(IAssemblySymbol assembly, string name)
+    {
+        foreach (var module in assembly.Modules)
+        {
+            foreach (var reference in module.ReferencedAssemblies)
+            {
+                if (string.Equals(reference.Name, name, StringComparison.Ordinal)) return true;
+            }
+        }
+        return false;
     }
 }
