@@ -131,3 +131,28 @@ public sealed class CallbackTests
 
     private static NotificationDispatcher Dispatcher(PipelineHost host) => host.Services.GetRequiredService<NotificationDispatcher>();
 }
+
+/// <summary>The same callbacks written as attributes on a generated pipeline, on a real server.</summary>
+public sealed class GeneratedCallbackTests
+{
+    [Fact]
+    public async Task Generated_callbacks_are_called_once_per_event_they_hear_with_the_event_and_a_service()
+    {
+        var heard = new TestPipelines.HeardEvents();
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { TestPipelines.GeneratedCallbacks.Definition },
+            configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
+            services: s => s.AddSingleton(heard));
+
+        var run = await host.RunAsync("generated_callbacks");
+        await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Pending == 0, "every event to be delivered");
+
+        // Fetch retries once then fails; Tidy (all_done) succeeds; Publish is upstream_failed, a leaf, so the run fails.
+        Assert.Equal(RunState.Failed, run.State);
+        var calls = heard.Heard.ToArray();
+        Assert.Equal(
+            new[] { ("Retrying", PipelineEventKind.TaskRetry, "Fetch"), ("FetchFailed", PipelineEventKind.TaskFailed, "Fetch"), ("Tidied", PipelineEventKind.TaskSucceeded, "Tidy"), ("RunFailed", PipelineEventKind.RunFailed, (string?)null) }
+                .OrderBy(c => c.Item1),
+            calls.Select(c => (c.Method, c.Event.Kind, c.Event.TaskId)).OrderBy(c => c.Method));
+        Assert.All(calls, c => Assert.Equal(run.RunId, c.Event.RunId));
+    }
+}
