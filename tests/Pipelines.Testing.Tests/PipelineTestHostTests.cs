@@ -191,4 +191,25 @@ public sealed class PipelineTestHostTests
         Assert.Equal(Instant.FromUtc(2024, 11, 28, 0, 0), result.FinishedAt);
         Assert.Equal(Wednesday, result.LogicalDate);
     }
+
+    [Fact]
+    public async Task A_run_gets_the_parameters_it_was_triggered_with()
+    {
+        var host = PipelineTestHost.For<Parameters>();
+
+        var emea = await host.RunAsync(Wednesday, new Dictionary<string, string> { ["region"] = "emea" });
+        var plain = await host.RunAsync(Wednesday);
+
+        Assert.Equal("emea", emea.Output<string>("Region"));
+        Assert.Equal("all", plain.Output<string>("Region"));
+    }
+
+    [Fact]
+    public async Task An_earlier_run_of_another_pipeline_is_refused()
+    {
+        var other = await PipelineTestHost.For<Parameters>().RunAsync(Wednesday);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Host<Etl>().RunTaskAsync("Load", other));
+        Assert.Contains("is of pipeline 'testing_parameters', not 'testing_etl'", error.Message);
+    }
 }

@@ -81,3 +81,11 @@ public sealed partial class Sensors(FakeWarehouse warehouse, IClock clock)
         return warehouse.FileLandsAt is { } at && clock.GetCurrentInstant() >= at;
     }
 }
+
+/// <summary>One task that reads the run's parameters.</summary>
+[Pipeline("testing_parameters")]
+public sealed partial class Parameters
+{
+    [PipelineTask]
+    public static string Region(RunContext run) => run.Parameters.TryGetValue("region", out var region) ? region : "all";
+}
