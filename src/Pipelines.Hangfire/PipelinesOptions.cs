@@ -25,6 +25,12 @@ public sealed class PipelinesOptions
     /// <summary>How task results are turned into JSON for downstream tasks.</summary>
     public TaskDataSerializer Serializer { get; set; } = TaskDataSerializer.Default;
 
+    /// <summary>
+    /// How a poke-mode sensor waits between pokes inside its try. Real time on a server; the in-process test host
+    /// (Pipelines.Testing) advances its fake clock instead, so a test never sleeps.
+    /// </summary>
+    internal Func<TimeSpan, System.Threading.CancellationToken, System.Threading.Tasks.Task> Wait { get; set; } = System.Threading.Tasks.Task.Delay;
+
     /// <summary>How often a running try tells the storage it is alive.</summary>
     public TimeSpan TryHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -165,7 +165,7 @@ public sealed partial class PipelineTaskJob
                 var waitedFrom = firstPoke ?? _options.Clock.GetCurrentInstant();
                 while (outcome.Result != true && _options.Clock.GetCurrentInstant() - waitedFrom < Duration.FromTimeSpan(task.Sensor.Timeout))
                 {
-                    await Task.Delay(task.Sensor.PokeInterval, timeout.Token).ConfigureAwait(false);
+                    await _options.Wait(task.Sensor.PokeInterval, timeout.Token).ConfigureAwait(false);
                     outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
                 }
             }
