@@ -244,6 +244,28 @@ public abstract class ExchangeCalendar
         return LocalBreak(session) is { } pause ? Zone.AtLeniently(pause.End) : null;
     }
 
+    /// <summary>
+    /// The instant <paramref name="offset"/> after (negative: before) an edge of <paramref name="session"/>, or
+    /// <see langword="null"/> for a break edge of a session without a break. The offset is elapsed time, so "30 minutes
+    /// after the close" follows early closes and daylight-saving changes alike.
+    /// </summary>
+    /// <param name="session">A session date.</param>
+    /// <param name="edge">The open, the close or an end of the break.</param>
+    /// <param name="offset">Elapsed time from the edge.</param>
+    /// <returns>The instant, or <see langword="null"/>.</returns>
+    /// <example><c>ExchangeCalendar.Get("XNYS").At(new LocalDate(2024, 11, 29), SessionEdge.Close, Duration.FromMinutes(30))</c> is 18:30Z, half an hour after that day's early close.</example>
+    /// <exception cref="NotASessionException"><paramref name="session"/> is a weekend or holiday.</exception>
+    /// <exception cref="UnsupportedDateException"><paramref name="session"/> is outside the supported range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="edge"/> is not a defined <see cref="SessionEdge"/>.</exception>
+    public Instant? At(LocalDate session, SessionEdge edge, Duration offset) => edge switch
+    {
+        SessionEdge.Open => SessionOpen(session).ToInstant() + offset,
+        SessionEdge.Close => SessionClose(session).ToInstant() + offset,
+        SessionEdge.BreakStart => BreakStart(session)?.ToInstant() + offset,
+        SessionEdge.BreakEnd => BreakEnd(session)?.ToInstant() + offset,
+        _ => throw new ArgumentOutOfRangeException(nameof(edge), edge, "Not a session edge."),
+    };
+
     /// <summary>The first session strictly after <paramref name="date"/>.</summary>
     /// <param name="date">Any supported date; it need not be a session.</param>
     /// <returns>The next session.</returns>
@@ -371,8 +393,11 @@ public abstract class ExchangeCalendar
     /// <returns>The break, or <see langword="null"/>.</returns>
     protected virtual (LocalDateTime Start, LocalDateTime End)? LocalBreak(LocalDate session) => null;
 
-    /// <summary>Whether any session of the calendar may have a break (so a schedule on one need not look through 45 years of sessions to learn it never fires).</summary>
-    internal virtual bool MayHaveBreaks => false;
+    /// <summary>
+    /// Whether any session of the calendar may have a midday break, so a schedule anchored on the break need not look
+    /// through 45 years of sessions to learn it never fires. <see langword="false"/> means no session has one.
+    /// </summary>
+    public virtual bool MayHaveBreaks => false;
 
     /// <summary>The local date and time session <paramref name="session"/> opens, late opens included.</summary>
     /// <param name="session">A session date.</param>

@@ -151,7 +151,8 @@ public class RuleBasedCalendar : ExchangeCalendar
     protected override LocalDateTime LocalClose(LocalDate session) =>
         session + (FindEarlyClose(session)?.Close ?? HoursOn(session).Close);
 
-    internal override bool MayHaveBreaks => Hours.BreakStart.HasValue || HoursChanges.Any(c => c.Hours.BreakStart.HasValue);
+    /// <inheritdoc />
+    public override bool MayHaveBreaks => Hours.BreakStart.HasValue || HoursChanges.Any(c => c.Hours.BreakStart.HasValue);
 
     /// <inheritdoc />
     /// <remarks>

@@ -1,4 +1,3 @@
-using Pipelines.Schedules;
 using static Pipelines.Calendars.Tests.Dates;
 
 namespace Pipelines.Calendars.Tests;
@@ -6,7 +5,7 @@ namespace Pipelines.Calendars.Tests;
 /// <summary>
 /// Midday breaks on a user calendar shaped like Hong Kong's 2024 securities market (09:30-16:00 with lunch 12:00-13:00,
 /// a noon close on Christmas Eve with no lunch break, Christmas and Boxing Day closed): the break is not trading time,
-/// and break-anchored schedules fire only on sessions that have one.
+/// and times measured from a break exist only on sessions that have one.
 /// </summary>
 public sealed class BreakTests
 {
@@ -28,8 +27,6 @@ public sealed class BreakTests
     private static string Local(ZonedDateTime? time) => time?.LocalDateTime.ToString("uuuu-MM-dd'T'HH:mm", null) ?? "none";
 
     private static Instant Hk(string local) => HongKong.AtStrictly(NodaTime.Text.LocalDateTimePattern.GeneralIso.Parse(local + ":00").Value).ToInstant();
-
-    private static SessionSchedule Schedule(string text) => new(Lunch, PipelineSchedule.Parse(text).Session!, HongKong);
 
     [Fact]
     public void A_regular_session_breaks_from_12_to_13()
@@ -76,41 +73,6 @@ public sealed class BreakTests
     }
 
     [Fact]
-    public void Break_start_fires_on_sessions_with_a_break_and_skips_the_half_day_and_the_holidays()
-    {
-        var schedule = Schedule("@break_start");
-        var firings = new List<SessionOccurrence>();
-        for (var next = schedule.NextAfter(Hk("2024-12-23T00:00")); next is { } o && o.At <= Hk("2024-12-31T00:00"); next = schedule.NextAfter(o.At)) firings.Add(o);
-
-        Assert.Equal(new[] { D("2024-12-23"), D("2024-12-27"), D("2024-12-30") }, firings.Select(f => f.Session));
-        Assert.Equal(new[] { Hk("2024-12-23T12:00"), Hk("2024-12-27T12:00"), Hk("2024-12-30T12:00") }, firings.Select(f => f.At));
-        // Friday's data interval runs from Monday's firing: the half day between fired nothing.
-        Assert.Equal(new Interval(Hk("2024-12-23T12:00"), Hk("2024-12-27T12:00")), firings[1].DataInterval);
-        Assert.False(schedule.Fires(D("2024-12-24")));
-    }
-
-    [Fact]
-    public void Break_end_takes_an_offset_in_elapsed_time()
-    {
-        Assert.Equal(Hk("2024-12-23T12:55"), Schedule("@break_end-00:05").FireTime(D("2024-12-23")));
-        Assert.Equal(Hk("2024-12-23T13:30"), Schedule("@break_end+00:30").FireTime(D("2024-12-23")));
-    }
-
-    [Fact]
-    public void Asking_for_the_break_firing_of_a_session_without_one_says_why()
-    {
-        var error = Assert.Throws<InvalidOperationException>(() => Schedule("@break_start").FireTime(D("2024-12-24")));
-        Assert.Equal("Session 2024-12-24 of LUNCH_TEST has no midday break, so '@break_start' does not fire for it.", error.Message);
-    }
-
-    [Fact]
-    public void A_break_schedule_on_a_calendar_without_breaks_never_fires()
-    {
-        var schedule = new SessionSchedule(ExchangeCalendar.Get("XNYS"), PipelineSchedule.Parse("@break_start").Session!, NewYork);
-        Assert.Null(schedule.NextAfter(I("2035-06-01T00:00:00Z")));
-    }
-
-    [Fact]
     public void A_break_must_lie_inside_the_session_and_have_both_ends()
     {
         static RuleBasedCalendar With(TradingHours hours) =>
@@ -123,12 +85,21 @@ public sealed class BreakTests
     }
 
     [Fact]
-    public void A_break_schedule_on_a_calendar_without_breaks_never_fires_and_the_calendar_says_so_without_a_scan()
+    public void Break_edges_take_an_offset_in_elapsed_time_and_a_session_without_a_break_has_none()
     {
-        // From today, not from the end of the range: the answer must not need 45 years of sessions.
-        var schedule = new SessionSchedule(ExchangeCalendar.Get("XNYS"), PipelineSchedule.Parse("@break_start").Session!, NewYork);
-        Assert.Null(schedule.NextAfter(Instant.FromUtc(2024, 6, 3, 12, 0)));
+        Assert.Equal(Hk("2024-12-23T12:00"), Lunch.At(D("2024-12-23"), SessionEdge.BreakStart, Duration.Zero));
+        Assert.Equal(Hk("2024-12-23T12:55"), Lunch.At(D("2024-12-23"), SessionEdge.BreakEnd, Duration.FromMinutes(-5)));
+        Assert.Equal(Hk("2024-12-23T13:30"), Lunch.At(D("2024-12-23"), SessionEdge.BreakEnd, Duration.FromMinutes(30)));
+        Assert.Null(Lunch.At(D("2024-12-24"), SessionEdge.BreakStart, Duration.Zero));
+        Assert.Equal(Hk("2024-12-24T12:30"), Lunch.At(D("2024-12-24"), SessionEdge.Close, Duration.FromMinutes(30)));
+    }
+
+    [Fact]
+    public void A_calendar_says_whether_any_of_its_sessions_may_break_without_a_scan()
+    {
+        Assert.True(Lunch.MayHaveBreaks);
         Assert.True(ExchangeCalendar.Get("XTKS").MayHaveBreaks);
+        Assert.False(ExchangeCalendar.Get("XNYS").MayHaveBreaks);
         Assert.False(ExchangeCalendar.Get("XNYS & XTKS").MayHaveBreaks);
     }
 }

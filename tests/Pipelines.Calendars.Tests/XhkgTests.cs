@@ -1,4 +1,3 @@
-using Pipelines.Schedules;
 using static Pipelines.Calendars.Tests.Dates;
 
 namespace Pipelines.Calendars.Tests;
@@ -212,13 +211,12 @@ public sealed class XhkgTests
     }
 
     [Fact]
-    public void A_break_end_schedule_fires_after_lunch_and_skips_the_half_days()
+    public void Five_minutes_after_the_break_is_13_05_on_a_full_day_and_nothing_on_a_half_day()
     {
-        // Christmas week 2024: Monday 12-23 full, Tuesday 12-24 a morning only, 12-25/26 holidays, Friday 12-27 full.
-        var schedule = new SessionSchedule(HongKong, PipelineSchedule.Parse("@break_end+00:05").Session!, HongKongZone);
-        var first = schedule.NextAfter(Hkt("2024-12-23T14:00"));
-        Assert.Equal(D("2024-12-27"), first?.Session);
-        Assert.Equal(Hkt("2024-12-27T13:05"), first?.At);
+        // Christmas week 2024: Monday 12-23 full, Tuesday 12-24 a morning only, Friday 12-27 full.
+        Assert.Equal(Hkt("2024-12-23T13:05"), HongKong.At(D("2024-12-23"), SessionEdge.BreakEnd, Duration.FromMinutes(5)));
+        Assert.Null(HongKong.At(D("2024-12-24"), SessionEdge.BreakEnd, Duration.FromMinutes(5)));
+        Assert.Equal(Hkt("2024-12-27T13:05"), HongKong.At(D("2024-12-27"), SessionEdge.BreakEnd, Duration.FromMinutes(5)));
         Assert.True(HongKong.MayHaveBreaks);
     }
 

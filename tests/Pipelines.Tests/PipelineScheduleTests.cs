@@ -101,7 +101,7 @@ public sealed class PipelineScheduleTests
         Assert.Equal(Duration.FromMinutes(offsetMinutes), schedule.Session.Offset);
         Assert.Equal(timeOfDay, schedule.Session.TimeOfDay.ToString("HH:mm", null));
         Assert.Equal(normalized, schedule.Session.ToString());
-        // Occurrences need the calendar, which Pipelines.Calendars' SessionSchedule brings.
+        // Occurrences need the calendar, which Pipelines.BuiltIns' SessionSchedule brings.
         Assert.Null(schedule.NextAfter(Instant.FromUtc(2024, 1, 1, 0, 0), NewYork));
     }
 

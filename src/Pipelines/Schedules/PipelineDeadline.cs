@@ -5,7 +5,7 @@ namespace Pipelines.Schedules;
 
 /// <summary>
 /// A deadline, parsed (<see cref="DeadlineSyntax"/>): a time of day on the day after the logical date, or a time relative
-/// to the logical date's session. Pipelines.Calendars' <c>PipelineTimetable</c> turns it into an instant for a run.
+/// to the logical date's session. Pipelines.BuiltIns' <c>DeadlineSchedule</c> turns it into an instant for a run.
 /// </summary>
 public sealed class PipelineDeadline
 {

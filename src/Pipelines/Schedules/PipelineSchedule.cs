@@ -27,7 +27,7 @@ public sealed class PipelineSchedule
     /// <summary>
     /// For <c>@session_open±hh:mm</c>, <c>@session_close±hh:mm</c>, <c>@break_start±hh:mm</c>, <c>@break_end±hh:mm</c> and
     /// <c>@after_session hh:mm</c>: when in each session of
-    /// the pipeline's calendar the schedule fires; null otherwise. Pipelines.Calendars' <c>SessionSchedule</c> turns it into instants.
+    /// the pipeline's calendar the schedule fires; null otherwise. Pipelines.BuiltIns' <c>SessionSchedule</c> turns it into instants.
     /// </summary>
     public SessionTime? Session { get; }
 
@@ -54,7 +54,7 @@ public sealed class PipelineSchedule
     /// <summary>
     /// The first cron occurrence strictly after <paramref name="after"/>, read in <paramref name="zone"/>
     /// (so "0 4 * * *" in New York stays 04:00 local across daylight-saving changes); null when there is none, and for
-    /// session-relative schedules, whose occurrences depend on a calendar (see Pipelines.Calendars' <c>SessionSchedule</c>).
+    /// session-relative schedules, whose occurrences depend on a calendar (see Pipelines.BuiltIns' <c>SessionSchedule</c>).
     /// </summary>
     /// <remarks>
     /// Cron occurrences are expanded with the operating system's time zone rules (<see cref="TimeZoneInfo"/>), the rules

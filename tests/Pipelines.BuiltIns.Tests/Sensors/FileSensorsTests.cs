@@ -1,6 +1,6 @@
 using System.IO;
 
-namespace Pipelines.Calendars.Tests.BuiltIns;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>The wait-for-file sensor sees finished files only.</summary>
 public sealed class FileSensorsTests : IDisposable

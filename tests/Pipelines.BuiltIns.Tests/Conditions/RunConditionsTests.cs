@@ -1,7 +1,7 @@
 using NodaTime.Testing;
-using static Pipelines.Calendars.Tests.Dates;
+using static Pipelines.BuiltIns.Tests.Dates;
 
-namespace Pipelines.Calendars.Tests.BuiltIns;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>Latest-only: a run is the latest until its schedule's next occurrence has come.</summary>
 public sealed class RunConditionsTests

@@ -1,8 +1,8 @@
 using NodaTime.Testing;
 using NodaTime.TimeZones;
-using static Pipelines.Calendars.Tests.Dates;
+using static Pipelines.BuiltIns.Tests.Dates;
 
-namespace Pipelines.Calendars.Tests.BuiltIns;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>The wait-until sensors: a local time on the logical date, or a time relative to the session's open or close.</summary>
 public sealed class TimeSensorsTests

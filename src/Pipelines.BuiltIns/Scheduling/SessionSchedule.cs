@@ -127,12 +127,14 @@ public sealed class SessionSchedule
         return new SessionOccurrence(session, at, new Interval(PreviousFireTime(session) ?? at, at));
     }
 
+    // The open, close and break anchors are the calendar's own arithmetic; only "the day after the session" reads the
+    // pipeline's zone, so it stays here.
     private Instant? FireTimeOrNull(LocalDate session) => Time.Anchor switch
     {
-        SessionAnchor.Open => Calendar.SessionOpen(session).ToInstant() + Time.Offset,
-        SessionAnchor.Close => Calendar.SessionClose(session).ToInstant() + Time.Offset,
-        SessionAnchor.BreakStart => Calendar.BreakStart(session)?.ToInstant() + Time.Offset,
-        SessionAnchor.BreakEnd => Calendar.BreakEnd(session)?.ToInstant() + Time.Offset,
+        SessionAnchor.Open => Calendar.At(session, SessionEdge.Open, Time.Offset),
+        SessionAnchor.Close => Calendar.At(session, SessionEdge.Close, Time.Offset),
+        SessionAnchor.BreakStart => Calendar.At(session, SessionEdge.BreakStart, Time.Offset),
+        SessionAnchor.BreakEnd => Calendar.At(session, SessionEdge.BreakEnd, Time.Offset),
         _ => FireTimeAfter(session),
     };
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 
-namespace Pipelines.Calendars.Tests.BuiltIns;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>Builds the run contexts and pipeline definitions the built-in task specifications are stated with.</summary>
 internal static class Runs

@@ -1,6 +1,6 @@
-using static Pipelines.Calendars.Tests.Dates;
+using static Pipelines.BuiltIns.Tests.Dates;
 
-namespace Pipelines.Calendars.Tests.BuiltIns;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>The is-trading-session and is-trading-holiday conditions, against NYSE's and SIFMA's published 2016 tables.</summary>
 public sealed class TradingConditionsTests

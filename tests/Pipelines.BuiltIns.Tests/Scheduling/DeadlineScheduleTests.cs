@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using Pipelines.Schedules;
-using static Pipelines.Calendars.Tests.Dates;
+using static Pipelines.BuiltIns.Tests.Dates;
 
-namespace Pipelines.Calendars.Tests;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>A deadline resolved for a logical date: a time of day on the day after it, or a time relative to its session.</summary>
 public sealed class DeadlineScheduleTests

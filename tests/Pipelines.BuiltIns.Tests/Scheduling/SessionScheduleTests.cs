@@ -1,9 +1,8 @@
 using NodaTime.Testing;
-using Pipelines.Calendars.Tests.BuiltIns;
 using Pipelines.Schedules;
-using static Pipelines.Calendars.Tests.Dates;
+using static Pipelines.BuiltIns.Tests.Dates;
 
-namespace Pipelines.Calendars.Tests;
+namespace Pipelines.BuiltIns.Tests;
 
 /// <summary>Session-relative schedules against NYSE's published 2024 sessions: one firing per session, none on holidays.</summary>
 public sealed class SessionScheduleTests
