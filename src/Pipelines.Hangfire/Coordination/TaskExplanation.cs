@@ -18,6 +18,6 @@ public static class TaskExplanation
         Explain(pipeline, run, taskId, activeRuns, now, new PipelinePause(pipeline.PausedOnCreation, null));
 
     /// <summary>Explains the task with the pipeline's pause state as read from storage.</summary>
-    internal static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now, PipelinePause pause) =>
-        TaskReadiness.Explain(ReadinessContext.Of(pipeline, run, taskId, now) with { ActiveRuns = activeRuns, Pause = pause });
+    internal static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now, PipelinePause pause, IReadOnlyList<SlotUsage>? slots = null) =>
+        TaskReadiness.Explain(ReadinessContext.Of(pipeline, run, taskId, now) with { ActiveRuns = activeRuns, Pause = pause, Slots = slots });
 }
