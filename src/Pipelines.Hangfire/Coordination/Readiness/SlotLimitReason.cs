@@ -31,7 +31,7 @@ internal abstract class SlotLimitReason : IReadinessReason
         if (usage.Held) return new TaskDependency(Name, true, $"{limit.Need} slot(s) of {of} are reserved for try {context.Instance.TryNumber} ({inUse}).");
         if (usage.HasRoom) return new TaskDependency(Name, true, $"{limit.Need} slot(s) of {of} are free ({inUse}).");
         var holders = string.Join(", ", usage.Holders.Take(3).Select(h => h.ToString())) + (usage.Holders.Count > 3 ? $" and {usage.Holders.Count - 3} more" : "");
-        var waiting = usage.Waiting > 0 ? $"; {usage.Waiting} task(s) waiting, highest priority weight first" : "";
+        var waiting = usage.Waiting > 0 ? $"; {usage.Waiting} other task(s) waiting, highest priority weight first" : "";
         return new TaskDependency(Name, false, $"Waiting for {limit.Need} slot(s) of {of}: {inUse} ({holders}){waiting}.");
     }
 }

@@ -37,7 +37,10 @@ internal sealed class SlotBook
         _options = options;
     }
 
-    /// <summary>How the limits of a try stand: read under <see cref="Lock"/> for a decision, without it for people.</summary>
+    /// <summary>
+    /// How the limits of a try stand: read under <see cref="Lock"/> for a decision, without it for people. The waiting
+    /// count leaves the try itself out, so the sentence it gets when refused and the one people read later agree.
+    /// </summary>
     public static IReadOnlyList<SlotUsage> Read(IStorageConnection connection, IReadOnlyList<SlotLimit> limits, string pipelineId, string runId, string taskId, int tryNumber)
     {
         if (limits.Count == 0) return Array.Empty<SlotUsage>();
@@ -47,7 +50,7 @@ internal sealed class SlotBook
         {
             var limit = limits[i];
             var holders = Holders(connection, limit.Key);
-            result[i] = new SlotUsage(limit, holders, holders.Any(h => h.IsOf(pipelineId, runId, taskId, tryNumber)), waiting.Count(w => w.Needs.Any(n => n.Key == limit.Key)));
+            result[i] = new SlotUsage(limit, holders, holders.Any(h => h.IsOf(pipelineId, runId, taskId, tryNumber)), waiting.Count(w => !w.IsOf(pipelineId, runId, taskId) && w.Needs.Any(n => n.Key == limit.Key)));
         }
         return result;
     }

@@ -3,7 +3,7 @@ using System.Linq;
 
 namespace Pipelines.Hangfire;
 
-/// <summary>A limit as read from storage for one try: who holds its slots, and whether this try is one of them.</summary>
+/// <summary>A limit as read from storage for one try: who holds its slots, whether this try is one of them, and how many other tries wait for it.</summary>
 internal sealed record SlotUsage(SlotLimit Limit, IReadOnlyList<SlotHolder> Holders, bool Held, int Waiting)
 {
     public int Used => Holders.Sum(h => h.Slots);
