@@ -124,3 +124,54 @@ public sealed class SlotReasonTests
         Assert.Equal(new[] { "run-c", "run-b", "run-d", "run-a" }, order);
     }
 }
+
+/// <summary>Which steps give a try's slots back (<see cref="SlotRelease.Stopped"/>): derived once from the states a step changed.</summary>
+public sealed class SlotReleaseTests
+{
+    private static readonly PipelineDefinition Pooled = SlotDag.Build("pooled", SlotDag.Independent(2), new TryRecorder(), 0,
+        task: id => id == "T0" ? new TaskLimits("vendor_api") : new TaskLimits());
+
+    private static IReadOnlyList<(SlotHolder Try, IReadOnlyList<string> Keys)> Released(TaskInstance before, TaskInstance after)
+    {
+        // The task's record as the step reads it from storage.
+        var storage = Infrastructure.PipelineHost.InMemoryStorage();
+        using var connection = storage.GetConnection();
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            PipelineStore.WriteTasks(transaction, Pooled.Id, "run", new[] { before });
+            transaction.Commit();
+        }
+        var records = PipelineStore.ReadTaskRecords(connection, Pooled.Id, "run");
+        var work = new RunWork(Pooled, "run", RunState.Running, id => records.GetValueOrDefault(id), Now);
+        work.Set(after);
+        return SlotRelease.Stopped(work, new PipelinesOptions { Pools = new Dictionary<string, int> { ["vendor_api"] = 2 } });
+    }
+
+    [Theory]
+    [InlineData(TaskState.Running, 1, TaskState.Success, 1, true)]           // the try ended
+    [InlineData(TaskState.Running, 1, TaskState.Failed, 1, true)]
+    [InlineData(TaskState.Running, 1, TaskState.UpForRetry, 2, true)]        // up for retry: the next try takes slots again when it starts
+    [InlineData(TaskState.Running, 1, TaskState.UpForReschedule, 1, true)]   // a reschedule sensor holds none between pokes
+    [InlineData(TaskState.Running, 1, TaskState.None, 1, true)]              // cleared while running
+    [InlineData(TaskState.Queued, 1, TaskState.Success, 1, true)]            // marked while waiting (a reservation goes back)
+    [InlineData(TaskState.Queued, 1, TaskState.Running, 1, false)]           // the start: slots taken, not given back
+    [InlineData(TaskState.Running, 1, TaskState.Running, 1, false)]          // a dead execution run again
+    [InlineData(TaskState.Queued, 1, TaskState.Queued, 1, false)]            // a new job for the same waiting try
+    [InlineData(TaskState.None, 0, TaskState.Queued, 1, false)]              // queued by the cascade: held nothing
+    public void A_try_gives_its_slots_back_when_its_task_stops_running_or_waiting_for_it(TaskState from, int fromTry, TaskState to, int toTry, bool released)
+    {
+        var result = Released(Task("T0", from, tryNumber: fromTry), Task("T0", to, tryNumber: toTry));
+        if (!released)
+        {
+            Assert.Empty(result);
+            return;
+        }
+        var (held, keys) = Assert.Single(result);
+        Assert.Equal(("pooled", "T0", fromTry), (held.PipelineId, held.TaskId, held.TryNumber));
+        Assert.Equal(new[] { "pool:vendor_api" }, keys);
+    }
+
+    [Fact]
+    public void A_task_under_no_limit_gives_nothing_back_and_touches_no_bookkeeping() =>
+        Assert.Empty(Released(Task("T1", TaskState.Running), Task("T1", TaskState.Success)));
+}

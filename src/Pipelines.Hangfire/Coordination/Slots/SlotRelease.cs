@@ -14,20 +14,29 @@ internal static class SlotRelease
 {
     public static void Run(RunCoordinator coordinator, RunWork work)
     {
+        if (Stopped(work, coordinator.Options) is { Count: > 0 } stopped) Wake(coordinator, coordinator.Slots.Release(stopped));
+    }
+
+    /// <summary>
+    /// The tries whose slots a committed step gives back, with their limits' keys: a task under limits that was running
+    /// (or waiting, with slots perhaps reserved) and now is not running or waiting for that same try.
+    /// </summary>
+    public static IReadOnlyList<(SlotHolder Try, IReadOnlyList<string> Keys)> Stopped(RunWork work, PipelinesOptions options)
+    {
         List<(SlotHolder, IReadOnlyList<string>)>? stopped = null;
         var pipeline = work.Pipeline;
         foreach (var index in work.ChangedIndexes)
         {
             var definition = pipeline.Tasks[index];
-            if (!SlotLimit.Any(pipeline, definition, coordinator.Options)) continue;
+            if (!SlotLimit.Any(pipeline, definition, options)) continue;
             var before = work.Before(index);
             if (!Holds(before.State)) continue;
             var after = work.Get(index);
             if (after.TryNumber == before.TryNumber && (after.State == TaskState.Running || IsCurrentTry.IsWaiting(before.State) && IsCurrentTry.IsWaiting(after.State))) continue;
-            var keys = SlotLimit.Of(pipeline, definition, coordinator.Options).Select(l => l.Key).ToArray();
+            var keys = SlotLimit.Of(pipeline, definition, options).Select(l => l.Key).ToArray();
             (stopped ??= new()).Add((new SlotHolder(pipeline.Id, work.RunId, definition.Id, before.TryNumber, 0), keys));
         }
-        if (stopped is not null) Wake(coordinator, coordinator.Slots.Release(stopped));
+        return stopped ?? (IReadOnlyList<(SlotHolder, IReadOnlyList<string>)>)System.Array.Empty<(SlotHolder, IReadOnlyList<string>)>();
     }
 
     /// <summary>Whether a task in this state may hold slots: running its try, or waiting with slots reserved for it.</summary>
