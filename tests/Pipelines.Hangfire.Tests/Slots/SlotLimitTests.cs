@@ -42,11 +42,13 @@ public abstract class SlotLimitTests
     }
 
     [Fact]
-    public async Task MaxActiveTasks_bounds_a_pipelines_running_tasks_across_its_runs()
+    public async Task MaxActiveTasks_bounds_a_pipelines_running_tasks_across_its_runs_and_servers()
     {
         var recorder = new TryRecorder();
         var pipeline = SlotDag.Build(Unique("bounded"), SlotDag.Independent(3), recorder, delayMs: 200, maxActiveTasks: 2);
-        await using var host = await PipelineHost.StartAsync(CreateStorage(), new[] { pipeline });
+        var storage = CreateStorage();
+        await using var host = await PipelineHost.StartAsync(storage, new[] { pipeline }, workers: 4);
+        await using var other = await PipelineHost.StartAsync(storage, new[] { pipeline }, workers: 4);
 
         var runIds = Enumerable.Range(1, 2).Select(d => host.Operations.Trigger(pipeline.Id, new LocalDate(2024, 5, d))).ToArray();
         foreach (var runId in runIds) Assert.Equal(RunState.Success, (await host.WaitAsync(pipeline.Id, runId)).State);
@@ -56,11 +58,13 @@ public abstract class SlotLimitTests
     }
 
     [Fact]
-    public async Task MaxActiveTries_bounds_one_tasks_tries_across_runs()
+    public async Task MaxActiveTries_bounds_one_tasks_tries_across_runs_and_servers()
     {
         var recorder = new TryRecorder();
         var pipeline = SlotDag.Build(Unique("serial"), SlotDag.Independent(2), recorder, delayMs: 200, task: id => id == "T0" ? new TaskLimits(MaxActiveTries: 1) : new TaskLimits());
-        await using var host = await PipelineHost.StartAsync(CreateStorage(), new[] { pipeline });
+        var storage = CreateStorage();
+        await using var host = await PipelineHost.StartAsync(storage, new[] { pipeline }, workers: 4);
+        await using var other = await PipelineHost.StartAsync(storage, new[] { pipeline }, workers: 4);
 
         var runIds = Enumerable.Range(1, 3).Select(d => host.Operations.Trigger(pipeline.Id, new LocalDate(2024, 5, d))).ToArray();
         foreach (var runId in runIds) Assert.Equal(RunState.Success, (await host.WaitAsync(pipeline.Id, runId)).State);
