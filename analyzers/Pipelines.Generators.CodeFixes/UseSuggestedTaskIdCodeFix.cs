@@ -12,13 +12,15 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Pipelines.Generators.CodeFixes;
 
 /// <summary>
-/// PIPE002 (unknown dependency), PIPE008 (unknown input task) and PIPE016 (unknown branch target): replaces the misspelt
+/// PIPE002 (unknown dependency), PIPE008 (unknown input task), PIPE016 (unknown branch target) and PIPE032 (a callback's
+/// unknown task): replaces the misspelt
 /// id with <c>nameof(Suggestion)</c>, the task the analyzer's "Did you mean" names, so the compiler keeps it right from then on.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseSuggestedTaskIdCodeFix)), Shared]
 public sealed class UseSuggestedTaskIdCodeFix() : PipelineCodeFix(DiagnosticDescriptors.UnknownDependency,
         DiagnosticDescriptors.UnknownInputTask,
-        DiagnosticDescriptors.InvalidBranchTarget)
+        DiagnosticDescriptors.InvalidBranchTarget,
+        DiagnosticDescriptors.UnknownCallbackTask)
 {
     internal const string EquivalenceKey = "Pipelines.UseSuggestedTaskId";
 

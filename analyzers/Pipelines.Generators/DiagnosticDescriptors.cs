@@ -124,4 +124,37 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SessionScheduleWithoutCalendar = Error("PIPE025",
         "Session schedule without a calendar",
         "Schedule '{0}' of pipeline '{1}' is relative to exchange sessions, but the pipeline has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\", or use a cron expression such as \"30 16 * * 1-5\".");
+
+    public static readonly DiagnosticDescriptor UnknownPool = Error("PIPE026",
+        "Unknown pool",
+        "Pool '{0}' of task '{1}' is not declared by this assembly or the assemblies it references.{2} Declare it with [assembly: Pool(\"{0}\", Slots = 4)], or name one of the declared pools ({3}).");
+
+    public static readonly DiagnosticDescriptor PoolSlotsExceedPool = Error("PIPE027",
+        "Task asks for more slots than its pool has",
+        "Task '{0}' takes {1} slots of pool '{2}', which has only {3}, so it could never start. Lower PoolSlots to at most {3}, or raise the pool's Slots.");
+
+    public static readonly DiagnosticDescriptor InvalidPoolDeclaration = Error("PIPE028",
+        "Invalid pool declaration",
+        "Pool '{0}' is declared wrongly: {1}. {2}");
+
+    public static readonly DiagnosticDescriptor InvalidDeadline = Error("PIPE029",
+        "Invalid deadline",
+        // The reason comes from DeadlineSyntax, the runtime's own parser, and always says what to write instead.
+        "Deadline '{0}' of {1} is invalid: {2}.");
+
+    public static readonly DiagnosticDescriptor SessionDeadlineWithoutCalendar = Error("PIPE030",
+        "Session deadline without a calendar",
+        "Deadline '{0}' of {1} is relative to exchange sessions, but pipeline '{2}' has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\" to the pipeline, or write a time of day such as \"06:30\".");
+
+    public static readonly DiagnosticDescriptor InvalidCallbackMethod = Error("PIPE031",
+        "Callback method cannot be called by the pipeline",
+        "Callback '{0}' {1}. {2}");
+
+    public static readonly DiagnosticDescriptor UnknownCallbackTask = Error("PIPE032",
+        "Callback names an unknown task",
+        "Callback '{0}' names '{1}', which is not a task of pipeline '{2}'.{3} Name a [PipelineTask] method of this class, preferably with nameof, or name none for a pipeline-wide callback.");
+
+    public static readonly DiagnosticDescriptor TaskIsCallback = Error("PIPE033",
+        "Method is both a task and a callback",
+        "Method '{0}' is a [PipelineTask] and has [{1}]. A callback reacts to tasks and is not one; move the callback into its own method.");
 }

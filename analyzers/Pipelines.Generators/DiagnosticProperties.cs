@@ -13,7 +13,7 @@ internal static class DiagnosticProperties
     /// <summary>The <see cref="Reason"/> of a pipeline class, or one of its containing types, that lacks the partial modifier.</summary>
     public const string NotPartial = "NotPartial";
 
-    /// <summary>The value to write instead of the wrong one: a task id (PIPE002, PIPE008, PIPE016) or an IANA time zone id (PIPE012).</summary>
+    /// <summary>The value to write instead of the wrong one: a task id (PIPE002, PIPE008, PIPE016, PIPE032), an IANA time zone id (PIPE012) or a declared pool (PIPE026).</summary>
     public const string Suggestion = "Suggestion";
 
     /// <summary>The upstream task's output type, fully qualified, that a typed input should take (PIPE009).</summary>

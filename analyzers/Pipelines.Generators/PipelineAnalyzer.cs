@@ -43,7 +43,15 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TaskAttributeWithoutPipelineTask,
         DiagnosticDescriptors.InvalidPipelineId,
         DiagnosticDescriptors.InvalidQueueName,
-        DiagnosticDescriptors.SessionScheduleWithoutCalendar);
+        DiagnosticDescriptors.SessionScheduleWithoutCalendar,
+        DiagnosticDescriptors.UnknownPool,
+        DiagnosticDescriptors.PoolSlotsExceedPool,
+        DiagnosticDescriptors.InvalidPoolDeclaration,
+        DiagnosticDescriptors.InvalidDeadline,
+        DiagnosticDescriptors.SessionDeadlineWithoutCalendar,
+        DiagnosticDescriptors.InvalidCallbackMethod,
+        DiagnosticDescriptors.UnknownCallbackTask,
+        DiagnosticDescriptors.TaskIsCallback);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -59,6 +67,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, pipelineIds), SymbolKind.NamedType);
             start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, known), SymbolKind.Method);
             start.RegisterCompilationEndAction(end => ReportDuplicateIds(end, pipelineIds));
+            // Pool declarations are assembly attributes: each file's are reported with that file, so they show while typing.
+            start.RegisterSemanticModelAction(model => ReportPoolDeclarations(model, known));
         });
     }
 
@@ -89,7 +99,7 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
             var cls = attribute.AttributeClass;
             if (KnownSymbols.Is(cls, known.PipelineTaskAttribute) || KnownSymbols.Is(cls, known.DependsOnAttribute)
                 || KnownSymbols.Is(cls, known.ConditionAttribute) || KnownSymbols.Is(cls, known.BranchAttribute)
-                || KnownSymbols.Is(cls, known.SensorAttribute))
+                || KnownSymbols.Is(cls, known.SensorAttribute) || known.CallbackKind(cls) is not null)
             {
                 var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
                     ?? method.Locations.FirstOrDefault() ?? Location.None;
@@ -97,6 +107,14 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
                     method.Name, PipelineParser.ShortName(cls!), containing.Name));
                 return;
             }
+        }
+    }
+
+    private static void ReportPoolDeclarations(SemanticModelAnalysisContext context, KnownSymbols known)
+    {
+        foreach (var diagnostic in known.Pools.Diagnostics)
+        {
+            if (diagnostic.Location.SourceTree == context.SemanticModel.SyntaxTree) context.ReportDiagnostic(diagnostic);
         }
     }
 

@@ -27,6 +27,8 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         public const string Models = "PipelineModels";
         /// <summary>Models that can be emitted.</summary>
         public const string Valid = "ValidPipelines";
+        /// <summary>The pools declared with [assembly: Pool].</summary>
+        public const string Pools = "DeclaredPools";
         /// <summary>The registry input.</summary>
         public const string Registry = "PipelineRegistry";
     }
@@ -52,18 +54,25 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         var moduleInitializer = context.CompilationProvider
             .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
 
+        // Assembly attributes can be on any file, so the pools are read from the compilation; the equatable result keeps
+        // the registry cached while they do not change.
+        var pools = context.CompilationProvider
+            .Select(static (c, ct) => ReadPools(c, ct))
+            .WithTrackingName(Steps.Pools);
+
         var registry = valid
             .Select(static (m, _) => new RegistryEntry(m.Spec!.Id, m.Spec.Type.FullyQualifiedName))
             .Collect()
             .Select(static (entries, _) => Distinct(entries))
+            .Combine(pools)
             .Combine(moduleInitializer)
             .WithTrackingName(Steps.Registry);
 
         context.RegisterSourceOutput(registry, static (spc, input) =>
         {
-            var (entries, hasModuleInitializer) = input;
-            if (entries.Count == 0) return;
-            spc.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(entries.Select(e => e.Type).ToList(), hasModuleInitializer));
+            var ((entries, declaredPools), hasModuleInitializer) = input;
+            if (entries.Count == 0 && declaredPools.Count == 0) return;
+            spc.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(entries.Select(e => e.Type).ToList(), declaredPools.ToList(), hasModuleInitializer));
         });
     }
 
@@ -84,6 +93,18 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         {
             // Half-typed code must never break the build with a generator crash; the analyzer reports what is wrong.
             return null;
+        }
+    }
+
+    private static EquatableArray<PoolSpec> ReadPools(Compilation compilation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return PoolParser.Read(compilation, cancellationToken).Pools.ToEquatableArray();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return EquatableArray<PoolSpec>.Empty;
         }
     }
 

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backtest queued for {Session}")]
     public static partial void LogBacktest(this ILogger logger, LocalDate session);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Nightly load run {RunId} failed: {Reason}")]
+    public static partial void LogRunFailed(this ILogger logger, string runId, string reason);
 }

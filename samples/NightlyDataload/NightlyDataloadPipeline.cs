@@ -3,6 +3,9 @@ using System.Text.Json;
 using NodaTime;
 using Pipelines;
 
+// The vendor allows four connections at once, across every pipeline and server that calls it.
+[assembly: Pool("vendor_api", Slots = 4, Description = "The fundamentals vendor allows four connections")]
+
 namespace NightlyDataload;
 
 /// <summary>One vendor file of daily fundamentals, as ingested.</summary>
@@ -25,6 +28,8 @@ public sealed record QueuedJob(string Name, string File);
     Calendar = "XNYS",
     StartDate = "2024-01-02",
     MaxActiveRuns = 1,
+    // The risk desk reads the warehouse from 06:30 New York time: a load not done by then must be reported.
+    Deadline = "06:30",
     Description = "Ingest the vendor's fundamentals, build daily fundamentals, queue risk-model jobs, run the contest and the backtest.",
     Tags = new[] { "finance", "nightly" })]
 public sealed partial class NightlyDataloadPipeline(DataFolders folders, SimulatedVendor vendor)
@@ -36,7 +41,7 @@ public sealed partial class NightlyDataloadPipeline(DataFolders folders, Simulat
         return File.Exists(folders.VendorFile(run.LogicalDate));
     }
 
-    [PipelineTask(Retries = 3, RetryDelay = "00:00:01", RetryExponentialBackoff = true, MaxRetryDelay = "00:00:10", Timeout = "00:30:00"),
+    [PipelineTask(Retries = 3, RetryDelay = "00:00:01", RetryExponentialBackoff = true, MaxRetryDelay = "00:00:10", Timeout = "00:30:00", Pool = "vendor_api"),
      DependsOn(nameof(VendorFileArrived))]
     public async Task<FundamentalsFile> IngestFundamentals(RunContext run, CancellationToken cancellationToken)
     {
@@ -92,4 +97,9 @@ public sealed partial class NightlyDataloadPipeline(DataFolders folders, Simulat
         File.WriteAllText(file, body);
         return new QueuedJob(name, file);
     }
+
+    /// <summary>The run failed: say so in the log, with the run and the reason, for whoever watches it.</summary>
+    [OnFailure]
+    public static void ReportFailedRun(PipelineEvent failed, ILogger<NightlyDataloadPipeline> logger) =>
+        logger.LogRunFailed(failed.RunId, failed.Message);
 }

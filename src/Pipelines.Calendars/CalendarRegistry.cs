@@ -69,7 +69,7 @@ internal static class CalendarRegistry
     private static ConcurrentDictionary<string, ExchangeCalendar> Seed()
     {
         var calendars = new ConcurrentDictionary<string, ExchangeCalendar>(StringComparer.Ordinal);
-        foreach (var calendar in new ExchangeCalendar[] { NewYorkStockExchange.Create(), CmeEquityFutures.Create(), SifmaUsBondMarket.Create(), TokyoStockExchange.Create(), LondonStockExchange.Create() })
+        foreach (var calendar in new ExchangeCalendar[] { NewYorkStockExchange.Create(), CmeEquityFutures.Create(), SifmaUsBondMarket.Create(), TokyoStockExchange.Create(), LondonStockExchange.Create(), Xetra.Create(), EuronextParis.Create(), EuronextAmsterdam.Create(), SixSwissExchange.Create(), HongKongExchange.Create(), AustralianSecuritiesExchange.Create(), TorontoStockExchange.Create(), IceFuturesUs.Create() })
         {
             calendars[calendar.Id] = calendar;
         }

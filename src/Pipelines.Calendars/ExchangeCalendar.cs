@@ -20,8 +20,9 @@ namespace Pipelines.Calendars;
 /// </para>
 /// <para>
 /// The built-in calendars are <c>XNYS</c> (New York Stock Exchange), <c>CMES</c> (CME Globex equity futures),
-/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation), <c>XLON</c> (London Stock Exchange) and <c>XTKS</c> (Tokyo
-/// Stock Exchange, with its lunch break). Add your own with <see cref="Register"/>; combine them with
+/// <c>SIFMA_US</c> (SIFMA's US bond market recommendation), <c>XLON</c> (London Stock Exchange), <c>XTKS</c> (Tokyo
+/// Stock Exchange, with its lunch break), <c>XETR</c> (Xetra), <c>XPAR</c> (Euronext Paris), <c>XAMS</c> (Euronext Amsterdam)
+/// and <c>XSWX</c> (SIX Swiss Exchange). Add your own with <see cref="Register"/>; combine them with
 /// <c>Get("XNYS &amp; CMES")</c>.
 /// </para>
 /// <example>

@@ -159,6 +159,7 @@ public static partial class PipelinesCli
             timeout = t.Timeout?.ToString("c", CultureInfo.InvariantCulture),
             queue = t.Queue,
             upstream = t.Upstream.Select(i => pipeline.Tasks[i].Id).ToArray(),
+            deadline = t.Deadline,
         }).ToList();
         if (json)
         {
@@ -173,6 +174,7 @@ public static partial class PipelinesCli
                 startDate = pipeline.StartDate?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
                 catchup = pipeline.Catchup,
                 maxActiveRuns = pipeline.MaxActiveRuns,
+                deadline = pipeline.Deadline,
                 tags = pipeline.Tags,
                 nextRuns = next.Select(n => n.ToString("uuuu-MM-dd'T'HH:mm:sso<g>", CultureInfo.InvariantCulture)).ToArray(),
                 tasks,
@@ -614,6 +616,7 @@ public static partial class PipelinesCli
         kind = run.Kind.ToString().ToLowerInvariant(),
         logicalDate = run.LogicalDate.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
         state = run.State.Name(),
+        deadlineMissed = run.MissedDeadline?.ToString(),
         tasks = run.Tasks.Select(t => new
         {
             task = t.TaskId,

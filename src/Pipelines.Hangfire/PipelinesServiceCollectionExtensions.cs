@@ -82,13 +82,18 @@ public static class PipelinesServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<NotificationDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPipelineNotifier, LoggingNotifier>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPipelineNotifier, PipelineCallbackNotifier>());
+        services.TryAddSingleton<DeadlineWatcher>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton(provider => new PipelineOperations(
             provider.GetRequiredService<JobStorage>(), provider.GetRequiredService<PipelineRegistry>(), provider.GetRequiredService<RunCoordinator>(), provider.GetRequiredService<PipelinesOptions>()));
         services.TryAddSingleton(provider => new PipelineScheduler(
             provider.GetRequiredService<PipelineRegistry>(), provider.GetRequiredService<PipelineOperations>(), provider.GetRequiredService<PipelinesOptions>(), provider.GetRequiredService<JobStorage>()));
         services.TryAddSingleton(provider => new PipelineReconciler(
-            provider.GetRequiredService<JobStorage>(), provider.GetRequiredService<PipelineRegistry>(), provider.GetRequiredService<RunCoordinator>(), provider.GetRequiredService<PipelinesOptions>()));
+            provider.GetRequiredService<JobStorage>(), provider.GetRequiredService<PipelineRegistry>(), provider.GetRequiredService<RunCoordinator>(), provider.GetRequiredService<PipelinesOptions>())
+        {
+            Deadlines = provider.GetRequiredService<DeadlineWatcher>(),
+        });
         services.TryAddTransient(provider => new PipelineTaskJob(
             provider.GetRequiredService<PipelineRegistry>(),
             provider.GetRequiredService<RunCoordinator>(),

@@ -67,7 +67,7 @@ public sealed class CliConfigurationTests
         using var json = JsonDocument.Parse(body);
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(new[] { "pipelines-reconciler", "pipelines-schedules", "pipelines-storage" }, checks.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "pipelines-deadlines", "pipelines-reconciler", "pipelines-schedules", "pipelines-storage" }, checks.Keys.Order(StringComparer.Ordinal));
         Assert.All(checks.Values, status => Assert.Equal("Healthy", status));
 
         // Loopback only, like the rest of serve: another name for this address is refused.

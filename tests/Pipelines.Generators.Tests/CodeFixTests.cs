@@ -196,6 +196,40 @@ public sealed class CodeFixTests
         """);
 
     [Fact]
+    public Task PIPE026_replaces_a_misspelt_pool_with_the_declared_one() => VerifyAsync<UseDeclaredPoolCodeFix>("""
+        [assembly: Pool("vendor_api", Slots = 4)]
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Pool = {|PIPE026:"vendor_apl"|})] public void Extract() { }
+        }
+        """, """
+        [assembly: Pool("vendor_api", Slots = 4)]
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Pool = "vendor_api")] public void Extract() { }
+        }
+        """);
+
+    [Fact]
+    public Task PIPE032_replaces_a_callback_s_misspelt_task_with_nameof_the_suggestion() => VerifyAsync<UseSuggestedTaskIdCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnFailure({|PIPE032:"Extarct"|})] public void Page(PipelineEvent failed) { }
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnFailure(nameof(Extract))] public void Page(PipelineEvent failed) { }
+        }
+        """);
+
+    [Fact]
     public Task PIPE012_replaces_a_windows_time_zone_with_its_iana_id() => VerifyAsync<UseIanaTimeZoneCodeFix>("""
         [Pipeline("etl", TimeZone = {|PIPE012:"Eastern Standard Time"|})]
         public partial class Etl

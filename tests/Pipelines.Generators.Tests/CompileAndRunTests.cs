@@ -185,7 +185,7 @@ public sealed class CompileAndRunTests
     [Fact]
     public void The_generated_registry_lists_the_assembly_pipelines_and_fills_the_catalog()
     {
-        Assert.Equal(new[] { "test_dataload", "test_static" }, Pipelines.Generated.GeneratedPipelines.All.Select(p => p.Id));
+        Assert.Equal(new[] { "test_controls", "test_dataload", "test_static" }, Pipelines.Generated.GeneratedPipelines.All.Select(p => p.Id));
         Assert.Same(DataLoadPipeline.Definition, PipelineCatalog.Get("test_dataload"));
         Assert.Same(StaticPipeline.Definition, PipelineCatalog.Get("test_static"));
     }
@@ -197,5 +197,76 @@ public sealed class CompileAndRunTests
         public void Set(string taskId, string json) => _values[taskId] = json;
 
         public string? GetOutputJson(string taskId) => _values.TryGetValue(taskId, out var json) ? json : null;
+    }
+
+    [Fact]
+    public void Issue_11_controls_are_constants_of_the_definition()
+    {
+        var definition = ControlsPipeline.Definition;
+        Assert.Equal(3, definition.MaxActiveTasks);
+        Assert.Equal("@session_close+01:00", definition.Deadline);
+
+        var ingest = definition["Ingest"];
+        Assert.Equal("test_vendor_api", ingest.Pool);
+        Assert.Equal(2, ingest.PoolSlots);
+        Assert.Equal(1, ingest.MaxActiveTries);
+        Assert.Equal(10, ingest.PriorityWeight);
+        Assert.Equal(PriorityWeightRule.Absolute, ingest.WeightRule);
+        Assert.Equal("06:30", ingest.Deadline);
+        Assert.False(ingest.DependsOnPast);
+
+        // WaitForDownstream implies DependsOnPast, as Airflow forces it.
+        Assert.True(definition["Roll"].WaitForDownstream);
+        Assert.True(definition["Roll"].DependsOnPast);
+        Assert.True(definition["Publish"].DependsOnPast);
+        Assert.False(definition["Publish"].WaitForDownstream);
+
+        // Unset controls keep the API's defaults.
+        var publish = definition["Publish"];
+        Assert.Null(publish.Pool);
+        Assert.Equal(1, publish.PoolSlots);
+        Assert.Equal(0, publish.MaxActiveTries);
+        Assert.Equal(1, publish.PriorityWeight);
+        Assert.Equal(new PipelineTaskAttribute().WeightRule, publish.WeightRule);
+        Assert.Null(publish.Deadline);
+        Assert.Equal(0, Definition.MaxActiveTasks);
+        Assert.Null(Definition.Deadline);
+        Assert.Empty(Definition.Callbacks);
+    }
+
+    [Fact]
+    public void Declared_pools_are_registered_when_the_assembly_loads()
+    {
+        var pool = Assert.Single(Pipelines.Generated.GeneratedPipelines.Pools);
+        Assert.Equal(("test_vendor_api", 4, "The vendor allows four connections"), (pool.Name, pool.Slots, pool.Description));
+        Assert.True(PoolCatalog.TryGet("test_vendor_api", out var registered));
+        Assert.Equal(4, registered.Slots);
+    }
+
+    [Fact]
+    public void Callbacks_are_listed_with_their_kind_and_tasks()
+    {
+        Assert.Equal(
+            new[] { "Failure RunFailed []", "Success Succeeded [Ingest,Roll]", "Retry Retrying [Ingest]", "DeadlineMissed Late []" },
+            ControlsPipeline.Definition.Callbacks.Select(c => $"{c.Kind} {c.MethodName} [{string.Join(",", c.TaskIds)}]"));
+    }
+
+    [Fact]
+    public async Task Invoking_a_callback_calls_the_method_with_the_event_the_token_and_services_from_DI()
+    {
+        var log = new CallLog();
+        await using var services = new ServiceCollection().AddSingleton(log).BuildServiceProvider();
+        var callbacks = ControlsPipeline.Definition.Callbacks.ToDictionary(c => c.MethodName);
+        var at = Instant.FromUtc(2024, 3, 8, 21, 0);
+        using var cancellation = new CancellationTokenSource();
+
+        await callbacks["RunFailed"].Invoke(services, new PipelineEvent(PipelineEventKind.RunFailed, "test_controls", "run-7", null, "failed", "Roll failed", at), cancellation.Token);
+        await callbacks["Succeeded"].Invoke(services, new PipelineEvent(PipelineEventKind.TaskSucceeded, "test_controls", "run-7", "Ingest", "success", "", at), default);
+        await callbacks["Retrying"].Invoke(services, new PipelineEvent(PipelineEventKind.TaskRetry, "test_controls", "run-7", "Ingest", "up_for_retry", "", at), default);
+        await callbacks["Late"].Invoke(services, new PipelineEvent(PipelineEventKind.DeadlineMissed, "test_controls", "run-7", null, "running", "", at), default);
+
+        // Instance callbacks get the class from DI's services (its CallLog); the static one takes the CallLog as a parameter;
+        // the optional IFormatProvider nobody registered comes in as null.
+        Assert.Equal(new[] { "failed run-7 True", "succeeded Ingest", "retry Ingest True", "late" }, log.Calls);
     }
 }

@@ -246,7 +246,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XETR, XPAR, XAMS, XSWX, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
 
     [Fact]
     public Task PIPE013_an_unknown_id_inside_an_expression_is_marked_alone_with_the_closest_id() => AssertSingle("""
@@ -255,7 +255,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XLNO' of pipeline 'etl' is not known. Did you mean 'XLON'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, or declare your own with [assembly: PipelineCalendar(\"XLNO\")].");
+        """, "PIPE013", "Calendar 'XLNO' of pipeline 'etl' is not known. Did you mean 'XLON'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XETR, XPAR, XAMS, XSWX, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XLNO\")].");
 
     [Fact]
     public Task PIPE013_a_malformed_expression_gives_the_parsers_reason() => AssertSingle("""
@@ -273,7 +273,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
+        """, "PIPE013", "Calendar 'XNSY' of pipeline 'etl' is not known. Did you mean 'XNYS'? Use one of XNYS, CMES, SIFMA_US, XTKS, XLON, XETR, XPAR, XAMS, XSWX, XHKG, XASX, XTSE, IEPA, or declare your own with [assembly: PipelineCalendar(\"XNSY\")].");
 
     [Fact]
     public async Task PIPE013_every_unknown_id_of_an_expression_is_reported()
@@ -458,6 +458,281 @@ public sealed class DiagnosticTests
             [PipelineTask] public void Extract() { }
         }
         """, "PIPE025", "Schedule '@session_close+00:30' of pipeline 'close_load' is relative to exchange sessions, but the pipeline has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\", or use a cron expression such as \"30 16 * * 1-5\".");
+
+    [Fact]
+    public Task PIPE026_unknown_pool_suggests_the_closest_declared_pool() => AssertSingle("""
+        [assembly: Pool("vendor_api", Slots = 4)]
+        [assembly: Pool("risk_grid", Slots = 2)]
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Pool = [|"vendor_apl"|])] public void Extract() { }
+        }
+        """, "PIPE026", "Pool 'vendor_apl' of task 'Extract' is not declared by this assembly or the assemblies it references. Did you mean 'vendor_api'? Declare it with [assembly: Pool(\"vendor_apl\", Slots = 4)], or name one of the declared pools (risk_grid, vendor_api).");
+
+    [Fact]
+    public Task PIPE026_a_pool_with_no_declarations_says_none_are_declared() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Pool = [|"vendor_api"|])] public void Extract() { }
+        }
+        """, "PIPE026", "Pool 'vendor_api' of task 'Extract' is not declared by this assembly or the assemblies it references. Declare it with [assembly: Pool(\"vendor_api\", Slots = 4)], or name one of the declared pools (none yet).");
+
+    [Fact]
+    public Task PIPE027_pool_slots_more_than_the_pool_has() => AssertSingle("""
+        [assembly: Pool("vendor_api", Slots = 4)]
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Pool = "vendor_api", PoolSlots = [|5|])] public void Extract() { }
+        }
+        """, "PIPE027", "Task 'Extract' takes 5 slots of pool 'vendor_api', which has only 4, so it could never start. Lower PoolSlots to at most 4, or raise the pool's Slots.");
+
+    [Theory]
+    [InlineData("Pool = \"vendor_api\", PoolSlots = [|0|]", "PoolSlots of task 'Extract' is 0, but it must be at least 1.")]
+    [InlineData("MaxActiveTries = [|-1|]", "MaxActiveTries of task 'Extract' is -1, but it must be 0 or more; 0 sets no limit.")]
+    [InlineData("PriorityWeight = [|0|]", "PriorityWeight of task 'Extract' is 0, but it must be at least 1; raise it above the others' to go first.")]
+    [InlineData("WeightRule = [|(PriorityWeightRule)7|]", "WeightRule of task 'Extract' is 7, but it must be one of the PriorityWeightRule values, such as PriorityWeightRule.Downstream.")]
+    public Task PIPE015_task_controls_out_of_range(string arguments, string message) => AssertSingle($$"""
+        [assembly: Pool("vendor_api", Slots = 4)]
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask({{arguments}})] public void Extract() { }
+        }
+        """, "PIPE015", message);
+
+    [Fact]
+    public Task PIPE015_negative_max_active_tasks() => AssertSingle("""
+        [Pipeline("etl", MaxActiveTasks = [|-2|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE015", "MaxActiveTasks of pipeline 'etl' is -2, but it must be 0 or more; 0 sets no limit.");
+
+    [Fact]
+    public Task PIPE028_pool_with_an_invalid_name() => AssertSingle("""
+        [assembly: Pool([|"vendor api"|], Slots = 4)]
+        """, "PIPE028", "Pool 'vendor api' is declared wrongly: its name has characters other than letters, digits, '_', '-' and '.', or does not start with a letter or digit. Name it with letters, digits, '_', '-' and '.', such as \"vendor_api\".");
+
+    [Fact]
+    public Task PIPE028_pool_without_slots() => AssertSingle("""
+        [assembly: Pool("vendor_api", Slots = [|0|])]
+        """, "PIPE028", "Pool 'vendor_api' is declared wrongly: it has 0 slots, so no task could ever take one. Give it at least one slot, as in Slots = 1.");
+
+    [Fact]
+    public Task PIPE028_pool_declared_twice_with_different_slots() => AssertSingle("""
+        [assembly: Pool("vendor_api", Slots = 4)]
+        [assembly: Pool("vendor_api", Slots = [|2|])]
+        """, "PIPE028", "Pool 'vendor_api' is declared wrongly: it is already declared with 4 slots, and here with 2. Declare each pool once, or give both declarations the same Slots.");
+
+    /// <summary>A library built against Pipelines that declares a pool, as a compiled reference.</summary>
+    private static MetadataReference PoolLibrary(string declaration)
+    {
+        var library = GeneratorHarness.Compile(Usings + declaration).WithAssemblyName("SharedPools");
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("; ", emitted.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
+    private static async Task<BuildResult> BuildWithReference(string source, MetadataReference reference)
+    {
+        var compilation = GeneratorHarness.Compile(Usings + source).AddReferences(reference);
+        var (output, result, generatorDiagnostics) = GeneratorHarness.Generate(compilation);
+        return new BuildResult(compilation, output, result, generatorDiagnostics, await GeneratorHarness.AnalyzeAsync(output));
+    }
+
+    [Fact]
+    public async Task A_pool_declared_by_a_referenced_library_may_be_named_and_its_slots_are_checked()
+    {
+        var library = PoolLibrary("""[assembly: Pool("shared_api", Slots = 3)]""");
+        var build = await BuildWithReference("""
+            [Pipeline("etl")]
+            public partial class Etl { [PipelineTask(Pool = "shared_api", PoolSlots = 3)] public void Extract() { } }
+            """, library);
+        Assert.Empty(build.Ours);
+        // The library's registry registers its pool; this assembly's registry has pipelines only.
+        Assert.DoesNotContain("shared_api", build.SourceFor("GeneratedPipelines.g.cs"), StringComparison.Ordinal);
+
+        var tooMany = await BuildWithReference("""
+            [Pipeline("etl")]
+            public partial class Etl { [PipelineTask(Pool = "shared_api", PoolSlots = 4)] public void Extract() { } }
+            """, library);
+        Assert.Equal("PIPE027", Assert.Single(tooMany.Ours).Id);
+    }
+
+    [Fact]
+    public async Task PIPE028_pool_declared_with_other_slots_than_a_referenced_library()
+    {
+        var (source, span) = Markup.Parse(Usings + """[assembly: Pool("shared_api", Slots = [|5|])]""");
+        var compilation = GeneratorHarness.Compile(source).AddReferences(PoolLibrary("""[assembly: Pool("shared_api", Slots = 3)]"""));
+        var diagnostic = Assert.Single(await GeneratorHarness.AnalyzeAsync(compilation), d => d.Id.StartsWith("PIPE", StringComparison.Ordinal));
+        Assert.Equal("PIPE028", diagnostic.Id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.Equal("Pool 'shared_api' is declared wrongly: 'SharedPools' already declares it with 3 slots, and here it has 5. Give both declarations the same Slots, or remove this one and use the referenced pool.",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_pool_declared_twice_with_the_same_slots_is_harmless()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [assembly: Pool("vendor_api", Slots = 4)]
+            [assembly: Pool("vendor_api", Slots = 4, Description = "again")]
+            """);
+        Assert.Empty(build.Ours);
+    }
+
+    [Fact]
+    public Task PIPE029_invalid_pipeline_deadline() => AssertSingle("""
+        [Pipeline("etl", Deadline = [|"6.30"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE029", "Deadline '6.30' of pipeline 'etl' is invalid: '6.30' is not a deadline; write hh:mm (the day after the logical date, in the pipeline's time zone) or a session time such as @session_close+01:00.");
+
+    [Fact]
+    public Task PIPE029_invalid_task_deadline_gives_the_parser_reason() => AssertSingle("""
+        [Pipeline("etl", Calendar = "XNYS")]
+        public partial class Etl
+        {
+            [PipelineTask(Deadline = [|"@session_close+1h"|])] public void Extract() { }
+        }
+        """, "PIPE029", "Deadline '@session_close+1h' of task 'Extract' is invalid: '+1h' after @session_close is not an offset; write it as +hh:mm or -hh:mm, for example @session_close+00:30.");
+
+    [Fact]
+    public Task PIPE030_session_deadline_without_a_calendar() => AssertSingle("""
+        [Pipeline("etl", Deadline = [|"@session_open-00:30"|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE030", "Deadline '@session_open-00:30' of pipeline 'etl' is relative to exchange sessions, but pipeline 'etl' has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\" to the pipeline, or write a time of day such as \"06:30\".");
+
+    [Fact]
+    public Task PIPE030_session_deadline_on_a_task_without_a_calendar() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(Deadline = [|"@session_close+01:00"|])] public void Extract() { }
+        }
+        """, "PIPE030", "Deadline '@session_close+01:00' of task 'Extract' is relative to exchange sessions, but pipeline 'etl' has no Calendar to take the sessions from. Add a Calendar such as Calendar = \"XNYS\" to the pipeline, or write a time of day such as \"06:30\".");
+
+    [Theory]
+    [InlineData("06:30")]
+    [InlineData("@session_close+01:00")]
+    [InlineData("@session_open-00:30")]
+    [InlineData("@after_session 06:30")]
+    public async Task Deadlines_on_a_calendar_pipeline_are_accepted(string deadline)
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + $$"""
+            [Pipeline("nightly", Calendar = "XNYS", Deadline = "{{deadline}}")]
+            public partial class Nightly { [PipelineTask(Deadline = "{{deadline}}")] public void Extract() { } }
+            """);
+        Assert.Empty(build.Ours);
+        Assert.NotNull(build.SourceFor("Nightly.Pipeline.g.cs"));
+    }
+
+    [Fact]
+    public Task PIPE031_callback_returning_a_value() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnFailure] public Task<bool> [|Page|](PipelineEvent failed) => Task.FromResult(true);
+        }
+        """, "PIPE031", "Callback 'Page' returns 'Task<bool>'. Return void, Task or ValueTask; nothing reads a callback's result.");
+
+    [Fact]
+    public Task PIPE031_callback_taking_a_ref_parameter() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnRetry] public void Page(PipelineEvent retry, ref int [|count|]) { }
+        }
+        """, "PIPE031", "Callback 'Page' takes 'count' by ref. Take the event, the cancellation token and services by value.");
+
+    [Fact]
+    public Task PIPE031_generic_callback() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnSuccess] public void [|Page|]<T>(PipelineEvent done) { }
+        }
+        """, "PIPE031", "Callback 'Page' is generic. Remove the type parameters; the pipeline cannot choose type arguments.");
+
+    [Fact]
+    public Task PIPE031_async_void_callback() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnDeadlineMissed] public async void [|Page|](PipelineEvent late) => await Task.Yield();
+        }
+        """, "PIPE031", "Callback 'Page' is async void, so the pipeline cannot await it or see its failure. Return Task instead of void.");
+
+    [Fact]
+    public Task PIPE031_callback_taking_a_run_context() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [OnFailure] public void Page(RunContext [|run|]) { }
+        }
+        """, "PIPE031", "Callback 'Page' takes 'run' as a RunContext, which only a running task has. Take the PipelineEvent instead: it names the run (RunId) and the task (TaskId).");
+
+    [Fact]
+    public Task PIPE032_callback_naming_an_unknown_task_suggests_the_closest() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn(nameof(Extract))] public void Load() { }
+            [OnFailure(nameof(Load), [|"Extarct"|])] public void Page(PipelineEvent failed) { }
+        }
+        """, "PIPE032", "Callback 'Page' names 'Extarct', which is not a task of pipeline 'etl'. Did you mean 'Extract'? Name a [PipelineTask] method of this class, preferably with nameof, or name none for a pipeline-wide callback.");
+
+    [Fact]
+    public Task PIPE033_method_both_task_and_callback() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask, [|OnFailure|]] public void Extract() { }
+        }
+        """, "PIPE033", "Method 'Extract' is a [PipelineTask] and has [OnFailure]. A callback reacts to tasks and is not one; move the callback into its own method.");
+
+    [Fact]
+    public Task PIPE021_callback_outside_a_pipeline_class() => AssertSingle("""
+        public partial class Etl
+        {
+            [[|OnFailure|]] public void Page(PipelineEvent failed) { }
+        }
+        """, "PIPE021", "Method 'Page' has [OnFailure], but class 'Etl' has no [Pipeline] attribute, so the method is not part of any pipeline. Add [Pipeline(\"id\")] to the class or remove the attribute.");
+
+    [Fact]
+    public async Task Callbacks_may_be_static_or_instance_and_take_the_event_the_token_and_services()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            public interface IPager { Task PageAsync(string text, CancellationToken ct); }
+            [Pipeline("etl")]
+            public partial class Etl(IPager pager)
+            {
+                [PipelineTask] public static void Extract() { }
+                [OnFailure] public Task Page(PipelineEvent failed, CancellationToken ct) => pager.PageAsync(failed.Message, ct);
+                [OnSuccess(nameof(Extract)), OnRetry] public static ValueTask Log(IFormatProvider? culture, PipelineEvent e) => default;
+                [OnDeadlineMissed] public static void Late() { }
+            }
+            """);
+        Assert.Empty(build.Ours);
+        Assert.Empty(build.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.NotNull(build.SourceFor("Etl.Pipeline.g.cs"));
+    }
 
     [Theory]
     [InlineData("@session_close+00:30")]

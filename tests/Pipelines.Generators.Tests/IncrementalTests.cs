@@ -13,12 +13,14 @@ public sealed class IncrementalTests
     private const string Pipeline = """
         using System.Threading.Tasks;
         using Pipelines;
+        [assembly: Pool("vendor_api", Slots = 2)]
         namespace Acme;
         public sealed record Prices(int Count);
-        [Pipeline("etl", Schedule = "0 4 * * *", TimeZone = "America/New_York")]
+        [Pipeline("etl", Schedule = "0 4 * * *", TimeZone = "America/New_York", Deadline = "06:30")]
         public partial class Etl
         {
-            [PipelineTask(Retries = 1)] public Task<Prices> Extract() => Task.FromResult(new Prices(1));
+            [PipelineTask(Retries = 1, Pool = "vendor_api", WaitForDownstream = true)] public Task<Prices> Extract() => Task.FromResult(new Prices(1));
+            [OnFailure(nameof(Extract))] public static void Page(PipelineEvent failed, System.IFormatProvider? culture) { }
             [PipelineTask] public int Transform([FromTask(nameof(Extract))] Prices prices) => prices.Count;
             [PipelineTask, DependsOn(nameof(Transform))] public void Load() { }
         }
@@ -28,8 +30,27 @@ public sealed class IncrementalTests
     {
         PipelineGenerator.Steps.Models,
         PipelineGenerator.Steps.Valid,
+        PipelineGenerator.Steps.Pools,
         PipelineGenerator.Steps.Registry,
     };
+
+    [Fact]
+    public void Changing_a_pool_s_slots_rewrites_the_registry_only()
+    {
+        var compilation = GeneratorHarness.Compile(Pipeline, "[assembly: Pipelines.Pool(\"risk_grid\", Slots = 1)]");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var pools = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(pools,
+            CSharpSyntaxTree.ParseText("[assembly: Pipelines.Pool(\"risk_grid\", Slots = 3)]", GeneratorHarness.ParseOptions, pools.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.All(result.TrackedSteps[PipelineGenerator.Steps.Valid].SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Contains(result.TrackedSteps[PipelineGenerator.Steps.Registry].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("new global::Pipelines.PoolDefinition(\"risk_grid\", 3, null)",
+            result.GeneratedSources.Single(g => g.HintName == "Pipelines.GeneratedPipelines.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_second_run_on_a_cloned_compilation_is_fully_cached()

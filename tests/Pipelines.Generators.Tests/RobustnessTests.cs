@@ -36,6 +36,16 @@ public sealed class RobustnessTests
         { "abstract task", "[Pipeline(\"etl\")] public abstract partial class Etl { [PipelineTask] public abstract void Extract(); }" },
         { "extern task", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask] public static extern void Extract(); }" },
         { "pointer parameter", "[Pipeline(\"etl\")] public unsafe partial class Etl { [PipelineTask] public void Extract(int* p) { } }" },
+        { "pool half-typed", "[assembly: Pool(] [Pipeline(\"etl\")] public partial class Etl { [PipelineTask(Pool = )] public void Extract() { } }" },
+        { "pool with null name and wrong slots", "[assembly: Pool(null!, Slots = \"x\")] [assembly: Pool(\"p\", Slots = -1)] [Pipeline(\"etl\")] public partial class Etl { [PipelineTask(Pool = \"p\", PoolSlots = -3)] public void Extract() { } }" },
+        { "non-constant pool and deadline", "[Pipeline(\"etl\", Deadline = D)] public partial class Etl { static string D = \"\"; [PipelineTask(Pool = D, Deadline = D)] public void Extract() { } }" },
+        { "weight rule out of range", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask(WeightRule = (PriorityWeightRule)99)] public void Extract() { } }" },
+        { "callback with null tasks", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask] public void Extract() { } [OnFailure(null)] public void A() { } [OnRetry(\"Extract\", null)] public void B() { } }" },
+        { "callback with unresolved types", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask] public void Extract() { } [OnFailure] public Pager A(IPager p) => null!; }" },
+        { "callback half-typed", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask] public void Extract() { } [OnSuccess(] public void A(PipelineEvent e }" },
+        { "callback on a property and a local function", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask] public void Extract() { [OnFailure] void Inner() { } Inner(); } [OnFailure] public int P => 1; }" },
+        { "instance callback on an abstract class", "[Pipeline(\"etl\")] public abstract partial class Etl { [PipelineTask] public static void Extract() { } [OnFailure] public void A() { } }" },
+        { "callback on an abstract class", "[Pipeline(\"etl\")] public abstract partial class Etl { [PipelineTask] public static void Extract() { } [OnFailure] public abstract void A(); }" },
         { "recursive generic constraint", "[Pipeline(\"etl\")] public partial class Etl { [PipelineTask] public T Extract<T>() where T : Etl => default!; }" },
     };
 

@@ -131,4 +131,44 @@ public sealed class SnapshotTests
             """);
         Snapshot.Verify(build.SourceFor("Acme.Loads.VendorDrop.Pipeline.g.cs")!, "Sensor");
     }
+
+    [Fact]
+    public async Task Controls_pools_deadlines_and_a_callback_of_each_kind()
+    {
+        var build = await BuildClean("""
+            [assembly: Pool("vendor_api", Slots = 4, Description = "The vendor allows four connections")]
+            [assembly: Pool("risk_grid", Slots = 2)]
+
+            namespace Acme.Loads;
+
+            public interface IPager { Task PageAsync(string text, CancellationToken cancellationToken); }
+
+            [Pipeline("controls", TimeZone = "America/New_York", Calendar = "XNYS", MaxActiveTasks = 4, Deadline = "@session_close+01:00")]
+            public sealed partial class Controls(IPager pager)
+            {
+                [PipelineTask(Pool = "vendor_api", PoolSlots = 2, MaxActiveTries = 1, PriorityWeight = 10, WeightRule = PriorityWeightRule.Upstream, Deadline = "06:30")]
+                public static void Ingest() { }
+
+                [PipelineTask(Pool = "risk_grid", WaitForDownstream = true), DependsOn(nameof(Ingest))]
+                public static void Roll() { }
+
+                [PipelineTask(DependsOnPast = true, WeightRule = PriorityWeightRule.Absolute), DependsOn(nameof(Roll))]
+                public static void Publish() { }
+
+                [OnFailure]
+                public Task Page(PipelineEvent failed, CancellationToken cancellationToken) => pager.PageAsync(failed.Message, cancellationToken);
+
+                [OnSuccess(nameof(Publish))]
+                public static void Done(PipelineEvent done, IFormatProvider? culture) { }
+
+                [OnRetry(nameof(Ingest), nameof(Roll))]
+                public static ValueTask Retrying(IServiceProvider services, PipelineEvent retry) => default;
+
+                [OnDeadlineMissed]
+                public void Late(PipelineEvent late) { }
+            }
+            """);
+        Snapshot.Verify(build.SourceFor("Acme.Loads.Controls.Pipeline.g.cs")!, "Controls");
+        Snapshot.Verify(build.SourceFor("GeneratedPipelines.g.cs")!, "Controls.Registry");
+    }
 }

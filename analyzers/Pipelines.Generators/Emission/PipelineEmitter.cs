@@ -91,6 +91,9 @@ internal static class PipelineEmitter
         w.Line($"    Catchup = {CSharpLiteral.Bool(spec.Catchup)},");
         w.Line($"    PausedOnCreation = {CSharpLiteral.Bool(spec.PausedOnCreation)},");
         w.Line($"    MaxActiveRuns = {CSharpLiteral.Int(spec.MaxActiveRuns)},");
+        w.Line($"    MaxActiveTasks = {CSharpLiteral.Int(spec.MaxActiveTasks)},");
+        w.Line($"    Deadline = {CSharpLiteral.String(spec.Deadline)},");
+        EmitCallbackList(w, spec.Callbacks);
         w.Line($"    Description = {CSharpLiteral.String(spec.Description)},");
         w.Line($"    Tags = {StringArray(spec.Tags)},");
         w.Line($"    Mermaid = {CSharpLiteral.String(Mermaid(spec, order, upstream))},");
@@ -99,7 +102,7 @@ internal static class PipelineEmitter
         w.Line();
 
         // CreateInstance()
-        var needsInstance = !spec.Type.IsStatic && tasks.Any(t => !t.IsStatic);
+        var needsInstance = !spec.Type.IsStatic && (tasks.Any(t => !t.IsStatic) || spec.Callbacks.Any(c => !c.IsStatic));
         if (needsInstance)
         {
             w.Open($"private static {self} CreateInstance(global::System.IServiceProvider services)");
@@ -129,6 +132,12 @@ internal static class PipelineEmitter
         {
             w.Line();
             EmitInvoke(w, tasks[order[t]], self);
+        }
+
+        for (var c = 0; c < spec.Callbacks.Count; c++)
+        {
+            w.Line();
+            EmitCallbackInvoke(w, spec.Callbacks[c], c, self);
         }
 
         w.Close(); // __PipelineDefinition
@@ -164,6 +173,14 @@ internal static class PipelineEmitter
         w.Line($"    Trigger = global::Pipelines.TriggerRule.{s_triggerRules[task.TriggerRule]},");
         w.Line($"    Queue = {CSharpLiteral.String(task.Queue)},");
         w.Line($"    PriorityWeight = {CSharpLiteral.Int(task.PriorityWeight)},");
+        var controls = task.Controls;
+        w.Line($"    WeightRule = global::Pipelines.PriorityWeightRule.{controls.WeightRule},");
+        w.Line($"    Pool = {CSharpLiteral.String(controls.Pool)},");
+        w.Line($"    PoolSlots = {CSharpLiteral.Int(controls.PoolSlots)},");
+        w.Line($"    MaxActiveTries = {CSharpLiteral.Int(controls.MaxActiveTries)},");
+        w.Line($"    DependsOnPast = {CSharpLiteral.Bool(controls.DependsOnPast)},");
+        w.Line($"    WaitForDownstream = {CSharpLiteral.Bool(controls.WaitForDownstream)},");
+        w.Line($"    Deadline = {CSharpLiteral.String(controls.Deadline)},");
         var inputs = task.Parameters.Where(p => p.Source == ParameterSource.FromTask)
             .Select(p => $"new global::Pipelines.TaskInput({CSharpLiteral.String(p.Name)}, {byId[p.FromTask!]}, typeof({p.TypeOf}))")
             .ToList();
@@ -235,6 +252,65 @@ internal static class PipelineEmitter
                 : "global::Pipelines.TaskOutcome.Completed(null)",
         };
         w.Line(isAsync ? $"return {outcome};" : $"return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>({outcome});");
+        w.Close();
+    }
+
+    private static void EmitCallbackList(SourceWriter w, EquatableArray<CallbackSpec> callbacks)
+    {
+        if (callbacks.Count == 0)
+        {
+            w.Line("    Callbacks = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PipelineCallback>.Empty,");
+            return;
+        }
+        w.Line("    Callbacks = global::System.Collections.Immutable.ImmutableArray.Create(");
+        for (var c = 0; c < callbacks.Count; c++)
+        {
+            var callback = callbacks[c];
+            w.Line($"        new global::Pipelines.PipelineCallback(global::Pipelines.PipelineCallbackKind.{callback.Kind}, {CSharpLiteral.String(callback.MethodName)}, {StringArray(callback.TaskIds)}, {CallbackInvokerName(callback, c)}){(c == callbacks.Count - 1 ? "" : ",")}");
+        }
+        w.Line("    ),");
+    }
+
+    private static string CallbackInvokerName(CallbackSpec callback, int index) => $"Callback{index}_{callback.MethodName}";
+
+    /// <summary>One small method per callback, matching <c>PipelineCallbackInvoker</c>: services come from DI exactly as a task's class does.</summary>
+    private static void EmitCallbackInvoke(SourceWriter w, CallbackSpec callback, int index, string self)
+    {
+        w.Line($"/// <summary>Calls callback <c>{callback.MethodName}</c> ({callback.Kind}).</summary>");
+        w.Open($"private static global::System.Threading.Tasks.ValueTask {CallbackInvokerName(callback, index)}(global::System.IServiceProvider services, global::Pipelines.PipelineEvent pipelineEvent, global::System.Threading.CancellationToken cancellationToken)");
+        var arguments = string.Join(", ", callback.Parameters.Select(p => p.Source switch
+        {
+            CallbackParameterSource.Event => "pipelineEvent",
+            CallbackParameterSource.CancellationToken => "cancellationToken",
+            CallbackParameterSource.ServiceProvider => "services",
+            _ => p.Optional
+                ? $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<{p.Type}>(services)!"
+                : $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<{p.Type}>(services)",
+        }));
+        string target;
+        if (callback.IsStatic)
+        {
+            target = $"{self}.{callback.MethodName}";
+        }
+        else
+        {
+            w.Line("var instance = CreateInstance(services);");
+            target = $"instance.{callback.MethodName}";
+        }
+        var call = $"{target}({arguments})";
+        switch (callback.Return)
+        {
+            case ReturnShape.Void:
+                w.Line($"{call};");
+                w.Line("return default;");
+                break;
+            case ReturnShape.Task:
+                w.Line($"return new global::System.Threading.Tasks.ValueTask({call});");
+                break;
+            default:
+                w.Line($"return {call};");
+                break;
+        }
         w.Close();
     }
 

@@ -11,7 +11,10 @@ internal sealed record PipelineSpec(
     bool Catchup,
     bool PausedOnCreation,
     int MaxActiveRuns,
+    int MaxActiveTasks,
+    string? Deadline,
     string? Description,
     EquatableArray<string> Tags,
     EquatableArray<TaskSpec> Tasks,
-    EquatableArray<ConstructorParameterSpec> ConstructorParameters);
+    EquatableArray<ConstructorParameterSpec> ConstructorParameters,
+    EquatableArray<CallbackSpec> Callbacks);

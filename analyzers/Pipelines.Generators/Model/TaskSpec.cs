@@ -19,7 +19,8 @@ internal sealed record TaskSpec(
     string Queue,
     int PriorityWeight,
     EquatableArray<string> BranchTargets,
-    SensorSpec? Sensor);
+    SensorSpec? Sensor,
+    TaskControlsSpec Controls);
 
 /// <summary>How the method returns.</summary>
 internal enum ReturnShape

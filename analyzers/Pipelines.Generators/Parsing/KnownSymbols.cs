@@ -26,7 +26,15 @@ internal sealed class KnownSymbols
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+        PipelineEvent = compilation.GetTypeByMetadataName("Pipelines.PipelineEvent");
+        OnFailureAttribute = compilation.GetTypeByMetadataName("Pipelines.OnFailureAttribute");
+        OnSuccessAttribute = compilation.GetTypeByMetadataName("Pipelines.OnSuccessAttribute");
+        OnRetryAttribute = compilation.GetTypeByMetadataName("Pipelines.OnRetryAttribute");
+        OnDeadlineMissedAttribute = compilation.GetTypeByMetadataName("Pipelines.OnDeadlineMissedAttribute");
+        _pools = new System.Lazy<PoolDeclarations>(() => PoolParser.Read(compilation, System.Threading.CancellationToken.None), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly System.Lazy<PoolDeclarations> _pools;
 
     public Compilation Compilation { get; }
     public INamedTypeSymbol? PipelineAttribute { get; }
@@ -44,6 +52,22 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? ValueTask { get; }
     public INamedTypeSymbol? ValueTaskOfT { get; }
     public INamedTypeSymbol IEnumerableOfT { get; }
+    public INamedTypeSymbol? PipelineEvent { get; }
+    public INamedTypeSymbol? OnFailureAttribute { get; }
+    public INamedTypeSymbol? OnSuccessAttribute { get; }
+    public INamedTypeSymbol? OnRetryAttribute { get; }
+    public INamedTypeSymbol? OnDeadlineMissedAttribute { get; }
+
+    /// <summary>The pools this compilation declares, read once.</summary>
+    public PoolDeclarations Pools => _pools.Value;
+
+    /// <summary>The callback kind (a <c>Pipelines.PipelineCallbackKind</c> member name) an attribute class marks, or null.</summary>
+    public string? CallbackKind(INamedTypeSymbol? attributeClass) =>
+        Is(attributeClass, OnFailureAttribute) ? "Failure"
+        : Is(attributeClass, OnSuccessAttribute) ? "Success"
+        : Is(attributeClass, OnRetryAttribute) ? "Retry"
+        : Is(attributeClass, OnDeadlineMissedAttribute) ? "DeadlineMissed"
+        : null;
 
     public static KnownSymbols Create(Compilation compilation) => new(compilation);
 

@@ -53,7 +53,7 @@ internal static class PipelineParser
     /// Calendars the Pipelines.Calendars package registers by default. The analyzer cannot load that package, so the list
     /// is repeated here; <c>BuiltInCalendarTests</c> fails when it drifts from <c>ExchangeCalendar.Ids</c>.
     /// </summary>
-    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS", "XLON");
+    public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS", "XLON", "XETR", "XPAR", "XAMS", "XSWX", "XHKG", "XASX", "XTSE", "IEPA");
 
     private static readonly Regex s_pipelineId = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_queue = new("^[a-z0-9_-]+$", RegexOptions.CultureInvariant);
@@ -63,7 +63,7 @@ internal static class PipelineParser
 
     private static readonly SymbolDisplayFormat s_typeOfFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    private static readonly SymbolDisplayFormat s_messageFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+    internal static readonly SymbolDisplayFormat s_messageFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     public static ParseResult Parse(INamedTypeSymbol type, AttributeData pipelineAttribute, KnownSymbols known, CancellationToken cancellationToken)
@@ -104,6 +104,8 @@ internal static class PipelineParser
         var catchup = false;
         var pausedOnCreation = false;
         var maxActiveRuns = 16;
+        var maxActiveTasks = 0;
+        string? deadline = null;
         var tags = ImmutableArray<string>.Empty;
         foreach (var named in pipelineAttribute.NamedArguments)
         {
@@ -122,6 +124,13 @@ internal static class PipelineParser
                         Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, "MaxActiveRuns", cancellationToken),
                             "MaxActiveRuns", $"pipeline '{id}'", maxActiveRuns, "at least 1, since no run could ever start.");
                     break;
+                case "MaxActiveTasks":
+                    maxActiveTasks = named.Value.Value is int activeTasks ? activeTasks : 0;
+                    if (maxActiveTasks < 0)
+                        Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, "MaxActiveTasks", cancellationToken),
+                            "MaxActiveTasks", $"pipeline '{id}'", maxActiveTasks, "0 or more; 0 sets no limit.");
+                    break;
+                case "Deadline": deadline = named.Value.Value as string; break;
                 case "Tags":
                     if (!named.Value.IsNull && named.Value.Kind == TypedConstantKind.Array)
                         tags = named.Value.Values.Select(v => v.Value as string).Where(v => v is not null).Select(v => v!).ToImmutableArray();
@@ -153,18 +162,27 @@ internal static class PipelineParser
         }
 
         if (calendar is not null) CheckCalendar(calendar, id, pipelineAttribute, known, Report, cancellationToken);
+        if (deadline is not null)
+            CheckDeadline(deadline, $"pipeline '{id}'", id, calendar, AttributeArguments.Named(pipelineAttribute, "Deadline", cancellationToken), ReportWith);
 
         // Tasks, in declaration order.
         var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
+        var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, string Kind)> Attributes)>();
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (member is not IMethodSymbol method) continue;
             var taskAttribute = known.Find(method, known.PipelineTaskAttribute);
+            var callbacks = CallbackAttributes(method, known);
             if (taskAttribute is null)
             {
                 ReportStraySettings(method, known, ReportWith);
+                if (callbacks.Count > 0) callbackMethods.Add((method, callbacks));
                 continue;
+            }
+            foreach (var (callback, _) in callbacks)
+            {
+                Report(DiagnosticDescriptors.TaskIsCallback, AttributeArguments.Of(callback, cancellationToken), method.Name, ShortName(callback.AttributeClass!));
             }
             taskMethods.Add((method, taskAttribute));
         }
@@ -172,13 +190,19 @@ internal static class PipelineParser
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
         foreach (var (method, attribute) in taskMethods)
         {
-            var task = ParseTask(method, attribute, taskMethods, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, taskMethods, id, calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
 
+        var callbackSpecs = ImmutableArray.CreateBuilder<CallbackSpec>();
+        foreach (var (method, attributes) in callbackMethods)
+        {
+            callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, id, known, ReportWith, ref blocked, cancellationToken));
+        }
+
         var constructorParameters = ImmutableArray<ConstructorParameterSpec>.Empty;
-        if (!type.IsStatic && tasks.Any(t => !t.IsStatic))
+        if (!type.IsStatic && (tasks.Any(t => !t.IsStatic) || callbackSpecs.Any(c => !c.IsStatic)))
             constructorParameters = ReadConstructor(type, ref blocked);
 
         var spec = new PipelineSpec(
@@ -191,12 +215,38 @@ internal static class PipelineParser
             catchup,
             pausedOnCreation,
             maxActiveRuns,
+            maxActiveTasks,
+            deadline,
             description,
             tags.ToEquatableArray(),
             tasks.ToImmutable().ToEquatableArray(),
-            constructorParameters.ToEquatableArray());
+            constructorParameters.ToEquatableArray(),
+            callbackSpecs.ToImmutable().ToEquatableArray());
 
         return new ParseResult(spec, diagnostics.ToImmutable(), locations, blocked);
+    }
+
+    /// <summary>
+    /// A deadline is read with the runtime's own parser (<see cref="DeadlineSyntax"/>); one measured from a session needs
+    /// the pipeline's calendar, as a session schedule does.
+    /// </summary>
+    private static void CheckDeadline(string deadline, string owner, string pipelineId, string? calendar, Location where, DiagnosticReporter report)
+    {
+        if (!DeadlineSyntax.TryParse(deadline, out var rule, out var error))
+            report(DiagnosticDescriptors.InvalidDeadline, where, new object?[] { deadline, owner, error });
+        else if (DeadlineSyntax.NeedsCalendar(rule) && calendar is null)
+            report(DiagnosticDescriptors.SessionDeadlineWithoutCalendar, where, new object?[] { deadline, owner, pipelineId });
+    }
+
+    /// <summary>The callback attributes on a method, with the kind each marks.</summary>
+    private static List<(AttributeData Attribute, string Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
+    {
+        var found = new List<(AttributeData, string)>();
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (known.CallbackKind(attribute.AttributeClass) is { } kind) found.Add((attribute, kind));
+        }
+        return found;
     }
 
     /// <summary>
@@ -250,7 +300,7 @@ internal static class PipelineParser
     }
 
     /// <summary>A code fix's properties bag holding only <paramref name="key"/>, or none when there is no <paramref name="value"/>.</summary>
-    private static ImmutableDictionary<string, string?>? Properties(string key, string? value) =>
+    internal static ImmutableDictionary<string, string?>? Properties(string key, string? value) =>
         value is null ? null : ImmutableDictionary<string, string?>.Empty.Add(key, value);
 
     private static void CheckClass(INamedTypeSymbol type, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
@@ -302,10 +352,11 @@ internal static class PipelineParser
         {
             foreach (var member in type.GetMembers())
             {
-                if (member is IMethodSymbol { IsStatic: false } method && known.Find(method, known.PipelineTaskAttribute) is not null)
+                if (member is IMethodSymbol { IsStatic: false } method
+                    && (known.Find(method, known.PipelineTaskAttribute) is not null || CallbackAttributes(method, known).Count > 0))
                 {
                     report(DiagnosticDescriptors.InvalidPipelineClass, location,
-                        new object?[] { name, "is abstract but has instance tasks", "Remove 'abstract' so the pipeline can create the class, or make its tasks static." });
+                        new object?[] { name, "is abstract but has instance tasks or callbacks", "Remove 'abstract' so the pipeline can create the class, or make its tasks and callbacks static." });
                     break;
                 }
             }
@@ -346,6 +397,8 @@ internal static class PipelineParser
         IMethodSymbol method,
         AttributeData attribute,
         List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        string pipelineId,
+        string? calendar,
         KnownSymbols known,
         DiagnosticReporter report,
         ref bool blocked,
@@ -475,6 +528,11 @@ internal static class PipelineParser
         var trigger = 0;
         var queue = "default";
         var priority = 1;
+        string? pool = null, deadline = null;
+        var poolSlots = 1;
+        var maxActiveTries = 0;
+        bool dependsOnPast = false, waitForDownstream = false;
+        var weightRule = TaskControlsSpec.DefaultWeightRule;
         foreach (var named in attribute.NamedArguments)
         {
             if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
@@ -514,9 +572,36 @@ internal static class PipelineParser
                     break;
                 case "PriorityWeight":
                     priority = named.Value.Value is int p ? p : 1;
+                    if (priority < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "PriorityWeight", taskLabel, priority, "at least 1; raise it above the others' to go first." });
+                    break;
+                case "WeightRule":
+                    if (EnumMemberName(named.Value) is { } rule) weightRule = rule;
+                    else report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "WeightRule", taskLabel, named.Value.Value, "one of the PriorityWeightRule values, such as PriorityWeightRule.Downstream." });
+                    break;
+                case "Pool":
+                    pool = named.Value.Value as string;
+                    break;
+                case "PoolSlots":
+                    poolSlots = named.Value.Value is int slots ? slots : 1;
+                    if (poolSlots < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "PoolSlots", taskLabel, poolSlots, "at least 1." });
+                    break;
+                case "MaxActiveTries":
+                    maxActiveTries = named.Value.Value is int tries ? tries : 0;
+                    if (maxActiveTries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "MaxActiveTries", taskLabel, maxActiveTries, "0 or more; 0 sets no limit." });
+                    break;
+                case "DependsOnPast":
+                    dependsOnPast = named.Value.Value is true;
+                    break;
+                case "WaitForDownstream":
+                    waitForDownstream = named.Value.Value is true;
+                    break;
+                case "Deadline":
+                    deadline = named.Value.Value as string;
+                    if (deadline is not null) CheckDeadline(deadline, taskLabel, pipelineId, calendar, where, report);
                     break;
             }
         }
+        if (pool is not null) CheckPool(id, pool, poolSlots, attribute, known, report, cancellationToken);
         if (maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
         {
             report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(attribute, "MaxRetryDelay", cancellationToken),
@@ -597,7 +682,37 @@ internal static class PipelineParser
             queue,
             priority,
             branchTargets.ToImmutable().ToEquatableArray(),
-            sensorSpec);
+            sensorSpec,
+            // Airflow forces depends_on_past on with wait_for_downstream; the definition says so, so no reader has to.
+            new TaskControlsSpec(pool, poolSlots, maxActiveTries, dependsOnPast || waitForDownstream, waitForDownstream, weightRule, deadline));
+    }
+
+    /// <summary>A pool must be declared by this assembly or a referenced one, and have at least the slots the task takes.</summary>
+    private static void CheckPool(string taskId, string pool, int slots, AttributeData attribute, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
+    {
+        var declared = known.Pools;
+        if (declared.Find(pool) is { } found)
+        {
+            if (slots > found.Slots)
+                report(DiagnosticDescriptors.PoolSlotsExceedPool, AttributeArguments.Named(attribute, "PoolSlots", cancellationToken), new object?[] { taskId, slots, pool, found.Slots });
+            return;
+        }
+        var names = declared.Known.Select(p => p.Name).ToList();
+        var closest = Suggestions.Closest(pool, names);
+        report(DiagnosticDescriptors.UnknownPool, AttributeArguments.Named(attribute, "Pool", cancellationToken),
+            new object?[] { pool, taskId, Suggestions.DidYouMean(closest), names.Count == 0 ? "none yet" : string.Join(", ", names) },
+            Properties(DiagnosticProperties.Suggestion, closest));
+    }
+
+    /// <summary>The name of the enum member an attribute argument holds, read from the user's compilation, or null for a value no member has.</summary>
+    private static string? EnumMemberName(TypedConstant value)
+    {
+        if (value.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } type || value.Value is null) return null;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, value.Value)) return field.Name;
+        }
+        return null;
     }
 
     private static void CheckInputType(
@@ -649,7 +764,7 @@ internal static class PipelineParser
         return null;
     }
 
-    private static (ReturnShape Shape, ITypeSymbol? Output) Unwrap(ITypeSymbol returnType, KnownSymbols known)
+    internal static (ReturnShape Shape, ITypeSymbol? Output) Unwrap(ITypeSymbol returnType, KnownSymbols known)
     {
         if (returnType.SpecialType == SpecialType.System_Void) return (ReturnShape.Void, null);
         if (returnType is INamedTypeSymbol named)
@@ -715,14 +830,14 @@ internal static class PipelineParser
         _ => "class",
     };
 
-    private static string TypeOfName(ITypeSymbol type)
+    internal static string TypeOfName(ITypeSymbol type)
     {
         // typeof() and generic arguments cannot carry nullable reference annotations.
         var withoutAnnotations = type.WithNullableAnnotation(NullableAnnotation.None);
         return withoutAnnotations.ToDisplayString(s_typeOfFormat);
     }
 
-    private static string RefKindText(RefKind kind) => kind switch
+    internal static string RefKindText(RefKind kind) => kind switch
     {
         RefKind.Ref => "ref",
         RefKind.Out => "out",

@@ -9,6 +9,9 @@ internal static partial class CoordinationLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start the waiting runs of {Pipeline} now; the reconciler will")]
     public static partial void WaitingNotStarted(ILogger logger, string pipeline, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cascade the run after {Pipeline} {Run} for depends-on-past now; the reconciler will")]
+    public static partial void NextRunNotReleased(ILogger logger, string pipeline, string run, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A second delivery of {Pipeline} {Run} {Task} try {Try} found the try still running on {Server}: it does nothing.")]
     public static partial void Duplicate(ILogger logger, string pipeline, string run, string task, int @try, string server);
 

@@ -20,6 +20,9 @@ public sealed class PipelineReconciler
         _options = options;
     }
 
+    /// <summary>Raises the deadlines missed since the last pass, after the runs are reconciled; null when not wired.</summary>
+    internal DeadlineWatcher? Deadlines { get; init; }
+
     /// <summary>Reconciles every unfinished run; returns how many runs it looked at.</summary>
     [DisplayName("reconcile pipeline runs")]
     [AutomaticRetry(Attempts = 0)]
@@ -56,6 +59,15 @@ public sealed class PipelineReconciler
         catch (System.Exception ex) when (ex is not System.OperationCanceledException)
         {
             // A busy slot lock: the next pass repairs.
+        }
+        // Deadlines are judged after the repairs, so a run a crash left unfinished but done is not reported late.
+        try
+        {
+            if (Deadlines is { HasWork: true } deadlines) deadlines.Pass();
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            // The storage is busy, say: the watermark has not moved, so the next pass judges the same occurrences.
         }
         if (_options.Retention is { } retention) DeleteExpiredRuns(retention);
         // The health check reports a reconciler that has stopped passing.

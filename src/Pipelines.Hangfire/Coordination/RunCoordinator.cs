@@ -73,7 +73,27 @@ internal sealed class RunCoordinator
                 CoordinationLog.WaitingNotStarted(_logger, pipeline.Id, ex);
             }
         }
+        if (PastDependence.Of(pipeline).MayRelease(work)) ReleaseNextRun(pipeline, runId);
         return work;
+    }
+
+    /// <summary>
+    /// Cascades the run after <paramref name="runId"/> again, after a step of this run committed and released its lock
+    /// (never one run's lock inside another's): a task of it that depends on past may now be queued. A failure is logged
+    /// and left to the reconciler, whose pass cascades every running run.
+    /// </summary>
+    private void ReleaseNextRun(PipelineDefinition pipeline, string runId)
+    {
+        try
+        {
+            string? next;
+            using (var connection = _storage.GetConnection()) next = RunOrder.Next(connection, pipeline.Id, runId);
+            if (next is not null) Update(pipeline, next, work => work.RunState == RunState.Running);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CoordinationLog.NextRunNotReleased(_logger, pipeline.Id, runId, ex);
+        }
     }
 
     /// <summary>Starts waiting runs of a pipeline while it has free slots under MaxActiveRuns. Never called under a run lock.</summary>

@@ -50,6 +50,7 @@ internal sealed class RunStep
             Func<string, string?> records;
             RunState runState;
             RunFacts facts = default;
+            Dictionary<string, string>? cascadedRun = null;
             if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
             {
                 var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
@@ -79,10 +80,17 @@ internal sealed class RunStep
                     throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
                 runState = PipelineStore.RunStateOf(runFields) ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
                 facts = PipelineStore.FactsOf(runFields);
+                cascadedRun = runFields;
                 var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
                 records = id => all.TryGetValue(id, out var record) ? record : null;
             }
-            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant()) { Facts = facts, Pause = PipelinePause.Read(connection, pipeline) };
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant())
+            {
+                Facts = facts,
+                Pause = PipelinePause.Read(connection, pipeline),
+                // Read (without the other run's lock) only when a task that depends on past is judged for queueing.
+                PreviousRun = cascadedRun is not null && PastDependence.Of(pipeline).Any ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, cascadedRun)) : null,
+            };
 
             if (!change(work)) return null;
             if (work.RunState == RunState.Running && cascade != CascadeScope.None) RunCascade.Run(work, cascade);

@@ -45,6 +45,9 @@ internal sealed class RunWork
     /// <summary>Whether the pipeline is paused, read with the run (<see cref="PipelineNotPaused"/>).</summary>
     public PipelinePause Pause { get; init; }
 
+    /// <summary>The run before this one, looked up under the step's lock on first use (<see cref="PreviousRunTaskDone"/>).</summary>
+    public System.Lazy<PreviousRun?>? PreviousRun { get; init; }
+
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }
 

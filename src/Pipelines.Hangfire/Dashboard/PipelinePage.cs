@@ -55,9 +55,14 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         WriteLiteral("</style>");
         var template = PipelineUrl(pipeline.Id) + "/runs/{run}/tasks/{task}";
         WriteLiteral($"<div style=\"overflow:auto\"><table class=\"table table-condensed pipelines-grid\" style=\"width:auto\" data-task-url=\"{E(template)}\"><thead><tr><th>Task</th>");
+        var missed = pipeline.Deadline is null ? null : Services!.Operations.MissedDeadlines(pipeline.Id);
         foreach (var run in runs)
         {
-            WriteLiteral($"<th class=\"pipelines-grid-run\" data-run=\"{E(run.RunId)}\" title=\"{E(run.RunId)}: {run.State.Name()}\" style=\"font-size:10px;writing-mode:vertical-rl\"><a href=\"{PipelineUrl(pipeline.Id)}?run={PipelinesDashboard.Encode(run.RunId)}\">{run.LogicalDate.ToString("MM-dd", CultureInfo.InvariantCulture)}</a></th>");
+            // A run that missed its deadline carries a small mark, and the deadline in its tooltip.
+            var late = missed is not null && missed.TryGetValue(run.RunId, out var deadline) ? deadline : (NodaTime.Instant?)null;
+            var lateTitle = late is { } at ? $" (missed its deadline {Time(at)})" : "";
+            var lateMark = late is null ? "" : "<span class=\"pipelines-deadline-missed\" style=\"color:#d9534f\">&#9200;</span>";
+            WriteLiteral($"<th class=\"pipelines-grid-run\" data-run=\"{E(run.RunId)}\"{(late is null ? "" : " data-deadline-missed=\"true\"")} title=\"{E(run.RunId)}: {run.State.Name()}{lateTitle}\" style=\"font-size:10px;writing-mode:vertical-rl\"><a href=\"{PipelineUrl(pipeline.Id)}?run={PipelinesDashboard.Encode(run.RunId)}\">{run.LogicalDate.ToString("MM-dd", CultureInfo.InvariantCulture)}</a>{lateMark}</th>");
         }
         WriteLiteral("</tr></thead><tbody>");
         var lookups = runs.Select(r => r.Tasks).ToList();

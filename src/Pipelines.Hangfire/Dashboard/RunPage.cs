@@ -13,6 +13,7 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
         WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)} <small>{E(run.RunId)}</small></h1>");
         Breadcrumbs(run.RunId, (pipeline.Id, PipelineUrl(pipeline.Id)));
         WriteLiteral($"<p>{Badge(run.State)} logical date {run.LogicalDate:yyyy-MM-dd}, {run.Kind.ToString().ToLowerInvariant()}, created {Time(run.CreatedAt)}, ended {Time(run.EndedAt)}</p>");
+        DeadlineLine(pipeline, services, run);
         WriteLiteral("<h3>Gantt</h3><div style=\"overflow:auto\">");
         WriteLiteral(Svg.Gantt(run, t => TaskUrl(pipeline.Id, run.RunId, t.TaskId), services.Clock.GetCurrentInstant()));
         WriteLiteral("</div><h3>Tasks</h3><table class=\"table pipelines-tasks\"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Start</th><th>Duration</th><th>Why</th></tr></thead><tbody>");
@@ -22,5 +23,16 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
         }
         WriteLiteral("</tbody></table>");
         Legend();
+    }
+
+    /// <summary>The run's deadline, and a mark when it missed it (as the deadline watcher recorded).</summary>
+    private void DeadlineLine(PipelineDefinition pipeline, DashboardServices services, PipelineRun run)
+    {
+        if (pipeline.Deadline is null) return;
+        var deadline = Pipelines.Calendars.DeadlineSchedule.For(pipeline)?.For(run.LogicalDate);
+        if (services.Operations.MissedDeadline(pipeline.Id, run.RunId) is { } missed)
+            WriteLiteral($"<p class=\"pipelines-deadline-missed text-danger\">&#9200; Missed its deadline {E(pipeline.Deadline)} ({Time(missed)}).</p>");
+        else if (deadline is { } at)
+            WriteLiteral($"<p class=\"pipelines-deadline\">Deadline {E(pipeline.Deadline)} ({Time(at)}).</p>");
     }
 }

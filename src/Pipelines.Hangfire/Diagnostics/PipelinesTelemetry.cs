@@ -54,6 +54,8 @@ public static class PipelinesTelemetry
         "pipelines.task.finished", "{task}", "Task instances that reached a final state, by state.");
     internal static readonly Counter<long> TaskFailures = Meter.CreateCounter<long>(
         "pipelines.task.failures", "{task}", "Task instances that failed (their retries exhausted).");
+    internal static readonly Counter<long> DeadlineMisses = Meter.CreateCounter<long>(
+        "pipelines.deadline.misses", "{deadline}", "Run and task deadlines missed (a run or task not finished by its deadline, or a run never created), by pipeline and task.");
     internal static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
         "pipelines.coordinator.step.duration", "s", "One coordination step under a run's lock, the wait for the lock included.");
     internal static readonly Histogram<double> LockWait = Meter.CreateHistogram<double>(

@@ -12,10 +12,10 @@ public static class PipelinesHealthCheckBuilderExtensions
     public const string Tag = "pipelines";
 
     /// <summary>
-    /// Adds three checks, tagged <c>pipelines</c>: <c>pipelines-storage</c> (unhealthy when the storage cannot be read),
-    /// <c>pipelines-schedules</c> (degraded, then unhealthy, when a schedule's tick is late) and
-    /// <c>pipelines-reconciler</c> (degraded, then unhealthy, when the reconciler stopped passing). Each result's
-    /// description says why.
+    /// Adds four checks, tagged <c>pipelines</c>: <c>pipelines-storage</c> (unhealthy when the storage cannot be read),
+    /// <c>pipelines-schedules</c> (degraded, then unhealthy, when a schedule's tick is late),
+    /// <c>pipelines-reconciler</c> (degraded, then unhealthy, when the reconciler stopped passing) and
+    /// <c>pipelines-deadlines</c> (degraded while a run is past its deadline, naming it). Each result's description says why.
     /// </summary>
     /// <example><code>
     /// builder.Services.AddHealthChecks().AddPipelinesHealthChecks(h => h.TickDegradedAfter = TimeSpan.FromMinutes(2));
@@ -33,6 +33,9 @@ public static class PipelinesHealthCheckBuilderExtensions
             HealthStatus.Unhealthy, tags));
         builder.Add(new HealthCheckRegistration("pipelines-reconciler",
             sp => new ReconcilerHealthCheck(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<PipelinesOptions>(), health),
+            HealthStatus.Unhealthy, tags));
+        builder.Add(new HealthCheckRegistration("pipelines-deadlines",
+            sp => new DeadlineHealthCheck(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<PipelineRegistry>(), sp.GetRequiredService<PipelinesOptions>(), health),
             HealthStatus.Unhealthy, tags));
         return builder;
     }

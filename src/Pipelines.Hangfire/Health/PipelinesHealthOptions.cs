@@ -16,4 +16,7 @@ public sealed class PipelinesHealthOptions
 
     /// <summary>No reconciler pass for this long is unhealthy: crashed steps are not being repaired.</summary>
     public TimeSpan ReconcilerUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a run that missed its deadline because it was never created keeps the deadline check degraded.</summary>
+    public TimeSpan DeadlineMissReportedFor { get; set; } = TimeSpan.FromHours(24);
 }

@@ -35,10 +35,12 @@ internal sealed partial class NotificationDispatcher
     public NotificationDispatcher(IEnumerable<IPipelineNotifier> notifiers, JobStorage storage, PipelinesOptions options, ILogger<NotificationDispatcher> logger)
     {
         // A notifier's stored progress is keyed by its type and its place among notifiers of that type, which is the
-        // same on every server configured alike.
+        // same on every server configured alike; a group (the pipelines' callbacks) is delivered to member by member,
+        // each under the key it names itself by.
         _notifiers = notifiers
             .GroupBy(n => n.GetType().FullName ?? n.GetType().Name)
-            .SelectMany(g => g.Select((n, i) => (g.Key + "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), n)))
+            .SelectMany(g => g.Select((n, i) => (Key: g.Key + "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Notifier: n)))
+            .SelectMany(entry => entry.Notifier is IPipelineNotifierGroup group ? group.Members : new[] { entry })
             .ToArray();
         _storage = storage;
         _options = options;

@@ -197,7 +197,27 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
-        return PipelineStore.ReadRun(connection, pipeline, runId);
+        var run = PipelineStore.ReadRun(connection, pipeline, runId);
+        return run is not null && pipeline.Deadline is not null && DeadlineMisses.OfRun(connection, pipeline.Id, runId) is { } missed
+            ? run with { MissedDeadline = missed }
+            : run;
+    }
+
+    /// <summary>
+    /// The deadline <paramref name="runId"/> missed (its pipeline's <c>Deadline</c>, as the deadline watcher recorded it),
+    /// or null when it missed none; a run that was never created can have one too.
+    /// </summary>
+    public Instant? MissedDeadline(string pipelineId, string runId)
+    {
+        using var connection = _storage.GetConnection();
+        return DeadlineMisses.OfRun(connection, pipelineId, runId);
+    }
+
+    /// <summary>The run deadlines a pipeline's runs missed, by run id (runs never created included).</summary>
+    public IReadOnlyDictionary<string, Instant> MissedDeadlines(string pipelineId)
+    {
+        using var connection = _storage.GetConnection();
+        return DeadlineMisses.Read(connection, pipelineId).Where(m => !m.Key.Contains('|', StringComparison.Ordinal)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The newest runs of a pipeline, newest first.</summary>
@@ -205,10 +225,11 @@ public sealed class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
+        var missed = pipeline.Deadline is null ? null : DeadlineMisses.Read(connection, pipeline.Id);
         return PipelineStore.ListRunIds(connection, pipeline.Id, count, _options.Clock.GetCurrentInstant().InUtc().Date)
             .Select(id => PipelineStore.ReadRun(connection, pipeline, id))
             .Where(r => r is not null)
-            .Select(r => r!)
+            .Select(r => missed is not null && missed.TryGetValue(r!.RunId, out var at) ? r with { MissedDeadline = at } : r!)
             .ToList();
     }
 
@@ -232,7 +253,11 @@ public sealed class PipelineOperations
         var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
         var limits = SlotLimit.Of(pipeline, pipeline[taskId], _options);
         var slots = limits.Count == 0 ? null : SlotBook.Read(connection, limits, pipeline.Id, runId, taskId, run[taskId].TryNumber);
-        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline), slots);
+        // The previous run is read only for a task that depends on past and has not been queued yet.
+        var previousRun = PastDependence.Of(pipeline).Any
+            ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()))
+            : null;
+        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline), previousRun, slots);
     }
 
     /// <summary>

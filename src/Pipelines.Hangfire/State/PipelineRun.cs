@@ -55,6 +55,9 @@ public sealed record PipelineRun(
     /// <summary>For a scheduled run, the schedule occurrence it was created for; its schedule delay counts from there.</summary>
     public Instant? ScheduledAt { get; init; }
 
+    /// <summary>The deadline the run missed (its pipeline's <c>Deadline</c>), when the deadline watcher found it late; null otherwise.</summary>
+    public Instant? MissedDeadline { get; init; }
+
     /// <summary>The task instance with the given id.</summary>
     public TaskInstance this[string taskId]
     {

@@ -32,7 +32,7 @@ public sealed class PipelineAttribute : Attribute
     /// <summary>The IANA time zone the schedule is read in, such as <c>America/New_York</c>. Defaults to <c>UTC</c>.</summary>
     public string? TimeZone { get; set; }
 
-    /// <summary>An exchange calendar id (<c>XNYS</c>, <c>CMES</c>, <c>SIFMA_US</c>, <c>XTKS</c>, or one declared with <see cref="PipelineCalendarAttribute"/>): runs happen on its sessions only.</summary>
+    /// <summary>An exchange calendar id (<c>XNYS</c>, <c>CMES</c>, <c>SIFMA_US</c>, <c>XTKS</c>, <c>XLON</c>, <c>XETR</c>, <c>XPAR</c>, <c>XAMS</c>, <c>XSWX</c>, <c>XHKG</c>, <c>XASX</c>, <c>XTSE</c>, <c>IEPA</c>, a combination such as <c>XNYS &amp; CMES</c>, or one declared with <see cref="PipelineCalendarAttribute"/>): runs happen on its sessions only.</summary>
     public string? Calendar { get; set; }
 
     /// <summary>The first logical date, as <c>yyyy-MM-dd</c>.</summary>

@@ -14,8 +14,16 @@ namespace Pipelines.Generated
                 global::Acme.Loads.Linear.Definition
             );
 
-        /// <summary>Adds this assembly's pipelines to <see cref="global::Pipelines.PipelineCatalog"/> when the assembly loads.</summary>
+        /// <summary>The pools this assembly declares with <c>[assembly: Pool]</c>, ordered by name.</summary>
+        public static global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PoolDefinition> Pools { get; } =
+            global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PoolDefinition>.Empty;
+
+        /// <summary>Adds this assembly's pools to <see cref="global::Pipelines.PoolCatalog"/> and its pipelines to <see cref="global::Pipelines.PipelineCatalog"/> when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::Pipelines.PipelineCatalog.Register(All);
+        internal static void Register()
+        {
+            global::Pipelines.PoolCatalog.Register(Pools);
+            global::Pipelines.PipelineCatalog.Register(All);
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace Pipelines.Hangfire.Tests.Coordination;
 public sealed class ReadinessAgreementTests
 {
     private static IReadOnlyList<TaskDependency> Explain(RunWork work, string taskId) =>
-        TaskExplanation.Explain(work.Pipeline, Run(work), taskId, activeRuns: null, work.Now, work.Pause);
+        TaskExplanation.Explain(work.Pipeline, Run(work), taskId, activeRuns: null, work.Now, work.Pause, work.PreviousRun);
 
     private static TaskDependency Unmet(IReadOnlyList<TaskDependency> explanation, string name) =>
         Assert.Single(explanation, d => !d.Met && d.Name.StartsWith(name, StringComparison.Ordinal));
@@ -75,6 +75,15 @@ public sealed class ReadinessAgreementTests
         Assert.Equal(Unmet(Explain(pausedQueued, "Extract"), PipelineNotPaused.Name), TryStart.Judge(pausedQueued, "Extract", new TryDelivery(1, "3")));
         Assert.Equal(pausedUnmet.Sentence, TaskReadiness.DecideQueue(ReadinessContext.Of(paused, paused.Pipeline["Transform"].Index)).Reason);
 
+        // Depends on past: while the previous run's Load is failed, this run's Load is not queued, for the reason people read.
+        var pastFailed = new PreviousRun("scheduled__2024-03-07", "2024-03-07", new Dictionary<string, string> { ["Load"] = "failed|{}" });
+        var dependsOnPast = new RunWork(PastPipelines.DependsOnPast, "scheduled__2024-03-08", RunState.Running, _ => null, Now) { PreviousRun = new Lazy<PreviousRun?>(pastFailed) };
+        dependsOnPast.Set(Task("Extract", TaskState.Success));
+        var pastUnmet = Unmet(Explain(dependsOnPast, "Load"), PreviousRunTaskDone.Name);
+        Assert.Contains("Task Load of the previous run scheduled__2024-03-07 (2024-03-07) is failed", pastUnmet.Sentence, StringComparison.Ordinal);
+        Assert.Equal(pastUnmet.Sentence, TaskReadiness.DecideQueue(ReadinessContext.Of(dependsOnPast, dependsOnPast.Pipeline["Load"].Index)).Reason);
+        Assert.False(CascadeQueues(dependsOnPast, "Load"));
+
         // Current try: the job the explanation names is the one a try's start admits; an older one is refused.
         var requeued = Work(Linear.Definition, RunState.Running, Now, Task("Load", TaskState.Queued, tryNumber: 2, jobs: new[] { "7", "9" }));
         var current = Assert.Single(Explain(requeued, "Load"), d => d.Name == IsCurrentTry.Name);
@@ -108,7 +117,7 @@ public sealed class ReadinessAgreementTests
             var admission = book.Admit(pipeline, work.RunId, pipeline["T0"], 1, Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }));
             IReadOnlyList<SlotUsage> read;
             using (var connection = storage.GetConnection()) read = SlotBook.Read(connection, SlotLimit.Of(pipeline, pipeline["T0"], options), pipeline.Id, work.RunId, "T0", 1);
-            var unmet = Unmet(TaskExplanation.Explain(pipeline, Run(work), "T0", activeRuns: null, work.Now, work.Pause, read), reason);
+            var unmet = Unmet(TaskExplanation.Explain(pipeline, Run(work), "T0", activeRuns: null, work.Now, work.Pause, slots: read), reason);
 
             Assert.Equal(SlotAdmissionKind.Waiting, admission.Kind);
             Assert.Equal(unmet, admission.Blocked);

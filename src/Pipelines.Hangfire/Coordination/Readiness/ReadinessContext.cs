@@ -25,7 +25,7 @@ internal sealed record ReadinessContext
 
     /// <summary>The task at <paramref name="taskIndex"/> in the run a coordination step holds.</summary>
     public static ReadinessContext Of(RunWork work, int taskIndex) =>
-        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now) { Pause = work.Pause };
+        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now) { Pause = work.Pause, PreviousRun = work.PreviousRun };
 
     /// <summary>The task of <paramref name="taskId"/> in a run read for people.</summary>
     public static ReadinessContext Of(PipelineDefinition pipeline, PipelineRun run, string taskId, Instant now)
@@ -64,6 +64,13 @@ internal sealed record ReadinessContext
 
     /// <summary>How many runs of the pipeline are active, when known: only for the sentence, never for the decision.</summary>
     public int? ActiveRuns { get; init; }
+
+    /// <summary>
+    /// The run before this one (<see cref="RunOrder"/>), looked up on first use by the step or reader that built the
+    /// context, and only for a pipeline with a task that depends on past; its value is null when there is none. Null
+    /// when not looked up: <see cref="PreviousRunTaskDone"/> then says nothing.
+    /// </summary>
+    public Lazy<PreviousRun?>? PreviousRun { get; init; }
 }
 
 /// <summary>A Hangfire job delivered to start try <paramref name="TryNumber"/> of a task (its id null when run without Hangfire).</summary>

@@ -15,6 +15,13 @@ internal static class TaskReadiness
     public static readonly IReadOnlyList<IReadinessReason> ToQueue = new IReadinessReason[] { RunIsActive.Instance, PipelineNotPaused.Instance };
 
     /// <summary>
+    /// Consulted when the trigger rule says run, before the cascade queues the task: reasons that hold back a task the
+    /// rule would run but never keep it from being skipped or upstream_failed (Airflow evaluates every dependency, so an
+    /// upstream failure fails the task whatever the previous run did).
+    /// </summary>
+    public static readonly IReadOnlyList<IReadinessReason> ToRun = new IReadinessReason[] { PreviousRunTaskDone.Instance };
+
+    /// <summary>
     /// Consulted when a delivered job would start a try. The slot reasons judge only once the start has read the limits
     /// under the slot lock (<see cref="SlotBook.Admit"/>).
     /// </summary>
@@ -26,19 +33,23 @@ internal static class TaskReadiness
     /// <summary>Every reason, in the order people read them.</summary>
     public static readonly IReadOnlyList<IReadinessReason> All = new IReadinessReason[]
     {
-        RunIsActive.Instance, PipelineNotPaused.Instance, TriggerRuleSatisfied.Instance, RetryPeriodElapsed.Instance, RescheduleWaitElapsed.Instance, IsCurrentTry.Instance,
+        RunIsActive.Instance, PipelineNotPaused.Instance, TriggerRuleSatisfied.Instance, PreviousRunTaskDone.Instance, RetryPeriodElapsed.Instance, RescheduleWaitElapsed.Instance, IsCurrentTry.Instance,
         PoolSlotsAvailable.Instance, PipelineConcurrency.Instance, TaskConcurrency.Instance,
     };
 
     /// <summary>
     /// What the cascade does with an undecided task: wait while a reason before the trigger rule is not met, otherwise
-    /// what the trigger rule decides.
+    /// what the trigger rule decides, unless it says run and a reason of <see cref="ToRun"/> is not met.
     /// </summary>
     public static TriggerEvaluation DecideQueue(ReadinessContext context)
     {
         foreach (var reason in ToQueue)
             if (reason.Evaluate(context) is { Met: false } unmet) return new TriggerEvaluation(TriggerDecision.Wait, unmet.Sentence);
-        return TriggerRuleSatisfied.Judge(context);
+        var rule = TriggerRuleSatisfied.Judge(context);
+        if (rule.Decision == TriggerDecision.Run)
+            foreach (var reason in ToRun)
+                if (reason.Evaluate(context) is { Met: false } unmet) return new TriggerEvaluation(TriggerDecision.Wait, unmet.Sentence);
+        return rule;
     }
 
     /// <summary>The first reason that keeps a delivered job from starting its try, or null when it may start.</summary>
