@@ -419,6 +419,30 @@ public static partial class PipelinesCli
         return 0;
     }
 
+    private static async Task<int> Pools(CliContext context, StorageSpec storage, string? server, bool json, CancellationToken cancellationToken)
+    {
+        RequireSharedState(storage, server, "pools");
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
+        var pools = await operations.PoolsAsync().ConfigureAwait(false);
+        if (json)
+        {
+            context.WriteJson(pools.Select(p => new { name = p.Name, slots = p.Slots, running = p.Running, queued = p.Queued, open = p.Open, description = p.Description }).ToList());
+            return 0;
+        }
+        if (pools.Count == 0)
+        {
+            context.Output.WriteLine("No pools: declare one with [assembly: Pool(\"name\", Slots = n)] or configure Pipelines:Pools:name.");
+            return 0;
+        }
+        var table = new Table().AddColumns("Pool", "Slots", "Running", "Queued", "Open", "Description");
+        foreach (var pool in pools)
+            table.AddRow(Markup.Escape(pool.Name), Num(pool.Slots), Num(pool.Running), Num(pool.Queued), Num(pool.Open), Markup.Escape(pool.Description ?? ""));
+        context.Console.Write(table);
+        return 0;
+
+        static string Num(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static void RequireSharedState(StorageSpec storage, string? server, string verb)
     {
         if (storage.IsInMemory && server is null)

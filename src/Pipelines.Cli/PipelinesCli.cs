@@ -173,6 +173,9 @@ public static partial class PipelinesCli
         var unpause = new Command("unpause", "Unpause a pipeline: its waiting tasks start, and with catch-up its schedule creates the runs it missed.") { pipelineArgument };
         unpause.SetAction((r, ct) => SetPaused(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, false, ct));
         root.Subcommands.Add(unpause);
+        var pools = new Command("pools", "Show each pool's slots and how many are running, queued and open.") { json };
+        pools.SetAction((r, ct) => Pools(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(json), ct));
+        root.Subcommands.Add(pools);
         return root;
     }
 

@@ -38,6 +38,9 @@ internal interface IRunOperations : IAsyncDisposable
 
     /// <summary>The ids of the paused pipelines, in one read.</summary>
     Task<IReadOnlySet<string>> PausedPipelinesAsync();
+
+    /// <summary>Every pool with its slots and how many are running, queued and open.</summary>
+    Task<IReadOnlyList<PoolStatus>> PoolsAsync();
 }
 
 /// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
@@ -81,6 +84,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
     public Task<bool> SetPausedAsync(string pipelineId, bool paused) => Task.FromResult(paused ? Operations.Pause(pipelineId) : Operations.Unpause(pipelineId));
 
     public Task<IReadOnlySet<string>> PausedPipelinesAsync() => Task.FromResult(Operations.PausedPipelines());
+
+    public Task<IReadOnlyList<PoolStatus>> PoolsAsync() => Task.FromResult(Operations.Pools());
 
     /// <summary>
     /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
@@ -193,6 +198,13 @@ internal sealed class HttpRunOperations : IRunOperations
         await EnsureAsync(response).ConfigureAwait(false);
         var pipelines = await response.Content.ReadFromJsonAsync<List<PipelineSummary>>(ApiJson.Options).ConfigureAwait(false) ?? new List<PipelineSummary>();
         return pipelines.Where(p => p.Paused).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<PoolStatus>> PoolsAsync()
+    {
+        using var response = await _http.GetAsync("api/pools").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<List<PoolStatus>>(ApiJson.Options).ConfigureAwait(false) ?? new List<PoolStatus>();
     }
 
     private async Task<T> Post<T>(string path, object body)

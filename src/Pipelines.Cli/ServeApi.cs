@@ -21,7 +21,7 @@ internal static class ServeApi
 {
     public static void Map(WebApplication app, int port, string token)
     {
-        var api = app.MapGroup("/api/pipelines").AddEndpointFilter(async (context, next) =>
+        Func<EndpointFilterInvocationContext, EndpointFilterDelegate, System.Threading.Tasks.ValueTask<object?>> guard = async (context, next) =>
         {
             var remote = context.HttpContext.Connection.RemoteIpAddress;
             if (remote is null || !IPAddress.IsLoopback(remote))
@@ -44,7 +44,9 @@ internal static class ServeApi
             {
                 return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
             }
-        });
+        };
+        var api = app.MapGroup("/api/pipelines").AddEndpointFilter(guard);
+        app.MapGroup("/api/pools").AddEndpointFilter(guard).MapGet("", (PipelineOperations ops) => Results.Json(ops.Pools(), ApiJson.Options));
 
         api.MapGet("", (PipelineOperations ops) =>
         {

@@ -65,4 +65,10 @@ public sealed class PipelinesOptions
     /// notifiers (the logging one alone) would take the events the servers' webhook was meant to send.
     /// </summary>
     public bool DeliverNotifications { get; set; } = true;
+
+    /// <summary>
+    /// Slots of pools by name, over the slots declared in code (<c>[assembly: Pool("vendor_api", Slots = 4)]</c>);
+    /// configuration section <c>Pipelines:Pools</c>. Configuring <c>default_pool</c> puts every task that names no pool in it.
+    /// </summary>
+    public IDictionary<string, int> Pools { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text.Json;
 using Npgsql;
 using Pipelines.Hangfire.Tests.Infrastructure;
@@ -194,6 +195,27 @@ public sealed class CliPostgreSqlTests : IDisposable
         var (unknownExit, _, unknownError) = await CliTests.Cli(null, "pause", "nightly_lod", "--storage", Url());
         Assert.Equal(2, unknownExit);
         Assert.StartsWith("error: no pipeline 'nightly_lod'.", unknownError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pools_lists_each_configured_pool_with_its_slots_running_queued_and_open()
+    {
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pipelines:Pools:vendor_api"] = "3" }).Build();
+        var (jsonExit, jsonOut, jsonError) = await CliTests.Cli(null, settings, CancellationToken.None, "pools", "--json", "--storage", Url());
+        Assert.True(jsonExit == 0, jsonOut + jsonError);
+        using (var pools = JsonDocument.Parse(jsonOut))
+        {
+            var pool = Assert.Single(pools.RootElement.EnumerateArray());
+            Assert.Equal("vendor_api", pool.GetProperty("name").GetString());
+            Assert.Equal((3, 0, 0, 3), (pool.GetProperty("slots").GetInt32(), pool.GetProperty("running").GetInt32(), pool.GetProperty("queued").GetInt32(), pool.GetProperty("open").GetInt32()));
+        }
+        var (tableExit, tableOut, _) = await CliTests.Cli(null, settings, CancellationToken.None, "pools", "--storage", Url());
+        Assert.Equal(0, tableExit);
+        Assert.Contains("vendor_api", Assert.Single(Lines(tableOut), l => l.Contains("vendor_api", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var (memoryExit, _, memoryError) = await CliTests.Cli(null, "pools");
+        Assert.Equal(2, memoryExit);
+        Assert.StartsWith("error: 'pools' needs shared state", memoryError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -356,6 +356,10 @@ public sealed class CliTests
         Assert.Equal(0, whyJsonExit);
         using (var reasons = System.Text.Json.JsonDocument.Parse(whyJson))
             Assert.Contains(reasons.RootElement.EnumerateArray(), r => r.GetProperty("name").GetString() == "Trigger rule (all_success)" && !r.GetProperty("met").GetBoolean());
+        // Pools through the server's JSON API (GET /api/pools): none declared or configured here.
+        var (poolsExit, poolsOut, poolsError) = await Cli(null, "pools", "--json", "--server", url);
+        Assert.True(poolsExit == 0, poolsOut + poolsError);
+        Assert.Equal("[]", poolsOut.Trim());
 
         // Watching a failing run through the server shows the end of the failed try's log too.
         var (watchExit, watchOut, _) = await Cli(effects, "trigger", "nightly_load", "--date", "2024-11-26", "--wait", "--server", url);

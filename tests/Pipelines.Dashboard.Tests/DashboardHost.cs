@@ -39,7 +39,11 @@ public sealed class DashboardHost : IAsyncDisposable
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new Silent())
             .UsePipelinesInMemoryStorage());
-        builder.Services.AddPipelines(o => o.Pipelines = new[] { Etl.Definition });
+        builder.Services.AddPipelines(o =>
+        {
+            o.Pipelines = new[] { Etl.Definition };
+            o.Pools["vendor_api"] = 4;
+        });
         builder.Services.AddHangfireServer();
         var app = builder.Build();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions

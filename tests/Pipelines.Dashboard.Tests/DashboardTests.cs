@@ -237,6 +237,16 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_pools_page_shows_each_pools_slots_running_queued_and_open()
+    {
+        await _page.GotoAsync(_host.Url + "/pools");
+        await Shot("pools");
+        Assert.Equal("Pools", (await _page.Locator("h1.page-header").InnerTextAsync()).Trim());
+        var cells = await _page.Locator("tr[data-pool='vendor_api'] td").AllInnerTextsAsync();
+        Assert.Equal(new[] { "vendor_api", "4", "0", "0", "4", "" }, cells.Select(c => c.Trim()));
+    }
+
+    [Fact]
     public async Task Unknown_pipelines_runs_and_tasks_are_404_pages_that_say_what_exists()
     {
         var response = await _page.GotoAsync($"{_host.Url}/pipelines/nope");

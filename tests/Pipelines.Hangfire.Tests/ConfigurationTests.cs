@@ -41,6 +41,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Pool_slots_bind_from_configuration_and_a_pool_without_slots_stops_the_host()
+    {
+        using (var host = Build(new() { ["Pipelines:Pools:vendor_api"] = "2", ["Pipelines:Pools:default_pool"] = "128" }))
+        {
+            await host.StartAsync();
+            var pools = host.Services.GetRequiredService<PipelinesOptions>().Pools;
+            Assert.Equal(2, pools["vendor_api"]);
+            Assert.Equal(128, pools["default_pool"]);
+            await host.StopAsync();
+        }
+        using var empty = Build(new() { ["Pipelines:Pools:vendor_api"] = "0" });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => empty.StartAsync());
+        Assert.Equal("Pipelines:Pools:vendor_api is 0; a pool needs at least one slot, such as 4.", error.Message);
+    }
+
+    [Fact]
     public async Task A_value_that_is_not_a_time_span_stops_the_host_saying_how_to_write_it()
     {
         using var host = Build(new() { ["Pipelines:LockTimeout"] = "a minute" });

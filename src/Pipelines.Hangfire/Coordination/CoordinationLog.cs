@@ -18,6 +18,12 @@ internal static partial class CoordinationLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Not starting {Pipeline} {Run} {Task} try {Try}: the pipeline is paused; the task waits until it is unpaused.")]
     public static partial void Paused(ILogger logger, string pipeline, string run, string task, int @try);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not starting {Pipeline} {Run} {Task} try {Try}: {Reason}")]
+    public static partial void WaitingForSlots(ILogger logger, string pipeline, string run, string task, int @try, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give back or hand on the slots of {Pipeline} {Run} now; the reconciler will")]
+    public static partial void SlotsNotReleased(ILogger logger, string pipeline, string run, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
     public static partial void Stale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
 }

@@ -51,6 +51,15 @@ public sealed class PipelineReconciler
         }
         // A crash between finishing a run and starting the runs waiting for its slot leaves them queued: start them.
         foreach (var pipeline in _registry.All) _coordinator.StartWaitingRuns(pipeline);
+        // Slots held by tries that no longer run (a crash after a step), and waiters a lost wake-up left behind.
+        try
+        {
+            _coordinator.RepairSlots();
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            // A busy slot lock: the next pass repairs.
+        }
         // Deadlines are judged after the repairs, so a run a crash left unfinished but done is not reported late.
         try
         {

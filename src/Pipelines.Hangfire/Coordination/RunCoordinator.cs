@@ -29,11 +29,15 @@ internal sealed class RunCoordinator
         _options = options;
         _logger = logger;
         _step = new RunStep(storage, client, options, notifications);
+        Slots = new SlotBook(storage, options);
         _start = new TryStart(this, storage, options, logger);
         _reconciliation = new RunReconciliation(this, storage, options);
     }
 
     public IClock Clock => _options.Clock;
+
+    /// <summary>The slot bookkeeping of pools, MaxActiveTasks and MaxActiveTries (<see cref="SlotBook"/>).</summary>
+    public SlotBook Slots { get; }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the run under its lock (<see cref="RunStep"/>). The change returns false to
@@ -46,6 +50,16 @@ internal sealed class RunCoordinator
         var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
+        // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
+        // leaves a holder too many, which the reconciler removes, never one too few).
+        try
+        {
+            SlotRelease.Run(this, work);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CoordinationLog.SlotsNotReleased(_logger, pipeline.Id, runId, ex);
+        }
         if (work.RunStateChanged && work.RunState.IsFinished())
         {
             // The step is committed: a failure to start the next waiting run must not make the caller retry it (a
@@ -129,6 +143,14 @@ internal sealed class RunCoordinator
         }
         if (start) Update(pipeline, runId, _ => true);
     }
+
+    /// <summary>
+    /// The reconciler's slot repair: holders whose task no longer runs or waits for that try are removed, and waiters
+    /// that now fit (a wake-up lost in a crash, or a pool given more slots) are woken.
+    /// </summary>
+    public void RepairSlots() => SlotRelease.Wake(this, Slots.Repair((connection, pipelineId, runId, taskId, tryNumber) => SlotRelease.StillHolds(this, connection, pipelineId, runId, taskId, tryNumber)));
+
+    internal PipelinesOptions Options => _options;
 
     /// <summary>Repairs a run left inconsistent by a crash between two steps (<see cref="RunReconciliation"/>).</summary>
     public RunWork? Reconcile(PipelineDefinition pipeline, string runId) => _reconciliation.Reconcile(pipeline, runId);

@@ -36,6 +36,7 @@ internal sealed class RunReconciliation
             finished = work.RunState.IsFinished();
             if (work.RunState != RunState.Running) return false;
             Dictionary<string, RecordedResults.Recorded>? recorded = null;
+            List<SlotWaiter>? slotWaiters = null;
             foreach (var task in work.All.ToList())
             {
                 if (task.State == TaskState.Running)
@@ -56,6 +57,10 @@ internal sealed class RunReconciliation
                 if (!IsCurrentTry.IsWaiting(task.State) || work.Pause.Paused) continue;
                 var jobState = task.CurrentJobId is { } id ? jobs.GetJobData(id)?.State : null;
                 if (!Ended(jobState) || (task.End ?? task.Start ?? Instant.MinValue) > cutoff && jobState is not null) continue;
+                // A task waiting for pool or concurrency slots is woken by the slot bookkeeping when they free (and by
+                // its repair when a wake-up was lost), not by a new job every pass.
+                if (SlotLimit.Any(pipeline, pipeline[task.TaskId], _options)
+                    && (slotWaiters ??= SlotBook.Waiters(jobs)).Any(w => w.IsOf(pipeline.Id, runId, task.TaskId) && w.TryNumber == task.TryNumber)) continue;
                 work.Set(task with { Reason = $"Re-enqueued by the reconciler: its job {(task.CurrentJobId ?? "(none)")} was {(jobState ?? "missing")}. " + task.Reason });
                 // A retry or a poke keeps its wait: the new job is due when the lost one was.
                 var due = TaskReadiness.StartDue(pipeline[task.TaskId], task, work.Now);

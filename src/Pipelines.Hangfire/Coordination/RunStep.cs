@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Reflection;
 using System.Threading;
 using Hangfire;
@@ -97,6 +98,14 @@ internal sealed class RunStep
             // Jobs are created first and recorded in the same transaction as the states that call for them. A job that
             // starts at once waits for this lock, then finds its task queued with its job id; if the commit fails, the
             // jobs find tasks that do not expect them and end as stale deliveries.
+            // Tasks that became ready together are queued highest priority weight first, so scarce workers take them in
+            // that order (a stable sort: equal weights keep the cascade's topological order).
+            if (work.Jobs.Count > 1)
+            {
+                var ordered = work.Jobs.OrderByDescending(j => pipeline.PriorityWeightOf(pipeline[j.TaskId])).ToList();
+                work.Jobs.Clear();
+                work.Jobs.AddRange(ordered);
+            }
             var jobIds = new string[work.Jobs.Count];
             for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Facts, work.Jobs[i]);
             var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);

@@ -18,6 +18,7 @@ internal sealed class RunWork
     private readonly System.Func<string, string?> _stored;
     private readonly TaskInstance?[] _tasks;
     private readonly SortedSet<int> _changed = new();
+    private Dictionary<int, TaskInstance>? _before;
 
     /// <summary>Starts a step. <paramref name="stored"/> gives a task's stored record by id (null when it has none): from one fetch of all records, or one field at a time.</summary>
     public RunWork(PipelineDefinition pipeline, string runId, RunState runState, System.Func<string, string?> stored, Instant now)
@@ -74,6 +75,9 @@ internal sealed class RunWork
     /// <summary>Indexes of the tasks this step changed, in topological order.</summary>
     public IReadOnlyCollection<int> ChangedIndexes => _changed;
 
+    /// <summary>A changed task as it was before this step (what the step's slot releases are judged on).</summary>
+    public TaskInstance Before(int index) => _before is not null && _before.TryGetValue(index, out var task) ? task : Get(index);
+
     public TaskInstance this[string taskId] => Get(Pipeline[taskId].Index);
 
     /// <summary>Every task instance, in topological order (parses every record: for steps that need them all).</summary>
@@ -96,6 +100,7 @@ internal sealed class RunWork
     public void Set(TaskInstance task)
     {
         var index = Pipeline[task.TaskId].Index;
+        if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = Get(index);
         _tasks[index] = task;
         _changed.Add(index);
     }

@@ -17,7 +17,10 @@ public static class TaskExplanation
     public static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now) =>
         Explain(pipeline, run, taskId, activeRuns, now, new PipelinePause(pipeline.PausedOnCreation, null));
 
-    /// <summary>Explains the task with the pipeline's pause state and (for depends-on-past) the previous run as read from storage.</summary>
-    internal static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now, PipelinePause pause, System.Lazy<PreviousRun?>? previousRun = null) =>
-        TaskReadiness.Explain(ReadinessContext.Of(pipeline, run, taskId, now) with { ActiveRuns = activeRuns, Pause = pause, PreviousRun = previousRun });
+    /// <summary>
+    /// Explains the task with the pipeline's pause state, (for depends-on-past) the previous run, and (for pools and
+    /// concurrency limits) the slots' usage as read from storage.
+    /// </summary>
+    internal static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now, PipelinePause pause, System.Lazy<PreviousRun?>? previousRun = null, IReadOnlyList<SlotUsage>? slots = null) =>
+        TaskReadiness.Explain(ReadinessContext.Of(pipeline, run, taskId, now) with { ActiveRuns = activeRuns, Pause = pause, PreviousRun = previousRun, Slots = slots });
 }

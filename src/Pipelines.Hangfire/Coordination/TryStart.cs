@@ -34,6 +34,7 @@ internal sealed class TryStart
         while (true)
         {
             TaskInstance? running = null, redelivered = null;
+            TaskDependency? unstartable = null;
             _coordinator.Update(pipeline, runId, work =>
             {
                 var task = work[taskId];
@@ -48,6 +49,21 @@ internal sealed class TryStart
                 {
                     redelivered = task;
                     return false;
+                }
+                // Pools, MaxActiveTasks and MaxActiveTries: the try takes its slots now, or waits for them (SlotBook).
+                var definition = pipeline[taskId];
+                if (task.State != TaskState.Running && SlotLimit.Any(pipeline, definition, _options))
+                {
+                    var context = ReadinessContext.Of(work, definition.Index) with { Delivery = new TryDelivery(tryNumber, jobId) };
+                    var admission = _coordinator.Slots.Admit(pipeline, runId, definition, tryNumber, work.Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }));
+                    if (admission.Blocked is { } held)
+                    {
+                        CoordinationLog.WaitingForSlots(_logger, pipeline.Id, runId, taskId, tryNumber, held.Sentence);
+                        if (admission.Kind == SlotAdmissionKind.Impossible) unstartable = held;
+                        if (task.Reason == held.Sentence) return false;
+                        work.Set(task with { Reason = held.Sentence });
+                        return true;
+                    }
                 }
                 var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
                 if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
@@ -67,6 +83,7 @@ internal sealed class TryStart
                 running = work[taskId];
                 return true;
             }, CascadeScope.None);
+            if (unstartable is not null) Fail(pipeline, runId, taskId, tryNumber, unstartable);
             if (redelivered is null) return running;
 
             switch (JudgeRedelivery(pipeline, runId, redelivered, cancellationToken))
@@ -84,6 +101,18 @@ internal sealed class TryStart
             }
         }
     }
+
+    /// <summary>A try that can never fit under its limits (more slots than its pool has) fails with the reason, without retries.</summary>
+    private void Fail(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, TaskDependency reason) =>
+        _coordinator.Update(pipeline, runId, work =>
+        {
+            var task = work[taskId];
+            if (task.TryNumber != tryNumber || !IsCurrentTry.IsWaiting(task.State)) return false;
+            var sentence = $"Failed before try {tryNumber} started: {reason.Sentence}";
+            work.Set(task with { State = TaskState.Failed, End = work.Now, Reason = sentence });
+            work.Event(PipelineEventKind.TaskFailed, taskId, TaskState.Failed.Name(), sentence);
+            return true;
+        }, CascadeScope.Changed);
 
     /// <summary>The reason a delivered job may not start its try, or null when it may: <see cref="TaskReadiness.BlockingStart"/>.</summary>
     public static TaskDependency? Judge(RunWork work, string taskId, TryDelivery delivery) =>

@@ -34,6 +34,7 @@ public static class PipelinesDashboard
             const string Run = "(?<run>[^/]+)";
             const string Task = "(?<task>[A-Za-z0-9_]+)";
             routes.AddRazorPage("/pipelines/?$", _ => new PipelinesPage());
+            routes.AddRazorPage("/pools/?$", _ => new PoolsPage());
             routes.AddRazorPage($"/pipelines/{Id}/?$", m => new PipelinePage(m.Groups["pipeline"].Value));
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/?$", m => new RunPage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value)));
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/?$", m => new TaskInstancePage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value), m.Groups["task"].Value));
@@ -47,6 +48,10 @@ public static class PipelinesDashboard
             NavigationMenu.Items.Add(page => new MenuItem("Pipelines", page.Url.To("/pipelines"))
             {
                 Active = page.RequestPath.StartsWith("/pipelines", StringComparison.Ordinal),
+            });
+            NavigationMenu.Items.Add(page => new MenuItem("Pools", page.Url.To("/pools"))
+            {
+                Active = page.RequestPath.StartsWith("/pools", StringComparison.Ordinal),
             });
         }
     }

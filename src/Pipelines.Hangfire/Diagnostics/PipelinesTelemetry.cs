@@ -198,7 +198,8 @@ public static class PipelinesTelemetry
     {
         var kind = resource.EndsWith(":schedule", StringComparison.Ordinal) ? "schedule"
             : resource.Contains(":lock:run:", StringComparison.Ordinal) ? "run"
-            : resource.Contains(":lock:pipeline:", StringComparison.Ordinal) ? "pipeline" : "other";
+            : resource.Contains(":lock:pipeline:", StringComparison.Ordinal) ? "pipeline"
+            : resource == SlotBook.Lock ? "slots" : "other";
         LockWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>(LockKind, kind));
     }
 }

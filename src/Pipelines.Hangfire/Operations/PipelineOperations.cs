@@ -251,11 +251,41 @@ public sealed class PipelineOperations
         _ = pipeline[taskId];
         using var connection = _storage.GetConnection();
         var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+        var limits = SlotLimit.Of(pipeline, pipeline[taskId], _options);
+        var slots = limits.Count == 0 ? null : SlotBook.Read(connection, limits, pipeline.Id, runId, taskId, run[taskId].TryNumber);
         // The previous run is read only for a task that depends on past and has not been queued yet.
         var previousRun = PastDependence.Of(pipeline).Any
             ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()))
             : null;
-        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline), previousRun);
+        return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline), previousRun, slots);
+    }
+
+    /// <summary>
+    /// Every pool (declared, configured, used by a task, or holding slots in storage) with its slots and how many of them
+    /// are running, queued (asked for by waiting tasks) and open, as Airflow's pool list.
+    /// </summary>
+    public IReadOnlyList<PoolStatus> Pools()
+    {
+        using var connection = _storage.GetConnection();
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var pool in PoolCatalog.All) names.Add(pool.Name);
+        foreach (var name in _options.Pools.Keys) names.Add(name);
+        foreach (var pipeline in _registry.All)
+            foreach (var task in pipeline.Tasks)
+                if (task.Pool is { } name) names.Add(name);
+        foreach (var key in connection.GetAllItemsFromSet(SlotBook.KeysKey))
+            if (key.StartsWith("pool:", StringComparison.Ordinal)) names.Add(key["pool:".Length..]);
+        var waiters = SlotBook.Waiters(connection);
+        var result = new List<PoolStatus>(names.Count);
+        foreach (var name in names)
+        {
+            var key = SlotLimit.PoolKey(name);
+            var slots = SlotLimit.PoolCapacity(name, _options) ?? 0;
+            var running = SlotBook.Holders(connection, key).Sum(h => h.Slots);
+            var queued = waiters.SelectMany(w => w.Needs).Where(n => n.Key == key).Sum(n => n.Slots);
+            result.Add(new PoolStatus(name, slots, running, queued, Math.Max(0, slots - running), PoolCatalog.TryGet(name, out var declared) ? declared.Description : null));
+        }
+        return result;
     }
 
     /// <summary>The output a task recorded in a run, as JSON, or null.</summary>

@@ -25,11 +25,13 @@ internal sealed partial class PipelinesStartup(
     public const string ReconcilerJobId = "pipelines:reconcile";
 
     private IDisposable? _activeRuns;
+    private IDisposable? _pools;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Dashboard.PipelinesDashboard.Attach(storage, operations, options);
         _activeRuns = PipelinesTelemetry.AddActiveRunSource(ObserveActiveRuns);
+        _pools = PoolMetrics.AddSource(operations.Pools);
         // The reconciler repairs runs whatever the schedules do.
         recurringJobs.AddOrUpdate<PipelineReconciler>(ReconcilerJobId, r => r.Run(), Cron.Minutely());
         // A pipeline new to this storage starts paused when it says PausedOnCreation; one seen before keeps its state.
@@ -78,6 +80,7 @@ internal sealed partial class PipelinesStartup(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _activeRuns?.Dispose();
+        _pools?.Dispose();
         return Task.CompletedTask;
     }
 

@@ -94,6 +94,37 @@ public sealed class ReadinessAgreementTests
     }
 
     [Fact]
+    public void The_explanation_and_a_tries_start_agree_on_every_slot_limit()
+    {
+        // Pool slots, MaxActiveTasks, MaxActiveTries: each full in turn, with another run's try holding it. The start
+        // (SlotBook.Admit judging TaskReadiness.ToStart under the slot lock) refuses with the very sentence people read.
+        var cases = new (string Reason, Slots.TaskLimits Limits, int MaxActiveTasks)[]
+        {
+            (PoolSlotsAvailable.ReasonName, new Slots.TaskLimits("agreement_pool"), 0),
+            (PipelineConcurrency.ReasonName, new Slots.TaskLimits(), 1),
+            (TaskConcurrency.ReasonName, new Slots.TaskLimits(MaxActiveTries: 1), 0),
+        };
+        foreach (var (reason, limits, maxActiveTasks) in cases)
+        {
+            var storage = Infrastructure.PipelineHost.InMemoryStorage();
+            var options = new PipelinesOptions { Pools = new Dictionary<string, int> { ["agreement_pool"] = 1 } };
+            var book = new SlotBook(storage, options);
+            var pipeline = Slots.SlotDag.Build("agreement", Slots.SlotDag.Independent(1), new Slots.TryRecorder(), 0, task: _ => limits, maxActiveTasks: maxActiveTasks);
+            var work = Work(pipeline, RunState.Running, Now, Task("T0", TaskState.Queued, jobs: "5"));
+            var context = ReadinessContext.Of(work, 0) with { Delivery = new TryDelivery(1, "5") };
+            Assert.Equal(SlotAdmissionKind.Admitted, book.Admit(pipeline, "other_run", pipeline["T0"], 1, Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage })).Kind);
+
+            var admission = book.Admit(pipeline, work.RunId, pipeline["T0"], 1, Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }));
+            IReadOnlyList<SlotUsage> read;
+            using (var connection = storage.GetConnection()) read = SlotBook.Read(connection, SlotLimit.Of(pipeline, pipeline["T0"], options), pipeline.Id, work.RunId, "T0", 1);
+            var unmet = Unmet(TaskExplanation.Explain(pipeline, Run(work), "T0", activeRuns: null, work.Now, work.Pause, slots: read), reason);
+
+            Assert.Equal(SlotAdmissionKind.Waiting, admission.Kind);
+            Assert.Equal(unmet, admission.Blocked);
+        }
+    }
+
+    [Fact]
     public void The_explanation_lists_no_calendar_check_nothing_enforces()
     {
         var work = Work(Linear.Definition, RunState.Running, Now);

@@ -56,6 +56,12 @@ internal sealed record ReadinessContext
     /// <summary>Whether the pipeline is paused, as the step or the reader found it in storage.</summary>
     public PipelinePause Pause { get; init; }
 
+    /// <summary>
+    /// How the task's slot limits stand for its current try (pools, MaxActiveTasks, MaxActiveTries), when read: the
+    /// slot reasons (<see cref="SlotLimitReason"/>) judge nothing without it.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<SlotUsage>? Slots { get; init; }
+
     /// <summary>How many runs of the pipeline are active, when known: only for the sentence, never for the decision.</summary>
     public int? ActiveRuns { get; init; }
 

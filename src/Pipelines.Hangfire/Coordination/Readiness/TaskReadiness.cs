@@ -21,13 +21,20 @@ internal static class TaskReadiness
     /// </summary>
     public static readonly IReadOnlyList<IReadinessReason> ToRun = new IReadinessReason[] { PreviousRunTaskDone.Instance };
 
-    /// <summary>Consulted when a delivered job would start a try.</summary>
-    public static readonly IReadOnlyList<IReadinessReason> ToStart = new IReadinessReason[] { RunIsActive.Instance, IsCurrentTry.Instance, PipelineNotPaused.Instance };
+    /// <summary>
+    /// Consulted when a delivered job would start a try. The slot reasons judge only once the start has read the limits
+    /// under the slot lock (<see cref="SlotBook.Admit"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<IReadinessReason> ToStart = new IReadinessReason[]
+    {
+        RunIsActive.Instance, IsCurrentTry.Instance, PipelineNotPaused.Instance, PoolSlotsAvailable.Instance, PipelineConcurrency.Instance, TaskConcurrency.Instance,
+    };
 
     /// <summary>Every reason, in the order people read them.</summary>
     public static readonly IReadOnlyList<IReadinessReason> All = new IReadinessReason[]
     {
         RunIsActive.Instance, PipelineNotPaused.Instance, TriggerRuleSatisfied.Instance, PreviousRunTaskDone.Instance, RetryPeriodElapsed.Instance, RescheduleWaitElapsed.Instance, IsCurrentTry.Instance,
+        PoolSlotsAvailable.Instance, PipelineConcurrency.Instance, TaskConcurrency.Instance,
     };
 
     /// <summary>
