@@ -195,7 +195,7 @@ public static partial class PipelinesCli
                 ? task
                 : throw new CliException($"pipeline '{pipeline.Id}' has no task '{id}'.{Suggestions.DidYouMean(id, pipeline.Tasks.Select(t => t.Id))} Its tasks: {string.Join(", ", pipeline.Tasks.Select(t => t.Id))}.");
 
-        public DateTimeZone Zone(PipelineDefinition pipeline) => DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
+        public DateTimeZone Zone(PipelineDefinition pipeline) => PipelineTimes.Of(pipeline).Zone;
 
         /// <summary>The logical date from --date, or today in the pipeline's zone; on a calendar pipeline it must be a session.</summary>
         public LocalDate LogicalDate(PipelineDefinition pipeline, string? text)

@@ -88,8 +88,7 @@ public sealed class DeadlineSchedule
     private static DeadlineSchedule? Of(PipelineDefinition pipeline, string? text)
     {
         if (PipelineDeadline.Parse(text) is not { } deadline) return null;
-        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
-        var calendar = pipeline.Calendar is { } id ? ExchangeCalendar.Get(id) : null;
-        return new DeadlineSchedule(deadline, zone, calendar);
+        var times = PipelineTimes.Of(pipeline);
+        return new DeadlineSchedule(deadline, times.Zone, times.Calendar);
     }
 }

@@ -18,7 +18,7 @@ public sealed class PipelineTimetable
     private readonly ExchangeCalendar? _calendar;
     private readonly LocalDate? _startDate;
 
-    private PipelineTimetable(PipelineSchedule schedule, SessionSchedule? sessions, ExchangeCalendar? calendar, DateTimeZone zone, LocalDate? startDate)
+    internal PipelineTimetable(PipelineSchedule schedule, SessionSchedule? sessions, ExchangeCalendar? calendar, DateTimeZone zone, LocalDate? startDate)
     {
         _schedule = schedule;
         _sessions = sessions;
@@ -32,16 +32,7 @@ public sealed class PipelineTimetable
 
     /// <summary>The timetable of <paramref name="pipeline"/>, or null when it only runs when triggered (or <c>@once</c>).</summary>
     /// <exception cref="UnknownCalendarException">The pipeline names a calendar that is not registered.</exception>
-    public static PipelineTimetable? For(PipelineDefinition pipeline)
-    {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        var zone = DateTimeZoneProviders.Tzdb[pipeline.TimeZone];
-        if (schedule.IsSessionRelative) return new PipelineTimetable(schedule, SessionSchedule.For(pipeline), null, zone, pipeline.StartDate);
-        if (schedule.Cron is null) return null;
-        var calendar = pipeline.Calendar is { } id ? ExchangeCalendar.Get(id) : null;
-        return new PipelineTimetable(schedule, null, calendar, zone, pipeline.StartDate);
-    }
+    public static PipelineTimetable? For(PipelineDefinition pipeline) => PipelineTimes.Of(pipeline).Timetable;
 
     /// <summary>
     /// The first occurrence strictly after <paramref name="after"/>, or null when there is none (past a calendar's

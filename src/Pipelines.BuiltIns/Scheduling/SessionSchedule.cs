@@ -65,19 +65,7 @@ public sealed class SessionSchedule
     /// <exception cref="FormatException">The pipeline's schedule text is invalid.</exception>
     /// <exception cref="InvalidOperationException">The schedule is session-relative but the pipeline has no calendar (PIPE025 at build time).</exception>
     /// <exception cref="UnknownCalendarException">The pipeline's calendar is not registered.</exception>
-    public static SessionSchedule? For(PipelineDefinition pipeline)
-    {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        if (schedule.Session is not { } time) return null;
-        if (pipeline.Calendar is not { } calendarId)
-        {
-            throw new InvalidOperationException(
-                $"Pipeline '{pipeline.Id}' has the session schedule '{pipeline.Schedule}' but no Calendar to take the sessions from.");
-        }
-
-        return new SessionSchedule(ExchangeCalendar.Get(calendarId), time, DateTimeZoneProviders.Tzdb[pipeline.TimeZone]);
-    }
+    public static SessionSchedule? For(PipelineDefinition pipeline) => PipelineTimes.Of(pipeline).Sessions;
 
     /// <summary>When the schedule fires for <paramref name="session"/>.</summary>
     /// <param name="session">A session of <see cref="Calendar"/>.</param>

@@ -127,7 +127,7 @@ public sealed class PipelineReconciler
     }
 
     private static double? RunScore(global::Hangfire.Storage.JobStorageConnection connection, string pipelineId, string runId) =>
-        PipelineStore.ScoreOf(connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId)));
+        PipelineStore.ReadRunRecord(connection, pipelineId, runId)?.Score;
 
     private static bool IsUnfinished(global::Hangfire.Storage.IStorageConnection connection, string pipelineId, string runId) =>
         connection.GetAllItemsFromSet(PipelineStore.UnfinishedKey).Contains(PipelineStore.UnfinishedMember(pipelineId, runId));
@@ -138,7 +138,7 @@ public sealed class PipelineReconciler
     /// </summary>
     private static bool Expired(global::Hangfire.Storage.IStorageConnection connection, PipelineDefinition pipeline, string runId, NodaTime.Instant cutoff)
     {
-        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-        return PipelineStore.RunStateOf(fields) is { } state && state.IsFinished() && PipelineStore.EndedAtOf(fields!) is { } ended && ended <= cutoff;
+        var run = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId);
+        return run?.State is { } state && state.IsFinished() && run.EndedAt is { } ended && ended <= cutoff;
     }
 }

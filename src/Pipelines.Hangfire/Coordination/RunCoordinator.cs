@@ -121,7 +121,7 @@ internal sealed class RunCoordinator
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
         {
-            if (PipelineStore.RunStateOf(connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId))) is not { } state || !state.IsFinished()) return;
+            if (PipelineStore.ReadRunRecord(connection, pipeline.Id, runId)?.State is not { } state || !state.IsFinished()) return;
             var now = _options.Clock.GetCurrentInstant();
             using var transaction = connection.CreateWriteTransaction();
             // Nothing to run again (the operator's change left every task done): the run stays finished, with the outcome

@@ -50,7 +50,7 @@ internal sealed class RunStep
             Func<string, string?> records;
             RunState runState;
             RunFacts facts = default;
-            Dictionary<string, string>? cascadedRun = null;
+            RunRecord? cascadedRun = null;
             if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
             {
                 var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
@@ -75,12 +75,11 @@ internal sealed class RunStep
             }
             else
             {
-                var runFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-                if (runFields is null || runFields.Count == 0)
-                    throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-                runState = PipelineStore.RunStateOf(runFields) ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
-                facts = PipelineStore.FactsOf(runFields);
-                cascadedRun = runFields;
+                var run = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId)
+                    ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+                runState = run.State ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
+                facts = run.Facts;
+                cascadedRun = run;
                 var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
                 records = id => all.TryGetValue(id, out var record) ? record : null;
             }

@@ -1,3 +1,4 @@
+using Pipelines.Calendars;
 using System;
 using Hangfire.Dashboard;
 using NodaTime;
@@ -15,7 +16,7 @@ internal static class Commands
         if (PipelinesDashboard.For(context.Storage) is not { } services) return false;
         var pipelineId = context.UriMatch.Groups["pipeline"].Value;
         if (!services.Operations.Registry.TryGet(pipelineId, out var pipeline)) return false;
-        var today = services.Clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb[pipeline.TimeZone]).Date;
+        var today = services.Clock.GetCurrentInstant().InZone(PipelineTimes.Of(pipeline).Zone).Date;
         services.Operations.Trigger(pipeline.Id, today);
         return true;
     }

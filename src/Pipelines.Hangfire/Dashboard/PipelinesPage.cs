@@ -44,7 +44,7 @@ internal sealed class PipelinesPage : PipelinesRazorPage
 
     private static string NextRun(PipelineDefinition pipeline, NodaTime.Instant now)
     {
-        if (PipelineTimetable.For(pipeline) is not { } timetable) return PipelineSchedule.Parse(pipeline.Schedule).IsOnce ? "once" : "manual";
+        if (PipelineTimetable.For(pipeline) is not { } timetable) return PipelineTimes.Of(pipeline).Schedule.IsOnce ? "once" : "manual";
         return timetable.NextAfter(now) is { } next ? next.At.InZone(timetable.Zone).ToString("uuuu-MM-dd HH:mm o<g>", CultureInfo.InvariantCulture) : "";
     }
 }

@@ -84,9 +84,8 @@ internal sealed partial class DeadlineWatcher
                 foreach (var member in unfinished.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
                 {
                     var runId = member[prefix.Length..];
-                    var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(watched.Pipeline.Id, runId));
-                    if (fields is null || !fields.TryGetValue("logicalDate", out var date)) continue;
-                    raised += Judge(connection, watched, runId, PipelineStore.ParseDate(date), fields, now, known);
+                    if (PipelineStore.ReadRunRecord(connection, watched.Pipeline.Id, runId) is not { LogicalDate: { } date } run) continue;
+                    raised += Judge(connection, watched, runId, date, run, now, known);
                 }
                 // With retention on, misses go some time after their runs would: never while a run is unfinished, and
                 // never inside the window a walk can still reach.
@@ -117,8 +116,7 @@ internal sealed partial class DeadlineWatcher
             if (o.At > now) break;
             if (watched.Latest(o.Session) is { } latest && latest > now) break;
             var runId = RunId.ScheduledAt(o.At.InZone(timetable.Zone).ToOffsetDateTime()).Value;
-            var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-            raised += Judge(connection, watched, runId, o.Session, fields is { Count: > 0 } ? fields : null, now, known);
+            raised += Judge(connection, watched, runId, o.Session, PipelineStore.ReadRunRecord(connection, pipeline.Id, runId), now, known);
             passed = o.At;
         }
         if (watermark is null || passed != watermark)
@@ -130,15 +128,15 @@ internal sealed partial class DeadlineWatcher
         return raised;
     }
 
-    /// <summary>Raises the run's and its tasks' misses for one logical date; <paramref name="runFields"/> null when the run was never created.</summary>
-    private int Judge(IStorageConnection connection, PipelineDeadlines watched, string runId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? runFields, Instant now, Dictionary<string, Instant> known)
+    /// <summary>Raises the run's and its tasks' misses for one logical date; <paramref name="run"/> null when the run was never created.</summary>
+    private int Judge(IStorageConnection connection, PipelineDeadlines watched, string runId, LocalDate logicalDate, RunRecord? run, Instant now, Dictionary<string, Instant> known)
     {
         var pipeline = watched.Pipeline;
         var raised = 0;
-        var runState = runFields is null ? (RunState?)null : PipelineStore.RunStateOf(runFields);
+        var runState = run?.State;
         if (watched.Run?.For(logicalDate) is { } runDeadline && runDeadline <= now && !known.ContainsKey(DeadlineMisses.Field(runId, null)))
         {
-            var endedLate = runState is { } s && s.IsFinished() && !(PipelineStore.EndedAtOf(runFields!) is { } ended && ended <= runDeadline);
+            var endedLate = runState is { } s && s.IsFinished() && !(run!.EndedAt is { } ended && ended <= runDeadline);
             if (runState is not { } state || !state.IsFinished() || endedLate)
             {
                 var stateName = runState?.Name() ?? "not_created";
@@ -155,14 +153,14 @@ internal sealed partial class DeadlineWatcher
         foreach (var (task, deadline) in watched.Tasks)
         {
             if (deadline.For(logicalDate) is not { } taskDeadline || taskDeadline > now || known.ContainsKey(DeadlineMisses.Field(runId, task.Id))) continue;
-            tasks ??= runFields is null ? new Dictionary<string, TaskInstance>() : PipelineStore.ReadTasks(connection, pipeline, runId);
+            tasks ??= run is null ? new Dictionary<string, TaskInstance>() : PipelineStore.ReadTasks(connection, pipeline, runId);
             var instance = tasks.GetValueOrDefault(task.Id);
             if (instance is not null && instance.State.IsTerminal() && instance.End is { } end && end <= taskDeadline) continue;
             if (instance is not null && instance.State.IsTerminal() && instance.End is null) continue;
-            var stateName = runFields is null ? "not_created" : instance?.State.Name() ?? TaskState.None.Name();
+            var stateName = run is null ? "not_created" : instance?.State.Name() ?? TaskState.None.Name();
             var message = instance is not null && instance.State.IsTerminal()
                 ? $"Task {task.Id} ended {stateName} after its deadline {deadline} ({PipelineStore.Format(taskDeadline)})."
-                : $"Task {task.Id} is {(runFields is null ? "in a run that was never created" : "still " + stateName)} past its deadline {deadline} ({PipelineStore.Format(taskDeadline)}).";
+                : $"Task {task.Id} is {(run is null ? "in a run that was never created" : "still " + stateName)} past its deadline {deadline} ({PipelineStore.Format(taskDeadline)}).";
             raised += Raise(connection, pipeline, runId, task.Id, taskDeadline, stateName, message, known);
         }
         return raised;

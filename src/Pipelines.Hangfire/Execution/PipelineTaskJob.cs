@@ -51,14 +51,14 @@ public sealed partial class PipelineTaskJob
 
         var startedUtc = DateTime.UtcNow;
         var ran = Stopwatch.StartNew();
-        var runFields = ReadRunFields(pipeline.Id, runId);
+        var runRecord = ReadRunRecord(pipeline.Id, runId);
         // The try's span continues the run's trace, kept with the run, whichever server triggered it; the task's own
         // calls (HTTP, SQL) become its children through Activity.Current.
-        using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runFields.GetValueOrDefault("traceParent"));
+        using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runRecord?.TraceParent);
         var queued = QueuedFor(context, startedUtc);
         // The first task in topological order is a root: its first try starting is the run's first task start. Only its
         // first job counts: a sensor's later pokes keep try 1 but each has a job of its own.
-        if (task.Index == 0 && tryNumber == 1 && running.JobIds.Length == 1 && PipelineStore.ParseInstant(runFields.GetValueOrDefault("scheduledAt")) is { } scheduledAt && running.Start is { } start)
+        if (task.Index == 0 && tryNumber == 1 && running.JobIds.Length == 1 && runRecord?.ScheduledAt is { } scheduledAt && running.Start is { } start)
             PipelinesTelemetry.ScheduleDelay.Record((start - scheduledAt).TotalSeconds, new KeyValuePair<string, object?>(PipelinesTelemetry.PipelineName, pipeline.Id));
 
         var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
@@ -70,7 +70,7 @@ public sealed partial class PipelineTaskJob
             var beating = heartbeat.KeepBeatingAsync(_options.TryHeartbeatInterval, stopWriting.Token);
             try
             {
-                result = await RunTryAsync(pipeline, task, runFields, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
+                result = await RunTryAsync(pipeline, task, runId, runRecord, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -148,15 +148,14 @@ public sealed partial class PipelineTaskJob
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping the result of {Pipeline}.{Task} in run {Run} failed ({Error}); retrying")]
     private static partial void LogKeepRetried(ILogger logger, string pipeline, string run, string task, string error);
 
-    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, Dictionary<string, string> runFields, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
+    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? runRecord, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
     {
-        var runId = runFields["run"];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
 
         try
         {
-            var run = ReadContext(pipeline, task, runId, runFields, tryNumber, log);
+            var run = ReadContext(pipeline, task, runId, runRecord, tryNumber, log);
             var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
@@ -189,12 +188,10 @@ public sealed partial class PipelineTaskJob
     [LoggerMessage(Level = LogLevel.Warning, Message = "The log of {Pipeline}.{Task} in run {Run} could not be kept")]
     private static partial void LogNotKept(ILogger logger, string pipeline, string run, string task, Exception exception);
 
-    private Dictionary<string, string> ReadRunFields(string pipelineId, string runId)
+    private RunRecord? ReadRunRecord(string pipelineId, string runId)
     {
         using var connection = _storage.GetConnection();
-        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId)) ?? new Dictionary<string, string>();
-        fields["run"] = runId;
-        return fields;
+        return PipelineStore.ReadRunRecord(connection, pipelineId, runId);
     }
 
     /// <summary>
@@ -218,13 +215,10 @@ public sealed partial class PipelineTaskJob
         return startedUtc - due;
     }
 
-    private RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, Dictionary<string, string> fields, int tryNumber, ILogger logger)
+    private static RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? run, int tryNumber, ILogger logger)
     {
-        var logicalDate = PipelineStore.ParseDate(fields["logicalDate"]);
-        var interval = new Interval(PipelineStore.ParseInstant(fields.GetValueOrDefault("dataStart")), PipelineStore.ParseInstant(fields.GetValueOrDefault("dataEnd")));
-        var parameters = System.Text.Json.JsonSerializer.Deserialize<System.Collections.Generic.Dictionary<string, string>>(fields.GetValueOrDefault("parameters") ?? "{}")
-            ?? new System.Collections.Generic.Dictionary<string, string>();
-        return new RunContext(pipeline.Id, runId, task.Id, logicalDate, interval, tryNumber, parameters, logger);
+        if (run?.LogicalDate is not { } logicalDate) throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no record with a logical date.");
+        return new RunContext(pipeline.Id, runId, task.Id, logicalDate, run.DataInterval, tryNumber, run.Parameters, logger);
     }
 
     private sealed class StorageOutputs(JobStorage storage, string pipelineId, string runId) : ITaskOutputSource

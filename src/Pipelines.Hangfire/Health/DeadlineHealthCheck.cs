@@ -48,16 +48,14 @@ internal sealed class DeadlineHealthCheck(JobStorage storage, PipelineRegistry r
                 foreach (var member in unfinished.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
                 {
                     var runId = member[prefix.Length..];
-                    var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(id, runId));
-                    if (fields is null || !fields.TryGetValue("logicalDate", out var date) || PipelineStore.RunStateOf(fields) is not { } state || state.IsFinished()) continue;
-                    if (watched.Run!.For(PipelineStore.ParseDate(date)) is { } deadline && deadline <= now) late.Add((id, runId, deadline, state.Name()));
+                    if (PipelineStore.ReadRunRecord(connection, id, runId) is not { LogicalDate: { } date, State: { } state } || state.IsFinished()) continue;
+                    if (watched.Run!.For(date) is { } deadline && deadline <= now) late.Add((id, runId, deadline, state.Name()));
                 }
                 var window = Duration.FromTimeSpan(health.DeadlineMissReportedFor);
                 foreach (var (field, deadline) in DeadlineMisses.Read(connection, id))
                 {
                     if (field.Contains('|', StringComparison.Ordinal) || now - deadline > window || late.Any(l => l.Pipeline == id && l.Run == field)) continue;
-                    var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(id, field));
-                    if (fields is null || fields.Count == 0) late.Add((id, field, deadline, "not created"));
+                    if (PipelineStore.ReadRunRecord(connection, id, field) is null) late.Add((id, field, deadline, "not created"));
                 }
             }
         }

@@ -37,7 +37,7 @@ internal sealed class ScheduleHealthCheck(JobStorage storage, PipelineRegistry r
         var late = new List<(string Pipeline, Instant Due, Duration By)>();
         foreach (var pipeline in registry.All)
         {
-            var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+            var schedule = PipelineTimes.Of(pipeline).Schedule;
             if (schedule.Cron is null && !schedule.IsSessionRelative) continue;
             if (PipelinePause.Parse(pipeline, pauses.GetValueOrDefault(pipeline.Id)).Paused) continue;
             if (!marks.TryGetValue(pipeline.Id, out var text) || PipelineStore.ParseInstant(text) is not { } mark) continue;

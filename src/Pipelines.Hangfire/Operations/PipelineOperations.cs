@@ -53,8 +53,7 @@ public sealed class PipelineOperations
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
         {
-            var existing = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId));
-            if (existing is { Count: > 0 }) return runId;
+            if (PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) is not null) return runId;
 
             start = RunAdmission.HasFreeSlot(connection, pipeline);
             // The run's span marks its creation (a child of the caller's span, if any); its trace context is kept with the
@@ -255,7 +254,7 @@ public sealed class PipelineOperations
         var slots = limits.Count == 0 ? null : SlotBook.Read(connection, limits, pipeline.Id, runId, taskId, run[taskId].TryNumber);
         // The previous run is read only for a task that depends on past and has not been queued yet.
         var previousRun = PastDependence.Of(pipeline).Any
-            ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()))
+            ? new Lazy<PreviousRun?>(() => PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) is { } record ? RunOrder.Previous(connection, pipeline.Id, runId, record) : null)
             : null;
         return TaskExplanation.Explain(pipeline, run, taskId, RunAdmission.ActiveRuns(connection, pipeline), _options.Clock.GetCurrentInstant(), PipelinePause.Read(connection, pipeline), previousRun, slots);
     }

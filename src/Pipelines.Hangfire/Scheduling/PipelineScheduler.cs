@@ -66,7 +66,7 @@ public sealed class PipelineScheduler
         // Hangfire fires a cron schedule's recurring job at the occurrence by the clock of the server that schedules it;
         // the tick may run on another server whose clock is a little behind, and must still see the occurrence as due.
         // Session-relative schedules tick every minute and decide for themselves, so they get no such allowance.
-        var horizon = firedBySchedule && PipelineSchedule.Parse(pipeline.Schedule).Cron is not null ? now + ClockSkewAllowance : now;
+        var horizon = firedBySchedule && PipelineTimes.Of(pipeline).Schedule.Cron is not null ? now + ClockSkewAllowance : now;
 
         var runIds = new List<string>();
         using (var connection = _storage.GetConnection())

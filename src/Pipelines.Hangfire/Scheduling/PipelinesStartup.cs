@@ -1,3 +1,4 @@
+using Pipelines.Calendars;
 using System;
 using System.Threading;
 using System.Threading.Tasks;
@@ -40,7 +41,7 @@ internal sealed partial class PipelinesStartup(
         if (!options.RegisterSchedules) return Task.CompletedTask;
         foreach (var pipeline in registry.All)
         {
-            var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+            var schedule = PipelineTimes.Of(pipeline).Schedule;
             if (schedule.Cron is not null)
             {
                 var zone = PipelineSchedule.SystemZone(pipeline.TimeZone);

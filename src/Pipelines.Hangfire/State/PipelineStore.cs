@@ -75,79 +75,60 @@ internal static class PipelineStore
     {
         transaction.SetRangeInHash(RunKey(run.PipelineId, run.RunId), new Dictionary<string, string>
         {
-            ["pipeline"] = run.PipelineId,
-            ["run"] = run.RunId,
-            ["kind"] = run.Kind.ToString().ToLowerInvariant(),
-            ["logicalDate"] = Format(run.LogicalDate),
-            ["dataStart"] = run.DataInterval.HasStart ? Format(run.DataInterval.Start) : "",
-            ["dataEnd"] = run.DataInterval.HasEnd ? Format(run.DataInterval.End) : "",
-            ["parameters"] = JsonSerializer.Serialize(run.Parameters, s_json),
-            ["state"] = run.State.Name(),
-            ["createdAt"] = Format(run.CreatedAt),
-            ["startedAt"] = run.StartedAt is { } s ? Format(s) : "",
-            ["endedAt"] = run.EndedAt is { } e ? Format(e) : "",
-            ["queue"] = run.Queue ?? "",
-            ["traceParent"] = run.TraceParent ?? "",
-            ["scheduledAt"] = run.ScheduledAt is { } at ? Format(at) : "",
+            [RunRecord.PipelineField] = run.PipelineId,
+            [RunRecord.RunField] = run.RunId,
+            [RunRecord.KindField] = run.Kind.ToString().ToLowerInvariant(),
+            [RunRecord.LogicalDateField] = Format(run.LogicalDate),
+            [RunRecord.DataStartField] = run.DataInterval.HasStart ? Format(run.DataInterval.Start) : "",
+            [RunRecord.DataEndField] = run.DataInterval.HasEnd ? Format(run.DataInterval.End) : "",
+            [RunRecord.ParametersField] = JsonSerializer.Serialize(run.Parameters, s_json),
+            [RunRecord.StateField] = run.State.Name(),
+            [RunRecord.CreatedAtField] = Format(run.CreatedAt),
+            [RunRecord.StartedAtField] = run.StartedAt is { } s ? Format(s) : "",
+            [RunRecord.EndedAtField] = run.EndedAt is { } e ? Format(e) : "",
+            [RunRecord.QueueField] = run.Queue ?? "",
+            [RunRecord.TraceParentField] = run.TraceParent ?? "",
+            [RunRecord.ScheduledAtField] = run.ScheduledAt is { } at ? Format(at) : "",
         });
     }
 
     /// <summary>Sets or forgets (null) the queue every task of a run goes to.</summary>
     public static void SetRunQueue(IWriteOnlyTransaction transaction, string pipelineId, string runId, string? queue) =>
-        transaction.SetRangeInHash(RunKey(pipelineId, runId), new Dictionary<string, string> { ["queue"] = queue ?? "" });
+        transaction.SetRangeInHash(RunKey(pipelineId, runId), new Dictionary<string, string> { [RunRecord.QueueField] = queue ?? "" });
 
-    /// <summary>The fields of a run's record a coordination step needs besides its state.</summary>
-    public static RunFacts FactsOf(IReadOnlyDictionary<string, string> runFields) => new(
-        runFields.TryGetValue("logicalDate", out var date) ? date : null,
-        runFields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null)
-    {
-        StartedAt = ParseInstant(runFields.GetValueOrDefault("startedAt")),
-        TraceParent = runFields.GetValueOrDefault("traceParent") is { Length: > 0 } traceParent ? traceParent : null,
-    };
-
-    /// <summary>The state in a run's record, or null when there is no record (or no state in it).</summary>
-    public static RunState? RunStateOf(IReadOnlyDictionary<string, string>? runFields) =>
-        runFields is not null && runFields.TryGetValue("state", out var state) ? RunStates.Parse(state) : null;
-
-    /// <summary>When the run in this record ended, if it did.</summary>
-    public static Instant? EndedAtOf(IReadOnlyDictionary<string, string> runFields) => ParseInstant(runFields.GetValueOrDefault("endedAt"));
-
-    /// <summary>The run's <see cref="Score"/> from its record, or null when the record lacks its date or creation time.</summary>
-    public static double? ScoreOf(IReadOnlyDictionary<string, string>? runFields) =>
-        runFields is not null && runFields.TryGetValue("logicalDate", out var date) && ParseInstant(runFields.GetValueOrDefault("createdAt")) is { } created
-            ? Score(ParseDate(date), created)
-            : null;
+    /// <summary>A run's record, or null when there is no such run.</summary>
+    public static RunRecord? ReadRunRecord(IStorageConnection connection, string pipelineId, string runId) =>
+        RunRecord.Of(connection.GetAllEntriesFromHash(RunKey(pipelineId, runId)));
 
     public static void SetRunState(IWriteOnlyTransaction transaction, string pipelineId, string runId, RunState state, Instant? startedAt = null, Instant? endedAt = null)
     {
-        var fields = new Dictionary<string, string> { ["state"] = state.Name() };
-        if (startedAt is { } s) fields["startedAt"] = Format(s);
-        if (endedAt is { } e) fields["endedAt"] = Format(e);
-        if (!state.IsFinished()) fields["endedAt"] = "";
+        var fields = new Dictionary<string, string> { [RunRecord.StateField] = state.Name() };
+        if (startedAt is { } s) fields[RunRecord.StartedAtField] = Format(s);
+        if (endedAt is { } e) fields[RunRecord.EndedAtField] = Format(e);
+        if (!state.IsFinished()) fields[RunRecord.EndedAtField] = "";
         transaction.SetRangeInHash(RunKey(pipelineId, runId), fields);
     }
 
     public static PipelineRun? ReadRun(IStorageConnection connection, PipelineDefinition pipeline, string runId)
     {
-        var fields = connection.GetAllEntriesFromHash(RunKey(pipeline.Id, runId));
-        if (fields is null || fields.Count == 0) return null;
+        if (ReadRunRecord(connection, pipeline.Id, runId) is not { } record) return null;
         var tasks = ReadTasks(connection, pipeline, runId);
         return new PipelineRun(
             pipeline.Id,
             runId,
-            Enum.Parse<RunKind>(fields["kind"], ignoreCase: true),
-            ParseDate(fields["logicalDate"]),
-            new Interval(ParseInstant(fields.GetValueOrDefault("dataStart")), ParseInstant(fields.GetValueOrDefault("dataEnd"))),
-            JsonSerializer.Deserialize<Dictionary<string, string>>(fields.GetValueOrDefault("parameters") ?? "{}", s_json) ?? new Dictionary<string, string>(),
-            RunStates.Parse(fields["state"]),
-            ParseInstant(fields["createdAt"])!.Value,
-            ParseInstant(fields.GetValueOrDefault("startedAt")),
-            ParseInstant(fields.GetValueOrDefault("endedAt")),
+            record.Kind,
+            record.LogicalDate ?? throw new InvalidOperationException($"Run '{runId}' of pipeline '{pipeline.Id}' has no logical date."),
+            record.DataInterval,
+            record.Parameters,
+            record.State ?? throw new InvalidOperationException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state."),
+            record.CreatedAt ?? throw new InvalidOperationException($"Run '{runId}' of pipeline '{pipeline.Id}' has no creation time."),
+            record.StartedAt,
+            record.EndedAt,
             pipeline.Tasks.Select(t => tasks[t.Id]).ToImmutableArray())
         {
-            Queue = fields.TryGetValue("queue", out var queue) && queue.Length > 0 ? queue : null,
-            TraceParent = fields.GetValueOrDefault("traceParent") is { Length: > 0 } traceParent ? traceParent : null,
-            ScheduledAt = ParseInstant(fields.GetValueOrDefault("scheduledAt")),
+            Queue = record.Queue,
+            TraceParent = record.TraceParent,
+            ScheduledAt = record.ScheduledAt,
         };
     }
 

@@ -23,24 +23,23 @@ internal static class RunOrder
     private const double DayEnd = 1 - 1e-9;
     private const double NearWindow = 8;
 
-    /// <summary>The run just before <paramref name="runId"/> (whose record is <paramref name="runFields"/>), with its task records, or null when it is the first.</summary>
-    public static PreviousRun? Previous(IStorageConnection connection, string pipelineId, string runId, IReadOnlyDictionary<string, string> runFields)
+    /// <summary>The run just before <paramref name="runId"/> (whose record is <paramref name="run"/>), with its task records, or null when it is the first.</summary>
+    public static PreviousRun? Previous(IStorageConnection connection, string pipelineId, string runId, RunRecord run)
     {
-        if (Neighbour(connection, pipelineId, runId, runFields, before: true) is not var (id, fields)) return null;
-        return new PreviousRun(id, fields.GetValueOrDefault("logicalDate"), PipelineStore.ReadTaskRecords(connection, pipelineId, id));
+        if (Neighbour(connection, pipelineId, runId, run, before: true) is not var (id, record)) return null;
+        return new PreviousRun(id, record.LogicalDateText, PipelineStore.ReadTaskRecords(connection, pipelineId, id));
     }
 
     /// <summary>The run just after <paramref name="runId"/>, or null when it is the last (or has no record).</summary>
     public static string? Next(IStorageConnection connection, string pipelineId, string runId)
     {
-        var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, runId));
-        if (fields is null || fields.Count == 0) return null;
-        return Neighbour(connection, pipelineId, runId, fields, before: false)?.RunId;
+        if (PipelineStore.ReadRunRecord(connection, pipelineId, runId) is not { } run) return null;
+        return Neighbour(connection, pipelineId, runId, run, before: false)?.RunId;
     }
 
-    private static (string RunId, Dictionary<string, string> Fields)? Neighbour(IStorageConnection connection, string pipelineId, string runId, IReadOnlyDictionary<string, string> runFields, bool before)
+    private static (string RunId, RunRecord Record)? Neighbour(IStorageConnection connection, string pipelineId, string runId, RunRecord run, bool before)
     {
-        if (connection is not JobStorageConnection storage || KeyOf(runId, runFields) is not { } mine) return null;
+        if (connection is not JobStorageConnection storage || KeyOf(runId, run) is not { } mine) return null;
         var index = PipelineStore.RunsKey(pipelineId);
         var total = (int)storage.GetSetCount(index);
         if (total <= 1) return null;
@@ -57,36 +56,36 @@ internal static class RunOrder
                 : storage.GetFirstByLowestScoreFromSet(index, day + 1, double.IsInfinity(window) ? double.MaxValue : day + 1 + window - 1e-9, total);
             if (ids.Count == 0) continue;
             var edge = before ? ids[^1] : ids[0];
-            var edgeFields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, edge));
-            if (edgeFields is null || KeyOf(edge, edgeFields) is not { } edgeKey) return null;
+            var edgeRecord = PipelineStore.ReadRunRecord(connection, pipelineId, edge);
+            if (edgeRecord is null || KeyOf(edge, edgeRecord) is not { } edgeKey) return null;
             var edgeDay = Day(edgeKey.Date);
             var sameDay = storage.GetFirstByLowestScoreFromSet(index, edgeDay, edgeDay + DayEnd, total);
-            return sameDay.Count <= 1 ? (edge, edgeFields) : Closest(connection, pipelineId, sameDay, mine, before);
+            return sameDay.Count <= 1 ? (edge, edgeRecord) : Closest(connection, pipelineId, sameDay, mine, before);
         }
         return null;
     }
 
     /// <summary>Of <paramref name="ids"/>, the run closest before (or after) <paramref name="mine"/> in the order, or null.</summary>
-    private static (string RunId, Dictionary<string, string> Fields)? Closest(IStorageConnection connection, string pipelineId, List<string> ids, Key mine, bool before)
+    private static (string RunId, RunRecord Record)? Closest(IStorageConnection connection, string pipelineId, List<string> ids, Key mine, bool before)
     {
-        (string RunId, Dictionary<string, string> Fields, Key Key)? best = null;
+        (string RunId, RunRecord Record, Key Key)? best = null;
         foreach (var id in ids)
         {
             if (id == mine.RunId) continue;
-            var fields = connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipelineId, id));
-            if (fields is null || KeyOf(id, fields) is not { } key) continue;
+            var record = PipelineStore.ReadRunRecord(connection, pipelineId, id);
+            if (record is null || KeyOf(id, record) is not { } key) continue;
             var sideOk = before ? key.CompareTo(mine) < 0 : key.CompareTo(mine) > 0;
             if (!sideOk) continue;
-            if (best is null || (before ? key.CompareTo(best.Value.Key) > 0 : key.CompareTo(best.Value.Key) < 0)) best = (id, fields, key);
+            if (best is null || (before ? key.CompareTo(best.Value.Key) > 0 : key.CompareTo(best.Value.Key) < 0)) best = (id, record, key);
         }
-        return best is { } b ? (b.RunId, b.Fields) : null;
+        return best is { } b ? (b.RunId, b.Record) : null;
     }
 
     private static double Day(LocalDate date) => Period.DaysBetween(new LocalDate(1970, 1, 1), date);
 
-    private static Key? KeyOf(string runId, IReadOnlyDictionary<string, string> fields) =>
-        fields.TryGetValue("logicalDate", out var date) && date.Length > 0
-            ? new Key(PipelineStore.ParseDate(date), PipelineStore.ParseInstant(fields.GetValueOrDefault("createdAt")) ?? Instant.MinValue, runId)
+    private static Key? KeyOf(string runId, RunRecord run) =>
+        run.LogicalDate is { } date
+            ? new Key(date, run.CreatedAt ?? Instant.MinValue, runId)
             : null;
 
     private readonly record struct Key(LocalDate Date, Instant CreatedAt, string RunId) : IComparable<Key>

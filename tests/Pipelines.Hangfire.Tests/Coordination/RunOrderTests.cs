@@ -30,7 +30,7 @@ public abstract class RunOrderTests
     private string? Previous(JobStorage storage, string runId)
     {
         using var connection = storage.GetConnection();
-        return RunOrder.Previous(connection, _pipeline, runId, connection.GetAllEntriesFromHash(PipelineStore.RunKey(_pipeline, runId)))?.RunId;
+        return RunOrder.Previous(connection, _pipeline, runId, PipelineStore.ReadRunRecord(connection, _pipeline, runId)!)?.RunId;
     }
 
     private string? Next(JobStorage storage, string runId)

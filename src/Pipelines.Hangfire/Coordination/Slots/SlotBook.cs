@@ -104,7 +104,7 @@ internal sealed class SlotBook
             if (!mine.Any(m => SlotWaiter.Parse(m)!.TryNumber == tryNumber))
             {
                 foreach (var member in mine) transaction.RemoveFromSet(WaitingKey, member);
-                var logicalDate = PipelineStore.FactsOf(connection.GetAllEntriesFromHash(PipelineStore.RunKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()).LogicalDate;
+                var logicalDate = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId)?.LogicalDateText;
                 transaction.AddToSet(WaitingKey, SlotWaiter.Of(pipeline, runId, task, tryNumber, logicalDate, now, limits).Format());
                 foreach (var limit in limits) transaction.AddToSet(KeysKey, limit.Key);
             }
