@@ -593,7 +593,7 @@ public sealed class DiagnosticTests
         {
             [PipelineTask] public void Extract() { }
         }
-        """, "PIPE029", "Deadline '6.30' of pipeline 'etl' is invalid: '6.30' is not a deadline; write hh:mm (the day after the logical date, in the pipeline's time zone) or a session time such as @session_close+01:00.");
+        """, "PIPE029", "Deadline '6.30' of pipeline 'etl' is invalid: '6.30' is not a deadline; write hh:mm (the first such time after the run's data interval ends, in the pipeline's time zone) or a session time such as @session_close+01:00.");
 
     [Fact]
     public Task PIPE029_invalid_task_deadline_gives_the_parser_reason() => AssertSingle("""

@@ -20,8 +20,8 @@ public sealed class DeadlineTests
     // 04:30 New York on Friday 2024-03-08: after the 04:00 occurrence of that day.
     private static readonly Instant FridayMorning = Instant.FromUtc(2024, 3, 8, 9, 30);
 
-    // The "06:30" deadline of logical date 2024-03-08 is Saturday 06:30 EST.
-    private static readonly Instant FridaysDeadline = Instant.FromUtc(2024, 3, 9, 11, 30);
+    // The "06:30" deadline of the 04:00 run of 2024-03-08 is the first 06:30 after its data interval ends: Friday 06:30 EST.
+    private static readonly Instant FridaysDeadline = Instant.FromUtc(2024, 3, 8, 11, 30);
 
     [Theory]
     [InlineData(StorageKind.InMemory)]
@@ -137,16 +137,17 @@ public sealed class DeadlineTests
         await using var host = await StartAsync(PipelineHost.InMemoryStorage(), Stuck("deadline_down", deadline: "06:30"), clock, notifier);
         Watcher(host).Pass();
 
-        // No tick ran until Monday 07:31 EDT: the deadlines of Friday's, Saturday's and Sunday's runs have passed, Monday's not.
+        // No tick ran until Monday 07:31 EDT: the 06:30 deadlines of Friday's to Monday's 04:00 runs have all passed,
+        // Friday's and Saturday's at 06:30 EST, Sunday's and Monday's at 06:30 EDT.
         clock.Reset(Instant.FromUtc(2024, 3, 11, 11, 31));
         Watcher(host).Pass();
         await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the events to be delivered");
 
         Assert.Equal(
-            new[] { "scheduled__2024-03-08T04:00-05:00", "scheduled__2024-03-09T04:00-05:00", "scheduled__2024-03-10T04:00-04:00" },
+            new[] { "scheduled__2024-03-08T04:00-05:00", "scheduled__2024-03-09T04:00-05:00", "scheduled__2024-03-10T04:00-04:00", "scheduled__2024-03-11T04:00-04:00" },
             Missed(notifier).Select(e => e.RunId).Order(StringComparer.Ordinal));
         Assert.Equal(
-            new[] { Instant.FromUtc(2024, 3, 9, 11, 30), Instant.FromUtc(2024, 3, 10, 10, 30), Instant.FromUtc(2024, 3, 11, 10, 30) },
+            new[] { Instant.FromUtc(2024, 3, 8, 11, 30), Instant.FromUtc(2024, 3, 9, 11, 30), Instant.FromUtc(2024, 3, 10, 10, 30), Instant.FromUtc(2024, 3, 11, 10, 30) },
             Missed(notifier).Select(e => e.At).Order());
         Assert.Equal(0, Watcher(host).Pass());
     }
@@ -233,7 +234,7 @@ public sealed class DeadlineTests
         clock.Reset(FridaysDeadline + Duration.FromMinutes(5));
         var degraded = await CheckAsync(host);
         Assert.Equal(HealthStatus.Degraded, degraded.Status);
-        Assert.Contains($"Run '{runId}' of 'deadline_health' is running past its deadline 2024-03-09T11:30:00Z (5 min ago)", degraded.Description, StringComparison.Ordinal);
+        Assert.Contains($"Run '{runId}' of 'deadline_health' is running past its deadline 2024-03-08T11:30:00Z (5 min ago)", degraded.Description, StringComparison.Ordinal);
 
         Watcher(host).Pass();
         Assert.Equal(FridaysDeadline, host.Operations.MissedDeadline("deadline_health", runId));

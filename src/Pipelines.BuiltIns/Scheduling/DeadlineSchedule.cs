@@ -17,9 +17,10 @@ namespace Pipelines.Calendars;
 /// </code>
 /// </example>
 /// <remarks>
-/// A time-of-day deadline (<c>06:30</c>) falls on the calendar day after the logical date, read leniently in the zone
-/// (a time a spring-forward skips moves later by the gap), whatever the calendar says: the data of a Friday session is
-/// due on Saturday morning. A session-relative deadline is elapsed time from the logical date's open, close or break,
+/// A time-of-day deadline (<c>06:30</c>) is the first such time after the run's data interval ends, read leniently in
+/// the zone (a time a spring-forward skips moves later by the gap): a 04:00 cron run is due at 06:30 the same morning,
+/// an <c>@after_session 04:00</c> run of a Friday session on Saturday at 06:30, and a manual run (whose interval is its
+/// logical date's day) at 06:30 the day after; without an interval, the day after the logical date. A session-relative deadline is elapsed time from the logical date's open, close or break,
 /// so it follows early closes; a logical date that is not a session (a manual run on a holiday), a break anchor on a
 /// session without a break, or a date outside the calendar's range has no deadline.
 /// </remarks>
@@ -71,11 +72,12 @@ public sealed class DeadlineSchedule
     }
 
     /// <summary>
-    /// The instant the deadline falls for <paramref name="logicalDate"/>, or null when that date has none (see the remarks).
+    /// The instant the deadline falls for the run of <paramref name="logicalDate"/> whose data interval ends at
+    /// <paramref name="dataIntervalEnd"/> (a scheduled run's firing time), or null when that date has none (see the remarks).
     /// </summary>
-    public Instant? For(LocalDate logicalDate)
+    public Instant? For(LocalDate logicalDate, Instant? dataIntervalEnd = null)
     {
-        if (_sessions is null) return Deadline.OnDayAfter(logicalDate, Zone);
+        if (_sessions is null) return dataIntervalEnd is { } end ? Deadline.FirstAfter(end, Zone) : Deadline.OnDayAfter(logicalDate, Zone);
         var calendar = _sessions.Calendar;
         if (logicalDate < calendar.FirstSupportedDate || logicalDate > calendar.LastSupportedDate) return null;
         if (!calendar.IsSession(logicalDate) || !_sessions.Fires(logicalDate)) return null;

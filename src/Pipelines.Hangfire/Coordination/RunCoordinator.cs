@@ -36,6 +36,9 @@ internal sealed class RunCoordinator
 
     public IClock Clock => _options.Clock;
 
+    /// <summary>Where coordination problems are logged.</summary>
+    public ILogger Logger => _logger;
+
     /// <summary>The slot bookkeeping of pools, MaxActiveTasks and MaxActiveTries (<see cref="SlotBook"/>).</summary>
     public SlotBook Slots { get; }
 

@@ -29,7 +29,7 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
     private void DeadlineLine(PipelineDefinition pipeline, DashboardServices services, PipelineRun run)
     {
         if (pipeline.Deadline is null) return;
-        var deadline = Pipelines.Calendars.DeadlineSchedule.For(pipeline)?.For(run.LogicalDate);
+        var deadline = Pipelines.Calendars.DeadlineSchedule.For(pipeline)?.For(run.LogicalDate, run.DataInterval.HasEnd ? run.DataInterval.End : null);
         if (services.Operations.MissedDeadline(pipeline.Id, run.RunId) is { } missed)
             WriteLiteral($"<p class=\"pipelines-deadline-missed text-danger\">&#9200; Missed its deadline {E(pipeline.Deadline)} ({Time(missed)}).</p>");
         else if (deadline is { } at)

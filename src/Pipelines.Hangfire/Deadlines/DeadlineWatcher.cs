@@ -85,7 +85,7 @@ internal sealed partial class DeadlineWatcher
                 {
                     var runId = member[prefix.Length..];
                     if (PipelineStore.ReadRunRecord(connection, watched.Pipeline.Id, runId) is not { LogicalDate: { } date } run) continue;
-                    raised += Judge(connection, watched, runId, date, run, now, known);
+                    raised += Judge(connection, watched, runId, date, run.DataInterval.HasEnd ? run.DataInterval.End : null, run, now, known);
                 }
                 // With retention on, misses go some time after their runs would: never while a run is unfinished, and
                 // never inside the window a walk can still reach.
@@ -114,9 +114,9 @@ internal sealed partial class DeadlineWatcher
         for (var next = timetable.NextAfter(from); next is { } o && walked < MaxOccurrencesPerPass; next = timetable.NextAfter(o.At), walked++)
         {
             if (o.At > now) break;
-            if (watched.Latest(o.Session) is { } latest && latest > now) break;
+            if (watched.Latest(o.Session, o.At) is { } latest && latest > now) break;
             var runId = RunId.ScheduledAt(o.At.InZone(timetable.Zone).ToOffsetDateTime()).Value;
-            raised += Judge(connection, watched, runId, o.Session, PipelineStore.ReadRunRecord(connection, pipeline.Id, runId), now, known);
+            raised += Judge(connection, watched, runId, o.Session, o.At, PipelineStore.ReadRunRecord(connection, pipeline.Id, runId), now, known);
             passed = o.At;
         }
         if (watermark is null || passed != watermark)
@@ -129,12 +129,12 @@ internal sealed partial class DeadlineWatcher
     }
 
     /// <summary>Raises the run's and its tasks' misses for one logical date; <paramref name="run"/> null when the run was never created.</summary>
-    private int Judge(IStorageConnection connection, PipelineDeadlines watched, string runId, LocalDate logicalDate, RunRecord? run, Instant now, Dictionary<string, Instant> known)
+    private int Judge(IStorageConnection connection, PipelineDeadlines watched, string runId, LocalDate logicalDate, Instant? dataIntervalEnd, RunRecord? run, Instant now, Dictionary<string, Instant> known)
     {
         var pipeline = watched.Pipeline;
         var raised = 0;
         var runState = run?.State;
-        if (watched.Run?.For(logicalDate) is { } runDeadline && runDeadline <= now && !known.ContainsKey(DeadlineMisses.Field(runId, null)))
+        if (watched.Run?.For(logicalDate, dataIntervalEnd) is { } runDeadline && runDeadline <= now && !known.ContainsKey(DeadlineMisses.Field(runId, null)))
         {
             var endedLate = runState is { } s && s.IsFinished() && !(run!.EndedAt is { } ended && ended <= runDeadline);
             if (runState is not { } state || !state.IsFinished() || endedLate)
@@ -152,7 +152,7 @@ internal sealed partial class DeadlineWatcher
         Dictionary<string, TaskInstance>? tasks = null;
         foreach (var (task, deadline) in watched.Tasks)
         {
-            if (deadline.For(logicalDate) is not { } taskDeadline || taskDeadline > now || known.ContainsKey(DeadlineMisses.Field(runId, task.Id))) continue;
+            if (deadline.For(logicalDate, dataIntervalEnd) is not { } taskDeadline || taskDeadline > now || known.ContainsKey(DeadlineMisses.Field(runId, task.Id))) continue;
             tasks ??= run is null ? new Dictionary<string, TaskInstance>() : PipelineStore.ReadTasks(connection, pipeline, runId);
             var instance = tasks.GetValueOrDefault(task.Id);
             if (instance is not null && instance.State.IsTerminal() && instance.End is { } end && end <= taskDeadline) continue;

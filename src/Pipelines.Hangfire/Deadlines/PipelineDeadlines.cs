@@ -34,12 +34,12 @@ internal sealed class PipelineDeadlines
         return new PipelineDeadlines(pipeline, DeadlineSchedule.For(pipeline), tasks);
     }
 
-    /// <summary>The latest of the deadlines for <paramref name="logicalDate"/>, or null when none falls on it.</summary>
-    public Instant? Latest(LocalDate logicalDate)
+    /// <summary>The latest of the deadlines for the run of <paramref name="logicalDate"/> whose data interval ends at <paramref name="dataIntervalEnd"/>, or null when none falls on it.</summary>
+    public Instant? Latest(LocalDate logicalDate, Instant? dataIntervalEnd)
     {
-        Instant? latest = Run?.For(logicalDate);
+        Instant? latest = Run?.For(logicalDate, dataIntervalEnd);
         foreach (var (_, deadline) in Tasks)
-            if (deadline.For(logicalDate) is { } at && (latest is null || at > latest)) latest = at;
+            if (deadline.For(logicalDate, dataIntervalEnd) is { } at && (latest is null || at > latest)) latest = at;
         return latest;
     }
 }

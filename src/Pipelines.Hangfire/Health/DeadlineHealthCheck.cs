@@ -48,8 +48,8 @@ internal sealed class DeadlineHealthCheck(JobStorage storage, PipelineRegistry r
                 foreach (var member in unfinished.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
                 {
                     var runId = member[prefix.Length..];
-                    if (PipelineStore.ReadRunRecord(connection, id, runId) is not { LogicalDate: { } date, State: { } state } || state.IsFinished()) continue;
-                    if (watched.Run!.For(date) is { } deadline && deadline <= now) late.Add((id, runId, deadline, state.Name()));
+                    if (PipelineStore.ReadRunRecord(connection, id, runId) is not { LogicalDate: { } date, State: { } state } run || state.IsFinished()) continue;
+                    if (watched.Run!.For(date, run.DataInterval.HasEnd ? run.DataInterval.End : null) is { } deadline && deadline <= now) late.Add((id, runId, deadline, state.Name()));
                 }
                 var window = Duration.FromTimeSpan(health.DeadlineMissReportedFor);
                 foreach (var (field, deadline) in DeadlineMisses.Read(connection, id))

@@ -20,7 +20,6 @@ namespace Pipelines.Hangfire;
 public sealed class PipelineScheduler
 {
     // Local time and offset: a fall-back night has two 01:00s, one occurrence (and one run) each.
-    private static readonly OffsetDateTimePattern s_runTime = OffsetDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mmo<m>");
     private const int MaxRunsPerTick = 1000;
 
     /// <summary>How far behind the scheduling server's clock a ticking server's clock may be for a cron occurrence.</summary>
@@ -101,7 +100,7 @@ public sealed class PipelineScheduler
             // the ones already created are found by their run ids rather than made twice.
             foreach (var occurrence in due)
             {
-                var runId = "scheduled__" + s_runTime.Format(occurrence.At.InZone(zone).ToOffsetDateTime());
+                var runId = RunId.ScheduledAt(occurrence.At.InZone(zone).ToOffsetDateTime()).Value;
                 runIds.Add(_operations.Create(pipeline.Id, occurrence.Session, null, RunKind.Scheduled, occurrence.DataInterval, runId, null, occurrence.At));
             }
             using var transaction = connection.CreateWriteTransaction();

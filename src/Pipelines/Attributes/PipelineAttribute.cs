@@ -58,8 +58,8 @@ public sealed class PipelineAttribute : Attribute
     public int MaxActiveTasks { get; set; }
 
     /// <summary>
-    /// When a run must be finished, as Airflow's deadline alerts: <c>"06:30"</c> (a time of day in the pipeline's time
-    /// zone on the day after the logical date), or relative to the logical date's session on a calendar pipeline
+    /// When a run must be finished, as Airflow's deadline alerts: <c>"06:30"</c> (the first such time in the pipeline's
+    /// time zone after the run's data interval ends: the same morning for a 04:00 cron run), or relative to the logical date's session on a calendar pipeline
     /// (<c>"@session_open-00:30"</c>, <c>"@session_close+01:00"</c>). A run not finished by then, or never started (the
     /// pipeline paused, a sensor waiting upstream), raises one <see cref="PipelineEventKind.DeadlineMissed"/> event.
     /// </summary>

@@ -4,7 +4,7 @@ namespace Pipelines.Schedules
 {
     /// <summary>
     /// Reads deadline text (<c>[Pipeline(Deadline = ...)]</c>, <c>[PipelineTask(Deadline = ...)]</c>): a time of day
-    /// <c>hh:mm</c> on the day after the logical date in the pipeline's time zone (<c>@after_session hh:mm</c> says the
+    /// <c>hh:mm</c>, the first such time after the run's data interval ends (a 04:00 run's firing; for a manual run, the end of its logical date) in the pipeline's time zone (<c>@after_session hh:mm</c> says the
     /// same for a calendar pipeline), or a time relative to the logical date's session: <c>@session_open±hh:mm</c>,
     /// <c>@session_close±hh:mm</c>, <c>@break_start±hh:mm</c>, <c>@break_end±hh:mm</c>. The session-relative forms need a
     /// calendar.
@@ -12,7 +12,7 @@ namespace Pipelines.Schedules
     internal static class DeadlineSyntax
     {
         /// <summary>What deadline text may look like, for messages.</summary>
-        public const string Forms = "hh:mm (the day after the logical date, in the pipeline's time zone) or a session time such as @session_close+01:00";
+        public const string Forms = "hh:mm (the first such time after the run's data interval ends, in the pipeline's time zone) or a session time such as @session_close+01:00";
 
         /// <summary>
         /// Parses <paramref name="text"/> into the same rule a session-relative schedule uses: <see cref="SessionAnchor.After"/>

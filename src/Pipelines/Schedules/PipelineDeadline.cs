@@ -4,7 +4,7 @@ using NodaTime;
 namespace Pipelines.Schedules;
 
 /// <summary>
-/// A deadline, parsed (<see cref="DeadlineSyntax"/>): a time of day on the day after the logical date, or a time relative
+/// A deadline, parsed (<see cref="DeadlineSyntax"/>): a time of day (the first one after the run's data interval ends), or a time relative
 /// to the logical date's session. Pipelines.BuiltIns' <c>DeadlineSchedule</c> turns it into an instant for a run.
 /// </summary>
 public sealed class PipelineDeadline
@@ -44,6 +44,19 @@ public sealed class PipelineDeadline
     {
         if (IsSessionRelative) throw new InvalidOperationException($"Deadline '{Text}' is relative to a session; resolve it with the pipeline's calendar.");
         return logicalDate.PlusDays(1).At(Time.TimeOfDay).InZoneLeniently(zone).ToInstant();
+    }
+
+    /// <summary>
+    /// For a deadline that is not session-relative: the first instant strictly after <paramref name="after"/> at its time
+    /// of day in <paramref name="zone"/> (read leniently, as <see cref="OnDayAfter"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The deadline is session-relative; resolve it with the pipeline's calendar.</exception>
+    public Instant FirstAfter(Instant after, DateTimeZone zone)
+    {
+        if (IsSessionRelative) throw new InvalidOperationException($"Deadline '{Text}' is relative to a session; resolve it with the pipeline's calendar.");
+        var day = after.InZone(zone).Date;
+        var candidate = day.At(Time.TimeOfDay).InZoneLeniently(zone).ToInstant();
+        return candidate > after ? candidate : day.PlusDays(1).At(Time.TimeOfDay).InZoneLeniently(zone).ToInstant();
     }
 
     /// <inheritdoc />

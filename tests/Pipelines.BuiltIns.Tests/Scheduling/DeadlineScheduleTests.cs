@@ -22,6 +22,21 @@ public sealed class DeadlineScheduleTests
     }
 
     [Fact]
+    public void A_time_of_day_is_the_first_such_time_after_the_runs_data_interval_ends()
+    {
+        var deadline = Deadline("06:30");
+
+        // A 04:00 cron run's interval ends when it fires: due 06:30 that morning (EST, then EDT after the change).
+        Assert.Equal(I("2024-03-08T11:30:00Z"), deadline.For(D("2024-03-08"), I("2024-03-08T09:00:00Z")));
+        Assert.Equal(I("2024-03-11T10:30:00Z"), deadline.For(D("2024-03-11"), I("2024-03-11T08:00:00Z")));
+        // An @after_session 04:00 run of Friday's session fires on Saturday: due Saturday 06:30.
+        Assert.Equal(I("2024-03-09T11:30:00Z"), deadline.For(D("2024-03-08"), I("2024-03-09T09:00:00Z")));
+        // A run whose interval ends at 06:30 or later is due at the next 06:30.
+        Assert.Equal(I("2024-03-09T11:30:00Z"), deadline.For(D("2024-03-08"), I("2024-03-08T11:30:00Z")));
+        Assert.Equal(I("2024-03-10T07:30:00Z"), Deadline("02:30").For(D("2024-03-09"), I("2024-03-09T18:00:00Z")));   // skipped 02:30 is 03:30 EDT
+    }
+
+    [Fact]
     public void A_time_of_day_the_spring_change_skips_moves_later_by_the_gap_and_the_fall_change_takes_the_first_one()
     {
         Assert.Equal(I("2024-03-10T07:30:00Z"), Deadline("02:30").For(D("2024-03-09")));   // 03:30 EDT

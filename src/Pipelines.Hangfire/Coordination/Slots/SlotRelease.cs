@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Hangfire.Storage;
@@ -53,7 +54,10 @@ internal static class SlotRelease
         {
             var waiter = queue.Dequeue();
             var stale = true;
-            if (Resolve(coordinator, waiter.PipelineId) is { } pipeline && pipeline.TryGetTask(waiter.TaskId, out var definition))
+            // A pipeline this server does not know belongs to another app sharing the pools: its own servers start it
+            // (their reconciler gives a reserved waiter without a job a new one).
+            if (Resolve(coordinator, waiter.PipelineId) is not { } pipeline) continue;
+            if (pipeline.TryGetTask(waiter.TaskId, out var definition))
             {
                 try
                 {
@@ -72,6 +76,13 @@ internal static class SlotRelease
                 {
                     // The run was deleted.
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A busy run lock (or a storage error) keeps this waiter's reservation for the reconciler to hand on;
+                    // the other woken waiters still get their jobs now.
+                    CoordinationLog.SlotsNotReleased(coordinator.Logger, waiter.PipelineId, waiter.RunId, ex);
+                    continue;
+                }
             }
             if (!stale) continue;
             var keys = waiter.Needs.Select(n => n.Key).ToArray();
@@ -83,7 +94,9 @@ internal static class SlotRelease
     /// <summary>Whether a holder or waiter still stands: its task runs that try, or waits for it in an unpaused pipeline.</summary>
     public static bool StillHolds(RunCoordinator coordinator, IStorageConnection connection, string pipelineId, string runId, string taskId, int tryNumber)
     {
-        if (Resolve(coordinator, pipelineId) is not { } pipeline || !pipeline.TryGetTask(taskId, out _)) return false;
+        // Another app's pipeline on the same storage: its slots are its servers' to judge, never ours to take.
+        if (Resolve(coordinator, pipelineId) is not { } pipeline) return true;
+        if (!pipeline.TryGetTask(taskId, out _)) return false;
         var records = PipelineStore.ReadTaskRecords(connection, pipelineId, runId);
         if (!records.TryGetValue(taskId, out var record) || record.Length == 0) return false;
         var task = PipelineStore.ParseTask(taskId, record);
