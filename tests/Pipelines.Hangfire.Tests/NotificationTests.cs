@@ -156,6 +156,29 @@ public sealed class NotificationTests
         Assert.Equal(s_exhausted, Sent(notifier, runId));
     }
 
+    [Fact]
+    public async Task Events_of_another_apps_pipeline_are_left_on_the_outbox_for_the_servers_that_have_its_callbacks()
+    {
+        var notifier = new FlakyNotifier();
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition },
+            configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
+            services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+        using (var connection = host.Storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            NotificationOutbox.Write(transaction, new[] { new PipelineEvent(PipelineEventKind.RunFailed, "other_app", "manual__2024-11-27__0", null, "failed", "The other app's run failed.", NodaTime.Instant.FromUtc(2024, 11, 27, 12, 0)) });
+            transaction.Commit();
+        }
+
+        var linear = await host.RunAsync("linear");
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 1, "this app's events to be delivered");
+        Dispatcher(host).DeliverDue(CancellationToken.None);
+
+        Assert.Equal(1, Dispatcher(host).Pending);
+        Assert.DoesNotContain(notifier.Received, e => e.PipelineId == "other_app");
+        Assert.Contains(notifier.Received, e => e.RunId == linear.RunId && e.Kind == PipelineEventKind.RunSucceeded);
+    }
+
     private static NotificationDispatcher Dispatcher(PipelineHost host) => host.Services.GetRequiredService<NotificationDispatcher>();
 
     private static (PipelineEventKind, string?, string)[] Sent(FlakyNotifier notifier, string runId) =>

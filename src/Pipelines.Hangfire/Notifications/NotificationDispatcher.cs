@@ -32,8 +32,11 @@ internal sealed partial class NotificationDispatcher
     private readonly ILogger<NotificationDispatcher> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    public NotificationDispatcher(IEnumerable<IPipelineNotifier> notifiers, JobStorage storage, PipelinesOptions options, ILogger<NotificationDispatcher> logger)
+    private readonly PipelineRegistry _registry;
+
+    public NotificationDispatcher(IEnumerable<IPipelineNotifier> notifiers, JobStorage storage, PipelinesOptions options, PipelineRegistry registry, ILogger<NotificationDispatcher> logger)
     {
+        _registry = registry;
         // A notifier's stored progress is keyed by its type and its place among notifiers of that type, which is the
         // same on every server configured alike; a group (the pipelines' callbacks) is delivered to member by member,
         // each under the key it names itself by.
@@ -90,6 +93,9 @@ internal sealed partial class NotificationDispatcher
         foreach (var runKey in connection.GetAllItemsFromSet(NotificationOutbox.IndexKey))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Another app's pipeline sharing the storage: its servers have its callbacks (and perhaps other notifiers),
+            // so its events are theirs to deliver and settle, never this server's to take off the outbox.
+            if (!_registry.TryGet(NotificationOutbox.PipelineOf(runKey), out _)) continue;
             IDisposable runLock;
             try
             {

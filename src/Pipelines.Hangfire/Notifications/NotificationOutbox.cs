@@ -39,6 +39,14 @@ internal static class NotificationOutbox
     public static string RunKey(string pipelineId, string runId) => $"pipelines:outbox:{pipelineId}:{runId}";
 
     /// <summary>The hash of each notifier's delivery state for one event.</summary>
+    /// <summary>The pipeline whose events a run's list (<see cref="RunKey"/>) holds; pipeline ids have no colon.</summary>
+    public static string PipelineOf(string runKey)
+    {
+        var rest = runKey.Substring("pipelines:outbox:".Length);
+        var colon = rest.IndexOf(':', System.StringComparison.Ordinal);
+        return colon < 0 ? rest : rest.Substring(0, colon);
+    }
+
     public static string DeliveryKey(string eventId) => "pipelines:outbox-delivery:" + eventId;
 
     /// <summary>The lock a server holds while it delivers a run's events, so no two deliver them at once.</summary>

@@ -30,7 +30,9 @@ internal sealed class PipelineCallbackNotifier : IPipelineNotifier, IPipelineNot
         Members = registry.All
             .SelectMany(p => p.Callbacks.Select(c => ($"callback:{p.Id}.{c.MethodName}:{c.Kind}", (IPipelineNotifier)new Member(p.Id, c, scopes))))
             .GroupBy(m => m.Item1, StringComparer.Ordinal)
-            .Select(g => g.First())
+            // Overloads of one method with one kind each keep a key of their own, by their place in the generated
+            // definition (the same on every server).
+            .SelectMany(g => g.Select((m, i) => (i == 0 ? m.Item1 : m.Item1 + "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Item2)))
             .ToList();
     }
 
