@@ -70,9 +70,11 @@ public sealed class PipelineGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(registry, static (spc, input) =>
         {
-            var ((entries, declaredPools), hasModuleInitializer) = input;
-            if (entries.Count == 0 && declaredPools.Count == 0) return;
-            spc.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(entries.Select(e => e.Type).ToList(), declaredPools.ToList(), hasModuleInitializer));
+            var ((entries, (own, known)), hasModuleInitializer) = input;
+            if (entries.Count == 0 && own.Count == 0) return;
+            // An assembly with pipelines registers the pools of referenced libraries too: a library that only declares
+            // pools is never loaded by anything else, and its tasks' pools must be known when they run.
+            spc.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(entries.Select(e => e.Type).ToList(), (entries.Count > 0 ? known : own).ToList(), hasModuleInitializer));
         });
     }
 
@@ -96,15 +98,16 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         }
     }
 
-    private static EquatableArray<PoolSpec> ReadPools(Compilation compilation, CancellationToken cancellationToken)
+    private static (EquatableArray<PoolSpec> Own, EquatableArray<PoolSpec> Known) ReadPools(Compilation compilation, CancellationToken cancellationToken)
     {
         try
         {
-            return PoolParser.Read(compilation, cancellationToken).Pools.ToEquatableArray();
+            var pools = PoolParser.Read(compilation, cancellationToken);
+            return (pools.Pools.ToEquatableArray(), pools.Known.ToEquatableArray());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return EquatableArray<PoolSpec>.Empty;
+            return (EquatableArray<PoolSpec>.Empty, EquatableArray<PoolSpec>.Empty);
         }
     }
 

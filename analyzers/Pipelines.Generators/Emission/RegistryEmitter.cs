@@ -31,7 +31,7 @@ internal static class RegistryEmitter
         }
         w.Line("    );");
         w.Line();
-        w.Line("/// <summary>The pools this assembly declares with <c>[assembly: Pool]</c>, ordered by name.</summary>");
+        w.Line("/// <summary>The pools this assembly declares with <c>[assembly: Pool]</c> and those its pipelines can name from referenced libraries, ordered by name.</summary>");
         w.Line("public static global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PoolDefinition> Pools { get; } =");
         if (pools.Count == 0)
         {

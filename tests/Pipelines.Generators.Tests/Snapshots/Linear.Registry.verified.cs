@@ -14,7 +14,7 @@ namespace Pipelines.Generated
                 global::Acme.Loads.Linear.Definition
             );
 
-        /// <summary>The pools this assembly declares with <c>[assembly: Pool]</c>, ordered by name.</summary>
+        /// <summary>The pools this assembly declares with <c>[assembly: Pool]</c> and those its pipelines can name from referenced libraries, ordered by name.</summary>
         public static global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PoolDefinition> Pools { get; } =
             global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PoolDefinition>.Empty;
 
