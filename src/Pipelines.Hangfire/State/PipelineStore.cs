@@ -116,7 +116,7 @@ internal static class PipelineStore
         return new PipelineRun(
             pipeline.Id,
             runId,
-            record.Kind,
+            record.Kind ?? throw new InvalidOperationException($"Run '{runId}' of pipeline '{pipeline.Id}' has no kind."),
             record.LogicalDate ?? throw new InvalidOperationException($"Run '{runId}' of pipeline '{pipeline.Id}' has no logical date."),
             record.DataInterval,
             record.Parameters,

@@ -44,8 +44,8 @@ internal sealed class RunRecord
     /// <summary>The run's state, or null in a record without one.</summary>
     public RunState? State => _fields.TryGetValue(StateField, out var state) ? RunStates.Parse(state) : null;
 
-    /// <summary>What created the run.</summary>
-    public RunKind Kind => System.Enum.Parse<RunKind>(_fields[KindField], ignoreCase: true);
+    /// <summary>What created the run, or null in a record without it.</summary>
+    public RunKind? Kind => Text(KindField) is { } kind && System.Enum.TryParse<RunKind>(kind, ignoreCase: true, out var parsed) ? parsed : null;
 
     /// <summary>The data interval (either end may be open).</summary>
     public Interval DataInterval => new(PipelineStore.ParseInstant(Text(DataStartField)), PipelineStore.ParseInstant(Text(DataEndField)));

@@ -83,7 +83,7 @@ public sealed class SlotReasonTests
     }
 
     [Fact]
-    public void Freed_slots_go_to_the_highest_effective_weight_then_the_earlier_logical_date_then_the_longest_waiting()
+    public void Freed_slots_go_to_the_highest_effective_weight_then_before_a_backfill_then_the_earlier_logical_date_then_the_longest_waiting()
     {
         var storage = Infrastructure.PipelineHost.InMemoryStorage();
         var options = new PipelinesOptions { Pools = new Dictionary<string, int> { ["one"] = 1 } };
@@ -95,21 +95,21 @@ public sealed class SlotReasonTests
         using (var connection = storage.GetConnection())
         using (var transaction = connection.CreateWriteTransaction())
         {
-            // The waiters' logical dates, read from their runs' records.
-            foreach (var (run, date) in new[] { ("run-a", "2024-03-08"), ("run-b", "2024-03-09"), ("run-c", "2024-03-08"), ("run-d", "2024-03-09") })
-                transaction.SetRangeInHash(PipelineStore.RunKey("ordered", run), new Dictionary<string, string> { ["logicalDate"] = date });
+            // The waiters' logical dates and kinds, read from their runs' records.
+            foreach (var (run, date, kind) in new[] { ("run-a", "2024-03-08", "manual"), ("run-b", "2024-03-09", "scheduled"), ("run-c", "2024-03-08", "manual"), ("run-d", "2024-03-09", "manual"), ("run-e", "2024-03-01", "backfill") })
+                transaction.SetRangeInHash(PipelineStore.RunKey("ordered", run), new Dictionary<string, string> { [RunRecord.LogicalDateField] = date, [RunRecord.KindField] = kind });
             transaction.Commit();
         }
         Assert.Equal(SlotAdmissionKind.Admitted, book.Admit(pipeline, "holder", pipeline["Low"], 1, Now, Judge).Kind);
-        // Refused in this order: a low one, a high one of a later date, a high one of an earlier date, and another high
-        // one of the later date.
-        var refused = new[] { ("run-a", "Low"), ("run-b", "High"), ("run-c", "High"), ("run-d", "High") };
+        // Refused in this order: a low one, a high one of a later date, a high one of an earlier date, another high
+        // one of the later date, and a backfill's high one of the earliest date (Airflow's order would put it first).
+        var refused = new[] { ("run-a", "Low"), ("run-b", "High"), ("run-c", "High"), ("run-d", "High"), ("run-e", "High") };
         for (var i = 0; i < refused.Length; i++)
             Assert.Equal(SlotAdmissionKind.Waiting, book.Admit(pipeline, refused[i].Item1, pipeline[refused[i].Item2], 1, Now + NodaTime.Duration.FromSeconds(i), Judge).Kind);
         // A second refusal of a waiting try keeps when it first waited.
         Assert.Equal(SlotAdmissionKind.Waiting, book.Admit(pipeline, "run-b", pipeline["High"], 1, Now + NodaTime.Duration.FromMinutes(5), Judge).Kind);
         using (var connection = storage.GetConnection())
-            Assert.Equal(new[] { "run-c", "run-b", "run-d", "run-a" }, SlotBook.Waiters(connection).Select(w => w.RunId));
+            Assert.Equal(new[] { "run-c", "run-b", "run-d", "run-e", "run-a" }, SlotBook.Waiters(connection).Select(w => w.RunId));
 
         var order = new List<string>();
         var freed = new SlotHolder("ordered", "holder", "Low", 1, 1);
@@ -121,7 +121,7 @@ public sealed class SlotReasonTests
             order.Add(next.RunId);
             freed = new SlotHolder(next.PipelineId, next.RunId, next.TaskId, next.TryNumber, 1);
         }
-        Assert.Equal(new[] { "run-c", "run-b", "run-d", "run-a" }, order);
+        Assert.Equal(new[] { "run-c", "run-b", "run-d", "run-e", "run-a" }, order);
     }
 }
 

@@ -104,8 +104,8 @@ internal sealed class SlotBook
             if (!mine.Any(m => SlotWaiter.Parse(m)!.TryNumber == tryNumber))
             {
                 foreach (var member in mine) transaction.RemoveFromSet(WaitingKey, member);
-                var logicalDate = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId)?.LogicalDateText;
-                transaction.AddToSet(WaitingKey, SlotWaiter.Of(pipeline, runId, task, tryNumber, logicalDate, now, limits).Format());
+                var run = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId);
+                transaction.AddToSet(WaitingKey, SlotWaiter.Of(pipeline, runId, task, tryNumber, run?.LogicalDateText, now, limits, run?.Kind == RunKind.Backfill).Format());
                 foreach (var limit in limits) transaction.AddToSet(KeysKey, limit.Key);
             }
             result = new SlotAdmission(SlotAdmissionKind.Waiting, blocked);
