@@ -205,7 +205,7 @@ public static partial class PipelinesCli
             else date = ParseDate(text, "--date");
             if (pipeline.Calendar is { } calendarId && text is not null)
             {
-                var calendar = ExchangeCalendar.Get(calendarId);
+                var calendar = PipelineTimes.Of(pipeline).Calendar!;
                 if (!calendar.IsSession(date))
                 {
                     var why = calendar.TryGetHoliday(date, out var holiday) ? holiday : date.DayOfWeek.ToString();

@@ -8,15 +8,12 @@ namespace Pipelines.Hangfire;
 /// The reasons are the very objects the coordinator decides with (<see cref="TaskReadiness"/>), so the page, the
 /// command line and the scheduler cannot disagree.
 /// </summary>
-public static class TaskExplanation
+/// <remarks>
+/// People get it from <see cref="PipelineOperations.Explain"/>, which reads every fact a reason needs (the pause state,
+/// the previous run, the slots) from storage, as the coordinator does; there is no overload that guesses one of them.
+/// </remarks>
+internal static class TaskExplanation
 {
-    /// <summary>
-    /// Explains <paramref name="taskId"/> in <paramref name="run"/> as of <paramref name="now"/>. <paramref name="activeRuns"/>
-    /// (the pipeline's active runs) only completes a sentence; null leaves the count out.
-    /// </summary>
-    public static IReadOnlyList<TaskDependency> Explain(PipelineDefinition pipeline, PipelineRun run, string taskId, int? activeRuns, Instant now) =>
-        Explain(pipeline, run, taskId, activeRuns, now, new PipelinePause(pipeline.PausedOnCreation, null));
-
     /// <summary>
     /// Explains the task with the pipeline's pause state, (for depends-on-past) the previous run, and (for pools and
     /// concurrency limits) the slots' usage as read from storage.

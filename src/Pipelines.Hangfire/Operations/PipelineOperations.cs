@@ -46,7 +46,7 @@ public sealed class PipelineOperations
         var pipeline = _registry.Get(pipelineId);
         var now = _options.Clock.GetCurrentInstant();
         runId ??= RunId.For(kind, logicalDate, now).Value;
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
+        var zone = PipelineTimes.Of(pipeline).Zone;
         var interval = dataInterval ?? new Interval(logicalDate.AtStartOfDayInZone(zone).ToInstant(), logicalDate.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
 
         bool start;
