@@ -80,6 +80,14 @@ public sealed partial class PipelineTaskJob
                 span?.SetStatus(ActivityStatusCode.Error, "the server stopped during the try");
                 throw;
             }
+            catch (TryStorageUnavailableException)
+            {
+                // Not the task's failure: the try ends without a result and is run again (the reconciler finds its
+                // execution abandoned), rather than spending one of its tries on a database restart.
+                heartbeat.Abandon();
+                span?.SetStatus(ActivityStatusCode.Error, "the storage did not answer during the try");
+                throw;
+            }
             finally
             {
                 await stopWriting.CancelAsync().ConfigureAwait(false);
@@ -170,6 +178,10 @@ public sealed partial class PipelineTaskJob
             }
             return TryResult.Succeeded(outcome);
         }
+        catch (TryStorageUnavailableException)
+        {
+            throw;
+        }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !shutdown.IsCancellationRequested && task.Timeout is { } limit2)
         {
             LogTryFailed(log, tryNumber, $"timed out after {limit2:c}", null);
@@ -217,7 +229,7 @@ public sealed partial class PipelineTaskJob
 
     private static RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? run, int tryNumber, ILogger logger)
     {
-        if (run?.LogicalDate is not { } logicalDate) throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no record with a logical date.");
+        if (run?.LogicalDate is not { } logicalDate) throw new TryStorageUnavailableException($"The record of run '{runId}' of pipeline '{pipeline.Id}' could not be read.");
         return new RunContext(pipeline.Id, runId, task.Id, logicalDate, run.DataInterval, tryNumber, run.Parameters, logger);
     }
 
@@ -225,8 +237,16 @@ public sealed partial class PipelineTaskJob
     {
         public string? GetOutputJson(string taskId)
         {
-            using var connection = storage.GetConnection();
-            var json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+            string? json;
+            try
+            {
+                using var connection = storage.GetConnection();
+                json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new TryStorageUnavailableException($"The output of '{taskId}' in run '{runId}' of pipeline '{pipelineId}' could not be read: {ex.Message}", ex);
+            }
             return string.IsNullOrEmpty(json) ? null : json;
         }
     }
