@@ -5,8 +5,8 @@ using Pipelines.Hangfire.Tests.Infrastructure;
 namespace Pipelines.Hangfire.Tests;
 
 /// <summary>
-/// The runtime's lock on PostgreSQL polls in short steps instead of Hangfire.PostgreSql's one-second sleeps: it must
-/// still exclude, still give up at its timeout with Hangfire's exception, and still work on in-memory storage.
+/// The runtime's lock: the storage's own on PostgreSQL (advisory locks, through <see cref="IPipelineLockStorage"/>) and
+/// Hangfire's elsewhere. Each must exclude, and give up at its timeout with Hangfire's exception.
 /// </summary>
 public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Database>
 {
