@@ -14,9 +14,14 @@ public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Data
 
     public StorageLockTests(PostgreSqlRuntimeTests.Database database) => _database = database;
 
-    public static TheoryData<string> Storages => new() { "postgres", "memory" };
+    public static TheoryData<string> Storages => new() { "postgres", "memory", "redis" };
 
-    private JobStorage Storage(string kind) => kind == "postgres" ? PipelineHost.PostgreSqlStorage(_database.ConnectionString) : PipelineHost.InMemoryStorage();
+    private JobStorage Storage(string kind) => kind switch
+    {
+        "postgres" => PipelineHost.PostgreSqlStorage(_database.ConnectionString),
+        "redis" => PipelineHost.RedisStorage(RedisServer.NewPrefix("locks")),
+        _ => PipelineHost.InMemoryStorage(),
+    };
 
     [Theory]
     [MemberData(nameof(Storages))]
