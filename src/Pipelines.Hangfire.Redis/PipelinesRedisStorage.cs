@@ -1,6 +1,7 @@
 using System;
 using Hangfire;
 using Hangfire.Redis.StackExchange;
+using StackExchange.Redis;
 
 namespace Pipelines.Hangfire;
 
@@ -10,7 +11,8 @@ namespace Pipelines.Hangfire;
 /// (runs, task instances, outputs) lives in the same Redis as Hangfire's jobs; several servers on one Redis share it.
 /// </summary>
 /// <remarks>
-/// Redis keeps its data as durably as it is configured to (snapshots by default, an append-only file when turned on).
+/// The runtime's own locks are lease keys of its own (<see cref="RedisLeaseLocks"/>), freed within 30 seconds of their
+/// holder's death. Redis keeps its data as durably as it is configured to (snapshots by default, an append-only file when turned on).
 /// A job whose server died is delivered again once <see cref="RedisStorageOptions.InvisibilityTimeout"/> has passed
 /// since it was fetched (30 minutes by default): Hangfire.Redis has no sliding invisibility, so a shorter timeout also
 /// delivers long tasks again while they run, which the runtime absorbs (a try's heartbeat keeps a redelivery from
@@ -41,7 +43,7 @@ public static class PipelinesRedisStorage
             ArgumentException.ThrowIfNullOrWhiteSpace(redis);
             var options = PipelinesStorage.RedisOptions();
             if (prefix is not null) options.Prefix = prefix;
-            return new RedisStorage(redis, options);
+            return new RedisPipelinesStorage(ConnectionMultiplexer.Connect(redis), options);
         }
 
         /// <summary>
