@@ -2,27 +2,42 @@ using System;
 using Hangfire;
 using Npgsql;
 using Pipelines.Hangfire;
+using StackExchange.Redis;
 
 namespace Pipelines.Cli;
 
-/// <summary>Which Hangfire storage a command uses: the embedded in-memory default, or a PostgreSQL database.</summary>
+/// <summary>Which Hangfire storage a command uses: the embedded in-memory default, a PostgreSQL database, or a Redis server.</summary>
 internal sealed class StorageSpec
 {
-    private StorageSpec(string? postgres) => PostgresConnectionString = postgres;
+    private StorageSpec(string? postgres, string? redis = null)
+    {
+        PostgresConnectionString = postgres;
+        RedisConfiguration = redis;
+    }
 
     /// <summary>The Npgsql connection string, or null for in-memory storage.</summary>
     public string? PostgresConnectionString { get; }
 
-    public bool IsInMemory => PostgresConnectionString is null;
+    /// <summary>The StackExchange.Redis configuration string, or null when the storage is not Redis.</summary>
+    public string? RedisConfiguration { get; }
+
+    public bool IsInMemory => PostgresConnectionString is null && RedisConfiguration is null;
 
     public string Describe() => IsInMemory
         ? "in-memory storage"
-        : $"PostgreSQL at {new NpgsqlConnectionStringBuilder(PostgresConnectionString).Host}:{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Port}/{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Database}";
+        : RedisConfiguration is not null
+            ? $"Redis at {string.Join(", ", ConfigurationOptions.Parse(RedisConfiguration).EndPoints)}"
+            : $"PostgreSQL at {new NpgsqlConnectionStringBuilder(PostgresConnectionString).Host}:{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Port}/{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Database}";
 
-    /// <summary>Parses <c>memory</c>, a <c>postgres://user:password@host:port/database</c> URL, or an Npgsql connection string.</summary>
+    /// <summary>
+    /// Parses <c>memory</c>, a <c>postgres://user:password@host:port/database</c> URL, an Npgsql connection string, or a
+    /// <c>redis://:password@host:port/db</c> URL (<c>rediss://</c> for TLS).
+    /// </summary>
     public static StorageSpec Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text) || text is "memory" or "inmemory" or "in-memory") return new StorageSpec(null);
+        if (text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
+            return new StorageSpec(null, ParseRedis(text));
         if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
@@ -49,20 +64,56 @@ internal sealed class StorageSpec
                 throw new CliException($"'{text}' is not a valid Npgsql connection string: {ex.Message}");
             }
         }
-        throw new CliException($"unknown storage '{text}'; use 'memory' (the default), postgres://user:password@host:5432/database, or an Npgsql connection string.");
+        throw new CliException($"unknown storage '{text}'; use 'memory' (the default), postgres://user:password@host:5432/database, an Npgsql connection string, or redis://host:6379.");
+    }
+
+    private static string ParseRedis(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            throw new CliException($"'{text}' is not a Redis URL; write it as redis://host:6379 (or redis://:password@host:6379/0).");
+        var options = new ConfigurationOptions();
+        if (uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase)) options.Ssl = true;
+        options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
+        var user = uri.UserInfo.Split(':', 2);
+        if (user.Length > 1) options.Password = Uri.UnescapeDataString(user[1]);
+        if (user[0].Length > 0) options.User = Uri.UnescapeDataString(user[0]);
+        var path = uri.AbsolutePath.Trim('/');
+        if (path.Length > 0)
+        {
+            if (!int.TryParse(path, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var db))
+                throw new CliException($"'{text}' names database '{path}'; a Redis database is a number, such as redis://host:6379/0.");
+            options.DefaultDatabase = db;
+        }
+        return options.ToString(includePassword: true);
     }
 
     /// <summary>Configures Hangfire for this storage, after checking that a database is reachable.</summary>
     public void Configure(IGlobalConfiguration configuration)
     {
         if (IsInMemory) configuration.UsePipelinesInMemoryStorage();
+        else if (RedisConfiguration is not null) configuration.UsePipelinesRedisStorage(RedisConfiguration);
         else configuration.UsePipelinesPostgreSqlStorage(PostgresConnectionString!);
     }
 
-    /// <summary>Fails with one clear line when PostgreSQL cannot be reached.</summary>
+    /// <summary>Fails with one clear line when PostgreSQL or Redis cannot be reached.</summary>
     public void EnsureReachable()
     {
         if (IsInMemory) return;
+        if (RedisConfiguration is not null)
+        {
+            var options = ConfigurationOptions.Parse(RedisConfiguration);
+            options.ConnectTimeout = 5000;
+            options.AbortOnConnectFail = true;
+            try
+            {
+                using var redis = ConnectionMultiplexer.Connect(options);
+            }
+            catch (RedisConnectionException ex)
+            {
+                throw new CliException($"cannot reach {Describe()}: {ex.Message.Split('\n')[0].Trim()}", exitCode: 3);
+            }
+            return;
+        }
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Timeout = 5 };

@@ -159,3 +159,10 @@ public sealed class PostgreSqlDependsOnPastTests : DependsOnPastTests, IClassFix
 
     public sealed class Database() : PostgresDatabase("depends_on_past");
 }
+
+public sealed class RedisDependsOnPastTests : DependsOnPastTests
+{
+    private static readonly string s_prefix = RedisServer.NewPrefix("depends-on-past");
+
+    protected override JobStorage CreateStorage() => PipelineHost.RedisStorage(s_prefix);
+}

@@ -5,8 +5,8 @@ using Pipelines.Hangfire.Tests.Infrastructure;
 namespace Pipelines.Hangfire.Tests;
 
 /// <summary>
-/// The runtime's lock on PostgreSQL polls in short steps instead of Hangfire.PostgreSql's one-second sleeps: it must
-/// still exclude, still give up at its timeout with Hangfire's exception, and still work on in-memory storage.
+/// The runtime's lock: the storage's own on PostgreSQL (advisory locks, through <see cref="IPipelineLockStorage"/>) and
+/// Hangfire's elsewhere. Each must exclude, and give up at its timeout with Hangfire's exception.
 /// </summary>
 public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Database>
 {
@@ -14,9 +14,14 @@ public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Data
 
     public StorageLockTests(PostgreSqlRuntimeTests.Database database) => _database = database;
 
-    public static TheoryData<string> Storages => new() { "postgres", "memory" };
+    public static TheoryData<string> Storages => new() { "postgres", "memory", "redis" };
 
-    private JobStorage Storage(string kind) => kind == "postgres" ? PipelineHost.PostgreSqlStorage(_database.ConnectionString) : PipelineHost.InMemoryStorage();
+    private JobStorage Storage(string kind) => kind switch
+    {
+        "postgres" => PipelineHost.PostgreSqlStorage(_database.ConnectionString),
+        "redis" => PipelineHost.RedisStorage(RedisServer.NewPrefix("locks")),
+        _ => PipelineHost.InMemoryStorage(),
+    };
 
     [Theory]
     [MemberData(nameof(Storages))]

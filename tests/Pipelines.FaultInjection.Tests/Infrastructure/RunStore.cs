@@ -1,7 +1,5 @@
 using Hangfire;
 using Hangfire.Logging;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
 using Pipelines.FaultInjection.App;
 using Pipelines.Hangfire;
@@ -18,8 +16,8 @@ public sealed class RunStore : IDisposable
 
     public RunStore(string connectionString)
     {
-        var options = PipelinesStorage.PostgreSqlOptions();
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        // Built the way the serve processes build theirs, so its triggers take the same advisory locks as their steps.
+        var storage = PipelinesStorage.PostgreSql(connectionString);
         var services = new ServiceCollection();
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -111,3 +111,10 @@ public sealed class PostgreSqlAirflowCompatibilityTests : AirflowCompatibilityTe
 
     public sealed class Database() : PostgresDatabase("airflow");
 }
+
+public sealed class RedisAirflowCompatibilityTests : AirflowCompatibilityTests
+{
+    private static readonly string s_prefix = RedisServer.NewPrefix("airflow");
+
+    protected override JobStorage CreateStorage() => PipelineHost.RedisStorage(s_prefix);
+}

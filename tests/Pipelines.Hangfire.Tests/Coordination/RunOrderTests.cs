@@ -89,3 +89,10 @@ public sealed class PostgreSqlRunOrderTests : RunOrderTests, IClassFixture<Postg
 
     public sealed class Database() : Infrastructure.PostgresDatabase("run_order");
 }
+
+public sealed class RedisRunOrderTests : RunOrderTests
+{
+    private static readonly string s_prefix = Infrastructure.RedisServer.NewPrefix("run-order");
+
+    protected override JobStorage CreateStorage() => Infrastructure.PipelineHost.RedisStorage(s_prefix);
+}

@@ -73,6 +73,9 @@ public sealed class PipelineHost : IAsyncDisposable
     /// <summary>PostgreSQL storage with the options the library recommends (long polling, sliding invisibility).</summary>
     public static JobStorage PostgreSqlStorage(string connectionString) => PipelinesStorage.PostgreSql(connectionString);
 
+    /// <summary>Redis storage with the options the library recommends, on the tests' Redis server, under <paramref name="prefix"/>.</summary>
+    public static JobStorage RedisStorage(string prefix) => PipelinesStorage.Redis(RedisServer.Configuration, prefix);
+
     /// <summary>Triggers a run and waits until it finishes.</summary>
     public async Task<PipelineRun> RunAsync(string pipelineId, LocalDate? date = null, IReadOnlyDictionary<string, string>? parameters = null, TimeSpan? timeout = null)
     {

@@ -4,4 +4,5 @@ public enum StorageKind
 {
     InMemory,
     PostgreSql,
+    Redis,
 }

@@ -191,3 +191,10 @@ public sealed class PostgreSqlSlotLimitTests : SlotLimitTests, IClassFixture<Pos
 
     public sealed class Database() : PostgresDatabase("slots");
 }
+
+public sealed class RedisSlotLimitTests : SlotLimitTests
+{
+    private static readonly string s_prefix = RedisServer.NewPrefix("slots");
+
+    protected override JobStorage CreateStorage() => PipelineHost.RedisStorage(s_prefix);
+}
