@@ -208,7 +208,7 @@ namespace Pipelines.Assets
 
             public string Describe(string expected) => AtEnd
                 ? $"{expected} but the condition ends after '{_text.TrimEnd()}'"
-                : $"{expected} at position {_position + 1} but found '{_text[_position]}'";
+                : $"{expected} at position {_position + 1} of the condition but found '{_text[_position]}'";
 
             private AssetExpression? ReadAll(out string? error)
             {
