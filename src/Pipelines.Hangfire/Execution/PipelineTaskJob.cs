@@ -168,7 +168,7 @@ public sealed partial class PipelineTaskJob
                     outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
                 }
             }
-            return TryResult.Succeeded(outcome);
+            return TryResult.Succeeded(outcome) with { AssetExtra = run.AssetExtra };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !shutdown.IsCancellationRequested && task.Timeout is { } limit2)
         {

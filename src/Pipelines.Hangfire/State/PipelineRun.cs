@@ -13,6 +13,8 @@ public enum RunKind
     Manual,
     /// <summary>Created by a backfill over a date range.</summary>
     Backfill,
+    /// <summary>Created by asset events for its logical date (the partition) once the pipeline's <c>@assets(...)</c> condition held.</summary>
+    Asset,
 }
 
 /// <summary>A run of a pipeline: its identity, state and task instances.</summary>

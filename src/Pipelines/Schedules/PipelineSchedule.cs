@@ -41,6 +41,13 @@ public sealed class PipelineSchedule
     /// </summary>
     internal Assets.AssetExpression? Assets { get; }
 
+    /// <summary>
+    /// The time part as written: the whole text for a schedule not on assets, the part after <c>|</c> for
+    /// <c>@assets(...) | 0 6 * * 1-5</c>, and null for a schedule on assets only (or none).
+    /// </summary>
+    public string? TimeText => Assets is null ? Text
+        : ScheduleSyntax.TrySplitAssets(Text!.Trim(), out _, out var time, out _) ? time : null;
+
     /// <summary>The assets an <c>@assets(...)</c> schedule reads, each once; empty for other schedules.</summary>
     public System.Collections.Generic.IReadOnlyList<string> AssetNames => Assets?.Names() ?? [];
 

@@ -92,7 +92,7 @@ namespace Pipelines.Schedules
         }
 
         // "@assets(a & (b | c))" or "@assets(a) | 0 6 * * 1-5": the condition between the outer parentheses, and the time part after '|'.
-        private static bool TrySplitAssets(string text, out string condition, out string? time, out string? error)
+        public static bool TrySplitAssets(string text, out string condition, out string? time, out string? error)
         {
             condition = "";
             time = null;
