@@ -57,6 +57,9 @@ public sealed record PipelineRun(
     /// <summary>For a scheduled run, the schedule occurrence it was created for; its schedule delay counts from there.</summary>
     public Instant? ScheduledAt { get; init; }
 
+    /// <summary>For a run started by asset events (<see cref="RunKind.Asset"/>), those events, one per asset that had arrived, by asset name; null for other runs.</summary>
+    public IReadOnlyList<AssetEvent>? TriggeredBy { get; init; }
+
     /// <summary>The deadline the run missed (its pipeline's <c>Deadline</c>), when the deadline watcher found it late; null otherwise.</summary>
     public Instant? MissedDeadline { get; init; }
 
