@@ -41,10 +41,15 @@ public abstract class AssetRuntimeTests : IAsyncLifetime
     public async Task A_consumer_of_two_assets_starts_once_when_the_last_arrives_with_the_partition_as_its_logical_date()
     {
         var session = new LocalDate(2024, 11, 25);
+        var nothing = _host.Operations.ExplainAssets("asset_risk", session);
+        Assert.Equal(("Assets (test.prices & test.fundamentals)", false, "Waiting for test.prices and test.fundamentals for 2024-11-25."), (nothing.Name, nothing.Met, nothing.Sentence));
         var prices = await _host.RunAsync("asset_prices", session);
         Assert.Equal(RunState.Success, prices.State);
         await SettledRuns(_host, "asset_either", session, 1);
         Assert.Empty(RunsFor(_host.Operations, "asset_risk", session));
+        var waiting = _host.Operations.ExplainAssets("asset_risk", session);
+        Assert.False(waiting.Met);
+        Assert.Matches(@"^Waiting for test\.fundamentals for 2024-11-25; test\.prices arrived \d{4}-\d\d-\d\d \d\d:\d\d\.$", waiting.Sentence);
 
         var fundamentals = await _host.RunAsync("asset_fundamentals", session);
         var risk = Assert.Single(await SettledRuns(_host, "asset_risk", session, 1));
@@ -59,6 +64,9 @@ public abstract class AssetRuntimeTests : IAsyncLifetime
         Assert.Equal(("asset_prices", prices.RunId, "LoadPrices"), (pricesEvent.PipelineId, pricesEvent.RunId, pricesEvent.TaskId));
         Assert.Equal("1201", pricesEvent.Extra["rows"]);
         Assert.Equal(fundamentals.RunId, events.Single(e => e.Asset == "test.fundamentals").RunId);
+        var done = _host.Operations.ExplainAssets("asset_risk", session);
+        Assert.True(done.Met);
+        Assert.EndsWith("; a run has started from these events, and a new event of test.prices or test.fundamentals starts another.", done.Sentence, StringComparison.Ordinal);
         // Another session's events start nothing for this one.
         Assert.Empty(RunsFor(_host.Operations, "asset_risk", session.PlusDays(-1)));
     }

@@ -46,6 +46,12 @@ public sealed partial class PipelineOperations
         return AssetStore.TriggeredBy(connection, pipelineId, runId);
     }
 
+    /// <summary>
+    /// Why an asset-scheduled pipeline has or has not started for a partition: what it waits for and when the rest arrived,
+    /// as a readiness reason (<c>Waiting for fundamentals.daily for 2024-11-27; prices.daily arrived 2024-11-27 05:12.</c>).
+    /// </summary>
+    public TaskDependency ExplainAssets(string pipelineId, LocalDate partition) => _assets.Explain(_registry.Get(pipelineId), partition);
+
     /// <summary>The pipelines scheduled on an asset, in id order.</summary>
     public IReadOnlyList<string> AssetConsumers(string asset) => _assets.ConsumersOf(asset).Select(p => p.Id).ToList();
 
