@@ -1,4 +1,5 @@
 using global::Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Pipelines.Hangfire.Tests.Infrastructure;
 using Pipelines.Hangfire.Tests.TestPipelines;
@@ -128,6 +129,29 @@ public abstract class AssetRuntimeTests : IAsyncLifetime
         Assert.Equal(posted.Event.Id, Assert.Single(_host.Operations.AssetEvents("test.vendor")).Id);
 
         Assert.Throws<ArgumentException>(() => _host.Operations.PostAssetEvent("test vendor", session));
+    }
+
+    [Fact]
+    public async Task An_event_committed_but_never_judged_a_crash_between_the_two_is_judged_by_the_reconciler()
+    {
+        var session = new LocalDate(2024, 11, 29);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        // The producer's step committed its event, and the process died before judging the consumers.
+        var lost = new AssetEvent(AssetEventId.New(now), "test.vendor", session, now, new Dictionary<string, string>());
+        using (var connection = _host.Storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            AssetStore.Write(transaction, lost);
+            transaction.Commit();
+        }
+        Assert.Empty(RunsFor(_host.Operations, "asset_vendor", session));
+
+        _host.Services.GetRequiredService<PipelineReconciler>().Run();
+        var run = Assert.Single(await SettledRuns(_host, "asset_vendor", session, 1));
+        Assert.Equal(lost.Id, Assert.Single(run.TriggeredBy!).Id);
+        // Judged once: the next pass finds nothing left and starts nothing more.
+        _host.Services.GetRequiredService<PipelineReconciler>().Run();
+        Assert.Single(await SettledRuns(_host, "asset_vendor", session, 1));
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal static class AssetStore
     /// <summary>Every asset that has had an event.</summary>
     public const string AssetsKey = Prefix + "s";
 
+    /// <summary>Events whose consumers have not been judged yet (<c>asset|partition|event</c>): written with the event, removed once judged, so the reconciler judges what a crash left.</summary>
+    public const string UnjudgedKey = Prefix + ":unjudged";
+
     private static string EventKey(string eventId) => $"{Prefix}:event:{eventId}";
 
     private static string EventsKey(string asset) => $"{Prefix}:events:{asset}";
@@ -52,7 +55,18 @@ internal static class AssetStore
         transaction.AddToSet(EventsKey(e.Asset), e.Id, e.At.ToUnixTimeTicks());
         transaction.SetRangeInHash(LatestKey(e.Asset), [new(PipelineStore.Format(e.Partition), e.Id)]);
         transaction.AddToSet(AssetsKey, e.Asset);
+        transaction.AddToSet(UnjudgedKey, UnjudgedMember(e));
     }
+
+    public static string UnjudgedMember(AssetEvent e) => $"{e.Asset}|{PipelineStore.Format(e.Partition)}|{e.Id}";
+
+    /// <summary>The events left unjudged, as (asset, partition, member); asset names hold no '|'.</summary>
+    public static IReadOnlyList<(string Asset, LocalDate Partition, string Member)> Unjudged(IStorageConnection connection) =>
+        connection.GetAllItemsFromSet(UnjudgedKey)
+            .Select(m => (Member: m, Parts: m.Split('|')))
+            .Where(x => x.Parts.Length == 3 && NodaTime.Text.LocalDatePattern.Iso.Parse(x.Parts[1]).Success)
+            .Select(x => (x.Parts[0], PipelineStore.ParseDate(x.Parts[1]), x.Member))
+            .ToList();
 
     public static AssetEvent? Read(IStorageConnection connection, string eventId)
     {

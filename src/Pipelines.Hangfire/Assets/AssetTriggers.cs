@@ -46,15 +46,46 @@ internal sealed class AssetTriggers
     /// <summary>Judges every consumer of the events' assets for the events' partitions; returns the runs created.</summary>
     public IReadOnlyList<(string PipelineId, string RunId)> Judge(IEnumerable<AssetEvent> events)
     {
+        var list = events.ToList();
+        var created = Judge(list.Select(e => (e.Asset, e.Partition)));
+        // Every consumer was judged: the events no longer need the reconciler (a failure above leaves them for it).
+        using var connection = _storage.GetConnection();
+        using var transaction = connection.CreateWriteTransaction();
+        foreach (var e in list) transaction.RemoveFromSet(AssetStore.UnjudgedKey, AssetStore.UnjudgedMember(e));
+        transaction.Commit();
+        return created;
+    }
+
+    /// <summary>
+    /// The reconciler's repair: judges the consumers of events a crash (or a busy lock) left unjudged after their commit.
+    /// Judging again is harmless: a combination that already started a run starts nothing new.
+    /// </summary>
+    public int JudgeUnjudged()
+    {
+        IReadOnlyList<(string Asset, LocalDate Partition, string Member)> pending;
+        using (var connection = _storage.GetConnection()) pending = AssetStore.Unjudged(connection);
+        if (pending.Count == 0) return 0;
+        Judge(pending.Select(p => (p.Asset, p.Partition)));
+        using (var connection = _storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            foreach (var p in pending) transaction.RemoveFromSet(AssetStore.UnjudgedKey, p.Member);
+            transaction.Commit();
+        }
+        return pending.Count;
+    }
+
+    private List<(string, string)> Judge(IEnumerable<(string Asset, LocalDate Partition)> events)
+    {
         var created = new List<(string, string)>();
         var seen = new HashSet<(string, LocalDate)>();
-        foreach (var e in events)
+        foreach (var (asset, partition) in events)
         {
-            if (!_consumers.Value.TryGetValue(e.Asset, out var consumers)) continue;
+            if (!_consumers.Value.TryGetValue(asset, out var consumers)) continue;
             foreach (var (pipeline, schedule) in consumers)
             {
-                if (!seen.Add((pipeline.Id, e.Partition))) continue;
-                if (Judge(pipeline, schedule, e.Partition) is { } runId) created.Add((pipeline.Id, runId));
+                if (!seen.Add((pipeline.Id, partition))) continue;
+                if (Judge(pipeline, schedule, partition) is { } runId) created.Add((pipeline.Id, runId));
             }
         }
         return created;

@@ -102,7 +102,7 @@ internal sealed class RunCoordinator
 
     /// <summary>
     /// Judges the consumers of assets a committed step produced, after its lock is released. A failure is logged: the
-    /// events are stored, and the next event of any of the consumer's assets for the partition judges it again.
+    /// events are stored and listed as unjudged, and the reconciler's next pass judges them.
     /// </summary>
     private void JudgeAssetConsumers(PipelineDefinition pipeline, string runId, IReadOnlyList<AssetEvent> events)
     {
