@@ -157,4 +157,26 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TaskIsCallback = Error("PIPE033",
         "Method is both a task and a callback",
         "Method '{0}' is a [PipelineTask] and has [{1}]. A callback reacts to tasks and is not one; move the callback into its own method.");
+
+    public static readonly DiagnosticDescriptor InvalidAssetSchedule = Error("PIPE050",
+        "Invalid asset schedule",
+        // The reason comes from AssetExpression, the runtime's own parser.
+        "Schedule '{0}' of pipeline '{1}' is invalid: {2}. Write @assets(name), combining names with '&' (all of them), '|' (any of them) and parentheses, optionally followed by '| cron' to run on time too, as in \"@assets(prices.daily & fundamentals.daily) | 0 6 * * 1-5\".");
+
+    public static readonly DiagnosticDescriptor InvalidAssetName = Error("PIPE051",
+        "Invalid asset name",
+        "Asset name '{0}' of {1} is invalid: {2}. Name assets like \"prices.daily\".");
+
+    // Found once every pipeline of the compilation is seen, so they carry the CompilationEnd tag.
+    public static readonly DiagnosticDescriptor UnknownAsset = new("PIPE052",
+        "Pipeline is scheduled on an asset nothing produces",
+        "Pipeline '{0}' is scheduled on asset '{1}', which no task in this assembly produces. {2}Add [Produces(\"{1}\")] to the task that writes it, or declare [assembly: ExternalAsset(\"{1}\")] when another system produces it.",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE052.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor AssetCycle = new("PIPE053",
+        "Pipelines start each other through assets",
+        "Pipelines start each other through assets in a cycle: {0}. Remove one of these assets from a schedule or a [Produces] so a run cannot lead back to itself.",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE053.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 }

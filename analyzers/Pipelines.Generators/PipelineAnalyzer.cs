@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -51,7 +52,11 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SessionDeadlineWithoutCalendar,
         DiagnosticDescriptors.InvalidCallbackMethod,
         DiagnosticDescriptors.UnknownCallbackTask,
-        DiagnosticDescriptors.TaskIsCallback);
+        DiagnosticDescriptors.TaskIsCallback,
+        DiagnosticDescriptors.InvalidAssetSchedule,
+        DiagnosticDescriptors.InvalidAssetName,
+        DiagnosticDescriptors.UnknownAsset,
+        DiagnosticDescriptors.AssetCycle);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -64,15 +69,17 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
             if (known.PipelineAttribute is null || known.PipelineTaskAttribute is null) return;
 
             var pipelineIds = new ConcurrentBag<(string Id, INamedTypeSymbol Type, Location Location)>();
-            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, pipelineIds), SymbolKind.NamedType);
+            var assetUses = new ConcurrentBag<AssetUse>();
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, pipelineIds, assetUses), SymbolKind.NamedType);
             start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, known), SymbolKind.Method);
             start.RegisterCompilationEndAction(end => ReportDuplicateIds(end, pipelineIds));
+            start.RegisterCompilationEndAction(end => ReportAssets(end, known, assetUses));
             // Pool declarations are assembly attributes: each file's are reported with that file, so they show while typing.
             start.RegisterSemanticModelAction(model => ReportPoolDeclarations(model, known));
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known, ConcurrentBag<(string, INamedTypeSymbol, Location)> pipelineIds)
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known, ConcurrentBag<(string, INamedTypeSymbol, Location)> pipelineIds, ConcurrentBag<AssetUse> assetUses)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attribute = known.Find(type, known.PipelineAttribute);
@@ -83,6 +90,10 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         if (parsed.Spec is null) return;
 
         pipelineIds.Add((parsed.Spec.Id, type, AttributeArguments.Positional(attribute, 0, context.CancellationToken)));
+        assetUses.Add(new AssetUse(
+            parsed.Spec.Id,
+            parsed.Spec.Tasks.SelectMany(t => t.Produces).Distinct(StringComparer.Ordinal).ToList(),
+            AssetParser.ReadConsumed(attribute, parsed.Spec.Schedule, context.CancellationToken)));
 
         var validation = PipelineValidator.Validate(parsed.Spec);
         foreach (var diagnostic in validation.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(parsed.Locations));
@@ -117,6 +128,43 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
             if (diagnostic.Location.SourceTree == context.SemanticModel.SyntaxTree) context.ReportDiagnostic(diagnostic);
         }
     }
+
+    /// <summary>
+    /// The checks across pipelines: a consumed asset nothing produces (PIPE052), pipelines that start each other through
+    /// assets (PIPE053), and malformed external asset names (PIPE051). A pipeline id claimed twice counts once (PIPE005).
+    /// </summary>
+    private static void ReportAssets(CompilationAnalysisContext context, KnownSymbols known, ConcurrentBag<AssetUse> uses)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var external = AssetParser.ReadExternal(context.Compilation, known, diagnostics, context.CancellationToken);
+        foreach (var diagnostic in diagnostics) context.ReportDiagnostic(diagnostic);
+
+        var ordered = uses.GroupBy(u => u.Id, StringComparer.Ordinal).Select(g => g.First()).OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
+        if (ordered.Count == 0) return;
+        var pipelines = ordered.Select(u => new AssetGraph.Pipeline(u.Id, u.Produces, u.Consumed.Select(c => c.Name).ToList())).ToList();
+
+        foreach (var unknown in AssetGraph.FindUnknown(pipelines, external.Select(e => e.Name)))
+        {
+            var consumed = ordered[unknown.Pipeline].Consumed[unknown.Consumed];
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownAsset, consumed.Location,
+                ordered[unknown.Pipeline].Id, consumed.Name, unknown.Closest is null ? "" : $"Did you mean '{unknown.Closest}'? "));
+        }
+
+        foreach (var cycle in AssetGraph.FindCycles(pipelines))
+        {
+            // Placed where each pipeline of the cycle reads the asset the one before it produces, starting with the first.
+            var locations = new List<Location>();
+            for (var i = 0; i < cycle.Pipelines.Count; i++)
+            {
+                var reader = ordered[cycle.Pipelines[i]];
+                var asset = cycle.Assets[(i + cycle.Pipelines.Count - 1) % cycle.Pipelines.Count];
+                locations.Add(reader.Consumed.First(c => c.Name == asset).Location);
+            }
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AssetCycle, locations[0], locations.Skip(1), cycle.Describe(pipelines)));
+        }
+    }
+
+    private sealed record AssetUse(string Id, IReadOnlyList<string> Produces, IReadOnlyList<AssetParser.Consumed> Consumed);
 
     private static void ReportDuplicateIds(CompilationAnalysisContext context, ConcurrentBag<(string Id, INamedTypeSymbol Type, Location Location)> pipelineIds)
     {

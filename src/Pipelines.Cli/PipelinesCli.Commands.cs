@@ -617,6 +617,7 @@ public static partial class PipelinesCli
         logicalDate = run.LogicalDate.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
         state = run.State.Name(),
         deadlineMissed = run.MissedDeadline?.ToString(),
+        triggeredBy = run.TriggeredBy?.Select(AssetEventJson).ToArray(),
         tasks = run.Tasks.Select(t => new
         {
             task = t.TaskId,
@@ -627,5 +628,18 @@ public static partial class PipelinesCli
             server = t.Server,
             reason = t.Reason,
         }).ToArray(),
+    };
+
+    private static object AssetEventJson(AssetEvent e) => new
+    {
+        asset = e.Asset,
+        partition = e.Partition.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
+        id = e.Id,
+        at = e.At.ToString(),
+        pipeline = e.PipelineId,
+        run = e.RunId,
+        task = e.TaskId,
+        external = e.IsExternal,
+        extra = e.Extra,
     };
 }

@@ -176,6 +176,16 @@ public static partial class PipelinesCli
         var pools = new Command("pools", "Show each pool's slots and how many are running, queued and open.") { json };
         pools.SetAction((r, ct) => Pools(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(json), ct));
         root.Subcommands.Add(pools);
+
+        var assetArgument = new Argument<string>("asset") { Description = "The asset name, such as vendor.fundamentals." };
+        var partition = new Option<string>("--partition") { Description = "The partition the data is for (the logical date of the runs it starts), yyyy-MM-dd.", Required = true };
+        var extra = new Option<string[]>("--extra") { Description = "Extra data about the event as key=value, such as rows=1200; repeatable." };
+        var assetEvent = new Command("asset-event", "Record an event of an asset produced outside this app; pipelines scheduled on it start when their condition holds for the partition.") { assetArgument, partition, extra, json };
+        assetEvent.SetAction((r, ct) => PostAssetEvent(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(assetArgument)!, r.GetValue(partition)!, r.GetValue(extra), r.GetValue(json), ct));
+        root.Subcommands.Add(assetEvent);
+        var assets = new Command("assets", "List the assets: who produces and who consumes each, and (with --storage or --server) its latest event.") { json };
+        assets.SetAction((r, ct) => Assets(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(json), ct));
+        root.Subcommands.Add(assets);
         return root;
     }
 

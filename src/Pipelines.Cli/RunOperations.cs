@@ -41,6 +41,12 @@ internal interface IRunOperations : IAsyncDisposable
 
     /// <summary>Every pool with its slots and how many are running, queued and open.</summary>
     Task<IReadOnlyList<PoolStatus>> PoolsAsync();
+
+    /// <summary>Records an asset event from outside and starts the pipelines scheduled on it whose condition now holds.</summary>
+    Task<PostedAssetEvent> PostAssetEventAsync(string asset, LocalDate partition, IReadOnlyDictionary<string, string> extra);
+
+    /// <summary>The newest events of an asset, newest first.</summary>
+    Task<IReadOnlyList<AssetEvent>> AssetEventsAsync(string asset, int limit);
 }
 
 /// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
@@ -86,6 +92,11 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
     public Task<IReadOnlySet<string>> PausedPipelinesAsync() => Task.FromResult(Operations.PausedPipelines());
 
     public Task<IReadOnlyList<PoolStatus>> PoolsAsync() => Task.FromResult(Operations.Pools());
+
+    public Task<PostedAssetEvent> PostAssetEventAsync(string asset, LocalDate partition, IReadOnlyDictionary<string, string> extra) =>
+        Task.FromResult(Operations.PostAssetEvent(asset, partition, extra));
+
+    public Task<IReadOnlyList<AssetEvent>> AssetEventsAsync(string asset, int limit) => Task.FromResult(Operations.AssetEvents(asset, limit));
 
     /// <summary>
     /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
@@ -207,6 +218,16 @@ internal sealed class HttpRunOperations : IRunOperations
         return await response.Content.ReadFromJsonAsync<List<PoolStatus>>(ApiJson.Options).ConfigureAwait(false) ?? new List<PoolStatus>();
     }
 
+    public async Task<PostedAssetEvent> PostAssetEventAsync(string asset, LocalDate partition, IReadOnlyDictionary<string, string> extra) =>
+        await Post<PostedAssetEvent>($"api/assets/{Uri.EscapeDataString(asset)}/events", new AssetEventRequest(partition.ToString("uuuu-MM-dd", null), extra)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<AssetEvent>> AssetEventsAsync(string asset, int limit)
+    {
+        using var response = await _http.GetAsync($"api/assets/{Uri.EscapeDataString(asset)}/events?limit={limit}").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<List<AssetEvent>>(ApiJson.Options).ConfigureAwait(false) ?? new List<AssetEvent>();
+    }
+
     private async Task<T> Post<T>(string path, object body)
     {
         using var response = await _http.PostAsJsonAsync(path, body, ApiJson.Options).ConfigureAwait(false);
@@ -242,6 +263,9 @@ internal sealed record PipelineSummary(string Id, bool Paused);
 internal sealed record PauseResponse(bool Paused, bool Changed);
 
 internal sealed record ClearRequest(IReadOnlyList<string> Tasks, bool Downstream, bool Upstream, bool OnlyFailed);
+
+/// <summary>An asset event posted from outside: its partition (yyyy-MM-dd) and extra data.</summary>
+internal sealed record AssetEventRequest(string Partition, IReadOnlyDictionary<string, string>? Extra);
 
 internal sealed record BackfillRequest(string From, string To, IReadOnlyDictionary<string, string>? Parameters);
 

@@ -47,6 +47,11 @@ internal static class ServeApi
         };
         var api = app.MapGroup("/api/pipelines").AddEndpointFilter(guard);
         app.MapGroup("/api/pools").AddEndpointFilter(guard).MapGet("", (PipelineOperations ops) => Results.Json(ops.Pools(), ApiJson.Options));
+        var assets = app.MapGroup("/api/assets").AddEndpointFilter(guard);
+        assets.MapPost("/{asset}/events", (PipelineOperations ops, string asset, AssetEventRequest request) =>
+            Results.Json(ops.PostAssetEvent(asset, Date(request.Partition), request.Extra), ApiJson.Options));
+        assets.MapGet("/{asset}/events", (PipelineOperations ops, string asset, int? limit) =>
+            Results.Json(ops.AssetEvents(asset, Math.Clamp(limit ?? 25, 1, 500)), ApiJson.Options));
 
         api.MapGet("", (PipelineOperations ops) =>
         {

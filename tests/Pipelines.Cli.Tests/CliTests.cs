@@ -18,14 +18,18 @@ public sealed class CliTests
     internal static Task<(int Exit, string Out, string Error)> Cli(Effects? effects, CancellationToken cancellationToken, params string[] args) =>
         Cli(effects, null, cancellationToken, args);
 
-    internal static async Task<(int Exit, string Out, string Error)> Cli(Effects? effects, Microsoft.Extensions.Configuration.IConfiguration? configuration, CancellationToken cancellationToken, params string[] args)
+    internal static Task<(int Exit, string Out, string Error)> Cli(Effects? effects, Microsoft.Extensions.Configuration.IConfiguration? configuration, CancellationToken cancellationToken, params string[] args) =>
+        CliWith(Pipelines, effects, configuration, cancellationToken, args);
+
+    /// <summary>The command line over the given pipelines instead of this class's two.</summary>
+    internal static async Task<(int Exit, string Out, string Error)> CliWith(PipelineDefinition[] pipelines, Effects? effects, Microsoft.Extensions.Configuration.IConfiguration? configuration, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var exit = await PipelinesCli.RunAsync(args, o =>
         {
             o.Configuration = configuration;
-            o.Pipelines = Pipelines;
+            o.Pipelines = pipelines;
             o.Out = output;
             o.Error = error;
             o.Clock = Clock;

@@ -187,6 +187,8 @@ internal static class PipelineEmitter
         w.Line($"    Inputs = {(inputs.Count == 0 ? "global::System.Collections.Immutable.ImmutableArray<global::Pipelines.TaskInput>.Empty" : $"global::System.Collections.Immutable.ImmutableArray.Create({string.Join(", ", inputs)})")},");
         w.Line($"    OutputType = {(task.Output is { } output ? $"typeof({output.TypeOf})" : "null")},");
         w.Line($"    BranchTargets = {IntArray(task.BranchTargets.Select(target => byId[target]).ToList())},");
+        if (task.Produces.Count > 0)
+            w.Line($"    Produces = global::System.Collections.Immutable.ImmutableArray.Create({string.Join(", ", task.Produces.Select(CSharpLiteral.String))}),");
         if (task.Sensor is { } sensor)
         {
             w.Line($"    Sensor = new global::Pipelines.SensorSettings({CSharpLiteral.TimeSpan(sensor.PokeIntervalTicks)}, {CSharpLiteral.TimeSpan(sensor.TimeoutTicks)}, {CSharpLiteral.Bool(sensor.SoftFail)}, global::Pipelines.SensorMode.{(sensor.Mode == 1 ? "Poke" : "Reschedule")}),");

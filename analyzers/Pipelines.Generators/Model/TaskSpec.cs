@@ -20,7 +20,11 @@ internal sealed record TaskSpec(
     int PriorityWeight,
     EquatableArray<string> BranchTargets,
     SensorSpec? Sensor,
-    TaskControlsSpec Controls);
+    TaskControlsSpec Controls)
+{
+    /// <summary>The assets the task produces (<c>[Produces]</c>), in declaration order.</summary>
+    public EquatableArray<string> Produces { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>How the method returns.</summary>
 internal enum ReturnShape

@@ -31,6 +31,8 @@ internal sealed class KnownSymbols
         OnSuccessAttribute = compilation.GetTypeByMetadataName("Pipelines.OnSuccessAttribute");
         OnRetryAttribute = compilation.GetTypeByMetadataName("Pipelines.OnRetryAttribute");
         OnDeadlineMissedAttribute = compilation.GetTypeByMetadataName("Pipelines.OnDeadlineMissedAttribute");
+        ProducesAttribute = compilation.GetTypeByMetadataName("Pipelines.ProducesAttribute");
+        ExternalAssetAttribute = compilation.GetTypeByMetadataName("Pipelines.ExternalAssetAttribute");
         _pools = new System.Lazy<PoolDeclarations>(() => PoolParser.Read(compilation, System.Threading.CancellationToken.None), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -57,6 +59,8 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? OnSuccessAttribute { get; }
     public INamedTypeSymbol? OnRetryAttribute { get; }
     public INamedTypeSymbol? OnDeadlineMissedAttribute { get; }
+    public INamedTypeSymbol? ProducesAttribute { get; }
+    public INamedTypeSymbol? ExternalAssetAttribute { get; }
 
     /// <summary>The pools this compilation declares, read once.</summary>
     public PoolDeclarations Pools => _pools.Value;

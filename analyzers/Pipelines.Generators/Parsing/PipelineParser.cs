@@ -147,8 +147,9 @@ internal static class PipelineParser
 
         if (schedule is not null)
         {
-            if (!ScheduleSyntax.TryParse(schedule, out _, out var session, out var scheduleError))
-                Report(DiagnosticDescriptors.InvalidSchedule, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
+            if (!ScheduleSyntax.TryParse(schedule, out _, out var session, out _, out var scheduleError))
+                Report(AssetParser.IsAssetSchedule(schedule) ? DiagnosticDescriptors.InvalidAssetSchedule : DiagnosticDescriptors.InvalidSchedule,
+                    AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
             else if (session is not null && calendar is null)
                 ReportWith(DiagnosticDescriptors.SessionScheduleWithoutCalendar, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), new object?[] { schedule, id },
                     Properties(DiagnosticProperties.Calendars, string.Join(DiagnosticProperties.CalendarSeparator.ToString(), KnownCalendars(known.Compilation))));
@@ -684,7 +685,10 @@ internal static class PipelineParser
             branchTargets.ToImmutable().ToEquatableArray(),
             sensorSpec,
             // Airflow forces depends_on_past on with wait_for_downstream; the definition says so, so no reader has to.
-            new TaskControlsSpec(pool, poolSlots, maxActiveTries, dependsOnPast || waitForDownstream, waitForDownstream, weightRule, deadline));
+            new TaskControlsSpec(pool, poolSlots, maxActiveTries, dependsOnPast || waitForDownstream, waitForDownstream, weightRule, deadline))
+        {
+            Produces = AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken),
+        };
     }
 
     /// <summary>A pool must be declared by this assembly or a referenced one, and have at least the slots the task takes.</summary>

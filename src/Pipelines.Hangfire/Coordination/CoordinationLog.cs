@@ -26,4 +26,7 @@ internal static partial class CoordinationLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignoring a stale or duplicate delivery of {Pipeline} {Run} {Task} try {Try}: the task is {State} on try {CurrentTry}.")]
     public static partial void Stale(ILogger logger, string pipeline, string run, string task, int @try, string state, int currentTry);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not judge the pipelines scheduled on the assets {Pipeline} {Run} produced; the reconciler judges them")]
+    public static partial void AssetConsumersNotJudged(ILogger logger, string pipeline, string run, Exception exception);
 }

@@ -60,6 +60,15 @@ public sealed class PipelineReconciler
         {
             // A busy slot lock: the next pass repairs.
         }
+        // Asset events whose consumers a crash or a busy lock left unjudged after the event's commit.
+        try
+        {
+            _coordinator.Assets?.JudgeUnjudged();
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            // The events stay listed as unjudged; the next pass judges them.
+        }
         // Deadlines are judged after the repairs, so a run a crash left unfinished but done is not reported late.
         try
         {

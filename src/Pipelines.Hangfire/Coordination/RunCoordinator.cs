@@ -77,6 +77,7 @@ internal sealed class RunCoordinator
             }
         }
         if (PastDependence.Of(pipeline).MayRelease(work)) ReleaseNextRun(pipeline, runId);
+        if (work.AssetEvents.Count > 0) JudgeAssetConsumers(pipeline, runId, work.AssetEvents);
         return work;
     }
 
@@ -96,6 +97,25 @@ internal sealed class RunCoordinator
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             CoordinationLog.NextRunNotReleased(_logger, pipeline.Id, runId, ex);
+        }
+    }
+
+    /// <summary>Starts pipelines scheduled on assets; set by <see cref="PipelineOperations"/>, which creates their runs.</summary>
+    internal AssetTriggers? Assets { get; set; }
+
+    /// <summary>
+    /// Judges the consumers of assets a committed step produced, after its lock is released. A failure is logged: the
+    /// events are stored and listed as unjudged, and the reconciler's next pass judges them.
+    /// </summary>
+    private void JudgeAssetConsumers(PipelineDefinition pipeline, string runId, IReadOnlyList<AssetEvent> events)
+    {
+        try
+        {
+            Assets?.Judge(events);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CoordinationLog.AssetConsumersNotJudged(_logger, pipeline.Id, runId, ex);
         }
     }
 
@@ -190,6 +210,19 @@ internal sealed class RunCoordinator
             }
             TryOutcome.Apply(work, pipeline[taskId], task, result);
             final = work[taskId];
+            // A producing task's success records its assets' events in this same step (the partition is the run's logical date).
+            if (final.State == TaskState.Success && pipeline[taskId].Produces.Length > 0 && work.Facts.LogicalDate is { Length: > 0 } date)
+            {
+                foreach (var asset in pipeline[taskId].Produces)
+                {
+                    work.AssetEvents.Add(new AssetEvent(AssetEventId.New(work.Now), asset, PipelineStore.ParseDate(date), work.Now, result.AssetExtra)
+                    {
+                        PipelineId = pipeline.Id,
+                        RunId = runId,
+                        TaskId = taskId,
+                    });
+                }
+            }
             return true;
         }, CascadeScope.Changed);
         return final;

@@ -123,6 +123,7 @@ internal sealed class RunStep
                 PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
             foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
+            foreach (var assetEvent in work.AssetEvents) AssetStore.Write(transaction, assetEvent);
             if (work.RunStateChanged)
             {
                 var finished = work.RunState.IsFinished();

@@ -66,6 +66,9 @@ internal sealed class RunWork
     /// <summary>Outputs to record.</summary>
     public Dictionary<string, string> Outputs { get; } = new(System.StringComparer.Ordinal);
 
+    /// <summary>Asset events of tasks that succeeded in this step, written in its transaction (<see cref="AssetStore"/>).</summary>
+    public List<AssetEvent> AssetEvents { get; } = new();
+
     /// <summary>Events to send once the lock is released.</summary>
     public List<PipelineEvent> Events { get; } = new();
 

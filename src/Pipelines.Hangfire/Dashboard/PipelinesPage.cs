@@ -44,7 +44,8 @@ internal sealed class PipelinesPage : PipelinesRazorPage
 
     private static string NextRun(PipelineDefinition pipeline, NodaTime.Instant now)
     {
-        if (PipelineTimetable.For(pipeline) is not { } timetable) return PipelineTimes.Of(pipeline).Schedule.IsOnce ? "once" : "manual";
+        var schedule = PipelineTimes.Of(pipeline).Schedule;
+        if (PipelineTimetable.For(pipeline) is not { } timetable) return schedule.IsOnce ? "once" : schedule.IsAssetScheduled ? "when its assets land" : "manual";
         return timetable.NextAfter(now) is { } next ? next.At.InZone(timetable.Zone).ToString("uuuu-MM-dd HH:mm o<g>", CultureInfo.InvariantCulture) : "";
     }
 }

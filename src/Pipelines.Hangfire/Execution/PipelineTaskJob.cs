@@ -176,7 +176,7 @@ public sealed partial class PipelineTaskJob
                     outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
                 }
             }
-            return TryResult.Succeeded(outcome);
+            return TryResult.Succeeded(outcome) with { AssetExtra = run.AssetExtra };
         }
         catch (TryStorageUnavailableException)
         {

@@ -13,7 +13,7 @@ namespace Pipelines.Hangfire;
 /// What operators do to pipelines: trigger, list and inspect runs, clear and re-run tasks, mark states, backfill.
 /// The command line and the dashboard both go through here.
 /// </summary>
-public sealed class PipelineOperations
+public sealed partial class PipelineOperations
 {
     private readonly JobStorage _storage;
     private readonly PipelineRegistry _registry;
@@ -26,6 +26,8 @@ public sealed class PipelineOperations
         _registry = registry;
         _coordinator = coordinator;
         _options = options;
+        _assets = new AssetTriggers(storage, registry, options, (pipeline, partition, runId) => Create(pipeline.Id, partition, null, RunKind.Asset, null, runId, null, null));
+        coordinator.Assets = _assets;
     }
 
     /// <summary>The pipelines this runtime knows.</summary>

@@ -46,7 +46,7 @@ internal sealed partial class PipelinesStartup(
             {
                 var zone = PipelineSchedule.SystemZone(pipeline.TimeZone);
                 var id = pipeline.Id;
-                recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), pipeline.Schedule!, new RecurringJobOptions { TimeZone = zone });
+                recurringJobs.AddOrUpdate<PipelineScheduler>(PipelineScheduler.RecurringJobId(id), s => s.Tick(id), schedule.TimeText!, new RecurringJobOptions { TimeZone = zone });
                 if (pipeline.Catchup) scheduler.TickAt(id, options.Clock.GetCurrentInstant());
                 LogScheduled(logger, id, pipeline.Schedule!, pipeline.TimeZone);
             }

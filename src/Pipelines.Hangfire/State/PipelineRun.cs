@@ -13,6 +13,8 @@ public enum RunKind
     Manual,
     /// <summary>Created by a backfill over a date range.</summary>
     Backfill,
+    /// <summary>Created by asset events for its logical date (the partition) once the pipeline's <c>@assets(...)</c> condition held.</summary>
+    Asset,
 }
 
 /// <summary>A run of a pipeline: its identity, state and task instances.</summary>
@@ -54,6 +56,9 @@ public sealed record PipelineRun(
 
     /// <summary>For a scheduled run, the schedule occurrence it was created for; its schedule delay counts from there.</summary>
     public Instant? ScheduledAt { get; init; }
+
+    /// <summary>For a run started by asset events (<see cref="RunKind.Asset"/>), those events, one per asset that had arrived, by asset name; null for other runs.</summary>
+    public IReadOnlyList<AssetEvent>? TriggeredBy { get; init; }
 
     /// <summary>The deadline the run missed (its pipeline's <c>Deadline</c>), when the deadline watcher found it late; null otherwise.</summary>
     public Instant? MissedDeadline { get; init; }

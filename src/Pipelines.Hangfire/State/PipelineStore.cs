@@ -129,6 +129,7 @@ internal static class PipelineStore
             Queue = record.Queue,
             TraceParent = record.TraceParent,
             ScheduledAt = record.ScheduledAt,
+            TriggeredBy = record.Kind == RunKind.Asset ? AssetStore.TriggeredBy(connection, pipeline.Id, runId) : null,
         };
     }
 

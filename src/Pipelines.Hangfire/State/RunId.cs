@@ -39,6 +39,12 @@ public readonly record struct RunId
     /// <summary>A backfill run's id: one per date, so backfilling a date again finds the run it made.</summary>
     public static RunId Backfill(LocalDate logicalDate) => Of(RunKind.Backfill, PipelineStore.Format(logicalDate));
 
+    /// <summary>
+    /// An asset-triggered run's id: the partition and a key of the asset events that started it, so the same events
+    /// always name the same run (a retried trigger finds the run it made) and new events name a new one.
+    /// </summary>
+    public static RunId Asset(LocalDate partition, string eventsKey) => Of(RunKind.Asset, $"{PipelineStore.Format(partition)}{Separator}{eventsKey}");
+
     /// <summary>A scheduled run's id by its logical date.</summary>
     public static RunId Scheduled(LocalDate logicalDate) => Of(RunKind.Scheduled, PipelineStore.Format(logicalDate));
 
@@ -66,6 +72,7 @@ public readonly record struct RunId
             "scheduled" => RunKind.Scheduled,
             "manual" => RunKind.Manual,
             "backfill" => RunKind.Backfill,
+            "asset" => RunKind.Asset,
             _ => null,
         };
         if (kind is null) return false;
@@ -88,6 +95,7 @@ public readonly record struct RunId
     {
         RunKind.Manual => "manual",
         RunKind.Backfill => "backfill",
+        RunKind.Asset => "asset",
         _ => "scheduled",
     };
 }

@@ -54,4 +54,20 @@ public sealed class RunContext
 
     /// <summary>A logger whose output is kept with the task instance.</summary>
     public ILogger Logger { get; }
+
+    private readonly Dictionary<string, string> _assetExtra = new(StringComparer.Ordinal);
+
+    /// <summary>Extra data for the asset events this try records if it succeeds (<see cref="SetAssetExtra"/>).</summary>
+    public IReadOnlyDictionary<string, string> AssetExtra => _assetExtra;
+
+    /// <summary>
+    /// Adds extra data, such as a row count or a file path, to the asset event of every asset the task produces
+    /// (<see cref="ProducesAttribute"/>), recorded when the try succeeds; shown with the event and passed to consumers.
+    /// </summary>
+    /// <example><code>run.SetAssetExtra("rows", rows.Count.ToString(CultureInfo.InvariantCulture));</code></example>
+    public void SetAssetExtra(string key, string value)
+    {
+        if (string.IsNullOrEmpty(key)) throw new ArgumentException("An extra data key must not be empty.", nameof(key));
+        _assetExtra[key] = value ?? throw new ArgumentNullException(nameof(value));
+    }
 }

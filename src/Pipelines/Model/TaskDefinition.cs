@@ -75,6 +75,9 @@ public sealed class TaskDefinition
     /// <summary>For a branch, the indices of the tasks it may choose between.</summary>
     public ImmutableArray<int> BranchTargets { get; init; } = ImmutableArray<int>.Empty;
 
+    /// <summary>The assets the task produces (<see cref="ProducesAttribute"/>): each success records an event for each.</summary>
+    public ImmutableArray<string> Produces { get; init; } = ImmutableArray<string>.Empty;
+
     /// <summary>For a sensor, how it pokes and when it gives up; null for other kinds.</summary>
     public SensorSettings? Sensor { get; init; }
 

@@ -10,8 +10,9 @@ namespace Pipelines.Schedules;
 /// </summary>
 public sealed class PipelineSchedule
 {
-    private PipelineSchedule(string? text, CronExpression? cron, SessionTime? session, bool once)
+    private PipelineSchedule(string? text, CronExpression? cron, SessionTime? session, bool once, Assets.AssetExpression? assets = null)
     {
+        Assets = assets;
         Text = text;
         Cron = cron;
         Session = session;
@@ -34,6 +35,34 @@ public sealed class PipelineSchedule
     /// <summary>Whether the schedule is relative to the sessions of the pipeline's calendar.</summary>
     public bool IsSessionRelative => Session is not null;
 
+    /// <summary>
+    /// For <c>@assets(...)</c> schedules: the asset condition that starts a run for a partition once it holds; null otherwise.
+    /// A time part (<c>@assets(...) | 0 6 * * 1-5</c>) is in <see cref="Cron"/> or <see cref="Session"/>.
+    /// </summary>
+    internal Assets.AssetExpression? Assets { get; }
+
+    /// <summary>
+    /// The time part as written: the whole text for a schedule not on assets, the part after <c>|</c> for
+    /// <c>@assets(...) | 0 6 * * 1-5</c>, and null for a schedule on assets only (or none).
+    /// </summary>
+    public string? TimeText => Assets is null ? Text
+        : ScheduleSyntax.TrySplitAssets(Text!.Trim(), out _, out var time, out _) ? time : null;
+
+    /// <summary>The assets an <c>@assets(...)</c> schedule reads, each once; empty for other schedules.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> AssetNames => Assets?.Names() ?? [];
+
+    /// <summary>The asset condition, written plainly (<c>prices.daily &amp; fundamentals.daily</c>); null for other schedules.</summary>
+    public string? AssetCondition => Assets?.ToString();
+
+    /// <summary>
+    /// Whether the asset condition holds when the assets <paramref name="arrived"/> names are the ones that have arrived
+    /// (for one partition); false for a schedule not on assets.
+    /// </summary>
+    public bool AssetsMet(Func<string, bool> arrived) => Assets?.IsMet(arrived) ?? false;
+
+    /// <summary>Whether the pipeline is scheduled on assets (it may also have a time part).</summary>
+    public bool IsAssetScheduled => Assets is not null;
+
     /// <summary>Whether the pipeline runs once, at its start date.</summary>
     public bool IsOnce { get; }
 
@@ -45,10 +74,10 @@ public sealed class PipelineSchedule
     public static PipelineSchedule Parse(string? text)
     {
         if (text is null) return new PipelineSchedule(null, null, null, false);
-        if (!ScheduleSyntax.TryParse(text, out var cron, out var rule, out var error))
+        if (!ScheduleSyntax.TryParse(text, out var cron, out var rule, out var assets, out var error))
             throw new FormatException($"Invalid schedule '{text}': {error}.");
         var session = rule is { } r ? SessionTime.From(r) : null;
-        return new PipelineSchedule(text, cron, session, cron is null && session is null);
+        return new PipelineSchedule(text, cron, session, cron is null && session is null && assets is null, assets);
     }
 
     /// <summary>

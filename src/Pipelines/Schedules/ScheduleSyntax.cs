@@ -2,6 +2,7 @@
 // the IDE accepts is exactly one the runtime accepts. Keep it netstandard2.0-compatible.
 using System;
 using Cronos;
+using Pipelines.Assets;
 
 namespace Pipelines.Schedules
 {
@@ -23,6 +24,8 @@ namespace Pipelines.Schedules
         public const string BreakStart = "@break_start";
 
         public const string BreakEnd = "@break_end";
+
+        public const string Assets = "@assets";
 
         public const string PresetList = "@hourly, @daily, @weekly, @monthly, @yearly, @once";
 
@@ -53,7 +56,78 @@ namespace Pipelines.Schedules
         /// Parses <paramref name="text"/>. On success exactly one of <paramref name="cron"/> and <paramref name="session"/>
         /// is set, or neither for <c>@once</c>. On failure <paramref name="error"/> says what is wrong in one sentence.
         /// </summary>
-        public static bool TryParse(string text, out CronExpression? cron, out SessionRule? session, out string? error)
+        public static bool TryParse(string text, out CronExpression? cron, out SessionRule? session, out string? error) =>
+            TryParse(text, out cron, out session, out _, out error);
+
+        /// <summary>
+        /// Parses <paramref name="text"/>, which may be scheduled on assets: <c>@assets(condition)</c>, optionally followed by
+        /// <c>| schedule</c> for a time schedule that also starts runs (Airflow's AssetOrTimeSchedule). On success
+        /// <paramref name="assets"/> is the asset condition or null, and <paramref name="cron"/> and <paramref name="session"/>
+        /// describe the time part as for a plain schedule.
+        /// </summary>
+        public static bool TryParse(string text, out CronExpression? cron, out SessionRule? session, out AssetExpression? assets, out string? error)
+        {
+            assets = null;
+            var assetText = (text ?? "").Trim();
+            if (StartsWith(assetText, Assets))
+            {
+                cron = null;
+                session = null;
+                if (!TrySplitAssets(assetText, out var condition, out var time, out error)) return false;
+                if (!AssetExpression.TryParse(condition, out assets, out error)) return false;
+                if (time is null) return true;
+                if (StartsWith(time.Trim(), Assets))
+                {
+                    error = "a schedule holds one @assets(...); combine the assets inside it with '&' and '|'";
+                    return false;
+                }
+                if (time.Trim() == Once)
+                {
+                    error = "@once cannot be combined with @assets(...); use a cron expression, a preset or a session time after '|'";
+                    return false;
+                }
+                return TryParse(time, out cron, out session, out error);
+            }
+            return TryParseTime(text ?? "", out cron, out session, out error);
+        }
+
+        // "@assets(a & (b | c))" or "@assets(a) | 0 6 * * 1-5": the condition between the outer parentheses, and the time part after '|'.
+        public static bool TrySplitAssets(string text, out string condition, out string? time, out string? error)
+        {
+            condition = "";
+            time = null;
+            error = null;
+            var rest = text.Substring(Assets.Length).TrimStart();
+            if (rest.Length == 0 || rest[0] != '(')
+            {
+                error = $"{Assets} needs its assets in parentheses, as in {Assets}(prices.daily & fundamentals.daily)";
+                return false;
+            }
+            var depth = 0;
+            var close = -1;
+            for (var i = 0; i < rest.Length && close < 0; i++)
+            {
+                if (rest[i] == '(') depth++;
+                else if (rest[i] == ')' && --depth == 0) close = i;
+            }
+            if (close < 0)
+            {
+                error = $"the '(' after {Assets} is never closed";
+                return false;
+            }
+            condition = rest.Substring(1, close - 1);
+            var after = rest.Substring(close + 1).Trim();
+            if (after.Length == 0) return true;
+            if (after[0] != '|' || after.Substring(1).Trim().Length == 0)
+            {
+                error = $"'{after}' after {Assets}(...) is not '| schedule'; add a time schedule with '|', as in {Assets}(prices.daily) | 0 6 * * 1-5";
+                return false;
+            }
+            time = after.Substring(1).Trim();
+            return true;
+        }
+
+        private static bool TryParseTime(string text, out CronExpression? cron, out SessionRule? session, out string? error)
         {
             cron = null;
             session = null;

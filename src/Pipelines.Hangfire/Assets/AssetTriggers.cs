@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Pipelines.Schedules;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Starts pipelines scheduled on assets. After an asset event is committed, each pipeline whose <c>@assets(...)</c>
+/// condition reads the asset is judged for the event's partition under that pipeline's asset lock: when the newest event
+/// of each asset that has arrived for the partition satisfies the condition and at least one of them is newer than the
+/// events the pipeline last ran for there, one run is created with the partition as its logical date, and the pipeline's
+/// "consumed up to" mark moves to those events. Two events committed at the same moment on two servers are judged one
+/// after the other under the lock, and the second judge sees the first's mark, so a combination of events starts one run.
+/// </summary>
+/// <remarks>
+/// The run's id is derived from the events that start it, and creating a run is idempotent on its id, so a judge that
+/// fails after creating the run and before moving the mark creates nothing new when it is judged again.
+/// </remarks>
+internal sealed class AssetTriggers
+{
+    private readonly JobStorage _storage;
+    private readonly PipelineRegistry _registry;
+    private readonly PipelinesOptions _options;
+    private readonly Func<PipelineDefinition, LocalDate, string, string> _createRun;
+    private readonly Lazy<Dictionary<string, List<(PipelineDefinition Pipeline, PipelineSchedule Schedule)>>> _consumers;
+
+    public AssetTriggers(JobStorage storage, PipelineRegistry registry, PipelinesOptions options, Func<PipelineDefinition, LocalDate, string, string> createRun)
+    {
+        _storage = storage;
+        _registry = registry;
+        _options = options;
+        _createRun = createRun;
+        _consumers = new(() => ReadConsumers(registry));
+    }
+
+    /// <summary>The pipelines scheduled on <paramref name="asset"/>, in id order.</summary>
+    public IReadOnlyList<PipelineDefinition> ConsumersOf(string asset) =>
+        _consumers.Value.TryGetValue(asset, out var list) ? list.Select(c => c.Pipeline).ToList() : [];
+
+    /// <summary>Judges every consumer of the events' assets for the events' partitions; returns the runs created.</summary>
+    public IReadOnlyList<(string PipelineId, string RunId)> Judge(IEnumerable<AssetEvent> events)
+    {
+        var list = events.ToList();
+        var created = Judge(list.Select(e => (e.Asset, e.Partition)));
+        // Every consumer was judged: the events no longer need the reconciler (a failure above leaves them for it).
+        using var connection = _storage.GetConnection();
+        using var transaction = connection.CreateWriteTransaction();
+        foreach (var e in list) transaction.RemoveFromSet(AssetStore.UnjudgedKey, AssetStore.UnjudgedMember(e));
+        transaction.Commit();
+        return created;
+    }
+
+    /// <summary>
+    /// The reconciler's repair: judges the consumers of events a crash (or a busy lock) left unjudged after their commit.
+    /// Judging again is harmless: a combination that already started a run starts nothing new.
+    /// </summary>
+    public int JudgeUnjudged()
+    {
+        IReadOnlyList<(string Asset, LocalDate Partition, string Member)> pending;
+        using (var connection = _storage.GetConnection()) pending = AssetStore.Unjudged(connection);
+        if (pending.Count == 0) return 0;
+        Judge(pending.Select(p => (p.Asset, p.Partition)));
+        using (var connection = _storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            foreach (var p in pending) transaction.RemoveFromSet(AssetStore.UnjudgedKey, p.Member);
+            transaction.Commit();
+        }
+        return pending.Count;
+    }
+
+    private List<(string, string)> Judge(IEnumerable<(string Asset, LocalDate Partition)> events)
+    {
+        var created = new List<(string, string)>();
+        var seen = new HashSet<(string, LocalDate)>();
+        foreach (var (asset, partition) in events)
+        {
+            if (!_consumers.Value.TryGetValue(asset, out var consumers)) continue;
+            foreach (var (pipeline, schedule) in consumers)
+            {
+                if (!seen.Add((pipeline.Id, partition))) continue;
+                if (Judge(pipeline, schedule, partition) is { } runId) created.Add((pipeline.Id, runId));
+            }
+        }
+        return created;
+    }
+
+    /// <summary>Judges one consumer for one partition under its asset lock; returns the run it started, if any.</summary>
+    public string? Judge(PipelineDefinition pipeline, PipelineSchedule schedule, LocalDate partition)
+    {
+        using var connection = _storage.GetConnection();
+        using var _ = StorageLocks.Acquire(_storage, connection, AssetStore.ConsumerLock(pipeline.Id), _options.LockTimeout);
+
+        var arrived = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var asset in schedule.AssetNames)
+            if (AssetStore.Latest(connection, asset, partition) is { } id) arrived[asset] = id;
+        if (!schedule.AssetsMet(arrived.ContainsKey)) return null;
+
+        var consumed = AssetStore.Consumed(connection, pipeline.Id, partition, arrived.Keys);
+        if (arrived.All(a => consumed.TryGetValue(a.Key, out var id) && id == a.Value)) return null;
+
+        var runId = RunId.Asset(partition, Key(arrived)).Value;
+        _createRun(pipeline, partition, runId);
+        using var transaction = connection.CreateWriteTransaction();
+        AssetStore.MarkConsumed(transaction, pipeline.Id, runId, partition, arrived);
+        transaction.Commit();
+        return runId;
+    }
+
+    /// <summary>
+    /// Whether the pipeline's asset condition holds for <paramref name="partition"/>, in a sentence that names what it
+    /// waits for and when the rest arrived ("Waiting for fundamentals.daily for 2024-11-27; prices.daily arrived 2024-11-27 05:12.").
+    /// </summary>
+    public TaskDependency Explain(PipelineDefinition pipeline, LocalDate partition)
+    {
+        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+        var name = $"Assets ({schedule.AssetCondition ?? "none"})";
+        if (!schedule.IsAssetScheduled) return new TaskDependency(name, true, $"Pipeline '{pipeline.Id}' is not scheduled on assets.");
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
+        var day = PipelineStore.Format(partition);
+
+        using var connection = _storage.GetConnection();
+        var arrived = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var arrivals = new List<string>();
+        var missing = new List<string>();
+        foreach (var asset in schedule.AssetNames)
+        {
+            if (AssetStore.Latest(connection, asset, partition) is { } id && AssetStore.Read(connection, id) is { } e)
+            {
+                arrived[asset] = id;
+                arrivals.Add($"{asset} arrived {e.At.InZone(zone).ToString("uuuu-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+            else missing.Add(asset);
+        }
+        var arrivedText = arrivals.Count == 0 ? "" : "; " + string.Join(", ", arrivals);
+        if (!schedule.AssetsMet(arrived.ContainsKey))
+            return new TaskDependency(name, false, $"Waiting for {string.Join(" and ", missing)} for {day}{arrivedText}.");
+        var consumed = AssetStore.Consumed(connection, pipeline.Id, partition, arrived.Keys);
+        var fresh = arrived.Where(a => !consumed.TryGetValue(a.Key, out var id) || id != a.Value).Select(a => a.Key).ToList();
+        return fresh.Count == 0
+            ? new TaskDependency(name, true, $"Met for {day}{arrivedText}; a run has started from these events, and a new event of {string.Join(" or ", schedule.AssetNames)} starts another.")
+            : new TaskDependency(name, true, $"Met for {day}{arrivedText}; the new events of {string.Join(", ", fresh)} start a run.");
+    }
+
+    // Eight bytes of SHA-256 over the sorted "asset=event" pairs: the same events always give the same run id.
+    private static string Key(SortedDictionary<string, string> events)
+    {
+        var text = string.Join("\n", events.Select(e => e.Key + "=" + e.Value));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
+    }
+
+    private static Dictionary<string, List<(PipelineDefinition, PipelineSchedule)>> ReadConsumers(PipelineRegistry registry)
+    {
+        var consumers = new Dictionary<string, List<(PipelineDefinition, PipelineSchedule)>>(StringComparer.Ordinal);
+        foreach (var pipeline in registry.All.OrderBy(p => p.Id, StringComparer.Ordinal))
+        {
+            var schedule = PipelineSchedule.Parse(pipeline.Schedule);
+            foreach (var asset in schedule.AssetNames)
+            {
+                if (!consumers.TryGetValue(asset, out var list)) consumers[asset] = list = new();
+                list.Add((pipeline, schedule));
+            }
+        }
+        return consumers;
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.CodeAnalysis;
+using Pipelines.Generators.Tests.Infrastructure;
+using Pipelines.Generators.Validation;
+
+namespace Pipelines.Generators.Tests;
+
+/// <summary>Data-aware scheduling at compile time: each asset diagnostic with its exact span and message, and what passes.</summary>
+public sealed class AssetDiagnosticTests
+{
+    private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Pipelines;\n";
+
+    private const string Producers = """
+        [Pipeline("prices")]
+        public partial class Prices { [PipelineTask, Produces("prices.daily")] public void LoadPrices() { } }
+        [Pipeline("fundamentals")]
+        public partial class Fundamentals { [PipelineTask, Produces("fundamentals.daily")] public void LoadFundamentals() { } }
+        """;
+
+    private static async Task<Diagnostic> AssertSingle(string markup, string id, string message)
+    {
+        var (source, span) = Markup.Parse(Usings + markup);
+        var build = await GeneratorHarness.BuildAsync(source);
+        var diagnostic = Assert.Single(build.Ours);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.Equal($"https://github.com/pipelines-dotnet/pipelines/blob/main/docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+        Assert.DoesNotContain(build.Output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        return diagnostic;
+    }
+
+    [Fact]
+    public Task PIPE050_malformed_asset_condition_gives_the_parsers_reason_on_the_schedule() => AssertSingle(Producers + """
+        [Pipeline("risk_model", Schedule = [|"@assets(prices.daily &)"|])]
+        public partial class RiskModel { [PipelineTask] public void Run() { } }
+        """, "PIPE050", "Schedule '@assets(prices.daily &)' of pipeline 'risk_model' is invalid: expected an asset name but the condition ends after 'prices.daily &'. Write @assets(name), combining names with '&' (all of them), '|' (any of them) and parentheses, optionally followed by '| cron' to run on time too, as in \"@assets(prices.daily & fundamentals.daily) | 0 6 * * 1-5\".");
+
+    [Theory]
+    [InlineData("@assets(prices.daily", "the '(' after @assets is never closed")]
+    [InlineData("@assets prices.daily", "@assets needs its assets in parentheses, as in @assets(prices.daily & fundamentals.daily)")]
+    [InlineData("@assets()", "@assets() names no asset; write at least one, as in @assets(prices.daily)")]
+    [InlineData("@assets((prices.daily | fundamentals.daily) fundamentals.daily)", "expected '&', '|' or ')' at position 37 of the condition but found 'f'")]
+    [InlineData("@assets(prices.daily) 0 6 * * *", "'0 6 * * *' after @assets(...) is not '| schedule'; add a time schedule with '|', as in @assets(prices.daily) | 0 6 * * 1-5")]
+    [InlineData("@assets(prices.daily) | 0 6 * *", "a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, but this one has 4")]
+    [InlineData("@assets(prices.daily) | @once", "@once cannot be combined with @assets(...); use a cron expression, a preset or a session time after '|'")]
+    public async Task PIPE050_reasons(string schedule, string reason)
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + Producers + $$"""
+            [Pipeline("risk_model", Schedule = "{{schedule}}")]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """);
+        var diagnostic = Assert.Single(build.Ours);
+        Assert.Equal("PIPE050", diagnostic.Id);
+        Assert.Contains($"is invalid: {reason}. Write @assets", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public Task PIPE051_produced_asset_name_must_be_readable_in_a_schedule() => AssertSingle("""
+        [Pipeline("prices")]
+        public partial class Prices { [PipelineTask, Produces("prices.daily", [|"prices daily"|])] public void LoadPrices() { } }
+        """, "PIPE051", "Asset name 'prices daily' of task 'LoadPrices' is invalid: 'prices daily' holds ' '; an asset name holds only letters, digits and '.', '_', '-', ':' and '/'. Name assets like \"prices.daily\".");
+
+    [Fact]
+    public Task PIPE051_external_asset_name_is_checked_too() => AssertSingle("""
+        [assembly: ExternalAsset([|"-vendor"|])]
+        """, "PIPE051", "Asset name '-vendor' of [assembly: ExternalAsset] is invalid: '-vendor' starts with '-'; an asset name starts with a letter or a digit. Name assets like \"prices.daily\".");
+
+    [Fact]
+    public Task PIPE052_consumed_asset_nothing_produces_suggests_the_closest_on_its_name() => AssertSingle(Producers + """
+        [Pipeline("risk_model", Schedule = "@assets(fundamentals.daily & [|prices.daly|]) | 0 6 * * 1-5")]
+        public partial class RiskModel { [PipelineTask] public void Run() { } }
+        """, "PIPE052", "Pipeline 'risk_model' is scheduled on asset 'prices.daly', which no task in this assembly produces. Did you mean 'prices.daily'? Add [Produces(\"prices.daly\")] to the task that writes it, or declare [assembly: ExternalAsset(\"prices.daly\")] when another system produces it.");
+
+    [Fact]
+    public async Task PIPE052_is_a_warning_and_the_pipeline_is_still_generated()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets(vendor.fundamentals)")]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """);
+        var diagnostic = Assert.Single(build.Ours);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("which no task in this assembly produces. Add [Produces", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.NotNull(build.SourceFor("RiskModel.Pipeline.g.cs"));
+    }
+
+    [Fact]
+    public async Task External_assets_and_produced_assets_satisfy_an_asset_or_time_schedule()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + "[assembly: ExternalAsset(\"vendor.fundamentals\")]\n" + Producers + """
+            [Pipeline("risk_model", Schedule = "@assets((prices.daily | fundamentals.daily) & vendor.fundamentals) | @session_close+00:30", Calendar = "XNYS", TimeZone = "America/New_York")]
+            public partial class RiskModel { [PipelineTask, Produces("risk.daily")] public void Run() { } }
+            """);
+        Assert.Empty(build.Ours);
+        Assert.Contains("Produces = global::System.Collections.Immutable.ImmutableArray.Create(\"risk.daily\"),", build.SourceFor("RiskModel.Pipeline.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PIPE053_pipelines_starting_each_other_name_the_whole_path_where_the_cycle_closes()
+    {
+        // Reported where the first pipeline (by id) reads the asset the last one hands back; the other reader is an additional location.
+        var diagnostic = await AssertSingle("""
+        [Pipeline("contest", Schedule = "@assets([|risk.daily|])")]
+        public partial class Contest { [PipelineTask, Produces("contest.scores")] public void Score() { } }
+        [Pipeline("risk_model", Schedule = "@assets(prices.daily | contest.scores)")]
+        public partial class RiskModel { [PipelineTask, Produces("risk.daily")] public void Build() { } }
+        [Pipeline("prices")]
+        public partial class Prices { [PipelineTask, Produces("prices.daily")] public void Load() { } }
+        """, "PIPE053", "Pipelines start each other through assets in a cycle: 'contest' produces 'contest.scores' for 'risk_model' produces 'risk.daily' for 'contest'. Remove one of these assets from a schedule or a [Produces] so a run cannot lead back to itself.");
+        Assert.Equal("contest.scores", Assert.Single(diagnostic.AdditionalLocations).SourceTree!.GetText().ToString(Assert.Single(diagnostic.AdditionalLocations).SourceSpan));
+    }
+
+    [Fact]
+    public Task PIPE053_a_pipeline_reading_what_it_produces_is_a_cycle_of_one() => AssertSingle("""
+        [Pipeline("risk_model", Schedule = "@assets([|risk.daily|])")]
+        public partial class RiskModel { [PipelineTask, Produces("risk.daily")] public void Build() { } }
+        """, "PIPE053", "Pipelines start each other through assets in a cycle: 'risk_model' produces 'risk.daily' for 'risk_model'. Remove one of these assets from a schedule or a [Produces] so a run cannot lead back to itself.");
+
+    [Fact]
+    public void Asset_graph_is_iterative_across_ten_thousand_pipelines()
+    {
+        // p0 -> p1 -> ... -> p9999 -> p0: a recursive walk would overflow the stack long before this.
+        const int count = 10_000;
+        var pipelines = Enumerable.Range(0, count)
+            .Select(i => new AssetGraph.Pipeline($"p{i:D5}", new[] { $"a{i}" }, new[] { $"a{(i + count - 1) % count}" }))
+            .ToList();
+        var cycle = Assert.Single(AssetGraph.FindCycles(pipelines));
+        Assert.Equal(count, cycle.Pipelines.Count);
+        Assert.Equal(0, cycle.Pipelines[0]);
+        Assert.Empty(AssetGraph.FindUnknown(pipelines, []));
+    }
+}
