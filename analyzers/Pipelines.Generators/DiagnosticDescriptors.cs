@@ -157,4 +157,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TaskIsCallback = Error("PIPE033",
         "Method is both a task and a callback",
         "Method '{0}' is a [PipelineTask] and has [{1}]. A callback reacts to tasks and is not one; move the callback into its own method.");
+
+    public static readonly DiagnosticDescriptor NullTaskId = Error("PIPE034",
+        "Task id is null",
+        "{0} names no task: the task id is null. Name a [PipelineTask] method of this class with nameof, such as nameof(Extract).");
 }

@@ -51,7 +51,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SessionDeadlineWithoutCalendar,
         DiagnosticDescriptors.InvalidCallbackMethod,
         DiagnosticDescriptors.UnknownCallbackTask,
-        DiagnosticDescriptors.TaskIsCallback);
+        DiagnosticDescriptors.TaskIsCallback,
+        DiagnosticDescriptors.NullTaskId);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
