@@ -308,4 +308,22 @@ public sealed class RobustnessTests
             [PipelineTask] public void Extract() { }
         }
         """, "PIPE006", "Pipeline class 'Etl' has a constructor that takes 'count' by ref, which the pipeline cannot pass from the service provider. Take services by value.");
+
+    [Fact]
+    public Task A_null_pipeline_id_is_reported() => AssertOurs("""
+        [Pipeline([|null|])]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "PIPE023", "Pipeline id '' is invalid: it is null. Use letters, digits, '_', '-' and '.', starting with a letter or digit, such as \"nightly_dataload\".");
+
+    [Fact]
+    public Task A_class_whose_name_is_missing_leaves_only_the_compilers_error() => AssertOnlyTheCompilersError("""
+        [Pipeline("etl")]
+        public partial class[||]
+        {
+            [PipelineTask] public void Extract() { }
+        }
+        """, "CS1001");
 }

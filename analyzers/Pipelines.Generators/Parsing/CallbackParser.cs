@@ -26,6 +26,7 @@ internal static class CallbackParser
         CancellationToken cancellationToken)
     {
         var name = method.Name;
+        if (name.Length == 0) blocked = true; // the compiler reports the missing name
         var methodLocation = method.Locations.FirstOrDefault() ?? Location.None;
         void Invalid(Location where, string problem, string fix) =>
             report(DiagnosticDescriptors.InvalidCallbackMethod, where, new object?[] { name, problem, fix });

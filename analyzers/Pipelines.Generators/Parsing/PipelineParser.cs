@@ -84,12 +84,14 @@ internal static class PipelineParser
         {
             id = value;
         }
+        var idLocation = AttributeArguments.Positional(pipelineAttribute, 0, cancellationToken);
         if (id is null)
         {
-            // A missing or non-constant id is already a compiler error.
+            // A missing or non-constant id is already a compiler error; a null one is valid C# and needs ours.
+            if (pipelineAttribute.ConstructorArguments.Length == 1 && pipelineAttribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Primitive, IsNull: true })
+                Report(DiagnosticDescriptors.InvalidPipelineId, idLocation, "", "it is null");
             return new ParseResult(null, diagnostics.ToImmutable(), locations, blocked: true);
         }
-        var idLocation = AttributeArguments.Positional(pipelineAttribute, 0, cancellationToken);
         var idProblem = id.Length == 0 ? "it is empty"
             : id.Trim().Length != id.Length ? "it has leading or trailing spaces"
             : !s_pipelineId.IsMatch(id) ? "it contains characters other than letters, digits, '_', '-' and '.'"
@@ -97,6 +99,8 @@ internal static class PipelineParser
         if (idProblem is not null) Report(DiagnosticDescriptors.InvalidPipelineId, idLocation, id, idProblem);
 
         CheckClass(type, known, ReportWith, cancellationToken);
+        // A name the parser could not read (`partial class {`) is the compiler's error; there is nothing to reopen.
+        if (HasMissingName(type)) blocked = true;
 
         // Pipeline settings.
         string? schedule = null, timeZone = null, calendar = null, description = null;
@@ -184,6 +188,7 @@ internal static class PipelineParser
             {
                 Report(DiagnosticDescriptors.TaskIsCallback, AttributeArguments.Of(callback, cancellationToken), method.Name, ShortName(callback.AttributeClass!));
             }
+            if (method.Name.Length == 0) blocked = true;
             taskMethods.Add((method, taskAttribute));
         }
 
@@ -365,6 +370,19 @@ internal static class PipelineParser
                 }
             }
         }
+    }
+
+    private static bool HasMissingName(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.Name.Length == 0) return true;
+        }
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            if (ns.Name.Length == 0) return true;
+        }
+        return false;
     }
 
     /// <summary>The members the generator adds to every pipeline class; a member of the user's with the same name collides.</summary>
