@@ -158,6 +158,12 @@ internal static class DiagnosticDescriptors
         "Method is both a task and a callback",
         "Method '{0}' is a [PipelineTask] and has [{1}]. A callback reacts to tasks and is not one; move the callback into its own method.");
 
+    // Info, not a warning: a string that names an existing task works; nameof only keeps it working through a rename.
+    public static readonly DiagnosticDescriptor TaskIdAsString = new("PIPE035",
+        "Task id written as a string",
+        "Task id \"{0}\" is written as a string. Write nameof({1}) instead, so renaming the task updates this reference and a typo fails to compile.",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE035.md");
+
     public static readonly DiagnosticDescriptor NullTaskId = Error("PIPE034",
         "Task id is null",
         "{0} names no task: the task id is null. Name a [PipelineTask] method of this class with nameof, such as nameof(Extract).");

@@ -52,7 +52,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidCallbackMethod,
         DiagnosticDescriptors.UnknownCallbackTask,
         DiagnosticDescriptors.TaskIsCallback,
-        DiagnosticDescriptors.NullTaskId);
+        DiagnosticDescriptors.NullTaskId,
+        DiagnosticDescriptors.TaskIdAsString);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

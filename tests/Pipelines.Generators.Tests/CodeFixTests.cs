@@ -414,4 +414,44 @@ public sealed class CodeFixTests
             [PipelineTask(RetryDelay = {|PIPE014:"5 minutes"|})] public void Extract() { }
         }
         """);
+
+    [Fact]
+    public Task PIPE035_turns_a_string_task_id_into_nameof() => VerifyAsync<UseNameOfCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn({|PIPE035:"Extract"|})] public void Load() { }
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn(nameof(Extract))] public void Load() { }
+        }
+        """);
+
+    [Fact]
+    public Task PIPE035_fix_all_turns_every_string_task_id_into_nameof() => VerifyAsync<UseNameOfCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public int @checked() => 1;
+            [PipelineTask, Branch({|PIPE035:"Load"|}, {|PIPE035:"Skip"|}), DependsOn({|PIPE035:"checked"|})] public string Choose() => "Load";
+            [PipelineTask, DependsOn(nameof(Choose))] public void Load([FromTask({|PIPE035:"checked"|})] int value) { }
+            [PipelineTask, DependsOn(nameof(Choose))] public void Skip() { }
+            [OnFailure({|PIPE035:"Load"|})] public void Failed(PipelineEvent e) { }
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public int @checked() => 1;
+            [PipelineTask, Branch(nameof(Load), nameof(Skip)), DependsOn(nameof(@checked))] public string Choose() => "Load";
+            [PipelineTask, DependsOn(nameof(Choose))] public void Load([FromTask(nameof(@checked))] int value) { }
+            [PipelineTask, DependsOn(nameof(Choose))] public void Skip() { }
+            [OnFailure(nameof(Load))] public void Failed(PipelineEvent e) { }
+        }
+        """);
 }

@@ -96,6 +96,7 @@ internal static class CallbackParser
                         continue;
                     }
                     if (!taskIds.Contains(taskId)) taskIds.Add(taskId);
+                    PipelineParser.SuggestNameOf(taskId, name, locations[i], tasks, report, cancellationToken);
                 }
             }
             else

@@ -546,6 +546,7 @@ internal static class PipelineParser
                 }
                 locations.Parameters.Add(argumentLocation);
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
+                SuggestNameOf(fromId, id, argumentLocation, allTasks, report, cancellationToken);
                 CheckInputType(id, parameter, fromId, argumentLocation, allTasks, known, report);
                 continue;
             }
@@ -590,6 +591,7 @@ internal static class PipelineParser
                     continue;
                 }
                 dependsOn.Add(dependency);
+                SuggestNameOf(dependency, id, elementLocations[i], allTasks, report, cancellationToken);
                 locations.DependsOn.Add(elementLocations[i]);
             }
         }
@@ -697,6 +699,7 @@ internal static class PipelineParser
                     if (values[i].Value is string target)
                     {
                         branchTargets.Add(target);
+                        SuggestNameOf(target, id, targetLocations[i], allTasks, report, cancellationToken);
                         locations.BranchTargets.Add(targetLocations[i]);
                     }
                     else if (values[i].Kind == TypedConstantKind.Error) blocked = true;
@@ -762,6 +765,24 @@ internal static class PipelineParser
             sensorSpec,
             // Airflow forces depends_on_past on with wait_for_downstream; the definition says so, so no reader has to.
             new TaskControlsSpec(pool, poolSlots, maxActiveTries, dependsOnPast || waitForDownstream, waitForDownstream, weightRule, deadline));
+    }
+
+    /// <summary>
+    /// A task id written as a string literal that names a task of this class works, but a rename of the task breaks it
+    /// silently: suggest <c>nameof</c>. An unknown id (PIPE002 and friends) or the task itself (PIPE003) has its own fix.
+    /// </summary>
+    internal static void SuggestNameOf(string taskId, string ownerId, Location where, List<(IMethodSymbol Method, AttributeData Attribute)> allTasks, DiagnosticReporter report, CancellationToken cancellationToken)
+    {
+        if (taskId == ownerId || !allTasks.Any(t => t.Method.Name == taskId)) return;
+        if (where.SourceTree is not { } tree) return;
+        if (tree.GetRoot(cancellationToken).FindNode(where.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
+            || !literal.IsKind(SyntaxKind.StringLiteralExpression))
+        {
+            return;
+        }
+        // Spelt as the fix writes it: only a reserved keyword needs the @ inside nameof.
+        var name = SyntaxFacts.GetKeywordKind(taskId) != SyntaxKind.None ? "@" + taskId : taskId;
+        report(DiagnosticDescriptors.TaskIdAsString, where, new object?[] { taskId, name });
     }
 
     /// <summary>A pool must be declared by this assembly or a referenced one, and have at least the slots the task takes.</summary>
