@@ -19,6 +19,7 @@ internal static class CallbackParser
         IMethodSymbol method,
         List<(AttributeData Attribute, string Kind)> attributes,
         List<(IMethodSymbol Method, AttributeData Attribute)> tasks,
+        HashSet<string> taskNameSet,
         string pipelineId,
         KnownSymbols known,
         DiagnosticReporter report,
@@ -96,7 +97,7 @@ internal static class CallbackParser
                         continue;
                     }
                     if (!taskIds.Contains(taskId)) taskIds.Add(taskId);
-                    PipelineParser.SuggestNameOf(taskId, name, locations[i], tasks, report, cancellationToken);
+                    PipelineParser.SuggestNameOf(taskId, name, locations[i], taskNameSet, report, cancellationToken);
                 }
             }
             else

@@ -193,9 +193,11 @@ internal static class PipelineParser
         }
 
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
+        // A set, so checking each reference stays linear in tasks plus edges at thousands of tasks.
+        var taskNames = new HashSet<string>(taskMethods.Select(t => t.Method.Name), StringComparer.Ordinal);
         foreach (var (method, attribute) in taskMethods)
         {
-            var task = ParseTask(method, attribute, taskMethods, id, calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, taskMethods, taskNames, id, calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
@@ -203,7 +205,7 @@ internal static class PipelineParser
         var callbackSpecs = ImmutableArray.CreateBuilder<CallbackSpec>();
         foreach (var (method, attributes) in callbackMethods)
         {
-            callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, id, known, ReportWith, ref blocked, cancellationToken));
+            callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, taskNames, id, known, ReportWith, ref blocked, cancellationToken));
         }
 
         var constructorParameters = ImmutableArray<ConstructorParameterSpec>.Empty;
@@ -445,6 +447,7 @@ internal static class PipelineParser
         IMethodSymbol method,
         AttributeData attribute,
         List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        HashSet<string> taskNames,
         string pipelineId,
         string? calendar,
         KnownSymbols known,
@@ -546,7 +549,7 @@ internal static class PipelineParser
                 }
                 locations.Parameters.Add(argumentLocation);
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
-                SuggestNameOf(fromId, id, argumentLocation, allTasks, report, cancellationToken);
+                SuggestNameOf(fromId, id, argumentLocation, taskNames, report, cancellationToken);
                 CheckInputType(id, parameter, fromId, argumentLocation, allTasks, known, report);
                 continue;
             }
@@ -591,7 +594,7 @@ internal static class PipelineParser
                     continue;
                 }
                 dependsOn.Add(dependency);
-                SuggestNameOf(dependency, id, elementLocations[i], allTasks, report, cancellationToken);
+                SuggestNameOf(dependency, id, elementLocations[i], taskNames, report, cancellationToken);
                 locations.DependsOn.Add(elementLocations[i]);
             }
         }
@@ -699,7 +702,7 @@ internal static class PipelineParser
                     if (values[i].Value is string target)
                     {
                         branchTargets.Add(target);
-                        SuggestNameOf(target, id, targetLocations[i], allTasks, report, cancellationToken);
+                        SuggestNameOf(target, id, targetLocations[i], taskNames, report, cancellationToken);
                         locations.BranchTargets.Add(targetLocations[i]);
                     }
                     else if (values[i].Kind == TypedConstantKind.Error) blocked = true;
@@ -771,9 +774,9 @@ internal static class PipelineParser
     /// A task id written as a string literal that names a task of this class works, but a rename of the task breaks it
     /// silently: suggest <c>nameof</c>. An unknown id (PIPE002 and friends) or the task itself (PIPE003) has its own fix.
     /// </summary>
-    internal static void SuggestNameOf(string taskId, string ownerId, Location where, List<(IMethodSymbol Method, AttributeData Attribute)> allTasks, DiagnosticReporter report, CancellationToken cancellationToken)
+    internal static void SuggestNameOf(string taskId, string ownerId, Location where, HashSet<string> taskNames, DiagnosticReporter report, CancellationToken cancellationToken)
     {
-        if (taskId == ownerId || !allTasks.Any(t => t.Method.Name == taskId)) return;
+        if (taskId == ownerId || !taskNames.Contains(taskId)) return;
         if (where.SourceTree is not { } tree) return;
         if (tree.GetRoot(cancellationToken).FindNode(where.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
             || !literal.IsKind(SyntaxKind.StringLiteralExpression))
