@@ -21,7 +21,10 @@ internal static class FixSyntax
     /// <summary><c>nameof(id)</c>, escaping an id that is a keyword (a task method may be called <c>@checked</c>).</summary>
     public static InvocationExpressionSyntax NameOf(string id)
     {
-        var name = SyntaxFacts.GetKeywordKind(id) != SyntaxKind.None ? "@" + id : id;
+        // A verbatim identifier token: written "@checked", its value (the name) is "checked".
+        var name = SyntaxFacts.GetKeywordKind(id) != SyntaxKind.None
+            ? SyntaxFactory.VerbatimIdentifier(SyntaxFactory.TriviaList(), id, id, SyntaxFactory.TriviaList())
+            : SyntaxFactory.Identifier(id);
         return SyntaxFactory.InvocationExpression(
             SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), SyntaxKind.NameOfKeyword, "nameof", "nameof", SyntaxFactory.TriviaList())),
             SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));

@@ -179,4 +179,14 @@ internal static class DiagnosticDescriptors
         "Pipelines start each other through assets in a cycle: {0}. Remove one of these assets from a schedule or a [Produces] so a run cannot lead back to itself.",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE053.md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    // Info, not a warning: a string that names an existing task works; nameof only keeps it working through a rename.
+    public static readonly DiagnosticDescriptor TaskIdAsString = new("PIPE035",
+        "Task id written as a string",
+        "Task id \"{0}\" is written as a string. Write nameof({1}) instead, so renaming the task updates this reference and a typo fails to compile.",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE035.md");
+
+    public static readonly DiagnosticDescriptor NullTaskId = Error("PIPE034",
+        "Task id is null",
+        "{0} names no task: the task id is null. Name a [PipelineTask] method of this class with nameof, such as nameof(Extract).");
 }

@@ -56,7 +56,9 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidAssetSchedule,
         DiagnosticDescriptors.InvalidAssetName,
         DiagnosticDescriptors.UnknownAsset,
-        DiagnosticDescriptors.AssetCycle);
+        DiagnosticDescriptors.AssetCycle,
+        DiagnosticDescriptors.NullTaskId,
+        DiagnosticDescriptors.TaskIdAsString);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

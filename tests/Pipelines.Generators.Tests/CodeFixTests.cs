@@ -363,4 +363,95 @@ public sealed class CodeFixTests
             [PipelineTask] public void Load([FromTask(nameof(Extract))] Market.Prices data) { }
         }
         """);
+
+    [Theory]
+    [InlineData("minute", "00:05:00")]
+    [InlineData("second", "00:00:05")]
+    [InlineData("hour", "05:00:00")]
+    [InlineData("day", "5.00:00:00")]
+    public Task PIPE014_gives_a_bare_number_the_chosen_unit(string unit, string duration) => VerifyAsync<UseDurationUnitCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(RetryDelay = {|PIPE014:"5"|})] public void Extract() { }
+        }
+        """, $$"""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(RetryDelay = "{{duration}}")] public void Extract() { }
+        }
+        """, UseDurationUnitCodeFix.EquivalenceKeyPrefix + unit);
+
+    [Fact]
+    public Task PIPE014_fix_all_gives_every_bare_number_the_same_unit() => VerifyAsync<UseDurationUnitCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(RetryDelay = {|PIPE014:"5"|}, Timeout = {|PIPE014:"90"|})] public void Extract() { }
+            [PipelineTask, Sensor(PokeInterval = {|PIPE014:"1"|})] public bool Arrived() => true;
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(RetryDelay = "00:05:00", Timeout = "01:30:00")] public void Extract() { }
+            [PipelineTask, Sensor(PokeInterval = "00:01:00")] public bool Arrived() => true;
+        }
+        """, UseDurationUnitCodeFix.EquivalenceKeyPrefix + "minute");
+
+    [Fact]
+    public Task PIPE014_offers_no_fix_for_a_duration_that_is_not_a_bare_number() => VerifyAsync<UseDurationUnitCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(RetryDelay = {|PIPE014:"5 minutes"|})] public void Extract() { }
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask(RetryDelay = {|PIPE014:"5 minutes"|})] public void Extract() { }
+        }
+        """);
+
+    [Fact]
+    public Task PIPE035_turns_a_string_task_id_into_nameof() => VerifyAsync<UseNameOfCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn({|PIPE035:"Extract"|})] public void Load() { }
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn(nameof(Extract))] public void Load() { }
+        }
+        """);
+
+    [Fact]
+    public Task PIPE035_fix_all_turns_every_string_task_id_into_nameof() => VerifyAsync<UseNameOfCodeFix>("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public int @checked() => 1;
+            [PipelineTask, Branch({|PIPE035:"Load"|}, {|PIPE035:"Skip"|}), DependsOn({|PIPE035:"checked"|})] public string Choose() => "Load";
+            [PipelineTask, DependsOn(nameof(Choose))] public void Load([FromTask({|PIPE035:"checked"|})] int value) { }
+            [PipelineTask, DependsOn(nameof(Choose))] public void Skip() { }
+            [OnFailure({|PIPE035:"Load"|})] public void Failed(PipelineEvent e) { }
+        }
+        """, """
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public int @checked() => 1;
+            [PipelineTask, Branch(nameof(Load), nameof(Skip)), DependsOn(nameof(@checked))] public string Choose() => "Load";
+            [PipelineTask, DependsOn(nameof(Choose))] public void Load([FromTask(nameof(@checked))] int value) { }
+            [PipelineTask, DependsOn(nameof(Choose))] public void Skip() { }
+            [OnFailure(nameof(Load))] public void Failed(PipelineEvent e) { }
+        }
+        """);
 }

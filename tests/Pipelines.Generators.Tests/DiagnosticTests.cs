@@ -709,6 +709,32 @@ public sealed class DiagnosticTests
         """, "PIPE033", "Method 'Extract' is a [PipelineTask] and has [OnFailure]. A callback reacts to tasks and is not one; move the callback into its own method.");
 
     [Fact]
+    public Task PIPE035_a_string_naming_a_task_suggests_nameof() => AssertSingle("""
+        [Pipeline("etl")]
+        public partial class Etl
+        {
+            [PipelineTask] public void Extract() { }
+            [PipelineTask, DependsOn([|"Extract"|])] public void Load() { }
+        }
+        """, "PIPE035", "Task id \"Extract\" is written as a string. Write nameof(Extract) instead, so renaming the task updates this reference and a typo fails to compile.");
+
+    [Fact]
+    public async Task PIPE035_is_not_reported_for_nameof_a_constant_or_an_unknown_id()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + """
+            [Pipeline("etl")]
+            public partial class Etl
+            {
+                private const string First = "Extract";
+                [PipelineTask] public void Extract() { }
+                [PipelineTask, DependsOn(nameof(Extract), First)] public void Load() { }
+                [PipelineTask, DependsOn("Lod")] public void Publish() { }
+            }
+            """);
+        Assert.Equal("PIPE002", Assert.Single(build.Ours).Id);
+    }
+
+    [Fact]
     public Task PIPE021_callback_outside_a_pipeline_class() => AssertSingle("""
         public partial class Etl
         {

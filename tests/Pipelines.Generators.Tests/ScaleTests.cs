@@ -19,7 +19,7 @@ public sealed class ScaleTests
     public async Task A_ten_thousand_task_chain_builds_in_order()
     {
         var build = await GeneratorHarness.BuildAsync(Chain(10_000, closeTheLoop: false));
-        Assert.Empty(build.Ours);
+        Assert.Empty(build.Ours.Where(d => d.Severity >= DiagnosticSeverity.Warning)); // the string ids get PIPE035 suggestions
         Assert.All(build.Run.Results, r => Assert.Null(r.Exception));
         var generated = build.SourceFor("Chain.Pipeline.g.cs")!;
         Assert.Contains("case 9999: return Invoke_T9999(invocation);", generated, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class ScaleTests
     public async Task A_ten_thousand_task_cycle_is_reported_once_with_its_whole_path()
     {
         var build = await GeneratorHarness.BuildAsync(Chain(10_000, closeTheLoop: true));
-        var cycle = Assert.Single(build.Ours);
+        var cycle = Assert.Single(build.Ours, d => d.Severity >= DiagnosticSeverity.Warning);
         Assert.Equal("PIPE001", cycle.Id);
         var message = cycle.GetMessage();
         Assert.StartsWith("Pipeline 'chain' has a dependency cycle: T0 → T1 → T2 → ", message, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class ScaleTests
         Assert.True(edges >= 20_000, $"only {edges} edges");
 
         var build = await GeneratorHarness.BuildAsync(source.ToString());
-        Assert.Empty(build.Ours);
+        Assert.Empty(build.Ours.Where(d => d.Severity >= DiagnosticSeverity.Warning)); // the string ids get PIPE035 suggestions
         Assert.All(build.Run.Results, r => Assert.Null(r.Exception));
         Assert.NotNull(build.SourceFor("Dense.Pipeline.g.cs"));
     }

@@ -59,11 +59,11 @@ internal static class PipelineEmitter
         w.Line();
 
         var hasNamespace = spec.Type.Namespace.Length > 0;
-        if (hasNamespace) w.Open($"namespace {spec.Type.Namespace}");
+        if (hasNamespace) w.Open($"namespace {CSharpIdentifier.EscapeDotted(spec.Type.Namespace)}");
         foreach (var container in spec.Type.ContainingTypes) w.Open(container);
 
         var self = spec.Type.FullyQualifiedName;
-        w.Open($"{(spec.Type.IsStatic ? "static " : "")}partial {spec.Type.Keyword} {spec.Type.Name}");
+        w.Open($"{(spec.Type.IsStatic ? "static " : "")}partial {spec.Type.Keyword} {CSharpIdentifier.Escape(spec.Type.Name)}");
         w.Line($"/// <summary>The compiled definition of pipeline <c>{Xml(spec.Id)}</c>: its tasks in topological order, settings, graph and typed dispatch.</summary>");
         w.Line("public static global::Pipelines.PipelineDefinition Definition => __PipelineDefinition.Instance;");
         w.Line();
@@ -75,7 +75,8 @@ internal static class PipelineEmitter
         // Create()
         w.Open("private static global::Pipelines.PipelineDefinition Create()");
         // One statement per task keeps the compiler's work linear for pipelines with thousands of tasks.
-        w.Line($"var tasks = new global::Pipelines.TaskDefinition[{order.Count}];");
+        // No `var` in generated code: a type named var in the user's namespace would take its place.
+        w.Line($"global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[{order.Count}];");
         for (var t = 0; t < order.Count; t++)
         {
             var task = tasks[order[t]];
@@ -215,12 +216,12 @@ internal static class PipelineEmitter
         string target;
         if (task.IsStatic)
         {
-            target = $"{self}.{task.Id}";
+            target = $"{self}.{CSharpIdentifier.Escape(task.Id)}";
         }
         else
         {
-            w.Line("var instance = CreateInstance(invocation.Services);");
-            target = $"instance.{task.Id}";
+            w.Line($"{self} instance = CreateInstance(invocation.Services);");
+            target = $"instance.{CSharpIdentifier.Escape(task.Id)}";
         }
 
         var call = $"{target}({arguments})";
@@ -235,10 +236,10 @@ internal static class PipelineEmitter
                 w.Line($"await {call}.ConfigureAwait(false);");
                 break;
             case ReturnShape.Value:
-                w.Line($"var result = {call};");
+                w.Line($"{task.Output!.Type} result = {call};");
                 break;
             default:
-                w.Line($"var result = await {call}.ConfigureAwait(false);");
+                w.Line($"{task.Output!.Type} result = await {call}.ConfigureAwait(false);");
                 break;
         }
 
@@ -292,12 +293,12 @@ internal static class PipelineEmitter
         string target;
         if (callback.IsStatic)
         {
-            target = $"{self}.{callback.MethodName}";
+            target = $"{self}.{CSharpIdentifier.Escape(callback.MethodName)}";
         }
         else
         {
-            w.Line("var instance = CreateInstance(services);");
-            target = $"instance.{callback.MethodName}";
+            w.Line($"{self} instance = CreateInstance(services);");
+            target = $"instance.{CSharpIdentifier.Escape(callback.MethodName)}";
         }
         var call = $"{target}({arguments})";
         switch (callback.Return)

@@ -19,6 +19,7 @@ internal static class CallbackParser
         IMethodSymbol method,
         List<(AttributeData Attribute, string Kind)> attributes,
         List<(IMethodSymbol Method, AttributeData Attribute)> tasks,
+        HashSet<string> taskNameSet,
         string pipelineId,
         KnownSymbols known,
         DiagnosticReporter report,
@@ -26,6 +27,7 @@ internal static class CallbackParser
         CancellationToken cancellationToken)
     {
         var name = method.Name;
+        if (name.Length == 0) blocked = true; // the compiler reports the missing name
         var methodLocation = method.Locations.FirstOrDefault() ?? Location.None;
         void Invalid(Location where, string problem, string fix) =>
             report(DiagnosticDescriptors.InvalidCallbackMethod, where, new object?[] { name, problem, fix });
@@ -39,7 +41,7 @@ internal static class CallbackParser
             Invalid(methodLocation, "is abstract", "Give the callback a body.");
 
         var (shape, _) = PipelineParser.Unwrap(method.ReturnType, known);
-        if (method.ReturnType.TypeKind == TypeKind.Error) blocked = true;
+        if (PipelineParser.ContainsError(method.ReturnType)) blocked = true;
         else if (method.IsAsync && method.ReturnsVoid)
             Invalid(methodLocation, "is async void, so the pipeline cannot await it or see its failure", "Return Task instead of void.");
         else if (shape is not (ReturnShape.Void or ReturnShape.Task or ReturnShape.ValueTask))
@@ -49,7 +51,7 @@ internal static class CallbackParser
         foreach (var parameter in method.Parameters)
         {
             var where = parameter.Locations.FirstOrDefault() ?? methodLocation;
-            if (parameter.Type.TypeKind == TypeKind.Error) { blocked = true; continue; }
+            if (PipelineParser.ContainsError(parameter.Type)) { blocked = true; continue; }
             if (parameter.RefKind != RefKind.None)
             {
                 Invalid(where, $"takes '{parameter.Name}' by {PipelineParser.RefKindText(parameter.RefKind)}", "Take the event, the cancellation token and services by value.");
@@ -81,7 +83,12 @@ internal static class CallbackParser
                 var locations = AttributeArguments.ParamsElements(attribute, 0, values.Length, cancellationToken);
                 for (var i = 0; i < values.Length; i++)
                 {
-                    if (values[i].Value is not string taskId) { blocked = true; continue; }
+                    if (values[i].Kind == TypedConstantKind.Error) { blocked = true; continue; }
+                    if (values[i].Value is not string taskId)
+                    {
+                        report(DiagnosticDescriptors.NullTaskId, locations[i], new object?[] { $"[{PipelineParser.ShortName(attribute.AttributeClass!)}] on callback '{name}'" });
+                        continue;
+                    }
                     if (!taskNames.Contains(taskId))
                     {
                         var closest = Suggestions.Closest(taskId, taskNames);
@@ -90,6 +97,7 @@ internal static class CallbackParser
                         continue;
                     }
                     if (!taskIds.Contains(taskId)) taskIds.Add(taskId);
+                    PipelineParser.SuggestNameOf(taskId, name, locations[i], taskNameSet, report, cancellationToken);
                 }
             }
             else

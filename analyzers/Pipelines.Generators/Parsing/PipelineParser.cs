@@ -84,12 +84,14 @@ internal static class PipelineParser
         {
             id = value;
         }
+        var idLocation = AttributeArguments.Positional(pipelineAttribute, 0, cancellationToken);
         if (id is null)
         {
-            // A missing or non-constant id is already a compiler error.
+            // A missing or non-constant id is already a compiler error; a null one is valid C# and needs ours.
+            if (pipelineAttribute.ConstructorArguments.Length == 1 && pipelineAttribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Primitive, IsNull: true })
+                Report(DiagnosticDescriptors.InvalidPipelineId, idLocation, "", "it is null");
             return new ParseResult(null, diagnostics.ToImmutable(), locations, blocked: true);
         }
-        var idLocation = AttributeArguments.Positional(pipelineAttribute, 0, cancellationToken);
         var idProblem = id.Length == 0 ? "it is empty"
             : id.Trim().Length != id.Length ? "it has leading or trailing spaces"
             : !s_pipelineId.IsMatch(id) ? "it contains characters other than letters, digits, '_', '-' and '.'"
@@ -97,6 +99,8 @@ internal static class PipelineParser
         if (idProblem is not null) Report(DiagnosticDescriptors.InvalidPipelineId, idLocation, id, idProblem);
 
         CheckClass(type, known, ReportWith, cancellationToken);
+        // A name the parser could not read (`partial class {`) is the compiler's error; there is nothing to reopen.
+        if (HasMissingName(type)) blocked = true;
 
         // Pipeline settings.
         string? schedule = null, timeZone = null, calendar = null, description = null;
@@ -185,13 +189,16 @@ internal static class PipelineParser
             {
                 Report(DiagnosticDescriptors.TaskIsCallback, AttributeArguments.Of(callback, cancellationToken), method.Name, ShortName(callback.AttributeClass!));
             }
+            if (method.Name.Length == 0) blocked = true;
             taskMethods.Add((method, taskAttribute));
         }
 
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
+        // A set, so checking each reference stays linear in tasks plus edges at thousands of tasks.
+        var taskNames = new HashSet<string>(taskMethods.Select(t => t.Method.Name), StringComparer.Ordinal);
         foreach (var (method, attribute) in taskMethods)
         {
-            var task = ParseTask(method, attribute, taskMethods, id, calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, taskMethods, taskNames, id, calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
@@ -199,12 +206,14 @@ internal static class PipelineParser
         var callbackSpecs = ImmutableArray.CreateBuilder<CallbackSpec>();
         foreach (var (method, attributes) in callbackMethods)
         {
-            callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, id, known, ReportWith, ref blocked, cancellationToken));
+            callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, taskNames, id, known, ReportWith, ref blocked, cancellationToken));
         }
 
         var constructorParameters = ImmutableArray<ConstructorParameterSpec>.Empty;
         if (!type.IsStatic && (tasks.Any(t => !t.IsStatic) || callbackSpecs.Any(c => !c.IsStatic)))
-            constructorParameters = ReadConstructor(type, ref blocked);
+            constructorParameters = ReadConstructor(type, ReportWith, ref blocked);
+        // An instance member of a static class is the compiler's error (CS0708); there is no instance to call it on.
+        if (type.IsStatic && (tasks.Any(t => !t.IsStatic) || callbackSpecs.Any(c => !c.IsStatic))) blocked = true;
 
         var spec = new PipelineSpec(
             id,
@@ -349,6 +358,8 @@ internal static class PipelineParser
             }
         }
 
+        CheckReservedNames(type, report);
+
         if (type.IsAbstract && !type.IsStatic)
         {
             foreach (var member in type.GetMembers())
@@ -363,6 +374,45 @@ internal static class PipelineParser
             }
         }
     }
+
+    private static bool HasMissingName(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.Name.Length == 0) return true;
+        }
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            if (ns.Name.Length == 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The members the generator adds to every pipeline class; a member of the user's with the same name collides.</summary>
+    internal static readonly ImmutableArray<string> GeneratedMemberNames = ImmutableArray.Create("Definition", "__PipelineDefinition");
+
+    private static void CheckReservedNames(INamedTypeSymbol type, DiagnosticReporter report)
+    {
+        if (GeneratedMemberNames.Contains(type.Name))
+        {
+            report(DiagnosticDescriptors.InvalidPipelineClass, type.Locations.FirstOrDefault() ?? Location.None,
+                new object?[] { type.Name, $"is named '{type.Name}', like the member the generator adds to it", "Rename the class." });
+            return;
+        }
+        foreach (var name in GeneratedMemberNames)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                // The analyzer sees the compilation with the generated code in it: our own member is no collision.
+                if (member.IsImplicitlyDeclared || member.DeclaringSyntaxReferences.All(r => IsGenerated(r.SyntaxTree))) continue;
+                report(DiagnosticDescriptors.InvalidPipelineClass, member.Locations.FirstOrDefault() ?? Location.None,
+                    new object?[] { type.Name, $"declares '{name}', a name the generator gives to a member it adds to every pipeline class", $"Rename '{name}'." });
+            }
+        }
+    }
+
+    /// <summary>Whether a tree is one of our <c>*.Pipeline.g.cs</c> files (their path ends with the hint name).</summary>
+    private static bool IsGenerated(SyntaxTree tree) => tree.FilePath.EndsWith(".Pipeline.g.cs", StringComparison.Ordinal);
 
     private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -398,6 +448,7 @@ internal static class PipelineParser
         IMethodSymbol method,
         AttributeData attribute,
         List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        HashSet<string> taskNames,
         string pipelineId,
         string? calendar,
         KnownSymbols known,
@@ -431,8 +482,10 @@ internal static class PipelineParser
 
         // Return type.
         var (shape, outputSymbol) = Unwrap(method.ReturnType, known);
-        if (method.ReturnType.TypeKind == TypeKind.Error || outputSymbol is { TypeKind: TypeKind.Error }) blocked = true;
-        OutputTypeSpec? output = outputSymbol is null ? null : new OutputTypeSpec(outputSymbol.ToDisplayString(s_typeFormat), TypeOfName(outputSymbol));
+        if (ContainsError(method.ReturnType)) blocked = true;
+        else if (outputSymbol is not null && Unstorable(outputSymbol) is { } why)
+            report(DiagnosticDescriptors.InvalidTaskMethod, methodLocation, new object?[] { id, $"returns '{outputSymbol.ToDisplayString(s_messageFormat)}', which {why}", "Return a type that can be stored, such as object, a record or an array." });
+        OutputTypeSpec? output = outputSymbol is null ? null : new OutputTypeSpec(SourceName(outputSymbol, s_typeFormat), TypeOfName(outputSymbol));
 
         // Kind.
         var condition = known.Find(method, known.ConditionAttribute);
@@ -469,21 +522,35 @@ internal static class PipelineParser
         var parameters = ImmutableArray.CreateBuilder<ParameterSpec>();
         foreach (var parameter in method.Parameters)
         {
-            if (parameter.Type.TypeKind == TypeKind.Error) blocked = true;
+            if (ContainsError(parameter.Type)) blocked = true;
             var fromTask = known.Find(parameter, known.FromTaskAttribute);
-            var typeName = parameter.Type.ToDisplayString(s_typeFormat);
+            var typeName = SourceName(parameter.Type, s_typeFormat);
             var typeOf = TypeOfName(parameter.Type);
             if (fromTask is not null)
             {
-                if (fromTask.ConstructorArguments.Length != 1 || fromTask.ConstructorArguments[0].Value is not string fromId)
+                if (fromTask.ConstructorArguments.Length != 1 || fromTask.ConstructorArguments[0].Kind == TypedConstantKind.Error)
                 {
-                    blocked = true;
+                    blocked = true; // a missing or non-constant argument is the compiler's error
                     locations.Parameters.Add(null);
                     continue;
                 }
                 var argumentLocation = AttributeArguments.Positional(fromTask, 0, cancellationToken);
+                if (fromTask.ConstructorArguments[0].Value is not string fromId)
+                {
+                    report(DiagnosticDescriptors.NullTaskId, argumentLocation, new object?[] { $"[FromTask] on parameter '{parameter.Name}' of task '{id}'" });
+                    locations.Parameters.Add(null);
+                    continue;
+                }
+                if (!ContainsError(parameter.Type) && Unstorable(parameter.Type) is { } why)
+                {
+                    report(DiagnosticDescriptors.InvalidTaskMethod, parameter.Locations.FirstOrDefault() ?? methodLocation, new object?[]
+                    {
+                        id, $"takes '{parameter.Name}' as '{parameter.Type.ToDisplayString(s_messageFormat)}', which {why}", "Take the upstream output as a type that can be stored, such as object, a record or an array.",
+                    });
+                }
                 locations.Parameters.Add(argumentLocation);
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
+                SuggestNameOf(fromId, id, argumentLocation, taskNames, report, cancellationToken);
                 CheckInputType(id, parameter, fromId, argumentLocation, allTasks, known, report);
                 continue;
             }
@@ -502,21 +569,33 @@ internal static class PipelineParser
         foreach (var dependsAttribute in method.GetAttributes())
         {
             if (!KnownSymbols.Is(dependsAttribute.AttributeClass, known.DependsOnAttribute)) continue;
-            if (dependsAttribute.ConstructorArguments.Length != 1 || dependsAttribute.ConstructorArguments[0] is not { Kind: TypedConstantKind.Array, IsNull: false })
+            if (dependsAttribute.ConstructorArguments.Length != 1 || dependsAttribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {
                 blocked = true;
+                continue;
+            }
+            if (dependsAttribute.ConstructorArguments[0].IsNull)
+            {
+                // [DependsOn(null)] passes a null array, not a null id.
+                report(DiagnosticDescriptors.NullTaskId, AttributeArguments.Positional(dependsAttribute, 0, cancellationToken), new object?[] { $"[DependsOn] of task '{id}'" });
                 continue;
             }
             var values = dependsAttribute.ConstructorArguments[0].Values;
             var elementLocations = AttributeArguments.ParamsElements(dependsAttribute, 0, values.Length, cancellationToken);
             for (var i = 0; i < values.Length; i++)
             {
-                if (values[i].Value is not string dependency)
+                if (values[i].Kind == TypedConstantKind.Error)
                 {
                     blocked = true;
                     continue;
                 }
+                if (values[i].Value is not string dependency)
+                {
+                    report(DiagnosticDescriptors.NullTaskId, elementLocations[i], new object?[] { $"[DependsOn] of task '{id}'" });
+                    continue;
+                }
                 dependsOn.Add(dependency);
+                SuggestNameOf(dependency, id, elementLocations[i], taskNames, report, cancellationToken);
                 locations.DependsOn.Add(elementLocations[i]);
             }
         }
@@ -613,7 +692,9 @@ internal static class PipelineParser
         var branchTargets = ImmutableArray.CreateBuilder<string>();
         if (branch is not null)
         {
-            if (branch.ConstructorArguments.Length == 1 && branch.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: false })
+            // [Branch(null)] passes a null array: a branch without targets, which the validator reports (PIPE016).
+            if (branch.ConstructorArguments.Length == 1 && branch.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: true }) { }
+            else if (branch.ConstructorArguments.Length == 1 && branch.ConstructorArguments[0] is { Kind: TypedConstantKind.Array })
             {
                 var values = branch.ConstructorArguments[0].Values;
                 var targetLocations = AttributeArguments.ParamsElements(branch, 0, values.Length, cancellationToken);
@@ -622,9 +703,11 @@ internal static class PipelineParser
                     if (values[i].Value is string target)
                     {
                         branchTargets.Add(target);
+                        SuggestNameOf(target, id, targetLocations[i], taskNames, report, cancellationToken);
                         locations.BranchTargets.Add(targetLocations[i]);
                     }
-                    else blocked = true;
+                    else if (values[i].Kind == TypedConstantKind.Error) blocked = true;
+                    else report(DiagnosticDescriptors.NullTaskId, targetLocations[i], new object?[] { $"[Branch] of task '{id}'" });
                 }
             }
             else blocked = true;
@@ -689,6 +772,24 @@ internal static class PipelineParser
         {
             Produces = AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// A task id written as a string literal that names a task of this class works, but a rename of the task breaks it
+    /// silently: suggest <c>nameof</c>. An unknown id (PIPE002 and friends) or the task itself (PIPE003) has its own fix.
+    /// </summary>
+    internal static void SuggestNameOf(string taskId, string ownerId, Location where, HashSet<string> taskNames, DiagnosticReporter report, CancellationToken cancellationToken)
+    {
+        if (taskId == ownerId || !taskNames.Contains(taskId)) return;
+        if (where.SourceTree is not { } tree) return;
+        if (tree.GetRoot(cancellationToken).FindNode(where.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
+            || !literal.IsKind(SyntaxKind.StringLiteralExpression))
+        {
+            return;
+        }
+        // Spelt as the fix writes it: only a reserved keyword needs the @ inside nameof.
+        var name = SyntaxFacts.GetKeywordKind(taskId) != SyntaxKind.None ? "@" + taskId : taskId;
+        report(DiagnosticDescriptors.TaskIdAsString, where, new object?[] { taskId, name });
     }
 
     /// <summary>A pool must be declared by this assembly or a referenced one, and have at least the slots the task takes.</summary>
@@ -794,7 +895,7 @@ internal static class PipelineParser
         return conversion.IsImplicit && (conversion.IsIdentity || conversion.IsReference) ? BranchReturn.Many : BranchReturn.None;
     }
 
-    private static ImmutableArray<ConstructorParameterSpec> ReadConstructor(INamedTypeSymbol type, ref bool blocked)
+    private static ImmutableArray<ConstructorParameterSpec> ReadConstructor(INamedTypeSymbol type, DiagnosticReporter report, ref bool blocked)
     {
         IMethodSymbol? chosen = null;
         foreach (var constructor in type.InstanceConstructors)
@@ -807,7 +908,17 @@ internal static class PipelineParser
         var parameters = ImmutableArray.CreateBuilder<ConstructorParameterSpec>(chosen.Parameters.Length);
         foreach (var parameter in chosen.Parameters)
         {
-            if (parameter.Type.TypeKind == TypeKind.Error || parameter.RefKind is RefKind.Ref or RefKind.Out) blocked = true;
+            if (ContainsError(parameter.Type)) blocked = true;
+            else if (parameter.RefKind is RefKind.Ref or RefKind.Out)
+                report(DiagnosticDescriptors.InvalidPipelineClass, parameter.Locations.FirstOrDefault() ?? Location.None, new object?[]
+                {
+                    type.Name, $"has a constructor that takes '{parameter.Name}' by {RefKindText(parameter.RefKind)}, which the pipeline cannot pass from the service provider", "Take services by value.",
+                });
+            else if (Unstorable(parameter.Type) is { } why)
+                report(DiagnosticDescriptors.InvalidPipelineClass, parameter.Locations.FirstOrDefault() ?? Location.None, new object?[]
+                {
+                    type.Name, $"has a constructor that takes '{parameter.Name}' as '{parameter.Type.ToDisplayString(s_messageFormat)}', which {why}", "Take services as types the service provider can resolve.",
+                });
             var optional = parameter.HasExplicitDefaultValue || parameter.NullableAnnotation == NullableAnnotation.Annotated;
             parameters.Add(new ConstructorParameterSpec(TypeOfName(parameter.Type), optional));
         }
@@ -820,7 +931,7 @@ internal static class PipelineParser
         var containers = new List<string>();
         for (var container = type.ContainingType; container is not null; container = container.ContainingType)
         {
-            containers.Insert(0, $"{(container.IsStatic ? "static " : "")}partial {Keyword(container)} {container.Name}");
+            containers.Insert(0, $"{(container.IsStatic ? "static " : "")}partial {Keyword(container)} {Emission.CSharpIdentifier.Escape(container.Name)}");
         }
         return new TypeSpec(ns, type.Name, TypeOfName(type), containers.ToEquatableArray(), type.IsStatic, Keyword(type));
     }
@@ -834,11 +945,79 @@ internal static class PipelineParser
         _ => "class",
     };
 
+    /// <summary>
+    /// Whether an unresolved type hides anywhere in <paramref name="type"/>: under <c>?</c> (<c>Prices?</c> binds to
+    /// <c>Nullable&lt;Prices&gt;</c>), in a type argument, an array or a pointer. The compiler reports it; generate nothing.
+    /// </summary>
+    internal static bool ContainsError(ITypeSymbol type)
+    {
+        var pending = new Stack<ITypeSymbol>();
+        pending.Push(type);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            switch (current)
+            {
+                case { TypeKind: TypeKind.Error }: return true;
+                case IArrayTypeSymbol array: pending.Push(array.ElementType); break;
+                case IPointerTypeSymbol pointer: pending.Push(pointer.PointedAtType); break;
+                case INamedTypeSymbol named:
+                    foreach (var argument in named.TypeArguments) pending.Push(argument);
+                    if (named.ContainingType is { } outer) pending.Push(outer);
+                    break;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Why a value of <paramref name="type"/> cannot pass through the generated code (a type argument and a
+    /// <c>typeof</c>), or null when it can.
+    /// </summary>
+    internal static string? Unstorable(ITypeSymbol type)
+    {
+        var pending = new Stack<ITypeSymbol>();
+        pending.Push(type);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            switch (current)
+            {
+                case { TypeKind: TypeKind.Dynamic }: return "is dynamic, so the generated code cannot name its type";
+                case IPointerTypeSymbol or IFunctionPointerTypeSymbol: return "is a pointer, which cannot be a type argument";
+                case { IsRefLikeType: true }: return "is a ref struct, which cannot be boxed or be a type argument";
+                case IArrayTypeSymbol array: pending.Push(array.ElementType); break;
+                case INamedTypeSymbol named:
+                    foreach (var argument in named.TypeArguments) pending.Push(argument);
+                    break;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The type as generated code spells it. The display format escapes keywords (<c>@class</c>) but not contextual
+    /// ones, and a namespace or type named <c>await</c> must be <c>@await</c> inside the generated async methods.
+    /// </summary>
+    internal static string SourceName(ITypeSymbol type, SymbolDisplayFormat format)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (var part in type.ToDisplayParts(format))
+        {
+            var text = part.ToString();
+            var isName = part.Kind is SymbolDisplayPartKind.NamespaceName or SymbolDisplayPartKind.ClassName or SymbolDisplayPartKind.StructName
+                or SymbolDisplayPartKind.InterfaceName or SymbolDisplayPartKind.EnumName or SymbolDisplayPartKind.DelegateName
+                or SymbolDisplayPartKind.RecordClassName or SymbolDisplayPartKind.RecordStructName or SymbolDisplayPartKind.ErrorTypeName;
+            builder.Append(isName ? Emission.CSharpIdentifier.Escape(text) : text);
+        }
+        return builder.ToString();
+    }
+
     internal static string TypeOfName(ITypeSymbol type)
     {
         // typeof() and generic arguments cannot carry nullable reference annotations.
         var withoutAnnotations = type.WithNullableAnnotation(NullableAnnotation.None);
-        return withoutAnnotations.ToDisplayString(s_typeOfFormat);
+        return SourceName(withoutAnnotations, s_typeOfFormat);
     }
 
     internal static string RefKindText(RefKind kind) => kind switch

@@ -16,7 +16,7 @@ partial class LunchBot
 
         private static global::Pipelines.PipelineDefinition Create()
         {
-            var tasks = new global::Pipelines.TaskDefinition[7];
+            global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[7];
             tasks[0] = new global::Pipelines.TaskDefinition
             {
                 Index = 0,
@@ -250,30 +250,30 @@ partial class LunchBot
         /// <summary>Runs task <c>IsMarketDay</c>.</summary>
         private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_IsMarketDay(global::Pipelines.TaskInvocation invocation)
         {
-            var instance = CreateInstance(invocation.Services);
-            var result = instance.IsMarketDay(invocation.Run);
+            global::LunchBot instance = CreateInstance(invocation.Services);
+            bool result = instance.IsMarketDay(invocation.Run);
             return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Condition(result));
         }
 
         /// <summary>Runs task <c>IsMostRecentDay</c>.</summary>
         private static async global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_IsMostRecentDay(global::Pipelines.TaskInvocation invocation)
         {
-            var result = await global::LunchBot.IsMostRecentDay().ConfigureAwait(false);
+            bool result = await global::LunchBot.IsMostRecentDay().ConfigureAwait(false);
             return global::Pipelines.TaskOutcome.Condition(result);
         }
 
         /// <summary>Runs task <c>IsCompanyMeeting</c>.</summary>
         private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_IsCompanyMeeting(global::Pipelines.TaskInvocation invocation)
         {
-            var instance = CreateInstance(invocation.Services);
-            var result = instance.IsCompanyMeeting(invocation.Run);
+            global::LunchBot instance = CreateInstance(invocation.Services);
+            string result = instance.IsCompanyMeeting(invocation.Run);
             return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Branch((string?)result));
         }
 
         /// <summary>Runs task <c>PostMeetingNotice</c>.</summary>
         private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_PostMeetingNotice(global::Pipelines.TaskInvocation invocation)
         {
-            var instance = CreateInstance(invocation.Services);
+            global::LunchBot instance = CreateInstance(invocation.Services);
             instance.PostMeetingNotice();
             return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Completed(null));
         }
@@ -281,7 +281,7 @@ partial class LunchBot
         /// <summary>Runs task <c>PostLunchReminder</c>.</summary>
         private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_PostLunchReminder(global::Pipelines.TaskInvocation invocation)
         {
-            var instance = CreateInstance(invocation.Services);
+            global::LunchBot instance = CreateInstance(invocation.Services);
             instance.PostLunchReminder();
             return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Completed(null));
         }
@@ -289,15 +289,15 @@ partial class LunchBot
         /// <summary>Runs task <c>Fanout</c>.</summary>
         private static async global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Fanout(global::Pipelines.TaskInvocation invocation)
         {
-            var instance = CreateInstance(invocation.Services);
-            var result = await instance.Fanout().ConfigureAwait(false);
+            global::LunchBot instance = CreateInstance(invocation.Services);
+            global::System.Collections.Generic.IReadOnlyList<string> result = await instance.Fanout().ConfigureAwait(false);
             return global::Pipelines.TaskOutcome.Branch((global::System.Collections.Generic.IEnumerable<string>?)result);
         }
 
         /// <summary>Runs task <c>Audit</c>.</summary>
         private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Audit(global::Pipelines.TaskInvocation invocation)
         {
-            var instance = CreateInstance(invocation.Services);
+            global::LunchBot instance = CreateInstance(invocation.Services);
             instance.Audit();
             return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Completed(null));
         }

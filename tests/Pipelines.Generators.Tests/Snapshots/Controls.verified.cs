@@ -18,7 +18,7 @@ namespace Acme.Loads
 
             private static global::Pipelines.PipelineDefinition Create()
             {
-                var tasks = new global::Pipelines.TaskDefinition[3];
+                global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[3];
                 tasks[0] = new global::Pipelines.TaskDefinition
                 {
                     Index = 0,
@@ -166,7 +166,7 @@ namespace Acme.Loads
             /// <summary>Calls callback <c>Page</c> (Failure).</summary>
             private static global::System.Threading.Tasks.ValueTask Callback0_Page(global::System.IServiceProvider services, global::Pipelines.PipelineEvent pipelineEvent, global::System.Threading.CancellationToken cancellationToken)
             {
-                var instance = CreateInstance(services);
+                global::Acme.Loads.Controls instance = CreateInstance(services);
                 return new global::System.Threading.Tasks.ValueTask(instance.Page(pipelineEvent, cancellationToken));
             }
 
@@ -186,7 +186,7 @@ namespace Acme.Loads
             /// <summary>Calls callback <c>Late</c> (DeadlineMissed).</summary>
             private static global::System.Threading.Tasks.ValueTask Callback3_Late(global::System.IServiceProvider services, global::Pipelines.PipelineEvent pipelineEvent, global::System.Threading.CancellationToken cancellationToken)
             {
-                var instance = CreateInstance(services);
+                global::Acme.Loads.Controls instance = CreateInstance(services);
                 instance.Late(pipelineEvent);
                 return default;
             }

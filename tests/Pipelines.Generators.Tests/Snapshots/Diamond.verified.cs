@@ -20,7 +20,7 @@ namespace Acme.Loads
 
                 private static global::Pipelines.PipelineDefinition Create()
                 {
-                    var tasks = new global::Pipelines.TaskDefinition[4];
+                    global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[4];
                     tasks[0] = new global::Pipelines.TaskDefinition
                     {
                         Index = 0,
@@ -170,32 +170,32 @@ namespace Acme.Loads
                 /// <summary>Runs task <c>Ingest</c>.</summary>
                 private static async global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Ingest(global::Pipelines.TaskInvocation invocation)
                 {
-                    var instance = CreateInstance(invocation.Services);
-                    var result = await instance.Ingest(invocation.Run, invocation.CancellationToken).ConfigureAwait(false);
+                    global::Acme.Loads.Jobs.Diamond instance = CreateInstance(invocation.Services);
+                    global::Acme.Loads.Prices result = await instance.Ingest(invocation.Run, invocation.CancellationToken).ConfigureAwait(false);
                     return global::Pipelines.TaskOutcome.Completed(invocation.Output<global::Acme.Loads.Prices>(result));
                 }
 
                 /// <summary>Runs task <c>Left</c>.</summary>
                 private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Left(global::Pipelines.TaskInvocation invocation)
                 {
-                    var instance = CreateInstance(invocation.Services);
-                    var result = instance.Left(invocation.Input<global::Acme.Loads.Prices>("Ingest"));
+                    global::Acme.Loads.Jobs.Diamond instance = CreateInstance(invocation.Services);
+                    global::Acme.Loads.Fundamentals result = instance.Left(invocation.Input<global::Acme.Loads.Prices>("Ingest"));
                     return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Completed(invocation.Output<global::Acme.Loads.Fundamentals>(result)));
                 }
 
                 /// <summary>Runs task <c>Right</c>.</summary>
                 private static async global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Right(global::Pipelines.TaskInvocation invocation)
                 {
-                    var instance = CreateInstance(invocation.Services);
-                    var result = await instance.Right(invocation.Input<global::Acme.Loads.Prices>("Ingest")).ConfigureAwait(false);
+                    global::Acme.Loads.Jobs.Diamond instance = CreateInstance(invocation.Services);
+                    int result = await instance.Right(invocation.Input<global::Acme.Loads.Prices>("Ingest")).ConfigureAwait(false);
                     return global::Pipelines.TaskOutcome.Completed(invocation.Output<int>(result));
                 }
 
                 /// <summary>Runs task <c>Join</c>.</summary>
                 private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Join(global::Pipelines.TaskInvocation invocation)
                 {
-                    var instance = CreateInstance(invocation.Services);
-                    var result = instance.Join(invocation.Input<global::Acme.Loads.Fundamentals>("Left"), invocation.Input<long>("Right"));
+                    global::Acme.Loads.Jobs.Diamond instance = CreateInstance(invocation.Services);
+                    string result = instance.Join(invocation.Input<global::Acme.Loads.Fundamentals>("Left"), invocation.Input<long>("Right"));
                     return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Completed(invocation.Output<string>(result)));
                 }
             }

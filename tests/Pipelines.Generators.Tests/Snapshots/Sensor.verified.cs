@@ -18,7 +18,7 @@ namespace Acme.Loads
 
             private static global::Pipelines.PipelineDefinition Create()
             {
-                var tasks = new global::Pipelines.TaskDefinition[3];
+                global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[3];
                 tasks[0] = new global::Pipelines.TaskDefinition
                 {
                     Index = 0,
@@ -140,23 +140,23 @@ namespace Acme.Loads
             /// <summary>Runs task <c>FileArrived</c>.</summary>
             private static async global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_FileArrived(global::Pipelines.TaskInvocation invocation)
             {
-                var instance = CreateInstance(invocation.Services);
-                var result = await instance.FileArrived(invocation.CancellationToken).ConfigureAwait(false);
+                global::Acme.Loads.VendorDrop instance = CreateInstance(invocation.Services);
+                bool result = await instance.FileArrived(invocation.CancellationToken).ConfigureAwait(false);
                 return global::Pipelines.TaskOutcome.Sensor(result);
             }
 
             /// <summary>Runs task <c>MarketOpen</c>.</summary>
             private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_MarketOpen(global::Pipelines.TaskInvocation invocation)
             {
-                var result = global::Acme.Loads.VendorDrop.MarketOpen();
+                bool result = global::Acme.Loads.VendorDrop.MarketOpen();
                 return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Sensor(result));
             }
 
             /// <summary>Runs task <c>Ingest</c>.</summary>
             private static global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome> Invoke_Ingest(global::Pipelines.TaskInvocation invocation)
             {
-                var instance = CreateInstance(invocation.Services);
-                var result = instance.Ingest();
+                global::Acme.Loads.VendorDrop instance = CreateInstance(invocation.Services);
+                int result = instance.Ingest();
                 return new global::System.Threading.Tasks.ValueTask<global::Pipelines.TaskOutcome>(global::Pipelines.TaskOutcome.Completed(invocation.Output<int>(result)));
             }
         }
