@@ -51,7 +51,11 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SessionDeadlineWithoutCalendar,
         DiagnosticDescriptors.InvalidCallbackMethod,
         DiagnosticDescriptors.UnknownCallbackTask,
-        DiagnosticDescriptors.TaskIsCallback);
+        DiagnosticDescriptors.TaskIsCallback,
+        DiagnosticDescriptors.UnsupportedRunParameterType,
+        DiagnosticDescriptors.RunParametersTypeMismatch,
+        DiagnosticDescriptors.RequiredRunParameterOnSchedule,
+        DiagnosticDescriptors.InvalidRunParametersType);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
