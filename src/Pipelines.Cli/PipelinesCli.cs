@@ -69,6 +69,11 @@ public static partial class PipelinesCli
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ex.ExitCode;
         }
+        catch (RunParametersException ex)
+        {
+            await error.WriteLineAsync("error: " + CliContext.ParameterErrors(ex.Errors).Message).ConfigureAwait(false);
+            return 2;
+        }
         catch (Exception ex) when (ConfigurationProblems(ex) is { } problems)
         {
             // A bad value in the app's Pipelines section (or in options its code set) stops the host at start.
@@ -233,6 +238,25 @@ public static partial class PipelinesCli
             }
             return result;
         }
+
+        /// <summary>
+        /// The <c>--param</c> values checked against the pipeline's typed parameters (the runtime's own
+        /// <see cref="RunParameterSet"/>), before any runtime starts: one <c>error:</c> line per bad input, exit code 2.
+        /// A pipeline without typed parameters takes its strings as they are.
+        /// </summary>
+        public static Dictionary<string, string> Parameters(PipelineDefinition pipeline, string[]? values)
+        {
+            var given = Parameters(values);
+            if (pipeline.Parameters is not { } typed) return given;
+            var errors = new List<string>();
+            var bound = typed.TryBind(given, errors);
+            if (errors.Count > 0) throw ParameterErrors(errors);
+            return new Dictionary<string, string>(bound, StringComparer.Ordinal);
+        }
+
+        /// <summary>One <c>error: --param ...</c> line per problem (the first line's <c>error: </c> is written by the caller).</summary>
+        public static CliException ParameterErrors(IEnumerable<string> errors) =>
+            new(string.Join(Environment.NewLine + "error: ", errors.Select(e => "--param " + e)));
 
         public void WriteJson<T>(T value) => Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, CliJson.Options));
     }

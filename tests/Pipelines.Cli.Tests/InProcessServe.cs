@@ -14,12 +14,12 @@ internal sealed class InProcessServe : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static async Task<InProcessServe> StartAsync(Effects? effects = null, string storage = "memory")
+    public static async Task<InProcessServe> StartAsync(Effects? effects = null, string storage = "memory", PipelineDefinition[]? pipelines = null)
     {
         var serve = new InProcessServe();
         serve._serving = PipelinesCli.RunAsync(new[] { "serve", "--port", serve.Port.ToString(CultureInfo.InvariantCulture), "--storage", storage }, o =>
         {
-            o.Pipelines = new[] { NightlyLoad.Definition, AdhocReport.Definition };
+            o.Pipelines = pipelines ?? new[] { NightlyLoad.Definition, AdhocReport.Definition };
             o.Out = serve._output;
             o.Error = serve._output;
             o.ConfigureServices = s => s.AddSingleton(effects ?? new Effects());
