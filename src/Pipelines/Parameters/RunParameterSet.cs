@@ -125,13 +125,13 @@ public sealed class RunParameterSet
                 break;
             case RunParameterKind.Int32:
                 if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i32))
-                    return $"{key} must be {Article(parameter, "a whole number", "whole numbers")}{Fits(text, "int")}{quoted}";
+                    return $"{key} must be {Article(parameter, "a whole number", "whole numbers")}{Fits(text, "an int")}{quoted}";
                 canonical = i32.ToString(CultureInfo.InvariantCulture);
                 number = i32;
                 break;
             case RunParameterKind.Int64:
                 if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i64))
-                    return $"{key} must be {Article(parameter, "a whole number", "whole numbers")}{Fits(text, "long")}{quoted}";
+                    return $"{key} must be {Article(parameter, "a whole number", "whole numbers")}{Fits(text, "a long")}{quoted}";
                 canonical = i64.ToString(CultureInfo.InvariantCulture);
                 number = i64;
                 break;
@@ -177,7 +177,7 @@ public sealed class RunParameterSet
     private static string Article(RunParameter parameter, string one, string many) => parameter.IsList ? $"a comma-separated list of {many}" : one;
 
     private static string Fits(string text, string type) =>
-        decimal.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? $" that fits an {type}" : "";
+        decimal.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? $" that fits {type}" : "";
 
     private static string Format(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "any";
 
