@@ -106,7 +106,7 @@ public static partial class PipelinesCli
         var pipelineArgument = new Argument<string>("pipeline") { Description = "The pipeline id." };
         var port = new Option<int>("--port") { Description = "Port for the dashboard on 127.0.0.1.", DefaultValueFactory = _ => 5000 };
         var date = new Option<string?>("--date") { Description = "The logical date, yyyy-MM-dd (default: today in the pipeline's time zone)." };
-        var parameters = new Option<string[]>("--param") { Description = "A run parameter as key=value; repeatable.", AllowMultipleArgumentsPerToken = false };
+        var parameters = new Option<string[]>("--param") { Description = "A run parameter as key=value; repeatable. Keys match a typed pipeline's parameter names in any case; show --json prints their JSON Schema.", AllowMultipleArgumentsPerToken = false };
         var wait = new Option<bool>("--wait") { Description = "Show task states live until the run ends; exit 0 only if it succeeded." };
 
         var server = new Option<string?>("--server") { Description = "Operate a running 'serve' at this URL (for example http://127.0.0.1:5000) instead of opening the storage here.", Recursive = true };
