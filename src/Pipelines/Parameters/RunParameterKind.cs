@@ -1,9 +1,7 @@
 namespace Pipelines;
 
-/// <summary>
-/// What a run parameter holds (one value, or each element of a list). The generator compiles this file in too, so the
-/// kinds it writes into a definition are these names.
-/// </summary>
+/// <summary>What a run parameter holds (one value, or each element of a list).</summary>
+/// <remarks>The generator writes these member names into each definition (<c>RunParametersSpec.Kind</c>); a rename here is a compile error in generated code.</remarks>
 public enum RunParameterKind
 {
     /// <summary>Text.</summary>
