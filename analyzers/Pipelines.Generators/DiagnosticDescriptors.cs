@@ -189,4 +189,21 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NullTaskId = Error("PIPE034",
         "Task id is null",
         "{0} names no task: the task id is null. Name a [PipelineTask] method of this class with nameof, such as nameof(Extract).");
+
+    // Typed run parameters: PIPE040-PIPE049.
+    public static readonly DiagnosticDescriptor UnsupportedRunParameterType = Error("PIPE040",
+        "Run parameter has an unsupported type",
+        "Run parameter '{0}' of {1} has type '{2}', which a run parameter cannot hold. Use string, int, long, decimal, double, bool, LocalDate, an enum, or a list of these (T[], List<T>, IReadOnlyList<T>), or move the member out of the parameters record.");
+
+    public static readonly DiagnosticDescriptor RunParametersTypeMismatch = Error("PIPE041",
+        "[RunParameters] type differs from the pipeline's parameters",
+        "Parameter '{0}' of task '{1}' takes the run parameters as {2}, but pipeline '{3}' declares them as {4}. Take {4}, or change the pipeline's Parameters.");
+
+    public static readonly DiagnosticDescriptor RequiredRunParameterOnSchedule = Error("PIPE042",
+        "Scheduled pipeline has a required run parameter without a default",
+        "Pipeline '{0}' runs on a schedule, but run parameter '{1}' of {2} is required and has no default, so a scheduled run could not start. Give '{1}' a default (as in 'int MaxRows = 500'), make it nullable, or remove the Schedule.");
+
+    public static readonly DiagnosticDescriptor InvalidRunParametersType = Error("PIPE043",
+        "Run parameters type cannot be bound",
+        "Run parameters type {0} cannot be bound: {1}. {2}");
 }

@@ -58,7 +58,11 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnknownAsset,
         DiagnosticDescriptors.AssetCycle,
         DiagnosticDescriptors.NullTaskId,
-        DiagnosticDescriptors.TaskIdAsString);
+        DiagnosticDescriptors.TaskIdAsString,
+        DiagnosticDescriptors.UnsupportedRunParameterType,
+        DiagnosticDescriptors.RunParametersTypeMismatch,
+        DiagnosticDescriptors.RequiredRunParameterOnSchedule,
+        DiagnosticDescriptors.InvalidRunParametersType);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

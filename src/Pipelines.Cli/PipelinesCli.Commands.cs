@@ -178,6 +178,8 @@ public static partial class PipelinesCli
                 tags = pipeline.Tags,
                 nextRuns = next.Select(n => n.ToString("uuuu-MM-dd'T'HH:mm:sso<g>", CultureInfo.InvariantCulture)).ToArray(),
                 tasks,
+                // The JSON Schema of the typed run parameters, for scripts and forms; null for free-form string parameters.
+                parameters = pipeline.Parameters is { } typed ? RunParameterSchema.For(typed) : null,
             }));
             return 0;
         }
@@ -188,6 +190,16 @@ public static partial class PipelinesCli
         foreach (var (task, index) in tasks.Select((t, i) => (t, i)))
             table.AddRow(index.ToString(CultureInfo.InvariantCulture), Markup.Escape(task.id), task.kind, task.trigger, task.retries.ToString(CultureInfo.InvariantCulture), Markup.Escape(task.queue), Markup.Escape(string.Join(", ", task.upstream)));
         context.Console.Write(table);
+        if (pipeline.Parameters is { } parameters)
+        {
+            var rows = new Table().AddColumns("Parameter", "Type", "Default", "Description");
+            foreach (var parameter in parameters.Parameters)
+            {
+                var fallback = parameter.Default ?? (parameter.Required ? "(required)" : "");
+                rows.AddRow(Markup.Escape(parameter.Name), Markup.Escape(parameter.TypeName), Markup.Escape(fallback), Markup.Escape(parameter.Description ?? ""));
+            }
+            context.Console.Write(rows);
+        }
         if (next.Count > 0)
         {
             context.Console.MarkupLine("Next runs:");
@@ -248,7 +260,7 @@ public static partial class PipelinesCli
     {
         var pipeline = context.Pipeline(pipelineId);
         var date = context.LogicalDate(pipeline, dateText);
-        var parameters = CliContext.Parameters(parameterValues);
+        var parameters = CliContext.Parameters(pipeline, parameterValues);
         RefuseLocalWithServer(server, local);
         // In-memory state lives only in this process, so without --server the run must finish here. On shared storage the
         // servers (serve) run it and this command at most watches: a server here on their queues would take jobs of other
@@ -311,7 +323,7 @@ public static partial class PipelinesCli
         RefuseLocalWithServer(server, local);
         // Runs here only on in-memory state, which no server elsewhere can see, or with --local; else the servers run them.
         await using var operations = await OpenAsync(context, storage, server, HangfireServerFor(context, storage, server, local), cancellationToken).ConfigureAwait(false);
-        var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(parameterValues)).ConfigureAwait(false);
+        var runIds = await operations.BackfillAsync(pipeline.Id, from, to, CliContext.Parameters(pipeline, parameterValues)).ConfigureAwait(false);
         if (runIds.Count > 0) WarnIfNoServer(context, operations, pipeline, "or pass --local to run them here");
         if (operations is LocalRunOperations { Runtime.Server.RunQueue: { } queue })
         {
@@ -491,7 +503,7 @@ public static partial class PipelinesCli
         var zone = context.Zone(pipeline);
         var run = new RunContext(pipeline.Id, "test__" + date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), task.Id, date,
             new Interval(date.AtStartOfDayInZone(zone).ToInstant(), date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant()), 1,
-            CliContext.Parameters(parameterValues), provider.GetRequiredService<ILoggerFactory>().CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"));
+            CliContext.Parameters(pipeline, parameterValues), provider.GetRequiredService<ILoggerFactory>().CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
         try
@@ -618,6 +630,7 @@ public static partial class PipelinesCli
         state = run.State.Name(),
         deadlineMissed = run.MissedDeadline?.ToString(),
         triggeredBy = run.TriggeredBy?.Select(AssetEventJson).ToArray(),
+        parameters = run.Parameters,
         tasks = run.Tasks.Select(t => new
         {
             task = t.TaskId,

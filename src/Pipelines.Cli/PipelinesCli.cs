@@ -69,6 +69,11 @@ public static partial class PipelinesCli
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ex.ExitCode;
         }
+        catch (RunParametersException ex)
+        {
+            await error.WriteLineAsync("error: " + CliContext.ParameterErrors(ex.Errors).Message).ConfigureAwait(false);
+            return 2;
+        }
         catch (Exception ex) when (ConfigurationProblems(ex) is { } problems)
         {
             // A bad value in the app's Pipelines section (or in options its code set) stops the host at start.
@@ -101,7 +106,7 @@ public static partial class PipelinesCli
         var pipelineArgument = new Argument<string>("pipeline") { Description = "The pipeline id." };
         var port = new Option<int>("--port") { Description = "Port for the dashboard on 127.0.0.1.", DefaultValueFactory = _ => 5000 };
         var date = new Option<string?>("--date") { Description = "The logical date, yyyy-MM-dd (default: today in the pipeline's time zone)." };
-        var parameters = new Option<string[]>("--param") { Description = "A run parameter as key=value; repeatable.", AllowMultipleArgumentsPerToken = false };
+        var parameters = new Option<string[]>("--param") { Description = "A run parameter as key=value; repeatable. Keys match a typed pipeline's parameter names in any case; show --json prints their JSON Schema.", AllowMultipleArgumentsPerToken = false };
         var wait = new Option<bool>("--wait") { Description = "Show task states live until the run ends; exit 0 only if it succeeded." };
 
         var server = new Option<string?>("--server") { Description = "Operate a running 'serve' at this URL (for example http://127.0.0.1:5000) instead of opening the storage here.", Recursive = true };
@@ -243,6 +248,25 @@ public static partial class PipelinesCli
             }
             return result;
         }
+
+        /// <summary>
+        /// The <c>--param</c> values checked against the pipeline's typed parameters (the runtime's own
+        /// <see cref="RunParameterSet"/>), before any runtime starts: one <c>error:</c> line per bad input, exit code 2.
+        /// A pipeline without typed parameters takes its strings as they are.
+        /// </summary>
+        public static Dictionary<string, string> Parameters(PipelineDefinition pipeline, string[]? values)
+        {
+            var given = Parameters(values);
+            if (pipeline.Parameters is not { } typed) return given;
+            var errors = new List<string>();
+            var bound = typed.TryBind(given, errors);
+            if (errors.Count > 0) throw ParameterErrors(errors);
+            return new Dictionary<string, string>(bound, StringComparer.Ordinal);
+        }
+
+        /// <summary>One <c>error: --param ...</c> line per problem (the first line's <c>error: </c> is written by the caller).</summary>
+        public static CliException ParameterErrors(IEnumerable<string> errors) =>
+            new(string.Join(Environment.NewLine + "error: ", errors.Select(e => "--param " + e)));
 
         public void WriteJson<T>(T value) => Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, CliJson.Options));
     }

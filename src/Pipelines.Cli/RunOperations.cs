@@ -240,7 +240,14 @@ internal sealed class HttpRunOperations : IRunOperations
         if (response.IsSuccessStatusCode) return;
         var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         string message;
-        try { message = JsonDocument.Parse(text).RootElement.GetProperty("error").GetString() ?? text; }
+        try
+        {
+            var root = JsonDocument.Parse(text).RootElement;
+            // Run parameter problems come one per line, as the command line prints its own.
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+                throw PipelinesCli.CliContext.ParameterErrors(errors.EnumerateArray().Select(e => e.GetString() ?? ""));
+            message = root.GetProperty("error").GetString() ?? text;
+        }
         catch (JsonException) { message = text; }
         throw new CliException(message, exitCode: (int)response.StatusCode is >= 400 and < 500 ? 2 : 3);
     }

@@ -36,6 +36,11 @@ internal static class ServeApi
             {
                 return await next(context).ConfigureAwait(false);
             }
+            catch (RunParametersException ex)
+            {
+                // One reason per bad key or value, as the command line prints them.
+                return Results.Json(new { error = ex.Message, errors = ex.Errors }, statusCode: StatusCodes.Status400BadRequest);
+            }
             catch (KeyNotFoundException ex)
             {
                 return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status404NotFound);
@@ -78,8 +83,8 @@ internal static class ServeApi
                 : Results.Json(ops.GetLog(pipeline, run, task), ApiJson.Options));
         api.MapGet("/{pipeline}/runs/{run}/tasks/{task}/why", (PipelineOperations ops, string pipeline, string run, string task) =>
             Results.Json(ops.Explain(pipeline, run, task), ApiJson.Options));
-        api.MapPost("/{pipeline}/trigger", (PipelineOperations ops, string pipeline, TriggerRequest request) =>
-            Results.Json(new TriggerResponse(ops.Trigger(pipeline, Date(request.Date), request.Parameters)), ApiJson.Options));
+        api.MapPost("/{pipeline}/trigger", (PipelineOperations ops, string pipeline, ApiTriggerRequest request) =>
+            Results.Json(new TriggerResponse(ops.Trigger(pipeline, Date(request.Date), ParameterText(request.Parameters))), ApiJson.Options));
         api.MapPost("/{pipeline}/runs/{run}/clear", (PipelineOperations ops, string pipeline, string run, ClearRequest request) =>
         {
             if (ops.GetRun(pipeline, run) is null) return Results.Json(new { error = $"pipeline '{pipeline}' has no run '{run}'" }, statusCode: 404);
@@ -94,6 +99,30 @@ internal static class ServeApi
             return Results.Json(ops.Backfill(pipeline, from, to, request.Parameters), ApiJson.Options);
         });
     }
+
+    /// <summary>
+    /// Parameter values as the runtime validates them: a JSON string as it is, a number or boolean as its JSON text, an
+    /// array as its elements joined with commas, so a caller may send the types the parameters' JSON Schema names or the
+    /// strings the command line takes.
+    /// </summary>
+    private static Dictionary<string, string>? ParameterText(IReadOnlyDictionary<string, System.Text.Json.JsonElement>? values)
+    {
+        if (values is null) return null;
+        var result = new Dictionary<string, string>(values.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in values) result[key] = Text(value);
+        return result;
+
+        static string Text(System.Text.Json.JsonElement value) => value.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.String => value.GetString() ?? "",
+            System.Text.Json.JsonValueKind.Array => string.Join(",", value.EnumerateArray().Select(Text)),
+            System.Text.Json.JsonValueKind.Null => "",
+            _ => value.GetRawText(),
+        };
+    }
+
+    /// <summary>A trigger as the API reads it: parameter values may be JSON strings, numbers, booleans or arrays.</summary>
+    internal sealed record ApiTriggerRequest(string Date, IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Parameters);
 
     private static NodaTime.LocalDate Date(string text)
     {

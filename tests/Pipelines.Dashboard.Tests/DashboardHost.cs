@@ -25,7 +25,7 @@ public sealed class DashboardHost : IAsyncDisposable
 
     public Switches Switches => _app.Services.GetRequiredService<Switches>();
 
-    public static async Task<DashboardHost> StartAsync(bool readOnly = false, global::Hangfire.Dashboard.IDashboardAuthorizationFilter? authorization = null)
+    public static async Task<DashboardHost> StartAsync(bool readOnly = false, global::Hangfire.Dashboard.IDashboardAuthorizationFilter? authorization = null, PipelineDefinition[]? pipelines = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateBuilder();
@@ -41,7 +41,7 @@ public sealed class DashboardHost : IAsyncDisposable
             .UsePipelinesInMemoryStorage());
         builder.Services.AddPipelines(o =>
         {
-            o.Pipelines = new[] { Etl.Definition };
+            o.Pipelines = pipelines ?? new[] { Etl.Definition };
             o.Pools["vendor_api"] = 4;
         });
         builder.Services.AddHangfireServer();

@@ -28,3 +28,21 @@ public sealed partial class Etl(Switches switches)
     /// <summary>A leaf the failure reaches, so a broken Transform fails the run (Notify alone would handle it, as in Airflow).</summary>
     [PipelineTask, DependsOn(nameof(Load))] public void Publish() { }
 }
+
+public enum Desk { Rates, Equities }
+
+public sealed record PriceParams(
+    IReadOnlyList<string> Symbols,
+    bool DryRun = false,
+    [property: System.ComponentModel.DataAnnotations.Range(1, 10_000)] int MaxRows = 500,
+    Desk Desk = Desk.Rates)
+{
+    [System.ComponentModel.Description("The first session to load.")]
+    public NodaTime.LocalDate? From { get; init; }
+}
+
+[Pipeline("backfill_prices", Parameters = typeof(PriceParams))]
+public sealed partial class BackfillPrices
+{
+    [PipelineTask] public static string Load([RunParameters] PriceParams p) => $"{string.Join("+", p.Symbols)}:{p.MaxRows}:{p.Desk}";
+}

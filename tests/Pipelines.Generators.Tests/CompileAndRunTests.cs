@@ -185,7 +185,7 @@ public sealed class CompileAndRunTests
     [Fact]
     public void The_generated_registry_lists_the_assembly_pipelines_and_fills_the_catalog()
     {
-        Assert.Equal(new[] { "test_controls", "test_dataload", "test_static" }, Pipelines.Generated.GeneratedPipelines.All.Select(p => p.Id));
+        Assert.Equal(new[] { "test_backfill_prices", "test_controls", "test_dataload", "test_static" }, Pipelines.Generated.GeneratedPipelines.All.Select(p => p.Id));
         Assert.Same(DataLoadPipeline.Definition, PipelineCatalog.Get("test_dataload"));
         Assert.Same(StaticPipeline.Definition, PipelineCatalog.Get("test_static"));
     }

@@ -95,6 +95,7 @@ internal static class PipelineEmitter
         w.Line($"    MaxActiveTasks = {CSharpLiteral.Int(spec.MaxActiveTasks)},");
         w.Line($"    Deadline = {CSharpLiteral.String(spec.Deadline)},");
         EmitCallbackList(w, spec.Callbacks);
+        RunParametersEmitter.EmitDescription(w, spec.Parameters);
         w.Line($"    Description = {CSharpLiteral.String(spec.Description)},");
         w.Line($"    Tags = {StringArray(spec.Tags)},");
         w.Line($"    Mermaid = {CSharpLiteral.String(Mermaid(spec, order, upstream))},");
@@ -133,6 +134,12 @@ internal static class PipelineEmitter
         {
             w.Line();
             EmitInvoke(w, tasks[order[t]], self);
+        }
+
+        if (spec.Parameters is { } parameters && tasks.Any(t => t.Parameters.Any(p => p.Source == ParameterSource.RunParameters)))
+        {
+            w.Line();
+            RunParametersEmitter.EmitBinding(w, parameters);
         }
 
         for (var c = 0; c < spec.Callbacks.Count; c++)
@@ -210,6 +217,7 @@ internal static class PipelineEmitter
         {
             ParameterSource.RunContext => "invocation.Run",
             ParameterSource.CancellationToken => "invocation.CancellationToken",
+            ParameterSource.RunParameters => "BindParameters(invocation.Run)",
             _ => $"invocation.Input<{p.Type}>({CSharpLiteral.String(p.FromTask)})",
         }));
 

@@ -13,4 +13,5 @@ internal enum ParameterSource
     RunContext,
     CancellationToken,
     FromTask,
+    RunParameters,
 }

@@ -17,4 +17,5 @@ internal sealed record PipelineSpec(
     EquatableArray<string> Tags,
     EquatableArray<TaskSpec> Tasks,
     EquatableArray<ConstructorParameterSpec> ConstructorParameters,
-    EquatableArray<CallbackSpec> Callbacks);
+    EquatableArray<CallbackSpec> Callbacks,
+    RunParametersSpec? Parameters = null);

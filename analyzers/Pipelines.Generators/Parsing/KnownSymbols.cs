@@ -19,6 +19,13 @@ internal sealed class KnownSymbols
         BranchAttribute = compilation.GetTypeByMetadataName("Pipelines.BranchAttribute");
         SensorAttribute = compilation.GetTypeByMetadataName("Pipelines.SensorAttribute");
         PipelineCalendarAttribute = compilation.GetTypeByMetadataName("Pipelines.PipelineCalendarAttribute");
+        RunParametersAttribute = compilation.GetTypeByMetadataName("Pipelines.RunParametersAttribute");
+        RequiredAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RequiredAttribute");
+        RangeAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RangeAttribute");
+        RegularExpressionAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RegularExpressionAttribute");
+        DescriptionAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DescriptionAttribute");
+        LocalDate = compilation.GetTypeByMetadataName("NodaTime.LocalDate");
+        ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         RunContext = compilation.GetTypeByMetadataName("Pipelines.RunContext");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -47,6 +54,13 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? BranchAttribute { get; }
     public INamedTypeSymbol? SensorAttribute { get; }
     public INamedTypeSymbol? PipelineCalendarAttribute { get; }
+    public INamedTypeSymbol? RunParametersAttribute { get; }
+    public INamedTypeSymbol? RequiredAttribute { get; }
+    public INamedTypeSymbol? RangeAttribute { get; }
+    public INamedTypeSymbol? RegularExpressionAttribute { get; }
+    public INamedTypeSymbol? DescriptionAttribute { get; }
+    public INamedTypeSymbol? LocalDate { get; }
+    public INamedTypeSymbol? ListOfT { get; }
     public INamedTypeSymbol? RunContext { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }

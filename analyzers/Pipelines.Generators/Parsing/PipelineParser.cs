@@ -111,6 +111,7 @@ internal static class PipelineParser
         var maxActiveTasks = 0;
         string? deadline = null;
         var tags = ImmutableArray<string>.Empty;
+        ITypeSymbol? parametersType = null;
         foreach (var named in pipelineAttribute.NamedArguments)
         {
             if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
@@ -135,6 +136,7 @@ internal static class PipelineParser
                             "MaxActiveTasks", $"pipeline '{id}'", maxActiveTasks, "0 or more; 0 sets no limit.");
                     break;
                 case "Deadline": deadline = named.Value.Value as string; break;
+                case "Parameters": parametersType = named.Value.Value as ITypeSymbol; break;
                 case "Tags":
                     if (!named.Value.IsNull && named.Value.Kind == TypedConstantKind.Array)
                         tags = named.Value.Values.Select(v => v.Value as string).Where(v => v is not null).Select(v => v!).ToImmutableArray();
@@ -209,6 +211,8 @@ internal static class PipelineParser
             callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, taskNames, id, known, ReportWith, ref blocked, cancellationToken));
         }
 
+        var runParameters = ReadRunParameters(id, schedule is not null, parametersType, pipelineAttribute, taskMethods, known, ReportWith, ref blocked, cancellationToken);
+
         var constructorParameters = ImmutableArray<ConstructorParameterSpec>.Empty;
         if (!type.IsStatic && (tasks.Any(t => !t.IsStatic) || callbackSpecs.Any(c => !c.IsStatic)))
             constructorParameters = ReadConstructor(type, ReportWith, ref blocked);
@@ -231,9 +235,50 @@ internal static class PipelineParser
             tags.ToEquatableArray(),
             tasks.ToImmutable().ToEquatableArray(),
             constructorParameters.ToEquatableArray(),
-            callbackSpecs.ToImmutable().ToEquatableArray());
+            callbackSpecs.ToImmutable().ToEquatableArray(),
+            runParameters);
 
         return new ParseResult(spec, diagnostics.ToImmutable(), locations, blocked);
+    }
+
+    /// <summary>
+    /// The run parameters record: the pipeline's <c>Parameters</c>, or else the type of the first <c>[RunParameters]</c>
+    /// task parameter. Every <c>[RunParameters]</c> parameter must take that same type.
+    /// </summary>
+    private static RunParametersSpec? ReadRunParameters(
+        string id,
+        bool scheduled,
+        ITypeSymbol? declared,
+        AttributeData pipelineAttribute,
+        List<(IMethodSymbol Method, AttributeData Attribute)> taskMethods,
+        KnownSymbols known,
+        DiagnosticReporter report,
+        ref bool blocked,
+        CancellationToken cancellationToken)
+    {
+        var chosen = declared;
+        var where = declared is null ? Location.None : AttributeArguments.Named(pipelineAttribute, "Parameters", cancellationToken);
+        foreach (var (method, _) in taskMethods)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (known.Find(parameter, known.RunParametersAttribute) is null || parameter.Type.TypeKind == TypeKind.Error) continue;
+                var location = parameter.Locations.FirstOrDefault() ?? Location.None;
+                if (chosen is null)
+                {
+                    chosen = parameter.Type;
+                    where = location;
+                }
+                else if (!SymbolEqualityComparer.Default.Equals(chosen.WithNullableAnnotation(NullableAnnotation.None), parameter.Type.WithNullableAnnotation(NullableAnnotation.None)))
+                {
+                    report(DiagnosticDescriptors.RunParametersTypeMismatch, location, new object?[]
+                    {
+                        parameter.Name, method.Name, parameter.Type.ToDisplayString(s_messageFormat), id, chosen.ToDisplayString(s_messageFormat),
+                    }, Properties(DiagnosticProperties.ExpectedType, chosen.ToDisplayString(s_typeFormat)));
+                }
+            }
+        }
+        return chosen is null ? null : RunParametersParser.Parse(chosen, where, id, scheduled, known, report, ref blocked, cancellationToken);
     }
 
     /// <summary>
@@ -556,7 +601,9 @@ internal static class PipelineParser
             }
 
             locations.Parameters.Add(null);
-            if (KnownSymbols.Is(parameter.Type, known.RunContext))
+            if (known.Find(parameter, known.RunParametersAttribute) is not null)
+                parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.RunParameters, typeName, typeOf, null));
+            else if (KnownSymbols.Is(parameter.Type, known.RunContext))
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.RunContext, typeName, typeOf, null));
             else if (KnownSymbols.Is(parameter.Type, known.CancellationToken))
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.CancellationToken, typeName, typeOf, null));

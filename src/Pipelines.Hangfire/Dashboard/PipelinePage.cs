@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Hangfire.Dashboard.Pages;
 using NodaTime;
+using Pipelines.Calendars;
 
 namespace Pipelines.Hangfire.Dashboard;
 
@@ -22,7 +23,14 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         WriteLiteral($"<h1 class=\"page-header\">{E(pipeline.Id)} {PauseBadge(paused)}</h1>");
         Breadcrumbs(pipeline.Id);
         WriteLiteral($"<p>{E(pipeline.Description)}</p><p><code>{E(pipeline.Schedule ?? "manual")}</code> in {E(pipeline.TimeZone)}{(pipeline.Calendar is null ? "" : $", {E(pipeline.Calendar)} sessions")}, at most {pipeline.MaxActiveRuns} active run(s).</p>");
-        if (!IsReadOnly)
+        if (!IsReadOnly && pipeline.Parameters is { } parameters)
+        {
+            // Typed parameters: the button opens a form generated from them instead of triggering with the defaults.
+            WriteLiteral($"<p><button type=\"button\" class=\"btn btn-primary pipelines-trigger-open\">Trigger a run&hellip;</button> {PauseButton(pipeline.Id, paused, "")}</p>");
+            var today = services.Clock.GetCurrentInstant().InZone(PipelineTimes.Of(pipeline).Zone).Date;
+            WriteLiteral(TriggerForm.Html(pipeline, parameters, Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger-with-parameters"), PipelineUrl(pipeline.Id) + "/runs/", today));
+        }
+        else if (!IsReadOnly)
             WriteLiteral($"<p><button class=\"btn btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger a run</button> {PauseButton(pipeline.Id, paused, "")}</p>");
 
         WriteLiteral("<h3>Graph</h3>");

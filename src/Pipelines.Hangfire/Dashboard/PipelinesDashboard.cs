@@ -39,6 +39,7 @@ public static class PipelinesDashboard
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/?$", m => new RunPage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value)));
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/?$", m => new TaskInstancePage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value), m.Groups["task"].Value));
             routes.AddCommand($"/pipelines/{Id}/trigger$", context => Commands.Trigger(context));
+            routes.Add($"/pipelines/{Id}/trigger-with-parameters$", new TriggerWithParametersDispatcher());
             routes.AddCommand($"/pipelines/{Id}/(?<action>pause|unpause)$", context => Commands.SetPaused(context));
             routes.AddCommand($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/clear$", context => Commands.Clear(context));
             routes.AddCommand($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/mark/(?<state>success|failed)$", context => Commands.Mark(context));

@@ -33,7 +33,11 @@ internal sealed class PipelinesPage : PipelinesRazorPage
             WriteLiteral("<td>");
             if (!IsReadOnly)
             {
-                WriteLiteral($"<button class=\"btn btn-sm btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger</button> ");
+                // A pipeline with typed parameters is triggered through its form, on its own page.
+                if (pipeline.Parameters is not null)
+                    WriteLiteral($"<a class=\"btn btn-sm btn-primary pipelines-trigger-form-link\" href=\"{PipelineUrl(pipeline.Id)}#trigger\">Trigger&hellip;</a> ");
+                else
+                    WriteLiteral($"<button class=\"btn btn-sm btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger</button> ");
                 WriteLiteral(PauseButton(pipeline.Id, isPaused, "btn-sm"));
             }
             WriteLiteral("</td></tr>");

@@ -14,6 +14,7 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
         Breadcrumbs(run.RunId, (pipeline.Id, PipelineUrl(pipeline.Id)));
         WriteLiteral($"<p>{Badge(run.State)} logical date {run.LogicalDate:yyyy-MM-dd}, {run.Kind.ToString().ToLowerInvariant()}, created {Time(run.CreatedAt)}, ended {Time(run.EndedAt)}</p>");
         DeadlineLine(pipeline, services, run);
+        ParametersTable(pipeline, run);
         WriteLiteral("<h3>Gantt</h3><div style=\"overflow:auto\">");
         WriteLiteral(Svg.Gantt(run, t => TaskUrl(pipeline.Id, run.RunId, t.TaskId), services.Clock.GetCurrentInstant()));
         WriteLiteral("</div><h3>Tasks</h3><table class=\"table pipelines-tasks\"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Start</th><th>Duration</th><th>Why</th></tr></thead><tbody>");
@@ -23,6 +24,18 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
         }
         WriteLiteral("</tbody></table>");
         Legend();
+    }
+
+    /// <summary>The parameters the run was triggered with (typed ones in the record's order, defaults included), when it has any.</summary>
+    private void ParametersTable(PipelineDefinition pipeline, PipelineRun run)
+    {
+        if (run.Parameters.Count == 0) return;
+        var typed = pipeline.Parameters?.Parameters.Select(p => p.Name).Where(run.Parameters.ContainsKey).ToList() ?? new();
+        var names = typed.Concat(run.Parameters.Keys.Where(k => !typed.Contains(k)).OrderBy(k => k, System.StringComparer.Ordinal));
+        WriteLiteral("<h3>Parameters</h3><table class=\"table table-condensed pipelines-parameters\"><tbody>");
+        foreach (var name in names)
+            WriteLiteral($"<tr data-parameter=\"{E(name)}\"><th>{E(name)}</th><td><code>{E(run.Parameters[name])}</code></td></tr>");
+        WriteLiteral("</tbody></table>");
     }
 
     /// <summary>The run's deadline, and a mark when it missed it (as the deadline watcher recorded).</summary>

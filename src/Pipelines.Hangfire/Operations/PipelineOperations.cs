@@ -46,6 +46,10 @@ public sealed partial class PipelineOperations
     internal string Create(string pipelineId, LocalDate logicalDate, IReadOnlyDictionary<string, string>? parameters, RunKind kind, Interval? dataInterval, string? runId, string? queue, Instant? scheduledAt)
     {
         var pipeline = _registry.Get(pipelineId);
+        // Typed parameters are checked and made canonical here, for every way a run is created (command line, API,
+        // dashboard, schedule, backfill): unknown keys and bad values throw RunParametersException, defaults are filled
+        // in and stored with the run, so what a task binds is exactly what was validated.
+        if (pipeline.Parameters is { } typed) parameters = typed.Bind(pipeline.Id, parameters);
         var now = _options.Clock.GetCurrentInstant();
         runId ??= RunId.For(kind, logicalDate, now).Value;
         var zone = PipelineTimes.Of(pipeline).Zone;
@@ -385,6 +389,8 @@ public sealed partial class PipelineOperations
     {
         if (to < from) throw new ArgumentException($"The backfill range ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).");
         var pipeline = _registry.Get(pipelineId);
+        // Checked once, before any run exists, so a bad value creates none of the range's runs.
+        if (pipeline.Parameters is { } typed) parameters = typed.Bind(pipeline.Id, parameters);
         ExchangeCalendar? calendar = null;
         if (pipeline.Calendar is { } id && !ExchangeCalendar.TryGet(id, out calendar))
             throw new InvalidOperationException($"Pipeline '{pipeline.Id}' uses calendar '{id}', which is not registered.");

@@ -65,6 +65,14 @@ public sealed class PipelineAttribute : Attribute
     /// </summary>
     public string? Deadline { get; set; }
 
+    /// <summary>
+    /// The record that declares the pipeline's run parameters: its members (strings, numbers, <c>bool</c>, <c>LocalDate</c>,
+    /// enums, lists of these) with defaults and <c>Required</c>, <c>Range</c> and <c>RegularExpression</c> attributes, checked at
+    /// compile time. Triggering validates and converts the operator's <c>key=value</c> pairs against it; tasks receive it
+    /// through a <see cref="RunParametersAttribute"/> parameter; scheduled runs use its defaults.
+    /// </summary>
+    public Type? Parameters { get; set; }
+
     /// <summary>A sentence for people: what this pipeline does.</summary>
     public string? Description { get; set; }
 

@@ -67,6 +67,12 @@ public sealed class PipelineDefinition
     /// <summary>The methods called on the pipeline's events (<see cref="OnFailureAttribute"/> and its siblings).</summary>
     public ImmutableArray<PipelineCallback> Callbacks { get; init; } = ImmutableArray<PipelineCallback>.Empty;
 
+    /// <summary>
+    /// The typed run parameters declared with <c>[Pipeline(..., Parameters = typeof(T))]</c> or a <see cref="RunParametersAttribute"/>
+    /// task parameter, or null for a pipeline that takes free-form string parameters.
+    /// </summary>
+    public RunParameterSet? Parameters { get; init; }
+
     /// <summary>What the pipeline does, for people.</summary>
     public string? Description { get; init; }
 
