@@ -18,7 +18,7 @@ namespace Acme.Prices
 
             private static global::Pipelines.PipelineDefinition Create()
             {
-                var tasks = new global::Pipelines.TaskDefinition[1];
+                global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[1];
                 tasks[0] = new global::Pipelines.TaskDefinition
                 {
                     Index = 0,
