@@ -46,14 +46,14 @@ internal static class RunParametersEmitter
 
         w.Line($"/// <summary>The run's parameters as <see cref=\"{spec.TypeOf.Replace("global::", "")}\"/>, from the values stored when it was triggered.</summary>");
         w.Open($"private static {spec.TypeOf} BindParameters(global::Pipelines.RunContext run)");
-        w.Line("var values = run.Parameters;");
+        w.Line("global::System.Collections.Generic.IReadOnlyDictionary<string, string> values = run.Parameters;");
         var constructorArguments = new List<string>();
         var initializers = new List<string>();
         var index = 0;
         foreach (var m in spec.Members)
         {
             var text = $"t{index++}";
-            var found = $"{Values}.TryGet(values, {CSharpLiteral.String(m.Name)}, out var {text})";
+            var found = $"{Values}.TryGet(values, {CSharpLiteral.String(m.Name)}, out string {text})";
             var read = Read(m, text, enums);
             switch (m.Binding)
             {
@@ -65,7 +65,7 @@ internal static class RunParametersEmitter
                     break;
             }
         }
-        w.Line($"var result = new {spec.TypeOf}(");
+        w.Line($"{spec.TypeOf} result = new {spec.TypeOf}(");
         for (var i = 0; i < constructorArguments.Count; i++)
             w.Line($"    {constructorArguments[i]}{(i == constructorArguments.Count - 1 ? "" : ",")}");
         if (initializers.Count == 0)
@@ -85,7 +85,7 @@ internal static class RunParametersEmitter
             var text = $"t{index++}";
             if (m.Binding != MemberBinding.Property) continue;
             // Set only when stored: a property's initializer is the record's own default.
-            w.Line($"if ({Values}.TryGet(values, {CSharpLiteral.String(m.Name)}, out var {text})) result = result with {{ {m.Name} = {Read(m, text, enums)} }};");
+            w.Line($"if ({Values}.TryGet(values, {CSharpLiteral.String(m.Name)}, out string {text})) result = result with {{ {m.Name} = {Read(m, text, enums)} }};");
         }
         w.Line("return result;");
         w.Close();

@@ -96,20 +96,20 @@ namespace Acme.Prices
             /// <summary>The run's parameters as <see cref="Acme.Prices.PriceParams"/>, from the values stored when it was triggered.</summary>
             private static global::Acme.Prices.PriceParams BindParameters(global::Pipelines.RunContext run)
             {
-                var values = run.Parameters;
-                var result = new global::Acme.Prices.PriceParams(
-                    global::Pipelines.RunParameterValues.TryGet(values, "Symbols", out var t0) ? global::Pipelines.RunParameterValues.List<string>(t0, global::Pipelines.RunParameterValues.String) : throw global::Pipelines.RunParameterValues.Missing(run.PipelineId, "Symbols"),
-                    global::Pipelines.RunParameterValues.TryGet(values, "DryRun", out var t1) ? global::Pipelines.RunParameterValues.Boolean(t1) : global::Pipelines.RunParameterValues.Boolean("false"),
-                    global::Pipelines.RunParameterValues.TryGet(values, "MaxRows", out var t2) ? global::Pipelines.RunParameterValues.Int32(t2) : global::Pipelines.RunParameterValues.Int32("500"),
-                    global::Pipelines.RunParameterValues.TryGet(values, "Source", out var t3) ? ReadEnum0(t3) : (global::Acme.Prices.Source)(1)
+                global::System.Collections.Generic.IReadOnlyDictionary<string, string> values = run.Parameters;
+                global::Acme.Prices.PriceParams result = new global::Acme.Prices.PriceParams(
+                    global::Pipelines.RunParameterValues.TryGet(values, "Symbols", out string t0) ? global::Pipelines.RunParameterValues.List<string>(t0, global::Pipelines.RunParameterValues.String) : throw global::Pipelines.RunParameterValues.Missing(run.PipelineId, "Symbols"),
+                    global::Pipelines.RunParameterValues.TryGet(values, "DryRun", out string t1) ? global::Pipelines.RunParameterValues.Boolean(t1) : global::Pipelines.RunParameterValues.Boolean("false"),
+                    global::Pipelines.RunParameterValues.TryGet(values, "MaxRows", out string t2) ? global::Pipelines.RunParameterValues.Int32(t2) : global::Pipelines.RunParameterValues.Int32("500"),
+                    global::Pipelines.RunParameterValues.TryGet(values, "Source", out string t3) ? ReadEnum0(t3) : (global::Acme.Prices.Source)(1)
                 )
                 {
-                    Desk = global::Pipelines.RunParameterValues.TryGet(values, "Desk", out var t8) ? global::Pipelines.RunParameterValues.String(t8) : throw global::Pipelines.RunParameterValues.Missing(run.PipelineId, "Desk"),
+                    Desk = global::Pipelines.RunParameterValues.TryGet(values, "Desk", out string t8) ? global::Pipelines.RunParameterValues.String(t8) : throw global::Pipelines.RunParameterValues.Missing(run.PipelineId, "Desk"),
                 };
-                if (global::Pipelines.RunParameterValues.TryGet(values, "From", out var t4)) result = result with { From = (global::NodaTime.LocalDate?)global::Pipelines.RunParameterValues.Date(t4) };
-                if (global::Pipelines.RunParameterValues.TryGet(values, "Scale", out var t5)) result = result with { Scale = global::Pipelines.RunParameterValues.Decimal(t5) };
-                if (global::Pipelines.RunParameterValues.TryGet(values, "Currency", out var t6)) result = result with { Currency = global::Pipelines.RunParameterValues.String(t6) };
-                if (global::Pipelines.RunParameterValues.TryGet(values, "Batches", out var t7)) result = result with { Batches = global::System.Linq.Enumerable.ToArray(global::Pipelines.RunParameterValues.List<long>(t7, global::Pipelines.RunParameterValues.Int64)) };
+                if (global::Pipelines.RunParameterValues.TryGet(values, "From", out string t4)) result = result with { From = (global::NodaTime.LocalDate?)global::Pipelines.RunParameterValues.Date(t4) };
+                if (global::Pipelines.RunParameterValues.TryGet(values, "Scale", out string t5)) result = result with { Scale = global::Pipelines.RunParameterValues.Decimal(t5) };
+                if (global::Pipelines.RunParameterValues.TryGet(values, "Currency", out string t6)) result = result with { Currency = global::Pipelines.RunParameterValues.String(t6) };
+                if (global::Pipelines.RunParameterValues.TryGet(values, "Batches", out string t7)) result = result with { Batches = global::System.Linq.Enumerable.ToArray(global::Pipelines.RunParameterValues.List<long>(t7, global::Pipelines.RunParameterValues.Int64)) };
                 return result;
             }
 
