@@ -30,12 +30,17 @@ public static class RedisServer
         var folder = Path.Combine(Path.GetTempPath(), $"pipelines-redis-{Environment.ProcessId}-{Guid.NewGuid():N}"[..43]);
         Directory.CreateDirectory(folder);
         var port = FreePort();
-        var start = new ProcessStartInfo(program)
+        // redis-server runs under a small shell that ends it when this test process is gone: the exit handler below
+        // does not run when the test runner kills a test host that does not stop in time, and a server must never
+        // outlive its tests.
+        var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
+        foreach (var argument in new[] { "-c", Watchdog, "redis-watchdog", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), program })
+            start.ArgumentList.Add(argument);
         foreach (var argument in new[]
         {
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder,
@@ -47,14 +52,16 @@ public static class RedisServer
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
+            // The watchdog shell passes SIGTERM on to redis-server (its child, by pid) and waits for it.
             try
             {
                 using var running = Process.GetProcessById(pid);
-                running.Kill();
-                running.WaitForExit(5_000);
+                using (var term = Process.Start("kill", new[] { "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })) term?.WaitForExit(5_000);
+                if (!running.WaitForExit(5_000)) running.Kill();
             }
             catch (ArgumentException) { } // already gone
             catch (InvalidOperationException) { }
+            catch (System.ComponentModel.Win32Exception) { }
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         };
 
@@ -68,6 +75,18 @@ public static class RedisServer
         }
         return $"127.0.0.1:{port}";
     }
+
+    // Runs "$@" (redis-server and its arguments) and ends it by its pid when the test process ($1) is gone or this shell
+    // is asked to stop.
+    private const string Watchdog = """
+        host=$1; shift
+        "$@" &
+        child=$!
+        trap 'kill "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+        while kill -0 "$host" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+        kill "$child" 2>/dev/null
+        wait "$child"
+        """;
 
     /// <summary>Whether the server answers PING with PONG (inline command, no client library needed).</summary>
     private static bool Answers(int port)
