@@ -60,6 +60,14 @@ public static class PostgresServer
             "-o", $"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             "start");
 
+        // The exit handler below does not run when the test runner kills a test host that is slow to stop; a watchdog
+        // shell then stops the server (pg_ctl finds it by the pid file in its data folder) once this process is gone.
+        var stop = (asRoot ? "runuser -u postgres -- " : "") + $"'{Path.Combine(bin, "pg_ctl")}' -D '{data}' -m immediate -w stop";
+        var watchdog = new ProcessStartInfo("/bin/sh") { WorkingDirectory = Path.GetTempPath(), UseShellExecute = false };
+        foreach (var argument in new[] { "-c", $"while kill -0 {Environment.ProcessId} 2>/dev/null && [ -d '{data}' ]; do sleep 1; done; [ -d '{data}' ] && {stop} >/dev/null 2>&1; rm -rf '{data}'", "pg-watchdog" })
+            watchdog.ArgumentList.Add(argument);
+        Process.Start(watchdog)?.Dispose();
+
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try { RunAs(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"); } catch (InvalidOperationException) { }
