@@ -46,6 +46,11 @@ internal sealed class RunReconciliation
                     recorded ??= RecordedResults.ReadAll(jobs, pipeline.Id, runId);
                     if (recorded.TryGetValue(task.TaskId, out var result) && result.IsOf(task))
                     {
+                        // A job still processing and still heard from applies its own result in a moment (it keeps the
+                        // result just before it takes the run's lock); applying it here first would make the job's own
+                        // completion stale, and its span would never learn the state the try led to. A job that ended,
+                        // or an execution gone silent (its server died), gets it applied here.
+                        if (runningJob == ProcessingState.StateName && !TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out _)) continue;
                         TryOutcome.Apply(work, pipeline[task.TaskId], task, result.Result);
                         continue;
                     }
