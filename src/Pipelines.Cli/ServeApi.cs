@@ -91,12 +91,12 @@ internal static class ServeApi
             var scope = (request.Downstream ? ClearScope.Downstream : ClearScope.Task) | (request.Upstream ? ClearScope.Upstream : ClearScope.Task);
             return Results.Json(ops.Clear(pipeline, run, request.Tasks, scope, request.OnlyFailed), ApiJson.Options);
         });
-        api.MapPost("/{pipeline}/backfill", (PipelineOperations ops, string pipeline, BackfillRequest request) =>
+        api.MapPost("/{pipeline}/backfill", (PipelineOperations ops, string pipeline, ApiBackfillRequest request) =>
         {
             var (from, to) = (Date(request.From), Date(request.To));
             if (BackfillLimit.Refusal(ops.Registry.Get(pipeline), from, to) is { } refusal)
                 return Results.Json(new { error = refusal }, statusCode: StatusCodes.Status400BadRequest);
-            return Results.Json(ops.Backfill(pipeline, from, to, request.Parameters), ApiJson.Options);
+            return Results.Json(ops.Backfill(pipeline, from, to, ParameterText(request.Parameters)), ApiJson.Options);
         });
     }
 
@@ -123,6 +123,9 @@ internal static class ServeApi
 
     /// <summary>A trigger as the API reads it: parameter values may be JSON strings, numbers, booleans or arrays.</summary>
     internal sealed record ApiTriggerRequest(string Date, IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Parameters);
+
+    /// <summary>A backfill as the API reads it: the same parameter values as a trigger's, applied to every run of the range.</summary>
+    internal sealed record ApiBackfillRequest(string From, string To, IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Parameters);
 
     private static NodaTime.LocalDate Date(string text)
     {

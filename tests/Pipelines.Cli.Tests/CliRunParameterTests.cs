@@ -135,6 +135,33 @@ public sealed class CliRunParameterTests
     }
 
     [Fact]
+    public async Task An_api_backfill_takes_json_typed_values_and_refuses_a_bad_one_before_creating_any_run()
+    {
+        var effects = new Effects();
+        await using var serve = await InProcessServe.StartAsync(effects, pipelines: new[] { BackfillPrices.Definition });
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Add(ServeToken.Header, File.ReadAllText(ServeToken.PathFor(serve.Port)));
+        var url = serve.Url + "/api/pipelines/backfill_prices/backfill";
+
+        using (var bad = await http.PostAsJsonAsync(url, new { from = "2024-11-25", to = "2024-11-26", parameters = new Dictionary<string, object> { ["symbols"] = new[] { "AAPL" }, ["maxRows"] = 0 } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            using var body = System.Text.Json.JsonDocument.Parse(await bad.Content.ReadAsStringAsync());
+            Assert.Equal("maxRows=0: maxRows must be between 1 and 10000", Assert.Single(body.RootElement.GetProperty("errors").EnumerateArray()).GetString());
+        }
+        using (var runs = await http.GetAsync(serve.Url + "/api/pipelines/backfill_prices/runs"))
+            Assert.Equal(0, System.Text.Json.JsonDocument.Parse(await runs.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+
+        using (var good = await http.PostAsJsonAsync(url, new { from = "2024-11-25", to = "2024-11-26", parameters = new Dictionary<string, object> { ["symbols"] = new[] { "AAPL", "MSFT" }, ["maxRows"] = 20, ["dryRun"] = true } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+            Assert.Equal(2, System.Text.Json.JsonDocument.Parse(await good.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+        }
+        for (var i = 0; i < 200 && effects.Log.Count < 2; i++) await Task.Delay(50);
+        Assert.Equal(new[] { "AAPL+MSFT dryRun=True maxRows=20", "AAPL+MSFT dryRun=True maxRows=20" }, effects.Log.ToArray());
+    }
+
+    [Fact]
     public async Task Trigger_with_server_checks_the_params_before_calling_the_server()
     {
         await using var serve = await InProcessServe.StartAsync(pipelines: new[] { BackfillPrices.Definition });
