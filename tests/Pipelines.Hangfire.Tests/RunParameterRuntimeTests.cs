@@ -24,6 +24,27 @@ public sealed class RunParameterRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_postgresql_the_stored_values_are_what_another_server_binds_and_shows()
+    {
+        var database = PostgresServer.CreateDatabase("params");
+        try
+        {
+            await using var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { NightlyPrices.Definition }, serverName: "first");
+            var runId = first.Operations.Trigger("nightly_prices", new LocalDate(2024, 3, 8), new Dictionary<string, string> { ["MAXROWS"] = "7", ["dryRun"] = "TRUE" });
+            Assert.Equal(RunState.Success, (await first.WaitAsync("nightly_prices", runId)).State);
+            // Another server on the same database reads the canonical values the first one stored.
+            await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { NightlyPrices.Definition }, serverName: "second", workers: 1);
+            var run = second.Operations.GetRun("nightly_prices", runId)!;
+            Assert.Equal(new Dictionary<string, string> { ["MaxRows"] = "7", ["Universe"] = "Sp500", ["DryRun"] = "true" }, run.Parameters);
+            Assert.Equal(1, first.Effects.Count(runId, "Load", "True:7:Sp500:AAPL+MSFT"));
+        }
+        finally
+        {
+            PostgresServer.DropDatabase(database);
+        }
+    }
+
+    [Fact]
     public async Task Scheduled_runs_use_the_defaults()
     {
         var runIds = _host.Scheduler.TickAt("nightly_prices", Instant.FromUtc(2024, 3, 10, 12, 0));
