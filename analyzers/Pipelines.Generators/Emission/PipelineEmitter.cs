@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 
 namespace Pipelines.Generators.Emission;
@@ -8,12 +9,6 @@ namespace Pipelines.Generators.Emission;
 /// <summary>Writes the <c>*.g.cs</c> of one valid pipeline: its static definition, a Mermaid rendering and the typed dispatch.</summary>
 internal static class PipelineEmitter
 {
-    private static readonly string[] s_triggerRules =
-    {
-        "AllSuccess", "AllFailed", "AllDone", "AllDoneMinOneSuccess", "AllSkipped", "OneFailed",
-        "OneSuccess", "OneDone", "NoneFailed", "NoneFailedMinOneSuccess", "NoneSkipped", "Always",
-    };
-
     public static string HintName(PipelineSpec spec)
     {
         var name = spec.Type.FullyQualifiedName.Replace("global::", "");
@@ -170,7 +165,7 @@ internal static class PipelineEmitter
         w.Line("{");
         w.Line($"    Index = {index},");
         w.Line($"    Id = {CSharpLiteral.String(task.Id)},");
-        w.Line($"    Kind = global::Pipelines.TaskKind.{task.Kind},");
+        w.Line($"    Kind = {Member(task.Kind)},");
         w.Line($"    Upstream = {IntArray(upstream)},");
         w.Line($"    Downstream = {IntArray(downstream)},");
         w.Line($"    Retries = {CSharpLiteral.Int(task.Retries)},");
@@ -178,11 +173,11 @@ internal static class PipelineEmitter
         w.Line($"    RetryExponentialBackoff = {CSharpLiteral.Bool(task.RetryExponentialBackoff)},");
         w.Line($"    MaxRetryDelay = {CSharpLiteral.NullableTimeSpan(task.MaxRetryDelayTicks)},");
         w.Line($"    Timeout = {CSharpLiteral.NullableTimeSpan(task.TimeoutTicks)},");
-        w.Line($"    Trigger = global::Pipelines.TriggerRule.{s_triggerRules[task.TriggerRule]},");
+        w.Line($"    Trigger = {Member(task.Trigger)},");
         w.Line($"    Queue = {CSharpLiteral.String(task.Queue)},");
         w.Line($"    PriorityWeight = {CSharpLiteral.Int(task.PriorityWeight)},");
         var controls = task.Controls;
-        w.Line($"    WeightRule = global::Pipelines.PriorityWeightRule.{controls.WeightRule},");
+        w.Line($"    WeightRule = {Member(controls.WeightRule)},");
         w.Line($"    Pool = {CSharpLiteral.String(controls.Pool)},");
         w.Line($"    PoolSlots = {CSharpLiteral.Int(controls.PoolSlots)},");
         w.Line($"    MaxActiveTries = {CSharpLiteral.Int(controls.MaxActiveTries)},");
@@ -199,7 +194,7 @@ internal static class PipelineEmitter
             w.Line($"    Produces = global::System.Collections.Immutable.ImmutableArray.Create({string.Join(", ", task.Produces.Select(CSharpLiteral.String))}),");
         if (task.Sensor is { } sensor)
         {
-            w.Line($"    Sensor = new global::Pipelines.SensorSettings({CSharpLiteral.TimeSpan(sensor.PokeIntervalTicks)}, {CSharpLiteral.TimeSpan(sensor.TimeoutTicks)}, {CSharpLiteral.Bool(sensor.SoftFail)}, global::Pipelines.SensorMode.{(sensor.Mode == 1 ? "Poke" : "Reschedule")}),");
+            w.Line($"    Sensor = new global::Pipelines.SensorSettings({CSharpLiteral.TimeSpan(sensor.PokeIntervalTicks)}, {CSharpLiteral.TimeSpan(sensor.TimeoutTicks)}, {CSharpLiteral.Bool(sensor.SoftFail)}, {Member(sensor.Mode)}),");
         }
         else
         {
@@ -347,6 +342,12 @@ internal static class PipelineEmitter
         }
         return builder.ToString();
     }
+
+    /// <summary>
+    /// An enum member of the API as generated code spells it: the generator compiles in the API's own enums (in
+    /// <c>Pipelines.Generators.Api</c>), so the type and member names are theirs, never a copy.
+    /// </summary>
+    private static string Member<TEnum>(TEnum value) where TEnum : struct, System.Enum => $"global::Pipelines.{typeof(TEnum).Name}.{value}";
 
     private static string IntArray(IReadOnlyCollection<int> values) => values.Count == 0
         ? "global::System.Collections.Immutable.ImmutableArray<int>.Empty"

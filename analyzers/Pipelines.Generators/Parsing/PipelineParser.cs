@@ -12,6 +12,7 @@ using NodaTime;
 using NodaTime.Text;
 using NodaTime.TimeZones;
 using Pipelines.Calendars;
+using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Validation;
 using Pipelines.Schedules;
@@ -56,6 +57,10 @@ internal static class PipelineParser
     public static readonly ImmutableArray<string> BuiltInCalendars = ImmutableArray.Create("XNYS", "CMES", "SIFMA_US", "XTKS", "XLON", "XETR", "XPAR", "XAMS", "XSWX", "XHKG", "XASX", "XTSE", "IEPA");
 
     private static readonly Regex s_pipelineId = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
+    // The attributes' own property initializers are the defaults of settings a user leaves unset.
+    private static readonly PipelineTaskAttribute s_taskDefaults = new();
+    private static readonly SensorAttribute s_sensorDefaults = new();
+
     private static readonly Regex s_queue = new("^[a-z0-9_-]+$", RegexOptions.CultureInvariant);
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
@@ -107,7 +112,7 @@ internal static class PipelineParser
         DateSpec? startDate = null;
         var catchup = false;
         var pausedOnCreation = false;
-        var maxActiveRuns = 16;
+        var maxActiveRuns = PipelineDefaults.MaxActiveRuns;
         var maxActiveTasks = 0;
         string? deadline = null;
         var tags = ImmutableArray<string>.Empty;
@@ -117,36 +122,36 @@ internal static class PipelineParser
             if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
             switch (named.Key)
             {
-                case "Schedule": schedule = named.Value.Value as string; break;
-                case "TimeZone": timeZone = named.Value.Value as string; break;
-                case "Calendar": calendar = named.Value.Value as string; break;
-                case "Description": description = named.Value.Value as string; break;
-                case "Catchup": catchup = named.Value.Value is true; break;
-                case "PausedOnCreation": pausedOnCreation = named.Value.Value is true; break;
-                case "MaxActiveRuns":
+                case nameof(PipelineAttribute.Schedule): schedule = named.Value.Value as string; break;
+                case nameof(PipelineAttribute.TimeZone): timeZone = named.Value.Value as string; break;
+                case nameof(PipelineAttribute.Calendar): calendar = named.Value.Value as string; break;
+                case nameof(PipelineAttribute.Description): description = named.Value.Value as string; break;
+                case nameof(PipelineAttribute.Catchup): catchup = named.Value.Value is true; break;
+                case nameof(PipelineAttribute.PausedOnCreation): pausedOnCreation = named.Value.Value is true; break;
+                case nameof(PipelineAttribute.MaxActiveRuns):
                     maxActiveRuns = named.Value.Value is int runs ? runs : maxActiveRuns;
                     if (maxActiveRuns < 1)
-                        Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, "MaxActiveRuns", cancellationToken),
-                            "MaxActiveRuns", $"pipeline '{id}'", maxActiveRuns, "at least 1, since no run could ever start.");
+                        Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.MaxActiveRuns), cancellationToken),
+                            nameof(PipelineAttribute.MaxActiveRuns), $"pipeline '{id}'", maxActiveRuns, "at least 1, since no run could ever start.");
                     break;
-                case "MaxActiveTasks":
+                case nameof(PipelineAttribute.MaxActiveTasks):
                     maxActiveTasks = named.Value.Value is int activeTasks ? activeTasks : 0;
                     if (maxActiveTasks < 0)
-                        Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, "MaxActiveTasks", cancellationToken),
-                            "MaxActiveTasks", $"pipeline '{id}'", maxActiveTasks, "0 or more; 0 sets no limit.");
+                        Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.MaxActiveTasks), cancellationToken),
+                            nameof(PipelineAttribute.MaxActiveTasks), $"pipeline '{id}'", maxActiveTasks, "0 or more; 0 sets no limit.");
                     break;
-                case "Deadline": deadline = named.Value.Value as string; break;
-                case "Parameters": parametersType = named.Value.Value as ITypeSymbol; break;
-                case "Tags":
+                case nameof(PipelineAttribute.Deadline): deadline = named.Value.Value as string; break;
+                case nameof(PipelineAttribute.Parameters): parametersType = named.Value.Value as ITypeSymbol; break;
+                case nameof(PipelineAttribute.Tags):
                     if (!named.Value.IsNull && named.Value.Kind == TypedConstantKind.Array)
                         tags = named.Value.Values.Select(v => v.Value as string).Where(v => v is not null).Select(v => v!).ToImmutableArray();
                     break;
-                case "StartDate":
+                case nameof(PipelineAttribute.StartDate):
                     var startText = named.Value.Value as string;
                     if (startText is null) break;
                     var parsed = LocalDatePattern.Iso.Parse(startText);
                     if (parsed.Success) startDate = new DateSpec(parsed.Value.Year, parsed.Value.Month, parsed.Value.Day);
-                    else Report(DiagnosticDescriptors.InvalidStartDate, AttributeArguments.Named(pipelineAttribute, "StartDate", cancellationToken), startText, id);
+                    else Report(DiagnosticDescriptors.InvalidStartDate, AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.StartDate), cancellationToken), startText, id);
                     break;
             }
         }
@@ -155,22 +160,22 @@ internal static class PipelineParser
         {
             if (!ScheduleSyntax.TryParse(schedule, out _, out var session, out _, out var scheduleError))
                 Report(AssetParser.IsAssetSchedule(schedule) ? DiagnosticDescriptors.InvalidAssetSchedule : DiagnosticDescriptors.InvalidSchedule,
-                    AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), schedule, id, scheduleError);
+                    AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.Schedule), cancellationToken), schedule, id, scheduleError);
             else if (session is not null && calendar is null)
-                ReportWith(DiagnosticDescriptors.SessionScheduleWithoutCalendar, AttributeArguments.Named(pipelineAttribute, "Schedule", cancellationToken), new object?[] { schedule, id },
+                ReportWith(DiagnosticDescriptors.SessionScheduleWithoutCalendar, AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.Schedule), cancellationToken), new object?[] { schedule, id },
                     Properties(DiagnosticProperties.Calendars, string.Join(DiagnosticProperties.CalendarSeparator.ToString(), KnownCalendars(known.Compilation))));
         }
 
         if (timeZone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone) is null)
         {
             var (hint, replacement) = TimeZoneHint(timeZone);
-            ReportWith(DiagnosticDescriptors.UnknownTimeZone, AttributeArguments.Named(pipelineAttribute, "TimeZone", cancellationToken), new object?[] { timeZone, id, hint },
+            ReportWith(DiagnosticDescriptors.UnknownTimeZone, AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.TimeZone), cancellationToken), new object?[] { timeZone, id, hint },
                 Properties(DiagnosticProperties.Suggestion, replacement));
         }
 
         if (calendar is not null) CheckCalendar(calendar, id, pipelineAttribute, known, Report, cancellationToken);
         if (deadline is not null)
-            CheckDeadline(deadline, $"pipeline '{id}'", id, calendar, AttributeArguments.Named(pipelineAttribute, "Deadline", cancellationToken), ReportWith);
+            CheckDeadline(deadline, $"pipeline '{id}'", id, calendar, AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.Deadline), cancellationToken), ReportWith);
 
         // Tasks, in declaration order.
         var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
@@ -223,7 +228,7 @@ internal static class PipelineParser
             id,
             DescribeType(type),
             schedule,
-            timeZone ?? "UTC",
+            timeZone ?? PipelineDefaults.TimeZone,
             calendar,
             startDate,
             catchup,
@@ -257,7 +262,7 @@ internal static class PipelineParser
         CancellationToken cancellationToken)
     {
         var chosen = declared;
-        var where = declared is null ? Location.None : AttributeArguments.Named(pipelineAttribute, "Parameters", cancellationToken);
+        var where = declared is null ? Location.None : AttributeArguments.Named(pipelineAttribute, nameof(PipelineAttribute.Parameters), cancellationToken);
         foreach (var (method, _) in taskMethods)
         {
             foreach (var parameter in method.Parameters)
@@ -313,7 +318,7 @@ internal static class PipelineParser
         var calendars = KnownCalendars(known.Compilation);
         // A declared id is taken whole, even one with characters the expression syntax gives a meaning to.
         if (calendars.Contains(calendar, StringComparer.Ordinal)) return;
-        var location = AttributeArguments.Named(attribute, "Calendar", cancellationToken);
+        var location = AttributeArguments.Named(attribute, nameof(PipelineAttribute.Calendar), cancellationToken);
         if (!CalendarExpression.TryParse(calendar, out var expression, out var error))
         {
             report(DiagnosticDescriptors.InvalidCalendarExpression, location, new object?[] { calendar, id, error });
@@ -323,7 +328,7 @@ internal static class PipelineParser
         foreach (var name in expression!.Ids())
         {
             if (calendars.Contains(name.Name, StringComparer.Ordinal)) continue;
-            var where = expression is CalendarExpression.Id ? location : AttributeArguments.InsideString(attribute, "Calendar", name.Start, name.Name.Length, cancellationToken);
+            var where = expression is CalendarExpression.Id ? location : AttributeArguments.InsideString(attribute, nameof(PipelineAttribute.Calendar), name.Start, name.Name.Length, cancellationToken);
             report(DiagnosticDescriptors.UnknownCalendar, where, new object?[] { name.Name, id, Suggestions.DidYouMean(name.Name, calendars), string.Join(", ", calendars) });
         }
     }
@@ -334,7 +339,7 @@ internal static class PipelineParser
         var ids = BuiltInCalendars.ToBuilder();
         foreach (var attribute in compilation.Assembly.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == "Pipelines.PipelineCalendarAttribute"
+            if (attribute.AttributeClass?.ToDisplayString() == KnownSymbols.ApiNamespace + nameof(PipelineCalendarAttribute)
                 && attribute.ConstructorArguments.Length == 1
                 && attribute.ConstructorArguments[0].Value is string id
                 && !ids.Contains(id))
@@ -647,82 +652,84 @@ internal static class PipelineParser
             }
         }
 
-        // Task settings.
+        // Task settings: unset ones keep the attribute's own defaults.
         var retries = 0;
-        long retryDelay = TimeSpan.FromMinutes(5).Ticks;
+        long retryDelay = PipelineDefaults.RetryDelay.Ticks;
         var backoff = false;
         long? maxRetryDelay = null, timeout = null;
-        var trigger = 0;
-        var queue = "default";
-        var priority = 1;
+        var trigger = s_taskDefaults.Trigger;
+        var queue = PipelineDefaults.Queue;
+        var priority = s_taskDefaults.PriorityWeight;
         string? pool = null, deadline = null;
-        var poolSlots = 1;
+        var poolSlots = s_taskDefaults.PoolSlots;
         var maxActiveTries = 0;
         bool dependsOnPast = false, waitForDownstream = false;
-        var weightRule = TaskControlsSpec.DefaultWeightRule;
+        var weightRule = s_taskDefaults.WeightRule;
         foreach (var named in attribute.NamedArguments)
         {
             if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
             var where = AttributeArguments.Named(attribute, named.Key, cancellationToken);
             switch (named.Key)
             {
-                case "Retries":
+                case nameof(PipelineTaskAttribute.Retries):
                     retries = named.Value.Value is int r ? r : 0;
-                    if (retries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Retries", taskLabel, retries, "0 or more." });
+                    if (retries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, retries, "0 or more." });
                     break;
-                case "RetryDelay":
-                    if (ReadDuration(named.Value, "RetryDelay", taskLabel, where, report) is { } delay)
+                case nameof(PipelineTaskAttribute.RetryDelay):
+                    if (ReadDuration(named.Value, named.Key, taskLabel, where, report) is { } delay)
                     {
                         retryDelay = delay;
-                        if (delay < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "RetryDelay", taskLabel, named.Value.Value, "zero or more." });
+                        if (delay < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, "zero or more." });
                     }
                     break;
-                case "RetryExponentialBackoff":
+                case nameof(PipelineTaskAttribute.RetryExponentialBackoff):
                     backoff = named.Value.Value is true;
                     break;
-                case "MaxRetryDelay":
-                    maxRetryDelay = ReadDuration(named.Value, "MaxRetryDelay", taskLabel, where, report);
-                    if (maxRetryDelay <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "MaxRetryDelay", taskLabel, named.Value.Value, "more than zero." });
+                case nameof(PipelineTaskAttribute.MaxRetryDelay):
+                    maxRetryDelay = ReadDuration(named.Value, named.Key, taskLabel, where, report);
+                    if (maxRetryDelay <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, "more than zero." });
                     break;
-                case "Timeout":
-                    timeout = ReadDuration(named.Value, "Timeout", taskLabel, where, report);
-                    if (timeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Timeout", taskLabel, named.Value.Value, "more than zero; leave it unset for no time limit." });
+                case nameof(PipelineTaskAttribute.Timeout):
+                    timeout = ReadDuration(named.Value, named.Key, taskLabel, where, report);
+                    if (timeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, "more than zero; leave it unset for no time limit." });
                     break;
-                case "Trigger":
-                    trigger = named.Value.Value is int t ? t : 0;
-                    if (trigger < 0 || trigger > 11)
-                        report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Trigger", taskLabel, trigger, "one of the TriggerRule values, such as TriggerRule.AllSuccess." });
+                case nameof(PipelineTaskAttribute.Trigger):
+                    // An enum argument arrives as its underlying int; a cast such as (TriggerRule)99 names no member.
+                    var triggerValue = named.Value.Value is int t ? t : 0;
+                    trigger = (TriggerRule)triggerValue;
+                    if (!IsDefined(trigger))
+                        report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, triggerValue, $"one of the {nameof(TriggerRule)} values, such as {nameof(TriggerRule)}.{nameof(TriggerRule.AllSuccess)}." });
                     break;
-                case "Queue":
-                    queue = named.Value.Value as string ?? "default";
+                case nameof(PipelineTaskAttribute.Queue):
+                    queue = named.Value.Value as string ?? PipelineDefaults.Queue;
                     if (!s_queue.IsMatch(queue)) report(DiagnosticDescriptors.InvalidQueueName, where, new object?[] { queue, id });
                     break;
-                case "PriorityWeight":
-                    priority = named.Value.Value is int p ? p : 1;
-                    if (priority < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "PriorityWeight", taskLabel, priority, "at least 1; raise it above the others' to go first." });
+                case nameof(PipelineTaskAttribute.PriorityWeight):
+                    priority = named.Value.Value is int p ? p : s_taskDefaults.PriorityWeight;
+                    if (priority < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, priority, "at least 1; raise it above the others' to go first." });
                     break;
-                case "WeightRule":
-                    if (EnumMemberName(named.Value) is { } rule) weightRule = rule;
-                    else report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "WeightRule", taskLabel, named.Value.Value, "one of the PriorityWeightRule values, such as PriorityWeightRule.Downstream." });
+                case nameof(PipelineTaskAttribute.WeightRule):
+                    if (named.Value.Value is int w && IsDefined((PriorityWeightRule)w)) weightRule = (PriorityWeightRule)w;
+                    else report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, $"one of the {nameof(PriorityWeightRule)} values, such as {nameof(PriorityWeightRule)}.{nameof(PriorityWeightRule.Downstream)}." });
                     break;
-                case "Pool":
+                case nameof(PipelineTaskAttribute.Pool):
                     pool = named.Value.Value as string;
                     break;
-                case "PoolSlots":
-                    poolSlots = named.Value.Value is int slots ? slots : 1;
-                    if (poolSlots < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "PoolSlots", taskLabel, poolSlots, "at least 1." });
+                case nameof(PipelineTaskAttribute.PoolSlots):
+                    poolSlots = named.Value.Value is int slots ? slots : s_taskDefaults.PoolSlots;
+                    if (poolSlots < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, poolSlots, "at least 1." });
                     break;
-                case "MaxActiveTries":
+                case nameof(PipelineTaskAttribute.MaxActiveTries):
                     maxActiveTries = named.Value.Value is int tries ? tries : 0;
-                    if (maxActiveTries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "MaxActiveTries", taskLabel, maxActiveTries, "0 or more; 0 sets no limit." });
+                    if (maxActiveTries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, maxActiveTries, "0 or more; 0 sets no limit." });
                     break;
-                case "DependsOnPast":
+                case nameof(PipelineTaskAttribute.DependsOnPast):
                     dependsOnPast = named.Value.Value is true;
                     break;
-                case "WaitForDownstream":
+                case nameof(PipelineTaskAttribute.WaitForDownstream):
                     waitForDownstream = named.Value.Value is true;
                     break;
-                case "Deadline":
+                case nameof(PipelineTaskAttribute.Deadline):
                     deadline = named.Value.Value as string;
                     if (deadline is not null) CheckDeadline(deadline, taskLabel, pipelineId, calendar, where, report);
                     break;
@@ -731,8 +738,8 @@ internal static class PipelineParser
         if (pool is not null) CheckPool(id, pool, poolSlots, attribute, known, report, cancellationToken);
         if (maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
         {
-            report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(attribute, "MaxRetryDelay", cancellationToken),
-                new object?[] { "MaxRetryDelay", taskLabel, TimeSpan.FromTicks(max).ToString("c", CultureInfo.InvariantCulture), $"at least RetryDelay ({TimeSpan.FromTicks(retryDelay).ToString("c", CultureInfo.InvariantCulture)})." });
+            report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.MaxRetryDelay), cancellationToken),
+                new object?[] { nameof(PipelineTaskAttribute.MaxRetryDelay), taskLabel, TimeSpan.FromTicks(max).ToString("c", CultureInfo.InvariantCulture), $"at least {nameof(PipelineTaskAttribute.RetryDelay)} ({TimeSpan.FromTicks(retryDelay).ToString("c", CultureInfo.InvariantCulture)})." });
         }
 
         // Branch targets.
@@ -764,9 +771,9 @@ internal static class PipelineParser
         SensorSpec? sensorSpec = null;
         if (sensor is not null)
         {
-            long poke = TimeSpan.FromMinutes(1).Ticks, sensorTimeout = TimeSpan.FromDays(7).Ticks;
+            long poke = PipelineDefaults.PokeInterval.Ticks, sensorTimeout = PipelineDefaults.SensorTimeout.Ticks;
             var softFail = false;
-            var mode = 0;
+            var mode = s_sensorDefaults.Mode;
             var sensorLabel = $"sensor '{id}'";
             foreach (var named in sensor.NamedArguments)
             {
@@ -774,22 +781,23 @@ internal static class PipelineParser
                 var where = AttributeArguments.Named(sensor, named.Key, cancellationToken);
                 switch (named.Key)
                 {
-                    case "PokeInterval":
-                        if (ReadDuration(named.Value, "PokeInterval", sensorLabel, where, report) is { } pokeTicks)
+                    case nameof(SensorAttribute.PokeInterval):
+                        if (ReadDuration(named.Value, named.Key, sensorLabel, where, report) is { } pokeTicks)
                         {
                             poke = pokeTicks;
-                            if (poke <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "PokeInterval", sensorLabel, named.Value.Value, "more than zero." });
+                            if (poke <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, sensorLabel, named.Value.Value, "more than zero." });
                         }
                         break;
-                    case "Timeout":
-                        if (ReadDuration(named.Value, "Timeout", sensorLabel, where, report) is { } timeoutTicks)
+                    case nameof(SensorAttribute.Timeout):
+                        if (ReadDuration(named.Value, named.Key, sensorLabel, where, report) is { } timeoutTicks)
                         {
                             sensorTimeout = timeoutTicks;
-                            if (sensorTimeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { "Timeout", sensorLabel, named.Value.Value, "more than zero." });
+                            if (sensorTimeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, sensorLabel, named.Value.Value, "more than zero." });
                         }
                         break;
-                    case "SoftFail": softFail = named.Value.Value is true; break;
-                    case "Mode": mode = named.Value.Value is int m ? m : 0; break;
+                    case nameof(SensorAttribute.SoftFail): softFail = named.Value.Value is true; break;
+                    // A value no member has (a cast such as (SensorMode)5) keeps the default.
+                    case nameof(SensorAttribute.Mode): mode = named.Value.Value is int m && IsDefined((SensorMode)m) ? (SensorMode)m : s_sensorDefaults.Mode; break;
                 }
             }
             sensorSpec = new SensorSpec(poke, sensorTimeout, softFail, mode);
@@ -846,26 +854,18 @@ internal static class PipelineParser
         if (declared.Find(pool) is { } found)
         {
             if (slots > found.Slots)
-                report(DiagnosticDescriptors.PoolSlotsExceedPool, AttributeArguments.Named(attribute, "PoolSlots", cancellationToken), new object?[] { taskId, slots, pool, found.Slots });
+                report(DiagnosticDescriptors.PoolSlotsExceedPool, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.PoolSlots), cancellationToken), new object?[] { taskId, slots, pool, found.Slots });
             return;
         }
         var names = declared.Known.Select(p => p.Name).ToList();
         var closest = Suggestions.Closest(pool, names);
-        report(DiagnosticDescriptors.UnknownPool, AttributeArguments.Named(attribute, "Pool", cancellationToken),
+        report(DiagnosticDescriptors.UnknownPool, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.Pool), cancellationToken),
             new object?[] { pool, taskId, Suggestions.DidYouMean(closest), names.Count == 0 ? "none yet" : string.Join(", ", names) },
             Properties(DiagnosticProperties.Suggestion, closest));
     }
 
-    /// <summary>The name of the enum member an attribute argument holds, read from the user's compilation, or null for a value no member has.</summary>
-    private static string? EnumMemberName(TypedConstant value)
-    {
-        if (value.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } type || value.Value is null) return null;
-        foreach (var member in type.GetMembers())
-        {
-            if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, value.Value)) return field.Name;
-        }
-        return null;
-    }
+    /// <summary>Whether a value read from an attribute argument names a member of the API's enum.</summary>
+    private static bool IsDefined<TEnum>(TEnum value) where TEnum : struct, Enum => Enum.IsDefined(typeof(TEnum), value);
 
     private static void CheckInputType(
         string taskId,

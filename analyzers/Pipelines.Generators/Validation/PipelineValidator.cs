@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Parsing;
 
