@@ -49,7 +49,7 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Valid);
 
         context.RegisterSourceOutput(valid, static (spc, model) =>
-            spc.AddSource(PipelineEmitter.HintName(model.Spec!), PipelineEmitter.Emit(model.Spec!, model.Order)));
+            spc.AddSource(PipelineEmitter.HintName(model.Spec!), PipelineEmitter.Emit(model.Spec!, model.Order, model.Edges)));
 
         var moduleInitializer = context.CompilationProvider
             .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
@@ -85,11 +85,11 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0) return null;
             var known = KnownSymbols.Create(context.SemanticModel.Compilation);
             var parsed = PipelineParser.Parse(type, context.Attributes[0], known, cancellationToken);
-            if (parsed.Spec is null) return new GenerationModel(null, EquatableArray<int>.Empty, HasErrors: true);
+            if (parsed.Spec is null) return new GenerationModel(null, EquatableArray<int>.Empty, EquatableArray<TaskEdgesSpec>.Empty, HasErrors: true);
             var validation = PipelineValidator.Validate(parsed.Spec);
             if (parsed.HasErrors || validation.HasErrors || validation.Order is null)
-                return new GenerationModel(parsed.Spec, EquatableArray<int>.Empty, HasErrors: true);
-            return new GenerationModel(parsed.Spec, validation.Order.ToEquatableArray(), HasErrors: false);
+                return new GenerationModel(parsed.Spec, EquatableArray<int>.Empty, EquatableArray<TaskEdgesSpec>.Empty, HasErrors: true);
+            return new GenerationModel(parsed.Spec, validation.Order.ToEquatableArray(), validation.Edges(parsed.Spec), HasErrors: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

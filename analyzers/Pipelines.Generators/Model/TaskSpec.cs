@@ -1,3 +1,5 @@
+using Pipelines.Generators.Api;
+
 namespace Pipelines.Generators.Model;
 
 /// <summary>A task method as plain data.</summary>
@@ -15,7 +17,7 @@ internal sealed record TaskSpec(
     bool RetryExponentialBackoff,
     long? MaxRetryDelayTicks,
     long? TimeoutTicks,
-    int TriggerRule,
+    TriggerRule Trigger,
     string Queue,
     int PriorityWeight,
     EquatableArray<string> BranchTargets,
@@ -37,15 +39,6 @@ internal enum ReturnShape
     ValueTaskOfT,
 }
 
-/// <summary>The kinds of task, mirroring <c>Pipelines.TaskKind</c>.</summary>
-internal enum TaskKind
-{
-    Task,
-    Condition,
-    Branch,
-    Sensor,
-}
-
 /// <summary>Whether a branch returns one target or a sequence of them.</summary>
 internal enum BranchReturn
 {
@@ -60,4 +53,4 @@ internal enum BranchReturn
 internal sealed record OutputTypeSpec(string Type, string TypeOf);
 
 /// <summary>Sensor settings, as ticks.</summary>
-internal sealed record SensorSpec(long PokeIntervalTicks, long TimeoutTicks, bool SoftFail, int Mode);
+internal sealed record SensorSpec(long PokeIntervalTicks, long TimeoutTicks, bool SoftFail, SensorMode Mode);

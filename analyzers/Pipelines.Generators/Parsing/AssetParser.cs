@@ -75,7 +75,7 @@ internal static class AssetParser
             {
                 case AssetExpression.Asset asset:
                     if (seen.Add(asset.Name))
-                        consumed.Add(new Consumed(asset.Name, AttributeArguments.InsideString(pipelineAttribute, "Schedule", conditionStart + asset.Start, asset.Name.Length, cancellationToken)));
+                        consumed.Add(new Consumed(asset.Name, AttributeArguments.InsideString(pipelineAttribute, nameof(Api.PipelineAttribute.Schedule), conditionStart + asset.Start, asset.Name.Length, cancellationToken)));
                     break;
                 case AssetExpression.All all: pending.Push(all.Right); pending.Push(all.Left); break;
                 case AssetExpression.Any any: pending.Push(any.Right); pending.Push(any.Left); break;

@@ -5,21 +5,24 @@ namespace Pipelines.Generators.Parsing;
 /// <summary>The types the parser recognises, resolved once per compilation.</summary>
 internal sealed class KnownSymbols
 {
-    public const string PipelineAttributeName = "Pipelines.PipelineAttribute";
-    public const string PipelineTaskAttributeName = "Pipelines.PipelineTaskAttribute";
+    /// <summary>The API's namespace in user code; the generator compiles the same types into <c>Pipelines.Generators.Api</c>.</summary>
+    internal const string ApiNamespace = "Pipelines.";
+
+    public const string PipelineAttributeName = ApiNamespace + nameof(Api.PipelineAttribute);
+    public const string PipelineTaskAttributeName = ApiNamespace + nameof(Api.PipelineTaskAttribute);
 
     private KnownSymbols(Compilation compilation)
     {
         Compilation = compilation;
         PipelineAttribute = compilation.GetTypeByMetadataName(PipelineAttributeName);
         PipelineTaskAttribute = compilation.GetTypeByMetadataName(PipelineTaskAttributeName);
-        DependsOnAttribute = compilation.GetTypeByMetadataName("Pipelines.DependsOnAttribute");
-        FromTaskAttribute = compilation.GetTypeByMetadataName("Pipelines.FromTaskAttribute");
-        ConditionAttribute = compilation.GetTypeByMetadataName("Pipelines.ConditionAttribute");
-        BranchAttribute = compilation.GetTypeByMetadataName("Pipelines.BranchAttribute");
-        SensorAttribute = compilation.GetTypeByMetadataName("Pipelines.SensorAttribute");
-        PipelineCalendarAttribute = compilation.GetTypeByMetadataName("Pipelines.PipelineCalendarAttribute");
-        RunParametersAttribute = compilation.GetTypeByMetadataName("Pipelines.RunParametersAttribute");
+        DependsOnAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.DependsOnAttribute));
+        FromTaskAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.FromTaskAttribute));
+        ConditionAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ConditionAttribute));
+        BranchAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.BranchAttribute));
+        SensorAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.SensorAttribute));
+        PipelineCalendarAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.PipelineCalendarAttribute));
+        RunParametersAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.RunParametersAttribute));
         RequiredAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RequiredAttribute");
         RangeAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RangeAttribute");
         RegularExpressionAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RegularExpressionAttribute");
@@ -34,12 +37,12 @@ internal sealed class KnownSymbols
         ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
         PipelineEvent = compilation.GetTypeByMetadataName("Pipelines.PipelineEvent");
-        OnFailureAttribute = compilation.GetTypeByMetadataName("Pipelines.OnFailureAttribute");
-        OnSuccessAttribute = compilation.GetTypeByMetadataName("Pipelines.OnSuccessAttribute");
-        OnRetryAttribute = compilation.GetTypeByMetadataName("Pipelines.OnRetryAttribute");
-        OnDeadlineMissedAttribute = compilation.GetTypeByMetadataName("Pipelines.OnDeadlineMissedAttribute");
-        ProducesAttribute = compilation.GetTypeByMetadataName("Pipelines.ProducesAttribute");
-        ExternalAssetAttribute = compilation.GetTypeByMetadataName("Pipelines.ExternalAssetAttribute");
+        OnFailureAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnFailureAttribute));
+        OnSuccessAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnSuccessAttribute));
+        OnRetryAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnRetryAttribute));
+        OnDeadlineMissedAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnDeadlineMissedAttribute));
+        ProducesAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ProducesAttribute));
+        ExternalAssetAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ExternalAssetAttribute));
         _pools = new System.Lazy<PoolDeclarations>(() => PoolParser.Read(compilation, System.Threading.CancellationToken.None), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

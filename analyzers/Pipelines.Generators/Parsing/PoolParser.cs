@@ -46,7 +46,7 @@ internal sealed class PoolDeclarations
 /// <summary>Reads <c>[assembly: Pool(name, Slots = n, Description = ...)]</c> declarations of the compilation being built.</summary>
 internal static class PoolParser
 {
-    public const string PoolAttributeName = "Pipelines.PoolAttribute";
+    public const string PoolAttributeName = KnownSymbols.ApiNamespace + nameof(Api.PoolAttribute);
 
     // The same shape as a pipeline id: pool names appear in CLI arguments, configuration keys and storage keys.
     private static readonly Regex s_name = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
@@ -72,8 +72,8 @@ internal static class PoolParser
             foreach (var named in attribute.NamedArguments)
             {
                 if (named.Value.Kind == TypedConstantKind.Error) { readable = false; continue; }
-                if (named.Key == "Slots" && named.Value.Value is int s) slots = s;
-                else if (named.Key == "Description") description = named.Value.Value as string;
+                if (named.Key == nameof(Api.PoolAttribute.Slots) && named.Value.Value is int s) slots = s;
+                else if (named.Key == nameof(Api.PoolAttribute.Description)) description = named.Value.Value as string;
             }
             if (!readable) continue;
 
@@ -88,13 +88,13 @@ internal static class PoolParser
             }
             if (slots < 1)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, "Slots", cancellationToken),
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, nameof(Api.PoolAttribute.Slots), cancellationToken),
                     name, $"it has {slots} slots, so no task could ever take one", "Give it at least one slot, as in Slots = 1."));
                 continue;
             }
             if (referenced.TryGetValue(name, out var elsewhere) && elsewhere.Pool.Slots != slots)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, "Slots", cancellationToken),
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, nameof(Api.PoolAttribute.Slots), cancellationToken),
                     name, $"'{elsewhere.Assembly}' already declares it with {elsewhere.Pool.Slots} slots, and here it has {slots}", "Give both declarations the same Slots, or remove this one and use the referenced pool."));
                 continue;
             }
@@ -102,7 +102,7 @@ internal static class PoolParser
             {
                 if (first.Slots != slots)
                 {
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, "Slots", cancellationToken),
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidPoolDeclaration, AttributeArguments.Named(attribute, nameof(Api.PoolAttribute.Slots), cancellationToken),
                         name, $"it is already declared with {first.Slots} slots, and here with {slots}", "Declare each pool once, or give both declarations the same Slots."));
                 }
                 continue;
@@ -144,8 +144,8 @@ internal static class PoolParser
                 string? description = null;
                 foreach (var named in attribute.NamedArguments)
                 {
-                    if (named.Key == "Slots" && named.Value.Value is int s) slots = s;
-                    else if (named.Key == "Description") description = named.Value.Value as string;
+                    if (named.Key == nameof(Api.PoolAttribute.Slots) && named.Value.Value is int s) slots = s;
+                    else if (named.Key == nameof(Api.PoolAttribute.Description)) description = named.Value.Value as string;
                 }
                 if (slots >= 1 && !pools.ContainsKey(name)) pools.Add(name, (new PoolSpec(name, slots, description), assembly.Identity.Name));
             }

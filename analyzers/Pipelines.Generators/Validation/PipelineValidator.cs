@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Parsing;
 
@@ -9,11 +10,12 @@ namespace Pipelines.Generators.Validation;
 /// <summary>The graph checks that need every task at once: ids, dependencies, branch targets, cycles, order.</summary>
 internal sealed class ValidationResult
 {
-    public ValidationResult(List<GraphDiagnostic> diagnostics, PipelineGraph? graph, int[]? order)
+    public ValidationResult(List<GraphDiagnostic> diagnostics, PipelineGraph? graph, int[]? order, Dictionary<string, int>? taskIndex = null)
     {
         Diagnostics = diagnostics;
         Graph = graph;
         Order = order;
+        TaskIndex = taskIndex;
     }
 
     public List<GraphDiagnostic> Diagnostics { get; }
@@ -24,7 +26,38 @@ internal sealed class ValidationResult
     /// <summary>Declaration indices in topological order; null when the graph has a cycle or errors.</summary>
     public int[]? Order { get; }
 
+    /// <summary>Each task's declaration index by id, when ids could be resolved.</summary>
+    public Dictionary<string, int>? TaskIndex { get; }
+
     public bool HasErrors => Diagnostics.Count > 0;
+
+    /// <summary>
+    /// Each task's edges by topological position, for the emitter; empty unless the pipeline is valid. Only the generator
+    /// asks for them, so the analyzer's pass on every keystroke does not pay for them.
+    /// </summary>
+    public EquatableArray<TaskEdgesSpec> Edges(PipelineSpec spec)
+    {
+        if (HasErrors || Graph is null || Order is null || TaskIndex is null) return EquatableArray<TaskEdgesSpec>.Empty;
+        var tasks = spec.Tasks;
+        var position = new int[Order.Length];
+        for (var i = 0; i < Order.Length; i++) position[Order[i]] = i;
+        int PositionOf(string id) => position[TaskIndex[id]];
+
+        var edges = new TaskEdgesSpec[Order.Length];
+        for (var t = 0; t < Order.Length; t++)
+        {
+            var declared = Order[t];
+            var task = tasks[declared];
+            var upstream = Graph.Upstream[declared].Select(e => position[e.From]).ToList();
+            var downstream = Graph.Downstream[declared].Select(d => position[d]).ToList();
+            upstream.Sort();
+            downstream.Sort();
+            var inputs = task.Parameters.Where(p => p.Source == ParameterSource.FromTask && p.FromTask is not null).Select(p => PositionOf(p.FromTask!));
+            var targets = task.BranchTargets.Select(PositionOf);
+            edges[t] = new TaskEdgesSpec(upstream.ToEquatableArray(), downstream.ToEquatableArray(), inputs.ToEquatableArray(), targets.ToEquatableArray());
+        }
+        return edges.ToEquatableArray();
+    }
 }
 
 internal static class PipelineValidator
@@ -126,6 +159,6 @@ internal static class PipelineValidator
         }
 
         var order = diagnostics.Count == 0 ? graph.TopologicalOrder() : null;
-        return new ValidationResult(diagnostics, graph, order);
+        return new ValidationResult(diagnostics, graph, order, byId);
     }
 }

@@ -1,6 +1,13 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator reads settings by nameof and its enums and
+// defaults are these; there it lives in Pipelines.Generators.Api, so a project that references both assemblies
+// still sees one Pipelines.BranchAttribute. Keep it netstandard2.0-compatible.
 using System;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>
 /// Makes a task a branch: it returns the id of the target to follow (a <c>string</c>) or several

@@ -1,6 +1,13 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator reads settings by nameof and its enums and
+// defaults are these; there it lives in Pipelines.Generators.Api, so a project that references both assemblies
+// still sees one Pipelines.DependsOnAttribute. Keep it netstandard2.0-compatible.
 using System;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>Declares that a task runs after the named tasks. Use <c>nameof</c> so renames are safe.</summary>
 /// <example><code>[PipelineTask, DependsOn(nameof(Extract), nameof(LoadReference))]</code></example>

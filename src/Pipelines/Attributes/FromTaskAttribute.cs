@@ -1,6 +1,13 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator reads settings by nameof and its enums and
+// defaults are these; there it lives in Pipelines.Generators.Api, so a project that references both assemblies
+// still sees one Pipelines.FromTaskAttribute. Keep it netstandard2.0-compatible.
 using System;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>
 /// Binds a task parameter to the output of an upstream task; the dependency is implied.

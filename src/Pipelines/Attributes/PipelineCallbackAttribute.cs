@@ -1,7 +1,14 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator reads settings by nameof and its enums and
+// defaults are these; there it lives in Pipelines.Generators.Api, so a project that references both assemblies
+// still sees one Pipelines.PipelineCallbackAttribute. Keep it netstandard2.0-compatible.
 using System;
 using System.Collections.Immutable;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>
 /// The common part of <see cref="OnFailureAttribute"/>, <see cref="OnSuccessAttribute"/>, <see cref="OnRetryAttribute"/>

@@ -1,6 +1,13 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator reads settings by nameof and its enums and
+// defaults are these; there it lives in Pipelines.Generators.Api, so a project that references both assemblies
+// still sees one Pipelines.PoolAttribute. Keep it netstandard2.0-compatible.
 using System;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>
 /// Declares a pool: a number of slots shared by every pipeline and server on a storage, as Airflow's pools. A task that
