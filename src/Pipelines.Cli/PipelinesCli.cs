@@ -169,7 +169,7 @@ public static partial class PipelinesCli
 
         var runArgument = new Argument<string?>("run") { Description = "The run id; leave out with the task to ask why an asset-scheduled pipeline has not started.", Arity = ArgumentArity.ZeroOrOne };
         var whyTask = new Argument<string?>("task") { Description = "The task id.", Arity = ArgumentArity.ZeroOrOne };
-        var whyPartition = new Option<string?>("--partition") { Description = "For a pipeline scheduled on assets, without a run: the partition, yyyy-MM-dd (default: the newest one its assets have events for)." };
+        var whyPartition = new Option<string?>("--partition") { Description = "For a pipeline scheduled on assets, without a run: the partition, yyyy-MM-dd (default: the one the last event of its assets arrived for)." };
         var why = new Command("why", "Say why a task of a run is (or is not) running, each readiness reason met or not; with the pipeline alone, what an asset-scheduled pipeline waits for and what has arrived.") { pipelineArgument, runArgument, whyTask, whyPartition, json };
         why.SetAction((r, ct) => r.GetValue(runArgument) is { } runId
             ? Why(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, runId,

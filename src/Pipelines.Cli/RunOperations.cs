@@ -48,7 +48,7 @@ internal interface IRunOperations : IAsyncDisposable
     /// <summary>The newest events of an asset, newest first.</summary>
     Task<IReadOnlyList<AssetEvent>> AssetEventsAsync(string asset, int limit);
 
-    /// <summary>Where an asset-scheduled pipeline stands for a partition (the newest one with events when null).</summary>
+    /// <summary>Where an asset-scheduled pipeline stands for a partition (when null, the one its last event arrived for).</summary>
     Task<AssetReadiness> ExplainAssetsAsync(string pipelineId, LocalDate? partition);
 }
 

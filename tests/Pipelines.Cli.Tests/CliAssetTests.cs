@@ -85,7 +85,7 @@ public sealed class CliAssetTests
             "         cli.signoff  not arrived\n",
             output.Replace("\r\n", "\n", StringComparison.Ordinal));
 
-        // Without --partition: the newest partition its assets have events for. --json prints the same object.
+        // Without --partition: the partition the last event arrived for. --json prints the same object.
         var (_, json, _) = await Run("why", "vendor_audit", "--json", "--server", serve.Url);
         var root = JsonDocument.Parse(json).RootElement;
         Assert.Equal("2024-11-27", root.GetProperty("partition").GetString());
@@ -97,6 +97,11 @@ public sealed class CliAssetTests
         var (_, met, _) = await Run("why", "vendor_audit", "--partition", "2024-11-27", "--server", serve.Url);
         Assert.StartsWith("met      Assets (cli.vendor & cli.signoff): Met for 2024-11-27; cli.vendor arrived ", met, StringComparison.Ordinal);
         Assert.Contains("a run has started from these events", met, StringComparison.Ordinal);
+
+        // An event for an older session arrives last: that is the partition explained, not the newest date.
+        await Run("asset-event", "cli.vendor", "--partition", "2024-11-20", "--server", serve.Url);
+        var (_, older, _) = await Run("why", "vendor_audit", "--json", "--server", serve.Url);
+        Assert.Equal("2024-11-20", JsonDocument.Parse(older).RootElement.GetProperty("partition").GetString());
     }
 
     [Fact]

@@ -118,6 +118,18 @@ internal sealed class AssetTriggers
         return AssetReadiness.Read(connection, pipeline, PipelineSchedule.Parse(pipeline.Schedule), partition);
     }
 
+    /// <summary>The partition of the event that arrived last of any asset of the pipeline's condition, or null when none has.</summary>
+    public LocalDate? LastArrivedPartition(PipelineDefinition pipeline)
+    {
+        using var connection = _storage.GetConnection();
+        return PipelineSchedule.Parse(pipeline.Schedule).AssetNames
+            .Select(a => AssetStore.Events(connection, a, 1).FirstOrDefault())
+            .Where(e => e is not null)
+            .OrderByDescending(e => e!.At)
+            .Select(e => (LocalDate?)e!.Partition)
+            .FirstOrDefault();
+    }
+
     /// <summary>The partitions any asset of the pipeline's condition has events for, newest first, at most <paramref name="count"/>.</summary>
     public IReadOnlyList<LocalDate> Partitions(PipelineDefinition pipeline, int count)
     {

@@ -49,15 +49,16 @@ public sealed partial class PipelineOperations
     /// <summary>
     /// Why an asset-scheduled pipeline has or has not started for a partition: each asset of its condition with the newest
     /// event that arrived, and the sentence (<c>Waiting for fundamentals.daily for 2024-11-27; prices.daily arrived 05:12.</c>).
-    /// Without a partition, the newest one any of its assets has an event for (today in the pipeline's time zone when none has).
+    /// Without a partition, the one the last event of its assets arrived for, so a load just finished is what is explained
+    /// (today in the pipeline's time zone when no event has arrived).
     /// The asset trigger starts runs by the same judgement.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No pipeline has the id.</exception>
     public AssetReadiness ExplainAssets(string pipelineId, LocalDate? partition = null)
     {
         var pipeline = _registry.Get(pipelineId);
-        var day = partition ?? _assets.Partitions(pipeline, 1).FirstOrDefault(
-            _options.Clock.GetCurrentInstant().InZone(Pipelines.Calendars.PipelineTimes.Of(pipeline).Zone).Date);
+        var day = partition ?? _assets.LastArrivedPartition(pipeline)
+            ?? _options.Clock.GetCurrentInstant().InZone(Pipelines.Calendars.PipelineTimes.Of(pipeline).Zone).Date;
         return _assets.Explain(pipeline, day);
     }
 
