@@ -143,7 +143,7 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The checks across pipelines: a consumed asset nothing produces (PIPE052, or PIPE054 when the pipeline declares its
+    /// The checks across pipelines: a consumed asset nothing in this assembly or its references produces (PIPE052, or PIPE054 when the pipeline declares its
     /// assets closed), pipelines that start each other through
     /// assets (PIPE053), and malformed external asset names (PIPE051). A pipeline id claimed twice counts once (PIPE005).
     /// </summary>
@@ -157,7 +157,11 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         if (ordered.Count == 0) return;
         var pipelines = ordered.Select(u => new AssetGraph.Pipeline(u.Id, u.Produces, u.Consumed.Select(c => c.Name).ToList())).ToList();
 
-        foreach (var unknown in AssetGraph.FindUnknown(pipelines, external.Select(e => e.Name)))
+        // Assets of referenced libraries count as produced only when something here consumes one nothing here produces.
+        var declared = external.Select(e => e.Name).ToList();
+        if (AssetGraph.FindUnknown(pipelines, declared).Count > 0)
+            declared.AddRange(AssetParser.ReadReferenced(context.Compilation, known, context.CancellationToken));
+        foreach (var unknown in AssetGraph.FindUnknown(pipelines, declared))
         {
             var consumed = ordered[unknown.Pipeline].Consumed[unknown.Consumed];
             var descriptor = ordered[unknown.Pipeline].Closed ? DiagnosticDescriptors.UnknownAssetInClosedPipeline : DiagnosticDescriptors.UnknownAsset;

@@ -140,6 +140,59 @@ public sealed class AssetDiagnosticTests
     }
 
     [Fact]
+    public async Task Assets_a_referenced_library_produces_or_declares_external_need_no_declaration_in_the_app()
+    {
+        // A library with a public and an internal pipeline, each with a public [Produces] task, and an external asset.
+        var library = GeneratorHarness.Compile(Usings + """
+            [assembly: ExternalAsset("vendor.fundamentals")]
+            namespace Market;
+            [Pipeline("prices")]
+            public partial class Prices { [PipelineTask, Produces("prices.daily")] public void LoadPrices() { } }
+            public static class Feeds
+            {
+                [Pipeline("intraday")]
+                internal partial class Intraday { [PipelineTask, Produces("prices.intraday")] public void Load() { } }
+            }
+            """).WithAssemblyName("MarketData");
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+
+        var app = GeneratorHarness.Compile(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets((prices.daily | prices.intraday) & vendor.fundamentals)", ClosedAssets = true)]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        var (output, _, _) = GeneratorHarness.Generate(app);
+
+        Assert.Empty((await GeneratorHarness.AnalyzeAsync(output)).Where(d => d.Id.StartsWith("PIPE", StringComparison.Ordinal)));
+        // Without the library the same app fails to build: the check does look at the reference.
+        var (alone, _, _) = GeneratorHarness.Generate(GeneratorHarness.Compile(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets((prices.daily | prices.intraday) & vendor.fundamentals)", ClosedAssets = true)]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """));
+        Assert.Equal(["PIPE054", "PIPE054", "PIPE054"], (await GeneratorHarness.AnalyzeAsync(alone)).Where(d => d.Id.StartsWith("PIPE", StringComparison.Ordinal)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_misspelt_asset_is_suggested_from_a_referenced_librarys_producers()
+    {
+        var library = GeneratorHarness.Compile(Usings + """
+            namespace Market;
+            [Pipeline("prices")]
+            public partial class Prices { [PipelineTask, Produces("prices.daily")] public void LoadPrices() { } }
+            """).WithAssemblyName("MarketData");
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var app = GeneratorHarness.Compile(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets(prices.daly)")]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        var (output, _, _) = GeneratorHarness.Generate(app);
+        var diagnostic = Assert.Single((await GeneratorHarness.AnalyzeAsync(output)).Where(d => d.Id.StartsWith("PIPE", StringComparison.Ordinal)));
+        Assert.Contains("which no task in this assembly produces. Did you mean 'prices.daily'? ", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PIPE053_pipelines_starting_each_other_name_the_whole_path_where_the_cycle_closes()
     {
         // Reported where the first pipeline (by id) reads the asset the last one hands back; the other reader is an additional location.
