@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using Hangfire.Storage;
 using NodaTime;
-using Pipelines.Calendars;
 using Pipelines.Schedules;
 
 namespace Pipelines.Hangfire;
@@ -40,7 +39,9 @@ public sealed record AssetReadiness(string PipelineId, string Condition, LocalDa
         foreach (var asset in schedule.AssetNames)
             if (AssetStore.Latest(connection, asset, partition) is { } id && AssetStore.Read(connection, id) is { } e) arrived[asset] = e;
         var consumed = AssetStore.Consumed(connection, pipeline.Id, partition, arrived.Keys);
-        return Of(pipeline.Id, schedule, PipelineTimes.Of(pipeline).Zone, partition, arrived, consumed);
+        // The zone alone (not PipelineTimes, which reads the calendar too): the trigger judges with this, and must not fail on a sentence.
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
+        return Of(pipeline.Id, schedule, zone, partition, arrived, consumed);
     }
 
     /// <summary>
