@@ -8,7 +8,10 @@ using Pipelines.Testing;
 
 namespace NightlyDataload.Tests;
 
-/// <summary>The nightly load, run in-process by the test host: a fake vendor folder, a fake clock, no Hangfire server.</summary>
+/// <summary>
+/// The nightly load, the prices load and the risk jobs they start, each run in-process by the test host: a fake vendor
+/// folder, a fake clock, no Hangfire server.
+/// </summary>
 public sealed class NightlyDataloadTests : IDisposable
 {
     private static readonly LocalDate Session = new(2024, 11, 27);
@@ -32,7 +35,7 @@ public sealed class NightlyDataloadTests : IDisposable
     }
 
     [Fact]
-    public async Task A_night_loads_the_vendor_file_and_queues_every_risk_job()
+    public async Task A_night_loads_the_vendor_file_and_builds_the_daily_fundamentals_it_produces()
     {
         var result = await Host().RunAsync(Session);
 
@@ -42,9 +45,30 @@ public sealed class NightlyDataloadTests : IDisposable
         Assert.Equal(5, file.Rows);
         Assert.Equal(Session, file.Session);
         Assert.Equal(5, result.Output<DailyFundamentals>("BuildDailyFundamentals").Companies);
-        Assert.Equal("backtest", result.Output<QueuedJob>("Backtest").Name);
-        Assert.True(File.Exists(result.Output<QueuedJob>("Backtest").File));
+        Assert.True(File.Exists(_folders.DailyFundamentalsFile(Session)));
         Assert.Contains(result["IngestFundamentals"].Log, l => l.Level == LogLevel.Information && l.Message.Contains("5 rows", StringComparison.Ordinal));
+        Assert.Equal(new[] { "fundamentals.daily" }, NightlyDataloadPipeline.Definition["BuildDailyFundamentals"].Produces);
+    }
+
+    [Fact]
+    public async Task The_risk_jobs_run_on_both_assets_and_read_the_sessions_prices_and_fundamentals()
+    {
+        Assert.Equal("@assets(prices.daily & fundamentals.daily)", RiskModelsPipeline.Definition.Schedule);
+        Assert.Equal(new[] { "prices.daily" }, PricesPipeline.Definition["LoadClosingPrices"].Produces);
+        var night = await Host().RunAsync(Session);
+        var prices = await PipelineTestHost.For<PricesPipeline>(services => services.AddSingleton(_folders)).WithClock(_clock).RunAsync(Session);
+        Assert.Equal((RunState.Success, RunState.Success), (night.State, prices.State));
+        Assert.Equal(5, prices.Output<ClosingPrices>("LoadClosingPrices").Rows);
+
+        // What the asset trigger starts once both events of the session have arrived: a run with the session as its logical date.
+        var risk = await PipelineTestHost.For<RiskModelsPipeline>(services => services.AddSingleton(_folders)).WithClock(_clock).RunAsync(Session);
+
+        Assert.Equal(RunState.Success, risk.State);
+        Assert.Equal("backtest", risk.Output<QueuedJob>("Backtest").Name);
+        Assert.Equal(["backtest_20241127.json", "contest_20241127.json", "fund_risk_model_20241127.json", "public_risk_model_20241127.json", "risk_metrics_20241127.json"],
+            Directory.GetFiles(_folders.JobQueue).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("{\"fundamentals\":\"daily_fundamentals_20241127.json\",\"prices\":\"closing_prices_20241127.csv\"}",
+            await File.ReadAllTextAsync(risk.Output<QueuedJob>("QueueRiskMetricsJob").File));
     }
 
     [Fact]
@@ -61,7 +85,7 @@ public sealed class NightlyDataloadTests : IDisposable
     }
 
     [Fact]
-    public async Task A_vendor_that_keeps_refusing_fails_the_night_at_the_backtest()
+    public async Task A_vendor_that_keeps_refusing_fails_the_night_so_no_fundamentals_are_produced()
     {
         var result = await Host(vendorFailures: 10).RunAsync(Session);
 
@@ -69,8 +93,9 @@ public sealed class NightlyDataloadTests : IDisposable
         Assert.Equal(TaskState.Failed, result["IngestFundamentals"].State);
         Assert.Equal(4, result["IngestFundamentals"].Tries);
         Assert.Contains("refused the connection", result["IngestFundamentals"].Reason);
-        Assert.Equal(TaskState.UpstreamFailed, result["Backtest"].State);
-        Assert.Contains("Backtest", result.Message);
+        Assert.Equal(TaskState.UpstreamFailed, result["BuildDailyFundamentals"].State);
+        Assert.Contains("BuildDailyFundamentals", result.Message);
+        Assert.False(File.Exists(_folders.DailyFundamentalsFile(Session)));
     }
 
     [Fact]

@@ -15,6 +15,12 @@ public sealed class DataFolders(string root)
 
     public string VendorFile(LocalDate session) => Path.Combine(VendorDrop, $"fundamentals_{session:yyyyMMdd}.csv");
 
+    /// <summary>The session's daily fundamentals in the warehouse, written by nightly_dataload (asset fundamentals.daily).</summary>
+    public string DailyFundamentalsFile(LocalDate session) => Path.Combine(Warehouse, $"daily_fundamentals_{session:yyyyMMdd}.json");
+
+    /// <summary>The session's closing prices in the warehouse, written by prices (asset prices.daily).</summary>
+    public string ClosingPricesFile(LocalDate session) => Path.Combine(Warehouse, $"closing_prices_{session:yyyyMMdd}.csv");
+
     /// <summary>The sample's root: NightlyDataload:DataFolder (NIGHTLY_DATA), or a folder under the temp directory.</summary>
     public static DataFolders From(NightlySettings settings) =>
         new(settings.DataFolder is { Length: > 0 } root ? root : Path.Combine(Path.GetTempPath(), "nightly-dataload"));

@@ -5,16 +5,23 @@ using Pipelines.Hangfire;
 
 namespace NightlyDataload;
 
-/// <summary>When the sample is served, triggers one run for the last NYSE session so there is something to watch at once.</summary>
+/// <summary>
+/// When the sample is served, triggers the fundamentals and the prices loads for the last NYSE session so there is
+/// something to watch at once; risk_models starts by itself when both have landed.
+/// </summary>
 public sealed class DemoRunOnStart(PipelineOperations operations, ILogger<DemoRunOnStart> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var today = SystemClock.Instance.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["America/New_York"]).Date;
         var session = ExchangeCalendar.Get("XNYS").PreviousSession(today);
-        var runId = operations.Trigger("nightly_dataload", session);
-        logger.LogInformation("Triggered nightly_dataload for session {Session:yyyy-MM-dd} as {Run}", session, runId);
-        Console.WriteLine($"Triggered nightly_dataload for the last NYSE session, {session:yyyy-MM-dd}: run {runId}.");
+        foreach (var pipeline in new[] { "nightly_dataload", "prices" })
+        {
+            var runId = operations.Trigger(pipeline, session);
+            logger.LogInformation("Triggered {Pipeline} for session {Session:yyyy-MM-dd} as {Run}", pipeline, session, runId);
+            Console.WriteLine($"Triggered {pipeline} for the last NYSE session, {session:yyyy-MM-dd}: run {runId}.");
+        }
+        Console.WriteLine("risk_models starts when both prices.daily and fundamentals.daily have landed for that session ('why risk_models' says what it waits for).");
         return Task.CompletedTask;
     }
 

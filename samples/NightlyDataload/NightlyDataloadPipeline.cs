@@ -14,13 +14,10 @@ public sealed record FundamentalsFile(string Path, LocalDate Session, int Rows);
 /// <summary>Fundamentals aggregated for one session.</summary>
 public sealed record DailyFundamentals(LocalDate Session, int Companies, decimal TotalMarketCap, string WarehouseFile);
 
-/// <summary>A job put on the risk team's queue (a file in the queue folder).</summary>
-public sealed record QueuedJob(string Name, string File);
-
 /// <summary>
-/// Our users' nightly load: wait for the vendor's fundamentals drop, ingest it (with retries), build daily fundamentals,
-/// fan out to queue the risk-metrics, fund risk model and public risk model jobs, then the contest and backtest steps.
-/// Runs at 04:00 New York time on NYSE sessions.
+/// Our users' nightly load: wait for the vendor's fundamentals drop, ingest it (with retries) and build the session's
+/// daily fundamentals in the warehouse, which is the asset <c>fundamentals.daily</c>. The risk jobs run in
+/// <see cref="RiskModelsPipeline"/> once the session's prices have landed too. Runs at 04:00 New York time on NYSE sessions.
 /// </summary>
 [Pipeline("nightly_dataload",
     Schedule = "0 4 * * 1-5",
@@ -30,7 +27,7 @@ public sealed record QueuedJob(string Name, string File);
     MaxActiveRuns = 1,
     // The risk desk reads the warehouse from 06:30 New York time: a load not done by then must be reported.
     Deadline = "06:30",
-    Description = "Ingest the vendor's fundamentals, build daily fundamentals, queue risk-model jobs, run the contest and the backtest.",
+    Description = "Ingest the vendor's fundamentals and build the session's daily fundamentals (fundamentals.daily).",
     Tags = new[] { "finance", "nightly" })]
 public sealed partial class NightlyDataloadPipeline(DataFolders folders, SimulatedVendor vendor)
 {
@@ -52,50 +49,20 @@ public sealed partial class NightlyDataloadPipeline(DataFolders folders, Simulat
         return new FundamentalsFile(path, run.LogicalDate, lines.Length - 1);
     }
 
-    [PipelineTask]
-    public async Task<DailyFundamentals> BuildDailyFundamentals([FromTask(nameof(IngestFundamentals))] FundamentalsFile file, CancellationToken cancellationToken)
+    // A successful build records an event of fundamentals.daily for the session, which risk_models waits for.
+    [PipelineTask, Produces("fundamentals.daily")]
+    public async Task<DailyFundamentals> BuildDailyFundamentals([FromTask(nameof(IngestFundamentals))] FundamentalsFile file, RunContext run, CancellationToken cancellationToken)
     {
         var caps = (await File.ReadAllLinesAsync(file.Path, cancellationToken)).Skip(1)
             .Select(line => decimal.Parse(line.Split(',')[2], CultureInfo.InvariantCulture))
             .ToList();
         Directory.CreateDirectory(folders.Warehouse);
-        var target = Path.Combine(folders.Warehouse, $"daily_fundamentals_{file.Session:yyyyMMdd}.json");
+        var target = folders.DailyFundamentalsFile(file.Session);
         var result = new DailyFundamentals(file.Session, caps.Count, caps.Sum(), target);
         await File.WriteAllTextAsync(target, JsonSerializer.Serialize(new { session = file.Session.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), result.Companies, result.TotalMarketCap }), cancellationToken);
+        run.SetAssetExtra("companies", caps.Count.ToString(CultureInfo.InvariantCulture));
+        run.SetAssetExtra("file", Path.GetFileName(target));
         return result;
-    }
-
-    [PipelineTask(Queue = "risk")]
-    public QueuedJob QueueRiskMetricsJob([FromTask(nameof(BuildDailyFundamentals))] DailyFundamentals fundamentals) => Enqueue("risk_metrics", fundamentals);
-
-    [PipelineTask(Queue = "risk")]
-    public QueuedJob QueueFundRiskModel([FromTask(nameof(BuildDailyFundamentals))] DailyFundamentals fundamentals) => Enqueue("fund_risk_model", fundamentals);
-
-    [PipelineTask(Queue = "risk")]
-    public QueuedJob QueuePublicRiskModel([FromTask(nameof(BuildDailyFundamentals))] DailyFundamentals fundamentals) => Enqueue("public_risk_model", fundamentals);
-
-    [PipelineTask]
-    public QueuedJob RunContest([FromTask(nameof(QueueFundRiskModel))] QueuedJob fund, [FromTask(nameof(QueuePublicRiskModel))] QueuedJob @public, RunContext run) =>
-        Write("contest", run.LogicalDate, $"{{\"models\":[\"{fund.Name}\",\"{@public.Name}\"]}}");
-
-    // A backtest on a failed load would test stale data: it needs both upstream tasks to have succeeded, so an ingest
-    // failure reaches this leaf and fails the run (a run's outcome comes from its leaf tasks, as in Airflow).
-    [PipelineTask, DependsOn(nameof(RunContest), nameof(QueueRiskMetricsJob))]
-    public QueuedJob Backtest(RunContext run)
-    {
-        run.Logger.LogBacktest(run.LogicalDate);
-        return Write("backtest", run.LogicalDate, "{\"window_days\":250}");
-    }
-
-    private QueuedJob Enqueue(string name, DailyFundamentals fundamentals) =>
-        Write(name, fundamentals.Session, $"{{\"fundamentals\":\"{Path.GetFileName(fundamentals.WarehouseFile)}\"}}");
-
-    private QueuedJob Write(string name, LocalDate session, string body)
-    {
-        Directory.CreateDirectory(folders.JobQueue);
-        var file = Path.Combine(folders.JobQueue, $"{name}_{session:yyyyMMdd}.json");
-        File.WriteAllText(file, body);
-        return new QueuedJob(name, file);
     }
 
     /// <summary>The run failed: say so in the log, with the run and the reason, for whoever watches it.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using NodaTime;
 using NodaTime.Text;
 using Pipelines.Hangfire;
 using Pipelines.Schedules;
@@ -44,15 +45,8 @@ public static partial class PipelinesCli
 
     private static async Task<int> Assets(CliContext context, StorageSpec storage, string? server, bool json, CancellationToken cancellationToken)
     {
-        var producers = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        var consumers = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var pipeline in context.Pipelines.OrderBy(p => p.Id, StringComparer.Ordinal))
-        {
-            foreach (var task in pipeline.Tasks)
-                foreach (var asset in task.Produces) Add(producers, asset, $"{pipeline.Id}.{task.Id}");
-            foreach (var asset in PipelineSchedule.Parse(pipeline.Schedule).AssetNames) Add(consumers, asset, pipeline.Id);
-        }
-        var names = producers.Keys.Union(consumers.Keys).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var lineage = AssetLineage.Of(context.Pipelines).ToDictionary(a => a.Asset, StringComparer.Ordinal);
+        var names = lineage.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
 
         // Latest events need shared state; without it the lineage alone is listed.
         var latest = new Dictionary<string, AssetEvent>(StringComparer.Ordinal);
@@ -68,9 +62,9 @@ public static partial class PipelinesCli
             context.WriteJson(names.Select(n => new
             {
                 asset = n,
-                producers = producers.GetValueOrDefault(n)?.ToArray() ?? [],
-                consumers = consumers.GetValueOrDefault(n)?.ToArray() ?? [],
-                external = !producers.ContainsKey(n),
+                producers = lineage[n].Producers.Select(p => $"{p.PipelineId}.{p.TaskId}").ToArray(),
+                consumers = lineage[n].Consumers.ToArray(),
+                external = lineage[n].IsExternal,
                 latest = latest.TryGetValue(n, out var e) ? AssetEventJson(e) : null,
             }).ToList());
             return 0;
@@ -84,17 +78,60 @@ public static partial class PipelinesCli
         foreach (var name in names)
         {
             table.AddRow(Markup.Escape(name),
-                Markup.Escape(producers.TryGetValue(name, out var p) ? string.Join(", ", p) : "(external)"),
-                Markup.Escape(consumers.TryGetValue(name, out var c) ? string.Join(", ", c) : ""),
+                Markup.Escape(lineage[name].IsExternal ? "(external)" : string.Join(", ", lineage[name].Producers.Select(p => $"{p.PipelineId}.{p.TaskId}"))),
+                Markup.Escape(string.Join(", ", lineage[name].Consumers)),
                 latest.TryGetValue(name, out var e) ? Markup.Escape($"{e.Partition.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture)} at {e.At}") : "");
         }
         context.Console.Write(table);
         return 0;
+    }
 
-        static void Add(SortedDictionary<string, List<string>> map, string key, string value)
+    /// <summary>
+    /// <c>why &lt;pipeline&gt;</c> without a run: what an asset-scheduled pipeline waits for in a partition and what has
+    /// arrived, from the same <see cref="AssetReadiness"/> the trigger starts runs by.
+    /// </summary>
+    private static async Task<int> WhyAssets(CliContext context, StorageSpec storage, string? server, string pipelineId, string? partitionText, bool json, CancellationToken cancellationToken)
+    {
+        var pipeline = context.Pipeline(pipelineId);
+        if (!PipelineSchedule.Parse(pipeline.Schedule).IsAssetScheduled)
+            throw new CliException($"pipeline '{pipeline.Id}' is not scheduled on assets, so only a task of a run can be asked about: why {pipeline.Id} <run> <task> ('runs {pipeline.Id}' lists the runs).");
+        LocalDate? partition = null;
+        if (partitionText is not null)
         {
-            if (!map.TryGetValue(key, out var list)) map[key] = list = new List<string>();
-            list.Add(value);
+            var parsed = LocalDatePattern.Iso.Parse(partitionText);
+            if (!parsed.Success) throw new CliException($"--partition '{partitionText}' is not a date: write it as yyyy-MM-dd.");
+            partition = parsed.Value;
         }
+        RequireSharedState(storage, server, "why");
+        await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
+        var readiness = await operations.ExplainAssetsAsync(pipeline.Id, partition).ConfigureAwait(false);
+        if (json)
+        {
+            context.WriteJson(new
+            {
+                pipeline = readiness.PipelineId,
+                condition = readiness.Condition,
+                partition = readiness.Partition.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
+                met = readiness.Met,
+                startsRun = readiness.StartsRun,
+                sentence = readiness.Sentence,
+                assets = readiness.Assets.Select(a => new { asset = a.Asset, arrived = a.HasArrived, isNew = a.IsNew, latest = a.Latest is { } e ? AssetEventJson(e) : null }).ToArray(),
+            });
+            return 0;
+        }
+        context.Output.WriteLine($"{(readiness.Met ? "met    " : "NOT MET")}  {readiness.Name}: {readiness.Sentence}");
+        var width = readiness.Assets.Max(a => a.Asset.Length);
+        foreach (var asset in readiness.Assets)
+            context.Output.WriteLine($"         {asset.Asset.PadRight(width)}  {Source(asset)}");
+        return 0;
+
+        static string Source(AssetArrival asset) => asset.Latest switch
+        {
+            null => "not arrived",
+            { IsExternal: true } e => $"event {e.Id}, posted from outside{Extra(e)}",
+            { } e => $"event {e.Id} from {e.PipelineId}.{e.TaskId} in run {e.RunId}{Extra(e)}",
+        };
+
+        static string Extra(AssetEvent e) => e.Extra.Count == 0 ? "" : "; " + string.Join(", ", e.Extra.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{x.Key}={x.Value}"));
     }
 }

@@ -167,9 +167,14 @@ public static partial class PipelinesCli
         runs.SetAction((r, ct) => Runs(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(limit), r.GetValue(json), ct));
         root.Subcommands.Add(runs);
 
-        var runArgument = new Argument<string>("run") { Description = "The run id." };
-        var why = new Command("why", "Say why a task of a run is (or is not) running: each readiness reason, met or not.") { pipelineArgument, runArgument, taskArgument, json };
-        why.SetAction((r, ct) => Why(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(runArgument)!, r.GetValue(taskArgument)!, r.GetValue(json), ct));
+        var runArgument = new Argument<string?>("run") { Description = "The run id; leave out with the task to ask why an asset-scheduled pipeline has not started.", Arity = ArgumentArity.ZeroOrOne };
+        var whyTask = new Argument<string?>("task") { Description = "The task id.", Arity = ArgumentArity.ZeroOrOne };
+        var whyPartition = new Option<string?>("--partition") { Description = "For a pipeline scheduled on assets, without a run: the partition, yyyy-MM-dd (default: the one the last event of its assets arrived for)." };
+        var why = new Command("why", "Say why a task of a run is (or is not) running, each readiness reason met or not; with the pipeline alone, what an asset-scheduled pipeline waits for and what has arrived.") { pipelineArgument, runArgument, whyTask, whyPartition, json };
+        why.SetAction((r, ct) => r.GetValue(runArgument) is { } runId
+            ? Why(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, runId,
+                r.GetValue(whyTask) ?? throw new CliException("name the task too: why <pipeline> <run> <task>; 'show <pipeline>' lists the tasks."), r.GetValue(json), ct)
+            : WhyAssets(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(whyPartition), r.GetValue(json), ct));
         root.Subcommands.Add(why);
 
         var pause = new Command("pause", "Pause a pipeline: its schedule creates no runs and no new task starts until it is unpaused.") { pipelineArgument };

@@ -47,6 +47,9 @@ internal interface IRunOperations : IAsyncDisposable
 
     /// <summary>The newest events of an asset, newest first.</summary>
     Task<IReadOnlyList<AssetEvent>> AssetEventsAsync(string asset, int limit);
+
+    /// <summary>Where an asset-scheduled pipeline stands for a partition (when null, the one its last event arrived for).</summary>
+    Task<AssetReadiness> ExplainAssetsAsync(string pipelineId, LocalDate? partition);
 }
 
 /// <summary>The runtime in this process, on the command's storage; with <c>--local</c>, its new runs go to this process's own queue.</summary>
@@ -97,6 +100,8 @@ internal sealed class LocalRunOperations(CliRuntime runtime, StorageSpec storage
         Task.FromResult(Operations.PostAssetEvent(asset, partition, extra));
 
     public Task<IReadOnlyList<AssetEvent>> AssetEventsAsync(string asset, int limit) => Task.FromResult(Operations.AssetEvents(asset, limit));
+
+    public Task<AssetReadiness> ExplainAssetsAsync(string pipelineId, LocalDate? partition) => Task.FromResult(Operations.ExplainAssets(pipelineId, partition));
 
     /// <summary>
     /// Stops this process's server; with --local, the runs it created and did not finish (Ctrl-C) go back to the
@@ -226,6 +231,14 @@ internal sealed class HttpRunOperations : IRunOperations
         using var response = await _http.GetAsync($"api/assets/{Uri.EscapeDataString(asset)}/events?limit={limit}").ConfigureAwait(false);
         await EnsureAsync(response).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<List<AssetEvent>>(ApiJson.Options).ConfigureAwait(false) ?? new List<AssetEvent>();
+    }
+
+    public async Task<AssetReadiness> ExplainAssetsAsync(string pipelineId, LocalDate? partition)
+    {
+        var query = partition is { } day ? "?partition=" + day.ToString("uuuu-MM-dd", null) : "";
+        using var response = await _http.GetAsync($"api/pipelines/{Uri.EscapeDataString(pipelineId)}/assets/why{query}").ConfigureAwait(false);
+        await EnsureAsync(response).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<AssetReadiness>(ApiJson.Options).ConfigureAwait(false))!;
     }
 
     private async Task<T> Post<T>(string path, object body)

@@ -83,6 +83,9 @@ internal static class ServeApi
                 : Results.Json(ops.GetLog(pipeline, run, task), ApiJson.Options));
         api.MapGet("/{pipeline}/runs/{run}/tasks/{task}/why", (PipelineOperations ops, string pipeline, string run, string task) =>
             Results.Json(ops.Explain(pipeline, run, task), ApiJson.Options));
+        // The same object the command line's 'why <pipeline>' and the dashboard's pipeline page print.
+        api.MapGet("/{pipeline}/assets/why", (PipelineOperations ops, string pipeline, string? partition) =>
+            Results.Json(ops.ExplainAssets(pipeline, partition is null ? null : Date(partition)), ApiJson.Options));
         api.MapPost("/{pipeline}/trigger", (PipelineOperations ops, string pipeline, ApiTriggerRequest request) =>
             Results.Json(new TriggerResponse(ops.Trigger(pipeline, Date(request.Date), ParameterText(request.Parameters))), ApiJson.Options));
         api.MapPost("/{pipeline}/runs/{run}/clear", (PipelineOperations ops, string pipeline, string run, ClearRequest request) =>

@@ -1,4 +1,5 @@
 [assembly: Pipelines.ExternalAsset("cli.vendor")]
+[assembly: Pipelines.ExternalAsset("cli.signoff")]
 
 namespace Pipelines.Cli.Tests;
 
@@ -8,4 +9,12 @@ public sealed partial class VendorReport(Effects effects)
 {
     [PipelineTask, Produces("cli.report")]
     public void Report(RunContext run) => effects.Log.Enqueue($"{run.RunId}/Report");
+}
+
+// An audit that needs both the vendor's file and the auditors' sign-off of a session; the auditors post theirs too.
+[Pipeline("vendor_audit", Schedule = "@assets(cli.vendor & cli.signoff)")]
+public sealed partial class VendorAudit(Effects effects)
+{
+    [PipelineTask]
+    public void Audit(RunContext run) => effects.Log.Enqueue($"{run.RunId}/Audit");
 }

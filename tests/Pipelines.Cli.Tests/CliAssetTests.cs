@@ -63,4 +63,52 @@ public sealed class CliAssetTests
         Assert.Equal(2, badExit);
         Assert.Contains("'cli vendor' is not an asset name", badError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Why_on_an_asset_scheduled_pipeline_says_what_it_waits_for_and_when_the_rest_arrived()
+    {
+        PipelineDefinition[] pipelines = { VendorAudit.Definition };
+        Task<(int Exit, string Out, string Error)> Run(params string[] args) => CliTests.CliWith(pipelines, null, null, CancellationToken.None, args);
+        await using var serve = await InProcessServe.StartAsync(pipelines: pipelines);
+
+        var (_, posted, _) = await Run("asset-event", "cli.vendor", "--partition", "2024-11-27", "--extra", "rows=1200", "--json", "--server", serve.Url);
+        var vendorEvent = JsonDocument.Parse(posted).RootElement.GetProperty("event");
+        var eventId = vendorEvent.GetProperty("id").GetString();
+        // The pipeline's time zone is UTC; the event arrived today, not on the partition's day, so its date is named.
+        var arrived = NodaTime.Text.InstantPattern.ExtendedIso.Parse(vendorEvent.GetProperty("at").GetString()!).Value.InUtc().ToString("uuuu-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exit, output, error) = await Run("why", "vendor_audit", "--partition", "2024-11-27", "--server", serve.Url);
+        Assert.True(exit == 0, output + error);
+        Assert.Equal(
+            $"NOT MET  Assets (cli.vendor & cli.signoff): Waiting for cli.signoff for 2024-11-27; cli.vendor arrived {arrived}.\n" +
+            $"         cli.vendor   event {eventId}, posted from outside; rows=1200\n" +
+            "         cli.signoff  not arrived\n",
+            output.Replace("\r\n", "\n", StringComparison.Ordinal));
+
+        // Without --partition: the partition the last event arrived for. --json prints the same object.
+        var (_, json, _) = await Run("why", "vendor_audit", "--json", "--server", serve.Url);
+        var root = JsonDocument.Parse(json).RootElement;
+        Assert.Equal("2024-11-27", root.GetProperty("partition").GetString());
+        Assert.False(root.GetProperty("met").GetBoolean());
+        Assert.Equal($"Waiting for cli.signoff for 2024-11-27; cli.vendor arrived {arrived}.", root.GetProperty("sentence").GetString());
+        Assert.Equal([true, false], root.GetProperty("assets").EnumerateArray().Select(a => a.GetProperty("arrived").GetBoolean()));
+
+        await Run("asset-event", "cli.signoff", "--partition", "2024-11-27", "--server", serve.Url);
+        var (_, met, _) = await Run("why", "vendor_audit", "--partition", "2024-11-27", "--server", serve.Url);
+        Assert.StartsWith("met      Assets (cli.vendor & cli.signoff): Met for 2024-11-27; cli.vendor arrived ", met, StringComparison.Ordinal);
+        Assert.Contains("a run has started from these events", met, StringComparison.Ordinal);
+
+        // An event for an older session arrives last: that is the partition explained, not the newest date.
+        await Run("asset-event", "cli.vendor", "--partition", "2024-11-20", "--server", serve.Url);
+        var (_, older, _) = await Run("why", "vendor_audit", "--json", "--server", serve.Url);
+        Assert.Equal("2024-11-20", JsonDocument.Parse(older).RootElement.GetProperty("partition").GetString());
+    }
+
+    [Fact]
+    public async Task Why_without_a_run_refuses_a_pipeline_not_scheduled_on_assets()
+    {
+        var (exit, _, error) = await CliTests.CliWith([AdhocReport.Definition], null, null, CancellationToken.None, "why", "adhoc_report");
+        Assert.Equal(2, exit);
+        Assert.Contains("pipeline 'adhoc_report' is not scheduled on assets, so only a task of a run can be asked about: why adhoc_report <run> <task>", error, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 
+[assembly: Pipelines.ExternalAsset("dash.vendor")]
+
 namespace Pipelines.Dashboard.Tests;
 
 public sealed class Switches
@@ -45,4 +47,18 @@ public sealed record PriceParams(
 public sealed partial class BackfillPrices
 {
     [PipelineTask] public static string Load([RunParameters] PriceParams p) => $"{string.Join("+", p.Symbols)}:{p.MaxRows}:{p.Desk}";
+}
+
+// Prices land from a pipeline, the vendor's file from outside; the risk model waits for both of a session.
+[Pipeline("dash_prices", Description = "Load the day's prices.")]
+public sealed partial class DashPrices
+{
+    [PipelineTask, Produces("dash.prices")]
+    public void LoadPrices(RunContext run) => run.SetAssetExtra("rows", "1200");
+}
+
+[Pipeline("dash_risk", Schedule = "@assets(dash.prices & dash.vendor)", TimeZone = "America/New_York", Description = "Risk model on prices and the vendor's file.")]
+public sealed partial class DashRisk
+{
+    [PipelineTask] public void BuildRisk() { }
 }

@@ -85,6 +85,50 @@ public sealed class AssetDiagnosticTests
     }
 
     [Fact]
+    public Task PIPE054_a_pipeline_with_closed_assets_makes_an_unproduced_asset_an_error_with_the_suggestion() => AssertSingle(Producers + """
+        [Pipeline("risk_model", Schedule = "@assets(fundamentals.daily & [|prices.daly|])", ClosedAssets = true)]
+        public partial class RiskModel { [PipelineTask] public void Run() { } }
+        """, "PIPE054", "Pipeline 'risk_model' declares its assets closed and is scheduled on asset 'prices.daly', which no task in this assembly produces and no [assembly: ExternalAsset] declares. Did you mean 'prices.daily'? Add [Produces(\"prices.daly\")] to the task that writes it, declare [assembly: ExternalAsset(\"prices.daly\")] when another system produces it, or remove ClosedAssets = true.");
+
+    [Fact]
+    public async Task PIPE054_is_an_error_only_for_the_closed_pipeline_and_the_others_keep_the_PIPE052_warning()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + Producers + """
+            [Pipeline("risk_model", Schedule = "@assets(vendor.fundamentals)", ClosedAssets = true)]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            [Pipeline("scratch", Schedule = "@assets(vendor.fundamentals)")]
+            public partial class Scratch { [PipelineTask] public void Run() { } }
+            [Pipeline("open_model", Schedule = "@assets(vendor.fundamentals)", ClosedAssets = false)]
+            public partial class OpenModel { [PipelineTask] public void Run() { } }
+            """);
+        Assert.Equal(
+            [("PIPE054", DiagnosticSeverity.Error, "risk_model"), ("PIPE052", DiagnosticSeverity.Warning, "scratch"), ("PIPE052", DiagnosticSeverity.Warning, "open_model")],
+            build.Ours.OrderBy(d => d.Location.SourceSpan.Start).Select(d => (d.Id, d.Severity, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split('\'')[1])));
+    }
+
+    [Fact]
+    public async Task Closed_assets_that_are_produced_or_declared_external_pass()
+    {
+        var build = await GeneratorHarness.BuildAsync(Usings + "[assembly: ExternalAsset(\"vendor.fundamentals\")]\n" + Producers + """
+            [Pipeline("risk_model", Schedule = "@assets((prices.daily | fundamentals.daily) & vendor.fundamentals) | 0 6 * * 1-5", ClosedAssets = true)]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """);
+        Assert.Empty(build.Ours);
+    }
+
+    [Fact]
+    public Task PIPE055_closed_assets_on_a_pipeline_not_scheduled_on_assets_is_flagged_on_the_setting() => AssertSingle("""
+        [Pipeline("report", Schedule = "0 6 * * 1-5", ClosedAssets = [|true|])]
+        public partial class Report { [PipelineTask] public void Send() { } }
+        """, "PIPE055", "Pipeline 'report' sets ClosedAssets = true, but its schedule reads no asset, so there is nothing to check. Schedule it on assets, as in Schedule = \"@assets(prices.daily)\", or remove ClosedAssets.");
+
+    [Fact]
+    public Task PIPE055_applies_to_a_pipeline_triggered_by_hand_too() => AssertSingle("""
+        [Pipeline("report", ClosedAssets = [|true|])]
+        public partial class Report { [PipelineTask] public void Send() { } }
+        """, "PIPE055", "Pipeline 'report' sets ClosedAssets = true, but its schedule reads no asset, so there is nothing to check. Schedule it on assets, as in Schedule = \"@assets(prices.daily)\", or remove ClosedAssets.");
+
+    [Fact]
     public async Task External_assets_and_produced_assets_satisfy_an_asset_or_time_schedule()
     {
         var build = await GeneratorHarness.BuildAsync(Usings + "[assembly: ExternalAsset(\"vendor.fundamentals\")]\n" + Producers + """
@@ -93,6 +137,59 @@ public sealed class AssetDiagnosticTests
             """);
         Assert.Empty(build.Ours);
         Assert.Contains("Produces = global::System.Collections.Immutable.ImmutableArray.Create(\"risk.daily\"),", build.SourceFor("RiskModel.Pipeline.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assets_a_referenced_library_produces_or_declares_external_need_no_declaration_in_the_app()
+    {
+        // A library with a public and an internal pipeline, each with a public [Produces] task, and an external asset.
+        var library = GeneratorHarness.Compile(Usings + """
+            [assembly: ExternalAsset("vendor.fundamentals")]
+            namespace Market;
+            [Pipeline("prices")]
+            public partial class Prices { [PipelineTask, Produces("prices.daily")] public void LoadPrices() { } }
+            public static class Feeds
+            {
+                [Pipeline("intraday")]
+                internal partial class Intraday { [PipelineTask, Produces("prices.intraday")] public void Load() { } }
+            }
+            """).WithAssemblyName("MarketData");
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+
+        var app = GeneratorHarness.Compile(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets((prices.daily | prices.intraday) & vendor.fundamentals)", ClosedAssets = true)]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        var (output, _, _) = GeneratorHarness.Generate(app);
+
+        Assert.Empty((await GeneratorHarness.AnalyzeAsync(output)).Where(d => d.Id.StartsWith("PIPE", StringComparison.Ordinal)));
+        // Without the library the same app fails to build: the check does look at the reference.
+        var (alone, _, _) = GeneratorHarness.Generate(GeneratorHarness.Compile(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets((prices.daily | prices.intraday) & vendor.fundamentals)", ClosedAssets = true)]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """));
+        Assert.Equal(["PIPE054", "PIPE054", "PIPE054"], (await GeneratorHarness.AnalyzeAsync(alone)).Where(d => d.Id.StartsWith("PIPE", StringComparison.Ordinal)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_misspelt_asset_is_suggested_from_a_referenced_librarys_producers()
+    {
+        var library = GeneratorHarness.Compile(Usings + """
+            namespace Market;
+            [Pipeline("prices")]
+            public partial class Prices { [PipelineTask, Produces("prices.daily")] public void LoadPrices() { } }
+            """).WithAssemblyName("MarketData");
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var app = GeneratorHarness.Compile(Usings + """
+            [Pipeline("risk_model", Schedule = "@assets(prices.daly)")]
+            public partial class RiskModel { [PipelineTask] public void Run() { } }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        var (output, _, _) = GeneratorHarness.Generate(app);
+        var diagnostic = Assert.Single((await GeneratorHarness.AnalyzeAsync(output)).Where(d => d.Id.StartsWith("PIPE", StringComparison.Ordinal)));
+        Assert.Contains("which no task in this assembly produces. Did you mean 'prices.daily'? ", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

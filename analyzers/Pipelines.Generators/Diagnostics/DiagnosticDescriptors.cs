@@ -174,6 +174,16 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE052.md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor UnknownAssetInClosedPipeline = new("PIPE054",
+        "Pipeline with closed assets is scheduled on an asset nothing produces",
+        "Pipeline '{0}' declares its assets closed and is scheduled on asset '{1}', which no task in this assembly produces and no [assembly: ExternalAsset] declares. {2}Add [Produces(\"{1}\")] to the task that writes it, declare [assembly: ExternalAsset(\"{1}\")] when another system produces it, or remove ClosedAssets = true.",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "PIPE054.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor ClosedAssetsWithoutAssets = Warning("PIPE055",
+        "ClosedAssets on a pipeline not scheduled on assets",
+        "Pipeline '{0}' sets ClosedAssets = true, but its schedule reads no asset, so there is nothing to check. Schedule it on assets, as in Schedule = \"@assets(prices.daily)\", or remove ClosedAssets.");
+
     public static readonly DiagnosticDescriptor AssetCycle = new("PIPE053",
         "Pipelines start each other through assets",
         "Pipelines start each other through assets in a cycle: {0}. Remove one of these assets from a schedule or a [Produces] so a run cannot lead back to itself.",

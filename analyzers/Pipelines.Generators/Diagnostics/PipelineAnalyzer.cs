@@ -57,6 +57,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidAssetName,
         DiagnosticDescriptors.UnknownAsset,
         DiagnosticDescriptors.AssetCycle,
+        DiagnosticDescriptors.UnknownAssetInClosedPipeline,
+        DiagnosticDescriptors.ClosedAssetsWithoutAssets,
         DiagnosticDescriptors.NullTaskId,
         DiagnosticDescriptors.TaskIdAsString,
         DiagnosticDescriptors.UnsupportedRunParameterType,
@@ -96,10 +98,15 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         if (parsed.Spec is null) return;
 
         pipelineIds.Add((parsed.Spec.Id, type, AttributeArguments.Positional(attribute, 0, context.CancellationToken)));
+        // ClosedAssets only matters to these checks, so it is read here and never enters the generator's model.
+        var closed = attribute.NamedArguments.Any(n => n.Key == "ClosedAssets" && n.Value.Value is true);
+        if (closed && (parsed.Spec.Schedule is not { } schedule || !AssetParser.IsAssetSchedule(schedule)))
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ClosedAssetsWithoutAssets, AttributeArguments.Named(attribute, "ClosedAssets", context.CancellationToken), parsed.Spec.Id));
         assetUses.Add(new AssetUse(
             parsed.Spec.Id,
             parsed.Spec.Tasks.SelectMany(t => t.Produces).Distinct(StringComparer.Ordinal).ToList(),
-            AssetParser.ReadConsumed(attribute, parsed.Spec.Schedule, context.CancellationToken)));
+            AssetParser.ReadConsumed(attribute, parsed.Spec.Schedule, context.CancellationToken),
+            closed));
 
         var validation = PipelineValidator.Validate(parsed.Spec);
         foreach (var diagnostic in validation.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(parsed.Locations));
@@ -136,7 +143,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The checks across pipelines: a consumed asset nothing produces (PIPE052), pipelines that start each other through
+    /// The checks across pipelines: a consumed asset nothing in this assembly or its references produces (PIPE052, or PIPE054 when the pipeline declares its
+    /// assets closed), pipelines that start each other through
     /// assets (PIPE053), and malformed external asset names (PIPE051). A pipeline id claimed twice counts once (PIPE005).
     /// </summary>
     private static void ReportAssets(CompilationAnalysisContext context, KnownSymbols known, ConcurrentBag<AssetUse> uses)
@@ -149,10 +157,15 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         if (ordered.Count == 0) return;
         var pipelines = ordered.Select(u => new AssetGraph.Pipeline(u.Id, u.Produces, u.Consumed.Select(c => c.Name).ToList())).ToList();
 
-        foreach (var unknown in AssetGraph.FindUnknown(pipelines, external.Select(e => e.Name)))
+        // Assets of referenced libraries count as produced only when something here consumes one nothing here produces.
+        var declared = external.Select(e => e.Name).ToList();
+        if (AssetGraph.FindUnknown(pipelines, declared).Count > 0)
+            declared.AddRange(AssetParser.ReadReferenced(context.Compilation, known, context.CancellationToken));
+        foreach (var unknown in AssetGraph.FindUnknown(pipelines, declared))
         {
             var consumed = ordered[unknown.Pipeline].Consumed[unknown.Consumed];
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownAsset, consumed.Location,
+            var descriptor = ordered[unknown.Pipeline].Closed ? DiagnosticDescriptors.UnknownAssetInClosedPipeline : DiagnosticDescriptors.UnknownAsset;
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, consumed.Location,
                 ordered[unknown.Pipeline].Id, consumed.Name, unknown.Closest is null ? "" : $"Did you mean '{unknown.Closest}'? "));
         }
 
@@ -170,7 +183,7 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private sealed record AssetUse(string Id, IReadOnlyList<string> Produces, IReadOnlyList<AssetParser.Consumed> Consumed);
+    private sealed record AssetUse(string Id, IReadOnlyList<string> Produces, IReadOnlyList<AssetParser.Consumed> Consumed, bool Closed);
 
     private static void ReportDuplicateIds(CompilationAnalysisContext context, ConcurrentBag<(string Id, INamedTypeSymbol Type, Location Location)> pipelineIds)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Pipelines.Assets;
@@ -102,5 +103,63 @@ internal static class AssetParser
             external.Add(new External(name!, location));
         }
         return external;
+    }
+
+    /// <summary>
+    /// The assets that referenced assemblies produce (<c>[Produces]</c> on a task of a <c>[Pipeline]</c> class) or
+    /// declare external (<c>[assembly: ExternalAsset]</c>), so an app consuming a library's asset is not warned that
+    /// nothing produces it. Only assemblies that reference Pipelines are walked, iteratively, namespace by namespace.
+    /// A task method that is not public may be left out of the library's metadata; its asset is then declared external.
+    /// </summary>
+    public static HashSet<string> ReadReferenced(Compilation compilation, KnownSymbols known, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (known.PipelineAttribute is null || known.ProducesAttribute is null) return names;
+        var pipelines = known.PipelineAttribute.ContainingAssembly.Identity.Name;
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (assembly.Identity.Name == pipelines || !References(assembly, pipelines)) continue;
+            foreach (var attribute in assembly.GetAttributes())
+            {
+                if (KnownSymbols.Is(attribute.AttributeClass, known.ExternalAssetAttribute) && attribute.ConstructorArguments.Length == 1
+                    && attribute.ConstructorArguments[0].Value is string external && AssetExpression.IsValidName(external, out _))
+                    names.Add(external);
+            }
+
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var symbol = pending.Pop();
+                if (symbol is INamespaceSymbol ns)
+                {
+                    foreach (var member in ns.GetMembers()) pending.Push(member);
+                    continue;
+                }
+                var type = (INamedTypeSymbol)symbol;
+                foreach (var nested in type.GetTypeMembers()) pending.Push(nested);
+                if (known.Find(type, known.PipelineAttribute) is null) continue;
+                foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+                {
+                    foreach (var attribute in method.GetAttributes())
+                    {
+                        if (!KnownSymbols.Is(attribute.AttributeClass, known.ProducesAttribute) || attribute.ConstructorArguments.Length != 1
+                            || attribute.ConstructorArguments[0] is not { Kind: TypedConstantKind.Array, IsNull: false } produced) continue;
+                        foreach (var value in produced.Values)
+                            if (value.Value is string name && AssetExpression.IsValidName(name, out _)) names.Add(name);
+                    }
+                }
+            }
+        }
+        return names;
+
+        static bool References(IAssemblySymbol assembly, string name)
+        {
+            foreach (var module in assembly.Modules)
+                foreach (var referenced in module.ReferencedAssemblySymbols)
+                    if (referenced.Identity.Name == name) return true;
+            return false;
+        }
     }
 }

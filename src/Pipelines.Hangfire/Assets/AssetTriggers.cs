@@ -97,14 +97,12 @@ internal sealed class AssetTriggers
         using var connection = _storage.GetConnection();
         using var _ = StorageLocks.Acquire(_storage, connection, AssetStore.ConsumerLock(pipeline.Id), _options.LockTimeout);
 
+        var readiness = AssetReadiness.Read(connection, pipeline, schedule, partition);
+        if (!readiness.StartsRun) return null;
+
         var arrived = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var asset in schedule.AssetNames)
-            if (AssetStore.Latest(connection, asset, partition) is { } id) arrived[asset] = id;
-        if (!schedule.AssetsMet(arrived.ContainsKey)) return null;
-
-        var consumed = AssetStore.Consumed(connection, pipeline.Id, partition, arrived.Keys);
-        if (arrived.All(a => consumed.TryGetValue(a.Key, out var id) && id == a.Value)) return null;
-
+        foreach (var a in readiness.Assets)
+            if (a.Latest is { } e) arrived[a.Asset] = e.Id;
         var runId = RunId.Asset(partition, Key(arrived)).Value;
         _createRun(pipeline, partition, runId);
         using var transaction = connection.CreateWriteTransaction();
@@ -113,39 +111,37 @@ internal sealed class AssetTriggers
         return runId;
     }
 
-    /// <summary>
-    /// Whether the pipeline's asset condition holds for <paramref name="partition"/>, in a sentence that names what it
-    /// waits for and when the rest arrived ("Waiting for fundamentals.daily for 2024-11-27; prices.daily arrived 2024-11-27 05:12.").
-    /// </summary>
-    public TaskDependency Explain(PipelineDefinition pipeline, LocalDate partition)
+    /// <summary>Where the pipeline's asset condition stands for <paramref name="partition"/>: the same judgement <see cref="Judge(PipelineDefinition, PipelineSchedule, LocalDate)"/> starts runs by.</summary>
+    public AssetReadiness Explain(PipelineDefinition pipeline, LocalDate partition)
     {
-        var schedule = PipelineSchedule.Parse(pipeline.Schedule);
-        var name = $"Assets ({schedule.AssetCondition ?? "none"})";
-        if (!schedule.IsAssetScheduled) return new TaskDependency(name, true, $"Pipeline '{pipeline.Id}' is not scheduled on assets.");
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(pipeline.TimeZone) ?? DateTimeZone.Utc;
-        var day = PipelineStore.Format(partition);
-
         using var connection = _storage.GetConnection();
-        var arrived = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var arrivals = new List<string>();
-        var missing = new List<string>();
-        foreach (var asset in schedule.AssetNames)
-        {
-            if (AssetStore.Latest(connection, asset, partition) is { } id && AssetStore.Read(connection, id) is { } e)
-            {
-                arrived[asset] = id;
-                arrivals.Add($"{asset} arrived {e.At.InZone(zone).ToString("uuuu-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}");
-            }
-            else missing.Add(asset);
-        }
-        var arrivedText = arrivals.Count == 0 ? "" : "; " + string.Join(", ", arrivals);
-        if (!schedule.AssetsMet(arrived.ContainsKey))
-            return new TaskDependency(name, false, $"Waiting for {string.Join(" and ", missing)} for {day}{arrivedText}.");
-        var consumed = AssetStore.Consumed(connection, pipeline.Id, partition, arrived.Keys);
-        var fresh = arrived.Where(a => !consumed.TryGetValue(a.Key, out var id) || id != a.Value).Select(a => a.Key).ToList();
-        return fresh.Count == 0
-            ? new TaskDependency(name, true, $"Met for {day}{arrivedText}; a run has started from these events, and a new event of {string.Join(" or ", schedule.AssetNames)} starts another.")
-            : new TaskDependency(name, true, $"Met for {day}{arrivedText}; the new events of {string.Join(", ", fresh)} start a run.");
+        return AssetReadiness.Read(connection, pipeline, PipelineSchedule.Parse(pipeline.Schedule), partition);
+    }
+
+    /// <summary>The partition of the event that arrived last of any asset of the pipeline's condition, or null when none has.</summary>
+    public LocalDate? LastArrivedPartition(PipelineDefinition pipeline)
+    {
+        using var connection = _storage.GetConnection();
+        return PipelineSchedule.Parse(pipeline.Schedule).AssetNames
+            .Select(a => AssetStore.Events(connection, a, 1).FirstOrDefault())
+            .Where(e => e is not null)
+            .OrderByDescending(e => e!.At)
+            .Select(e => (LocalDate?)e!.Partition)
+            .FirstOrDefault();
+    }
+
+    /// <summary>The partitions any asset of the pipeline's condition has events for, newest first, at most <paramref name="count"/>.</summary>
+    public IReadOnlyList<LocalDate> Partitions(PipelineDefinition pipeline, int count)
+    {
+        using var connection = _storage.GetConnection();
+        return PipelineSchedule.Parse(pipeline.Schedule).AssetNames
+            .SelectMany(a => AssetStore.LatestByPartition(connection, a).Keys)
+            .Distinct(StringComparer.Ordinal)
+            .Where(p => NodaTime.Text.LocalDatePattern.Iso.Parse(p).Success)
+            .Select(PipelineStore.ParseDate)
+            .OrderDescending()
+            .Take(count)
+            .ToList();
     }
 
     // Eight bytes of SHA-256 over the sorted "asset=event" pairs: the same events always give the same run id.

@@ -33,6 +33,8 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         else if (!IsReadOnly)
             WriteLiteral($"<p><button class=\"btn btn-primary pipelines-trigger\" data-ajax=\"{Url.To($"/pipelines/{PipelinesDashboard.Encode(pipeline.Id)}/trigger")}\" data-loading-text=\"Triggering...\">Trigger a run</button> {PauseButton(pipeline.Id, paused, "")}</p>");
 
+        Assets(pipeline, services);
+
         WriteLiteral("<h3>Graph</h3>");
         WriteLiteral(selected is null ? "<p class=\"text-muted\">No runs yet: tasks are shown without states.</p>" : $"<p>States of run <a href=\"{RunUrl(pipeline.Id, selected.RunId)}\">{E(selected.RunId)}</a> {Badge(selected.State)}</p>");
         WriteLiteral("<div style=\"overflow:auto\">");
@@ -47,6 +49,41 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         else Grid(pipeline, Oldest(runs));
 
         if (runs.Count > 0) Charts(pipeline, Oldest(runs));
+    }
+
+    /// <summary>
+    /// What the pipeline produces, and for a pipeline scheduled on assets what it waits for and what has arrived in its
+    /// newest partitions: the same <see cref="AssetReadiness"/> the trigger starts runs by and <c>why</c> prints.
+    /// </summary>
+    private void Assets(PipelineDefinition pipeline, DashboardServices services)
+    {
+        var produces = pipeline.Tasks.SelectMany(t => t.Produces.Select(a => (Task: t.Id, Asset: a))).ToList();
+        if (produces.Count > 0)
+            WriteLiteral("<p class=\"pipelines-produces\">Produces " + string.Join(", ", produces.Select(p => $"<a href=\"{AssetUrl(p.Asset)}\">{E(p.Asset)}</a> <small class=\"text-muted\">({E(p.Task)})</small>")) + "</p>");
+        var schedule = Schedules.PipelineSchedule.Parse(pipeline.Schedule);
+        if (!schedule.IsAssetScheduled) return;
+
+        var partitions = services.Operations.AssetPartitions(pipeline.Id, 5);
+        var readiness = partitions.Count == 0
+            ? new[] { services.Operations.ExplainAssets(pipeline.Id) }
+            : partitions.Select(p => services.Operations.ExplainAssets(pipeline.Id, p)).ToArray();
+        WriteLiteral($"<h3>Assets <small>starts when <code>{E(schedule.AssetCondition)}</code> holds for a partition; times in {E(pipeline.TimeZone)}</small></h3>");
+        WriteLiteral("<table class=\"table table-condensed pipelines-asset-readiness\"><thead><tr><th>Partition</th>");
+        foreach (var asset in schedule.AssetNames) WriteLiteral($"<th><a href=\"{AssetUrl(asset)}\">{E(asset)}</a></th>");
+        WriteLiteral("<th>Why</th></tr></thead><tbody>");
+        var zone = Calendars.PipelineTimes.Of(pipeline).Zone;
+        foreach (var r in readiness)
+        {
+            WriteLiteral($"<tr data-partition=\"{Day(r.Partition)}\" data-met=\"{(r.Met ? "true" : "false")}\"><td>{Day(r.Partition)}</td>");
+            foreach (var a in r.Assets)
+            {
+                WriteLiteral(a.Latest is { } e
+                    ? $"<td data-asset=\"{E(a.Asset)}\" data-arrived=\"true\"><span class=\"label label-success\">arrived</span> {e.At.InZone(zone).ToString("uuuu-MM-dd HH:mm", CultureInfo.InvariantCulture)}</td>"
+                    : $"<td data-asset=\"{E(a.Asset)}\" data-arrived=\"false\"><span class=\"label label-warning\">waiting</span></td>");
+            }
+            WriteLiteral($"<td class=\"pipelines-asset-why\">{E(r.Sentence)}</td></tr>");
+        }
+        WriteLiteral("</tbody></table>");
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Pipelines.Hangfire.Dashboard;
 
 /// <summary>
 /// The pipeline pages in the standard Hangfire dashboard: a "Pipelines" menu item, pipeline pages (graph, grid of runs,
-/// durations, tries, landing times), run pages (Gantt), task instance pages (why a task is or is not running), and
+/// durations, tries, landing times), run pages (Gantt), asset pages (the lineage across pipelines, events by partition), task instance pages (why a task is or is not running), and
 /// actions (trigger, pause, unpause, clear, mark) that go through Hangfire's command dispatcher, so they carry its antiforgery token and
 /// are refused in read-only dashboards. They work wherever the dashboard is mapped: the runtime on the dashboard's
 /// storage is found by that storage.
@@ -35,6 +35,9 @@ public static class PipelinesDashboard
             const string Task = "(?<task>[A-Za-z0-9_]+)";
             routes.AddRazorPage("/pipelines/?$", _ => new PipelinesPage());
             routes.AddRazorPage("/pools/?$", _ => new PoolsPage());
+            routes.AddRazorPage("/assets/?$", _ => new AssetsPage());
+            // An asset name may hold '/', so links escape it and the route takes one escaped segment.
+            routes.AddRazorPage("/assets/(?<asset>[^/]+)/?$", m => new AssetPage(Decode(m.Groups["asset"].Value)));
             routes.AddRazorPage($"/pipelines/{Id}/?$", m => new PipelinePage(m.Groups["pipeline"].Value));
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/?$", m => new RunPage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value)));
             routes.AddRazorPage($"/pipelines/{Id}/runs/{Run}/tasks/{Task}/?$", m => new TaskInstancePage(m.Groups["pipeline"].Value, Decode(m.Groups["run"].Value), m.Groups["task"].Value));
@@ -53,6 +56,10 @@ public static class PipelinesDashboard
             NavigationMenu.Items.Add(page => new MenuItem("Pools", page.Url.To("/pools"))
             {
                 Active = page.RequestPath.StartsWith("/pools", StringComparison.Ordinal),
+            });
+            NavigationMenu.Items.Add(page => new MenuItem("Assets", page.Url.To("/assets"))
+            {
+                Active = page.RequestPath.StartsWith("/assets", StringComparison.Ordinal),
             });
         }
     }

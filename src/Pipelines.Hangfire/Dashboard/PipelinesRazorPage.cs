@@ -18,7 +18,21 @@ internal abstract class PipelinesRazorPage : RazorPage
 
     protected string TaskUrl(string pipelineId, string runId, string taskId) => RunUrl(pipelineId, runId) + "/tasks/" + PipelinesDashboard.Encode(taskId);
 
+    protected string AssetUrl(string asset) => Url.To($"/assets/{PipelinesDashboard.Encode(asset)}");
+
     protected static string E(string? text) => HtmlText.Encode(text);
+
+    protected static string Day(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The producing tasks of an asset as links to their pipelines, or "external" when nothing here produces it.</summary>
+    protected string Producers(AssetLineage asset) => asset.IsExternal
+        ? "<span class=\"text-muted\">external: posted with <code>asset-event</code></span>"
+        : string.Join(", ", asset.Producers.Select(p => $"<a href=\"{PipelineUrl(p.PipelineId)}\">{E(p.PipelineId)}</a>.{E(p.TaskId)}"));
+
+    /// <summary>The pipelines scheduled on an asset as links, or a muted "none".</summary>
+    protected string Consumers(AssetLineage asset) => asset.Consumers.Count == 0
+        ? "<span class=\"text-muted\">none</span>"
+        : string.Join(", ", asset.Consumers.Select(c => $"<a href=\"{PipelineUrl(c)}\">{E(c)}</a>"));
 
     protected static string Badge(TaskState state) =>
         $"<span class=\"label pipelines-state\" data-state=\"{state.Name()}\" style=\"background:{StateColors.For(state)};color:{StateColors.Text(state)}\">{state.Name()}</span>";

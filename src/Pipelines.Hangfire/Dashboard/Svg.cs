@@ -65,6 +65,103 @@ internal static class Svg
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>
+    /// The lineage across pipelines: pipelines (boxes) and assets (pills) as nodes, an edge from each producing pipeline
+    /// to its asset and from each asset to the pipelines scheduled on it, in layers left to right (Kahn's order; a cycle,
+    /// which the compiler refuses as PIPE053, is drawn in the last layer rather than looping).
+    /// </summary>
+    public static string Lineage(IReadOnlyList<AssetLineage> assets, Func<string, string> pipelineLink, Func<string, string> assetLink)
+    {
+        const int width = 180, height = 32, columnGap = 60, rowGap = 16, margin = 16;
+        var nodes = new List<(string Key, string Label, bool IsAsset)>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Node(string key, string label, bool isAsset)
+        {
+            if (index.TryGetValue(key, out var i)) return i;
+            index[key] = nodes.Count;
+            nodes.Add((key, label, isAsset));
+            return nodes.Count - 1;
+        }
+        var edges = new List<(int From, int To)>();
+        foreach (var asset in assets)
+        {
+            var a = Node("asset:" + asset.Asset, asset.Asset, true);
+            foreach (var producer in asset.Producers.Select(p => p.PipelineId).Distinct(StringComparer.Ordinal))
+                edges.Add((Node("pipeline:" + producer, producer, false), a));
+            foreach (var consumer in asset.Consumers)
+                edges.Add((a, Node("pipeline:" + consumer, consumer, false)));
+        }
+
+        var layer = new int[nodes.Count];
+        var indegree = new int[nodes.Count];
+        var outgoing = nodes.Select(_ => new List<int>()).ToArray();
+        var hasIncoming = new bool[nodes.Count];
+        foreach (var (from, to) in edges)
+        {
+            outgoing[from].Add(to);
+            indegree[to]++;
+            hasIncoming[to] = true;
+        }
+        var ready = new Queue<int>(Enumerable.Range(0, nodes.Count).Where(n => indegree[n] == 0));
+        var placed = new bool[nodes.Count];
+        while (ready.Count > 0)
+        {
+            var n = ready.Dequeue();
+            placed[n] = true;
+            foreach (var next in outgoing[n])
+            {
+                layer[next] = Math.Max(layer[next], layer[n] + 1);
+                if (--indegree[next] == 0) ready.Enqueue(next);
+            }
+        }
+        var last = nodes.Count == 0 ? 0 : layer.Max() + 1;
+        for (var n = 0; n < nodes.Count; n++)
+            if (!placed[n]) layer[n] = last;
+        // A source (an external asset, a producer nothing starts) stands just left of what it leads to: at layer 0 its
+        // edge would cross the columns between and read as passing through the nodes there.
+        for (var n = 0; n < nodes.Count; n++)
+            if (!hasIncoming[n] && outgoing[n].Count > 0) layer[n] = Math.Max(layer[n], outgoing[n].Min(next => layer[next]) - 1);
+
+        var row = new int[nodes.Count];
+        var rowsInLayer = new Dictionary<int, int>();
+        foreach (var n in Enumerable.Range(0, nodes.Count).OrderBy(n => layer[n]).ThenBy(n => nodes[n].Label, StringComparer.Ordinal))
+        {
+            rowsInLayer.TryGetValue(layer[n], out var r);
+            row[n] = r;
+            rowsInLayer[layer[n]] = r + 1;
+        }
+        var columns = rowsInLayer.Count == 0 ? 1 : rowsInLayer.Keys.Max() + 1;
+        var rows = rowsInLayer.Values.DefaultIfEmpty(1).Max();
+        double X(int n) => margin + layer[n] * (width + columnGap);
+        double Y(int n) => margin + row[n] * (height + rowGap);
+        var svgWidth = margin * 2 + columns * width + (columns - 1) * columnGap;
+        var svgHeight = margin * 2 + rows * height + (rows - 1) * rowGap;
+
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pipelines-lineage\" width=\"{svgWidth}\" height=\"{svgHeight}\" viewBox=\"0 0 {svgWidth} {svgHeight}\" font-family=\"sans-serif\" font-size=\"12\">");
+        svg.Append("<defs><marker id=\"lineage-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#888\"/></marker></defs>");
+        foreach (var (from, to) in edges)
+        {
+            var (x1, y1) = (X(from) + width, Y(from) + height / 2.0);
+            var (x2, y2) = (X(to), Y(to) + height / 2.0);
+            var mid = (x1 + x2) / 2;
+            var kind = nodes[from].IsAsset ? "consumes" : "produces";
+            svg.Append(CultureInfo.InvariantCulture, $"<path class=\"pipelines-lineage-edge\" data-from=\"{E(nodes[from].Key)}\" data-to=\"{E(nodes[to].Key)}\" data-kind=\"{kind}\" d=\"M {F(x1)} {F(y1)} C {F(mid)} {F(y1)}, {F(mid)} {F(y2)}, {F(x2)} {F(y2)}\" fill=\"none\" stroke=\"#888\" marker-end=\"url(#lineage-arrow)\"/>");
+        }
+        for (var n = 0; n < nodes.Count; n++)
+        {
+            var (key, label, isAsset) = nodes[n];
+            svg.Append(CultureInfo.InvariantCulture, $"<a href=\"{(isAsset ? assetLink(label) : pipelineLink(label))}\"><g class=\"pipelines-lineage-node\" data-node=\"{E(key)}\" data-kind=\"{(isAsset ? "asset" : "pipeline")}\">");
+            svg.Append(CultureInfo.InvariantCulture, $"<title>{(isAsset ? "asset" : "pipeline")} {E(label)}</title>");
+            svg.Append(isAsset
+                ? $"<rect x=\"{F(X(n))}\" y=\"{F(Y(n))}\" width=\"{width}\" height=\"{height}\" rx=\"16\" fill=\"#fcf8e3\" stroke=\"#c09853\"/>"
+                : $"<rect x=\"{F(X(n))}\" y=\"{F(Y(n))}\" width=\"{width}\" height=\"{height}\" rx=\"3\" fill=\"#d9edf7\" stroke=\"#31708f\"/>");
+            var text = label.Length > 24 ? label[..23] + "…" : label;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(n) + width / 2.0)}\" y=\"{F(Y(n) + height / 2.0 + 4)}\" text-anchor=\"middle\" fill=\"#222\"{(isAsset ? " font-style=\"italic\"" : "")}>{E(text)}</text></g></a>");
+        }
+        return svg.Append("</svg>").ToString();
+    }
+
     /// <summary>A Gantt chart of one run: a bar per task from its start to its end.</summary>
     public static string Gantt(PipelineRun run, Func<TaskInstance, string> link, NodaTime.Instant now)
     {

@@ -47,10 +47,51 @@ public sealed partial class PipelineOperations
     }
 
     /// <summary>
-    /// Why an asset-scheduled pipeline has or has not started for a partition: what it waits for and when the rest arrived,
-    /// as a readiness reason (<c>Waiting for fundamentals.daily for 2024-11-27; prices.daily arrived 2024-11-27 05:12.</c>).
+    /// Why an asset-scheduled pipeline has or has not started for a partition: each asset of its condition with the newest
+    /// event that arrived, and the sentence (<c>Waiting for fundamentals.daily for 2024-11-27; prices.daily arrived 05:12.</c>).
+    /// Without a partition, the one the last event of its assets arrived for, so a load just finished is what is explained
+    /// (today in the pipeline's time zone when no event has arrived).
+    /// The asset trigger starts runs by the same judgement.
     /// </summary>
-    public TaskDependency ExplainAssets(string pipelineId, LocalDate partition) => _assets.Explain(_registry.Get(pipelineId), partition);
+    /// <exception cref="KeyNotFoundException">No pipeline has the id.</exception>
+    public AssetReadiness ExplainAssets(string pipelineId, LocalDate? partition = null)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var day = partition ?? _assets.LastArrivedPartition(pipeline)
+            ?? _options.Clock.GetCurrentInstant().InZone(Pipelines.Calendars.PipelineTimes.Of(pipeline).Zone).Date;
+        return _assets.Explain(pipeline, day);
+    }
+
+    /// <summary>The partitions any asset of the pipeline's condition has events for, newest first; empty for a pipeline not on assets.</summary>
+    public IReadOnlyList<LocalDate> AssetPartitions(string pipelineId, int count = 10) => _assets.Partitions(_registry.Get(pipelineId), count);
+
+    /// <summary>
+    /// Every asset the pipelines produce or consume, and those only posted from outside that have events, with who
+    /// produces and who consumes each (the lineage across pipelines), by name.
+    /// </summary>
+    public IReadOnlyList<AssetLineage> ListAssets()
+    {
+        var declared = AssetLineage.Of(_registry.All);
+        using var connection = _storage.GetConnection();
+        var known = declared.Select(a => a.Asset).ToHashSet(StringComparer.Ordinal);
+        return declared
+            .Concat(AssetStore.Assets(connection).Where(a => !known.Contains(a)).Select(a => new AssetLineage(a, [], [])))
+            .OrderBy(a => a.Asset, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The newest event of each partition of an asset, newest partition first, at most <paramref name="count"/>.</summary>
+    public IReadOnlyList<AssetEvent> LatestAssetEventsByPartition(string asset, int count = 30)
+    {
+        using var connection = _storage.GetConnection();
+        return AssetStore.LatestByPartition(connection, asset)
+            .OrderByDescending(p => p.Key, StringComparer.Ordinal)
+            .Select(p => AssetStore.Read(connection, p.Value))
+            .Where(e => e is not null)
+            .Take(count)
+            .Select(e => e!)
+            .ToList();
+    }
 
     /// <summary>The pipelines scheduled on an asset, in id order.</summary>
     public IReadOnlyList<string> AssetConsumers(string asset) => _assets.ConsumersOf(asset).Select(p => p.Id).ToList();

@@ -94,15 +94,29 @@ namespace Pipelines.Assets
         /// <summary>Whether the condition holds when the assets <paramref name="arrived"/> says have arrived are the ones there.</summary>
         public abstract bool IsMet(Func<string, bool> arrived);
 
+        /// <summary>
+        /// What must still arrive for the condition to hold, given the assets <paramref name="arrived"/> says are there:
+        /// <c>a &amp; (b | c)</c> with <c>a</c> arrived leaves <c>b | c</c>; null when the condition already holds.
+        /// </summary>
+        public abstract AssetExpression? Remaining(Func<string, bool> arrived);
+
         /// <summary>The condition written with single spaces around operators and only the parentheses it needs.</summary>
         public override string ToString()
         {
             var text = new StringBuilder();
-            Write(text, parentPrecedence: 0);
+            Write(text, parentPrecedence: 0, words: false);
             return text.ToString();
         }
 
-        private protected abstract void Write(StringBuilder text, int parentPrecedence);
+        /// <summary>The condition for a sentence: <c>a and (b or c)</c>.</summary>
+        public string ToWords()
+        {
+            var text = new StringBuilder();
+            Write(text, parentPrecedence: 0, words: true);
+            return text.ToString();
+        }
+
+        private protected abstract void Write(StringBuilder text, int parentPrecedence, bool words);
 
         private static bool IsNameCharacter(char c) => char.IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-' || c == ':' || c == '/';
 
@@ -122,7 +136,9 @@ namespace Pipelines.Assets
 
             public override bool IsMet(Func<string, bool> arrived) => arrived(Name);
 
-            private protected override void Write(StringBuilder text, int parentPrecedence) => text.Append(Name);
+            public override AssetExpression? Remaining(Func<string, bool> arrived) => arrived(Name) ? null : this;
+
+            private protected override void Write(StringBuilder text, int parentPrecedence, bool words) => text.Append(Name);
         }
 
         /// <summary><c>Left &amp; Right</c>: both have arrived.</summary>
@@ -140,11 +156,18 @@ namespace Pipelines.Assets
 
             public override bool IsMet(Func<string, bool> arrived) => Left.IsMet(arrived) && Right.IsMet(arrived);
 
-            private protected override void Write(StringBuilder text, int parentPrecedence)
+            public override AssetExpression? Remaining(Func<string, bool> arrived)
             {
-                Left.Write(text, 2);
-                text.Append(" & ");
-                Right.Write(text, 3);
+                var left = Left.Remaining(arrived);
+                var right = Right.Remaining(arrived);
+                return left is null ? right : right is null ? left : new All(left, right);
+            }
+
+            private protected override void Write(StringBuilder text, int parentPrecedence, bool words)
+            {
+                Left.Write(text, 2, words);
+                text.Append(words ? " and " : " & ");
+                Right.Write(text, 3, words);
             }
         }
 
@@ -163,13 +186,20 @@ namespace Pipelines.Assets
 
             public override bool IsMet(Func<string, bool> arrived) => Left.IsMet(arrived) || Right.IsMet(arrived);
 
-            private protected override void Write(StringBuilder text, int parentPrecedence)
+            public override AssetExpression? Remaining(Func<string, bool> arrived)
+            {
+                var left = Left.Remaining(arrived);
+                var right = Right.Remaining(arrived);
+                return left is null || right is null ? null : new Any(left, right);
+            }
+
+            private protected override void Write(StringBuilder text, int parentPrecedence, bool words)
             {
                 var parenthesise = parentPrecedence > 1;
                 if (parenthesise) text.Append('(');
-                Left.Write(text, 1);
-                text.Append(" | ");
-                Right.Write(text, 2);
+                Left.Write(text, 1, words);
+                text.Append(words ? " or " : " | ");
+                Right.Write(text, 2, words);
                 if (parenthesise) text.Append(')');
             }
         }

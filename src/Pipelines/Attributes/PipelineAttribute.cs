@@ -80,6 +80,15 @@ public sealed class PipelineAttribute : Attribute
     /// </summary>
     public Type? Parameters { get; set; }
 
+    /// <summary>
+    /// Declares the pipeline's assets closed: every asset its <c>@assets(...)</c> schedule reads must be produced by a
+    /// <see cref="ProducesAttribute"/> task of this assembly (or of a referenced one) or declared with
+    /// <see cref="ExternalAssetAttribute"/>. A consumed asset nothing produces is then a compile error (PIPE054) instead of
+    /// the warning PIPE052, so a misspelt or removed asset cannot leave a production pipeline waiting forever.
+    /// </summary>
+    /// <example><code>[Pipeline("risk_models", Schedule = "@assets(prices.daily &amp; fundamentals.daily)", ClosedAssets = true)]</code></example>
+    public bool ClosedAssets { get; set; }
+
     /// <summary>A sentence for people: what this pipeline does.</summary>
     public string? Description { get; set; }
 

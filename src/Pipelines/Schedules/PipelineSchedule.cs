@@ -60,6 +60,12 @@ public sealed class PipelineSchedule
     /// </summary>
     public bool AssetsMet(Func<string, bool> arrived) => Assets?.IsMet(arrived) ?? false;
 
+    /// <summary>
+    /// What the asset condition still waits for, in words (<c>fundamentals.daily</c>, <c>prices.daily or prices.intraday</c>),
+    /// given the assets <paramref name="arrived"/> names; null when the condition holds or the schedule is not on assets.
+    /// </summary>
+    public string? AssetsAwaited(Func<string, bool> arrived) => Assets?.Remaining(arrived)?.ToWords();
+
     /// <summary>Whether the pipeline is scheduled on assets (it may also have a time part).</summary>
     public bool IsAssetScheduled => Assets is not null;
 
