@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -72,11 +73,13 @@ internal static class CallbackParser
             }
         }
 
+        // In declaration order for the suggestion; membership is checked on the set, so many ids stay linear.
         var taskNames = tasks.Select(t => t.Method.Name).ToList();
         var specs = new List<CallbackSpec>(attributes.Count);
         foreach (var (attribute, kind) in attributes)
         {
             var taskIds = ImmutableArray.CreateBuilder<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Array } array)
             {
                 var values = array.IsNull ? ImmutableArray<TypedConstant>.Empty : array.Values;
@@ -89,14 +92,14 @@ internal static class CallbackParser
                         report(DiagnosticDescriptors.NullTaskId, locations[i], new object?[] { $"[{PipelineParser.ShortName(attribute.AttributeClass!)}] on callback '{name}'" });
                         continue;
                     }
-                    if (!taskNames.Contains(taskId))
+                    if (!taskNameSet.Contains(taskId))
                     {
                         var closest = Suggestions.Closest(taskId, taskNames);
                         report(DiagnosticDescriptors.UnknownCallbackTask, locations[i], new object?[] { name, taskId, pipelineId, Suggestions.DidYouMean(closest) },
                             PipelineParser.Properties(DiagnosticProperties.Suggestion, closest));
                         continue;
                     }
-                    if (!taskIds.Contains(taskId)) taskIds.Add(taskId);
+                    if (seen.Add(taskId)) taskIds.Add(taskId);
                     PipelineParser.SuggestNameOf(taskId, name, locations[i], taskNameSet, report, cancellationToken);
                 }
             }

@@ -85,9 +85,15 @@ internal static partial class PipelineParser
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
         // A set, so checking each reference stays linear in tasks plus edges at thousands of tasks.
         var taskNames = new HashSet<string>(taskMethods.Select(t => t.Method.Name), StringComparer.Ordinal);
+        // The first task of each name, so a typed input finds its upstream method without scanning every task.
+        var tasksByName = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
+        foreach (var (method, _) in taskMethods)
+        {
+            if (!tasksByName.ContainsKey(method.Name)) tasksByName.Add(method.Name, method);
+        }
         foreach (var (method, attribute) in taskMethods)
         {
-            var task = ParseTask(method, attribute, taskMethods, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, tasksByName, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
