@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Validation;
 
@@ -18,7 +19,7 @@ internal static class CallbackParser
 {
     public static IEnumerable<CallbackSpec> Parse(
         IMethodSymbol method,
-        List<(AttributeData Attribute, string Kind)> attributes,
+        List<(AttributeData Attribute, PipelineCallbackKind Kind)> attributes,
         List<(IMethodSymbol Method, AttributeData Attribute)> tasks,
         HashSet<string> taskNameSet,
         string pipelineId,

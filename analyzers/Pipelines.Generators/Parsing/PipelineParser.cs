@@ -61,7 +61,7 @@ internal static partial class PipelineParser
 
         // Tasks, in declaration order.
         var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
-        var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, string Kind)> Attributes)>();
+        var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, PipelineCallbackKind Kind)> Attributes)>();
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -135,9 +135,9 @@ internal static partial class PipelineParser
     }
 
     /// <summary>The callback attributes on a method, with the kind each marks.</summary>
-    private static List<(AttributeData Attribute, string Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
+    private static List<(AttributeData Attribute, PipelineCallbackKind Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
     {
-        var found = new List<(AttributeData, string)>();
+        var found = new List<(AttributeData, PipelineCallbackKind)>();
         foreach (var attribute in method.GetAttributes())
         {
             if (known.CallbackKind(attribute.AttributeClass) is { } kind) found.Add((attribute, kind));
