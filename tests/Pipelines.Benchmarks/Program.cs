@@ -6,6 +6,13 @@ using Pipelines.Benchmarks.Workloads;
 
 // dotnet run -c Release --project tests/Pipelines.Benchmarks -- [--storage inmemory|postgres|both] [--workers N] [--timeout SECONDS]
 // dotnet run -c Release --project tests/Pipelines.Benchmarks -- dashboard [--storage inmemory|postgres|both]
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- generator [rounds]
+
+if (args.Length > 0 && args[0] == "generator")
+{
+    var rounds = args.Length > 1 && int.TryParse(args[1], out var r) && r > 0 ? r : 5;
+    return await Pipelines.Benchmarks.Generator.GeneratorBenchmark.RunAsync(rounds);
+}
 
 Options options;
 var dashboard = args.Length > 0 && args[0] == "dashboard";

@@ -242,7 +242,7 @@ internal static class PipelineEmitter
         for (var c = 0; c < callbacks.Count; c++)
         {
             var callback = callbacks[c];
-            w.Line($"        new global::Pipelines.PipelineCallback(global::Pipelines.PipelineCallbackKind.{callback.Kind}, {CSharpLiteral.String(callback.MethodName)}, {StringArray(callback.TaskIds)}, {CallbackInvokerName(callback, c)}){(c == callbacks.Count - 1 ? "" : ",")}");
+            w.Line($"        new global::Pipelines.PipelineCallback({Member(callback.Kind)}, {CSharpLiteral.String(callback.MethodName)}, {StringArray(callback.TaskIds)}, {CallbackInvokerName(callback, c)}){(c == callbacks.Count - 1 ? "" : ",")}");
         }
         w.Line("    ),");
     }

@@ -1,15 +1,17 @@
+using Pipelines.Generators.Api;
+
 namespace Pipelines.Generators.Model;
 
 /// <summary>A method of the pipeline class marked [OnFailure], [OnSuccess], [OnRetry] or [OnDeadlineMissed].</summary>
 /// <param name="MethodName">The method's name.</param>
-/// <param name="Kind">The <c>Pipelines.PipelineCallbackKind</c> member name: Failure, Success, Retry or DeadlineMissed.</param>
+/// <param name="Kind">Which events it hears.</param>
 /// <param name="IsStatic">Whether the method is static (then no instance of the class is created for it).</param>
 /// <param name="Return">Void, Task or ValueTask.</param>
 /// <param name="TaskIds">The tasks it hears; empty for pipeline-wide.</param>
 /// <param name="Parameters">Its parameters in order.</param>
 internal sealed record CallbackSpec(
     string MethodName,
-    string Kind,
+    PipelineCallbackKind Kind,
     bool IsStatic,
     ReturnShape Return,
     EquatableArray<string> TaskIds,

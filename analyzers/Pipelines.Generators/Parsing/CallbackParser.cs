@@ -1,8 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Validation;
 
@@ -17,7 +19,7 @@ internal static class CallbackParser
 {
     public static IEnumerable<CallbackSpec> Parse(
         IMethodSymbol method,
-        List<(AttributeData Attribute, string Kind)> attributes,
+        List<(AttributeData Attribute, PipelineCallbackKind Kind)> attributes,
         List<(IMethodSymbol Method, AttributeData Attribute)> tasks,
         HashSet<string> taskNameSet,
         string pipelineId,
@@ -72,11 +74,13 @@ internal static class CallbackParser
             }
         }
 
+        // In declaration order for the suggestion; membership is checked on the set, so many ids stay linear.
         var taskNames = tasks.Select(t => t.Method.Name).ToList();
         var specs = new List<CallbackSpec>(attributes.Count);
         foreach (var (attribute, kind) in attributes)
         {
             var taskIds = ImmutableArray.CreateBuilder<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Array } array)
             {
                 var values = array.IsNull ? ImmutableArray<TypedConstant>.Empty : array.Values;
@@ -89,14 +93,14 @@ internal static class CallbackParser
                         report(DiagnosticDescriptors.NullTaskId, locations[i], new object?[] { $"[{PipelineParser.ShortName(attribute.AttributeClass!)}] on callback '{name}'" });
                         continue;
                     }
-                    if (!taskNames.Contains(taskId))
+                    if (!taskNameSet.Contains(taskId))
                     {
                         var closest = Suggestions.Closest(taskId, taskNames);
                         report(DiagnosticDescriptors.UnknownCallbackTask, locations[i], new object?[] { name, taskId, pipelineId, Suggestions.DidYouMean(closest) },
                             PipelineParser.Properties(DiagnosticProperties.Suggestion, closest));
                         continue;
                     }
-                    if (!taskIds.Contains(taskId)) taskIds.Add(taskId);
+                    if (seen.Add(taskId)) taskIds.Add(taskId);
                     PipelineParser.SuggestNameOf(taskId, name, locations[i], taskNameSet, report, cancellationToken);
                 }
             }

@@ -82,12 +82,12 @@ internal sealed class KnownSymbols
     /// <summary>The pools this compilation declares, read once.</summary>
     public PoolDeclarations Pools => _pools.Value;
 
-    /// <summary>The callback kind (a <c>Pipelines.PipelineCallbackKind</c> member name) an attribute class marks, or null.</summary>
-    public string? CallbackKind(INamedTypeSymbol? attributeClass) =>
-        Is(attributeClass, OnFailureAttribute) ? "Failure"
-        : Is(attributeClass, OnSuccessAttribute) ? "Success"
-        : Is(attributeClass, OnRetryAttribute) ? "Retry"
-        : Is(attributeClass, OnDeadlineMissedAttribute) ? "DeadlineMissed"
+    /// <summary>The callback kind an attribute class marks, or null.</summary>
+    public Api.PipelineCallbackKind? CallbackKind(INamedTypeSymbol? attributeClass) =>
+        Is(attributeClass, OnFailureAttribute) ? Api.PipelineCallbackKind.Failure
+        : Is(attributeClass, OnSuccessAttribute) ? Api.PipelineCallbackKind.Success
+        : Is(attributeClass, OnRetryAttribute) ? Api.PipelineCallbackKind.Retry
+        : Is(attributeClass, OnDeadlineMissedAttribute) ? Api.PipelineCallbackKind.DeadlineMissed
         : null;
 
     public static KnownSymbols Create(Compilation compilation) => new(compilation);

@@ -20,7 +20,7 @@ internal static partial class PipelineParser
         IMethodSymbol method,
         Location methodLocation,
         TaskLocations locations,
-        List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        Dictionary<string, IMethodSymbol> tasksByName,
         HashSet<string> taskNames,
         KnownSymbols known,
         DiagnosticReporter report,
@@ -60,7 +60,7 @@ internal static partial class PipelineParser
                 locations.Parameters.Add(argumentLocation);
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
                 SuggestNameOf(fromId, id, argumentLocation, taskNames, report, cancellationToken);
-                CheckInputType(id, parameter, fromId, argumentLocation, allTasks, known, report);
+                CheckInputType(id, parameter, fromId, argumentLocation, tasksByName, known, report);
                 continue;
             }
 
@@ -82,20 +82,11 @@ internal static partial class PipelineParser
         IParameterSymbol parameter,
         string fromId,
         Location argumentLocation,
-        List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        Dictionary<string, IMethodSymbol> tasksByName,
         KnownSymbols known,
         DiagnosticReporter report)
     {
-        IMethodSymbol? upstream = null;
-        foreach (var (method, _) in allTasks)
-        {
-            if (method.Name == fromId)
-            {
-                upstream = method;
-                break;
-            }
-        }
-        if (upstream is null || upstream.Name == taskId) return; // unknown or self: the validator reports those with the graph.
+        if (!tasksByName.TryGetValue(fromId, out var upstream) || upstream.Name == taskId) return; // unknown or self: the validator reports those with the graph.
 
         var (_, upstreamOutput) = Unwrap(upstream.ReturnType, known);
         if (upstreamOutput is null)

@@ -15,7 +15,7 @@ internal static partial class PipelineParser
     private static TaskSpec ParseTask(
         IMethodSymbol method,
         AttributeData attribute,
-        List<(IMethodSymbol Method, AttributeData Attribute)> allTasks,
+        Dictionary<string, IMethodSymbol> tasksByName,
         HashSet<string> taskNames,
         string pipelineId,
         string? calendar,
@@ -85,7 +85,7 @@ internal static partial class PipelineParser
             }
         }
 
-        var parameters = ReadParameters(method, methodLocation, locations, allTasks, taskNames, known, report, ref blocked, cancellationToken);
+        var parameters = ReadParameters(method, methodLocation, locations, tasksByName, taskNames, known, report, ref blocked, cancellationToken);
         var dependsOn = ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken);
         var settings = ReadTaskSettings(id, attribute, pipelineId, calendar, known, report, ref blocked, cancellationToken);
         var branchTargets = ReadBranchTargets(id, branch, locations, taskNames, report, ref blocked, cancellationToken);

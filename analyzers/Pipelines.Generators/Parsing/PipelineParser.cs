@@ -61,7 +61,7 @@ internal static partial class PipelineParser
 
         // Tasks, in declaration order.
         var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
-        var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, string Kind)> Attributes)>();
+        var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, PipelineCallbackKind Kind)> Attributes)>();
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -85,9 +85,15 @@ internal static partial class PipelineParser
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
         // A set, so checking each reference stays linear in tasks plus edges at thousands of tasks.
         var taskNames = new HashSet<string>(taskMethods.Select(t => t.Method.Name), StringComparer.Ordinal);
+        // The first task of each name, so a typed input finds its upstream method without scanning every task.
+        var tasksByName = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
+        foreach (var (method, _) in taskMethods)
+        {
+            if (!tasksByName.ContainsKey(method.Name)) tasksByName.Add(method.Name, method);
+        }
         foreach (var (method, attribute) in taskMethods)
         {
-            var task = ParseTask(method, attribute, taskMethods, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, tasksByName, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
@@ -129,9 +135,9 @@ internal static partial class PipelineParser
     }
 
     /// <summary>The callback attributes on a method, with the kind each marks.</summary>
-    private static List<(AttributeData Attribute, string Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
+    private static List<(AttributeData Attribute, PipelineCallbackKind Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
     {
-        var found = new List<(AttributeData, string)>();
+        var found = new List<(AttributeData, PipelineCallbackKind)>();
         foreach (var attribute in method.GetAttributes())
         {
             if (known.CallbackKind(attribute.AttributeClass) is { } kind) found.Add((attribute, kind));

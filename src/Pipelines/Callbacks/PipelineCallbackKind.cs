@@ -1,4 +1,11 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator reads settings by nameof and its enums and
+// defaults are these; there it lives in Pipelines.Generators.Api, so a project that references both assemblies
+// still sees one Pipelines.PipelineCallbackKind. Keep it netstandard2.0-compatible.
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>Which attribute marked a callback method.</summary>
 public enum PipelineCallbackKind

@@ -1,0 +1,210 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Pipelines.Generators;
+
+namespace Pipelines.Benchmarks.Generator;
+
+/// <summary>
+/// What the IDE and the build pay for our generator and analyzer on a large pipeline (issue 16, "Speed"): a cold generator
+/// run, the analyzer, the generator again after an edit elsewhere, and compiling the generated code. Each figure is
+/// the median of several rounds on a fresh clone of the compilation (new symbols, so nothing is bound already), next to
+/// the baseline it is judged against: a bare <c>ForAttributeWithMetadataName</c> pass, an analyzer that does nothing
+/// with the same symbols, and the user's code compiled without the generated file.
+/// </summary>
+public static class GeneratorBenchmark
+{
+    private static readonly CSharpParseOptions s_parseOptions = new(LanguageVersion.Latest);
+
+    public static async Task<int> RunAsync(int rounds)
+    {
+        Console.WriteLine($"Pipelines generator benchmark: median of {rounds} rounds, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine();
+        await MeasureAsync("dense: 2,000 tasks, ~20,000 [DependsOn(nameof(...))] edges", Dense(2_000), rounds);
+        await MeasureAsync("chain: 10,000 tasks", Chain(10_000), rounds);
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string name, string source, int rounds)
+    {
+        Console.WriteLine(name);
+        var compilation = CSharpCompilation.Create(
+            "UserPipelines",
+            [
+                CSharpSyntaxTree.ParseText(source, s_parseOptions, path: "Pipeline.cs"),
+                CSharpSyntaxTree.ParseText(Unrelated(0), s_parseOptions, path: "Unrelated.cs"),
+            ],
+            References(),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var bare = Median(rounds, () => Time(() => Driver(new BareGenerator()).RunGenerators(compilation.Clone())));
+        var generator = Median(rounds, () => Time(() => Driver(new PipelineGenerator()).RunGenerators(compilation.Clone())));
+        Report("generator, cold", generator, "bare ForAttributeWithMetadataName pass", bare);
+
+        var emptyAnalyzer = await MedianAsync(rounds, () => TimeAsync(() => Analyze(compilation.Clone(), new EmptyAnalyzer())));
+        var analyzer = await MedianAsync(rounds, () => TimeAsync(() => Analyze(compilation.Clone(), new PipelineAnalyzer())));
+        Report("analyzer (all diagnostics, compiler's included)", analyzer, "an analyzer doing nothing on the same symbols", emptyAnalyzer);
+
+        var (bareEdit, _) = AfterUnrelatedEdits(new BareGenerator(), compilation, rounds);
+        var (generatorEdit, reasons) = AfterUnrelatedEdits(new PipelineGenerator(), compilation, rounds);
+        Report("generator after an unrelated edit", generatorEdit, "bare pass after the same edit", bareEdit);
+        Console.WriteLine($"  {"",-50} step reasons after the edit: {reasons}");
+
+        Driver(new PipelineGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var userOnly = Median(rounds, () => Time(() => Emit(compilation.Clone())));
+        var withGenerated = Median(rounds, () => Time(() => Emit(output.Clone())));
+        Report("compile with the generated code", withGenerated, "user code alone", userOnly);
+        Console.WriteLine();
+    }
+
+    private static void Report(string what, TimeSpan value, string baseline, TimeSpan baselineValue) =>
+        Console.WriteLine($"  {what,-50} {Ms(value),10}   {baseline}: {Ms(baselineValue)} ({value.TotalMilliseconds / Math.Max(baselineValue.TotalMilliseconds, 0.001):0.0}x)");
+
+    private static string Ms(TimeSpan value) => $"{value.TotalMilliseconds:0} ms";
+
+    /// <summary>Runs the generator once, then times it after each of <paramref name="rounds"/> edits to another file.</summary>
+    private static (TimeSpan Median, string Reasons) AfterUnrelatedEdits(IIncrementalGenerator generator, Compilation compilation, int rounds)
+    {
+        var driver = Driver(generator).RunGenerators(compilation);
+        var current = compilation;
+        var times = new List<TimeSpan>();
+        var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        for (var round = 1; round <= rounds; round++)
+        {
+            var old = current.SyntaxTrees.Single(t => t.FilePath == "Unrelated.cs");
+            current = current.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(Unrelated(round), s_parseOptions, path: "Unrelated.cs"));
+            var next = current;
+            times.Add(Time(() => driver = driver.RunGenerators(next)));
+            foreach (var step in driver.GetRunResult().Results.SelectMany(r => r.TrackedSteps))
+            {
+                if (step.Key.StartsWith("Pipeline", StringComparison.Ordinal) || step.Key.StartsWith("Valid", StringComparison.Ordinal) || step.Key.StartsWith("Declared", StringComparison.Ordinal))
+                    reasons.UnionWith(step.Value.SelectMany(s => s.Outputs).Select(o => $"{step.Key}:{o.Reason}"));
+            }
+        }
+        return (Median(times), string.Join(", ", reasons));
+    }
+
+    private static GeneratorDriver Driver(IIncrementalGenerator generator) =>
+        CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], parseOptions: s_parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    private static async Task Analyze(Compilation compilation, DiagnosticAnalyzer analyzer)
+    {
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        await compilation.WithAnalyzers([analyzer], options).GetAllDiagnosticsAsync();
+    }
+
+    private static void Emit(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success) throw new InvalidOperationException("the benchmark's pipeline does not compile: " + result.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    private static TimeSpan Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed;
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await action();
+        return watch.Elapsed;
+    }
+
+    /// <summary>One warm-up round, then the median of <paramref name="rounds"/>.</summary>
+    private static TimeSpan Median(int rounds, Func<TimeSpan> measure)
+    {
+        measure();
+        return Median(Enumerable.Range(0, rounds).Select(_ => measure()).ToList());
+    }
+
+    private static async Task<TimeSpan> MedianAsync(int rounds, Func<Task<TimeSpan>> measure)
+    {
+        await measure();
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < rounds; i++) times.Add(await measure());
+        return Median(times);
+    }
+
+    private static TimeSpan Median(List<TimeSpan> times)
+    {
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>Each task depends on up to eleven earlier ones, spread out so the graph is wide as well as deep (as in ScaleTests).</summary>
+    private static string Dense(int tasks)
+    {
+        var source = new StringBuilder("using Pipelines;\nnamespace Bench;\n[Pipeline(\"dense\")]\npublic partial class Dense\n{\n");
+        for (var i = 0; i < tasks; i++)
+        {
+            var upstream = Enumerable.Range(1, 11).Select(k => i - k * k).Where(u => u >= 0).Select(u => $"nameof(T{u})").ToList();
+            source.Append(upstream.Count == 0
+                ? $"    [PipelineTask] public static void T{i}() {{ }}\n"
+                : $"    [PipelineTask, DependsOn({string.Join(", ", upstream)})] public static void T{i}() {{ }}\n");
+        }
+        return source.Append("}\n").ToString();
+    }
+
+    private static string Chain(int tasks)
+    {
+        var source = new StringBuilder("using Pipelines;\nnamespace Bench;\n[Pipeline(\"chain\")]\npublic partial class Chain\n{\n    [PipelineTask] public static void T0() { }\n");
+        for (var i = 1; i < tasks; i++) source.Append($"    [PipelineTask, DependsOn(nameof(T{i - 1}))] public static void T{i}() {{ }}\n");
+        return source.Append("}\n").ToString();
+    }
+
+    private static string Unrelated(int edit) => $"namespace Bench;\npublic static class Unrelated\n{{\n    public static int Value() => {edit};\n}}\n";
+
+    private static ImmutableArray<MetadataReference> References()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p) is var name
+                && (name.StartsWith("System.", StringComparison.Ordinal) || name is "mscorlib.dll" or "netstandard.dll"))
+            .ToList();
+        paths.Add(typeof(PipelineDefinition).Assembly.Location);
+        paths.Add(typeof(NodaTime.LocalDate).Assembly.Location);
+        paths.Add(typeof(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions).Assembly.Location);
+        paths.Add(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location);
+        return [.. paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    }
+
+    /// <summary>The least an incremental generator finding [Pipeline] classes can do: the baseline of issue 16's goals.</summary>
+    private sealed class BareGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var names = context.SyntaxProvider
+                .ForAttributeWithMetadataName("Pipelines.PipelineAttribute", static (_, _) => true, static (c, _) => c.TargetSymbol.Name)
+                .WithTrackingName("PipelineModels");
+            context.RegisterSourceOutput(names, static (_, _) => { });
+        }
+    }
+
+    /// <summary>An analyzer that asks for the same symbols as ours and does nothing: what the compiler costs anyway.</summary>
+    // A baseline run in this process only, never loaded by a compiler: the rules for shipped analyzers do not apply.
+#pragma warning disable RS1036, RS1041
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class EmptyAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1036, RS1041
+    {
+#pragma warning disable RS2008 // a benchmark baseline, never shipped: no release tracking
+        private static readonly DiagnosticDescriptor s_unused = new("BENCH001", "unused", "unused", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: false);
+#pragma warning restore RS2008
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [s_unused];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterSymbolAction(_ => { }, SymbolKind.NamedType, SymbolKind.Method);
+        }
+    }
+}
