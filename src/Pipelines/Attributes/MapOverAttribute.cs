@@ -1,6 +1,13 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator finds it by nameof; there it lives in
+// Pipelines.Generators.Api, so a project that references both assemblies still sees one Pipelines.MapOverAttribute.
+// Keep it netstandard2.0-compatible.
 using System;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>
 /// Runs the task once per element of an upstream task's collection (Airflow's dynamic task mapping, <c>expand</c>): the

@@ -1,0 +1,17 @@
+using Pipelines.Generators.Model;
+
+namespace Pipelines.Generators.Emission;
+
+/// <summary>
+/// The mapping settings of a task definition (<c>MapOver</c>, <c>MaxMapLength</c>), written only for a mapped task so
+/// that the generated code of every other pipeline stays as it was.
+/// </summary>
+internal static class MappingEmitter
+{
+    public static void EmitSettings(SourceWriter w, TaskSpec task, TaskEdgesSpec edges)
+    {
+        if (edges.MapOver is not { } upstream) return;
+        w.Line($"    MapOver = {CSharpLiteral.Int(upstream)},");
+        if (task.MaxMapLength > 0) w.Line($"    MaxMapLength = {CSharpLiteral.Int(task.MaxMapLength)},");
+    }
+}
