@@ -48,6 +48,12 @@ public abstract class MappingRuntimeTests : IAsyncLifetime
         }
         Assert.Equal("\"0:file0.csv,1:file1.csv,2:file2.csv\"", _host.Operations.GetOutput("mapped", run.RunId, "Report"));
         Assert.Equal("3", _host.Operations.GetOutput("mapped", run.RunId, "Cleanup"));
+        // The mapped task's own output is what a reduce reads: its instances' results in map-index order.
+        Assert.StartsWith("""[{"name":"file0.csv","rows":10,"mapIndex":0},{"name":"file1.csv",""", _host.Operations.GetOutput("mapped", run.RunId, "Load"), StringComparison.Ordinal);
+        // Labels: the [MapLabel] property, or the element's ToString().
+        Assert.Equal(new[] { "file0.csv", "file1.csv", "file2.csv" }, _host.Operations.GetMapLabels("mapped", run.RunId, "Load"));
+        Assert.Equal(new[] { "10", "20", "30" }, _host.Operations.GetMapLabels("mapped", run.RunId, "Double"));
+        Assert.Equal("3 instances: 3 success", MapSummary.Describe(loads));
         // Map after reduce: Double runs once per loaded file over the reduced rows, and Sum reduces it again.
         Assert.Equal(3, run.Instances["Double"].Length);
         Assert.Equal("120", _host.Operations.GetOutput("mapped", run.RunId, "Sum"));

@@ -293,12 +293,54 @@ public sealed partial class PipelineOperations
         return result;
     }
 
-    /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
+    /// <summary>
+    /// The output a task recorded in a run, as JSON, or null. A mapped task's output is its instances' outputs as one
+    /// array in map-index order (what a reduce reads); one instance's is under its id with the map index (<c>Load[2]</c>).
+    /// </summary>
     public string? GetOutput(string pipelineId, string runId, string taskId)
     {
         using var connection = _storage.GetConnection();
-        var json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+        var json = _registry.TryGet(pipelineId, out var pipeline) && pipeline.TryGetTask(taskId, out var task) && task.MapOver is not null
+            ? PipelineStore.GetMappedOutput(connection, pipelineId, runId, taskId)
+            : PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
         return string.IsNullOrEmpty(json) ? null : json;
+    }
+
+    /// <summary>
+    /// The labels of a mapped task's instances in a run, by map index (each element's <see cref="MapLabelAttribute"/>
+    /// property or <c>ToString()</c>, through the generated typed <see cref="TaskDefinition.MapLabel"/>); empty when the
+    /// task is not mapped or has not expanded. A label that cannot be read is null.
+    /// </summary>
+    public IReadOnlyList<string?> GetMapLabels(string pipelineId, string runId, string taskId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var task = pipeline[taskId];
+        if (task.MapOver is not { } upstream || task.MapLabel is not { } label) return Array.Empty<string?>();
+        using var connection = _storage.GetConnection();
+        var json = PipelineStore.GetOutput(connection, pipeline.Id, runId, pipeline.Tasks[upstream].Id);
+        if (string.IsNullOrEmpty(json)) return Array.Empty<string?>();
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array) return Array.Empty<string?>();
+            var labels = new List<string?>(document.RootElement.GetArrayLength());
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                try
+                {
+                    labels.Add(label(element, _options.Serializer));
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
+                {
+                    labels.Add(null);
+                }
+            }
+            return labels;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Array.Empty<string?>();
+        }
     }
 
     /// <summary>What a task wrote to <see cref="RunContext.Logger"/> in a run, over all its tries, oldest first.</summary>

@@ -365,7 +365,8 @@ internal static class PipelineStore
     }
 
     /// <summary>Removes a run and everything recorded for it.</summary>
-    public static void DeleteRun(IWriteOnlyTransaction transaction, PipelineDefinition pipeline, string runId)
+    /// <remarks>The run's task records (read from <paramref name="connection"/>) say how many instances each mapped task has, whose logs go too.</remarks>
+    public static void DeleteRun(IStorageConnection connection, IWriteOnlyTransaction transaction, PipelineDefinition pipeline, string runId)
     {
         if (transaction is not JobStorageTransaction storage)
             throw new NotSupportedException("Deleting runs needs a Hangfire storage whose transactions can remove hashes (JobStorageTransaction).");
@@ -375,7 +376,13 @@ internal static class PipelineStore
         storage.RemoveHash(OutputsKey(pipelineId, runId));
         storage.RemoveHash(ResultsKey(pipelineId, runId));
         storage.RemoveHash(AliveKey(pipelineId, runId));
-        foreach (var task in pipeline.Tasks) storage.RemoveHash(LogKey(pipelineId, runId, task.Id));
+        var records = pipeline.Tasks.Any(t => t.MapOver is not null) ? ReadTaskRecords(connection, pipelineId, runId) : null;
+        foreach (var task in pipeline.Tasks)
+        {
+            storage.RemoveHash(LogKey(pipelineId, runId, task.Id));
+            if (task.MapOver is null || records is null || !records.TryGetValue(task.Id, out var record) || record.Length == 0) continue;
+            for (var i = 0; i < (ParseTask(task.Id, record).MapLength ?? 0); i++) storage.RemoveHash(LogKey(pipelineId, runId, MapKey.Of(task.Id, i)));
+        }
         transaction.RemoveFromSet(RunsKey(pipelineId), runId);
         transaction.RemoveFromSet(ActiveKey(pipelineId), runId);
         transaction.RemoveFromSet(WaitingKey(pipelineId), runId);

@@ -53,6 +53,9 @@ public sealed class TaskDataSerializer
         return array[index].Deserialize((JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)))!;
     }
 
+    /// <summary>Reads one element of a mapped task's upstream collection (for its label).</summary>
+    public T DeserializeElement<T>(JsonElement element) => element.Deserialize((JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)))!;
+
     /// <summary>
     /// How many elements a mapped task's upstream output holds: the length of a JSON array, 0 for <c>null</c>
     /// (an upstream that returned no collection maps to nothing); -1 when the JSON is not an array.

@@ -81,6 +81,12 @@ public sealed class TaskDefinition
     /// <summary>For a mapped task, the most instances it may expand to; 0 takes the runtime's setting.</summary>
     public int MaxMapLength { get; init; }
 
+    /// <summary>
+    /// For a mapped task, the generated, typed label of one element of its upstream collection (its
+    /// <see cref="MapLabelAttribute"/> property, or its <c>ToString()</c>), for people; null for a task that is not mapped.
+    /// </summary>
+    public Func<System.Text.Json.JsonElement, TaskDataSerializer, string?>? MapLabel { get; init; }
+
     /// <summary>For a branch, the indices of the tasks it may choose between.</summary>
     public ImmutableArray<int> BranchTargets { get; init; } = ImmutableArray<int>.Empty;
 

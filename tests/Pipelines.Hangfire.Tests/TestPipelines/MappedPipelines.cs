@@ -3,7 +3,7 @@ using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Hangfire.Tests.TestPipelines;
 
-public sealed record VendorFile(string Name, int Rows);
+public sealed record VendorFile([property: MapLabel] string Name, int Rows);
 
 public sealed record LoadedFile(string Name, int Rows, int MapIndex);
 
