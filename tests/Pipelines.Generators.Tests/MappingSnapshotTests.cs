@@ -17,7 +17,7 @@ public sealed class MappingSnapshotTests
         var build = await GeneratorHarness.BuildAsync(Usings + """
             namespace Acme.Loads;
 
-            public sealed record VendorFile(string Name);
+            public sealed record VendorFile([property: MapLabel] string Name);
             public sealed record Loaded(string Name, int Rows);
             public interface IVendorClient { Task<IReadOnlyList<VendorFile>> ListAsync(CancellationToken cancellationToken); }
 

@@ -29,6 +29,9 @@ internal sealed record TaskSpec(
 
     /// <summary>For a mapped task, the most instances it may expand to (<c>MaxMapLength</c>); 0 takes the runtime's setting.</summary>
     public int MaxMapLength { get; init; }
+
+    /// <summary>For a mapped task, the element property marked <c>[MapLabel]</c> that labels each instance; null labels with <c>ToString()</c>.</summary>
+    public string? MapLabelProperty { get; init; }
 }
 
 /// <summary>How the method returns.</summary>

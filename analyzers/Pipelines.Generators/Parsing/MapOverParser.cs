@@ -173,6 +173,29 @@ internal static class MapOverParser
     }
 
     /// <summary>
+    /// The property of the mapped parameter's type marked <c>[MapLabel]</c> (its own or inherited, readable, not
+    /// indexed), or null: each instance is then labelled with its element's <c>ToString()</c>.
+    /// </summary>
+    public static string? LabelProperty(IMethodSymbol method, KnownSymbols known)
+    {
+        if (known.MapLabelAttribute is null) return null;
+        foreach (var parameter in method.Parameters)
+        {
+            if (known.Find(parameter, known.MapOverAttribute) is null) continue;
+            for (var type = parameter.Type; type is not null; type = type.BaseType)
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsIndexer: false, IsStatic: false, GetMethod: not null, DeclaredAccessibility: Accessibility.Public } property
+                        && known.Find(property, known.MapLabelAttribute) is not null) return property.Name;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// The element type of a collection the runtime can map over or hand a reduce: an array, or a type that is (or
     /// implements) <c>IEnumerable&lt;T&gt;</c>, other than a string or a dictionary (which are not JSON arrays).
     /// </summary>

@@ -114,6 +114,7 @@ internal static partial class PipelineParser
         {
             Produces = AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken),
             MaxMapLength = MapOverParser.ReadTaskSettings(method, attribute, kind == TaskKind.Task, known, report, cancellationToken),
+            MapLabelProperty = MapOverParser.LabelProperty(method, known),
         };
     }
 

@@ -1,6 +1,13 @@
+// Compiled into the Pipelines.Generators analyzer too, so the generator finds it by nameof; there it lives in
+// Pipelines.Generators.Api, so a project that references both assemblies still sees one Pipelines.MapLabelAttribute.
+// Keep it netstandard2.0-compatible.
 using System;
 
+#if PIPELINES_GENERATOR
+namespace Pipelines.Generators.Api;
+#else
 namespace Pipelines;
+#endif
 
 /// <summary>
 /// Marks the property of a mapped task's element type whose value labels each instance in the dashboard and the command

@@ -73,6 +73,7 @@ namespace Acme.Loads
                     BranchTargets = global::System.Collections.Immutable.ImmutableArray<int>.Empty,
                     MapOver = 0,
                     MaxMapLength = 200,
+                    MapLabel = static (global::System.Text.Json.JsonElement element, global::Pipelines.TaskDataSerializer serializer) => global::Pipelines.MapLabels.Of(serializer.DeserializeElement<global::Acme.Loads.VendorFile>(element), static e => e!.Name),
                     Sensor = null,
                 };
                 tasks[2] = new global::Pipelines.TaskDefinition
@@ -128,6 +129,7 @@ namespace Acme.Loads
                     OutputType = typeof(long),
                     BranchTargets = global::System.Collections.Immutable.ImmutableArray<int>.Empty,
                     MapOver = 2,
+                    MapLabel = static (global::System.Text.Json.JsonElement element, global::Pipelines.TaskDataSerializer serializer) => global::Pipelines.MapLabels.Of(serializer.DeserializeElement<long>(element)),
                     Sensor = null,
                 };
                 tasks[4] = new global::Pipelines.TaskDefinition
