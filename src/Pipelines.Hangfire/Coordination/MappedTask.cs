@@ -68,10 +68,11 @@ internal static class MappedTask
         if (definition.MapOver is null) return false;
         var parent = work.Get(index);
         if (parent.MapLength is not { } length || length == 0 || parent.State == TaskState.None) return false;
-        var instances = work.InstancesOf(index);
+        var states = work.InstanceStatesOf(index);
 
+        // Only instances an operator cleared are parsed; the rest are judged by their states alone.
         var cleared = new List<TaskInstance>();
-        foreach (var instance in instances) if (instance.State == TaskState.None) cleared.Add(instance);
+        for (var i = 0; i < states.Count; i++) if (states[i] == TaskState.None) cleared.Add(work.Instance(MapKey.Of(definition.Id, i)));
         if (cleared.Count > 0 && work.RunState == RunState.Running)
         {
             var evaluation = TaskReadiness.DecideQueue(ReadinessContext.Of(work, index) with { MappedInstance = cleared[0] });
@@ -90,15 +91,15 @@ internal static class MappedTask
                         break;
                 }
             }
-            instances = work.InstancesOf(index);
+            states = work.InstanceStatesOf(index);
         }
 
         int done = 0, succeeded = 0, failed = 0, upstreamFailed = 0, skipped = 0;
-        foreach (var instance in instances)
+        foreach (var instanceState in states)
         {
-            if (!instance.State.IsTerminal()) continue;
+            if (!instanceState.IsTerminal()) continue;
             done++;
-            switch (instance.State)
+            switch (instanceState)
             {
                 case TaskState.Success: succeeded++; break;
                 case TaskState.Failed: failed++; break;

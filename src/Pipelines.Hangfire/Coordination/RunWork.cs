@@ -121,6 +121,24 @@ internal sealed class RunWork
         return result;
     }
 
+    /// <summary>
+    /// The states of a mapped task's instances by map index, read from each record's prefix without parsing the rest
+    /// (a step of a 1,000-instance task judges them all, so it must not parse 1,000 records); empty before it expands.
+    /// </summary>
+    public IReadOnlyList<TaskState> InstanceStatesOf(int index)
+    {
+        if (Get(index).MapLength is not { } length) return System.Array.Empty<TaskState>();
+        var id = Pipeline.Tasks[index].Id;
+        var states = new TaskState[length];
+        for (var i = 0; i < length; i++)
+        {
+            var key = MapKey.Of(id, i);
+            states[i] = _instances.TryGetValue(key, out var task) ? task.State
+                : _stored(key) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
+        }
+        return states;
+    }
+
     /// <summary>The definition of the task a key (task id or <see cref="MapKey"/> id) names.</summary>
     public TaskDefinition DefinitionOf(string key) => MapKey.Definition(Pipeline, key);
 

@@ -30,7 +30,7 @@ internal sealed record ReadinessContext
         {
             Pause = work.Pause,
             PreviousRun = work.PreviousRun,
-            MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstancesOf(i).Select(t => t.State).ToList(),
+            MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstanceStatesOf(i),
         };
 
     /// <summary>
