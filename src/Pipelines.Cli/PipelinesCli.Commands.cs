@@ -463,21 +463,27 @@ public static partial class PipelinesCli
 
     // ---- test ------------------------------------------------------------------------------------------------
 
-    private static async Task<int> TestTask(CliContext context, StorageSpec storage, string? server, string pipelineId, string taskId, string? dateText, string[]? parameterValues, string[]? inputValues, string? fromRun, CancellationToken cancellationToken)
+    private static async Task<int> TestTask(CliContext context, StorageSpec storage, string? server, string pipelineId, string taskId, string? dateText, string[]? parameterValues, string[]? inputValues, string? fromRun, int? mapIndex, CancellationToken cancellationToken)
     {
         var pipeline = context.Pipeline(pipelineId);
         var task = CliContext.Task(pipeline, taskId);
         var date = context.LogicalDate(pipeline, dateText);
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A mapped task runs one instance: its element of the upstream collection, which is an input like the others.
+        var mappedOver = task.MapOver is { } over ? pipeline.Tasks[over].Id : null;
+        if (mappedOver is null && mapIndex is not null) throw new CliException($"task '{task.Id}' is not mapped, so it has no --map-index.");
+        if (mappedOver is not null && mapIndex is null) throw new CliException($"task '{task.Id}' is mapped over '{mappedOver}'; pass --map-index <n> to run the instance for element n (from 0).");
+        if (mapIndex < 0) throw new CliException($"--map-index {mapIndex} is negative; map indexes start at 0.");
+        var needed = task.Inputs.Select(i => (Id: pipeline.Tasks[i.FromTask].Id, Parameter: i.ParameterName)).ToList();
+        if (mappedOver is not null) needed.Add((mappedOver, "(mapped over)"));
 
         if (fromRun is not null)
         {
             RequireSharedState(storage, server, "test --from-run");
             await using var operations = await OpenAsync(context, storage, server, hangfireServer: null, cancellationToken).ConfigureAwait(false);
             if (await operations.GetRunAsync(pipeline.Id, fromRun).ConfigureAwait(false) is null) throw new CliException($"pipeline '{pipeline.Id}' has no run '{fromRun}'.");
-            foreach (var input in task.Inputs)
+            foreach (var (id, _) in needed)
             {
-                var id = pipeline.Tasks[input.FromTask].Id;
                 if (await operations.GetOutputAsync(pipeline.Id, fromRun, id).ConfigureAwait(false) is { } json) outputs[id] = json;
             }
         }
@@ -489,12 +495,13 @@ public static partial class PipelinesCli
             CliContext.Task(pipeline, id);
             outputs[id] = value[(equals + 1)..];
         }
-        foreach (var input in task.Inputs)
+        foreach (var (id, parameter) in needed)
         {
-            var id = pipeline.Tasks[input.FromTask].Id;
             if (!outputs.ContainsKey(id))
-                throw new CliException($"task '{task.Id}' needs the output of '{id}' for parameter '{input.ParameterName}'; pass --input {id}=<json> or --from-run <run id>.");
+                throw new CliException($"task '{task.Id}' needs the output of '{id}' for parameter '{parameter}'; pass --input {id}=<json> or --from-run <run id>.");
         }
+        if (mappedOver is not null && TaskDataSerializer.CountElements(outputs[mappedOver]) is var length && mapIndex >= length)
+            throw new CliException($"--map-index {mapIndex} is past the end of '{mappedOver}', which has {Math.Max(0, length)} element(s).");
 
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddSimpleConsole());
@@ -503,7 +510,10 @@ public static partial class PipelinesCli
         var zone = context.Zone(pipeline);
         var run = new RunContext(pipeline.Id, "test__" + date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), task.Id, date,
             new Interval(date.AtStartOfDayInZone(zone).ToInstant(), date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant()), 1,
-            CliContext.Parameters(pipeline, parameterValues), provider.GetRequiredService<ILoggerFactory>().CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"));
+            CliContext.Parameters(pipeline, parameterValues), provider.GetRequiredService<ILoggerFactory>().CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"))
+        {
+            MapIndex = mapIndex,
+        };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
         try
@@ -561,7 +571,8 @@ public static partial class PipelinesCli
         if (live)
         {
             // The reasons of failed tasks in full, whatever the table's width did to them, and the end of their logs.
-            foreach (var failed in run.Tasks.Where(t => t.State == TaskState.Failed))
+            // A failed mapped task shows its failed instances, whose reasons and logs are their own.
+            foreach (var failed in run.Tasks.SelectMany(t => run.Instances.TryGetValue(t.TaskId, out var instances) && instances.Length > 0 ? instances.AsEnumerable() : new[] { t }).Where(t => t.State == TaskState.Failed))
             {
                 context.Output.WriteLine($"{failed.TaskId}: {failed.Reason}");
                 var log = (await operations.GetLogAsync(pipeline.Id, runId, failed.TaskId).ConfigureAwait(false)).Where(l => l.Try == failed.TryNumber).ToList();
@@ -584,8 +595,10 @@ public static partial class PipelinesCli
         var table = new Table().AddColumns("Task", "State", "Try", "Duration", "Why");
         foreach (var task in run.Tasks)
         {
+            // A mapped task is one row, with how its instances stand.
+            var mapped = run.Instances.TryGetValue(task.TaskId, out var instances) ? $" [grey]({Markup.Escape(MapSummary.Describe(instances))})[/]" : "";
             table.AddRow(
-                Markup.Escape(task.TaskId),
+                Markup.Escape(task.TaskId) + mapped,
                 $"[{Colour(task.State)}]{task.State.Name()}[/]",
                 task.TryNumber.ToString(CultureInfo.InvariantCulture),
                 task.Duration is { } d ? d.ToString("m:ss.fff", CultureInfo.InvariantCulture) : "",
@@ -601,7 +614,9 @@ public static partial class PipelinesCli
         foreach (var task in pipeline.Tasks)
         {
             var cells = new List<string> { Markup.Escape(task.Id) };
-            cells.AddRange(runs.Select(r => $"[{Colour(r[task.Id].State)}]{r[task.Id].State.Name()}[/]"));
+            // A mapped task's cell is its aggregate (worst) state with its instance count.
+            cells.AddRange(runs.Select(r => $"[{Colour(r[task.Id].State)}]{r[task.Id].State.Name()}[/]"
+                + (r.Instances.TryGetValue(task.Id, out var instances) ? $" ×{instances.Length.ToString(CultureInfo.InvariantCulture)}" : "")));
             table.AddRow(cells.ToArray());
         }
         table.Caption($"{runs.Count} latest run(s) of {Markup.Escape(pipeline.Id)}, newest first");
@@ -640,6 +655,10 @@ public static partial class PipelinesCli
             end = t.End?.ToString(),
             server = t.Server,
             reason = t.Reason,
+            mapCount = run.Instances.TryGetValue(t.TaskId, out var mapped) ? mapped.Length : (int?)null,
+            instances = run.Instances.TryGetValue(t.TaskId, out var instances)
+                ? instances.Select(i => new { task = i.TaskId, mapIndex = i.MapIndex, state = i.State.Name(), tryNumber = i.TryNumber, start = i.Start?.ToString(), end = i.End?.ToString(), server = i.Server, reason = i.Reason }).ToArray()
+                : null,
         }).ToArray(),
     };
 

@@ -142,8 +142,9 @@ public static partial class PipelinesCli
         var taskArgument = new Argument<string>("task") { Description = "The task id." };
         var inputs = new Option<string[]>("--input") { Description = "An upstream output as task=json; repeatable." };
         var fromRun = new Option<string?>("--from-run") { Description = "Take upstream outputs from this earlier run (needs shared storage)." };
-        var test = new Command("test", "Run one task in-process, without the scheduler.") { pipelineArgument, taskArgument, date, parameters, inputs, fromRun };
-        test.SetAction((r, ct) => TestTask(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(taskArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(inputs), r.GetValue(fromRun), ct));
+        var mapIndex = new Option<int?>("--map-index") { Description = "For a mapped task, the instance to run: the element of its upstream collection at this index, from 0." };
+        var test = new Command("test", "Run one task in-process, without the scheduler.") { pipelineArgument, taskArgument, date, parameters, inputs, fromRun, mapIndex };
+        test.SetAction((r, ct) => TestTask(context, StorageSpec.Parse(r.GetValue(storage)), r.GetValue(server), r.GetValue(pipelineArgument)!, r.GetValue(taskArgument)!, r.GetValue(date), r.GetValue(parameters), r.GetValue(inputs), r.GetValue(fromRun), r.GetValue(mapIndex), ct));
         root.Subcommands.Add(test);
 
         var from = new Option<string>("--from") { Description = "First logical date, yyyy-MM-dd.", Required = true };

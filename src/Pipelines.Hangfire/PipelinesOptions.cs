@@ -71,4 +71,14 @@ public sealed class PipelinesOptions
     /// configuration section <c>Pipelines:Pools</c>. Configuring <c>default_pool</c> puts every task that names no pool in it.
     /// </summary>
     public IDictionary<string, int> Pools { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The most instances a mapped task (<see cref="MapOverAttribute"/>) may expand to, unless the task sets its own
+    /// <see cref="PipelineTaskAttribute.MaxMapLength"/>; a longer upstream collection fails the task with a reason naming
+    /// the count and the limit (Airflow's <c>max_map_length</c>). Configuration key <c>Pipelines:MaxMapLength</c>; 1,024 by default.
+    /// </summary>
+    public int MaxMapLength { get; set; } = DefaultMaxMapLength;
+
+    /// <summary>The default of <see cref="MaxMapLength"/>, as Airflow's <c>[core] max_map_length</c>.</summary>
+    public const int DefaultMaxMapLength = 1024;
 }

@@ -26,6 +26,8 @@ internal sealed class PipelinesOptionsValidator(string keyPrefix) : IValidateOpt
             problems.Add($"{Key(nameof(PipelinesOptions.TryLivenessTimeout))} ({options.TryLivenessTimeout:c}) must be longer than {Key(nameof(PipelinesOptions.TryHeartbeatInterval))} ({options.TryHeartbeatInterval:c}), or every running try would be taken for dead between two heartbeats. Make it a few heartbeat intervals, such as {(options.TryHeartbeatInterval * 3):c}.");
         if (options.Retention is { } retention && retention <= Duration.Zero)
             problems.Add($"{Key(nameof(PipelinesOptions.Retention))} is {retention}; it must be positive (such as 30:00:00:00 for 30 days), or left out to keep finished runs until they are deleted.");
+        if (options.MaxMapLength < 1)
+            problems.Add($"{Key(nameof(PipelinesOptions.MaxMapLength))} is {options.MaxMapLength}; a mapped task needs room for at least one instance, such as 1024.");
         foreach (var (pool, slots) in options.Pools)
             if (slots < 1) problems.Add($"{Key(nameof(PipelinesOptions.Pools))}:{pool} is {slots}; a pool needs at least one slot, such as 4.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -146,6 +146,8 @@ public sealed class PipelineTestHost
     private async Task<TaskTestResult> RunOneAsync(string taskId, LocalDate logicalDate, IReadOnlyDictionary<string, string> outputs, IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken)
     {
         var task = TaskOf(taskId);
+        if (task.MapOver is { } over && !outputs.ContainsKey(Pipeline.Tasks[over].Id))
+            throw new ArgumentException($"Task '{Pipeline.Id}.{task.Id}' maps over the output of '{Pipeline.Tasks[over].Id}', but no output of it was given. Pass outputs: new Dictionary<string, object?> {{ [\"{Pipeline.Tasks[over].Id}\"] = ... }}, or an earlier run's result.", nameof(outputs));
         foreach (var input in task.Inputs)
         {
             var from = Pipeline.Tasks[input.FromTask].Id;
@@ -161,7 +163,8 @@ public sealed class PipelineTestHost
         // The direct upstream tasks are marked succeeded by the runtime's own operator step, so the task's trigger rule
         // queues it exactly as it would on a server; what lies further up is never run.
         foreach (var upstream in task.Upstream) session.Operations.MarkState(Pipeline.Id, runId, Pipeline.Tasks[upstream].Id, TaskState.Success);
-        await session.DriveAsync(runId, job => job.TaskId == task.Id, run => run[task.Id].State.IsTerminal(), _maxTries, cancellationToken).ConfigureAwait(false);
+        // A mapped task runs all its instances (each job names its instance, Load[2]).
+        await session.DriveAsync(runId, job => MapKey.TaskIdOf(job.TaskId) == task.Id, run => run[task.Id].State.IsTerminal(), _maxTries, cancellationToken).ConfigureAwait(false);
         return session.Result(runId, session.ReadRun(runId)[task.Id]);
     }
 

@@ -114,7 +114,7 @@ internal sealed class TestSession : IDisposable
         {
             if (job.RunId != run.RunId || !runs(job)) continue;
             var instance = run[job.TaskId];
-            var due = instance.TryNumber == job.TryNumber ? TaskReadiness.StartDue(_pipeline[job.TaskId], instance, now) : now;
+            var due = instance.TryNumber == job.TryNumber ? TaskReadiness.StartDue(MapKey.Definition(_pipeline, job.TaskId), instance, now) : now;
             if (next is null || due < next.Value.Due) next = (job, due);
         }
         return next;

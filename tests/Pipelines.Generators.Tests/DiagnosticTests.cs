@@ -8,7 +8,7 @@ public sealed class DiagnosticTests
 {
     private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks; using Pipelines;\n";
 
-    private static async Task<Diagnostic> AssertSingle(string markup, string id, string message)
+    internal static async Task<Diagnostic> AssertSingle(string markup, string id, string message)
     {
         var (source, span) = Markup.Parse(Usings + markup);
         var build = await GeneratorHarness.BuildAsync(source);

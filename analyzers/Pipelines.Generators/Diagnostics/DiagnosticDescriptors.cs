@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Pipelines.Generators;
 
 /// <summary>Every diagnostic the Pipelines analyzer reports. Ids are stable; each has a page under docs/diagnostics.</summary>
-internal static class DiagnosticDescriptors
+internal static partial class DiagnosticDescriptors
 {
     private const string Category = "Pipelines";
     private const string HelpBase = "https://github.com/pipelines-dotnet/pipelines/blob/main/docs/diagnostics/";

@@ -160,6 +160,7 @@ internal static class PipelineEmitter
         w.Line($"    Inputs = {(inputs.Count == 0 ? "global::System.Collections.Immutable.ImmutableArray<global::Pipelines.TaskInput>.Empty" : $"global::System.Collections.Immutable.ImmutableArray.Create({string.Join(", ", inputs)})")},");
         w.Line($"    OutputType = {(task.Output is { } output ? $"typeof({output.TypeOf})" : "null")},");
         w.Line($"    BranchTargets = {IntArray(edges.BranchTargets)},");
+        MappingEmitter.EmitSettings(w, task, edges);
         if (task.Produces.Count > 0)
             w.Line($"    Produces = global::System.Collections.Immutable.ImmutableArray.Create({string.Join(", ", task.Produces.Select(CSharpLiteral.String))}),");
         if (task.Sensor is { } sensor)
@@ -183,6 +184,7 @@ internal static class PipelineEmitter
             ParameterSource.RunContext => "invocation.Run",
             ParameterSource.CancellationToken => "invocation.CancellationToken",
             ParameterSource.RunParameters => "BindParameters(invocation.Run)",
+            ParameterSource.MapOver => $"invocation.MapElement<{p.Type}>({CSharpLiteral.String(p.FromTask)})",
             _ => $"invocation.Input<{p.Type}>({CSharpLiteral.String(p.FromTask)})",
         }));
 

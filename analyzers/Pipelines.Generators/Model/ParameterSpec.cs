@@ -5,7 +5,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="Source">Run context, cancellation token, or an upstream output.</param>
 /// <param name="Type">Fully qualified type with nullable annotations.</param>
 /// <param name="TypeOf">Fully qualified type for <c>typeof</c>.</param>
-/// <param name="FromTask">For <see cref="ParameterSource.FromTask"/>, the upstream task id.</param>
+/// <param name="FromTask">For <see cref="ParameterSource.FromTask"/> and <see cref="ParameterSource.MapOver"/>, the upstream task id.</param>
 internal sealed record ParameterSpec(string Name, ParameterSource Source, string Type, string TypeOf, string? FromTask);
 
 internal enum ParameterSource
@@ -14,4 +14,6 @@ internal enum ParameterSource
     CancellationToken,
     FromTask,
     RunParameters,
+    /// <summary>One element of the upstream task's collection: the task is mapped over it (<c>[MapOver]</c>).</summary>
+    MapOver,
 }

@@ -12,4 +12,8 @@ internal sealed record TaskEdgesSpec(
     EquatableArray<int> Upstream,
     EquatableArray<int> Downstream,
     EquatableArray<int> Inputs,
-    EquatableArray<int> BranchTargets);
+    EquatableArray<int> BranchTargets)
+{
+    /// <summary>For a mapped task, the task whose collection it maps over (<c>[MapOver]</c>); null otherwise.</summary>
+    public int? MapOver { get; init; }
+}

@@ -26,6 +26,12 @@ internal sealed record TaskSpec(
 {
     /// <summary>The assets the task produces (<c>[Produces]</c>), in declaration order.</summary>
     public EquatableArray<string> Produces { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>For a mapped task, the most instances it may expand to (<c>MaxMapLength</c>); 0 takes the runtime's setting.</summary>
+    public int MaxMapLength { get; init; }
+
+    /// <summary>For a mapped task, the element property marked <c>[MapLabel]</c> that labels each instance; null labels with <c>ToString()</c>.</summary>
+    public string? MapLabelProperty { get; init; }
 }
 
 /// <summary>How the method returns.</summary>

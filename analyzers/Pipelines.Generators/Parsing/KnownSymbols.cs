@@ -18,6 +18,8 @@ internal sealed class KnownSymbols
         PipelineTaskAttribute = compilation.GetTypeByMetadataName(PipelineTaskAttributeName);
         DependsOnAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.DependsOnAttribute));
         FromTaskAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.FromTaskAttribute));
+        MapOverAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.MapOverAttribute));
+        MapLabelAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.MapLabelAttribute));
         ConditionAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ConditionAttribute));
         BranchAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.BranchAttribute));
         SensorAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.SensorAttribute));
@@ -53,6 +55,8 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? PipelineTaskAttribute { get; }
     public INamedTypeSymbol? DependsOnAttribute { get; }
     public INamedTypeSymbol? FromTaskAttribute { get; }
+    public INamedTypeSymbol? MapOverAttribute { get; }
+    public INamedTypeSymbol? MapLabelAttribute { get; }
     public INamedTypeSymbol? ConditionAttribute { get; }
     public INamedTypeSymbol? BranchAttribute { get; }
     public INamedTypeSymbol? SensorAttribute { get; }

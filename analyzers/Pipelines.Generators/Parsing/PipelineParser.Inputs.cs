@@ -35,6 +35,13 @@ internal static partial class PipelineParser
             var fromTask = known.Find(parameter, known.FromTaskAttribute);
             var typeName = SourceName(parameter.Type, s_typeFormat);
             var typeOf = TypeOfName(parameter.Type);
+            if (known.Find(parameter, known.MapOverAttribute) is { } mapOver)
+            {
+                var mapped = MapOverParser.Parse(id, parameter, mapOver, typeName, typeOf, tasksByName, known, report, ref blocked, cancellationToken, out var mapLocation);
+                locations.Parameters.Add(mapLocation);
+                if (mapped is not null) parameters.Add(mapped);
+                continue;
+            }
             if (fromTask is not null)
             {
                 if (fromTask.ConstructorArguments.Length != 1 || fromTask.ConstructorArguments[0].Kind == TypedConstantKind.Error)
@@ -60,7 +67,8 @@ internal static partial class PipelineParser
                 locations.Parameters.Add(argumentLocation);
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
                 SuggestNameOf(fromId, id, argumentLocation, taskNames, report, cancellationToken);
-                CheckInputType(id, parameter, fromId, argumentLocation, tasksByName, known, report);
+                if (!MapOverParser.CheckReduce(id, parameter, fromId, argumentLocation, tasksByName, known, report))
+                    CheckInputType(id, parameter, fromId, argumentLocation, tasksByName, known, report);
                 continue;
             }
 

@@ -113,6 +113,8 @@ internal static partial class PipelineParser
             settings.Controls)
         {
             Produces = AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken),
+            MaxMapLength = MapOverParser.ReadTaskSettings(method, attribute, kind == TaskKind.Task, known, report, cancellationToken),
+            MapLabelProperty = MapOverParser.LabelProperty(method, known),
         };
     }
 

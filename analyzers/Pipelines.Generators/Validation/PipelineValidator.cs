@@ -54,7 +54,11 @@ internal sealed class ValidationResult
             downstream.Sort();
             var inputs = task.Parameters.Where(p => p.Source == ParameterSource.FromTask && p.FromTask is not null).Select(p => PositionOf(p.FromTask!));
             var targets = task.BranchTargets.Select(PositionOf);
-            edges[t] = new TaskEdgesSpec(upstream.ToEquatableArray(), downstream.ToEquatableArray(), inputs.ToEquatableArray(), targets.ToEquatableArray());
+            var mapOver = task.Parameters.FirstOrDefault(p => p.Source == ParameterSource.MapOver && p.FromTask is not null);
+            edges[t] = new TaskEdgesSpec(upstream.ToEquatableArray(), downstream.ToEquatableArray(), inputs.ToEquatableArray(), targets.ToEquatableArray())
+            {
+                MapOver = mapOver is null ? null : PositionOf(mapOver.FromTask!),
+            };
         }
         return edges.ToEquatableArray();
     }
@@ -105,7 +109,7 @@ internal static class PipelineValidator
             for (var p = 0; p < task.Parameters.Count; p++)
             {
                 var parameter = task.Parameters[p];
-                if (parameter.Source != ParameterSource.FromTask || parameter.FromTask is null) continue;
+                if (parameter.Source is not (ParameterSource.FromTask or ParameterSource.MapOver) || parameter.FromTask is null) continue;
                 var at = new LocationRef(LocationKind.FromTask, i, p);
                 if (!byId.TryGetValue(parameter.FromTask, out var from))
                 {

@@ -123,7 +123,7 @@ public sealed class PipelineReconciler
                     using var locked = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout);
                     if (IsUnfinished(connection, pipeline.Id, runId) || !Expired(connection, pipeline, runId, cutoff)) continue;
                     using var transaction = connection.CreateWriteTransaction();
-                    PipelineStore.DeleteRun(transaction, pipeline, runId);
+                    PipelineStore.DeleteRun(connection, transaction, pipeline, runId);
                     transaction.Commit();
                     deleted++;
                 }

@@ -17,7 +17,8 @@ internal static class RunCascade
         var tasks = work.Pipeline.Tasks;
         if (scope == CascadeScope.All)
         {
-            for (var i = 0; i < tasks.Length; i++) Decide(work, i);
+            for (var i = 0; i < tasks.Length; i++)
+                if (!Decide(work, i)) MappedTask.Settle(work, i);
         }
         else
         {
@@ -27,11 +28,13 @@ internal static class RunCascade
                 pending.Add(changed);
                 foreach (var next in tasks[changed].Downstream) pending.Add(next);
             }
+            // A mapped task some of whose instances changed settles its own state from them.
+            foreach (var mapped in work.TouchedMapped) pending.Add(mapped);
             while (pending.Count > 0)
             {
                 var index = pending.Min;
                 pending.Remove(index);
-                if (Decide(work, index)) foreach (var next in tasks[index].Downstream) pending.Add(next);
+                if (Decide(work, index) || MappedTask.Settle(work, index)) foreach (var next in tasks[index].Downstream) pending.Add(next);
             }
         }
 
@@ -52,6 +55,9 @@ internal static class RunCascade
         var evaluation = TaskReadiness.DecideQueue(ReadinessContext.Of(work, index));
         switch (evaluation.Decision)
         {
+            case TriggerDecision.Run when task.MapOver is not null:
+                MappedTask.Expand(work, index, evaluation.Reason);
+                return true;
             case TriggerDecision.Run:
             {
                 var instance = work.Get(index);

@@ -208,12 +208,13 @@ internal sealed class RunCoordinator
                 CoordinationLog.Stale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
                 return false;
             }
-            TryOutcome.Apply(work, pipeline[taskId], task, result);
+            var definition = work.DefinitionOf(taskId);
+            TryOutcome.Apply(work, definition, task, result);
             final = work[taskId];
             // A producing task's success records its assets' events in this same step (the partition is the run's logical date).
-            if (final.State == TaskState.Success && pipeline[taskId].Produces.Length > 0 && work.Facts.LogicalDate is { Length: > 0 } date)
+            if (final.State == TaskState.Success && definition.Produces.Length > 0 && work.Facts.LogicalDate is { Length: > 0 } date)
             {
-                foreach (var asset in pipeline[taskId].Produces)
+                foreach (var asset in definition.Produces)
                 {
                     work.AssetEvents.Add(new AssetEvent(AssetEventId.New(work.Now), asset, PipelineStore.ParseDate(date), work.Now, result.AssetExtra)
                     {

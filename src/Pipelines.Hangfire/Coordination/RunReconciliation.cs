@@ -51,11 +51,11 @@ internal sealed class RunReconciliation
                         // completion stale, and its span would never learn the state the try led to. A job that ended,
                         // or an execution gone silent (its server died), gets it applied here.
                         if (runningJob == ProcessingState.StateName && !TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out _)) continue;
-                        TryOutcome.Apply(work, pipeline[task.TaskId], task, result.Result);
+                        TryOutcome.Apply(work, work.DefinitionOf(task.TaskId), task, result.Result);
                         continue;
                     }
                     if (Ended(runningJob) && TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out var lastHeard))
-                        TryOutcome.Apply(work, pipeline[task.TaskId], task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
+                        TryOutcome.Apply(work, work.DefinitionOf(task.TaskId), task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
                     continue;
                 }
                 // A paused pipeline's waiting tasks keep their ended jobs: unpausing gives them new ones.
@@ -64,11 +64,11 @@ internal sealed class RunReconciliation
                 if (!Ended(jobState) || (task.End ?? task.Start ?? Instant.MinValue) > cutoff && jobState is not null) continue;
                 // A task waiting for pool or concurrency slots is woken by the slot bookkeeping when they free (and by
                 // its repair when a wake-up was lost), not by a new job every pass.
-                if (SlotLimit.Any(pipeline, pipeline[task.TaskId], _options)
+                if (SlotLimit.Any(pipeline, work.DefinitionOf(task.TaskId), _options)
                     && (slotWaiters ??= SlotBook.Waiters(jobs)).Any(w => w.IsOf(pipeline.Id, runId, task.TaskId) && w.TryNumber == task.TryNumber)) continue;
                 work.Set(task with { Reason = $"Re-enqueued by the reconciler: its job {(task.CurrentJobId ?? "(none)")} was {(jobState ?? "missing")}. " + task.Reason });
                 // A retry or a poke keeps its wait: the new job is due when the lost one was.
-                var due = TaskReadiness.StartDue(pipeline[task.TaskId], task, work.Now);
+                var due = TaskReadiness.StartDue(work.DefinitionOf(task.TaskId), task, work.Now);
                 work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, due > work.Now ? due - work.Now : null));
             }
             return true;

@@ -87,6 +87,9 @@ internal sealed class RunStep
             {
                 Facts = facts,
                 Pause = PipelinePause.Read(connection, pipeline),
+                // A mapped task's expansion reads its upstream's collection under this lock (only then).
+                StoredOutput = taskId => PipelineStore.GetOutput(connection, pipeline.Id, runId, taskId),
+                MaxMapLength = _options.MaxMapLength,
                 // Read (without the other run's lock) only when a task that depends on past is judged for queueing.
                 PreviousRun = cascadedRun is not null && PastDependence.Of(pipeline).Any ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, cascadedRun)) : null,
             };
@@ -101,7 +104,7 @@ internal sealed class RunStep
             // that order (a stable sort: equal weights keep the cascade's topological order).
             if (work.Jobs.Count > 1)
             {
-                var ordered = work.Jobs.OrderByDescending(j => pipeline.PriorityWeightOf(pipeline[j.TaskId])).ToList();
+                var ordered = work.Jobs.OrderByDescending(j => pipeline.PriorityWeightOf(MapKey.Definition(pipeline, j.TaskId))).ToList();
                 work.Jobs.Clear();
                 work.Jobs.AddRange(ordered);
             }
@@ -151,10 +154,11 @@ internal sealed class RunStep
 
     private string CreateJob(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)
     {
-        var task = pipeline[pending.TaskId];
+        var task = MapKey.Definition(pipeline, pending.TaskId);
         // A run created for one process (the command line's --local) sends every task to that process's own queue.
         var queue = facts.Queue ?? task.Queue;
-        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, task.Id, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
+        // A mapped instance's job names it by its MapKey id (Load[2]): still a plain id.
+        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, pending.TaskId, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
         IState state = pending.Delay is { } delay && delay > Duration.Zero
             ? new ScheduledState(delay.ToTimeSpan())
             : new EnqueuedState(queue);

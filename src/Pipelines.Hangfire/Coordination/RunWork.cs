@@ -19,6 +19,11 @@ internal sealed class RunWork
     private readonly TaskInstance?[] _tasks;
     private readonly SortedSet<int> _changed = new();
     private Dictionary<int, TaskInstance>? _before;
+    // Instances of mapped tasks (MapKey ids), parsed on first use, and those this step changed.
+    private readonly Dictionary<string, TaskInstance> _instances = new(System.StringComparer.Ordinal);
+    private readonly SortedDictionary<string, TaskInstance> _changedInstances = new(System.StringComparer.Ordinal);
+    private Dictionary<string, TaskInstance>? _instancesBefore;
+    private readonly SortedSet<int> _touchedMapped = new();
 
     /// <summary>Starts a step. <paramref name="stored"/> gives a task's stored record by id (null when it has none): from one fetch of all records, or one field at a time.</summary>
     public RunWork(PipelineDefinition pipeline, string runId, RunState runState, System.Func<string, string?> stored, Instant now)
@@ -72,8 +77,70 @@ internal sealed class RunWork
     /// <summary>Events to send once the lock is released.</summary>
     public List<PipelineEvent> Events { get; } = new();
 
-    /// <summary>The tasks this step changed, in topological order.</summary>
-    public IEnumerable<TaskInstance> Changed => _changed.Select(Get);
+    /// <summary>The tasks this step changed, in topological order, then the mapped instances it changed.</summary>
+    public IEnumerable<TaskInstance> Changed => _changed.Select(Get).Concat(_changedInstances.Values);
+
+    /// <summary>The mapped instances this step changed (their records are under <see cref="MapKey"/> ids).</summary>
+    public IEnumerable<TaskInstance> ChangedInstances => _changedInstances.Values;
+
+    /// <summary>A changed mapped instance as it was before this step.</summary>
+    public TaskInstance InstanceBefore(string key) => _instancesBefore is not null && _instancesBefore.TryGetValue(key, out var task) ? task : Instance(key);
+
+    /// <summary>Indexes of the mapped tasks some of whose instances this step changed: the cascade settles them again.</summary>
+    public IReadOnlyCollection<int> TouchedMapped => _touchedMapped;
+
+    /// <summary>
+    /// Reads a task's recorded output (for a mapped task's expansion: its upstream collection), preferring one this step
+    /// records; null when it has none. Set by the step that holds the storage connection.
+    /// </summary>
+    public System.Func<string, string?>? StoredOutput { get; init; }
+
+    /// <summary>The most instances a mapped task that sets no limit of its own may expand to (<see cref="PipelinesOptions.MaxMapLength"/>).</summary>
+    public int MaxMapLength { get; init; } = PipelinesOptions.DefaultMaxMapLength;
+
+    /// <summary>The output of <paramref name="taskId"/> as this step leaves it, or null.</summary>
+    public string? OutputOf(string taskId) =>
+        Outputs.TryGetValue(taskId, out var json) ? (json.Length == 0 ? null : json) : StoredOutput?.Invoke(taskId) is { Length: > 0 } stored ? stored : null;
+
+    /// <summary>A mapped task's instance by its <see cref="MapKey"/> id (fresh when it has no record).</summary>
+    public TaskInstance Instance(string key)
+    {
+        if (_instances.TryGetValue(key, out var task)) return task;
+        task = _stored(key) is { Length: > 0 } record ? PipelineStore.ParseTask(key, record) : TaskInstance.Fresh(key);
+        _instances[key] = task;
+        return task;
+    }
+
+    /// <summary>The instances a mapped task expanded to, by map index; empty before it expands.</summary>
+    public IReadOnlyList<TaskInstance> InstancesOf(int index)
+    {
+        if (Get(index).MapLength is not { } length) return System.Array.Empty<TaskInstance>();
+        var id = Pipeline.Tasks[index].Id;
+        var result = new TaskInstance[length];
+        for (var i = 0; i < length; i++) result[i] = Instance(MapKey.Of(id, i));
+        return result;
+    }
+
+    /// <summary>
+    /// The states of a mapped task's instances by map index, read from each record's prefix without parsing the rest
+    /// (a step of a 1,000-instance task judges them all, so it must not parse 1,000 records); empty before it expands.
+    /// </summary>
+    public IReadOnlyList<TaskState> InstanceStatesOf(int index)
+    {
+        if (Get(index).MapLength is not { } length) return System.Array.Empty<TaskState>();
+        var id = Pipeline.Tasks[index].Id;
+        var states = new TaskState[length];
+        for (var i = 0; i < length; i++)
+        {
+            var key = MapKey.Of(id, i);
+            states[i] = _instances.TryGetValue(key, out var task) ? task.State
+                : _stored(key) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
+        }
+        return states;
+    }
+
+    /// <summary>The definition of the task a key (task id or <see cref="MapKey"/> id) names.</summary>
+    public TaskDefinition DefinitionOf(string key) => MapKey.Definition(Pipeline, key);
 
     /// <summary>Indexes of the tasks this step changed, in topological order.</summary>
     public IReadOnlyCollection<int> ChangedIndexes => _changed;
@@ -81,10 +148,14 @@ internal sealed class RunWork
     /// <summary>A changed task as it was before this step (what the step's slot releases are judged on).</summary>
     public TaskInstance Before(int index) => _before is not null && _before.TryGetValue(index, out var task) ? task : Get(index);
 
-    public TaskInstance this[string taskId] => Get(Pipeline[taskId].Index);
+    /// <summary>A task by its id, or a mapped task's instance by its <see cref="MapKey"/> id.</summary>
+    public TaskInstance this[string taskId] => MapKey.TryParse(taskId, out _, out _) ? Instance(taskId) : Get(Pipeline[taskId].Index);
 
-    /// <summary>Every task instance, in topological order (parses every record: for steps that need them all).</summary>
-    public IEnumerable<TaskInstance> All => Enumerable.Range(0, _tasks.Length).Select(Get);
+    /// <summary>
+    /// Every task instance that runs tries, in topological order (parses every record: for steps that need them all): a
+    /// mapped task that expanded stands for its instances, which have the jobs.
+    /// </summary>
+    public IEnumerable<TaskInstance> All => Enumerable.Range(0, _tasks.Length).SelectMany(i => Get(i).IsExpanded ? InstancesOf(i) : new[] { Get(i) });
 
     public TaskInstance Get(int index)
     {
@@ -102,6 +173,14 @@ internal sealed class RunWork
 
     public void Set(TaskInstance task)
     {
+        if (MapKey.TryParse(task.TaskId, out var mappedId, out _))
+        {
+            if (!_changedInstances.ContainsKey(task.TaskId)) (_instancesBefore ??= new(System.StringComparer.Ordinal))[task.TaskId] = Instance(task.TaskId);
+            _instances[task.TaskId] = task;
+            _changedInstances[task.TaskId] = task;
+            _touchedMapped.Add(Pipeline[mappedId].Index);
+            return;
+        }
         var index = Pipeline[task.TaskId].Index;
         if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = Get(index);
         _tasks[index] = task;

@@ -51,11 +51,11 @@ internal sealed class TryStart
                     return false;
                 }
                 // Pools, MaxActiveTasks and MaxActiveTries: the try takes its slots now, or waits for them (SlotBook).
-                var definition = pipeline[taskId];
+                var definition = work.DefinitionOf(taskId);
                 if (task.State != TaskState.Running && SlotLimit.Any(pipeline, definition, _options))
                 {
-                    var context = ReadinessContext.Of(work, definition.Index) with { Delivery = new TryDelivery(tryNumber, jobId) };
-                    var admission = _coordinator.Slots.Admit(pipeline, runId, definition, tryNumber, work.Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }));
+                    var context = ReadinessContext.Of(work, taskId) with { Delivery = new TryDelivery(tryNumber, jobId) };
+                    var admission = _coordinator.Slots.Admit(pipeline, runId, definition, tryNumber, work.Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }), taskId);
                     if (admission.Blocked is { } held)
                     {
                         CoordinationLog.WaitingForSlots(_logger, pipeline.Id, runId, taskId, tryNumber, held.Sentence);
@@ -75,7 +75,7 @@ internal sealed class TryStart
                     Server = serverId,
                     JobIds = jobs,
                     Execution = Guid.NewGuid().ToString("N")[..12],
-                    FirstPoke = task.FirstPoke ?? (pipeline[taskId].Kind == TaskKind.Sensor ? work.Now : null),
+                    FirstPoke = task.FirstPoke ?? (definition.Kind == TaskKind.Sensor ? work.Now : null),
                     Reason = replaces is null
                         ? $"Running try {tryNumber} on {serverId ?? "a worker"}."
                         : $"Running try {tryNumber} again on {serverId ?? "a worker"}: its execution on {task.Server ?? "another worker"} stopped without a result.",
@@ -116,7 +116,7 @@ internal sealed class TryStart
 
     /// <summary>The reason a delivered job may not start its try, or null when it may: <see cref="TaskReadiness.BlockingStart"/>.</summary>
     public static TaskDependency? Judge(RunWork work, string taskId, TryDelivery delivery) =>
-        TaskReadiness.BlockingStart(ReadinessContext.Of(work, work.Pipeline[taskId].Index) with { Delivery = delivery });
+        TaskReadiness.BlockingStart(ReadinessContext.Of(work, taskId) with { Delivery = delivery });
 
     private enum Redelivery { Duplicate, HasResult, Dead }
 

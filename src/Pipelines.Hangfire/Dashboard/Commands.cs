@@ -59,7 +59,7 @@ internal static class Commands
         taskId = context.UriMatch.Groups["task"].Value;
         return services is not null
             && services.Operations.Registry.TryGet(context.UriMatch.Groups["pipeline"].Value, out pipeline)
-            && pipeline.TryGetTask(taskId, out _)
+            && MapKey.TryDefinition(pipeline, taskId, out _)
             && services.Operations.GetRun(pipeline.Id, runId) is not null;
     }
 }

@@ -40,7 +40,8 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         WriteLiteral("<div style=\"overflow:auto\">");
         WriteLiteral(Svg.Graph(pipeline,
             t => selected?[t.Id].State ?? TaskState.None,
-            t => selected is null ? null : TaskUrl(pipeline.Id, selected.RunId, t.Id)));
+            t => selected is null ? null : TaskUrl(pipeline.Id, selected.RunId, t.Id),
+            t => selected is not null && selected.Instances.TryGetValue(t.Id, out var instances) ? instances : null));
         WriteLiteral("</div>");
         Legend();
 
@@ -116,8 +117,15 @@ internal sealed class PipelinePage(string pipelineId) : PipelinesRazorPage
         {
             cells.Clear();
             cells.Append("<tr data-task=\"").Append(E(task.Id)).Append("\"><td>").Append(E(task.Id)).Append("</td>");
-            foreach (var tasks in lookups)
-                cells.Append("<td class=\"pipelines-cell\" data-state=\"").Append(tasks[task.Index].State.Name()).Append("\"></td>");
+            for (var r = 0; r < runs.Count; r++)
+            {
+                // A mapped task's cell is its aggregate state (the worst of its instances) with their count.
+                cells.Append("<td class=\"pipelines-cell\" data-state=\"").Append(lookups[r][task.Index].State.Name()).Append('"');
+                if (task.MapOver is not null && runs[r].Instances.TryGetValue(task.Id, out var instances))
+                    cells.Append(" data-map-count=\"").Append(instances.Length.ToString(CultureInfo.InvariantCulture)).Append("\" style=\"font-size:9px;text-align:center\">").Append(instances.Length.ToString(CultureInfo.InvariantCulture)).Append("</td>");
+                else
+                    cells.Append("></td>");
+            }
             cells.Append("</tr>");
             WriteLiteral(cells.ToString());
         }

@@ -32,7 +32,7 @@ public static class PipelinesDashboard
             var routes = DashboardRoutes.Routes;
             const string Id = "(?<pipeline>[A-Za-z0-9_.-]+)";
             const string Run = "(?<run>[^/]+)";
-            const string Task = "(?<task>[A-Za-z0-9_]+)";
+            const string Task = @"(?<task>[A-Za-z0-9_]+(?:\[[0-9]+\])?)";
             routes.AddRazorPage("/pipelines/?$", _ => new PipelinesPage());
             routes.AddRazorPage("/pools/?$", _ => new PoolsPage());
             routes.AddRazorPage("/assets/?$", _ => new AssetsPage());

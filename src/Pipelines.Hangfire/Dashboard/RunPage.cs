@@ -20,7 +20,20 @@ internal sealed class RunPage(string pipelineId, string runId) : PipelinesRazorP
         WriteLiteral("</div><h3>Tasks</h3><table class=\"table pipelines-tasks\"><thead><tr><th>Task</th><th>State</th><th>Try</th><th>Start</th><th>Duration</th><th>Why</th></tr></thead><tbody>");
         foreach (var task in run.Tasks)
         {
-            WriteLiteral($"<tr data-task=\"{E(task.TaskId)}\"><td><a href=\"{TaskUrl(pipeline.Id, run.RunId, task.TaskId)}\">{E(task.TaskId)}</a></td><td>{Badge(task.State)}</td><td>{task.TryNumber}</td><td>{Time(task.Start)}</td><td>{Span(task.Duration)}</td><td>{E(task.Reason)}</td></tr>");
+            if (!run.Instances.TryGetValue(task.TaskId, out var instances))
+            {
+                WriteLiteral($"<tr data-task=\"{E(task.TaskId)}\"><td><a href=\"{TaskUrl(pipeline.Id, run.RunId, task.TaskId)}\">{E(task.TaskId)}</a></td><td>{Badge(task.State)}</td><td>{task.TryNumber}</td><td>{Time(task.Start)}</td><td>{Span(task.Duration)}</td><td>{E(task.Reason)}</td></tr>");
+                continue;
+            }
+            // A mapped task: its aggregate row, then one row per instance with its map index and label.
+            WriteLiteral($"<tr data-task=\"{E(task.TaskId)}\" data-map-count=\"{instances.Length}\"><td><a href=\"{TaskUrl(pipeline.Id, run.RunId, task.TaskId)}\">{E(task.TaskId)}</a> <small class=\"text-muted\">mapped, {E(MapSummary.Describe(instances))}</small></td><td>{Badge(task.State)}</td><td></td><td>{Time(task.Start)}</td><td>{Span(task.Duration)}</td><td>{E(task.Reason)}</td></tr>");
+            var labels = services.Operations.GetMapLabels(pipeline.Id, run.RunId, task.TaskId);
+            for (var i = 0; i < instances.Length; i++)
+            {
+                var instance = instances[i];
+                var label = i < labels.Count ? labels[i] : null;
+                WriteLiteral($"<tr class=\"pipelines-map-instance\" data-task=\"{E(instance.TaskId)}\" data-map-index=\"{i}\"><td style=\"padding-left:2em\"><a href=\"{TaskUrl(pipeline.Id, run.RunId, instance.TaskId)}\">[{i}]</a> <span class=\"pipelines-map-label\">{E(label)}</span></td><td>{Badge(instance.State)}</td><td>{instance.TryNumber}</td><td>{Time(instance.Start)}</td><td>{Span(instance.Duration)}</td><td>{E(instance.Reason)}</td></tr>");
+            }
         }
         WriteLiteral("</tbody></table>");
         Legend();

@@ -16,7 +16,11 @@ internal static class Svg
     private static string E(string text) => HtmlText.Encode(text);
 
     /// <summary>The DAG in layers: each task one column right of its deepest upstream task, coloured by state, linked to its instance.</summary>
-    public static string Graph(PipelineDefinition pipeline, Func<TaskDefinition, TaskState> state, Func<TaskDefinition, string?> link)
+    /// <remarks>
+    /// A mapped task is drawn once, stacked, with its instance count in its label and its instances' states in its
+    /// tooltip (<paramref name="instances"/>, from the run shown).
+    /// </remarks>
+    public static string Graph(PipelineDefinition pipeline, Func<TaskDefinition, TaskState> state, Func<TaskDefinition, string?> link, Func<TaskDefinition, IReadOnlyCollection<TaskInstance>?>? instances = null)
     {
         const int width = 190, height = 36, columnGap = 70, rowGap = 18, margin = 16;
         var layer = new int[pipeline.Tasks.Length];
@@ -55,10 +59,15 @@ internal static class Svg
             var href = link(task);
             if (href is not null) svg.Append($"<a href=\"{href}\">");
             var shape = task.Kind switch { TaskKind.Condition => "rx=\"18\"", TaskKind.Branch => "rx=\"10\"", TaskKind.Sensor => "rx=\"4\" stroke-dasharray=\"4 2\"", _ => "rx=\"4\"" };
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"pipelines-node\" data-task=\"{E(task.Id)}\" data-state=\"{s.Name()}\" data-kind=\"{task.Kind.ToString().ToLowerInvariant()}\">");
-            svg.Append(CultureInfo.InvariantCulture, $"<title>{E(task.Id)}: {s.Name()}</title>");
+            var mapped = task.MapOver is not null ? instances?.Invoke(task) ?? Array.Empty<TaskInstance>() : null;
+            var mapAttribute = mapped is null ? "" : $" data-mapped=\"true\" data-map-count=\"{mapped.Count}\"";
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"pipelines-node\" data-task=\"{E(task.Id)}\" data-state=\"{s.Name()}\" data-kind=\"{task.Kind.ToString().ToLowerInvariant()}\"{mapAttribute}>");
+            svg.Append(CultureInfo.InvariantCulture, $"<title>{E(task.Id)}: {s.Name()}{(mapped is null ? "" : "; mapped, " + E(MapSummary.Describe(mapped)))}</title>");
+            if (mapped is not null)
+                svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(X(task.Index) + 4)}\" y=\"{F(Y(task.Index) - 4)}\" width=\"{width}\" height=\"{height}\" rx=\"4\" fill=\"{StateColors.For(s)}\" stroke=\"#444\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(X(task.Index))}\" y=\"{F(Y(task.Index))}\" width=\"{width}\" height=\"{height}\" {shape} fill=\"{StateColors.For(s)}\" stroke=\"#444\"/>");
             var label = task.Id.Length > 26 ? task.Id[..25] + "…" : task.Id;
+            if (mapped is not null) label += $" [{mapped.Count.ToString(CultureInfo.InvariantCulture)}]";
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(task.Index) + width / 2.0)}\" y=\"{F(Y(task.Index) + height / 2.0 + 4)}\" text-anchor=\"middle\" fill=\"{StateColors.Text(s)}\">{E(label)}</text></g>");
             if (href is not null) svg.Append("</a>");
         }

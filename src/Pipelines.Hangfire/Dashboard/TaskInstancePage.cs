@@ -12,7 +12,7 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
     public override void Execute()
     {
         if (!TryGetRun(pipelineId, runId, out var pipeline, out var services, out var run)) return;
-        if (!pipeline.TryGetTask(taskId, out var definition))
+        if (!MapKey.TryDefinition(pipeline, taskId, out var definition) || MapKey.IndexOf(taskId) is { } index && (definition.MapOver is null || !run.Instances.TryGetValue(definition.Id, out var all) || index >= all.Length))
         {
             NotFound("Task not found", $"Pipeline '{pipeline.Id}' has no task '{taskId}'. Its tasks: {string.Join(", ", pipeline.Tasks.Select(t => t.Id))}.");
             return;
@@ -24,6 +24,12 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
 
         WriteLiteral("<table class=\"table pipelines-instance\" style=\"width:auto\"><tbody>");
         Row("State", Badge(task.State));
+        if (MapKey.IndexOf(taskId) is { } mapIndex)
+        {
+            var labels = services.Operations.GetMapLabels(pipeline.Id, run.RunId, definition.Id);
+            Row("Map index", $"<span class=\"pipelines-map-index\">{mapIndex}</span> of <a href=\"{TaskUrl(pipeline.Id, run.RunId, definition.Id)}\">{E(definition.Id)}</a>");
+            Row("Label", $"<span class=\"pipelines-map-label\">{E(mapIndex < labels.Count ? labels[mapIndex] : null)}</span>");
+        }
         Row("Why", $"<span class=\"pipelines-reason\">{E(task.Reason)}</span>");
         Row("Try", task.FirstTry == 1
             ? $"{task.TryNumber} of {definition.Retries + 1}"
@@ -40,6 +46,7 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
         var output = services.Operations.GetOutput(pipeline.Id, run.RunId, taskId);
         if (output is not null) Row("Output", $"<code>{E(output.Length > 2000 ? output[..2000] + "…" : output)}</code>");
         WriteLiteral("</tbody></table>");
+        if (run.Instances.TryGetValue(taskId, out var instances)) Instances(pipeline, run, instances, services);
 
         WriteLiteral("<h3>Why is this task (not) running?</h3><ul class=\"list-group pipelines-explanation\">");
         foreach (var dependency in services.Operations.Explain(pipeline.Id, run.RunId, taskId))
@@ -94,6 +101,18 @@ internal sealed class TaskInstancePage(string pipelineId, string runId, string t
         Microsoft.Extensions.Logging.LogLevel.Error => "ERROR",
         _ => "CRIT",
     };
+
+    /// <summary>A mapped task's instances, each with its map index, label and state, linked to its own page.</summary>
+    private void Instances(PipelineDefinition pipeline, PipelineRun run, System.Collections.Immutable.ImmutableArray<TaskInstance> instances, DashboardServices services)
+    {
+        var labels = services.Operations.GetMapLabels(pipeline.Id, run.RunId, taskId);
+        WriteLiteral($"<h3>Instances <small>{E(MapSummary.Describe(instances))}</small></h3><table class=\"table table-condensed pipelines-map-instances\" style=\"width:auto\"><thead><tr><th>Map index</th><th>Label</th><th>State</th><th>Try</th><th>Duration</th></tr></thead><tbody>");
+        for (var i = 0; i < instances.Length; i++)
+        {
+            WriteLiteral($"<tr data-task=\"{E(instances[i].TaskId)}\" data-map-index=\"{i}\"><td><a href=\"{TaskUrl(pipeline.Id, run.RunId, instances[i].TaskId)}\">{i}</a></td><td class=\"pipelines-map-label\">{E(i < labels.Count ? labels[i] : null)}</td><td>{Badge(instances[i].State)}</td><td>{instances[i].TryNumber}</td><td>{Span(instances[i].Duration)}</td></tr>");
+        }
+        WriteLiteral("</tbody></table>");
+    }
 
     private void Row(string name, string html) => WriteLiteral($"<tr><th>{E(name)}</th><td>{html}</td></tr>");
 }

@@ -43,7 +43,8 @@ public sealed partial class PipelineTaskJob
     public async Task Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken)
     {
         var pipeline = _registry.Get(pipelineId);
-        var task = pipeline[taskId];
+        // For an instance of a mapped task, taskId is its MapKey id (Load[2]): the task's settings are the mapped task's.
+        var task = MapKey.Definition(pipeline, taskId);
         var jobId = context?.BackgroundJob?.Id;
         var serverId = context?.ServerId;
 
@@ -70,7 +71,7 @@ public sealed partial class PipelineTaskJob
             var beating = heartbeat.KeepBeatingAsync(_options.TryHeartbeatInterval, stopWriting.Token);
             try
             {
-                result = await RunTryAsync(pipeline, task, runId, runRecord, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
+                result = await RunTryAsync(pipeline, task, MapKey.IndexOf(taskId), runId, runRecord, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -156,15 +157,15 @@ public sealed partial class PipelineTaskJob
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping the result of {Pipeline}.{Task} in run {Run} failed ({Error}); retrying")]
     private static partial void LogKeepRetried(ILogger logger, string pipeline, string run, string task, string error);
 
-    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? runRecord, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
+    private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, int? mapIndex, string runId, RunRecord? runRecord, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         if (task.Timeout is { } limit) timeout.CancelAfter(limit);
 
         try
         {
-            var run = ReadContext(pipeline, task, runId, runRecord, tryNumber, log);
-            var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline.Id, runId), _options.Serializer, timeout.Token);
+            var run = ReadContext(pipeline, task, runId, runRecord, tryNumber, log, mapIndex);
+            var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline, runId), _options.Serializer, timeout.Token);
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
             {
@@ -227,21 +228,25 @@ public sealed partial class PipelineTaskJob
         return startedUtc - due;
     }
 
-    private static RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? run, int tryNumber, ILogger logger)
+    private static RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? run, int tryNumber, ILogger logger, int? mapIndex)
     {
         if (run?.LogicalDate is not { } logicalDate) throw new TryStorageUnavailableException($"The record of run '{runId}' of pipeline '{pipeline.Id}' could not be read.");
-        return new RunContext(pipeline.Id, runId, task.Id, logicalDate, run.DataInterval, tryNumber, run.Parameters, logger);
+        return new RunContext(pipeline.Id, runId, task.Id, logicalDate, run.DataInterval, tryNumber, run.Parameters, logger) { MapIndex = mapIndex };
     }
 
-    private sealed class StorageOutputs(JobStorage storage, string pipelineId, string runId) : ITaskOutputSource
+    private sealed class StorageOutputs(JobStorage storage, PipelineDefinition pipeline, string runId) : ITaskOutputSource
     {
         public string? GetOutputJson(string taskId)
         {
             string? json;
+            var pipelineId = pipeline.Id;
             try
             {
                 using var connection = storage.GetConnection();
-                json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+                // A mapped task's output is its instances' outputs, gathered in map-index order (a reduce).
+                json = pipeline.TryGetTask(taskId, out var upstream) && upstream.MapOver is not null
+                    ? PipelineStore.GetMappedOutput(connection, pipelineId, runId, taskId)
+                    : PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

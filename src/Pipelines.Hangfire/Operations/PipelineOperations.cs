@@ -159,7 +159,7 @@ public sealed partial class PipelineOperations
                 foreach (var task in work.All.ToList())
                 {
                     if (!IsCurrentTry.IsWaiting(task.State)) continue;
-                    var due = TaskReadiness.StartDue(pipeline[task.TaskId], task, work.Now);
+                    var due = TaskReadiness.StartDue(work.DefinitionOf(task.TaskId), task, work.Now);
                     work.Set(task with { Reason = $"Released at {PipelineStore.Format(work.Now)}: the pipeline was unpaused. " + task.Reason });
                     work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, due > work.Now ? due - work.Now : null));
                 }
@@ -253,10 +253,10 @@ public sealed partial class PipelineOperations
     public IReadOnlyList<TaskDependency> Explain(string pipelineId, string runId, string taskId)
     {
         var pipeline = _registry.Get(pipelineId);
-        _ = pipeline[taskId];
+        var definition = MapKey.Definition(pipeline, taskId);
         using var connection = _storage.GetConnection();
         var run = PipelineStore.ReadRun(connection, pipeline, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-        var limits = SlotLimit.Of(pipeline, pipeline[taskId], _options);
+        var limits = SlotLimit.Of(pipeline, definition, _options);
         var slots = limits.Count == 0 ? null : SlotBook.Read(connection, limits, pipeline.Id, runId, taskId, run[taskId].TryNumber);
         // The previous run is read only for a task that depends on past and has not been queued yet.
         var previousRun = PastDependence.Of(pipeline).Any
@@ -293,12 +293,54 @@ public sealed partial class PipelineOperations
         return result;
     }
 
-    /// <summary>The output a task recorded in a run, as JSON, or null.</summary>
+    /// <summary>
+    /// The output a task recorded in a run, as JSON, or null. A mapped task's output is its instances' outputs as one
+    /// array in map-index order (what a reduce reads); one instance's is under its id with the map index (<c>Load[2]</c>).
+    /// </summary>
     public string? GetOutput(string pipelineId, string runId, string taskId)
     {
         using var connection = _storage.GetConnection();
-        var json = PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
+        var json = _registry.TryGet(pipelineId, out var pipeline) && pipeline.TryGetTask(taskId, out var task) && task.MapOver is not null
+            ? PipelineStore.GetMappedOutput(connection, pipelineId, runId, taskId)
+            : PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
         return string.IsNullOrEmpty(json) ? null : json;
+    }
+
+    /// <summary>
+    /// The labels of a mapped task's instances in a run, by map index (each element's <see cref="MapLabelAttribute"/>
+    /// property or <c>ToString()</c>, through the generated typed <see cref="TaskDefinition.MapLabel"/>); empty when the
+    /// task is not mapped or has not expanded. A label that cannot be read is null.
+    /// </summary>
+    public IReadOnlyList<string?> GetMapLabels(string pipelineId, string runId, string taskId)
+    {
+        var pipeline = _registry.Get(pipelineId);
+        var task = pipeline[taskId];
+        if (task.MapOver is not { } upstream || task.MapLabel is not { } label) return Array.Empty<string?>();
+        using var connection = _storage.GetConnection();
+        var json = PipelineStore.GetOutput(connection, pipeline.Id, runId, pipeline.Tasks[upstream].Id);
+        if (string.IsNullOrEmpty(json)) return Array.Empty<string?>();
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array) return Array.Empty<string?>();
+            var labels = new List<string?>(document.RootElement.GetArrayLength());
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                try
+                {
+                    labels.Add(label(element, _options.Serializer));
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
+                {
+                    labels.Add(null);
+                }
+            }
+            return labels;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Array.Empty<string?>();
+        }
     }
 
     /// <summary>What a task wrote to <see cref="RunContext.Logger"/> in a run, over all its tries, oldest first.</summary>
@@ -306,20 +348,28 @@ public sealed partial class PipelineOperations
     {
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
-        return PipelineStore.ReadLog(connection, pipeline.Id, runId, pipeline[taskId].Id);
+        _ = MapKey.Definition(pipeline, taskId);
+        return PipelineStore.ReadLog(connection, pipeline.Id, runId, taskId);
     }
 
     /// <summary>
     /// Resets tasks so they run again: the named tasks, plus their downstream and/or upstream tasks, optionally only those
     /// that failed (failed or upstream_failed). Ready tasks of a running run are enqueued at once; a finished run runs again
     /// when the pipeline has a free slot under MaxActiveRuns and waits for one otherwise.
-    /// Returns the ids of the tasks that were reset.
+    /// Returns the ids of the tasks that were reset. An instance of a mapped task is named by its id with the map index
+    /// (<c>Load[2]</c>): that instance alone runs again (and what the scope adds around its task); naming the mapped task
+    /// clears all its instances, and it expands again over its upstream's collection.
     /// </summary>
     public IReadOnlyList<string> Clear(string pipelineId, string runId, IEnumerable<string> taskIds, ClearScope scope = ClearScope.Downstream, bool onlyFailed = false)
     {
         var pipeline = _registry.Get(pipelineId);
-        var roots = taskIds.Select(id => pipeline[id].Index).ToList();
-        var selected = new SortedSet<int>(roots);
+        var ids = taskIds.ToList();
+        var instanceKeys = ids.Where(id => MapKey.TryParse(id, out _, out _)).ToList();
+        foreach (var key in instanceKeys)
+            if (MapKey.Definition(pipeline, key).MapOver is null) throw new KeyNotFoundException($"Task '{MapKey.TaskIdOf(key)}' of pipeline '{pipeline.Id}' is not mapped, so it has no instance '{key}'.");
+        var roots = ids.Select(id => MapKey.Definition(pipeline, id).Index).ToList();
+        var selected = new SortedSet<int>(ids.Where(id => !MapKey.TryParse(id, out _, out _)).Select(id => pipeline[id].Index));
+        // An instance's scope reaches what lies around its mapped task, not the task's other instances.
         if (scope.HasFlag(ClearScope.Downstream)) Walk(pipeline, roots, t => t.Downstream, selected);
         if (scope.HasFlag(ClearScope.Upstream)) Walk(pipeline, roots, t => t.Upstream, selected);
 
@@ -328,10 +378,27 @@ public sealed partial class PipelineOperations
         _coordinator.Update(pipeline, runId, work =>
         {
             wasFinished = work.RunState.IsFinished();
+            var keys = new List<string>();
+            foreach (var key in instanceKeys) if (!selected.Contains(MapKey.Definition(pipeline, key).Index)) keys.Add(key);
             foreach (var index in selected)
             {
-                var task = work[pipeline.Tasks[index].Id];
-                if (onlyFailed && task.State is not (TaskState.Failed or TaskState.UpstreamFailed)) continue;
+                // A mapped task cleared as a whole forgets its expansion; its instances are cleared with it.
+                var whole = work.Get(index);
+                if (pipeline.Tasks[index].MapOver is not null && whole.MapLength is { } length && (!onlyFailed || whole.State is TaskState.Failed or TaskState.UpstreamFailed))
+                {
+                    for (var i = 0; i < length; i++) keys.Add(MapKey.Of(whole.TaskId, i));
+                    work.Set(whole with { State = TaskState.None, MapLength = null, Start = null, End = null, FirstTry = whole.TryNumber + 1, Reason = $"Cleared by an operator at {PipelineStore.Format(work.Now)}; it maps over its upstream's collection again after its upstream tasks." });
+                    cleared.Add(whole.TaskId);
+                }
+                else
+                {
+                    keys.Add(pipeline.Tasks[index].Id);
+                }
+            }
+            foreach (var key in keys)
+            {
+                var task = work[key];
+                if (onlyFailed && task.State is not (TaskState.Failed or TaskState.UpstreamFailed) && !cleared.Contains(MapKey.TaskIdOf(key))) continue;
                 if (task.State == TaskState.None) continue; // nothing to clear
                 if (task.State == TaskState.Running)
                 {
@@ -347,6 +414,8 @@ public sealed partial class PipelineOperations
             }
             if (cleared.Count == 0) return false;
             foreach (var taskId in cleared) work.Outputs[taskId] = "";
+            // A mapped task with a cleared instance is not done until that instance runs again.
+            foreach (var key in instanceKeys) MappedTask.Settle(work, MapKey.Definition(pipeline, key).Index);
             // Listed for the reconciler at once: if reopening fails below, its next pass reopens the run.
             work.ListAsUnfinished = wasFinished;
             work.Event(PipelineEventKind.ManualChange, null, "cleared", $"Cleared {string.Join(", ", cleared)}.");
@@ -364,13 +433,19 @@ public sealed partial class PipelineOperations
         if (state is not (TaskState.Success or TaskState.Failed or TaskState.Skipped))
             throw new ArgumentException($"A task can be marked success, failed or skipped, not {state.Name()}.", nameof(state));
         var pipeline = _registry.Get(pipelineId);
-        _ = pipeline[taskId];
+        _ = MapKey.Definition(pipeline, taskId);
         var wasFinished = false;
         _coordinator.Update(pipeline, runId, work =>
         {
             wasFinished = work.RunState.IsFinished();
             var task = work[taskId];
-            work.Set(task with { State = state, End = work.Now, ClearRequested = false, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
+            // Marking an expanded mapped task marks each of its instances (its own state follows them).
+            var marked = task.IsExpanded ? work.InstancesOf(work.DefinitionOf(taskId).Index) : new[] { task };
+            foreach (var one in marked)
+                work.Set(one with { State = state, End = work.Now, ClearRequested = false, Reason = $"Marked {state.Name()} by an operator at {PipelineStore.Format(work.Now)}." });
+            // A marked instance of a mapped task: the task's own state follows its instances at once (a finished run's
+            // outcome is read from it).
+            if (MapKey.TryParse(taskId, out _, out _) || task.IsExpanded) MappedTask.Settle(work, work.DefinitionOf(taskId).Index);
             work.ListAsUnfinished = wasFinished;
             work.Event(PipelineEventKind.ManualChange, taskId, state.Name(), $"Marked {state.Name()} by an operator.");
             return true;

@@ -63,11 +63,19 @@ public sealed record PipelineRun(
     /// <summary>The deadline the run missed (its pipeline's <c>Deadline</c>), when the deadline watcher found it late; null otherwise.</summary>
     public Instant? MissedDeadline { get; init; }
 
-    /// <summary>The task instance with the given id.</summary>
+    /// <summary>
+    /// The instances of the run's mapped tasks that expanded, by task id, in map-index order (each has the
+    /// <see cref="MapKey"/> id <c>Load[0]</c>, <c>Load[1]</c>, ... as its <see cref="TaskInstance.TaskId"/>).
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<TaskInstance>> Instances { get; init; } = ImmutableDictionary<string, ImmutableArray<TaskInstance>>.Empty;
+
+    /// <summary>The task instance with the given id, or a mapped task's instance by its id with the map index (<c>Load[2]</c>).</summary>
     public TaskInstance this[string taskId]
     {
         get
         {
+            if (MapKey.TryParse(taskId, out var mappedId, out var mapIndex) && Instances.TryGetValue(mappedId, out var instances) && mapIndex < instances.Length)
+                return instances[mapIndex];
             foreach (var task in Tasks) if (task.TaskId == taskId) return task;
             throw new KeyNotFoundException($"Run '{RunId}' of pipeline '{PipelineId}' has no task '{taskId}'.");
         }

@@ -112,7 +112,8 @@ internal static class PipelineStore
     public static PipelineRun? ReadRun(IStorageConnection connection, PipelineDefinition pipeline, string runId)
     {
         if (ReadRunRecord(connection, pipeline.Id, runId) is not { } record) return null;
-        var tasks = ReadTasks(connection, pipeline, runId);
+        var records = ReadTaskRecords(connection, pipeline.Id, runId);
+        var tasks = ReadTasks(pipeline, records);
         return new PipelineRun(
             pipeline.Id,
             runId,
@@ -130,6 +131,7 @@ internal static class PipelineStore
             TraceParent = record.TraceParent,
             ScheduledAt = record.ScheduledAt,
             TriggeredBy = record.Kind == RunKind.Asset ? AssetStore.TriggeredBy(connection, pipeline.Id, runId) : null,
+            Instances = ReadInstances(pipeline, tasks, records),
         };
     }
 
@@ -169,15 +171,57 @@ internal static class PipelineStore
 
     // ---- task instances ---------------------------------------------------------------------------------------
 
-    public static Dictionary<string, TaskInstance> ReadTasks(IStorageConnection connection, PipelineDefinition pipeline, string runId)
+    public static Dictionary<string, TaskInstance> ReadTasks(IStorageConnection connection, PipelineDefinition pipeline, string runId) =>
+        ReadTasks(pipeline, ReadTaskRecords(connection, pipeline.Id, runId));
+
+    private static Dictionary<string, TaskInstance> ReadTasks(PipelineDefinition pipeline, Dictionary<string, string> stored)
     {
-        var stored = ReadTaskRecords(connection, pipeline.Id, runId);
         var result = new Dictionary<string, TaskInstance>(pipeline.Tasks.Length, StringComparer.Ordinal);
         foreach (var task in pipeline.Tasks)
         {
             result[task.Id] = stored.TryGetValue(task.Id, out var record) ? ParseTask(task.Id, record) : TaskInstance.Fresh(task.Id);
         }
         return result;
+    }
+
+    /// <summary>The instances of each mapped task that expanded, in map-index order (a missing record reads as fresh).</summary>
+    private static ImmutableDictionary<string, ImmutableArray<TaskInstance>> ReadInstances(PipelineDefinition pipeline, Dictionary<string, TaskInstance> tasks, Dictionary<string, string> stored)
+    {
+        var result = ImmutableDictionary.CreateBuilder<string, ImmutableArray<TaskInstance>>(StringComparer.Ordinal);
+        foreach (var task in pipeline.Tasks)
+        {
+            if (task.MapOver is null || tasks[task.Id].MapLength is not { } length) continue;
+            var instances = ImmutableArray.CreateBuilder<TaskInstance>(length);
+            for (var i = 0; i < length; i++)
+            {
+                var key = MapKey.Of(task.Id, i);
+                instances.Add(stored.TryGetValue(key, out var record) && record.Length > 0 ? ParseTask(key, record) : TaskInstance.Fresh(key));
+            }
+            result[task.Id] = instances.MoveToImmutable();
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The output of a mapped task as its downstream tasks read it: the outputs of its instances as one JSON array, in
+    /// map-index order, leaving out instances that recorded none (failed or skipped, as Airflow's lazy sequence of a
+    /// mapped task's results leaves out missing ones); null when the task has not expanded.
+    /// </summary>
+    public static string? GetMappedOutput(IStorageConnection connection, string pipelineId, string runId, string taskId)
+    {
+        var records = ReadTaskRecords(connection, pipelineId, runId);
+        if (!records.TryGetValue(taskId, out var record) || record.Length == 0 || ParseTask(taskId, record).MapLength is not { } length) return null;
+        var outputs = GetOutputs(connection, pipelineId, runId);
+        var json = new System.Text.StringBuilder("[");
+        var first = true;
+        for (var i = 0; i < length; i++)
+        {
+            if (!outputs.TryGetValue(MapKey.Of(taskId, i), out var element) || element.Length == 0) continue;
+            if (!first) json.Append(',');
+            json.Append(element);
+            first = false;
+        }
+        return json.Append(']').ToString();
     }
 
     /// <summary>The stored task records of a run, unparsed (task id → record).</summary>
@@ -223,6 +267,7 @@ internal static class PipelineStore
         FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
         Cleared = task.ClearRequested ? true : null,
         Exec = task.Execution,
+        Map = task.MapLength,
     }, s_json);
 
     private static TaskInstance Deserialize(string taskId, string json, TaskState? state)
@@ -242,6 +287,7 @@ internal static class PipelineStore
             FirstTry = stored.FirstTry ?? 1,
             ClearRequested = stored.Cleared ?? false,
             Execution = stored.Exec,
+            MapLength = stored.Map,
         };
     }
 
@@ -263,6 +309,8 @@ internal static class PipelineStore
         public bool? Cleared { get; set; }
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public string? Exec { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public int? Map { get; set; }
     }
 
     // ---- outputs ----------------------------------------------------------------------------------------------
@@ -317,7 +365,8 @@ internal static class PipelineStore
     }
 
     /// <summary>Removes a run and everything recorded for it.</summary>
-    public static void DeleteRun(IWriteOnlyTransaction transaction, PipelineDefinition pipeline, string runId)
+    /// <remarks>The run's task records (read from <paramref name="connection"/>) say how many instances each mapped task has, whose logs go too.</remarks>
+    public static void DeleteRun(IStorageConnection connection, IWriteOnlyTransaction transaction, PipelineDefinition pipeline, string runId)
     {
         if (transaction is not JobStorageTransaction storage)
             throw new NotSupportedException("Deleting runs needs a Hangfire storage whose transactions can remove hashes (JobStorageTransaction).");
@@ -327,7 +376,13 @@ internal static class PipelineStore
         storage.RemoveHash(OutputsKey(pipelineId, runId));
         storage.RemoveHash(ResultsKey(pipelineId, runId));
         storage.RemoveHash(AliveKey(pipelineId, runId));
-        foreach (var task in pipeline.Tasks) storage.RemoveHash(LogKey(pipelineId, runId, task.Id));
+        var records = pipeline.Tasks.Any(t => t.MapOver is not null) ? ReadTaskRecords(connection, pipelineId, runId) : null;
+        foreach (var task in pipeline.Tasks)
+        {
+            storage.RemoveHash(LogKey(pipelineId, runId, task.Id));
+            if (task.MapOver is null || records is null || !records.TryGetValue(task.Id, out var record) || record.Length == 0) continue;
+            for (var i = 0; i < (ParseTask(task.Id, record).MapLength ?? 0); i++) storage.RemoveHash(LogKey(pipelineId, runId, MapKey.Of(task.Id, i)));
+        }
         transaction.RemoveFromSet(RunsKey(pipelineId), runId);
         transaction.RemoveFromSet(ActiveKey(pipelineId), runId);
         transaction.RemoveFromSet(WaitingKey(pipelineId), runId);

@@ -45,6 +45,19 @@ public sealed record TaskInstance(
     /// </summary>
     public string? Execution { get; init; }
 
+    /// <summary>
+    /// For a mapped task's own record, how many instances it expanded to (their records are under
+    /// <see cref="MapKey"/> ids, <c>Load[0]</c> ...); null before it expands, and for a task that is not mapped. While
+    /// its instances run, the record is running; when they are all done it holds their aggregate state.
+    /// </summary>
+    public int? MapLength { get; init; }
+
+    /// <summary>For an instance of a mapped task, its map index; null otherwise.</summary>
+    public int? MapIndex => MapKey.IndexOf(TaskId);
+
+    /// <summary>Whether this is a mapped task's own record after it expanded (it has no job: its instances do).</summary>
+    public bool IsExpanded => MapLength is not null;
+
     /// <summary>Which try of the current attempt the current or last try is, from 1.</summary>
     public int TryOfAttempt => System.Math.Max(1, TryNumber - FirstTry + 1);
 

@@ -79,4 +79,11 @@ public sealed class PipelineTaskAttribute : Attribute
     /// then raises one <see cref="PipelineEventKind.DeadlineMissed"/> event naming it.
     /// </summary>
     public string? Deadline { get; set; }
+
+    /// <summary>
+    /// For a task with a <see cref="MapOverAttribute"/> parameter, the most instances it may expand to; a longer upstream
+    /// collection fails the task with a reason naming the count and the limit. 0 (the default) takes the runtime's
+    /// setting (<c>Pipelines:MaxMapLength</c>, 1,024 unless configured).
+    /// </summary>
+    public int MaxMapLength { get; set; }
 }

@@ -52,6 +52,12 @@ public sealed class RunContext
     /// <summary>The parameters the run was triggered with.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; }
 
+    /// <summary>
+    /// For an instance of a mapped task (<see cref="MapOverAttribute"/>), the position of its element in the upstream
+    /// collection, from 0; null for a task that is not mapped.
+    /// </summary>
+    public int? MapIndex { get; init; }
+
     /// <summary>A logger whose output is kept with the task instance.</summary>
     public ILogger Logger { get; }
 

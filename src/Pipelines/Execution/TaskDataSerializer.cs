@@ -38,4 +38,37 @@ public sealed class TaskDataSerializer
 
     /// <summary>Reads a task result back.</summary>
     public T Deserialize<T>(string json) => JsonSerializer.Deserialize(json, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)))!;
+
+    /// <summary>Reads element <paramref name="index"/> of a JSON array (a mapped task's element of its upstream collection).</summary>
+    /// <exception cref="InvalidOperationException">The JSON is not an array, or it has no element at <paramref name="index"/>.</exception>
+    public T DeserializeElement<T>(string json, int index)
+    {
+        using var document = JsonDocument.Parse(json);
+        var array = document.RootElement;
+        if (array.ValueKind != JsonValueKind.Array)
+            throw new InvalidOperationException($"A mapped task's upstream output must be a JSON array, but it is a {array.ValueKind}.");
+        var length = array.GetArrayLength();
+        if (index < 0 || index >= length)
+            throw new InvalidOperationException($"Map index {index} is outside the upstream collection of {length} element(s).");
+        return array[index].Deserialize((JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)))!;
+    }
+
+    /// <summary>Reads one element of a mapped task's upstream collection (for its label).</summary>
+    public T DeserializeElement<T>(JsonElement element) => element.Deserialize((JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)))!;
+
+    /// <summary>
+    /// How many elements a mapped task's upstream output holds: the length of a JSON array, 0 for <c>null</c>
+    /// (an upstream that returned no collection maps to nothing); -1 when the JSON is not an array.
+    /// </summary>
+    public static int CountElements(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return 0;
+        using var document = JsonDocument.Parse(json!);
+        return document.RootElement.ValueKind switch
+        {
+            JsonValueKind.Array => document.RootElement.GetArrayLength(),
+            JsonValueKind.Null => 0,
+            _ => -1,
+        };
+    }
 }

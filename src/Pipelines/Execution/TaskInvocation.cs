@@ -39,6 +39,21 @@ public sealed class TaskInvocation
         return Serializer.Deserialize<T>(json);
     }
 
+    /// <summary>
+    /// For an instance of a mapped task, its element of the upstream task's collection (the one at
+    /// <see cref="RunContext.MapIndex"/>), deserialized as <typeparamref name="T"/>.
+    /// </summary>
+    /// <exception cref="TaskInputMissingException">The upstream task recorded no output.</exception>
+    /// <exception cref="InvalidOperationException">The task is not being run as a mapped instance, or the collection has no such element.</exception>
+    public T MapElement<T>(string fromTaskId)
+    {
+        var index = Run.MapIndex ?? throw new InvalidOperationException(
+            $"Task '{Run.TaskId}' of pipeline '{Run.PipelineId}' maps over '{fromTaskId}' but was run without a map index.");
+        var json = _outputs.GetOutputJson(fromTaskId)
+            ?? throw new TaskInputMissingException(Run.PipelineId, Run.TaskId, fromTaskId);
+        return Serializer.DeserializeElement<T>(json, index);
+    }
+
     /// <summary>Serializes a task's result.</summary>
     public string Output<T>(T value) => Serializer.Serialize(value);
 }

@@ -72,6 +72,21 @@ public sealed class TaskDefinition
     /// <summary>The type of the task's result after unwrapping <c>Task&lt;T&gt;</c>, or null when it returns nothing.</summary>
     public Type? OutputType { get; init; }
 
+    /// <summary>
+    /// For a mapped task (<see cref="MapOverAttribute"/>), the index of the upstream task whose collection it maps over;
+    /// null for a task that runs once per run.
+    /// </summary>
+    public int? MapOver { get; init; }
+
+    /// <summary>For a mapped task, the most instances it may expand to; 0 takes the runtime's setting.</summary>
+    public int MaxMapLength { get; init; }
+
+    /// <summary>
+    /// For a mapped task, the generated, typed label of one element of its upstream collection (its
+    /// <see cref="MapLabelAttribute"/> property, or its <c>ToString()</c>), for people; null for a task that is not mapped.
+    /// </summary>
+    public Func<System.Text.Json.JsonElement, TaskDataSerializer, string?>? MapLabel { get; init; }
+
     /// <summary>For a branch, the indices of the tasks it may choose between.</summary>
     public ImmutableArray<int> BranchTargets { get; init; } = ImmutableArray<int>.Empty;
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using NodaTime;
 
 namespace Pipelines.Hangfire;
@@ -25,14 +26,34 @@ internal sealed record ReadinessContext
 
     /// <summary>The task at <paramref name="taskIndex"/> in the run a coordination step holds.</summary>
     public static ReadinessContext Of(RunWork work, int taskIndex) =>
-        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now) { Pause = work.Pause, PreviousRun = work.PreviousRun };
+        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now)
+        {
+            Pause = work.Pause,
+            PreviousRun = work.PreviousRun,
+            MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstanceStatesOf(i),
+        };
+
+    /// <summary>
+    /// The task instance a key names in the run a coordination step holds: a task by its id, or one instance of a mapped
+    /// task by its <see cref="MapKey"/> id (judged on the mapped task's settings and upstream, with its own record).
+    /// </summary>
+    public static ReadinessContext Of(RunWork work, string key)
+    {
+        var context = Of(work, work.DefinitionOf(key).Index);
+        return MapKey.TryParse(key, out _, out _) ? context with { MappedInstance = work.Instance(key) } : context;
+    }
 
     /// <summary>The task of <paramref name="taskId"/> in a run read for people.</summary>
     public static ReadinessContext Of(PipelineDefinition pipeline, PipelineRun run, string taskId, Instant now)
     {
         var byIndex = new TaskInstance[pipeline.Tasks.Length];
         foreach (var task in pipeline.Tasks) byIndex[task.Index] = run[task.Id];
-        return new ReadinessContext(pipeline, pipeline[taskId], run.State, i => byIndex[i].State, i => byIndex[i], now);
+        var definition = MapKey.Definition(pipeline, taskId);
+        return new ReadinessContext(pipeline, definition, run.State, i => byIndex[i].State, i => byIndex[i], now)
+        {
+            MapStatesOf = i => run.Instances.TryGetValue(pipeline.Tasks[i].Id, out var instances) ? instances.Select(t => t.State).ToList() : null,
+            MappedInstance = MapKey.TryParse(taskId, out var mappedId, out var mapIndex) && run.Instances.TryGetValue(mappedId, out var own) && mapIndex < own.Length ? own[mapIndex] : null,
+        };
     }
 
     public PipelineDefinition Pipeline { get; }
@@ -45,7 +66,16 @@ internal sealed record ReadinessContext
     public Instant Now { get; }
 
     /// <summary>The task's instance (parsed when a reason needs more than its state).</summary>
-    public TaskInstance Instance => _instanceOf(Task.Index);
+    public TaskInstance Instance => MappedInstance ?? _instanceOf(Task.Index);
+
+    /// <summary>When one instance of a mapped task is judged, its record; null for a task itself.</summary>
+    public TaskInstance? MappedInstance { get; init; }
+
+    /// <summary>
+    /// The states of a mapped task's instances by map index, or null for a task that is not mapped or has not expanded:
+    /// a downstream's trigger rule counts each instance (Airflow's trigger_rule_dep counts expanded task instances).
+    /// </summary>
+    public Func<int, System.Collections.Generic.IReadOnlyList<TaskState>?>? MapStatesOf { get; init; }
 
     /// <summary>The state of the task at <paramref name="index"/> in the pipeline's topological order.</summary>
     public TaskState StateOf(int index) => _stateOf(index);

@@ -14,8 +14,14 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
     public static TriggerEvaluation Judge(ReadinessContext context)
     {
         var upstream = context.Task.Upstream;
-        var states = new TaskState[upstream.Length];
-        for (var u = 0; u < states.Length; u++) states[u] = context.StateOf(upstream[u]);
+        var states = new System.Collections.Generic.List<TaskState>(upstream.Length);
+        foreach (var u in upstream)
+        {
+            // A mapped upstream counts once per instance once it expanded; before that (or skipped over an empty
+            // collection, or failed over a long one) it counts once, by its own state.
+            if (context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
+            else states.Add(context.StateOf(u));
+        }
         return TriggerRuleEvaluator.Evaluate(context.Task.Trigger, UpstreamSummary.Of(states));
     }
 

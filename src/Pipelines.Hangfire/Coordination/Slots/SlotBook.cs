@@ -72,15 +72,17 @@ internal sealed class SlotBook
     /// reasons, given the limits' usage): when it may, records it as a holder of every limit; when it may not, records it
     /// as waiting (keeping when it first waited). Called under the run's lock, before the run's step commits.
     /// </summary>
-    public SlotAdmission Admit(PipelineDefinition pipeline, string runId, TaskDefinition task, int tryNumber, Instant now, Func<IReadOnlyList<SlotUsage>, TaskDependency?> judge)
+    /// <remarks><paramref name="taskKey"/> names the task instance (a mapped instance's <see cref="MapKey"/> id); the task's id by default.</remarks>
+    public SlotAdmission Admit(PipelineDefinition pipeline, string runId, TaskDefinition task, int tryNumber, Instant now, Func<IReadOnlyList<SlotUsage>, TaskDependency?> judge, string? taskKey = null)
     {
+        var key = taskKey ?? task.Id;
         var limits = SlotLimit.Of(pipeline, task, _options);
         using var connection = _storage.GetConnection();
         using var locked = StorageLocks.Acquire(_storage, connection, Lock, _options.LockTimeout);
-        var usage = Read(connection, limits, pipeline.Id, runId, task.Id, tryNumber);
+        var usage = Read(connection, limits, pipeline.Id, runId, key, tryNumber);
         var blocked = judge(usage);
         var stored = connection.GetAllItemsFromSet(WaitingKey);
-        var mine = stored.Where(m => SlotWaiter.Parse(m) is { } w && w.IsOf(pipeline.Id, runId, task.Id)).ToList();
+        var mine = stored.Where(m => SlotWaiter.Parse(m) is { } w && w.IsOf(pipeline.Id, runId, key)).ToList();
         using var transaction = connection.CreateWriteTransaction();
         SlotAdmission result;
         if (blocked is null)
@@ -88,7 +90,7 @@ internal sealed class SlotBook
             foreach (var u in usage)
             {
                 if (u.Held) continue;
-                transaction.AddToSet(HoldersKey(u.Limit.Key), new SlotHolder(pipeline.Id, runId, task.Id, tryNumber, u.Limit.Need).Format());
+                transaction.AddToSet(HoldersKey(u.Limit.Key), new SlotHolder(pipeline.Id, runId, key, tryNumber, u.Limit.Need).Format());
                 transaction.AddToSet(KeysKey, u.Limit.Key);
             }
             foreach (var member in mine) transaction.RemoveFromSet(WaitingKey, member);
@@ -105,7 +107,7 @@ internal sealed class SlotBook
             {
                 foreach (var member in mine) transaction.RemoveFromSet(WaitingKey, member);
                 var run = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId);
-                transaction.AddToSet(WaitingKey, SlotWaiter.Of(pipeline, runId, task, tryNumber, run?.LogicalDateText, now, limits, run?.Kind == RunKind.Backfill).Format());
+                transaction.AddToSet(WaitingKey, SlotWaiter.Of(pipeline, runId, task, tryNumber, run?.LogicalDateText, now, limits, run?.Kind == RunKind.Backfill, key).Format());
                 foreach (var limit in limits) transaction.AddToSet(KeysKey, limit.Key);
             }
             result = new SlotAdmission(SlotAdmissionKind.Waiting, blocked);

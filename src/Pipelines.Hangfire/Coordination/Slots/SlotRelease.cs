@@ -37,6 +37,16 @@ internal static class SlotRelease
             var keys = SlotLimit.Of(pipeline, definition, options).Select(l => l.Key).ToArray();
             (stopped ??= new()).Add((new SlotHolder(pipeline.Id, work.RunId, definition.Id, before.TryNumber, 0), keys));
         }
+        foreach (var after in work.ChangedInstances)
+        {
+            var definition = work.DefinitionOf(after.TaskId);
+            if (!SlotLimit.Any(pipeline, definition, options)) continue;
+            var before = work.InstanceBefore(after.TaskId);
+            if (!Holds(before.State)) continue;
+            if (after.TryNumber == before.TryNumber && (after.State == TaskState.Running || IsCurrentTry.IsWaiting(before.State) && IsCurrentTry.IsWaiting(after.State))) continue;
+            var keys = SlotLimit.Of(pipeline, definition, options).Select(l => l.Key).ToArray();
+            (stopped ??= new()).Add((new SlotHolder(pipeline.Id, work.RunId, after.TaskId, before.TryNumber, 0), keys));
+        }
         return stopped ?? (IReadOnlyList<(SlotHolder, IReadOnlyList<string>)>)System.Array.Empty<(SlotHolder, IReadOnlyList<string>)>();
     }
 
@@ -57,7 +67,7 @@ internal static class SlotRelease
             // A pipeline this server does not know belongs to another app sharing the pools: its own servers start it
             // (their reconciler gives a reserved waiter without a job a new one).
             if (Resolve(coordinator, waiter.PipelineId) is not { } pipeline) continue;
-            if (pipeline.TryGetTask(waiter.TaskId, out var definition))
+            if (MapKey.TryDefinition(pipeline, waiter.TaskId, out var definition))
             {
                 try
                 {
@@ -96,7 +106,7 @@ internal static class SlotRelease
     {
         // Another app's pipeline on the same storage: its slots are its servers' to judge, never ours to take.
         if (Resolve(coordinator, pipelineId) is not { } pipeline) return true;
-        if (!pipeline.TryGetTask(taskId, out _)) return false;
+        if (!MapKey.TryDefinition(pipeline, taskId, out _)) return false;
         var records = PipelineStore.ReadTaskRecords(connection, pipelineId, runId);
         if (!records.TryGetValue(taskId, out var record) || record.Length == 0) return false;
         var task = PipelineStore.ParseTask(taskId, record);

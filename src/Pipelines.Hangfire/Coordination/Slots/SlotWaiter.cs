@@ -52,8 +52,8 @@ internal sealed record SlotWaiter(string PipelineId, string RunId, string TaskId
         }
     }
 
-    public static SlotWaiter Of(PipelineDefinition pipeline, string runId, TaskDefinition task, int tryNumber, string? logicalDate, Instant since, IEnumerable<SlotLimit> limits, bool backfill = false) =>
-        new(pipeline.Id, runId, task.Id, tryNumber, pipeline.PriorityWeightOf(task), logicalDate ?? "", since.ToUnixTimeTicks(), limits.Select(l => new Need(l.Key, l.Capacity, l.Need)).ToArray())
+    public static SlotWaiter Of(PipelineDefinition pipeline, string runId, TaskDefinition task, int tryNumber, string? logicalDate, Instant since, IEnumerable<SlotLimit> limits, bool backfill = false, string? taskKey = null) =>
+        new(pipeline.Id, runId, taskKey ?? task.Id, tryNumber, pipeline.PriorityWeightOf(task), logicalDate ?? "", since.ToUnixTimeTicks(), limits.Select(l => new Need(l.Key, l.Capacity, l.Need)).ToArray())
         {
             Backfill = backfill,
         };

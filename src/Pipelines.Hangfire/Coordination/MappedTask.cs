@@ -1,0 +1,144 @@
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// Dynamic task mapping under the run's lock, as Airflow's: when a mapped task's trigger rule lets it run, it expands to
+/// one instance per element of its upstream's collection (<see cref="Expand"/>), each a task instance of its own with a
+/// job, tries, slots, log and output; the mapped task's own record then follows its instances (<see cref="Settle"/>).
+/// </summary>
+/// <remarks>
+/// Airflow's rules kept here: an empty collection skips the mapped task (<c>TaskInstance.expand_mapped_task</c> marks the
+/// unexpanded instance skipped when the length is 0), and a collection longer than <c>max_map_length</c> fails it
+/// (<c>UnmappableXComLengthPushed</c>). A downstream's trigger rule counts every instance (<see cref="TriggerRuleSatisfied"/>).
+/// </remarks>
+internal static class MappedTask
+{
+    /// <summary>Expands the mapped task at <paramref name="index"/>, whose trigger rule says run, over its upstream's collection.</summary>
+    public static void Expand(RunWork work, int index, string ruleReason)
+    {
+        var definition = work.Pipeline.Tasks[index];
+        var parent = work.Get(index);
+        var upstreamId = work.Pipeline.Tasks[definition.MapOver!.Value].Id;
+        int count;
+        try
+        {
+            count = TaskDataSerializer.CountElements(work.OutputOf(upstreamId));
+        }
+        catch (JsonException)
+        {
+            count = -1;
+        }
+        if (count < 0)
+        {
+            Fail(work, parent, $"Failed: it maps over the output of {upstreamId}, which is not a collection (a JSON array).");
+            return;
+        }
+        if (count == 0)
+        {
+            var reason = $"Skipped: {upstreamId} returned an empty collection, so there is nothing to map over.";
+            work.Set(parent with { State = TaskState.Skipped, Start = work.Now, End = work.Now, MapLength = 0, Reason = reason });
+            return;
+        }
+        var limit = definition.MaxMapLength > 0 ? definition.MaxMapLength : work.MaxMapLength;
+        if (count > limit)
+        {
+            var setting = definition.MaxMapLength > 0 ? $"[PipelineTask(MaxMapLength = {limit})]" : $"Pipelines:MaxMapLength ({limit})";
+            Fail(work, parent, $"Failed: {upstreamId} returned {count} elements to map over, more than the limit of {limit} set by {setting}. Raise the limit or split the collection.");
+            return;
+        }
+
+        work.Set(parent with
+        {
+            State = TaskState.Running, Start = work.Now, End = null, MapLength = count, ClearRequested = false,
+            Reason = $"Mapped over {count} element(s) of {upstreamId}: {count} instance(s). " + ruleReason,
+        });
+        for (var i = 0; i < count; i++) Queue(work, work.Instance(MapKey.Of(definition.Id, i)), "Queued: mapped instance " + i + " of " + count + ".");
+    }
+
+    /// <summary>
+    /// Brings an expanded mapped task's own record in line with its instances: instances an operator cleared are queued
+    /// again (or skipped, or upstream_failed) by the trigger rule, and when every instance is done the task takes their
+    /// aggregate state. True when the task's own record changed (its downstream are judged again).
+    /// </summary>
+    public static bool Settle(RunWork work, int index)
+    {
+        var definition = work.Pipeline.Tasks[index];
+        if (definition.MapOver is null) return false;
+        var parent = work.Get(index);
+        if (parent.MapLength is not { } length || length == 0 || parent.State == TaskState.None) return false;
+        var states = work.InstanceStatesOf(index);
+
+        // Only instances an operator cleared are parsed; the rest are judged by their states alone.
+        var cleared = new List<TaskInstance>();
+        for (var i = 0; i < states.Count; i++) if (states[i] == TaskState.None) cleared.Add(work.Instance(MapKey.Of(definition.Id, i)));
+        if (cleared.Count > 0 && work.RunState == RunState.Running)
+        {
+            var evaluation = TaskReadiness.DecideQueue(ReadinessContext.Of(work, index) with { MappedInstance = cleared[0] });
+            foreach (var instance in cleared)
+            {
+                switch (evaluation.Decision)
+                {
+                    case TriggerDecision.Run:
+                        Queue(work, instance, "Queued. " + evaluation.Reason);
+                        break;
+                    case TriggerDecision.Skip:
+                        work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = evaluation.Reason });
+                        break;
+                    case TriggerDecision.UpstreamFailed:
+                        work.Set(instance with { State = TaskState.UpstreamFailed, End = work.Now, Reason = evaluation.Reason });
+                        break;
+                }
+            }
+            states = work.InstanceStatesOf(index);
+        }
+
+        int done = 0, succeeded = 0, failed = 0, upstreamFailed = 0, skipped = 0;
+        foreach (var instanceState in states)
+        {
+            if (!instanceState.IsTerminal()) continue;
+            done++;
+            switch (instanceState)
+            {
+                case TaskState.Success: succeeded++; break;
+                case TaskState.Failed: failed++; break;
+                case TaskState.UpstreamFailed: upstreamFailed++; break;
+                default: skipped++; break;
+            }
+        }
+        if (done < length)
+        {
+            if (parent.State == TaskState.Running) return false;
+            work.Set(parent with { State = TaskState.Running, End = null, Reason = $"{length - done} of {length} instance(s) not done." });
+            return true;
+        }
+        // As Airflow's run outcome over leaf instances: one failed instance fails the mapped task's aggregate.
+        var state = failed > 0 ? TaskState.Failed
+            : upstreamFailed > 0 ? TaskState.UpstreamFailed
+            : skipped == length ? TaskState.Skipped
+            : TaskState.Success;
+        var summary = $"{length} instance(s): {succeeded} succeeded, {failed} failed, {upstreamFailed} upstream_failed, {skipped} skipped.";
+        if (parent.State == state && parent.Reason == summary) return false;
+        work.Set(parent with { State = state, End = work.Now, Reason = summary });
+        return true;
+    }
+
+    private static void Queue(RunWork work, TaskInstance instance, string reason)
+    {
+        // A cleared instance (or one from before its task was cleared) gets its whole retry budget again.
+        var tryNumber = instance.TryNumber + 1;
+        work.Set(instance with
+        {
+            State = TaskState.Queued, TryNumber = tryNumber, FirstTry = tryNumber, Start = null, End = null, Server = null,
+            FirstPoke = null, ClearRequested = false, Execution = null, Reason = reason,
+        });
+        work.Jobs.Add(new PendingJob(instance.TaskId, tryNumber, null));
+    }
+
+    private static void Fail(RunWork work, TaskInstance parent, string reason)
+    {
+        work.Set(parent with { State = TaskState.Failed, Start = work.Now, End = work.Now, Reason = reason });
+        work.Event(PipelineEventKind.TaskFailed, parent.TaskId, TaskState.Failed.Name(), reason);
+    }
+}
