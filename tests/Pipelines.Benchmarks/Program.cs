@@ -11,6 +11,8 @@ using Pipelines.Benchmarks.Workloads;
 
 if (args.Length > 0 && args[0] == ServerWorker.Mode) return await ServerWorker.RunAsync(args[1..]);
 
+using var interruption = Interruption.Register();
+
 Options options;
 var dashboard = args.Length > 0 && args[0] == "dashboard";
 try
@@ -55,52 +57,14 @@ Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average (
 Console.WriteLine();
 
 var reports = new List<StorageReport>();
-foreach (var kind in storages)
+try
 {
-    var name = kind == StorageKind.InMemory ? "in-memory" : "PostgreSQL";
-    if (kind == StorageKind.PostgreSql)
-    {
-        var o = BenchHost.PostgreSqlOptions();
-        Console.WriteLine($"[{name}] starting a private PostgreSQL server; options: QueuePollInterval {o.QueuePollInterval.TotalMilliseconds:0} ms, " +
-            $"EnableLongPolling {o.EnableLongPolling}, UseSlidingInvisibilityTimeout {o.UseSlidingInvisibilityTimeout}");
-        if (!StartPostgres()) return 1;
-    }
-
-    var report = new StorageReport(name);
-    for (var round = 1; round <= options.Rounds && (measures.Contains(Measure.Hop) || measures.Contains(Measure.Fanout)); round++)
-    {
-        // Raw and pipeline alternate, and which goes first alternates by round, so a change in the machine's load
-        // during the run falls on both sides alike.
-        var rawFirst = round % 2 == 1;
-        var at = $"round {round}/{options.Rounds}";
-        ChainResult? rawChain = null, ourChain = null;
-        FanResult? rawFan = null, ourFan = null;
-        if (measures.Contains(Measure.Hop))
-        {
-            Func<Task> raw = async () => rawChain = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
-            Func<Task> ours = async () => ourChain = await MeasureAsync(kind, workers, name, $"{at} pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
-            await (rawFirst ? raw : ours)();
-            await (rawFirst ? ours : raw)();
-        }
-        if (measures.Contains(Measure.Fanout))
-        {
-            Func<Task> raw = async () => rawFan = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
-            Func<Task> ours = async () => ourFan = await MeasureAsync(kind, workers, name, $"{at} pipeline fan (bench_fan_1000)", h => Measurements.PipelineFanAsync(h, timeout));
-            await (rawFirst ? raw : ours)();
-            await (rawFirst ? ours : raw)();
-        }
-        report.Rounds.Add(new Round(rawChain, ourChain, rawFan, ourFan));
-    }
-    if (kind == StorageKind.PostgreSql)
-    {
-        if (measures.Contains(Measure.Many)) report.Many.AddRange(await ManyRuns.RunAsync(options));
-        if (measures.Contains(Measure.Big)) report.Big = await BigRun.RunAsync(options);
-        if (measures.Contains(Measure.Memory)) report.Memory = await MemoryRuns.RunAsync(options);
-    }
-    reports.Add(report);
-    Console.WriteLine();
-    report.Print(workers);
-    Console.WriteLine();
+    if (!await MeasureAllAsync()) return 1;
+}
+catch (Exception) when (Interruption.Requested)
+{
+    // The signal handler is ending the process; what failed here failed because of that.
+    return Interruption.ExitCode;
 }
 
 // The closing table scripts read: one row per storage, the hop ratio, then the throughput ratio, then the scale-out ratios.
@@ -117,6 +81,58 @@ Console.WriteLine($"  goals: hop <= {StorageReport.HopGoal}x, throughput >= {Sto
     $"2 servers >= {StorageReport.ScaleGoal}x one (where the cores exist), big run clean with per-step cost <= {StorageReport.StepGrowthGoal}x a 1,000-task run's, " +
     $"server GC heap <= {StorageReport.MemoryGoal}x after the runs");
 return 0;
+
+async Task<bool> MeasureAllAsync()
+{
+    foreach (var kind in storages)
+    {
+        var name = kind == StorageKind.InMemory ? "in-memory" : "PostgreSQL";
+        if (kind == StorageKind.PostgreSql)
+        {
+            var o = BenchHost.PostgreSqlOptions();
+            Console.WriteLine($"[{name}] starting a private PostgreSQL server; options: QueuePollInterval {o.QueuePollInterval.TotalMilliseconds:0} ms, " +
+                $"EnableLongPolling {o.EnableLongPolling}, UseSlidingInvisibilityTimeout {o.UseSlidingInvisibilityTimeout}");
+            if (!StartPostgres()) return false;
+        }
+
+        var report = new StorageReport(name);
+        for (var round = 1; round <= options.Rounds && (measures.Contains(Measure.Hop) || measures.Contains(Measure.Fanout)); round++)
+        {
+            // Raw and pipeline alternate, and which goes first alternates by round, so a change in the machine's load
+            // during the run falls on both sides alike.
+            var rawFirst = round % 2 == 1;
+            var at = $"round {round}/{options.Rounds}";
+            ChainResult? rawChain = null, ourChain = null;
+            FanResult? rawFan = null, ourFan = null;
+            if (measures.Contains(Measure.Hop))
+            {
+                Func<Task> raw = async () => rawChain = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
+                Func<Task> ours = async () => ourChain = await MeasureAsync(kind, workers, name, $"{at} pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
+                await (rawFirst ? raw : ours)();
+                await (rawFirst ? ours : raw)();
+            }
+            if (measures.Contains(Measure.Fanout))
+            {
+                Func<Task> raw = async () => rawFan = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
+                Func<Task> ours = async () => ourFan = await MeasureAsync(kind, workers, name, $"{at} pipeline fan (bench_fan_1000)", h => Measurements.PipelineFanAsync(h, timeout));
+                await (rawFirst ? raw : ours)();
+                await (rawFirst ? ours : raw)();
+            }
+            report.Rounds.Add(new Round(rawChain, ourChain, rawFan, ourFan));
+        }
+        if (kind == StorageKind.PostgreSql)
+        {
+            if (measures.Contains(Measure.Many)) report.Many.AddRange(await ManyRuns.RunAsync(options));
+            if (measures.Contains(Measure.Big)) report.Big = await BigRun.RunAsync(options);
+            if (measures.Contains(Measure.Memory)) report.Memory = await MemoryRuns.RunAsync(options);
+        }
+        reports.Add(report);
+        Console.WriteLine();
+        report.Print(workers);
+        Console.WriteLine();
+    }
+    return true;
+}
 
 static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, string storage, string what, Func<BenchHost, Task<T>> measure)
 {

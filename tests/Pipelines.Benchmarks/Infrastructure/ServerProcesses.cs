@@ -11,7 +11,7 @@ public sealed record ServerStats(long WorkingSet, long GcHeap, long CpuMs);
 /// <summary>
 /// Hangfire server processes started by the harness: the benchmark assembly re-executed in <see cref="ServerWorker"/>
 /// mode, all on one PostgreSQL database. Each is ended by its pid: asked to stop (a line on its stdin, then stdin closed),
-/// and killed with its process tree if it has not exited 20 s later; on Ctrl-C or when the harness exits, every live one
+/// and killed with its process tree if it has not exited 20 s later; on Ctrl-C, SIGTERM or when the harness exits, every live one
 /// is killed at once. A server process also stops by itself when its stdin ends, which covers a harness that was killed.
 /// </summary>
 public sealed class ServerProcesses : IAsyncDisposable
@@ -19,11 +19,8 @@ public sealed class ServerProcesses : IAsyncDisposable
     private static readonly ConcurrentDictionary<int, Process> s_live = new();
     private readonly List<Server> _servers;
 
-    static ServerProcesses()
-    {
-        Console.CancelKeyPress += (_, _) => KillAll();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
-    }
+    // The harness's signal handler calls KillAll (Program.cs); an exit that skips the fleets' disposal ends them here.
+    static ServerProcesses() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
 
     private ServerProcesses(List<Server> servers) => _servers = servers;
 
@@ -93,9 +90,16 @@ public sealed class ServerProcesses : IAsyncDisposable
         }
     }
 
-    private static void KillAll()
+    /// <summary>Kills every live server process with its tree, by pid; returns their pids.</summary>
+    public static IReadOnlyList<int> KillAll()
     {
-        foreach (var process in s_live.Values) Kill(process);
+        var ended = new List<int>();
+        foreach (var (pid, process) in s_live)
+        {
+            Kill(process);
+            ended.Add(pid);
+        }
+        return ended;
     }
 
     private static void Kill(Process process)
