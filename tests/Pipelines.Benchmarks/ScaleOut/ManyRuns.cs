@@ -8,6 +8,9 @@ namespace Pipelines.Benchmarks.ScaleOut;
 public sealed record ManySide(int Tasks, int Done, double WallMs, bool Completed, double MachineBusy, long ServerCpuMs)
 {
     public double TasksPerSecond => Done / (WallMs / 1000.0);
+
+    /// <summary>CPU time the server processes spent per finished task (PostgreSQL's own CPU not included).</summary>
+    public double CpuPerTaskMs => Done == 0 ? double.NaN : (double)ServerCpuMs / Done;
 }
 
 /// <summary>Many runs against as many raw jobs on <see cref="Servers"/> server processes.</summary>
