@@ -171,7 +171,9 @@ public sealed class StorageReport(string name)
             $"({Report.Number(big.Done / (big.WallMs / 1000))} tasks/s); Start's end to the first worker task's start {(big.FanOutMs is { } o ? Report.Number(o) + " ms" : "n/a")}");
         Console.WriteLine($"  coordinator steps: {f.StepsMs.Length:N0}, slowest {Report.Number(f.SlowestStepMs)} ms (lock wait included), median {Report.Number(Report.Median(f.StepsMs))} ms");
         Console.WriteLine($"  run lock: held {Report.Number(f.HeldTotalMs / 1000)} s in all over {f.RunLockHeldMs.Length:N0} holds, longest hold {Report.Number(f.HeldMaxMs)} ms, " +
-            $"median {Report.Number(f.HeldMedianMs)} ms; longest wait {Report.Number(f.WaitMaxMs)} ms");
+            $"median {Report.Number(f.HeldMedianMs)} ms; longest wait {Report.Number(f.WaitMaxMs)} ms of the {new Pipelines.Hangfire.PipelinesOptions().LockTimeout.TotalSeconds:0} s lock timeout");
+        if (big.WallMs > 0)
+            Console.WriteLine($"  the run lock was held {f.HeldTotalMs / big.WallMs * 100:0}% of the run's wall time (run locks of this run only: nothing else ran)");
         if (big.Reference is { } r)
             Console.WriteLine($"  per-step cost against a {big.ReferenceWidth:N0}-task fan-out: median hold {Report.Number(f.HeldMedianMs)} vs {Report.Number(r.HeldMedianMs)} ms = " +
                 $"{Report.Ratio(big.StepGrowth)} (goal <= {StepGrowthGoal}x: a step's cost does not grow with the run); slowest step {Report.Number(f.SlowestStepMs)} vs {Report.Number(r.SlowestStepMs)} ms");
