@@ -2,18 +2,6 @@ using System.Globalization;
 
 namespace Pipelines.Benchmarks;
 
-/// <summary>One round of the hop and fan-out measurements: each side's chain and fan-out (null when not measured).</summary>
-public sealed record Round(ChainResult? RawChain, ChainResult? PipelineChain, FanResult? RawFan, FanResult? PipelineFan)
-{
-    public double HopRatio => PipelineChain is { } ours && RawChain is { } raw ? Report.Median(ours.BodyHopsMs) / Report.Median(raw.BodyHopsMs) : double.NaN;
-
-    public double ThroughputRatio => PipelineFan is { } ours && RawFan is { } raw ? ours.TasksPerSecond / raw.TasksPerSecond : double.NaN;
-
-    public bool ChainsCompleted => PipelineChain?.Completed == true && RawChain?.Completed == true;
-
-    public bool FansCompleted => PipelineFan?.Completed == true && RawFan?.Completed == true;
-}
-
 /// <summary>
 /// Everything measured on one storage, printed as tables with the ratios against issue 14's goals: the hop and fan-out
 /// rounds (each ratio the median of the rounds' ratios), and on PostgreSQL the many-runs, big-run and memory figures.
@@ -159,6 +147,7 @@ public sealed class StorageReport(string name)
                 if (!side.Completed) Console.WriteLine($"  TIMED OUT ({m.Servers} servers): {label} finished {side.Done:N0} of {side.Tasks:N0} tasks.");
         }
         var cores = Environment.ProcessorCount;
+        if (!Many.Any(m => m.Servers == 1) || !Many.Any(m => m.Servers == 2)) return;
         Console.WriteLine($"  2 servers / 1 server: ours {Report.Ratio(ScaleRatio)} (goal >= {ScaleGoal}x {Report.Verdict(ScaleGoalMet)}), raw Hangfire {Report.Ratio(RawScaleRatio)}" +
             (HasScaleOutCores ? "" : $"; the goal needs >= 4 cores: with {cores}, a second server adds workers but no CPU, so raw Hangfire's own 2/1 ratio is the ceiling here"));
     }

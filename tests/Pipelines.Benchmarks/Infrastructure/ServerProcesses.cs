@@ -5,9 +5,6 @@ using System.Threading.Channels;
 
 namespace Pipelines.Benchmarks.Infrastructure;
 
-/// <summary>What a server process reports about itself (<see cref="ServerWorker.Stats"/>).</summary>
-public sealed record ServerStats(long WorkingSet, long GcHeap, long CpuMs);
-
 /// <summary>
 /// Hangfire server processes started by the harness: the benchmark assembly re-executed in <see cref="ServerWorker"/>
 /// mode, all on one PostgreSQL database. Each is ended by its pid: asked to stop (a line on its stdin, then stdin closed),

@@ -4,21 +4,6 @@ using Pipelines.Benchmarks.Workloads;
 
 namespace Pipelines.Benchmarks.ScaleOut;
 
-/// <summary>One side of a many-runs measurement: how many tasks finished in what time, and how busy the machine was.</summary>
-public sealed record ManySide(int Tasks, int Done, double WallMs, bool Completed, double MachineBusy, long ServerCpuMs)
-{
-    public double TasksPerSecond => Done / (WallMs / 1000.0);
-
-    /// <summary>CPU time the server processes spent per finished task (PostgreSQL's own CPU not included).</summary>
-    public double CpuPerTaskMs => Done == 0 ? double.NaN : (double)ServerCpuMs / Done;
-}
-
-/// <summary>Many runs against as many raw jobs on <see cref="Servers"/> server processes.</summary>
-public sealed record ManyResult(int Servers, int WorkersPerServer, ManySide Pipeline, ManySide Raw)
-{
-    public double Ratio => Pipeline.TasksPerSecond / Raw.TasksPerSecond;
-}
-
 /// <summary>
 /// Many runs, many servers: <c>--runs</c> concurrent runs of <c>bench_many_20</c> (Start, 18 parallel, Join) against the
 /// same number of raw Enqueued trivial jobs, on 1, 2 and 4 (<c>--servers</c>) Hangfire server processes sharing one

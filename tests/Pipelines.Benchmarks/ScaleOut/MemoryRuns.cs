@@ -4,14 +4,6 @@ using Pipelines.Benchmarks.Workloads;
 
 namespace Pipelines.Benchmarks.ScaleOut;
 
-/// <summary>A server process's memory after each batch of finished runs (the first reading after the warm-up).</summary>
-public sealed record MemoryResult(IReadOnlyList<(int Runs, ServerStats Stats)> Readings, bool Completed)
-{
-    public double HeapGrowth => (double)Readings[^1].Stats.GcHeap / Readings[0].Stats.GcHeap;
-
-    public double WorkingSetGrowth => (double)Readings[^1].Stats.WorkingSet / Readings[0].Stats.WorkingSet;
-}
-
 /// <summary>
 /// Memory of one server process across <c>--memory-runs</c> finished runs of <c>bench_memory_4</c> (empty bodies, so
 /// only the runtime's memory counts) on PostgreSQL: working set and the GC heap after a full compacting collection,
