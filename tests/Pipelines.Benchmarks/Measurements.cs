@@ -227,7 +227,7 @@ public static class Measurements
     }
 
     /// <summary>Polls the run's state field (cheap even for a 1,002-task run) until it has finished.</summary>
-    private static async Task<bool> WaitForRunAsync(BenchHost host, string pipelineId, string runId, TimeSpan timeout)
+    public static async Task<bool> WaitForRunAsync(BenchHost host, string pipelineId, string runId, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         var key = PipelineStore.RunKey(pipelineId, runId);

@@ -2,17 +2,23 @@ using Pipelines.Hangfire.Tests.Infrastructure;
 using System.Runtime.InteropServices;
 using Pipelines.Benchmarks;
 using Pipelines.Benchmarks.Infrastructure;
+using Pipelines.Benchmarks.ScaleOut;
 using Pipelines.Benchmarks.Workloads;
 
-// dotnet run -c Release --project tests/Pipelines.Benchmarks -- [--storage inmemory|postgres|both] [--workers N] [--timeout SECONDS]
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- [--storage inmemory|postgres|both] [--measure hop,fanout,many,big,memory] [--rounds N] ...
 // dotnet run -c Release --project tests/Pipelines.Benchmarks -- dashboard [--storage inmemory|postgres|both]
 // dotnet run -c Release --project tests/Pipelines.Benchmarks -- generator [rounds]
+// (internal) Pipelines.Benchmarks --serve-worker --connection CS --workers N: one server process of the many-runs measurement
 
 if (args.Length > 0 && args[0] == "generator")
 {
     var rounds = args.Length > 1 && int.TryParse(args[1], out var r) && r > 0 ? r : 5;
     return await Pipelines.Benchmarks.Generator.GeneratorBenchmark.RunAsync(rounds);
 }
+
+if (args.Length > 0 && args[0] == ServerWorker.Mode) return await ServerWorker.RunAsync(args[1..]);
+
+using var interruption = Interruption.Register();
 
 Options options;
 var dashboard = args.Length > 0 && args[0] == "dashboard";
@@ -35,47 +41,105 @@ if (dashboard)
     if (options.Storages.Contains(StorageKind.PostgreSql) && !StartPostgres()) return 1;
     return await Pipelines.Benchmarks.Dashboard.DashboardBenchmark.RunAsync(options.Storages);
 }
-var (storages, workers, timeout) = (options.Storages, options.Workers, options.Timeout);
+var (storages, workers, timeout, measures) = (options.Storages, options.Workers, options.Timeout, options.Measures);
+var scaleOut = new[] { Measure.Many, Measure.Big, Measure.Memory }.Where(measures.Contains).ToArray();
+if (scaleOut.Length > 0 && !storages.Contains(StorageKind.PostgreSql))
+{
+    Console.Error.WriteLine($"error: {string.Join(", ", scaleOut).ToLowerInvariant()} run on PostgreSQL only: add --storage postgres or both. {Options.Usage}");
+    return 2;
+}
 
-Console.WriteLine("Pipelines benchmark: hop latency (200-task chain) and throughput (1,000-task fan-out/fan-in) against raw Hangfire");
+Console.WriteLine("Pipelines benchmark against raw Hangfire: " + string.Join(", ", measures.Order().Select(m => m switch
+{
+    Measure.Hop => "hop latency (200-task chain)",
+    Measure.Fanout => "throughput (1,000-task fan-out/fan-in)",
+    Measure.Many => $"many runs ({options.Runs} x 20 tasks) on {string.Join("/", options.Servers)} server processes",
+    Measure.Big => $"one big run ({options.BigTasks:N0}-task fan-out)",
+    _ => $"server memory across {options.MemoryRuns:N0} runs",
+})));
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
-Console.WriteLine($"workers: {workers} Hangfire workers, one server, shared by both sides; per-measurement timeout {timeout.TotalSeconds:0} s");
-Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"workers: {workers} Hangfire workers per server, shared by both sides; {options.Rounds} round(s) for hop and fan-out; " +
+    $"per-measurement timeout {timeout.TotalSeconds:0} s (many runs: 4x, big run and memory: 10x)");
+Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average (1 min) at start: {MachineCpu.LoadAverage()}");
 Console.WriteLine();
 
 var reports = new List<StorageReport>();
-foreach (var kind in storages)
+try
 {
-    var name = kind == StorageKind.InMemory ? "in-memory" : "PostgreSQL";
-    if (kind == StorageKind.PostgreSql)
-    {
-        var o = BenchHost.PostgreSqlOptions();
-        Console.WriteLine($"[{name}] starting a private PostgreSQL server; options: QueuePollInterval {o.QueuePollInterval.TotalMilliseconds:0} ms, " +
-            $"EnableLongPolling {o.EnableLongPolling}, UseSlidingInvisibilityTimeout {o.UseSlidingInvisibilityTimeout}");
-        if (!StartPostgres()) return 1;
-    }
-
-    var report = new StorageReport(name);
-    report.RawChain = await MeasureAsync(kind, workers, name, "raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
-    report.PipelineChain = await MeasureAsync(kind, workers, name, "pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
-    report.RawFan = await MeasureAsync(kind, workers, name, "raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
-    report.PipelineFan = await MeasureAsync(kind, workers, name, "pipeline fan (bench_fan_1000)", h => Measurements.PipelineFanAsync(h, timeout));
-    reports.Add(report);
-    Console.WriteLine();
-    report.Print(workers);
-    Console.WriteLine();
+    if (!await MeasureAllAsync()) return 1;
+}
+catch (Exception) when (Interruption.Requested)
+{
+    // The signal handler is ending the process; what failed here failed because of that.
+    return Interruption.ExitCode;
 }
 
-if (reports.Count > 1)
+// The closing table scripts read: one row per storage, the hop ratio, then the throughput ratio, then the scale-out ratios.
+Console.WriteLine($"Summary ({Environment.ProcessorCount} cores, load average {MachineCpu.LoadAverage()} at the end)");
+Console.WriteLine($"  {"storage",-12} {"hop ratio (median)",20} {"goal",8} {"throughput ratio",18} {"goal",8} {"many runs ratio",16} {"goal",8} " +
+    $"{"2/1 servers",12} {"goal",8} {"big step growth",16} {"goal",8} {"memory growth",14} {"goal",8}");
+foreach (var r in reports)
 {
-    Console.WriteLine("Summary");
-    Console.WriteLine($"  {"storage",-12} {"hop ratio (median)",20} {"goal",8} {"throughput ratio",18} {"goal",8}");
-    foreach (var r in reports)
-    {
-        Console.WriteLine($"  {r.Name,-12} {Report.Ratio(r.HopRatio),20} {Report.Verdict(r.HopGoalMet),8} {Report.Ratio(r.ThroughputRatio),18} {Report.Verdict(r.ThroughputGoalMet),8}");
-    }
+    Console.WriteLine($"  {r.Name,-12} {Report.Ratio(r.HopRatio),20} {Report.Verdict(r.HopGoalMet),8} {Report.Ratio(r.ThroughputRatio),18} {Report.Verdict(r.ThroughputGoalMet),8} " +
+        $"{Report.Ratio(r.ManyRatio),16} {Report.Verdict(r.ManyGoalMet),8} {Report.Ratio(r.ScaleRatio),12} {Report.Verdict(r.ScaleGoalMet),8} " +
+        $"{Report.Ratio(r.StepGrowth),16} {Report.Verdict(r.BigGoalMet),8} {Report.Ratio(r.MemoryGrowth),14} {Report.Verdict(r.MemoryGoalMet),8}");
 }
+Console.WriteLine($"  goals: hop <= {StorageReport.HopGoal}x, throughput >= {StorageReport.ThroughputGoal}x, many runs >= {StorageReport.ManyGoal}x raw at every server count, " +
+    $"2 servers >= {StorageReport.ScaleGoal}x one (where the cores exist), big run clean with per-step cost <= {StorageReport.StepGrowthGoal}x a 1,000-task run's, " +
+    $"server GC heap <= {StorageReport.MemoryGoal}x after the runs");
 return 0;
+
+async Task<bool> MeasureAllAsync()
+{
+    foreach (var kind in storages)
+    {
+        var name = kind == StorageKind.InMemory ? "in-memory" : "PostgreSQL";
+        if (kind == StorageKind.PostgreSql)
+        {
+            var o = BenchHost.PostgreSqlOptions();
+            Console.WriteLine($"[{name}] starting a private PostgreSQL server; options: QueuePollInterval {o.QueuePollInterval.TotalMilliseconds:0} ms, " +
+                $"EnableLongPolling {o.EnableLongPolling}, UseSlidingInvisibilityTimeout {o.UseSlidingInvisibilityTimeout}");
+            if (!StartPostgres()) return false;
+        }
+
+        var report = new StorageReport(name);
+        for (var round = 1; round <= options.Rounds && (measures.Contains(Measure.Hop) || measures.Contains(Measure.Fanout)); round++)
+        {
+            // Raw and pipeline alternate, and which goes first alternates by round, so a change in the machine's load
+            // during the run falls on both sides alike.
+            var rawFirst = round % 2 == 1;
+            var at = $"round {round}/{options.Rounds}";
+            ChainResult? rawChain = null, ourChain = null;
+            FanResult? rawFan = null, ourFan = null;
+            if (measures.Contains(Measure.Hop))
+            {
+                Func<Task> raw = async () => rawChain = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
+                Func<Task> ours = async () => ourChain = await MeasureAsync(kind, workers, name, $"{at} pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
+                await (rawFirst ? raw : ours)();
+                await (rawFirst ? ours : raw)();
+            }
+            if (measures.Contains(Measure.Fanout))
+            {
+                Func<Task> raw = async () => rawFan = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
+                Func<Task> ours = async () => ourFan = await MeasureAsync(kind, workers, name, $"{at} pipeline fan (bench_fan_1000)", h => Measurements.PipelineFanAsync(h, timeout));
+                await (rawFirst ? raw : ours)();
+                await (rawFirst ? ours : raw)();
+            }
+            report.Rounds.Add(new Round(rawChain, ourChain, rawFan, ourFan));
+        }
+        if (kind == StorageKind.PostgreSql)
+        {
+            if (measures.Contains(Measure.Many)) report.Many.AddRange(await ManyRuns.RunAsync(options));
+            if (measures.Contains(Measure.Big)) report.Big = await BigRun.RunAsync(options);
+            if (measures.Contains(Measure.Memory)) report.Memory = await MemoryRuns.RunAsync(options);
+        }
+        reports.Add(report);
+        Console.WriteLine();
+        report.Print(workers);
+        Console.WriteLine();
+    }
+    return true;
+}
 
 static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, string storage, string what, Func<BenchHost, Task<T>> measure)
 {

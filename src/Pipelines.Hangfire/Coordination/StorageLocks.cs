@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 using Hangfire;
 using Hangfire.Storage;
 
@@ -8,7 +9,8 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// Takes the runtime's locks: the storage's own when it offers one (<see cref="IPipelineLockStorage"/>, such as the
 /// PostgreSQL advisory locks of Pipelines.Hangfire.PostgreSql, freed when their holder's connection dies), and
-/// Hangfire's distributed lock everywhere else. Every lock wait is measured.
+/// Hangfire's distributed lock everywhere else. Every lock wait is measured, and, while anyone listens, every hold:
+/// the time under a run's lock is what serialises a run's steps.
 /// </summary>
 internal static class StorageLocks
 {
@@ -18,7 +20,21 @@ internal static class StorageLocks
         var held = storage is IPipelineLockStorage own
             ? own.AcquirePipelineLock(resource, timeout)
             : connection.AcquireDistributedLock(resource, timeout);
-        PipelinesTelemetry.LockWaited(resource, Stopwatch.GetElapsedTime(started));
-        return held;
+        var acquired = Stopwatch.GetTimestamp();
+        PipelinesTelemetry.LockWaited(resource, Stopwatch.GetElapsedTime(started, acquired));
+        return PipelinesTelemetry.LockHeld.Enabled ? new MeasuredLock(held, resource, acquired) : held;
+    }
+
+    /// <summary>A held lock that records how long it was held when it is released.</summary>
+    private sealed class MeasuredLock(IDisposable held, string resource, long acquired) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            held.Dispose();
+            PipelinesTelemetry.LockReleased(resource, Stopwatch.GetElapsedTime(acquired));
+        }
     }
 }

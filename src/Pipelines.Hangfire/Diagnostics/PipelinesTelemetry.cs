@@ -60,6 +60,8 @@ public static class PipelinesTelemetry
         "pipelines.coordinator.step.duration", "s", "One coordination step under a run's lock, the wait for the lock included.");
     internal static readonly Histogram<double> LockWait = Meter.CreateHistogram<double>(
         "pipelines.lock.wait", "s", "Time spent waiting for a storage lock, by kind (run, pipeline, schedule).");
+    internal static readonly Histogram<double> LockHeld = Meter.CreateHistogram<double>(
+        "pipelines.lock.held", "s", "Time a storage lock was held, from its acquisition to its release, by kind (run, pipeline, schedule).");
 
     private static readonly object s_gate = new();
     private static readonly List<Func<IEnumerable<Measurement<long>>>> s_activeRuns = new();
@@ -194,12 +196,16 @@ public static class PipelinesTelemetry
     }
 
     /// <summary>Records a lock wait; the kind comes from the lock's resource name.</summary>
-    internal static void LockWaited(string resource, TimeSpan waited)
-    {
-        var kind = resource.EndsWith(":schedule", StringComparison.Ordinal) ? "schedule"
+    internal static void LockWaited(string resource, TimeSpan waited) =>
+        LockWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>(LockKind, KindOf(resource)));
+
+    /// <summary>Records how long a lock was held; the kind comes from the lock's resource name.</summary>
+    internal static void LockReleased(string resource, TimeSpan held) =>
+        LockHeld.Record(held.TotalSeconds, new KeyValuePair<string, object?>(LockKind, KindOf(resource)));
+
+    private static string KindOf(string resource) =>
+        resource.EndsWith(":schedule", StringComparison.Ordinal) ? "schedule"
             : resource.Contains(":lock:run:", StringComparison.Ordinal) ? "run"
             : resource.Contains(":lock:pipeline:", StringComparison.Ordinal) ? "pipeline"
             : resource == SlotBook.Lock ? "slots" : "other";
-        LockWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>(LockKind, kind));
-    }
 }

@@ -61,6 +61,8 @@ public sealed class MetricsTests
         Assert.True(Count(snapshot, "pipelines.coordinator.step.duration", ("cicd.pipeline.name", "telemetry_retries")) >= 4 * 2);
         Assert.True(Count(snapshot, "pipelines.lock.wait", ("pipelines.lock.kind", "run")) >= 8);
         Assert.True(Count(snapshot, "pipelines.lock.wait", ("pipelines.lock.kind", "pipeline")) >= 2);
+        // Each run lock taken is released once, and its hold is measured then.
+        Assert.True(Count(snapshot, "pipelines.lock.held", ("pipelines.lock.kind", "run")) >= 8);
     }
 
     [Fact]
