@@ -49,7 +49,9 @@ public sealed class TriggerFormTests : IClassFixture<Browser>, IAsyncLifetime
         await form.Locator("button.pipelines-trigger-submit").ClickAsync();
 
         // The form goes to the new run's page, which shows the stored parameters, defaults included.
-        await _page.WaitForURLAsync(url => url.Contains("/runs/manual__2024-03-08", StringComparison.Ordinal));
+        // The page's HTML is enough (the locators below wait for their elements); its load event also waits for the
+        // dashboard's scripts and styles, which took over 30 s once on a machine at load average 50.
+        await _page.WaitForURLAsync(url => url.Contains("/runs/manual__2024-03-08", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         var table = _page.Locator("table.pipelines-parameters");
         Assert.Equal("AAPL,MSFT", (await table.Locator("tr[data-parameter='Symbols'] td").InnerTextAsync()).Trim());
         Assert.Equal("20", (await table.Locator("tr[data-parameter='MaxRows'] td").InnerTextAsync()).Trim());
