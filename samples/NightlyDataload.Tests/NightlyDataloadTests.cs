@@ -34,19 +34,38 @@ public sealed class NightlyDataloadTests : IDisposable
             .WithClock(_clock);
     }
 
+    // The vendor drops one file per region; name order is the map order.
+    private static readonly string[] DropNames = ["fundamentals_20241127_amer.csv", "fundamentals_20241127_apac.csv", "fundamentals_20241127_emea.csv"];
+
     [Fact]
-    public async Task A_night_loads_the_vendor_file_and_builds_the_daily_fundamentals_it_produces()
+    public async Task A_night_ingests_each_vendor_file_in_its_own_mapped_instance_and_builds_the_daily_fundamentals_from_all_of_them()
     {
         var result = await Host().RunAsync(Session);
 
         Assert.Equal(RunState.Success, result.State);
         Assert.All(result.Tasks, t => Assert.Equal(TaskState.Success, t.State));
-        var file = result.Output<FundamentalsFile>("IngestFundamentals");
-        Assert.Equal(5, file.Rows);
-        Assert.Equal(Session, file.Session);
-        Assert.Equal(5, result.Output<DailyFundamentals>("BuildDailyFundamentals").Companies);
-        Assert.True(File.Exists(_folders.DailyFundamentalsFile(Session)));
-        Assert.Contains(result["IngestFundamentals"].Log, l => l.Level == LogLevel.Information && l.Message.Contains("5 rows", StringComparison.Ordinal));
+        Assert.Equal(DropNames, result.Output<VendorFile[]>("ListVendorFiles").Select(f => f.Name));
+
+        // One instance per file that arrived, indexed and labelled by the file, each with its own try and log.
+        var ingests = result.Instances("IngestFundamentals");
+        Assert.Equal(3, ingests.Count);
+        Assert.Equal(new int?[] { 0, 1, 2 }, ingests.Select(i => i.MapIndex));
+        Assert.Equal(DropNames, ingests.Select(i => i.Label));
+        Assert.All(ingests, i => Assert.Equal((TaskState.Success, 1), (i.State, i.Tries)));
+        // amer has five companies, apac two, emea three (SimulatedVendor.Regions).
+        Assert.Equal([5, 2, 3], ingests.Select(i => i.Output<FundamentalsFile>().Rows));
+        Assert.Equal(DropNames, ingests.Select(i => Path.GetFileName(i.Output<FundamentalsFile>().Path)));
+        Assert.Contains(ingests[1].Log, l => l.Level == LogLevel.Information && l.Message.Contains("2 rows", StringComparison.Ordinal) && l.Message.Contains(DropNames[1], StringComparison.Ordinal));
+
+        // The reduce saw every file, in map-index order, and summed every company of every file.
+        var daily = result.Output<DailyFundamentals>("BuildDailyFundamentals");
+        Assert.Equal(10, daily.Companies);
+        var caps = DropNames.SelectMany(name => File.ReadAllLines(Path.Combine(_folders.VendorDrop, name)).Skip(1))
+            .Sum(line => decimal.Parse(line.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(caps, daily.TotalMarketCap);
+        using var warehouse = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(_folders.DailyFundamentalsFile(Session)));
+        Assert.Equal(DropNames, warehouse.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("2024-11-27", warehouse.RootElement.GetProperty("session").GetString());
         Assert.Equal(new[] { "fundamentals.daily" }, NightlyDataloadPipeline.Definition["BuildDailyFundamentals"].Produces);
     }
 
@@ -72,43 +91,48 @@ public sealed class NightlyDataloadTests : IDisposable
     }
 
     [Fact]
-    public async Task A_vendor_that_refuses_twice_is_retried_with_backoff_on_the_clock()
+    public async Task A_vendor_that_refuses_each_file_twice_is_retried_per_instance_with_backoff_on_the_clock()
     {
         var result = await Host(vendorFailures: 2).RunAsync(Session);
 
         Assert.Equal(RunState.Success, result.State);
-        var ingest = result["IngestFundamentals"];
-        Assert.Equal(3, ingest.Tries);
-        Assert.Equal("Succeeded on try 3.", ingest.Reason);
-        // Exponential backoff from one second: the third try starts 1 s + 2 s after the first failed, by the fake clock.
-        Assert.Equal(Duration.FromSeconds(3), ingest.Start!.Value - result["VendorFileArrived"].End!.Value);
+        var ingests = result.Instances("IngestFundamentals");
+        Assert.Equal(3, ingests.Count);
+        Assert.All(ingests, i => Assert.Equal((TaskState.Success, 3, "Succeeded on try 3."), (i.State, i.Tries, i.Reason)));
+        // Exponential backoff from one second: each third try starts 1 s + 2 s after the files were listed, by the fake clock.
+        Assert.All(ingests, i => Assert.Equal(Duration.FromSeconds(3), i.Start!.Value - result["ListVendorFiles"].End!.Value));
+        Assert.Equal(10, result.Output<DailyFundamentals>("BuildDailyFundamentals").Companies);
     }
 
     [Fact]
-    public async Task A_vendor_that_keeps_refusing_fails_the_night_so_no_fundamentals_are_produced()
+    public async Task A_vendor_that_keeps_refusing_fails_every_instance_and_the_night_so_no_fundamentals_are_produced()
     {
         var result = await Host(vendorFailures: 10).RunAsync(Session);
 
         Assert.Equal(RunState.Failed, result.State);
         Assert.Equal(TaskState.Failed, result["IngestFundamentals"].State);
-        Assert.Equal(4, result["IngestFundamentals"].Tries);
-        Assert.Contains("refused the connection", result["IngestFundamentals"].Reason);
+        var ingests = result.Instances("IngestFundamentals");
+        Assert.Equal(DropNames, ingests.Select(i => i.Label));
+        Assert.All(ingests, i => Assert.Equal((TaskState.Failed, 4), (i.State, i.Tries)));
+        Assert.All(ingests, i => Assert.Contains($"refused the connection for {i.Label}", i.Reason));
         Assert.Equal(TaskState.UpstreamFailed, result["BuildDailyFundamentals"].State);
         Assert.Contains("BuildDailyFundamentals", result.Message);
         Assert.False(File.Exists(_folders.DailyFundamentalsFile(Session)));
     }
 
     [Fact]
-    public async Task Daily_fundamentals_are_built_from_a_given_vendor_file()
+    public async Task The_ingest_maps_over_a_given_list_of_vendor_files_in_the_order_given()
     {
         Directory.CreateDirectory(_folders.VendorDrop);
-        var path = _folders.VendorFile(Session);
-        await File.WriteAllTextAsync(path, "ticker,sector,market_cap\nAAPL,Tech,100.50\nJPM,Financials,20.25\n");
+        var emea = _folders.VendorFile(Session, "emea");
+        var amer = _folders.VendorFile(Session, "amer");
+        await File.WriteAllTextAsync(emea, "ticker,sector,market_cap\nSHEL,Energy,20.25\n");
+        await File.WriteAllTextAsync(amer, "ticker,sector,market_cap\nAAPL,Tech,100.50\nJPM,Financials,30.00\n");
 
-        var daily = await Host().RunTaskAsync("BuildDailyFundamentals", Session,
-            outputs: new Dictionary<string, object?> { ["IngestFundamentals"] = new FundamentalsFile(path, Session, 2) });
+        var ingest = await Host().RunTaskAsync("IngestFundamentals", Session,
+            outputs: new Dictionary<string, object?> { ["ListVendorFiles"] = new[] { new VendorFile("emea.csv", emea), new VendorFile("amer.csv", amer) } });
 
-        Assert.Equal(TaskState.Success, daily.State);
-        Assert.Equal(new DailyFundamentals(Session, 2, 120.75m, Path.Combine(_folders.Warehouse, "daily_fundamentals_20241127.json")), daily.Output<DailyFundamentals>());
+        Assert.Equal(TaskState.Success, ingest.State);
+        Assert.Equal([new FundamentalsFile(emea, Session, 1), new FundamentalsFile(amer, Session, 2)], ingest.Output<FundamentalsFile[]>());
     }
 }

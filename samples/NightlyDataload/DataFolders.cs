@@ -13,7 +13,14 @@ public sealed class DataFolders(string root)
 
     public string JobQueue => Path.Combine(Root, "risk-jobs");
 
-    public string VendorFile(LocalDate session) => Path.Combine(VendorDrop, $"fundamentals_{session:yyyyMMdd}.csv");
+    /// <summary>One of the session's vendor files: the vendor drops one per region.</summary>
+    public string VendorFile(LocalDate session, string region) => Path.Combine(VendorDrop, $"fundamentals_{session:yyyyMMdd}_{region}.csv");
+
+    /// <summary>The session's vendor files, as a search pattern in <see cref="VendorDrop"/>.</summary>
+    public static string VendorFilePattern(LocalDate session) => $"fundamentals_{session:yyyyMMdd}_*.csv";
+
+    /// <summary>The marker the vendor writes once the session's drop is complete (a file can land before its siblings).</summary>
+    public string VendorDropDone(LocalDate session) => Path.Combine(VendorDrop, $"fundamentals_{session:yyyyMMdd}.done");
 
     /// <summary>The session's daily fundamentals in the warehouse, written by nightly_dataload (asset fundamentals.daily).</summary>
     public string DailyFundamentalsFile(LocalDate session) => Path.Combine(Warehouse, $"daily_fundamentals_{session:yyyyMMdd}.json");

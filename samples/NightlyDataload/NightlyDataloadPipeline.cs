@@ -8,6 +8,9 @@ using Pipelines;
 
 namespace NightlyDataload;
 
+/// <summary>One file of the vendor's drop for a session; its name labels the ingest instance that loads it.</summary>
+public sealed record VendorFile([property: MapLabel] string Name, string Path);
+
 /// <summary>One vendor file of daily fundamentals, as ingested.</summary>
 public sealed record FundamentalsFile(string Path, LocalDate Session, int Rows);
 
@@ -15,8 +18,9 @@ public sealed record FundamentalsFile(string Path, LocalDate Session, int Rows);
 public sealed record DailyFundamentals(LocalDate Session, int Companies, decimal TotalMarketCap, string WarehouseFile);
 
 /// <summary>
-/// Our users' nightly load: wait for the vendor's fundamentals drop, ingest it (with retries) and build the session's
-/// daily fundamentals in the warehouse, which is the asset <c>fundamentals.daily</c>. The risk jobs run in
+/// Our users' nightly load: wait for the vendor's fundamentals drop, list the files that arrived (one per region),
+/// ingest each in its own mapped instance (with its own retries) and build the session's daily fundamentals from all
+/// of them in the warehouse, which is the asset <c>fundamentals.daily</c>. The risk jobs run in
 /// <see cref="RiskModelsPipeline"/> once the session's prices have landed too. Runs at 04:00 New York time on NYSE sessions.
 /// </summary>
 [Pipeline("nightly_dataload",
@@ -31,36 +35,50 @@ public sealed record DailyFundamentals(LocalDate Session, int Companies, decimal
     Tags = new[] { "finance", "nightly" })]
 public sealed partial class NightlyDataloadPipeline(DataFolders folders, SimulatedVendor vendor)
 {
+    // The vendor writes a marker once the whole drop is there: a file alone may land before its siblings.
     [PipelineTask, Sensor(PokeInterval = "00:00:01", Timeout = "03:00:00")]
-    public bool VendorFileArrived(RunContext run)
+    public bool VendorFilesArrived(RunContext run)
     {
         vendor.Expect(run.LogicalDate);
-        return File.Exists(folders.VendorFile(run.LogicalDate));
+        return File.Exists(folders.VendorDropDone(run.LogicalDate));
     }
 
-    [PipelineTask(Retries = 3, RetryDelay = "00:00:01", RetryExponentialBackoff = true, MaxRetryDelay = "00:00:10", Timeout = "00:30:00", Pool = "vendor_api"),
-     DependsOn(nameof(VendorFileArrived))]
-    public async Task<FundamentalsFile> IngestFundamentals(RunContext run, CancellationToken cancellationToken)
+    // How many files arrive is the vendor's business (one per region today): the ingest maps over whatever is here,
+    // in name order so map indexes and labels are the same on every try of the run.
+    [PipelineTask, DependsOn(nameof(VendorFilesArrived))]
+    public IReadOnlyList<VendorFile> ListVendorFiles(RunContext run) =>
+        Directory.GetFiles(folders.VendorDrop, DataFolders.VendorFilePattern(run.LogicalDate))
+            .Order(StringComparer.Ordinal)
+            .Select(path => new VendorFile(Path.GetFileName(path), path))
+            .ToList();
+
+    // One instance per file, each with its own tries and its own slot of the vendor's four connections.
+    [PipelineTask(Retries = 3, RetryDelay = "00:00:01", RetryExponentialBackoff = true, MaxRetryDelay = "00:00:10", Timeout = "00:30:00", Pool = "vendor_api")]
+    public async Task<FundamentalsFile> IngestFundamentals([MapOver(nameof(ListVendorFiles))] VendorFile file, RunContext run, CancellationToken cancellationToken)
     {
-        if (vendor.Refuses()) throw new IOException("the vendor's SFTP server refused the connection");
-        var path = folders.VendorFile(run.LogicalDate);
-        var lines = await File.ReadAllLinesAsync(path, cancellationToken);
-        run.Logger.LogIngested(lines.Length - 1, path);
-        return new FundamentalsFile(path, run.LogicalDate, lines.Length - 1);
+        if (vendor.Refuses(file.Path)) throw new IOException($"the vendor's SFTP server refused the connection for {file.Name}");
+        var lines = await File.ReadAllLinesAsync(file.Path, cancellationToken);
+        run.Logger.LogIngested(lines.Length - 1, file.Path);
+        return new FundamentalsFile(file.Path, run.LogicalDate, lines.Length - 1);
     }
 
     // A successful build records an event of fundamentals.daily for the session, which risk_models waits for.
+    // It reads every ingested file, in map-index order, and names them in the warehouse file.
     [PipelineTask, Produces("fundamentals.daily")]
-    public async Task<DailyFundamentals> BuildDailyFundamentals([FromTask(nameof(IngestFundamentals))] FundamentalsFile file, RunContext run, CancellationToken cancellationToken)
+    public async Task<DailyFundamentals> BuildDailyFundamentals([FromTask(nameof(IngestFundamentals))] IReadOnlyList<FundamentalsFile> files, RunContext run, CancellationToken cancellationToken)
     {
-        var caps = (await File.ReadAllLinesAsync(file.Path, cancellationToken)).Skip(1)
-            .Select(line => decimal.Parse(line.Split(',')[2], CultureInfo.InvariantCulture))
-            .ToList();
+        var caps = new List<decimal>();
+        foreach (var file in files)
+            caps.AddRange((await File.ReadAllLinesAsync(file.Path, cancellationToken)).Skip(1)
+                .Select(line => decimal.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(folders.Warehouse);
-        var target = folders.DailyFundamentalsFile(file.Session);
-        var result = new DailyFundamentals(file.Session, caps.Count, caps.Sum(), target);
-        await File.WriteAllTextAsync(target, JsonSerializer.Serialize(new { session = file.Session.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), result.Companies, result.TotalMarketCap }), cancellationToken);
+        var session = run.LogicalDate;
+        var target = folders.DailyFundamentalsFile(session);
+        var result = new DailyFundamentals(session, caps.Count, caps.Sum(), target);
+        var sources = files.Select(f => Path.GetFileName(f.Path)).ToList();
+        await File.WriteAllTextAsync(target, JsonSerializer.Serialize(new { session = session.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), result.Companies, result.TotalMarketCap, files = sources }), cancellationToken);
         run.SetAssetExtra("companies", caps.Count.ToString(CultureInfo.InvariantCulture));
+        run.SetAssetExtra("files", sources.Count.ToString(CultureInfo.InvariantCulture));
         run.SetAssetExtra("file", Path.GetFileName(target));
         return result;
     }

@@ -104,10 +104,19 @@ public sealed class PipelineTestHost
         await session.DriveAsync(runId, _ => true, run => run.State.IsFinished(), _maxTries, cancellationToken).ConfigureAwait(false);
         var run = session.ReadRun(runId);
         var tasks = run.Tasks.Select(t => session.Result(runId, t)).ToList();
+        var instances = run.Instances.ToDictionary(
+            mapped => mapped.Key,
+            mapped =>
+            {
+                var labels = session.Operations.GetMapLabels(Pipeline.Id, runId, mapped.Key);
+                return (IReadOnlyList<TaskTestResult>)mapped.Value.OrderBy(i => i.MapIndex)
+                    .Select(i => session.Result(runId, i, i.MapIndex is { } index && index < labels.Count ? labels[index] : null)).ToList();
+            },
+            StringComparer.Ordinal);
         var (_, message) = run.State.IsFinished()
             ? RunOutcome.Of(Pipeline, i => run.Tasks[i].State)
             : (run.State, $"Run did not finish: {string.Join("; ", run.Tasks.Where(t => !t.State.IsTerminal()).Select(t => $"{t.TaskId} is {t.State.Name()} ({t.Reason})"))}.");
-        return new PipelineTestResult(Pipeline, runId, logicalDate, run.State, message, tasks, session.Clock.GetCurrentInstant());
+        return new PipelineTestResult(Pipeline, runId, logicalDate, run.State, message, tasks, instances, session.Clock.GetCurrentInstant());
     }
 
     /// <summary>

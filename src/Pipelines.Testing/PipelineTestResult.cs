@@ -15,9 +15,11 @@ namespace Pipelines.Testing;
 public sealed class PipelineTestResult
 {
     private readonly Dictionary<string, TaskTestResult> _byId;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<TaskTestResult>> _instances;
 
-    internal PipelineTestResult(PipelineDefinition pipeline, string runId, LocalDate logicalDate, RunState state, string message, IReadOnlyList<TaskTestResult> tasks, Instant finishedAt)
+    internal PipelineTestResult(PipelineDefinition pipeline, string runId, LocalDate logicalDate, RunState state, string message, IReadOnlyList<TaskTestResult> tasks, IReadOnlyDictionary<string, IReadOnlyList<TaskTestResult>> instances, Instant finishedAt)
     {
+        _instances = instances;
         Pipeline = pipeline;
         RunId = runId;
         LogicalDate = logicalDate;
@@ -59,6 +61,11 @@ public sealed class PipelineTestResult
     /// <exception cref="ArgumentException">The pipeline has no such task.</exception>
     /// <exception cref="InvalidOperationException">The task recorded no output.</exception>
     public T Output<T>(string taskId) => this[taskId].Output<T>();
+
+    /// <summary>A mapped task's instances in map-index order, each with its map index, label, state, tries, output and log; empty if it did not expand.</summary>
+    /// <example><code>Assert.Equal(new[] { "us.csv", "eu.csv" }, result.Instances("Load").Select(i => i.Label));</code></example>
+    public IReadOnlyList<TaskTestResult> Instances(string taskId) =>
+        _instances.TryGetValue(taskId ?? throw new ArgumentNullException(nameof(taskId)), out var instances) ? instances : [];
 
     /// <summary>The JSON outputs of the tasks that recorded one, by task id: give them to <see cref="PipelineTestHost.RunTaskAsync(string, PipelineTestResult, System.Threading.CancellationToken)"/> to run a task again on this run's data.</summary>
     public IReadOnlyDictionary<string, string> Outputs => Tasks.Where(t => t.OutputJson is not null).ToDictionary(t => t.TaskId, t => t.OutputJson!, StringComparer.Ordinal);

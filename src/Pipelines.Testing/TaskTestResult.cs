@@ -11,10 +11,12 @@ public sealed class TaskTestResult
 {
     private readonly TaskDataSerializer _serializer;
 
-    internal TaskTestResult(string pipelineId, TaskInstance instance, string? outputJson, IReadOnlyList<TaskLogLine> log, TaskDataSerializer serializer)
+    internal TaskTestResult(string pipelineId, TaskInstance instance, string? outputJson, IReadOnlyList<TaskLogLine> log, TaskDataSerializer serializer, string? label = null)
     {
         PipelineId = pipelineId;
         TaskId = instance.TaskId;
+        MapIndex = instance.MapIndex;
+        Label = label;
         State = instance.State;
         Tries = instance.TryNumber;
         Reason = instance.Reason;
@@ -24,6 +26,12 @@ public sealed class TaskTestResult
         Log = log;
         _serializer = serializer;
     }
+
+    /// <summary>A mapped task's instance: its index in the collection it maps over (<see cref="RunContext.MapIndex"/>); else null.</summary>
+    public int? MapIndex { get; }
+
+    /// <summary>A mapped task's instance: its element's label (the <see cref="MapLabelAttribute"/> property, else its ToString()); else null.</summary>
+    public string? Label { get; }
 
     /// <summary>The pipeline id.</summary>
     public string PipelineId { get; }

@@ -120,11 +120,11 @@ internal sealed class TestSession : IDisposable
         return next;
     }
 
-    public TaskTestResult Result(string runId, TaskInstance instance)
+    public TaskTestResult Result(string runId, TaskInstance instance, string? label = null)
     {
         var output = Operations.GetOutput(_pipeline.Id, runId, instance.TaskId);
         var log = Operations.GetLog(_pipeline.Id, runId, instance.TaskId);
-        return new TaskTestResult(_pipeline.Id, instance, string.IsNullOrEmpty(output) ? null : output, log, _serializer);
+        return new TaskTestResult(_pipeline.Id, instance, string.IsNullOrEmpty(output) ? null : output, log, _serializer, label);
     }
 
     public void Dispose()

@@ -32,5 +32,16 @@ public sealed class SampleAssetTests
         Assert.Equal(["prices.daily", "fundamentals.daily"], why.GetProperty("assets").EnumerateArray().Select(a => a.GetProperty("asset").GetString()));
         Assert.Equal(["prices", "nightly_dataload"], why.GetProperty("assets").EnumerateArray().Select(a => a.GetProperty("latest").GetProperty("pipelineId").GetString()));
         Assert.EndsWith("; a run has started from these events, and a new event of prices.daily or fundamentals.daily starts another.", why.GetProperty("sentence").GetString(), StringComparison.Ordinal);
+
+        // The fundamentals load mapped its ingest over the vendor's drop: one succeeded instance per region's file,
+        // and the mapped output a reduce reads lists the files in map-index order (the listing's name order).
+        var night = JsonDocument.Parse(await http.GetStringAsync("api/pipelines/nightly_dataload/runs")).RootElement.EnumerateArray().First();
+        var ingests = night.GetProperty("instances").EnumerateObject().Single(p => p.Name.Equals("IngestFundamentals", StringComparison.OrdinalIgnoreCase)).Value.EnumerateArray().ToList();
+        Assert.Equal(["IngestFundamentals[0]", "IngestFundamentals[1]", "IngestFundamentals[2]"], ingests.Select(i => i.GetProperty("taskId").GetString()));
+        Assert.All(ingests, i => Assert.Equal((int)TaskState.Success, i.GetProperty("state").GetInt32()));
+        var ingested = JsonDocument.Parse(await http.GetStringAsync($"api/pipelines/nightly_dataload/runs/{night.GetProperty("runId").GetString()}/outputs/IngestFundamentals")).RootElement;
+        var compact = session.Replace("-", "", StringComparison.Ordinal);
+        Assert.Equal([$"fundamentals_{compact}_amer.csv", $"fundamentals_{compact}_apac.csv", $"fundamentals_{compact}_emea.csv"],
+            ingested.EnumerateArray().Select(f => Path.GetFileName(f.GetProperty("path").GetString())));
     }
 }

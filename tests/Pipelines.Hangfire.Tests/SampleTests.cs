@@ -15,14 +15,17 @@ public sealed class SampleTests
 
         Assert.True(exitCode == 0, text);
         Assert.Matches(@"Run manual__2024-11-27__\w+ of nightly_dataload \(2024-11-27\): success", text);
-        foreach (var task in new[] { "VendorFileArrived", "BuildDailyFundamentals" })
+        foreach (var task in new[] { "VendorFilesArrived", "ListVendorFiles", "BuildDailyFundamentals" })
             Assert.Matches($@"{task}\s+│ success\s+│ 1 ", text);
-        Assert.Matches(@"IngestFundamentals\s+│ success\s+│ 2 .*Succeeded on try 2\.", text); // the vendor refused the first try
+        // One ingest instance per region's file, all succeeded.
+        Assert.Matches(@"IngestFundamentals \(3\s+│ success\s+│ 0 .*3 instance\(s\): 3", text);
 
-        Assert.Equal(6, File.ReadAllLines(Path.Combine(data, "vendor-drop", "fundamentals_20241127.csv")).Length);
+        // The drop: a header and five, two and three companies.
+        Assert.Equal([6, 3, 4], new[] { "amer", "apac", "emea" }.Select(region => File.ReadAllLines(Path.Combine(data, "vendor-drop", $"fundamentals_20241127_{region}.csv")).Length));
         using var daily = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "warehouse", "daily_fundamentals_20241127.json")));
         Assert.Equal("2024-11-27", daily.RootElement.GetProperty("session").GetString());
-        Assert.Equal(5, daily.RootElement.GetProperty("Companies").GetInt32());
+        Assert.Equal(10, daily.RootElement.GetProperty("Companies").GetInt32());
+        Assert.Equal(["fundamentals_20241127_amer.csv", "fundamentals_20241127_apac.csv", "fundamentals_20241127_emea.csv"], daily.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
         // The risk jobs wait for the session's prices too (risk_models, on both assets), so this run alone queues none.
         Assert.False(Directory.Exists(Path.Combine(data, "risk-jobs")));
         Directory.Delete(data, recursive: true);
