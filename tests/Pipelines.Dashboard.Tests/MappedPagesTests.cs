@@ -59,3 +59,45 @@ public sealed class MappedPagesTests
         Assert.Contains("data-state=\"failed\" data-map-count=\"3\"", pipelinePage, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A mapped run as an operator sees it in headless Chromium: the instances on the run page, one instance's page, the count on the graph.</summary>
+public sealed class MappedPagesInChromiumTests(Browser browser) : IClassFixture<Browser>
+{
+    [Fact]
+    public async Task An_operator_follows_a_failed_instance_from_the_run_page_to_its_own_page()
+    {
+        await using var host = await DashboardHost.StartAsync(pipelines: new[] { DeskLoads.Definition });
+        var runId = host.Operations.Trigger("desk_loads", new NodaTime.LocalDate(2024, 3, 8));
+        for (var i = 0; i < 600 && host.Operations.GetRun("desk_loads", runId)?.State.IsFinished() != true; i++) await Task.Delay(50);
+        Assert.True(host.Operations.GetRun("desk_loads", runId)!.State.IsFinished(), $"run {runId} did not finish");
+
+        var page = await browser.Instance.NewPageAsync(new Microsoft.Playwright.BrowserNewPageOptions { ViewportSize = new Microsoft.Playwright.ViewportSize { Width = 1400, Height = 900 } });
+        try
+        {
+            await page.GotoAsync($"{host.Url}/pipelines/desk_loads/runs/{Uri.EscapeDataString(runId)}");
+            // The instances are listed in map-index order, each with its label, visible to the operator.
+            var instances = page.Locator("[data-map-index]");
+            Assert.Equal(3, await instances.CountAsync());
+            Assert.Equal(new[] { "0", "1", "2" }, await instances.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.mapIndex)"));
+            Assert.Equal(new[] { "rates", "credit", "fx" }, await page.Locator("[data-map-index] .pipelines-map-label").AllInnerTextsAsync());
+            Assert.True(await page.GetByText("mapped, 3 instances: 2 success, 1 failed").IsVisibleAsync());
+            await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, "mapped-run.png"), FullPage = true });
+
+            // Following the failed instance's link opens its own page, with its index, label and the failure's reason.
+            await page.Locator("[data-task='Load[1]'] a").First.ClickAsync();
+            await page.WaitForURLAsync(url => url.Contains("/tasks/Load%5B1%5D", StringComparison.Ordinal) || url.Contains("/tasks/Load[1]", StringComparison.Ordinal),
+                new Microsoft.Playwright.PageWaitForURLOptions { WaitUntil = Microsoft.Playwright.WaitUntilState.DOMContentLoaded });
+            Assert.Equal("1", (await page.Locator(".pipelines-map-index").First.InnerTextAsync()).Trim());
+            Assert.Equal("credit", (await page.Locator(".pipelines-map-label").First.InnerTextAsync()).Trim());
+            Assert.True(await page.GetByText("credit file is truncated").First.IsVisibleAsync());
+
+            // The pipeline's graph draws the mapped task once, with its count.
+            await page.GotoAsync($"{host.Url}/pipelines/desk_loads");
+            Assert.True(await page.Locator("svg text", new() { HasTextString = "Load [3]" }).IsVisibleAsync());
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+}
