@@ -22,8 +22,11 @@ public sealed record ChainResult(double[] BodyHopsMs, double[] RecordHopsMs, dou
 
 /// <summary>A fan-out measurement: wall time from the trigger (or the first Enqueue) until every task has succeeded.</summary>
 /// <remarks>For the pipeline also: Start's end to the first worker task's start (the fan-out, which creates 1,000 jobs
-/// under the run lock) and the last worker task's end to Join's start (the fan-in hop).</remarks>
-public sealed record FanResult(double WallMs, bool Completed, int Done, int Total, RunCosts? Costs = null, double? FanOutMs = null, double? FanInMs = null)
+/// under the run lock) and the last worker task's end to Join's start (the fan-in hop).
+/// <para>Coordination is what the runtime's own telemetry saw of the run (steps, run lock held and waited), for saying
+/// where the time of one fan-out went against another's.</para></remarks>
+public sealed record FanResult(double WallMs, bool Completed, int Done, int Total, RunCosts? Costs = null, double? FanOutMs = null, double? FanInMs = null,
+    CoordinationFigures? Coordination = null)
 {
     public double TasksPerSecond => Done / (WallMs / 1000.0);
 }
@@ -35,7 +38,7 @@ public sealed record FanResult(double WallMs, bool Completed, int Done, int Tota
 /// </summary>
 public sealed record RunCosts(int Tasks, double ReadTasksMs, double FetchMs, double LockMs);
 
-/// <summary>The four measurements, each on a host of its own over a fresh storage.</summary>
+/// <summary>The measurements, each on a host of its own over a fresh storage.</summary>
 public static class Measurements
 {
     public const int ChainLength = 200;
@@ -136,12 +139,35 @@ public static class Measurements
     public static async Task<FanResult> PipelineFanAsync(BenchHost host, TimeSpan timeout)
     {
         var pipeline = Fan1000.Definition;
+        using var telemetry = new CoordinatorTelemetry(pipeline.Id);
         var started = SystemClock.Instance.GetCurrentInstant();
         var runId = host.Operations.Trigger(pipeline.Id, s_date);
         var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
         var run = host.Operations.GetRun(pipeline.Id, runId)!;
-        var finished = run.EndedAt ?? SystemClock.Instance.GetCurrentInstant();
         var workers = run.Tasks.Where(t => t.TaskId.StartsWith('W')).ToList();
+        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take());
+    }
+
+    /// <summary>
+    /// The mapped fan-out (<c>bench_mapped_1000</c>), timed exactly as <see cref="PipelineFanAsync"/>: trigger to the
+    /// run's end; the 1,000 workers are Work's instances.
+    /// </summary>
+    public static async Task<FanResult> PipelineMappedAsync(BenchHost host, TimeSpan timeout)
+    {
+        var pipeline = Mapped1000.Definition;
+        using var telemetry = new CoordinatorTelemetry(pipeline.Id);
+        var started = SystemClock.Instance.GetCurrentInstant();
+        var runId = host.Operations.Trigger(pipeline.Id, s_date);
+        var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
+        var run = host.Operations.GetRun(pipeline.Id, runId)!;
+        var workers = run.Instances.TryGetValue("Work", out var instances) ? instances.ToList() : new List<TaskInstance>();
+        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take());
+    }
+
+    private static FanResult FanOf(BenchHost host, PipelineDefinition pipeline, PipelineRun run, Instant started, bool completed,
+        List<TaskInstance> workers, CoordinationFigures coordination)
+    {
+        var finished = run.EndedAt ?? SystemClock.Instance.GetCurrentInstant();
         var done = workers.Count(t => t.State == TaskState.Success);
         var head = run["Start"];
         var join = run["Join"];
@@ -149,7 +175,8 @@ public static class Measurements
         var lastEnd = workers.Where(t => t.End is not null).Select(t => t.End!.Value).DefaultIfEmpty().Max();
         double? fanOut = head.End is { } e && done > 0 ? (firstStart - e).TotalMilliseconds : null;
         double? fanIn = join.Start is { } s ? (s - lastEnd).TotalMilliseconds : null;
-        return new FanResult((finished - started).TotalMilliseconds, completed, done, FanWidth, completed ? Costs(host, pipeline, runId) : null, fanOut, fanIn);
+        return new FanResult((finished - started).TotalMilliseconds, completed, done, FanWidth,
+            completed ? Costs(host, pipeline, run.RunId) : null, fanOut, fanIn, coordination);
     }
 
     public static async Task<FanResult> RawFanAsync(BenchHost host, TimeSpan timeout)
@@ -223,7 +250,9 @@ public static class Measurements
         {
             using (connection.AcquireDistributedLock(PipelineStore.RunLock(pipeline.Id, runId), TimeSpan.FromSeconds(10))) { }
         }
-        return new RunCosts(pipeline.Tasks.Length, read, fetch, clock.Elapsed.TotalMilliseconds / Rounds);
+        // The records fetched, not the pipeline's task count: a mapped run stores its instances beside its 3 tasks.
+        var records = connection.GetAllEntriesFromHash(PipelineStore.TasksKey(pipeline.Id, runId))?.Count ?? pipeline.Tasks.Length;
+        return new RunCosts(records, read, fetch, clock.Elapsed.TotalMilliseconds / Rounds);
     }
 
     /// <summary>Polls the run's state field (cheap even for a 1,002-task run) until it has finished.</summary>

@@ -15,6 +15,9 @@ public enum Measure
     /// <summary>Throughput: a 1,000-task fan-out/fan-in against raw Enqueue (both storages).</summary>
     Fanout,
 
+    /// <summary>Mapped throughput: a 1,000-instance mapped fan-out/fan-in against raw Enqueue (both storages), beside <see cref="Fanout"/>.</summary>
+    Mapped,
+
     /// <summary>Many runs on many server processes (PostgreSQL).</summary>
     Many,
 
@@ -29,7 +32,7 @@ public enum Measure
 public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, TimeSpan Timeout, bool Help)
 {
     public const string Usage = "usage: dotnet run -c Release --project tests/Pipelines.Benchmarks -- [dashboard] [--storage inmemory|postgres|both] " +
-        "[--measure hop,fanout,many,big,memory] [--rounds N] [--workers N] [--timeout SECONDS] [--runs N] [--servers 1,2,4] [--big-tasks 500|1000|10000] [--memory-runs N]";
+        "[--measure hop,fanout,mapped,many,big,memory] [--rounds N] [--workers N] [--timeout SECONDS] [--runs N] [--servers 1,2,4] [--big-tasks 500|1000|10000] [--memory-runs N]";
 
     /// <summary>Hangfire's own default worker count: five per core, at most 20.</summary>
     public static int DefaultWorkers => Math.Min(Environment.ProcessorCount * 5, 20);
@@ -40,7 +43,7 @@ public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, T
     /// <summary>Which measurements run; all by default.</summary>
     public IReadOnlySet<Measure> Measures { get; init; } = new HashSet<Measure>(Enum.GetValues<Measure>());
 
-    /// <summary>Rounds of alternating raw and pipeline measurements for hop and fan-out; the ratio reported is their median.</summary>
+    /// <summary>Rounds of alternating raw and pipeline measurements for hop, fan-out and mapped fan-out; the ratio reported is their median.</summary>
     public int Rounds { get; init; } = 5;
 
     /// <summary>Concurrent runs of the 20-task DAG in the many-runs measurement.</summary>
@@ -137,15 +140,16 @@ public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, T
             {
                 "hop" => Measure.Hop,
                 "fanout" or "fan" => Measure.Fanout,
+                "mapped" or "map" => Measure.Mapped,
                 "many" => Measure.Many,
                 "big" => Measure.Big,
                 "memory" => Measure.Memory,
                 "all" => Measure.Hop,
-                _ => throw new UsageException($"unknown measurement '{part}': use hop, fanout, many, big, memory or all (comma-separated)."),
+                _ => throw new UsageException($"unknown measurement '{part}': use hop, fanout, mapped, many, big, memory or all (comma-separated)."),
             });
             if (part.Equals("all", StringComparison.OrdinalIgnoreCase)) set.UnionWith(Enum.GetValues<Measure>());
         }
-        return set.Count > 0 ? set : throw new UsageException("--measure needs at least one of hop, fanout, many, big, memory.");
+        return set.Count > 0 ? set : throw new UsageException("--measure needs at least one of hop, fanout, mapped, many, big, memory.");
     }
 
     private static int Whole(string name, string text, int min, int max, string unit = "a whole number") =>

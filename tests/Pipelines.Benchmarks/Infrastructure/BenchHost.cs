@@ -52,8 +52,8 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>Warnings and errors the host's components logged (lock timeouts, steps left to the reconciler).</summary>
     public LogCounter Log { get; }
 
-    /// <summary>The pipelines the hop and fan-out measurements run.</summary>
-    public static PipelineDefinition[] DefaultPipelines => [Chain200.Definition, Fan1000.Definition, Warmup.Definition];
+    /// <summary>The pipelines the hop, fan-out and mapped fan-out measurements run.</summary>
+    public static PipelineDefinition[] DefaultPipelines => [Chain200.Definition, Fan1000.Definition, Mapped1000.Definition, Warmup.Definition];
 
     public static Task<BenchHost> StartAsync(StorageKind kind, int workers) => StartAsync(kind, workers, DefaultPipelines);
 
