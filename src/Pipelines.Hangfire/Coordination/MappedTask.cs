@@ -54,7 +54,14 @@ internal static class MappedTask
             State = TaskState.Running, Start = work.Now, End = null, MapLength = count, ClearRequested = false,
             Reason = $"Mapped over {count} element(s) of {upstreamId}: {count} instance(s). " + ruleReason,
         });
-        for (var i = 0; i < count; i++) Queue(work, work.Instance(MapKey.Of(definition.Id, i)), "Queued: mapped instance " + i + " of " + count + ".");
+        for (var i = 0; i < count; i++)
+        {
+            var instance = work.Instance(MapKey.Of(definition.Id, i));
+            // An instance cleared while its try runs keeps running: that try's result is discarded when it ends and the
+            // instance is queued again then (Settle), so two tries of one instance never run at once or share its slots.
+            if (instance.State == TaskState.Running && instance.ClearRequested) continue;
+            Queue(work, instance, "Queued: mapped instance " + i + " of " + count + ".");
+        }
     }
 
     /// <summary>

@@ -28,8 +28,14 @@ internal static class RunCascade
                 pending.Add(changed);
                 foreach (var next in tasks[changed].Downstream) pending.Add(next);
             }
-            // A mapped task some of whose instances changed settles its own state from them.
-            foreach (var mapped in work.TouchedMapped) pending.Add(mapped);
+            // A mapped task some of whose instances changed settles its own state from them, and its downstream are judged
+            // again at once: their rules count each instance, so one_failed fires on the first failed instance (Airflow's
+            // trigger_rule_dep), not when the last instance ends.
+            foreach (var mapped in work.TouchedMapped)
+            {
+                pending.Add(mapped);
+                foreach (var next in tasks[mapped].Downstream) pending.Add(next);
+            }
             while (pending.Count > 0)
             {
                 var index = pending.Min;

@@ -61,3 +61,36 @@ public sealed partial class Mapped(SideEffects effects)
     [PipelineTask]
     public int Sum([FromTask(nameof(Double))] IReadOnlyList<int> doubled) => doubled.Sum();
 }
+
+/// <summary>
+/// Two mapped instances a test holds and fails by flags (<c>hold {item}</c>, <c>fail {item}</c>), counting how many tries
+/// of each run at once (<c>most running {item}</c>), and an alert under one_failed.
+/// </summary>
+[Pipeline("mapped_hold")]
+public sealed partial class MappedHold(SideEffects effects)
+{
+    [PipelineTask]
+    public int[] Items() => new[] { 0, 1 };
+
+    [PipelineTask]
+    public async Task<int> Work([MapOver(nameof(Items))] int item, RunContext run, CancellationToken cancellationToken)
+    {
+        var running = effects.Flags.AddOrUpdate("running " + item, 1, (_, v) => v + 1);
+        effects.Flags.AddOrUpdate("most running " + item, running, (_, v) => Math.Max(v, running));
+        try
+        {
+            effects.Record(run, "item" + item);
+            if (effects.Flags.TryGetValue("fail " + item, out var failing) && failing > 0) throw new InvalidOperationException($"item {item} fails");
+            for (var i = 0; i < 1500 && effects.Flags.TryGetValue("hold " + item, out var held) && held > 0; i++) await Task.Delay(20, cancellationToken);
+            return item;
+        }
+        finally
+        {
+            effects.Flags.AddOrUpdate("running " + item, 0, (_, v) => v - 1);
+        }
+    }
+
+    [PipelineTask(Trigger = TriggerRule.OneFailed)]
+    [DependsOn(nameof(Work))]
+    public void Alert(RunContext run) => effects.Record(run);
+}
