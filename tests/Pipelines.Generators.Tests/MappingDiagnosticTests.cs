@@ -118,6 +118,16 @@ public sealed class MappingDiagnosticTests
         """, "PIPE046", "Parameter 'count' of task 'Load' maps over 'Counts', which returns 'Dictionary<string, int>', which is not a collection. Map over a task that returns IReadOnlyList<T>, T[] or IEnumerable<T> (optionally in Task<> or ValueTask<>).");
 
     [Fact]
+    public Task PIPE046_map_over_a_dictionary_interface_is_not_a_collection() => AssertSingle("""
+        [Pipeline("nightly")]
+        public partial class Nightly
+        {
+            [PipelineTask] public IReadOnlyDictionary<string, int> Counts() => new Dictionary<string, int>();
+            [PipelineTask] public void Load([MapOver([|nameof(Counts)|])] KeyValuePair<string, int> count) { }
+        }
+        """, "PIPE046", "Parameter 'count' of task 'Load' maps over 'Counts', which returns 'IReadOnlyDictionary<string, int>', which is not a collection. Map over a task that returns IReadOnlyList<T>, T[] or IEnumerable<T> (optionally in Task<> or ValueTask<>).");
+
+    [Fact]
     public Task PIPE046_map_over_a_task_that_returns_nothing() => AssertSingle("""
         [Pipeline("nightly")]
         public partial class Nightly

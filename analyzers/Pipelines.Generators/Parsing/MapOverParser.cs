@@ -87,7 +87,7 @@ internal static class MapOverParser
                         parameter.Name, taskId, fromId, $"'{output.ToDisplayString(PipelineParser.s_messageFormat)}', which is not a collection",
                     });
                 }
-                else if (element.TypeKind != TypeKind.Error && !Accepts(known, element, parameter.Type))
+                else if (element.TypeKind != TypeKind.Error && !PipelineParser.Accepts(known, element, parameter.Type))
                 {
                     report(DiagnosticDescriptors.MapElementTypeMismatch, where, new object?[]
                     {
@@ -119,7 +119,7 @@ internal static class MapOverParser
         if (output is null) return false;
         if (output.TypeKind == TypeKind.Error || PipelineParser.ContainsError(parameter.Type)) return true;
         var element = ElementOf(parameter.Type, known);
-        if (element is null || !Accepts(known, output, element))
+        if (element is null || !PipelineParser.Accepts(known, output, element))
         {
             report(DiagnosticDescriptors.InputFromMappedTask, argumentLocation, new object?[]
             {
@@ -203,22 +203,20 @@ internal static class MapOverParser
     {
         if (type is IArrayTypeSymbol { Rank: 1 } array) return array.ElementType;
         if (type.SpecialType == SpecialType.System_String || type is not INamedTypeSymbol named) return null;
+        // A dictionary type itself (IReadOnlyDictionary<K, V> returned as such) is not among its own interfaces.
+        if (IsDictionary(named)) return null;
         ITypeSymbol? element = null;
         if (named.IsGenericType && KnownSymbols.Is(named.OriginalDefinition, known.IEnumerableOfT)) element = named.TypeArguments[0];
         foreach (var candidate in named.AllInterfaces)
         {
-            var name = candidate.OriginalDefinition.ToDisplayString();
-            if (name.StartsWith("System.Collections.Generic.IDictionary<", System.StringComparison.Ordinal)
-                || name.StartsWith("System.Collections.Generic.IReadOnlyDictionary<", System.StringComparison.Ordinal)) return null;
+            if (IsDictionary(candidate)) return null;
             if (element is null && KnownSymbols.Is(candidate.OriginalDefinition, known.IEnumerableOfT)) element = candidate.TypeArguments[0];
         }
         return element;
+
+        static bool IsDictionary(INamedTypeSymbol type) =>
+            type.IsGenericType && type.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
+            && type.MetadataName is "IDictionary`2" or "IReadOnlyDictionary`2";
     }
 
-    // As the typed inputs (PIPE009): identity, or an implicit reference, nullable or numeric conversion.
-    private static bool Accepts(KnownSymbols known, ITypeSymbol from, ITypeSymbol to)
-    {
-        var conversion = known.Compilation.ClassifyConversion(from, to);
-        return conversion.IsIdentity || (conversion.IsImplicit && (conversion.IsReference || conversion.IsNullable || conversion.IsNumeric));
-    }
 }

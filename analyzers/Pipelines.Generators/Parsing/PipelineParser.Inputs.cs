@@ -104,10 +104,7 @@ internal static partial class PipelineParser
         }
         if (upstreamOutput.TypeKind == TypeKind.Error || parameter.Type.TypeKind == TypeKind.Error) return;
 
-        var conversion = known.Compilation.ClassifyConversion(upstreamOutput, parameter.Type);
-        var accepted = conversion.IsIdentity
-            || (conversion.IsImplicit && (conversion.IsReference || conversion.IsNullable || conversion.IsNumeric));
-        if (!accepted)
+        if (!Accepts(known, upstreamOutput, parameter.Type))
         {
             report(DiagnosticDescriptors.InputTypeMismatch, argumentLocation, new object?[]
             {
@@ -154,5 +151,12 @@ internal static partial class PipelineParser
             }
         }
         return chosen is null ? null : RunParametersParser.Parse(chosen, where, id, scheduled, known, report, ref blocked, cancellationToken);
+    }
+
+    /// <summary>Whether a task's input of type <paramref name="to"/> takes a value of type <paramref name="from"/>: identity, or an implicit reference, nullable or numeric conversion (PIPE009, and mapping's PIPE044/045).</summary>
+    internal static bool Accepts(KnownSymbols known, ITypeSymbol from, ITypeSymbol to)
+    {
+        var conversion = known.Compilation.ClassifyConversion(from, to);
+        return conversion.IsIdentity || (conversion.IsImplicit && (conversion.IsReference || conversion.IsNullable || conversion.IsNumeric));
     }
 }
