@@ -29,14 +29,20 @@ public sealed class RunParameterRuntimeTests : IAsyncLifetime
         var database = PostgresServer.CreateDatabase("params");
         try
         {
-            await using var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { NightlyPrices.Definition }, serverName: "first");
-            var runId = first.Operations.Trigger("nightly_prices", new LocalDate(2024, 3, 8), new Dictionary<string, string> { ["MAXROWS"] = "7", ["dryRun"] = "TRUE" });
-            Assert.Equal(RunState.Success, (await first.WaitAsync("nightly_prices", runId)).State);
-            // Another server on the same database reads the canonical values the first one stored.
-            await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { NightlyPrices.Definition }, serverName: "second", workers: 1);
-            var run = second.Operations.GetRun("nightly_prices", runId)!;
-            Assert.Equal(new Dictionary<string, string> { ["MaxRows"] = "7", ["Universe"] = "Sp500", ["DryRun"] = "true" }, run.Parameters);
-            Assert.Equal(1, first.Effects.Count(runId, "Load", "True:7:Sp500:AAPL+MSFT"));
+            string runId;
+            await using (var first = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { NightlyPrices.Definition }, serverName: "first"))
+            {
+                runId = first.Operations.Trigger("nightly_prices", new LocalDate(2024, 3, 8), new Dictionary<string, string> { ["MAXROWS"] = "7", ["dryRun"] = "TRUE" });
+                Assert.Equal(RunState.Success, (await first.WaitAsync("nightly_prices", runId)).State);
+                Assert.Equal(1, first.Effects.Count(runId, "Load", "True:7:Sp500:AAPL+MSFT"));
+            }
+            // The first server is gone: another one on the same database shows the stored values and, running the task
+            // again after a clear, binds them from storage alone.
+            await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { NightlyPrices.Definition }, serverName: "second");
+            Assert.Equal(new Dictionary<string, string> { ["MaxRows"] = "7", ["Universe"] = "Sp500", ["DryRun"] = "true" }, second.Operations.GetRun("nightly_prices", runId)!.Parameters);
+            second.Operations.Clear("nightly_prices", runId, new[] { "Load" }, ClearScope.Task);
+            Assert.Equal(RunState.Success, (await second.WaitAsync("nightly_prices", runId)).State);
+            Assert.Equal(1, second.Effects.Count(runId, "Load", "True:7:Sp500:AAPL+MSFT"));
         }
         finally
         {
