@@ -456,6 +456,51 @@ public abstract class RuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runs_stored_counts_of_upstream_states_agree_with_its_task_states_after_failures_skips_branches_clears_and_marks()
+    {
+        // A try's end judges its downstream by the run's stored counts (UpstreamTally), moved in the same transaction as
+        // each state. Whatever the path (failures, skips, a branch, a 100-wide join, an operator's clear and mark), what is
+        // stored at the end must be what counting the final task states gives, written out here from the states.
+        var runs = new List<(PipelineDefinition Pipeline, string RunId)>
+        {
+            (TriggerRules.Definition, (await _host.RunAsync("trigger_rules")).RunId),
+            (LunchBot.Definition, (await _host.RunAsync("lunch_bot", new LocalDate(2024, 3, 13))).RunId),
+            (Exhausted.Definition, (await _host.RunAsync("exhausted")).RunId),
+            (Fan100.Definition, (await _host.RunAsync("fan_100", timeout: TimeSpan.FromMinutes(2))).RunId),
+        };
+        _host.Effects.Flags["break Transform"] = 1;
+        var cleared = await _host.RunAsync("clearable", new LocalDate(2024, 6, 3));
+        Assert.Equal(RunState.Failed, cleared.State);
+        _host.Effects.Flags["break Transform"] = 0;
+        _host.Operations.Clear("clearable", cleared.RunId, new[] { "Transform" }, ClearScope.Downstream);
+        Assert.Equal(RunState.Success, (await _host.WaitAsync("clearable", cleared.RunId)).State);
+        runs.Add((Clearable.Definition, cleared.RunId));
+        _host.Effects.Flags["break Transform"] = 1;
+        var marked = await _host.RunAsync("clearable", new LocalDate(2024, 6, 4));
+        _host.Effects.Flags["break Transform"] = 0;
+        _host.Operations.MarkState("clearable", marked.RunId, "Transform", TaskState.Success);
+        runs.Add((Clearable.Definition, marked.RunId));
+
+        using var connection = _host.Storage.GetConnection();
+        foreach (var (pipeline, runId) in runs)
+        {
+            var run = _host.Operations.GetRun(pipeline.Id, runId)!;
+            var expected = new Dictionary<string, string> { ["*"] = run.Tasks.Count(t => t.State is TaskState.Success or TaskState.Failed or TaskState.Skipped or TaskState.UpstreamFailed or TaskState.Removed).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            foreach (var task in pipeline.Tasks)
+            {
+                var up = task.Upstream.Select(i => run[pipeline.Tasks[i].Id].State).ToList();
+                int Count(params TaskState[] states) => up.Count(states.Contains);
+                var counts = $"{Count(TaskState.Success)},{Count(TaskState.Failed)},{Count(TaskState.UpstreamFailed)},{Count(TaskState.Skipped, TaskState.Removed)}";
+                if (counts != "0,0,0,0") expected[task.Id] = counts;
+            }
+            var stored = (connection.GetAllEntriesFromHash($"pipelines:run:{pipeline.Id}:{runId}:tally") ?? new Dictionary<string, string>())
+                .Where(f => f.Value != "0,0,0,0").ToDictionary(f => f.Key, f => f.Value);
+            Assert.True(expected.Count > 1, $"{pipeline.Id} {runId}: a run with no finished upstream tasks proves nothing");
+            Assert.Equal(expected.OrderBy(f => f.Key, StringComparer.Ordinal), stored.OrderBy(f => f.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Marking_a_failed_task_success_lets_its_downstream_run()
     {
         _host.Effects.Flags["break Transform"] = 1;

@@ -44,6 +44,8 @@ internal static class RunCascade
             }
         }
 
+        // A step judging by the run's counts reads every state only once the counts say every task is done.
+        if (work.Counted && work.Tally!.Finished < tasks.Length) return;
         for (var i = 0; i < tasks.Length; i++)
             if (!work.StateOf(i).IsTerminal()) return;
 

@@ -44,33 +44,19 @@ internal sealed class RunStep
         using (var connection = _storage.GetConnection())
         using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
         {
-            // A step that cascades reads the run and every task record in one fetch each. A try starting reads only its
-            // own task's record: a task is queued only in a running run (a queued run's tasks are undecided, a finished
-            // run's are terminal), so the task's state alone says whether it may start.
-            Func<string, string?> records;
+            // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
+            // are undecided, a finished run's are terminal), so the task's state alone says whether it may start. A try
+            // ending reads the run, its task and what it touches downstream, judging joins by the run's counts
+            // (UpstreamTally) once the run was counted whole. Every other step (a run's start, an operator's change, a
+            // repair) reads every task record and counts the run again.
+            var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
+            var tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)));
             RunState runState;
             RunFacts facts = default;
             RunRecord? cascadedRun = null;
-            if (cascade == CascadeScope.None && connection is JobStorageConnection fields)
+            var counted = false;
+            if (cascade == CascadeScope.None)
             {
-                var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
-                Dictionary<string, string>? all = null;
-                records = id =>
-                {
-                    if (all is null)
-                    {
-                        try
-                        {
-                            return fields.GetValueFromHash(tasksKey, id);
-                        }
-                        catch (NotSupportedException)
-                        {
-                            // A storage that keeps Hangfire's default (unsupported) single-field read: fetch them all.
-                            all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
-                        }
-                    }
-                    return all.TryGetValue(id, out var record) ? record : null;
-                };
                 runState = RunState.Running;
             }
             else
@@ -80,9 +66,10 @@ internal sealed class RunStep
                 runState = run.State ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
                 facts = run.Facts;
                 cascadedRun = run;
-                var all = PipelineStore.ReadTaskRecords(connection, pipeline.Id, runId);
-                records = id => all.TryGetValue(id, out var record) ? record : null;
+                counted = cascade == CascadeScope.Changed && tally.IsCounted;
+                if (!counted) tasks.Fetch();
             }
+            Func<string, string?> records = tasks.Get;
             work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant())
             {
                 Facts = facts,
@@ -92,6 +79,8 @@ internal sealed class RunStep
                 MaxMapLength = _options.MaxMapLength,
                 // Read (without the other run's lock) only when a task that depends on past is judged for queueing.
                 PreviousRun = cascadedRun is not null && PastDependence.Of(pipeline).Any ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, cascadedRun)) : null,
+                Tally = tally,
+                Counted = counted,
             };
 
             if (!change(work)) return null;
@@ -125,6 +114,8 @@ internal sealed class RunStep
             if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
                 PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
+            if (cascade == CascadeScope.None || counted) tally.WriteMoved(transaction);
+            else tally.WriteCounted(transaction, work.StateOf);
             foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
             foreach (var assetEvent in work.AssetEvents) AssetStore.Write(transaction, assetEvent);
             if (work.RunStateChanged)

@@ -9,9 +9,11 @@ namespace Pipelines.Hangfire;
 /// Everything recorded here is written in one storage transaction.
 /// </summary>
 /// <remarks>
-/// The stored records are fetched in one read but parsed only when a step touches them: a step usually needs one task
-/// and the states of a few neighbours, and a state is read from a record's prefix without parsing the rest
-/// (<see cref="PipelineStore.StateOf"/>). So a step in a 1,000-task run costs a fetch and a scan, not 1,000 parses.
+/// The stored records are read as a step touches them (<see cref="StoredHash"/>: a field at a time, or all in one fetch
+/// once it needs many) and parsed only when needed: a step usually needs one task and the states of a few neighbours,
+/// and a state is read from a record's prefix without parsing the rest (<see cref="PipelineStore.StateOf"/>). A step
+/// that judges by the run's counts (<see cref="Counted"/>) reads a join's count instead of its upstream tasks, so a try
+/// ending in a 10,000-task run costs a few reads, not a fetch of 10,000 records.
 /// </remarks>
 internal sealed class RunWork
 {
@@ -52,6 +54,18 @@ internal sealed class RunWork
 
     /// <summary>The run before this one, looked up under the step's lock on first use (<see cref="PreviousRunTaskDone"/>).</summary>
     public System.Lazy<PreviousRun?>? PreviousRun { get; init; }
+
+    /// <summary>
+    /// The run's running counts (<see cref="UpstreamTally"/>), moved with every state change of this step. Null for a step
+    /// built without storage (the counts are then never read).
+    /// </summary>
+    public UpstreamTally? Tally { get; init; }
+
+    /// <summary>
+    /// Whether this step judges joins and the run's end by <see cref="Tally"/> instead of reading every task's state: a
+    /// step that reads only what it touches (a try ending) in a run counted whole.
+    /// </summary>
+    public bool Counted { get; init; }
 
     /// <summary>The run's state; set to finished by the coordinator when every task is terminal.</summary>
     public RunState RunState { get; set; }
@@ -182,7 +196,9 @@ internal sealed class RunWork
             return;
         }
         var index = Pipeline[task.TaskId].Index;
-        if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = Get(index);
+        var current = Get(index);
+        if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = current;
+        Tally?.Moved(index, current.State, task.State);
         _tasks[index] = task;
         _changed.Add(index);
     }

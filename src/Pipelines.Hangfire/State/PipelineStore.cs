@@ -22,6 +22,9 @@ internal static class PipelineStore
 
     public static string TasksKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:tasks";
 
+    /// <summary>The run's running counts of upstream states per task and of finished tasks (<see cref="UpstreamTally"/>).</summary>
+    public static string TallyKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:tally";
+
     public static string OutputsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:outputs";
 
     /// <summary>The log lines a task kept in a run, over all its tries (a hash: see <see cref="AddLogLines"/>).</summary>
@@ -373,6 +376,7 @@ internal static class PipelineStore
         var pipelineId = pipeline.Id;
         storage.RemoveHash(RunKey(pipelineId, runId));
         storage.RemoveHash(TasksKey(pipelineId, runId));
+        storage.RemoveHash(TallyKey(pipelineId, runId));
         storage.RemoveHash(OutputsKey(pipelineId, runId));
         storage.RemoveHash(ResultsKey(pipelineId, runId));
         storage.RemoveHash(AliveKey(pipelineId, runId));

@@ -31,6 +31,7 @@ internal sealed record ReadinessContext
             Pause = work.Pause,
             PreviousRun = work.PreviousRun,
             MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstanceStatesOf(i),
+            CountedUpstream = work.Counted ? work.Tally!.Upstream : null,
         };
 
     /// <summary>
@@ -76,6 +77,12 @@ internal sealed record ReadinessContext
     /// a downstream's trigger rule counts each instance (Airflow's trigger_rule_dep counts expanded task instances).
     /// </summary>
     public Func<int, System.Collections.Generic.IReadOnlyList<TaskState>?>? MapStatesOf { get; init; }
+
+    /// <summary>
+    /// The run's counts of a task's unmapped upstream states (<see cref="UpstreamTally.Upstream"/>), when the step judges
+    /// by them; null when the states are read one by one (every reader but a try's end).
+    /// </summary>
+    public Func<int, UpstreamSummary>? CountedUpstream { get; init; }
 
     /// <summary>The state of the task at <paramref name="index"/> in the pipeline's topological order.</summary>
     public TaskState StateOf(int index) => _stateOf(index);

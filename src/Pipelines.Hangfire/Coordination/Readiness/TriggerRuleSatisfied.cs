@@ -14,15 +14,22 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
     public static TriggerEvaluation Judge(ReadinessContext context)
     {
         var upstream = context.Task.Upstream;
-        var states = new System.Collections.Generic.List<TaskState>(upstream.Length);
+        var counted = context.CountedUpstream?.Invoke(context.Task.Index);
+        var states = new System.Collections.Generic.List<TaskState>(counted is null ? upstream.Length : 0);
         foreach (var u in upstream)
         {
             // A mapped upstream counts once per instance once it expanded; before that (or skipped over an empty
-            // collection, or failed over a long one) it counts once, by its own state.
-            if (context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
+            // collection, or failed over a long one) it counts once, by its own state. The run's counts hold only
+            // unmapped upstream tasks.
+            var mapped = context.Pipeline.Tasks[u].MapOver is not null;
+            if (counted is not null && !mapped) continue;
+            if (mapped && context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
             else states.Add(context.StateOf(u));
         }
-        return TriggerRuleEvaluator.Evaluate(context.Task.Trigger, UpstreamSummary.Of(states));
+        var summary = UpstreamSummary.Of(states);
+        if (counted is { } c)
+            summary = new UpstreamSummary(summary.Total + c.Total, summary.Success + c.Success, summary.Failed + c.Failed, summary.UpstreamFailed + c.UpstreamFailed, summary.Skipped + c.Skipped);
+        return TriggerRuleEvaluator.Evaluate(context.Task.Trigger, summary);
     }
 
     public TaskDependency Evaluate(ReadinessContext context)

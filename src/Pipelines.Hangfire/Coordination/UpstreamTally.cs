@@ -1,0 +1,148 @@
+using System.Collections.Generic;
+using System.Globalization;
+using Hangfire.Storage;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// A run's running counts, kept in storage beside its task records so a step judges a join without reading every task:
+/// for each task, how many of its direct upstream tasks succeeded, failed, failed upstream or were skipped; and how many
+/// of the run's tasks are finished. A try ending in a 10,000-task fan-out then reads its own record, its downstream's
+/// record and count, not 10,000 records (Airflow's trigger_rule_dep asks its database the same counts).
+/// </summary>
+/// <remarks>
+/// <para>The counts are a cache of the task states, changed in the same transaction as the states they count: every
+/// state change goes through <see cref="RunWork.Set"/>, which moves the counts with it. A step that reads every record
+/// anyway (a run's start, an operator's change, the reconciler) counts again from the states and writes what differs,
+/// so a run stored before the counts existed, or counts ever wrong, are repaired by the next such step; until a run has
+/// been counted whole (<see cref="FinishedField"/> is stored), its steps read every record, as they did before.</para>
+/// <para>A mapped upstream is not counted here: it counts once per instance once it expanded, which the judging step
+/// reads from its instances (<see cref="TriggerRuleSatisfied"/>).</para>
+/// </remarks>
+internal sealed class UpstreamTally
+{
+    /// <summary>The field holding how many of the run's tasks are finished; present once the run was counted whole.</summary>
+    public const string FinishedField = "*";
+
+    private readonly PipelineDefinition _pipeline;
+    private readonly StoredHash _stored;
+    private readonly Dictionary<int, Counts> _moved = new();
+    private int _finishedMoved;
+
+    public UpstreamTally(PipelineDefinition pipeline, StoredHash stored)
+    {
+        _pipeline = pipeline;
+        _stored = stored;
+    }
+
+    public static string Key(string pipelineId, string runId) => PipelineStore.TallyKey(pipelineId, runId);
+
+    /// <summary>Whether the stored counts are those of the whole run (it was counted whole once): only then are they read.</summary>
+    public bool IsCounted => _stored.Get(FinishedField) is not null;
+
+    /// <summary>Moves the counts with one task's state change made in this step (a mapped task's instances are not counted).</summary>
+    public void Moved(int index, TaskState from, TaskState to)
+    {
+        if (from == to) return;
+        _finishedMoved += (to.IsTerminal() ? 1 : 0) - (from.IsTerminal() ? 1 : 0);
+        var task = _pipeline.Tasks[index];
+        if (task.MapOver is not null) return;
+        var change = Counts.Of(to) - Counts.Of(from);
+        if (change.IsZero) return;
+        foreach (var downstream in task.Downstream)
+            _moved[downstream] = (_moved.TryGetValue(downstream, out var moved) ? moved : default) + change;
+    }
+
+    /// <summary>How many of the run's tasks are finished, as this step leaves them (only when <see cref="IsCounted"/>).</summary>
+    public int Finished => (int.TryParse(_stored.Get(FinishedField), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0) + _finishedMoved;
+
+    /// <summary>
+    /// The states of <paramref name="index"/>'s unmapped upstream tasks, as this step leaves them (only when
+    /// <see cref="IsCounted"/>): <see cref="UpstreamSummary.Total"/> is how many unmapped upstream tasks it has.
+    /// </summary>
+    public UpstreamSummary Upstream(int index)
+    {
+        var task = _pipeline.Tasks[index];
+        var total = 0;
+        foreach (var u in task.Upstream) if (_pipeline.Tasks[u].MapOver is null) total++;
+        var counts = Stored(task.Id) + (_moved.TryGetValue(index, out var moved) ? moved : default);
+        return new UpstreamSummary(total, counts.Success, counts.Failed, counts.UpstreamFailed, counts.Skipped);
+    }
+
+    /// <summary>Writes the counts this step moved (a run not yet counted whole is left to the step that counts it).</summary>
+    public void WriteMoved(IWriteOnlyTransaction transaction)
+    {
+        if ((_moved.Count == 0 && _finishedMoved == 0) || !IsCounted) return;
+        var fields = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        foreach (var (index, moved) in _moved)
+        {
+            if (moved.IsZero) continue;
+            var id = _pipeline.Tasks[index].Id;
+            fields[id] = (Stored(id) + moved).Format();
+        }
+        if (_finishedMoved != 0) fields[FinishedField] = Format(Finished);
+        if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
+    }
+
+    /// <summary>
+    /// Counts the whole run again from its tasks' states as <paramref name="stateOf"/> gives them (a step that read every
+    /// record) and writes the fields whose stored value differs.
+    /// </summary>
+    public void WriteCounted(IWriteOnlyTransaction transaction, System.Func<int, TaskState> stateOf)
+    {
+        var tasks = _pipeline.Tasks;
+        var counts = new Counts[tasks.Length];
+        var finished = 0;
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var state = stateOf(i);
+            if (state.IsTerminal()) finished++;
+            if (tasks[i].MapOver is not null) continue;
+            var of = Counts.Of(state);
+            if (of.IsZero) continue;
+            foreach (var downstream in tasks[i].Downstream) counts[downstream] += of;
+        }
+        var stored = _stored.Fetch();
+        var fields = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var has = stored.TryGetValue(tasks[i].Id, out var text);
+            if (counts[i].IsZero && !has) continue;
+            var value = counts[i].Format();
+            if (text != value) fields[tasks[i].Id] = value;
+        }
+        var finishedText = Format(finished);
+        if (!stored.TryGetValue(FinishedField, out var storedFinished) || storedFinished != finishedText) fields[FinishedField] = finishedText;
+        if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
+    }
+
+    private Counts Stored(string taskId) => Parse(_stored.Get(taskId));
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static Counts Parse(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return default;
+        var parts = text.Split(',');
+        int At(int i) => i < parts.Length && int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        return new Counts(At(0), At(1), At(2), At(3));
+    }
+
+    /// <summary>Upstream tasks by the state they count in, as <see cref="UpstreamSummary.Of"/> counts them.</summary>
+    private readonly record struct Counts(int Success, int Failed, int UpstreamFailed, int Skipped)
+    {
+        public bool IsZero => Success == 0 && Failed == 0 && UpstreamFailed == 0 && Skipped == 0;
+
+        public static Counts Of(TaskState state)
+        {
+            var one = UpstreamSummary.Of(new[] { state });
+            return new Counts(one.Success, one.Failed, one.UpstreamFailed, one.Skipped);
+        }
+
+        public static Counts operator +(Counts a, Counts b) => new(a.Success + b.Success, a.Failed + b.Failed, a.UpstreamFailed + b.UpstreamFailed, a.Skipped + b.Skipped);
+
+        public static Counts operator -(Counts a, Counts b) => new(a.Success - b.Success, a.Failed - b.Failed, a.UpstreamFailed - b.UpstreamFailed, a.Skipped - b.Skipped);
+
+        public string Format() => string.Join(",", UpstreamTally.Format(Success), UpstreamTally.Format(Failed), UpstreamTally.Format(UpstreamFailed), UpstreamTally.Format(Skipped));
+    }
+}
