@@ -81,4 +81,12 @@ public sealed class PipelinesOptions
 
     /// <summary>The default of <see cref="MaxMapLength"/>, as Airflow's <c>[core] max_map_length</c>.</summary>
     public const int DefaultMaxMapLength = 1024;
+
+    /// <summary>
+    /// The most Hangfire jobs one coordination step creates for tasks it decided to run. Jobs are created under the run's
+    /// lock, so a step queueing a 10,000-task fan-out at once would hold it for every creation while the first tasks'
+    /// workers wait; past this many, the rest are queued by the following steps, highest priority weight first.
+    /// Configuration key <c>Pipelines:MaxJobsPerStep</c>; 200 by default (lower it for a slow database).
+    /// </summary>
+    public int MaxJobsPerStep { get; set; } = 200;
 }

@@ -26,6 +26,8 @@ internal sealed class PipelinesOptionsValidator(string keyPrefix) : IValidateOpt
             problems.Add($"{Key(nameof(PipelinesOptions.TryLivenessTimeout))} ({options.TryLivenessTimeout:c}) must be longer than {Key(nameof(PipelinesOptions.TryHeartbeatInterval))} ({options.TryHeartbeatInterval:c}), or every running try would be taken for dead between two heartbeats. Make it a few heartbeat intervals, such as {(options.TryHeartbeatInterval * 3):c}.");
         if (options.Retention is { } retention && retention <= Duration.Zero)
             problems.Add($"{Key(nameof(PipelinesOptions.Retention))} is {retention}; it must be positive (such as 30:00:00:00 for 30 days), or left out to keep finished runs until they are deleted.");
+        if (options.MaxJobsPerStep < 1)
+            problems.Add($"{Key(nameof(PipelinesOptions.MaxJobsPerStep))} is {options.MaxJobsPerStep}; a step must create at least one job, such as 200.");
         if (options.MaxMapLength < 1)
             problems.Add($"{Key(nameof(PipelinesOptions.MaxMapLength))} is {options.MaxMapLength}; a mapped task needs room for at least one instance, such as 1024.");
         foreach (var (pool, slots) in options.Pools)

@@ -29,4 +29,7 @@ internal static partial class CoordinationLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not judge the pipelines scheduled on the assets {Pipeline} {Run} produced; the reconciler judges them")]
     public static partial void AssetConsumersNotJudged(ILogger logger, string pipeline, string run, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the rest of the tasks {Pipeline} {Run} decided to run now; the reconciler's cascade queues them")]
+    public static partial void DeferredNotQueued(ILogger logger, string pipeline, string run, Exception exception);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Hangfire;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,7 @@ internal sealed class RunCoordinator
                 CoordinationLog.WaitingNotStarted(_logger, pipeline.Id, ex);
             }
         }
+        if (work.Deferred.Count > 0) QueueDeferred(pipeline, runId, work.Deferred);
         if (PastDependence.Of(pipeline).MayRelease(work)) ReleaseNextRun(pipeline, runId);
         if (work.AssetEvents.Count > 0) JudgeAssetConsumers(pipeline, runId, work.AssetEvents);
         return work;
@@ -97,6 +99,35 @@ internal sealed class RunCoordinator
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             CoordinationLog.NextRunNotReleased(_logger, pipeline.Id, runId, ex);
+        }
+    }
+
+    /// <summary>
+    /// Queues the tasks a step decided to run beyond its job budget (<see cref="PipelinesOptions.MaxJobsPerStep"/>), a budget per
+    /// step, highest priority first, each step judging them again (a task cleared or a run paused meanwhile is not
+    /// queued). Between these steps the run's lock is free, so the first tasks' workers start and finish. A failure is
+    /// logged: the tasks are undecided with their rule met, and the reconciler's cascade queues them.
+    /// </summary>
+    private void QueueDeferred(PipelineDefinition pipeline, string runId, IReadOnlyList<int> deferred)
+    {
+        try
+        {
+            var budget = _options.MaxJobsPerStep;
+            for (var from = 0; from < deferred.Count; from += budget)
+            {
+                var chunk = deferred.Skip(from).Take(budget).ToList();
+                Update(pipeline, runId, work =>
+                {
+                    if (work.RunState != RunState.Running) return false;
+                    var any = false;
+                    foreach (var index in chunk) any |= RunCascade.Decide(work, index);
+                    return any;
+                }, CascadeScope.Changed);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CoordinationLog.DeferredNotQueued(_logger, pipeline.Id, runId, ex);
         }
     }
 

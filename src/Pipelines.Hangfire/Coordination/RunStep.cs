@@ -97,6 +97,7 @@ internal sealed class RunStep
                 work.Jobs.Clear();
                 work.Jobs.AddRange(ordered);
             }
+            DeferOverBudget(work);
             var jobIds = new string[work.Jobs.Count];
             for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Facts, work.Jobs[i]);
             var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
@@ -141,6 +142,32 @@ internal sealed class RunStep
 
         _notifications.Publish(work.Events);
         return work;
+    }
+
+    /// <summary>
+    /// Leaves the tasks this step's cascade decided to run beyond <see cref="PipelinesOptions.MaxJobsPerStep"/> (the lowest priority weights,
+    /// as the jobs are ordered) undecided again, listed in <see cref="RunWork.Deferred"/> in priority order: the
+    /// coordinator queues them in the following steps, a budget each, and the reconciler's cascade would too. Jobs a
+    /// change asked for (a retry, a repair) and mapped instances are always created.
+    /// </summary>
+    private void DeferOverBudget(RunWork work)
+    {
+        var budget = _options.MaxJobsPerStep;
+        if (work.Jobs.Count <= budget) return;
+        var kept = new List<PendingJob>(budget);
+        foreach (var job in work.Jobs)
+        {
+            if (kept.Count < budget || !job.Decided)
+            {
+                kept.Add(job);
+                continue;
+            }
+            var index = work.Pipeline[job.TaskId].Index;
+            work.Set(work.Before(index));
+            work.Deferred.Add(index);
+        }
+        work.Jobs.Clear();
+        work.Jobs.AddRange(kept);
     }
 
     private string CreateJob(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)

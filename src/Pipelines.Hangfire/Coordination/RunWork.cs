@@ -82,6 +82,12 @@ internal sealed class RunWork
     /// <summary>Jobs to create for tasks that became queued, or whose next try or poke is due later.</summary>
     public List<PendingJob> Jobs { get; } = new();
 
+    /// <summary>
+    /// Tasks the cascade decided to run but left undecided for the following steps, in priority order: this step had
+    /// created its budget of jobs (<see cref="PipelinesOptions.MaxJobsPerStep"/>).
+    /// </summary>
+    public List<int> Deferred { get; } = new();
+
     /// <summary>Outputs to record.</summary>
     public Dictionary<string, string> Outputs { get; } = new(System.StringComparer.Ordinal);
 

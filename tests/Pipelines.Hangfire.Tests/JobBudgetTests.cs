@@ -1,0 +1,52 @@
+using global::Hangfire;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+/// <summary>
+/// A step that decides to run more tasks than <see cref="PipelinesOptions.MaxJobsPerStep"/> creates that many jobs and
+/// leaves the rest to the following steps: every task still runs exactly once, the join still waits for all of them,
+/// and each task gets one job. Run on InMemory and PostgreSQL.
+/// </summary>
+public abstract class JobBudgetTests : IAsyncLifetime
+{
+    private PipelineHost _host = null!;
+
+    protected abstract JobStorage CreateStorage();
+
+    public async Task InitializeAsync() =>
+        _host = await PipelineHost.StartAsync(CreateStorage(), new[] { Fan100.Definition }, configure: o => o.MaxJobsPerStep = 7);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_fan_out_of_100_with_a_budget_of_7_jobs_per_step_runs_every_task_once_and_joins_after_all()
+    {
+        var run = await _host.RunAsync("fan_100", timeout: TimeSpan.FromMinutes(2));
+        Assert.Equal(RunState.Success, run.State);
+        Assert.All(run.Tasks, t => Assert.Equal(TaskState.Success, t.State));
+        Assert.All(run.Tasks, t => Assert.Equal(1, _host.Effects.Count(run.RunId, t.TaskId)));
+        // One job each: a task left undecided by one step is queued once by a later one, never twice.
+        Assert.All(run.Tasks, t => Assert.Single(t.JobIds));
+        var lastWorker = run.Tasks.Where(t => t.TaskId.StartsWith('W')).Max(t => t.End!.Value);
+        Assert.True(run["Join"].Start >= lastWorker);
+        Assert.Equal("106", _host.Operations.GetOutput("fan_100", run.RunId, "W099"));
+    }
+}
+
+public sealed class InMemoryJobBudgetTests : JobBudgetTests
+{
+    protected override JobStorage CreateStorage() => PipelineHost.InMemoryStorage();
+}
+
+public sealed class PostgreSqlJobBudgetTests : JobBudgetTests, IClassFixture<PostgreSqlJobBudgetTests.Database>
+{
+    private readonly Database _database;
+
+    public PostgreSqlJobBudgetTests(Database database) => _database = database;
+
+    protected override JobStorage CreateStorage() => PipelineHost.PostgreSqlStorage(_database.ConnectionString);
+
+    public sealed class Database() : PostgresDatabase("jobbudget");
+}
