@@ -33,6 +33,24 @@ public abstract class JobBudgetTests : IAsyncLifetime
         Assert.True(run["Join"].Start >= lastWorker);
         Assert.Equal("106", _host.Operations.GetOutput("fan_100", run.RunId, "W099"));
     }
+
+    [Fact]
+    public async Task Clearing_the_100_workers_runs_each_of_them_again_once_in_steps_of_7()
+    {
+        var run = await _host.RunAsync("fan_100", new NodaTime.LocalDate(2024, 6, 3), timeout: TimeSpan.FromMinutes(2));
+        Assert.Equal(RunState.Success, run.State);
+        // The clear makes the 100 workers and Join undecided and reopens the run; the step that cascades decides to run the
+        // 100 at once: 7 get jobs, the other 93 stay undecided for the following steps.
+        var workers = run.Tasks.Select(t => t.TaskId).Where(id => id.StartsWith('W')).ToArray();
+        var cleared = _host.Operations.Clear("fan_100", run.RunId, workers, ClearScope.Downstream);
+        Assert.Equal(101, cleared.Count);
+        var rerun = await _host.WaitAsync("fan_100", run.RunId, TimeSpan.FromMinutes(2));
+        Assert.Equal(RunState.Success, rerun.State);
+        Assert.Equal(1, _host.Effects.Count(run.RunId, "Start"));
+        Assert.All(workers, id => Assert.Equal(2, _host.Effects.Count(run.RunId, id)));
+        Assert.All(workers, id => Assert.Equal(2, rerun[id].TryNumber));
+        Assert.Equal(2, _host.Effects.Count(run.RunId, "Join"));
+    }
 }
 
 public sealed class InMemoryJobBudgetTests : JobBudgetTests

@@ -70,7 +70,7 @@ internal static class RunCascade
             {
                 var instance = work.Get(index);
                 work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = "Queued. " + evaluation.Reason, FirstPoke = null });
-                work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null, Decided: true));
+                work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null, DecidedFrom: instance));
                 return true;
             }
             case TriggerDecision.Skip:

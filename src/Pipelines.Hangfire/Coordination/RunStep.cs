@@ -157,14 +157,14 @@ internal sealed class RunStep
         var kept = new List<PendingJob>(budget);
         foreach (var job in work.Jobs)
         {
-            if (kept.Count < budget || !job.Decided)
+            if (kept.Count < budget || job.DecidedFrom is not { } undecided)
             {
                 kept.Add(job);
                 continue;
             }
-            var index = work.Pipeline[job.TaskId].Index;
-            work.Set(work.Before(index));
-            work.Deferred.Add(index);
+            // As it was just before the cascade queued it (an operator's clear earlier in this step made it undecided).
+            work.Set(undecided);
+            work.Deferred.Add(work.Pipeline[job.TaskId].Index);
         }
         work.Jobs.Clear();
         work.Jobs.AddRange(kept);
