@@ -163,8 +163,9 @@ internal sealed class RunStep
                 continue;
             }
             // As it was just before the cascade queued it (an operator's clear earlier in this step made it undecided).
-            work.Set(undecided);
-            work.Deferred.Add(work.Pipeline[job.TaskId].Index);
+            var index = work.Pipeline[job.TaskId].Index;
+            work.Undo(index, undecided);
+            work.Deferred.Add(index);
         }
         work.Jobs.Clear();
         work.Jobs.AddRange(kept);

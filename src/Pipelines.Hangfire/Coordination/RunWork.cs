@@ -209,6 +209,21 @@ internal sealed class RunWork
         _changed.Add(index);
     }
 
+    /// <summary>
+    /// Takes back this step's change to a task, leaving it as <paramref name="earlier"/> (what it was before a later
+    /// change in this step); a task back to what it was before the step is no longer changed, so it is not written.
+    /// </summary>
+    public void Undo(int index, TaskInstance earlier)
+    {
+        Tally?.Moved(index, Get(index).State, earlier.State);
+        _tasks[index] = earlier;
+        if (_before is not null && _before.TryGetValue(index, out var before) && before == earlier)
+        {
+            _before.Remove(index);
+            _changed.Remove(index);
+        }
+    }
+
     public void Event(PipelineEventKind kind, string? taskId, string state, string message) =>
         Events.Add(new PipelineEvent(kind, Pipeline.Id, RunId, taskId, state, message, Now));
 }
