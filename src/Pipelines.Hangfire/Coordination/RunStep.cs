@@ -109,7 +109,7 @@ internal sealed class RunStep
                 work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
             }
 
-            using var transaction = connection.CreateWriteTransaction();
+            using var transaction = StorageWrites.Begin(_storage, connection);
             // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
             // on the fleet) or when that process hands it back.
             if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))

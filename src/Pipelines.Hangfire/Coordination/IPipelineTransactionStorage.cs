@@ -1,0 +1,22 @@
+using Hangfire;
+using Hangfire.Storage;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// A <see cref="JobStorage"/> that commits the runtime's own writes (a coordination step's task records, counts, run
+/// state, sets, notification lists and job history entries) faster than Hangfire's transaction on it, as one batch. The
+/// runtime asks the storage it was given, as it does for locks (<see cref="IPipelineLockStorage"/>): a storage package
+/// (Pipelines.Hangfire.PostgreSql) builds a storage that implements this, and every other storage gets Hangfire's
+/// <see cref="IStorageConnection.CreateWriteTransaction"/>.
+/// </summary>
+/// <remarks>
+/// The transaction must write exactly what Hangfire's would, in the same tables, all or nothing, so that Hangfire's own
+/// reads (the dashboard, the storage's connection) and the runtime's see one state whichever wrote it. It supports the
+/// operations the runtime's steps use; Hangfire's job operations (creating, enqueueing, expiring jobs) stay Hangfire's.
+/// </remarks>
+public interface IPipelineTransactionStorage
+{
+    /// <summary>A write transaction for the runtime's own writes, committed as one batch.</summary>
+    IWriteOnlyTransaction CreatePipelineTransaction();
+}
