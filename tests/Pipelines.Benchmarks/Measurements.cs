@@ -248,7 +248,7 @@ public static class Measurements
         clock.Restart();
         for (var i = 0; i < Rounds; i++)
         {
-            using (connection.AcquireDistributedLock(PipelineStore.RunLock(pipeline.Id, runId), TimeSpan.FromSeconds(10))) { }
+            using (StorageLocks.Acquire(host.Storage, connection, PipelineStore.RunLock(pipeline.Id, runId), TimeSpan.FromSeconds(10))) { }
         }
         // The records fetched, not the pipeline's task count: a mapped run stores its instances beside its 3 tasks.
         var records = connection.GetAllEntriesFromHash(PipelineStore.TasksKey(pipeline.Id, runId))?.Count ?? pipeline.Tasks.Length;

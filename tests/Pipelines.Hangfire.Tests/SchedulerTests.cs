@@ -149,7 +149,7 @@ public sealed class SchedulerTests : IAsyncLifetime
 
         // Another server holds the schedule lock past the tick's lock timeout: the tick's first attempt fails.
         string jobId;
-        using (connection.AcquireDistributedLock(PipelineStore.PipelineLock("hourly_london") + ":schedule", TimeSpan.FromSeconds(5)))
+        using (StorageLocks.Acquire(host.Storage, connection, PipelineStore.PipelineLock("hourly_london") + ":schedule", TimeSpan.FromSeconds(5)))
         {
             jobId = client.Enqueue<PipelineScheduler>(s => s.Tick("hourly_london"));
             await Poll.UntilAsync(() => host.Storage.GetMonitoringApi().JobDetails(jobId).History.Select(h => h.StateName).ToList(),

@@ -5,8 +5,8 @@ using Pipelines.Hangfire.Tests.Infrastructure;
 namespace Pipelines.Hangfire.Tests;
 
 /// <summary>
-/// The runtime's lock: the storage's own on PostgreSQL (advisory locks, through <see cref="IPipelineLockStorage"/>) and
-/// Hangfire's elsewhere. Each must exclude, and give up at its timeout with Hangfire's exception.
+/// The runtime's lock: the storage's own on PostgreSQL (advisory locks, through <see cref="IPipelineLockStorage"/>),
+/// semaphores in the process for Hangfire.InMemory (<see cref="ProcessLocks"/>) and Hangfire's elsewhere. Each must exclude, and give up at its timeout with Hangfire's exception.
 /// </summary>
 public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Database>
 {

@@ -8,7 +8,8 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// Takes the runtime's locks: the storage's own when it offers one (<see cref="IPipelineLockStorage"/>, such as the
-/// PostgreSQL advisory locks of Pipelines.Hangfire.PostgreSql, freed when their holder's connection dies), and
+/// PostgreSQL advisory locks of Pipelines.Hangfire.PostgreSql, freed when their holder's connection dies), semaphores in
+/// this process for Hangfire.InMemory's storage, which lives in this process (<see cref="ProcessLocks"/>), and
 /// Hangfire's distributed lock everywhere else. Every lock wait is measured, and, while anyone listens, every hold:
 /// the time under a run's lock is what serialises a run's steps.
 /// </summary>
@@ -17,9 +18,12 @@ internal static class StorageLocks
     public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
-        var held = storage is IPipelineLockStorage own
-            ? own.AcquirePipelineLock(resource, timeout)
-            : connection.AcquireDistributedLock(resource, timeout);
+        var held = storage switch
+        {
+            IPipelineLockStorage own => own.AcquirePipelineLock(resource, timeout),
+            global::Hangfire.InMemory.InMemoryStorage memory => ProcessLocks.Of(memory).Acquire(resource, timeout),
+            _ => connection.AcquireDistributedLock(resource, timeout),
+        };
         var acquired = Stopwatch.GetTimestamp();
         PipelinesTelemetry.LockWaited(resource, Stopwatch.GetElapsedTime(started, acquired));
         return PipelinesTelemetry.LockHeld.Enabled ? new MeasuredLock(held, resource, acquired) : held;
