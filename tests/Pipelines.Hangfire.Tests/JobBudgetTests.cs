@@ -16,7 +16,7 @@ public abstract class JobBudgetTests : IAsyncLifetime
     protected abstract JobStorage CreateStorage();
 
     public async Task InitializeAsync() =>
-        _host = await PipelineHost.StartAsync(CreateStorage(), new[] { Fan100.Definition }, configure: o => o.MaxJobsPerStep = 7);
+        _host = await PipelineHost.StartAsync(CreateStorage(), new[] { Fan100.Definition, Mapped.Definition }, configure: o => o.MaxJobsPerStep = 7);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -50,6 +50,25 @@ public abstract class JobBudgetTests : IAsyncLifetime
         Assert.All(workers, id => Assert.Equal(2, _host.Effects.Count(run.RunId, id)));
         Assert.All(workers, id => Assert.Equal(2, rerun[id].TryNumber));
         Assert.Equal(2, _host.Effects.Count(run.RunId, "Join"));
+    }
+
+    [Fact]
+    public async Task A_mapped_task_over_30_elements_runs_each_instance_once_then_again_once_after_a_clear()
+    {
+        var parameters = new Dictionary<string, string> { ["files"] = "30" };
+        var run = await _host.RunAsync("mapped", new NodaTime.LocalDate(2024, 6, 5), parameters, TimeSpan.FromMinutes(2));
+        Assert.Equal(30, run.Instances["Load"].Length);
+        Assert.All(run.Instances["Load"], i => Assert.Equal(TaskState.Success, i.State));
+        Assert.All(run.Instances["Load"], i => Assert.Single(i.JobIds));
+        Assert.All(Enumerable.Range(0, 30), i => Assert.Equal(1, _host.Effects.Count(run.RunId, "Load", "index" + i)));
+        Assert.Equal(string.Join(",", Enumerable.Range(0, 30).Select(i => $"{i}:file{i}.csv")), System.Text.Json.JsonSerializer.Deserialize<string>(_host.Operations.GetOutput("mapped", run.RunId, "Report")!));
+
+        // Clearing the mapped task expands it again: 30 instances queued again, 7 per step.
+        _host.Operations.Clear("mapped", run.RunId, new[] { "Load" }, ClearScope.Task);
+        var rerun = await _host.WaitAsync("mapped", run.RunId, TimeSpan.FromMinutes(2));
+        Assert.All(rerun.Instances["Load"], i => Assert.Equal(TaskState.Success, i.State));
+        Assert.All(Enumerable.Range(0, 30), i => Assert.Equal(2, _host.Effects.Count(run.RunId, "Load", "index" + i)));
+        Assert.All(rerun.Instances["Load"], i => Assert.Equal(2, i.JobIds.Length));
     }
 }
 

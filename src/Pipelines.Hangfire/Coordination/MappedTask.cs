@@ -140,7 +140,8 @@ internal static class MappedTask
             State = TaskState.Queued, TryNumber = tryNumber, FirstTry = tryNumber, Start = null, End = null, Server = null,
             FirstPoke = null, ClearRequested = false, Execution = null, Reason = reason,
         });
-        work.Jobs.Add(new PendingJob(instance.TaskId, tryNumber, null));
+        // Left over a step's job budget, the instance is undecided (as a cleared one is) until a later step queues it.
+        work.Jobs.Add(new PendingJob(instance.TaskId, tryNumber, null, DecidedFrom: instance.State == TaskState.None ? instance : instance with { State = TaskState.None }));
     }
 
     private static void Fail(RunWork work, TaskInstance parent, string reason)

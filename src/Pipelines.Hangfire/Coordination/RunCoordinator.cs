@@ -103,9 +103,9 @@ internal sealed class RunCoordinator
     }
 
     /// <summary>
-    /// Queues the tasks a step decided to run beyond its job budget (<see cref="PipelinesOptions.MaxJobsPerStep"/>), a budget per
-    /// step, highest priority first, each step judging them again (a task cleared or a run paused meanwhile is not
-    /// queued). Between these steps the run's lock is free, so the first tasks' workers start and finish. A failure is
+    /// Queues the tasks (and mapped tasks' instances) a step decided to run beyond its job budget
+    /// (<see cref="PipelinesOptions.MaxJobsPerStep"/>), a budget per step, highest priority first, each step judging them
+    /// again (a task cleared or a run paused meanwhile is not queued). Between these steps the run's lock is free, so the first tasks' workers start and finish. A failure is
     /// logged: the tasks are undecided with their rule met, and the reconciler's cascade queues them.
     /// </summary>
     private void QueueDeferred(PipelineDefinition pipeline, string runId, IReadOnlyList<int> deferred)
@@ -119,9 +119,10 @@ internal sealed class RunCoordinator
                 Update(pipeline, runId, work =>
                 {
                     if (work.RunState != RunState.Running) return false;
-                    var any = false;
-                    foreach (var index in chunk) any |= RunCascade.Decide(work, index);
-                    return any;
+                    // A task decides; a mapped task queues its undecided instances (each over budget defers again).
+                    foreach (var index in chunk)
+                        if (!RunCascade.Decide(work, index)) MappedTask.Settle(work, index);
+                    return work.Changed.Any();
                 }, CascadeScope.Changed);
             }
         }

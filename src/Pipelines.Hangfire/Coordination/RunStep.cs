@@ -163,9 +163,12 @@ internal sealed class RunStep
                 continue;
             }
             // As it was just before the cascade queued it (an operator's clear earlier in this step made it undecided).
-            var index = work.Pipeline[job.TaskId].Index;
-            work.Undo(index, undecided);
-            work.Deferred.Add(index);
+            // A mapped instance is queued again by its mapped task's settling (MappedTask.Settle), which the following
+            // steps run for the mapped task.
+            var index = MapKey.Definition(work.Pipeline, job.TaskId).Index;
+            if (MapKey.TryParse(job.TaskId, out _, out _)) work.UndoInstance(job.TaskId, undecided);
+            else work.Undo(index, undecided);
+            if (!work.Deferred.Contains(index)) work.Deferred.Add(index);
         }
         work.Jobs.Clear();
         work.Jobs.AddRange(kept);

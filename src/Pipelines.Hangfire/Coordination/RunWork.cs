@@ -224,6 +224,21 @@ internal sealed class RunWork
         }
     }
 
+    /// <summary>As <see cref="Undo"/>, for a mapped task's instance by its <see cref="MapKey"/> id.</summary>
+    public void UndoInstance(string key, TaskInstance earlier)
+    {
+        _instances[key] = earlier;
+        if (_instancesBefore is not null && _instancesBefore.TryGetValue(key, out var before) && before == earlier)
+        {
+            _instancesBefore.Remove(key);
+            _changedInstances.Remove(key);
+        }
+        else
+        {
+            _changedInstances[key] = earlier;
+        }
+    }
+
     public void Event(PipelineEventKind kind, string? taskId, string state, string message) =>
         Events.Add(new PipelineEvent(kind, Pipeline.Id, RunId, taskId, state, message, Now));
 }
