@@ -485,7 +485,9 @@ public abstract class RuntimeTests : IAsyncLifetime
         foreach (var (pipeline, runId) in runs)
         {
             var run = _host.Operations.GetRun(pipeline.Id, runId)!;
-            var expected = new Dictionary<string, string> { ["*"] = run.Tasks.Count(t => t.State is TaskState.Success or TaskState.Failed or TaskState.Skipped or TaskState.UpstreamFailed or TaskState.Removed).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var finished = run.Tasks.Count(t => t.State is TaskState.Success or TaskState.Failed or TaskState.Skipped or TaskState.UpstreamFailed or TaskState.Removed);
+            Assert.Equal(finished.ToString(System.Globalization.CultureInfo.InvariantCulture), connection.GetAllEntriesFromHash($"pipelines:run:{pipeline.Id}:{runId}")!["finishedTasks"]);
+            var expected = new Dictionary<string, string>();
             foreach (var task in pipeline.Tasks)
             {
                 var up = task.Upstream.Select(i => run[pipeline.Tasks[i].Id].State).ToList();
@@ -495,7 +497,7 @@ public abstract class RuntimeTests : IAsyncLifetime
             }
             var stored = (connection.GetAllEntriesFromHash($"pipelines:run:{pipeline.Id}:{runId}:tally") ?? new Dictionary<string, string>())
                 .Where(f => f.Value != "0,0,0,0").ToDictionary(f => f.Key, f => f.Value);
-            Assert.True(expected.Count > 1, $"{pipeline.Id} {runId}: a run with no finished upstream tasks proves nothing");
+            Assert.True(expected.Count > 0, $"{pipeline.Id} {runId}: a run with no finished upstream tasks proves nothing");
             Assert.Equal(expected.OrderBy(f => f.Key, StringComparer.Ordinal), stored.OrderBy(f => f.Key, StringComparer.Ordinal));
         }
     }

@@ -50,19 +50,22 @@ internal sealed class RunStep
             // (UpstreamTally) once the run was counted whole. Every other step (a run's start, an operator's change, a
             // repair) reads every task record and counts the run again.
             var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
-            var tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)));
+            var runKey = PipelineStore.RunKey(pipeline.Id, runId);
             RunState runState;
             RunFacts facts = default;
             RunRecord? cascadedRun = null;
+            UpstreamTally tally;
             var counted = false;
             if (cascade == CascadeScope.None)
             {
                 runState = RunState.Running;
+                tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)), new StoredHash(connection, runKey));
             }
             else
             {
                 var run = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId)
                     ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+                tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)), new StoredHash(connection, runKey, run.Fields));
                 runState = run.State ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
                 facts = run.Facts;
                 cascadedRun = run;

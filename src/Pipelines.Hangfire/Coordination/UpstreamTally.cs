@@ -15,30 +15,35 @@ namespace Pipelines.Hangfire;
 /// state change goes through <see cref="RunWork.Set"/>, which moves the counts with it. A step that reads every record
 /// anyway (a run's start, an operator's change, the reconciler) counts again from the states and writes what differs,
 /// so a run stored before the counts existed, or counts ever wrong, are repaired by the next such step; until a run has
-/// been counted whole (<see cref="FinishedField"/> is stored), its steps read every record, as they did before.</para>
+/// been counted whole (its record holds <see cref="RunRecord.FinishedTasksField"/>, read with the run at no extra cost),
+/// its steps read every record, as they did before.</para>
 /// <para>A mapped upstream is not counted here: it counts once per instance once it expanded, which the judging step
 /// reads from its instances (<see cref="TriggerRuleSatisfied"/>).</para>
 /// </remarks>
 internal sealed class UpstreamTally
 {
-    /// <summary>The field holding how many of the run's tasks are finished; present once the run was counted whole.</summary>
-    public const string FinishedField = "*";
+    private const string FinishedField = RunRecord.FinishedTasksField;
 
     private readonly PipelineDefinition _pipeline;
     private readonly StoredHash _stored;
+    private readonly StoredHash _run;
     private readonly Dictionary<int, Counts> _moved = new();
     private int _finishedMoved;
 
-    public UpstreamTally(PipelineDefinition pipeline, StoredHash stored)
+    /// <param name="pipeline">The run's pipeline.</param>
+    /// <param name="stored">The run's counts hash (<see cref="PipelineStore.TallyKey"/>).</param>
+    /// <param name="run">The run's own hash, which holds the count of finished tasks (read with the run's record).</param>
+    public UpstreamTally(PipelineDefinition pipeline, StoredHash stored, StoredHash run)
     {
         _pipeline = pipeline;
         _stored = stored;
+        _run = run;
     }
 
     public static string Key(string pipelineId, string runId) => PipelineStore.TallyKey(pipelineId, runId);
 
     /// <summary>Whether the stored counts are those of the whole run (it was counted whole once): only then are they read.</summary>
-    public bool IsCounted => _stored.Get(FinishedField) is not null;
+    public bool IsCounted => _run.Get(FinishedField) is { Length: > 0 };
 
     /// <summary>Moves the counts with one task's state change made in this step (a mapped task's instances are not counted).</summary>
     public void Moved(int index, TaskState from, TaskState to)
@@ -54,7 +59,7 @@ internal sealed class UpstreamTally
     }
 
     /// <summary>How many of the run's tasks are finished, as this step leaves them (only when <see cref="IsCounted"/>).</summary>
-    public int Finished => (int.TryParse(_stored.Get(FinishedField), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0) + _finishedMoved;
+    public int Finished => (int.TryParse(_run.Get(FinishedField), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0) + _finishedMoved;
 
     /// <summary>
     /// The states of <paramref name="index"/>'s unmapped upstream tasks, as this step leaves them (only when
@@ -80,8 +85,8 @@ internal sealed class UpstreamTally
             var id = _pipeline.Tasks[index].Id;
             fields[id] = (Stored(id) + moved).Format();
         }
-        if (_finishedMoved != 0) fields[FinishedField] = Format(Finished);
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
+        if (_finishedMoved != 0) transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = Format(Finished) });
     }
 
     /// <summary>
@@ -111,9 +116,10 @@ internal sealed class UpstreamTally
             var value = counts[i].Format();
             if (text != value) fields[tasks[i].Id] = value;
         }
-        var finishedText = Format(finished);
-        if (!stored.TryGetValue(FinishedField, out var storedFinished) || storedFinished != finishedText) fields[FinishedField] = finishedText;
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
+        var finishedText = Format(finished);
+        if (_run.Get(FinishedField) != finishedText)
+            transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = finishedText });
     }
 
     private Counts Stored(string taskId) => Parse(_stored.Get(taskId));

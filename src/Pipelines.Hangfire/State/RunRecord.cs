@@ -25,12 +25,17 @@ internal sealed class RunRecord
     internal const string QueueField = "queue";
     internal const string TraceParentField = "traceParent";
     internal const string ScheduledAtField = "scheduledAt";
+    /// <summary>How many of the run's tasks are finished, kept by <see cref="UpstreamTally"/> (absent until the run was counted whole).</summary>
+    internal const string FinishedTasksField = "finishedTasks";
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly IReadOnlyDictionary<string, string> _fields;
 
     private RunRecord(IReadOnlyDictionary<string, string> fields) => _fields = fields;
+
+    /// <summary>The record's fields as stored.</summary>
+    public IReadOnlyDictionary<string, string> Fields => _fields;
 
     /// <summary>The record in <paramref name="fields"/>, or null when the hash is missing or empty (no such run).</summary>
     public static RunRecord? Of(IReadOnlyDictionary<string, string>? fields) => fields is null || fields.Count == 0 ? null : new RunRecord(fields);

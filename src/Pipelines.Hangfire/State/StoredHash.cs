@@ -19,10 +19,11 @@ internal sealed class StoredHash
     private readonly Dictionary<string, string?> _read = new(StringComparer.Ordinal);
     private Dictionary<string, string>? _all;
 
-    public StoredHash(IStorageConnection connection, string key)
+    public StoredHash(IStorageConnection connection, string key, IReadOnlyDictionary<string, string>? fetched = null)
     {
         _connection = connection;
         Key = key;
+        if (fetched is not null) _all = new Dictionary<string, string>(fetched, StringComparer.Ordinal);
     }
 
     public string Key { get; }
