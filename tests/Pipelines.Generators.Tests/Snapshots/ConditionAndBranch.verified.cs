@@ -23,7 +23,7 @@ partial class LunchBot
                 Index = 0,
                 Id = "IsMarketDay",
                 Kind = global::Pipelines.TaskKind.Condition,
-                Downstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
+                Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
                 OutputType = typeof(bool),
             };
             tasks[1] = new global::Pipelines.TaskDefinition
@@ -31,8 +31,8 @@ partial class LunchBot
                 Index = 1,
                 Id = "IsMostRecentDay",
                 Kind = global::Pipelines.TaskKind.Condition,
-                Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0),
-                Downstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
+                Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0),
+                Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
                 OutputType = typeof(bool),
             };
             tasks[2] = new global::Pipelines.TaskDefinition
@@ -40,40 +40,40 @@ partial class LunchBot
                 Index = 2,
                 Id = "IsCompanyMeeting",
                 Kind = global::Pipelines.TaskKind.Branch,
-                Upstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
-                Downstream = global::System.Collections.Immutable.ImmutableArray.Create(3, 4),
+                Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
+                Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(3, 4),
                 OutputType = typeof(string),
-                BranchTargets = global::System.Collections.Immutable.ImmutableArray.Create(3, 4),
+                BranchTargets = global::System.Collections.Immutable.ImmutableArray.Create<int>(3, 4),
             };
             tasks[3] = new global::Pipelines.TaskDefinition
             {
                 Index = 3,
                 Id = "PostMeetingNotice",
-                Upstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
-                Downstream = global::System.Collections.Immutable.ImmutableArray.Create(5),
+                Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
+                Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(5),
             };
             tasks[4] = new global::Pipelines.TaskDefinition
             {
                 Index = 4,
                 Id = "PostLunchReminder",
-                Upstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
-                Downstream = global::System.Collections.Immutable.ImmutableArray.Create(5),
+                Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
+                Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(5),
             };
             tasks[5] = new global::Pipelines.TaskDefinition
             {
                 Index = 5,
                 Id = "Fanout",
                 Kind = global::Pipelines.TaskKind.Branch,
-                Upstream = global::System.Collections.Immutable.ImmutableArray.Create(3, 4),
-                Downstream = global::System.Collections.Immutable.ImmutableArray.Create(6),
+                Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(3, 4),
+                Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(6),
                 OutputType = typeof(global::System.Collections.Generic.IReadOnlyList<string>),
-                BranchTargets = global::System.Collections.Immutable.ImmutableArray.Create(6),
+                BranchTargets = global::System.Collections.Immutable.ImmutableArray.Create<int>(6),
             };
             tasks[6] = new global::Pipelines.TaskDefinition
             {
                 Index = 6,
                 Id = "Audit",
-                Upstream = global::System.Collections.Immutable.ImmutableArray.Create(5),
+                Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(5),
                 Trigger = global::Pipelines.TriggerRule.NoneFailedMinOneSuccess,
             };
 

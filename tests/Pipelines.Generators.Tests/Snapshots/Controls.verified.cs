@@ -24,7 +24,7 @@ namespace Acme.Loads
                 {
                     Index = 0,
                     Id = "Ingest",
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
                     PriorityWeight = 10,
                     WeightRule = global::Pipelines.PriorityWeightRule.Upstream,
                     Pool = "vendor_api",
@@ -36,8 +36,8 @@ namespace Acme.Loads
                 {
                     Index = 1,
                     Id = "Roll",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0),
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
                     Pool = "risk_grid",
                     DependsOnPast = true,
                     WaitForDownstream = true,
@@ -46,7 +46,7 @@ namespace Acme.Loads
                 {
                     Index = 2,
                     Id = "Publish",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
                     WeightRule = global::Pipelines.PriorityWeightRule.Absolute,
                     DependsOnPast = true,
                 };

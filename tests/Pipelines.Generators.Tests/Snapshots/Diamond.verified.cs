@@ -26,33 +26,33 @@ namespace Acme.Loads
                     {
                         Index = 0,
                         Id = "Ingest",
-                        Downstream = global::System.Collections.Immutable.ImmutableArray.Create(1, 2),
+                        Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1, 2),
                         OutputType = typeof(global::Acme.Loads.Prices),
                     };
                     tasks[1] = new global::Pipelines.TaskDefinition
                     {
                         Index = 1,
                         Id = "Left",
-                        Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0),
-                        Downstream = global::System.Collections.Immutable.ImmutableArray.Create(3),
-                        Inputs = global::System.Collections.Immutable.ImmutableArray.Create(new global::Pipelines.TaskInput("prices", 0, typeof(global::Acme.Loads.Prices))),
+                        Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0),
+                        Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(3),
+                        Inputs = global::System.Collections.Immutable.ImmutableArray.Create<global::Pipelines.TaskInput>(new global::Pipelines.TaskInput("prices", 0, typeof(global::Acme.Loads.Prices))),
                         OutputType = typeof(global::Acme.Loads.Fundamentals),
                     };
                     tasks[2] = new global::Pipelines.TaskDefinition
                     {
                         Index = 2,
                         Id = "Right",
-                        Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0),
-                        Downstream = global::System.Collections.Immutable.ImmutableArray.Create(3),
-                        Inputs = global::System.Collections.Immutable.ImmutableArray.Create(new global::Pipelines.TaskInput("prices", 0, typeof(global::Acme.Loads.Prices))),
+                        Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0),
+                        Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(3),
+                        Inputs = global::System.Collections.Immutable.ImmutableArray.Create<global::Pipelines.TaskInput>(new global::Pipelines.TaskInput("prices", 0, typeof(global::Acme.Loads.Prices))),
                         OutputType = typeof(int),
                     };
                     tasks[3] = new global::Pipelines.TaskDefinition
                     {
                         Index = 3,
                         Id = "Join",
-                        Upstream = global::System.Collections.Immutable.ImmutableArray.Create(1, 2),
-                        Inputs = global::System.Collections.Immutable.ImmutableArray.Create(new global::Pipelines.TaskInput("left", 1, typeof(global::Acme.Loads.Fundamentals)), new global::Pipelines.TaskInput("right", 2, typeof(long))),
+                        Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1, 2),
+                        Inputs = global::System.Collections.Immutable.ImmutableArray.Create<global::Pipelines.TaskInput>(new global::Pipelines.TaskInput("left", 1, typeof(global::Acme.Loads.Fundamentals)), new global::Pipelines.TaskInput("right", 2, typeof(long))),
                         OutputType = typeof(string),
                     };
 

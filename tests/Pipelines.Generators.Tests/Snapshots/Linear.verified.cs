@@ -24,7 +24,7 @@ namespace Acme.Loads
                 {
                     Index = 0,
                     Id = "Extract",
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
                     Retries = 2,
                     Timeout = global::System.TimeSpan.FromTicks(36000000000L) /* 01:00:00 */,
                     Queue = "ingest",
@@ -33,14 +33,14 @@ namespace Acme.Loads
                 {
                     Index = 1,
                     Id = "Transform",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0),
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
                 };
                 tasks[2] = new global::Pipelines.TaskDefinition
                 {
                     Index = 2,
                     Id = "Load",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
                     Trigger = global::Pipelines.TriggerRule.AllDone,
                 };
 

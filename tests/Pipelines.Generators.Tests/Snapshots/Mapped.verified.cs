@@ -24,18 +24,18 @@ namespace Acme.Loads
                 {
                     Index = 0,
                     Id = "ListVendorFiles",
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
                     OutputType = typeof(global::System.Collections.Generic.IReadOnlyList<global::Acme.Loads.VendorFile>),
                 };
                 tasks[1] = new global::Pipelines.TaskDefinition
                 {
                     Index = 1,
                     Id = "Load",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0),
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(2, 4),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2, 4),
                     Retries = 2,
                     RetryDelay = global::System.TimeSpan.FromTicks(600000000L) /* 00:01:00 */,
-                    Inputs = global::System.Collections.Immutable.ImmutableArray.Create(new global::Pipelines.TaskInput("all", 0, typeof(global::System.Collections.Generic.IReadOnlyList<global::Acme.Loads.VendorFile>))),
+                    Inputs = global::System.Collections.Immutable.ImmutableArray.Create<global::Pipelines.TaskInput>(new global::Pipelines.TaskInput("all", 0, typeof(global::System.Collections.Generic.IReadOnlyList<global::Acme.Loads.VendorFile>))),
                     OutputType = typeof(global::Acme.Loads.Loaded),
                     MapOver = 0,
                     MaxMapLength = 200,
@@ -45,17 +45,17 @@ namespace Acme.Loads
                 {
                     Index = 2,
                     Id = "Rows",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(1),
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(3),
-                    Inputs = global::System.Collections.Immutable.ImmutableArray.Create(new global::Pipelines.TaskInput("loaded", 1, typeof(global::System.Collections.Generic.IReadOnlyList<global::Acme.Loads.Loaded>))),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(3),
+                    Inputs = global::System.Collections.Immutable.ImmutableArray.Create<global::Pipelines.TaskInput>(new global::Pipelines.TaskInput("loaded", 1, typeof(global::System.Collections.Generic.IReadOnlyList<global::Acme.Loads.Loaded>))),
                     OutputType = typeof(int[]),
                 };
                 tasks[3] = new global::Pipelines.TaskDefinition
                 {
                     Index = 3,
                     Id = "Check",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(4),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(4),
                     OutputType = typeof(long),
                     MapOver = 2,
                     MapLabel = static (global::System.Text.Json.JsonElement element, global::Pipelines.TaskDataSerializer serializer) => global::Pipelines.MapLabels.Of(serializer.DeserializeElement<long>(element)),
@@ -64,9 +64,9 @@ namespace Acme.Loads
                 {
                     Index = 4,
                     Id = "Report",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(1, 3),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(1, 3),
                     Trigger = global::Pipelines.TriggerRule.AllDone,
-                    Inputs = global::System.Collections.Immutable.ImmutableArray.Create(new global::Pipelines.TaskInput("checkedRows", 3, typeof(long[])), new global::Pipelines.TaskInput("loaded", 1, typeof(global::System.Collections.Generic.IEnumerable<global::Acme.Loads.Loaded>))),
+                    Inputs = global::System.Collections.Immutable.ImmutableArray.Create<global::Pipelines.TaskInput>(new global::Pipelines.TaskInput("checkedRows", 3, typeof(long[])), new global::Pipelines.TaskInput("loaded", 1, typeof(global::System.Collections.Generic.IEnumerable<global::Acme.Loads.Loaded>))),
                 };
 
                 return new global::Pipelines.PipelineDefinition("nightly_mapped", typeof(global::Acme.Loads.NightlyMapped), global::System.Collections.Immutable.ImmutableArray.Create(tasks), DispatchAsync)

@@ -25,7 +25,7 @@ namespace Acme.Loads
                     Index = 0,
                     Id = "FileArrived",
                     Kind = global::Pipelines.TaskKind.Sensor,
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
                     OutputType = typeof(bool),
                     Sensor = new global::Pipelines.SensorSettings(global::System.TimeSpan.FromTicks(300000000L) /* 00:00:30 */, global::System.TimeSpan.FromTicks(72000000000L) /* 02:00:00 */, true, global::Pipelines.SensorMode.Reschedule),
                 };
@@ -34,7 +34,7 @@ namespace Acme.Loads
                     Index = 1,
                     Id = "MarketOpen",
                     Kind = global::Pipelines.TaskKind.Sensor,
-                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create(2),
+                    Downstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(2),
                     OutputType = typeof(bool),
                     Sensor = new global::Pipelines.SensorSettings(global::System.TimeSpan.FromTicks(600000000L) /* 00:01:00 */, global::System.TimeSpan.FromTicks(6048000000000L) /* 7.00:00:00 */, false, global::Pipelines.SensorMode.Poke),
                 };
@@ -42,7 +42,7 @@ namespace Acme.Loads
                 {
                     Index = 2,
                     Id = "Ingest",
-                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create(0, 1),
+                    Upstream = global::System.Collections.Immutable.ImmutableArray.Create<int>(0, 1),
                     Retries = 3,
                     RetryDelay = global::System.TimeSpan.FromTicks(100000000L) /* 00:00:10 */,
                     RetryExponentialBackoff = true,
