@@ -81,6 +81,38 @@ public sealed class CompileAndRunTests
     }
 
     [Fact]
+    public void A_task_with_no_settings_has_the_attribute_defaults_although_the_generated_code_writes_none_of_them()
+    {
+        // The generated code leaves out every setting equal to TaskDefinition's own initializer; this pins those
+        // initializers to what [PipelineTask] documents for a task that sets nothing.
+        var plain = Definition["SkipRisk"];
+        var attribute = new PipelineTaskAttribute();
+        Assert.Equal(TaskKind.Task, plain.Kind);
+        Assert.Equal(attribute.Retries, plain.Retries);
+        Assert.Equal(PipelineDefaults.RetryDelay, plain.RetryDelay);
+        Assert.Equal(attribute.RetryExponentialBackoff, plain.RetryExponentialBackoff);
+        Assert.Null(plain.MaxRetryDelay);
+        Assert.Null(plain.Timeout);
+        Assert.Equal(attribute.Trigger, plain.Trigger);
+        Assert.Equal(PipelineDefaults.Queue, plain.Queue);
+        Assert.Equal(attribute.PriorityWeight, plain.PriorityWeight);
+        Assert.Equal(attribute.WeightRule, plain.WeightRule);
+        Assert.Null(plain.Pool);
+        Assert.Equal(attribute.PoolSlots, plain.PoolSlots);
+        Assert.Equal(attribute.MaxActiveTries, plain.MaxActiveTries);
+        Assert.Equal(attribute.DependsOnPast, plain.DependsOnPast);
+        Assert.Equal(attribute.WaitForDownstream, plain.WaitForDownstream);
+        Assert.Null(plain.Deadline);
+        Assert.Empty(plain.Inputs);
+        Assert.Null(plain.OutputType);
+        Assert.Empty(plain.Downstream);
+        Assert.Empty(plain.BranchTargets);
+        Assert.Empty(plain.Produces);
+        Assert.Null(plain.MapOver);
+        Assert.Null(plain.Sensor);
+    }
+
+    [Fact]
     public void Mermaid_rendering_shows_every_task_and_edge()
     {
         var expected = string.Join("\n",

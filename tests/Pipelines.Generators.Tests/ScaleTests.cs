@@ -1,5 +1,8 @@
+using System.Runtime.Loader;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 using Pipelines.Generators.Tests.Infrastructure;
 
 namespace Pipelines.Generators.Tests;
@@ -60,5 +63,47 @@ public sealed class ScaleTests
         Assert.Empty(build.Ours.Where(d => d.Severity >= DiagnosticSeverity.Warning)); // the string ids get PIPE035 suggestions
         Assert.All(build.Run.Results, r => Assert.Null(r.Exception));
         Assert.NotNull(build.SourceFor("Dense.Pipeline.g.cs"));
+    }
+
+    [Fact]
+    public async Task A_pipeline_larger_than_one_dispatch_block_calls_every_task_by_its_index()
+    {
+        // Above 256 tasks the dispatch switches on a block of 256 first (the compiler is slow on one huge switch):
+        // every index, the first and last of each block included, must still reach its own method.
+        const int tasks = 600;
+        var source = new StringBuilder("using Pipelines;\nnamespace Blocks;\n[Pipeline(\"dispatch_blocks\")]\npublic static partial class Blocks\n{\n");
+        for (var i = 0; i < tasks; i++) source.Append($"    [PipelineTask] public static int T{i}() => {i};\n");
+        source.Append("}\n");
+        var build = await GeneratorHarness.BuildAsync(source.ToString());
+        Assert.Empty(build.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+
+        using var image = new MemoryStream();
+        Assert.True(build.Output.Emit(image).Success);
+        image.Position = 0;
+        var context = new AssemblyLoadContext("dispatch_blocks", isCollectible: true);
+        try
+        {
+            var type = context.LoadFromStream(image).GetType("Blocks.Blocks")!;
+            var definition = (PipelineDefinition)type.GetProperty("Definition")!.GetValue(null)!;
+            Assert.Equal(tasks, definition.Tasks.Length);
+            await using var services = new ServiceCollection().BuildServiceProvider();
+            var run = new RunContext("dispatch_blocks", "run-1", "T0", new LocalDate(2024, 3, 8),
+                new Interval(Instant.FromUtc(2024, 3, 8, 0, 0), Instant.FromUtc(2024, 3, 9, 0, 0)), 1);
+            var invocation = new TaskInvocation(run, services, new NoOutputs());
+            foreach (var task in definition.Tasks)
+            {
+                var outcome = await definition.InvokeAsync(task, invocation);
+                Assert.Equal($"T{outcome.OutputJson}", task.Id);
+            }
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private sealed class NoOutputs : ITaskOutputSource
+    {
+        public string? GetOutputJson(string taskId) => null;
     }
 }

@@ -33,7 +33,7 @@ public sealed class PipelineTaskAttribute : Attribute
     public string? Timeout { get; set; }
 
     /// <summary>When the task may run, given the states of its upstream tasks. Defaults to <see cref="TriggerRule.AllSuccess"/>.</summary>
-    public TriggerRule Trigger { get; set; } = TriggerRule.AllSuccess;
+    public TriggerRule Trigger { get; set; } = PipelineDefaults.Trigger;
 
     /// <summary>The Hangfire queue the task runs in: lowercase letters, digits, <c>_</c> and <c>-</c>. Defaults to <c>default</c>.</summary>
     public string? Queue { get; set; }
@@ -45,7 +45,7 @@ public sealed class PipelineTaskAttribute : Attribute
     public string? Pool { get; set; }
 
     /// <summary>How many slots of <see cref="Pool"/> a try takes: at least 1, at most the pool's slots. Defaults to 1.</summary>
-    public int PoolSlots { get; set; } = 1;
+    public int PoolSlots { get; set; } = PipelineDefaults.PoolSlots;
 
     /// <summary>
     /// How many tries of this task may run at once across all runs of the pipeline, as Airflow's
@@ -69,10 +69,10 @@ public sealed class PipelineTaskAttribute : Attribute
     /// The task's own priority weight: at least 1, defaults to 1. Its effective weight follows <see cref="WeightRule"/>;
     /// the highest goes first when tasks wait for pool slots or concurrency limits, across runs and pipelines.
     /// </summary>
-    public int PriorityWeight { get; set; } = 1;
+    public int PriorityWeight { get; set; } = PipelineDefaults.PriorityWeight;
 
     /// <summary>How the effective weight is worked out. Defaults to <see cref="PriorityWeightRule.Downstream"/>.</summary>
-    public PriorityWeightRule WeightRule { get; set; } = PriorityWeightRule.Downstream;
+    public PriorityWeightRule WeightRule { get; set; } = PipelineDefaults.WeightRule;
 
     /// <summary>
     /// When the task must be finished, in the syntax of <see cref="PipelineAttribute.Deadline"/>. A task not finished by

@@ -18,6 +18,18 @@ public static class PipelineDefaults
     /// <summary>The queue of a task that names none.</summary>
     public const string Queue = "default";
 
+    /// <summary>The trigger rule of a task that names none.</summary>
+    public const TriggerRule Trigger = TriggerRule.AllSuccess;
+
+    /// <summary>How many slots of its pool a try of a task takes.</summary>
+    public const int PoolSlots = 1;
+
+    /// <summary>A task's own priority weight.</summary>
+    public const int PriorityWeight = 1;
+
+    /// <summary>How a task's effective priority weight is worked out.</summary>
+    public const PriorityWeightRule WeightRule = PriorityWeightRule.Downstream;
+
     /// <summary>How many runs of one pipeline may be active at once.</summary>
     public const int MaxActiveRuns = 16;
 

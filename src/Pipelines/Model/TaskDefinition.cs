@@ -4,6 +4,10 @@ using System.Collections.Immutable;
 namespace Pipelines;
 
 /// <summary>One task of a compiled pipeline, as the generator emitted it. Indices refer to <see cref="PipelineDefinition.Tasks"/>.</summary>
+/// <remarks>
+/// The generator writes only the settings that differ from these initializers, so every default here is a
+/// <see cref="PipelineDefaults"/> value (compiled into the generator) or the type's own default.
+/// </remarks>
 public sealed class TaskDefinition
 {
     /// <summary>The position of this task in the pipeline's topological order.</summary>
@@ -37,7 +41,7 @@ public sealed class TaskDefinition
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>When the task may run, given its upstream states.</summary>
-    public TriggerRule Trigger { get; init; } = TriggerRule.AllSuccess;
+    public TriggerRule Trigger { get; init; } = PipelineDefaults.Trigger;
 
     /// <summary>The Hangfire queue the task runs in.</summary>
     public string Queue { get; init; } = PipelineDefaults.Queue;
@@ -46,7 +50,7 @@ public sealed class TaskDefinition
     public string? Pool { get; init; }
 
     /// <summary>How many slots of <see cref="Pool"/> a try takes.</summary>
-    public int PoolSlots { get; init; } = 1;
+    public int PoolSlots { get; init; } = PipelineDefaults.PoolSlots;
 
     /// <summary>How many tries of this task may run at once across the pipeline's runs; 0 for no limit.</summary>
     public int MaxActiveTries { get; init; }
@@ -58,10 +62,10 @@ public sealed class TaskDefinition
     public bool WaitForDownstream { get; init; }
 
     /// <summary>The task's own priority weight (see <see cref="PipelineDefinition.PriorityWeightOf"/> for the effective one).</summary>
-    public int PriorityWeight { get; init; } = 1;
+    public int PriorityWeight { get; init; } = PipelineDefaults.PriorityWeight;
 
     /// <summary>How the effective weight is worked out.</summary>
-    public PriorityWeightRule WeightRule { get; init; } = PriorityWeightRule.Downstream;
+    public PriorityWeightRule WeightRule { get; init; } = PipelineDefaults.WeightRule;
 
     /// <summary>The task's deadline as written (<see cref="Schedules.DeadlineSyntax"/>), or null.</summary>
     public string? Deadline { get; init; }

@@ -19,32 +19,11 @@ namespace Acme.Prices
             private static global::Pipelines.PipelineDefinition Create()
             {
                 global::Pipelines.TaskDefinition[] tasks = new global::Pipelines.TaskDefinition[1];
+                // Each task sets only what differs from TaskDefinition's defaults (Pipelines.PipelineDefaults).
                 tasks[0] = new global::Pipelines.TaskDefinition
                 {
                     Index = 0,
                     Id = "Load",
-                    Kind = global::Pipelines.TaskKind.Task,
-                    Upstream = global::System.Collections.Immutable.ImmutableArray<int>.Empty,
-                    Downstream = global::System.Collections.Immutable.ImmutableArray<int>.Empty,
-                    Retries = 0,
-                    RetryDelay = global::System.TimeSpan.FromTicks(3000000000L) /* 00:05:00 */,
-                    RetryExponentialBackoff = false,
-                    MaxRetryDelay = null,
-                    Timeout = null,
-                    Trigger = global::Pipelines.TriggerRule.AllSuccess,
-                    Queue = "default",
-                    PriorityWeight = 1,
-                    WeightRule = global::Pipelines.PriorityWeightRule.Downstream,
-                    Pool = null,
-                    PoolSlots = 1,
-                    MaxActiveTries = 0,
-                    DependsOnPast = false,
-                    WaitForDownstream = false,
-                    Deadline = null,
-                    Inputs = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.TaskInput>.Empty,
-                    OutputType = null,
-                    BranchTargets = global::System.Collections.Immutable.ImmutableArray<int>.Empty,
-                    Sensor = null,
                 };
 
                 return new global::Pipelines.PipelineDefinition("backfill_prices", typeof(global::Acme.Prices.BackfillPrices), global::System.Collections.Immutable.ImmutableArray.Create(tasks), DispatchAsync)
