@@ -66,9 +66,13 @@ internal sealed class PostgreSqlAdvisoryLocks
         }
     }
 
-    private sealed class Held(NpgsqlConnection connection, string resource) : IDisposable
+    /// <summary>A held lock: its session's connection, which the runtime's batched writes commit on (<see cref="PostgreSqlBatchTransaction"/>).</summary>
+    internal sealed class Held(NpgsqlConnection connection, string resource) : IDisposable
     {
         private bool _released;
+
+        /// <summary>The session holding the lock; used by the holder's writes while held, never after.</summary>
+        public NpgsqlConnection Connection => connection;
 
         public void Dispose()
         {

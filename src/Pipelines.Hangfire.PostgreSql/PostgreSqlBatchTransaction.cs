@@ -12,7 +12,9 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// The runtime's own writes to Hangfire.PostgreSql's tables (<c>hash</c>, <c>set</c>, <c>list</c>, <c>state</c>) as one
-/// batch in one database transaction: a coordination step commits in one round trip. Hangfire.PostgreSql's transaction
+/// batch in one database transaction, on the session that holds the step's advisory lock: a coordination step commits in
+/// one round trip, and a step whose lock was lost (its session died, so another server may hold the lock now) fails to
+/// commit instead of writing beside the new holder. Hangfire.PostgreSql's transaction
 /// sends one statement per hash field (a step writing a task record, its counts and the run's state made six round trips,
 /// and a step queueing 200 tasks 200), each an upsert; here each <see cref="SetRangeInHash"/> is one multi-row
 /// <c>INSERT ... ON CONFLICT</c> on the same unique keys, so Hangfire and the runtime read the same rows.
@@ -23,13 +25,15 @@ namespace Pipelines.Hangfire;
 /// </remarks>
 internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
 {
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnection _connection;
     private readonly string _schema;
     private readonly List<NpgsqlBatchCommand> _commands = new();
 
-    public PostgreSqlBatchTransaction(NpgsqlDataSource dataSource, string schema)
+    /// <param name="connection">The session holding the lock (not disposed here: the lock's release returns it).</param>
+    /// <param name="schema">Hangfire.PostgreSql's schema.</param>
+    public PostgreSqlBatchTransaction(NpgsqlConnection connection, string schema)
     {
-        _dataSource = dataSource;
+        _connection = connection;
         _schema = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
@@ -72,9 +76,8 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
     public override void Commit()
     {
         if (_commands.Count == 0) return;
-        using var connection = _dataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        using (var batch = new NpgsqlBatch(connection, transaction))
+        using var transaction = _connection.BeginTransaction();
+        using (var batch = new NpgsqlBatch(_connection, transaction))
         {
             foreach (var command in _commands) batch.BatchCommands.Add(command);
             batch.ExecuteNonQuery();

@@ -13,26 +13,36 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
 {
     private readonly JobStorage _storage;
 
-    public PostgreSqlBatchTransactionTests(Database database) => _storage = PipelineHost.PostgreSqlStorage(database.ConnectionString);
+    public PostgreSqlBatchTransactionTests(Database database)
+    {
+        _connectionString = database.ConnectionString;
+        _storage = PipelineHost.PostgreSqlStorage(database.ConnectionString);
+    }
 
     public sealed class Database() : PostgresDatabase("batch");
 
-    private IWriteOnlyTransaction Batch() => Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction();
+    private readonly string _connectionString;
+
+    /// <summary>Writes in the runtime's batch, on the session of a lock held for it, and commits.</summary>
+    private void Write(Action<IWriteOnlyTransaction> write, string resource = "pipelines:test:batch")
+    {
+        using var connection = _storage.GetConnection();
+        using var held = StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(10));
+        using var transaction = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held));
+        Assert.NotNull(transaction);
+        write(transaction);
+        transaction.Commit();
+    }
 
     [Fact]
     public void Hash_fields_are_inserted_and_updated_in_one_commit_and_read_by_Hangfire()
     {
-        using (var first = Batch())
-        {
-            first.SetRangeInHash("batch:h", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
-            first.Commit();
-        }
-        using (var second = Batch())
+        Write(first => first.SetRangeInHash("batch:h", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }));
+        Write(second =>
         {
             second.SetRangeInHash("batch:h", new Dictionary<string, string> { ["b"] = "two", ["c"] = "3" });
             second.SetRangeInHash("batch:other", new Dictionary<string, string> { ["x"] = "y" });
-            second.Commit();
-        }
+        });
         using var connection = _storage.GetConnection();
         Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "two", ["c"] = "3" }, connection.GetAllEntriesFromHash("batch:h"));
         Assert.Equal("y", ((JobStorageConnection)connection).GetValueFromHash("batch:other", "x"));
@@ -49,23 +59,18 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     [Fact]
     public void Set_members_keep_their_newest_score_and_are_removed_and_list_items_are_appended()
     {
-        using (var write = Batch())
+        Write(write =>
         {
             write.AddToSet("batch:s", "m1", 5);
             write.AddToSet("batch:s", "m2");
             write.AddToSet("batch:s", "m1", 7);
             write.InsertToList("batch:l", "first");
             write.InsertToList("batch:l", "second");
-            write.Commit();
-        }
+        });
         using var connection = (JobStorageConnection)_storage.GetConnection();
         Assert.Equal(new[] { "m2", "m1" }, connection.GetFirstByLowestScoreFromSet("batch:s", double.MinValue, double.MaxValue, 10));
         Assert.Equal(new[] { "m1" }, connection.GetFirstByLowestScoreFromSet("batch:s", 6, 8, 10));
-        using (var remove = Batch())
-        {
-            remove.RemoveFromSet("batch:s", "m2");
-            remove.Commit();
-        }
+        Write(remove => remove.RemoveFromSet("batch:s", "m2"));
         Assert.Equal(new[] { "m1" }, connection.GetAllItemsFromSet("batch:s").ToArray());
         Assert.Equal(2, connection.GetListCount("batch:l"));
         Assert.Contains("first", connection.GetAllItemsFromList("batch:l"));
@@ -75,11 +80,7 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     public void A_job_state_entry_shows_in_the_jobs_history_on_Hangfires_dashboard_api()
     {
         var jobId = new BackgroundJobClient(_storage).Create(() => Console.WriteLine("batch"), new ScheduledState(TimeSpan.FromDays(1)));
-        using (var write = Batch())
-        {
-            write.AddJobState(jobId, new PipelineTaskState("linear", "manual__2024-01-02__x", "Extract", 2));
-            write.Commit();
-        }
+        Write(write => write.AddJobState(jobId, new PipelineTaskState("linear", "manual__2024-01-02__x", "Extract", 2)));
         var details = _storage.GetMonitoringApi().JobDetails(jobId);
         var entry = Assert.Single(details.History, h => h.StateName == PipelineTaskState.StateName);
         Assert.Equal("Extract", entry.Data["Task"]);
@@ -89,17 +90,47 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     [Fact]
     public void Nothing_is_written_when_a_statement_fails_and_a_job_operation_is_refused_by_name()
     {
-        using (var write = Batch())
+        Assert.ThrowsAny<Exception>(() => Write(write =>
         {
             write.SetRangeInHash("batch:atomic", new Dictionary<string, string> { ["f"] = "v" });
             write.AddJobState("999999999", new PipelineTaskState("p", "r", "t", 1)); // no such job: the state row's foreign key fails
-            Assert.ThrowsAny<Exception>(() => write.Commit());
-        }
+        }));
         using (var connection = _storage.GetConnection())
             Assert.True(connection.GetAllEntriesFromHash("batch:atomic") is null or { Count: 0 });
 
-        using var refused = Batch();
-        var error = Assert.Throws<NotSupportedException>(() => refused.AddToQueue("default", "1"));
+        var error = Assert.Throws<NotSupportedException>(() => Write(refused => refused.AddToQueue("default", "1")));
         Assert.StartsWith("AddToQueue is not part of the runtime's batched PostgreSQL writes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_commit_whose_lock_session_died_fails_and_writes_nothing()
+    {
+        // The lock's session ends (a network cut, an administrator, a failover): PostgreSQL frees the lock, and another
+        // server may take it. The step that held it must not commit beside the new holder.
+        object? terminated = null;
+        var killed = Assert.ThrowsAny<Exception>(() => Write(write =>
+        {
+            write.SetRangeInHash("batch:fenced", new Dictionary<string, string> { ["f"] = "v" });
+            using var admin = new Npgsql.NpgsqlConnection(_connectionString);
+            admin.Open();
+            // Only the session holding this test's lock (the key is how PostgreSqlAdvisoryLocks hashes the resource).
+            using var kill = new Npgsql.NpgsqlCommand("""
+                SELECT pg_terminate_backend(l.pid) FROM pg_locks l, (SELECT hashtextextended('pipelines:test:fenced', 0) AS k) h
+                WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.classid = ((h.k >> 32) & 4294967295)::oid AND l.objid = (h.k & 4294967295)::oid
+                """, admin);
+            terminated = kill.ExecuteScalar();
+        }, "pipelines:test:fenced"));
+        Assert.Equal(true, terminated);
+        Assert.IsAssignableFrom<Npgsql.NpgsqlException>(killed);
+        using var connection = _storage.GetConnection();
+        Assert.True(connection.GetAllEntriesFromHash("batch:fenced") is null or { Count: 0 });
+    }
+
+    [Fact]
+    public void A_lock_of_another_kind_gets_no_batch_so_the_step_uses_Hangfires_transaction()
+    {
+        var batch = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(new MemoryStream());
+        Assert.Null(batch);
     }
 }

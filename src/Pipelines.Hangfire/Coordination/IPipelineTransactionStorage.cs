@@ -1,3 +1,4 @@
+using System;
 using Hangfire;
 using Hangfire.Storage;
 
@@ -17,6 +18,11 @@ namespace Pipelines.Hangfire;
 /// </remarks>
 public interface IPipelineTransactionStorage
 {
-    /// <summary>A write transaction for the runtime's own writes, committed as one batch.</summary>
-    IWriteOnlyTransaction CreatePipelineTransaction();
+    /// <summary>
+    /// A write transaction for the runtime's own writes, committed as one batch, for a caller holding
+    /// <paramref name="heldLock"/> (taken from this storage's <see cref="IPipelineLockStorage"/>): a storage whose lock
+    /// lives in a database session commits on that session, so a commit whose lock was lost fails instead of landing
+    /// beside another holder's. Null when the storage cannot (another kind of lock): the caller uses Hangfire's.
+    /// </summary>
+    IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock);
 }

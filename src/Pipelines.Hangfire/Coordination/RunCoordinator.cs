@@ -50,6 +50,14 @@ internal sealed class RunCoordinator
     /// </summary>
     public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null)
     {
+        var work = Step(pipeline, runId, change, cascade, lockTimeout);
+        if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, lockTimeout);
+        return work;
+    }
+
+    /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
+    private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout)
+    {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout);
         if (work is null) return null;
@@ -77,7 +85,6 @@ internal sealed class RunCoordinator
                 CoordinationLog.WaitingNotStarted(_logger, pipeline.Id, ex);
             }
         }
-        if (work.Deferred.Count > 0) QueueDeferred(pipeline, runId, work.Deferred);
         if (PastDependence.Of(pipeline).MayRelease(work)) ReleaseNextRun(pipeline, runId);
         if (work.AssetEvents.Count > 0) JudgeAssetConsumers(pipeline, runId, work.AssetEvents);
         return work;
@@ -104,26 +111,34 @@ internal sealed class RunCoordinator
 
     /// <summary>
     /// Queues the tasks (and mapped tasks' instances) a step decided to run beyond its job budget
-    /// (<see cref="PipelinesOptions.MaxJobsPerStep"/>), a budget per step, highest priority first, each step judging them
-    /// again (a task cleared or a run paused meanwhile is not queued). Between these steps the run's lock is free, so the first tasks' workers start and finish. A failure is
-    /// logged: the tasks are undecided with their rule met, and the reconciler's cascade queues them.
+    /// (<see cref="PipelinesOptions.MaxJobsPerStep"/>), a budget per step, highest priority first, in a loop of steps
+    /// (never nested: a mapped task over budget again goes back to the end of the list). Each step judges them again: a
+    /// run paused or finished meanwhile queues nothing. Between these steps the run's lock is free, so the first tasks'
+    /// workers start and finish. The steps wait for the lock as long as the first one did (the reconciler's short
+    /// timeout stays short). A failure is logged: the tasks are undecided with their rule met, and the reconciler's
+    /// cascade queues them.
     /// </summary>
-    private void QueueDeferred(PipelineDefinition pipeline, string runId, IReadOnlyList<int> deferred)
+    private void QueueDeferred(PipelineDefinition pipeline, string runId, IReadOnlyList<int> deferred, TimeSpan? lockTimeout)
     {
         try
         {
             var budget = _options.MaxJobsPerStep;
-            for (var from = 0; from < deferred.Count; from += budget)
+            var pending = new Queue<int>(deferred);
+            while (pending.Count > 0)
             {
-                var chunk = deferred.Skip(from).Take(budget).ToList();
-                Update(pipeline, runId, work =>
+                var chunk = new List<int>(budget);
+                while (chunk.Count < budget && pending.TryDequeue(out var next)) chunk.Add(next);
+                var work = Step(pipeline, runId, work =>
                 {
                     if (work.RunState != RunState.Running) return false;
-                    // A task decides; a mapped task queues its undecided instances (each over budget defers again).
+                    // A task decides; a mapped task queues its undecided instances (those over budget defer again).
                     foreach (var index in chunk)
                         if (!RunCascade.Decide(work, index)) MappedTask.Settle(work, index);
                     return work.Changed.Any();
-                }, CascadeScope.Changed);
+                }, CascadeScope.Changed, lockTimeout);
+                if (work is null) continue;
+                foreach (var again in work.Deferred)
+                    if (!pending.Contains(again)) pending.Enqueue(again);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -42,13 +42,14 @@ internal sealed class RunStep
     {
         RunWork work;
         using (var connection = _storage.GetConnection())
-        using (StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
+        using (var held = StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
         {
             // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
             // are undecided, a finished run's are terminal), so the task's state alone says whether it may start. A try
-            // ending reads the run, its task and what it touches downstream, judging joins by the run's counts
-            // (UpstreamTally) once the run was counted whole. Every other step (a run's start, an operator's change, a
-            // repair) reads every task record and counts the run again.
+            // ending (and the steps that queue what a step left over its job budget, or fail a try that cannot start)
+            // reads the run, its task and what it touches downstream, judging joins by the run's counts (UpstreamTally)
+            // once the run was counted whole. Every other step (a run's start, an operator's change, a repair) reads
+            // every task record and counts the run again.
             var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
             var runKey = PipelineStore.RunKey(pipeline.Id, runId);
             RunState runState;
@@ -112,7 +113,7 @@ internal sealed class RunStep
                 work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
             }
 
-            using var transaction = StorageWrites.Begin(_storage, connection);
+            using var transaction = StorageWrites.Begin(_storage, connection, held);
             // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
             // on the fleet) or when that process hands it back.
             if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
@@ -149,15 +150,16 @@ internal sealed class RunStep
 
     /// <summary>
     /// Leaves the tasks this step's cascade decided to run beyond <see cref="PipelinesOptions.MaxJobsPerStep"/> (the lowest priority weights,
-    /// as the jobs are ordered) undecided again, listed in <see cref="RunWork.Deferred"/> in priority order: the
-    /// coordinator queues them in the following steps, a budget each, and the reconciler's cascade would too. Jobs a
-    /// change asked for (a retry, a repair) and mapped instances are always created.
+    /// as the jobs are ordered) undecided again, listed in <see cref="RunWork.Deferred"/> in priority order (a mapped
+    /// task once for its instances): the coordinator queues them in the following steps, a budget each, and the
+    /// reconciler's cascade would too. Jobs a change asked for (a retry, a repair) are always created.
     /// </summary>
     private void DeferOverBudget(RunWork work)
     {
         var budget = _options.MaxJobsPerStep;
         if (work.Jobs.Count <= budget) return;
         var kept = new List<PendingJob>(budget);
+        var deferred = new HashSet<int>();
         foreach (var job in work.Jobs)
         {
             if (kept.Count < budget || job.DecidedFrom is not { } undecided)
@@ -171,7 +173,7 @@ internal sealed class RunStep
             var index = MapKey.Definition(work.Pipeline, job.TaskId).Index;
             if (MapKey.TryParse(job.TaskId, out _, out _)) work.UndoInstance(job.TaskId, undecided);
             else work.Undo(index, undecided);
-            if (!work.Deferred.Contains(index)) work.Deferred.Add(index);
+            if (deferred.Add(index)) work.Deferred.Add(index);
         }
         work.Jobs.Clear();
         work.Jobs.AddRange(kept);

@@ -29,10 +29,15 @@ internal static class StorageLocks
         return PipelinesTelemetry.LockHeld.Enabled ? new MeasuredLock(held, resource, acquired) : held;
     }
 
+    /// <summary>The storage's own held lock behind one this type returned (which may measure it).</summary>
+    public static IDisposable Inner(IDisposable held) => held is MeasuredLock measured ? measured.Held : held;
+
     /// <summary>A held lock that records how long it was held when it is released.</summary>
     private sealed class MeasuredLock(IDisposable held, string resource, long acquired) : IDisposable
     {
         private int _released;
+
+        public IDisposable Held => held;
 
         public void Dispose()
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Hangfire.Storage;
@@ -27,7 +28,7 @@ internal sealed class UpstreamTally
     private readonly PipelineDefinition _pipeline;
     private readonly StoredHash _stored;
     private readonly StoredHash _run;
-    private readonly Dictionary<int, Counts> _moved = new();
+    private readonly Dictionary<int, StateCounts> _moved = new();
     private int _finishedMoved;
 
     /// <param name="pipeline">The run's pipeline.</param>
@@ -42,8 +43,44 @@ internal sealed class UpstreamTally
 
     public static string Key(string pipelineId, string runId) => PipelineStore.TallyKey(pipelineId, runId);
 
-    /// <summary>Whether the stored counts are those of the whole run (it was counted whole once): only then are they read.</summary>
-    public bool IsCounted => _run.Get(FinishedField) is { Length: > 0 };
+    /// <summary>
+    /// Whether the stored counts are those of the whole run, counted for this pipeline's edges: only then are they read.
+    /// A run counted under other edges (a deploy changed the pipeline's graph) is counted again by its next step.
+    /// </summary>
+    public bool IsCounted => StoredFinished() is not null;
+
+    /// <summary>Whether <paramref name="upstream"/>'s state is counted for its downstream: a mapped task counts by its instances instead.</summary>
+    public static bool Counts(TaskDefinition upstream) => upstream.MapOver is null;
+
+    /// <summary>The stored count of finished tasks when it was counted for this pipeline's edges ("12@9f3a..."), else null.</summary>
+    private int? StoredFinished()
+    {
+        var text = _run.Get(FinishedField);
+        var at = text?.IndexOf('@', System.StringComparison.Ordinal) ?? -1;
+        if (at <= 0 || !text!.AsSpan(at + 1).SequenceEqual(EdgesOf(_pipeline))) return null;
+        return int.TryParse(text.AsSpan(0, at), NumberStyles.Integer, CultureInfo.InvariantCulture, out var finished) ? finished : null;
+    }
+
+    private string FormatFinished(int finished) => Format(finished) + "@" + EdgesOf(_pipeline);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PipelineDefinition, string> s_edges = new();
+
+    /// <summary>
+    /// A fingerprint of what the counts depend on: each task's id, whether it is counted, and its upstream tasks (16 hex
+    /// digits of a SHA-256 of them).
+    /// </summary>
+    private static string EdgesOf(PipelineDefinition pipeline) => s_edges.GetValue(pipeline, p =>
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var task in p.Tasks)
+        {
+            text.Append(task.Id).Append(Counts(task) ? '=' : '~');
+            foreach (var u in task.Upstream) text.Append(p.Tasks[u].Id).Append(',');
+            text.Append('\n');
+        }
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+        return System.Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
+    });
 
     /// <summary>Moves the counts with one task's state change made in this step (a mapped task's instances are not counted).</summary>
     public void Moved(int index, TaskState from, TaskState to)
@@ -51,15 +88,15 @@ internal sealed class UpstreamTally
         if (from == to) return;
         _finishedMoved += (to.IsTerminal() ? 1 : 0) - (from.IsTerminal() ? 1 : 0);
         var task = _pipeline.Tasks[index];
-        if (task.MapOver is not null) return;
-        var change = Counts.Of(to) - Counts.Of(from);
+        if (!Counts(task)) return;
+        var change = StateCounts.Of(to) - StateCounts.Of(from);
         if (change.IsZero) return;
         foreach (var downstream in task.Downstream)
             _moved[downstream] = (_moved.TryGetValue(downstream, out var moved) ? moved : default) + change;
     }
 
     /// <summary>How many of the run's tasks are finished, as this step leaves them (only when <see cref="IsCounted"/>).</summary>
-    public int Finished => (int.TryParse(_run.Get(FinishedField), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0) + _finishedMoved;
+    public int Finished => (StoredFinished() ?? 0) + _finishedMoved;
 
     /// <summary>
     /// The states of <paramref name="index"/>'s unmapped upstream tasks, as this step leaves them (only when
@@ -69,7 +106,7 @@ internal sealed class UpstreamTally
     {
         var task = _pipeline.Tasks[index];
         var total = 0;
-        foreach (var u in task.Upstream) if (_pipeline.Tasks[u].MapOver is null) total++;
+        foreach (var u in task.Upstream) if (Counts(_pipeline.Tasks[u])) total++;
         var counts = Stored(task.Id) + (_moved.TryGetValue(index, out var moved) ? moved : default);
         return new UpstreamSummary(total, counts.Success, counts.Failed, counts.UpstreamFailed, counts.Skipped);
     }
@@ -86,7 +123,7 @@ internal sealed class UpstreamTally
             fields[id] = (Stored(id) + moved).Format();
         }
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
-        if (_finishedMoved != 0) transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = Format(Finished) });
+        if (_finishedMoved != 0) transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = FormatFinished(Finished) });
     }
 
     /// <summary>
@@ -96,14 +133,14 @@ internal sealed class UpstreamTally
     public void WriteCounted(IWriteOnlyTransaction transaction, System.Func<int, TaskState> stateOf)
     {
         var tasks = _pipeline.Tasks;
-        var counts = new Counts[tasks.Length];
+        var counts = new StateCounts[tasks.Length];
         var finished = 0;
         for (var i = 0; i < tasks.Length; i++)
         {
             var state = stateOf(i);
             if (state.IsTerminal()) finished++;
-            if (tasks[i].MapOver is not null) continue;
-            var of = Counts.Of(state);
+            if (!Counts(tasks[i])) continue;
+            var of = StateCounts.Of(state);
             if (of.IsZero) continue;
             foreach (var downstream in tasks[i].Downstream) counts[downstream] += of;
         }
@@ -117,37 +154,37 @@ internal sealed class UpstreamTally
             if (text != value) fields[tasks[i].Id] = value;
         }
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
-        var finishedText = Format(finished);
+        var finishedText = FormatFinished(finished);
         if (_run.Get(FinishedField) != finishedText)
             transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = finishedText });
     }
 
-    private Counts Stored(string taskId) => Parse(_stored.Get(taskId));
+    private StateCounts Stored(string taskId) => Parse(_stored.Get(taskId));
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static Counts Parse(string? text)
+    private static StateCounts Parse(string? text)
     {
         if (string.IsNullOrEmpty(text)) return default;
         var parts = text.Split(',');
         int At(int i) => i < parts.Length && int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        return new Counts(At(0), At(1), At(2), At(3));
+        return new StateCounts(At(0), At(1), At(2), At(3));
     }
 
     /// <summary>Upstream tasks by the state they count in, as <see cref="UpstreamSummary.Of"/> counts them.</summary>
-    private readonly record struct Counts(int Success, int Failed, int UpstreamFailed, int Skipped)
+    private readonly record struct StateCounts(int Success, int Failed, int UpstreamFailed, int Skipped)
     {
         public bool IsZero => Success == 0 && Failed == 0 && UpstreamFailed == 0 && Skipped == 0;
 
-        public static Counts Of(TaskState state)
+        public static StateCounts Of(TaskState state)
         {
             var one = UpstreamSummary.Of(new[] { state });
-            return new Counts(one.Success, one.Failed, one.UpstreamFailed, one.Skipped);
+            return new StateCounts(one.Success, one.Failed, one.UpstreamFailed, one.Skipped);
         }
 
-        public static Counts operator +(Counts a, Counts b) => new(a.Success + b.Success, a.Failed + b.Failed, a.UpstreamFailed + b.UpstreamFailed, a.Skipped + b.Skipped);
+        public static StateCounts operator +(StateCounts a, StateCounts b) => new(a.Success + b.Success, a.Failed + b.Failed, a.UpstreamFailed + b.UpstreamFailed, a.Skipped + b.Skipped);
 
-        public static Counts operator -(Counts a, Counts b) => new(a.Success - b.Success, a.Failed - b.Failed, a.UpstreamFailed - b.UpstreamFailed, a.Skipped - b.Skipped);
+        public static StateCounts operator -(StateCounts a, StateCounts b) => new(a.Success - b.Success, a.Failed - b.Failed, a.UpstreamFailed - b.UpstreamFailed, a.Skipped - b.Skipped);
 
         public string Format() => string.Join(",", UpstreamTally.Format(Success), UpstreamTally.Format(Failed), UpstreamTally.Format(UpstreamFailed), UpstreamTally.Format(Skipped));
     }

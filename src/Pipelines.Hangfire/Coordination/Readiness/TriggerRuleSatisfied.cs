@@ -21,7 +21,7 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
             // A mapped upstream counts once per instance once it expanded; before that (or skipped over an empty
             // collection, or failed over a long one) it counts once, by its own state. The run's counts hold only
             // unmapped upstream tasks.
-            var mapped = context.Pipeline.Tasks[u].MapOver is not null;
+            var mapped = !UpstreamTally.Counts(context.Pipeline.Tasks[u]);
             if (counted is not null && !mapped) continue;
             if (mapped && context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
             else states.Add(context.StateOf(u));
