@@ -1,4 +1,5 @@
 using global::Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Pipelines.Hangfire.Tests.Infrastructure;
 using Pipelines.Hangfire.Tests.TestPipelines;
 
@@ -32,6 +33,38 @@ public abstract class JobBudgetTests : IAsyncLifetime
         var lastWorker = run.Tasks.Where(t => t.TaskId.StartsWith('W')).Max(t => t.End!.Value);
         Assert.True(run["Join"].Start >= lastWorker);
         Assert.Equal("106", _host.Operations.GetOutput("fan_100", run.RunId, "W099"));
+    }
+
+    [Fact]
+    public void Start_ending_queues_the_100_workers_7_per_step_in_order_each_step_committed_on_its_own()
+    {
+        // The run's jobs go to a queue no server here reads, and the test ends Start itself, so the steps counted are
+        // the ones that try's end makes.
+        var runId = _host.Operations.Trigger("fan_100", new NodaTime.LocalDate(2024, 6, 6), queue: "held");
+        var coordinator = _host.Services.GetRequiredService<RunCoordinator>();
+        var running = coordinator.BeginTry(Fan100.Definition, runId, "Start", 1, null, "test");
+        Assert.NotNull(running);
+
+        var steps = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument == PipelinesTelemetry.StepDuration) l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == PipelinesTelemetry.PipelineName && Equals(tag.Value, "fan_100")) Interlocked.Increment(ref steps);
+        });
+        listener.Start();
+        coordinator.CompleteTry(Fan100.Definition, runId, "Start", 1, null, running.Execution, TryResult.Succeeded(TaskOutcome.Completed("7")));
+        listener.Dispose();
+
+        // Start's own step queues W000-W006; 13 steps of 7 and one of 2 queue the other 93.
+        Assert.InRange(steps, 15, 16); // 16 if the reconciler's pass fell in between
+        var run = _host.Operations.GetRun("fan_100", runId)!;
+        var workers = run.Tasks.Where(t => t.TaskId.StartsWith('W')).ToList();
+        Assert.All(workers, t => Assert.Equal(TaskState.Queued, t.State));
+        Assert.All(workers, t => Assert.Single(t.JobIds));
+        // Equal priority weights: topological order, so each step's jobs come after the last step's.
+        Assert.Equal(workers.Select(t => t.TaskId), workers.OrderBy(t => long.Parse(t.JobIds[0], System.Globalization.CultureInfo.InvariantCulture)).Select(t => t.TaskId));
+        Assert.Equal(TaskState.None, run["Join"].State);
     }
 
     [Fact]
