@@ -51,25 +51,22 @@ internal sealed class RunStep
             // once the run was counted whole. Every other step (a run's start, an operator's change, a repair) reads
             // every task record and counts the run again.
             var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
-            var runKey = PipelineStore.RunKey(pipeline.Id, runId);
+            // The run's record, when read, also holds its count of finished tasks.
+            var run = cascade == CascadeScope.None ? null
+                : PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+            var tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)),
+                new StoredHash(connection, PipelineStore.RunKey(pipeline.Id, runId), run?.Fields));
             RunState runState;
             RunFacts facts = default;
-            RunRecord? cascadedRun = null;
-            UpstreamTally tally;
             var counted = false;
-            if (cascade == CascadeScope.None)
+            if (run is null)
             {
                 runState = RunState.Running;
-                tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)), new StoredHash(connection, runKey));
             }
             else
             {
-                var run = PipelineStore.ReadRunRecord(connection, pipeline.Id, runId)
-                    ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-                tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)), new StoredHash(connection, runKey, run.Fields));
                 runState = run.State ?? throw new KeyNotFoundException($"Run '{runId}' of pipeline '{pipeline.Id}' has no state.");
                 facts = run.Facts;
-                cascadedRun = run;
                 counted = cascade == CascadeScope.Changed && tally.IsCounted;
                 if (!counted) tasks.Fetch();
             }
@@ -82,7 +79,7 @@ internal sealed class RunStep
                 StoredOutput = taskId => PipelineStore.GetOutput(connection, pipeline.Id, runId, taskId),
                 MaxMapLength = _options.MaxMapLength,
                 // Read (without the other run's lock) only when a task that depends on past is judged for queueing.
-                PreviousRun = cascadedRun is not null && PastDependence.Of(pipeline).Any ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, cascadedRun)) : null,
+                PreviousRun = run is not null && PastDependence.Of(pipeline).Any ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, run)) : null,
                 Tally = tally,
                 Counted = counted,
             };

@@ -41,8 +41,6 @@ internal sealed class UpstreamTally
         _run = run;
     }
 
-    public static string Key(string pipelineId, string runId) => PipelineStore.TallyKey(pipelineId, runId);
-
     /// <summary>
     /// Whether the stored counts are those of the whole run, counted for this pipeline's edges: only then are they read.
     /// A run counted under other edges (a deploy changed the pipeline's graph) is counted again by its next step.
@@ -57,30 +55,50 @@ internal sealed class UpstreamTally
     {
         var text = _run.Get(FinishedField);
         var at = text?.IndexOf('@', System.StringComparison.Ordinal) ?? -1;
-        if (at <= 0 || !text!.AsSpan(at + 1).SequenceEqual(EdgesOf(_pipeline))) return null;
+        if (at <= 0 || !text!.AsSpan(at + 1).SequenceEqual(Shape.Of(_pipeline).Fingerprint)) return null;
         return int.TryParse(text.AsSpan(0, at), NumberStyles.Integer, CultureInfo.InvariantCulture, out var finished) ? finished : null;
     }
 
-    private string FormatFinished(int finished) => Format(finished) + "@" + EdgesOf(_pipeline);
+    private string FormatFinished(int finished) => Format(finished) + "@" + Shape.Of(_pipeline).Fingerprint;
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PipelineDefinition, string> s_edges = new();
+    /// <summary>A mapped task's indexes among <paramref name="index"/>'s upstream tasks: those the counts leave out.</summary>
+    public static IReadOnlyList<int> MappedUpstream(PipelineDefinition pipeline, int index) => Shape.Of(pipeline).Mapped[index];
 
     /// <summary>
-    /// A fingerprint of what the counts depend on: each task's id, whether it is counted, and its upstream tasks (16 hex
-    /// digits of a SHA-256 of them).
+    /// What the counts depend on, worked out once per pipeline: for each task, how many of its upstream tasks are counted
+    /// and which are mapped, and a fingerprint of the whole (each task's id, whether it is counted, and its upstream
+    /// tasks: 16 hex digits of a SHA-256 of them), stored with the counts.
     /// </summary>
-    private static string EdgesOf(PipelineDefinition pipeline) => s_edges.GetValue(pipeline, p =>
+    private sealed class Shape
     {
-        var text = new System.Text.StringBuilder();
-        foreach (var task in p.Tasks)
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PipelineDefinition, Shape> s_shapes = new();
+
+        public required string Fingerprint { get; init; }
+        public required int[] Counted { get; init; }
+        public required int[][] Mapped { get; init; }
+
+        public static Shape Of(PipelineDefinition pipeline) => s_shapes.GetValue(pipeline, p =>
         {
-            text.Append(task.Id).Append(Counts(task) ? '=' : '~');
-            foreach (var u in task.Upstream) text.Append(p.Tasks[u].Id).Append(',');
-            text.Append('\n');
-        }
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
-        return System.Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
-    });
+            var text = new System.Text.StringBuilder();
+            var counted = new int[p.Tasks.Length];
+            var mapped = new int[p.Tasks.Length][];
+            foreach (var task in p.Tasks)
+            {
+                text.Append(task.Id).Append(Counts(task) ? '=' : '~');
+                foreach (var u in task.Upstream) text.Append(p.Tasks[u].Id).Append(',');
+                text.Append('\n');
+                var mappedUpstream = new List<int>();
+                foreach (var u in task.Upstream)
+                {
+                    if (Counts(p.Tasks[u])) counted[task.Index]++;
+                    else mappedUpstream.Add(u);
+                }
+                mapped[task.Index] = mappedUpstream.ToArray();
+            }
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+            return new Shape { Fingerprint = Convert.ToHexString(hash, 0, 8).ToLowerInvariant(), Counted = counted, Mapped = mapped };
+        });
+    }
 
     /// <summary>Moves the counts with one task's state change made in this step (a mapped task's instances are not counted).</summary>
     public void Moved(int index, TaskState from, TaskState to)
@@ -104,11 +122,8 @@ internal sealed class UpstreamTally
     /// </summary>
     public UpstreamSummary Upstream(int index)
     {
-        var task = _pipeline.Tasks[index];
-        var total = 0;
-        foreach (var u in task.Upstream) if (Counts(_pipeline.Tasks[u])) total++;
-        var counts = Stored(task.Id) + (_moved.TryGetValue(index, out var moved) ? moved : default);
-        return new UpstreamSummary(total, counts.Success, counts.Failed, counts.UpstreamFailed, counts.Skipped);
+        var counts = Stored(_pipeline.Tasks[index].Id) + (_moved.TryGetValue(index, out var moved) ? moved : default);
+        return new UpstreamSummary(Shape.Of(_pipeline).Counted[index], counts.Success, counts.Failed, counts.UpstreamFailed, counts.Skipped);
     }
 
     /// <summary>Writes the counts this step moved (a run not yet counted whole is left to the step that counts it).</summary>

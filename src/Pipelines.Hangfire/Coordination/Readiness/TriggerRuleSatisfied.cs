@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 
 namespace Pipelines.Hangfire;
@@ -13,17 +14,15 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
     /// <summary>The rule's decision and its sentence, as the cascade acts on it.</summary>
     public static TriggerEvaluation Judge(ReadinessContext context)
     {
-        var upstream = context.Task.Upstream;
+        // With the run's counts (a try's end), only mapped upstream tasks are read: the counts leave them out.
         var counted = context.CountedUpstream?.Invoke(context.Task.Index);
-        var states = new System.Collections.Generic.List<TaskState>(counted is null ? upstream.Length : 0);
-        foreach (var u in upstream)
+        IReadOnlyList<int> read = counted is null ? context.Task.Upstream : UpstreamTally.MappedUpstream(context.Pipeline, context.Task.Index);
+        var states = new List<TaskState>(read.Count);
+        foreach (var u in read)
         {
             // A mapped upstream counts once per instance once it expanded; before that (or skipped over an empty
-            // collection, or failed over a long one) it counts once, by its own state. The run's counts hold only
-            // unmapped upstream tasks.
-            var mapped = !UpstreamTally.Counts(context.Pipeline.Tasks[u]);
-            if (counted is not null && !mapped) continue;
-            if (mapped && context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
+            // collection, or failed over a long one) it counts once, by its own state.
+            if (context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
             else states.Add(context.StateOf(u));
         }
         var summary = UpstreamSummary.Of(states);
