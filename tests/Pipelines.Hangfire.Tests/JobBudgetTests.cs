@@ -17,7 +17,7 @@ public abstract class JobBudgetTests : IAsyncLifetime
     protected abstract JobStorage CreateStorage();
 
     public async Task InitializeAsync() =>
-        _host = await PipelineHost.StartAsync(CreateStorage(), new[] { Fan100.Definition, Mapped.Definition }, configure: o => o.MaxJobsPerStep = 7);
+        _host = await PipelineHost.StartAsync(CreateStorage(), new[] { Fan100.Definition, Mapped.Definition, WeightedFan.Definition }, configure: o => o.MaxJobsPerStep = 7);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -66,6 +66,54 @@ public abstract class JobBudgetTests : IAsyncLifetime
         Assert.Equal(workers.Select(t => t.TaskId), workers.OrderBy(t => long.Parse(t.JobIds[0], System.Globalization.CultureInfo.InvariantCulture)).Select(t => t.TaskId));
         Assert.Equal(TaskState.None, run["Join"].State);
     }
+
+    [Fact]
+    public void Start_ending_queues_24_workers_of_mixed_weights_highest_weight_first_across_the_steps_of_7()
+    {
+        // As above: a held run whose Start the test ends, so no worker runs and the jobs' creation order is all there is.
+        var pipeline = WeightedFan.Definition;
+        var runId = _host.Operations.Trigger(pipeline.Id, new NodaTime.LocalDate(2024, 6, 7), queue: "held");
+        var coordinator = _host.Services.GetRequiredService<RunCoordinator>();
+        var running = coordinator.BeginTry(pipeline, runId, "Start", 1, null, "test");
+        Assert.NotNull(running);
+
+        var steps = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument == PipelinesTelemetry.StepDuration) l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == PipelinesTelemetry.PipelineName && Equals(tag.Value, pipeline.Id)) Interlocked.Increment(ref steps);
+        });
+        listener.Start();
+        coordinator.CompleteTry(pipeline, runId, "Start", 1, null, running.Execution, TryResult.Succeeded(TaskOutcome.Completed(null)));
+        listener.Dispose();
+
+        // 24 jobs at most 7 a step: Start's step and at least three more (7, 7 and 3).
+        Assert.True(steps >= 4, $"{steps} steps queued the 24 workers");
+        var run = _host.Operations.GetRun(pipeline.Id, runId)!;
+        var workers = run.Tasks.Where(t => t.TaskId.StartsWith('T')).ToList();
+        Assert.Equal(24, workers.Count);
+        Assert.All(workers, t => Assert.Equal(TaskState.Queued, t.State));
+        Assert.All(workers, t => Assert.Single(t.JobIds));
+        Assert.Equal(PriorityOrder(pipeline), InJobOrder(workers));
+    }
+
+    /// <summary>
+    /// The order the workers of <see cref="WeightedFan"/> must be queued in, from the rule alone: declared weight
+    /// descending, equal weights in the pipeline's topological order.
+    /// </summary>
+    internal static IReadOnlyList<string> PriorityOrder(PipelineDefinition pipeline)
+    {
+        var declared = WeightedFan.Weights.Select((weight, i) => (TaskId: $"T{i:00}", Weight: weight)).ToList();
+        // The weights the test reads are the ones the pipeline declares.
+        Assert.All(declared, t => Assert.Equal(t.Weight, pipeline.Tasks.Single(d => d.Id == t.TaskId).PriorityWeight));
+        var topological = pipeline.Tasks.Select(d => d.Id).ToList();
+        return declared.OrderByDescending(t => t.Weight).ThenBy(t => topological.IndexOf(t.TaskId)).Select(t => t.TaskId).ToList();
+    }
+
+    /// <summary>Task ids by their first job's id: Hangfire's job ids grow with creation, compared as numbers.</summary>
+    internal static IReadOnlyList<string> InJobOrder(IEnumerable<TaskInstance> tasks) =>
+        tasks.OrderBy(t => long.Parse(t.JobIds[0], System.Globalization.CultureInfo.InvariantCulture)).Select(t => t.TaskId).ToList();
 
     [Fact]
     public async Task Clearing_the_100_workers_runs_each_of_them_again_once_in_steps_of_7()
