@@ -31,6 +31,12 @@ internal sealed class PostgreSqlAdvisoryLocks
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
+    /// <summary>The runtime's own connections to the database (the pool the locks are taken on).</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>The advisory lock key of the resource named by SQL parameter <paramref name="parameter"/>: every lock on a resource, session or transaction, shared or not, names it this way.</summary>
+    public static string KeyOf(string parameter) => $"hashtextextended({parameter}, 0)";
+
     /// <summary>Takes the lock on <paramref name="resource"/>, waiting up to <paramref name="timeout"/>.</summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
     public IDisposable Acquire(string resource, TimeSpan timeout)
@@ -39,7 +45,7 @@ internal sealed class PostgreSqlAdvisoryLocks
         try
         {
             // Uncontended: one round trip.
-            using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended(@r, 0))", connection))
+            using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({KeyOf("@r")})", connection))
             {
                 tryLock.Parameters.AddWithValue("r", resource);
                 if (tryLock.ExecuteScalar() is true) return new Held(connection, resource);
@@ -47,7 +53,7 @@ internal sealed class PostgreSqlAdvisoryLocks
             if (timeout <= TimeSpan.Zero) throw new DistributedLockTimeoutException(resource);
             var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {milliseconds}", connection)) setTimeout.ExecuteNonQuery();
-            using (var wait = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@r, 0))", connection) { CommandTimeout = 0 })
+            using (var wait = new NpgsqlCommand($"SELECT pg_advisory_lock({KeyOf("@r")})", connection) { CommandTimeout = 0 })
             {
                 wait.Parameters.AddWithValue("r", resource);
                 wait.ExecuteNonQuery();
@@ -74,13 +80,31 @@ internal sealed class PostgreSqlAdvisoryLocks
         /// <summary>The session holding the lock; used by the holder's writes while held, never after.</summary>
         public NpgsqlConnection Connection => connection;
 
+        /// <summary>
+        /// The statement that releases the lock, for a holder that sends it with its last writes (one round trip for
+        /// both); the holder then calls <see cref="Released"/>.
+        /// </summary>
+        public NpgsqlBatchCommand Unlock()
+        {
+            var unlock = new NpgsqlBatchCommand($"SELECT pg_advisory_unlock({KeyOf("$1")})");
+            unlock.Parameters.Add(new NpgsqlParameter { Value = resource, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            return unlock;
+        }
+
+        /// <summary>Records that the holder's own <see cref="Unlock"/> released the lock: disposing returns the connection only.</summary>
+        public void Released() => _released = true;
+
         public void Dispose()
         {
-            if (_released) return;
+            if (_released)
+            {
+                connection.Dispose();
+                return;
+            }
             _released = true;
             try
             {
-                using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended(@r, 0))", connection);
+                using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({KeyOf("@r")})", connection);
                 unlock.Parameters.AddWithValue("r", resource);
                 unlock.ExecuteNonQuery();
             }

@@ -12,8 +12,8 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// The runtime's own writes to Hangfire.PostgreSql's tables (<c>hash</c>, <c>set</c>, <c>list</c>, <c>state</c>) as one
-/// batch in one database transaction, on the session that holds the step's advisory lock: a coordination step commits in
-/// one round trip, and a step whose lock was lost (its session died, so another server may hold the lock now) fails to
+/// batch in one database transaction, on the session that holds the step's advisory lock: a coordination step commits and
+/// releases its lock in one round trip, and a step whose lock was lost (its session died, so another server may hold the lock now) fails to
 /// commit instead of writing beside the new holder. Hangfire.PostgreSql's transaction
 /// sends one statement per hash field (a step writing a task record, its counts and the run's state made six round trips,
 /// and a step queueing 200 tasks 200), each an upsert; here each <see cref="SetRangeInHash"/> is one multi-row
@@ -25,15 +25,15 @@ namespace Pipelines.Hangfire;
 /// </remarks>
 internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
 {
-    private readonly NpgsqlConnection _connection;
+    private readonly PostgreSqlAdvisoryLocks.Held _held;
     private readonly string _schema;
     private readonly List<NpgsqlBatchCommand> _commands = new();
 
-    /// <param name="connection">The session holding the lock (not disposed here: the lock's release returns it).</param>
+    /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
-    public PostgreSqlBatchTransaction(NpgsqlConnection connection, string schema)
+    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema)
     {
-        _connection = connection;
+        _held = held;
         _schema = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
@@ -73,16 +73,41 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
             new NpgsqlParameter { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             Text(SerializationHelper.Serialize(state.SerializeData())));
 
+    /// <summary>
+    /// Commits, and releases the step's lock in the same round trip, after <c>COMMIT</c> (whoever takes the lock next
+    /// reads what this step wrote): a commit ends its step. When a statement fails, nothing is written and the lock stays
+    /// held until the holder disposes it.
+    /// </summary>
     public override void Commit()
     {
         if (_commands.Count == 0) return;
-        using var transaction = _connection.BeginTransaction();
-        using (var batch = new NpgsqlBatch(_connection, transaction))
+        var connection = _held.Connection;
+        using (var batch = new NpgsqlBatch(connection))
         {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             foreach (var command in _commands) batch.BatchCommands.Add(command);
-            batch.ExecuteNonQuery();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            batch.BatchCommands.Add(_held.Unlock());
+            try
+            {
+                batch.ExecuteNonQuery();
+            }
+            catch (PostgresException)
+            {
+                // A session still alive is in a failed transaction: end it, so the lock's release can run on it. A dead one
+                // fails here too; the lock went with it, and the statement's error is the one to report.
+                try
+                {
+                    using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                    rollback.ExecuteNonQuery();
+                }
+                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+                {
+                }
+                throw;
+            }
         }
-        transaction.Commit();
+        _held.Released();
         _commands.Clear();
     }
 

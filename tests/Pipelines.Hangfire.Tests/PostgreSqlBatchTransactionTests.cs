@@ -128,6 +128,47 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     }
 
     [Fact]
+    public void A_commit_releases_the_lock_in_its_round_trip_and_a_failed_one_keeps_it_until_disposed()
+    {
+        const string resource = "pipelines:test:release";
+        bool FreeForAnother()
+        {
+            using var other = _storage.GetConnection();
+            try
+            {
+                using (StorageLocks.Acquire(_storage, other, resource, TimeSpan.Zero)) return true;
+            }
+            catch (DistributedLockTimeoutException)
+            {
+                return false;
+            }
+        }
+
+        using (var connection = _storage.GetConnection())
+        using (var held = StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(5)))
+        {
+            var transaction = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held))!;
+            transaction.SetRangeInHash("batch:release", new Dictionary<string, string> { ["f"] = "v" });
+            Assert.False(FreeForAnother());
+            transaction.Commit();
+            // Committed and released together: the next holder takes the lock before this one is disposed, and reads the write.
+            Assert.True(FreeForAnother());
+            using var reader = _storage.GetConnection();
+            Assert.Equal("v", reader.GetAllEntriesFromHash("batch:release")!["f"]);
+        }
+
+        using (var connection = _storage.GetConnection())
+        using (var held = StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(5)))
+        {
+            var transaction = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held))!;
+            transaction.AddJobState("999999999", new PipelineTaskState("p", "r", "t", 1)); // fails: no such job
+            Assert.ThrowsAny<Npgsql.PostgresException>(() => transaction.Commit());
+            Assert.False(FreeForAnother());
+        }
+        Assert.True(FreeForAnother());
+    }
+
+    [Fact]
     public void A_lock_of_another_kind_gets_no_batch_so_the_step_uses_Hangfires_transaction()
     {
         var batch = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(new MemoryStream());

@@ -22,7 +22,9 @@ public interface IPipelineTransactionStorage
     /// A write transaction for the runtime's own writes, committed as one batch, for a caller holding
     /// <paramref name="heldLock"/> (taken from this storage's <see cref="IPipelineLockStorage"/>): a storage whose lock
     /// lives in a database session commits on that session, so a commit whose lock was lost fails instead of landing
-    /// beside another holder's. Null when the storage cannot (another kind of lock): the caller uses Hangfire's.
+    /// beside another holder's. Its commit may release the lock in the same round trip (a commit ends a step): the
+    /// caller does nothing under the lock after committing, and still disposes the lock. Null when the storage cannot
+    /// (another kind of lock): the caller uses Hangfire's.
     /// </summary>
     IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock);
 }

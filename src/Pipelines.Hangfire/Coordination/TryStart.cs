@@ -19,17 +19,27 @@ internal sealed class TryStart
     private readonly PipelinesOptions _options;
     private readonly ILogger _logger;
 
+    private readonly UnlockedStart _unlocked;
+
     public TryStart(RunCoordinator coordinator, JobStorage storage, PipelinesOptions options, ILogger logger)
     {
         _coordinator = coordinator;
         _storage = storage;
         _options = options;
         _logger = logger;
+        _unlocked = new UnlockedStart(storage, options);
     }
 
     /// <summary>The running task, or null when the job must not run (see <see cref="RunCoordinator.BeginTry"/>).</summary>
     public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken)
     {
+        var delivery = new TryDelivery(tryNumber, jobId);
+        // Where the storage allows, a start that may go ahead takes no lock (UnlockedStart); slot admission writes the
+        // slot book, so a try under slot limits always takes the lock.
+        if (_unlocked.Supported && !SlotLimit.Any(pipeline, MapKey.Definition(pipeline, taskId), _options)
+            && _unlocked.Begin(pipeline, runId, taskId, delivery, (work, task) => Started(work, task, tryNumber, jobId, serverId, replaced: null)) is { } started)
+            return started;
+
         string? replaces = null;
         while (true)
         {
@@ -37,8 +47,10 @@ internal sealed class TryStart
             TaskDependency? unstartable = null;
             _coordinator.Update(pipeline, runId, work =>
             {
+                running = redelivered = null;
+                unstartable = null;
                 var task = work[taskId];
-                if (Judge(work, taskId, new TryDelivery(tryNumber, jobId)) is { } blocked)
+                if (Judge(work, taskId, delivery) is { } blocked)
                 {
                     // A paused pipeline's task stays queued; unpausing gives it a new job.
                     if (blocked.Name == PipelineNotPaused.Name) CoordinationLog.Paused(_logger, pipeline.Id, runId, taskId, tryNumber);
@@ -54,7 +66,7 @@ internal sealed class TryStart
                 var definition = work.DefinitionOf(taskId);
                 if (task.State != TaskState.Running && SlotLimit.Any(pipeline, definition, _options))
                 {
-                    var context = ReadinessContext.Of(work, taskId) with { Delivery = new TryDelivery(tryNumber, jobId) };
+                    var context = ReadinessContext.Of(work, taskId) with { Delivery = delivery };
                     var admission = _coordinator.Slots.Admit(pipeline, runId, definition, tryNumber, work.Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }), taskId);
                     if (admission.Blocked is { } held)
                     {
@@ -65,21 +77,7 @@ internal sealed class TryStart
                         return true;
                     }
                 }
-                var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
-                if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
-                work.Set(task with
-                {
-                    State = TaskState.Running,
-                    Start = work.Now,
-                    End = null,
-                    Server = serverId,
-                    JobIds = jobs,
-                    Execution = Guid.NewGuid().ToString("N")[..12],
-                    FirstPoke = task.FirstPoke ?? (definition.Kind == TaskKind.Sensor ? work.Now : null),
-                    Reason = replaces is null
-                        ? $"Running try {tryNumber} on {serverId ?? "a worker"}."
-                        : $"Running try {tryNumber} again on {serverId ?? "a worker"}: its execution on {task.Server ?? "another worker"} stopped without a result.",
-                });
+                work.Set(Started(work, task, tryNumber, jobId, serverId, replaces is null ? null : task));
                 running = work[taskId];
                 return true;
             }, CascadeScope.None);
@@ -100,6 +98,29 @@ internal sealed class TryStart
                     continue;
             }
         }
+    }
+
+    /// <summary>
+    /// The record of a waiting task whose try <paramref name="tryNumber"/> starts now, with a new execution id; or of a
+    /// running try started again after its execution (on <paramref name="replaced"/>'s server) stopped without a result.
+    /// </summary>
+    private static TaskInstance Started(RunWork work, TaskInstance task, int tryNumber, string? jobId, string? serverId, TaskInstance? replaced)
+    {
+        var jobs = task.JobIds.IsDefault ? ImmutableArray<string>.Empty : task.JobIds;
+        if (jobId is not null && !jobs.Contains(jobId)) jobs = jobs.Add(jobId);
+        return task with
+        {
+            State = TaskState.Running,
+            Start = work.Now,
+            End = null,
+            Server = serverId,
+            JobIds = jobs,
+            Execution = Guid.NewGuid().ToString("N")[..12],
+            FirstPoke = task.FirstPoke ?? (work.DefinitionOf(task.TaskId).Kind == TaskKind.Sensor ? work.Now : null),
+            Reason = replaced is null
+                ? $"Running try {tryNumber} on {serverId ?? "a worker"}."
+                : $"Running try {tryNumber} again on {serverId ?? "a worker"}: its execution on {replaced.Server ?? "another worker"} stopped without a result.",
+        };
     }
 
     /// <summary>A try that can never fit under its limits (more slots than its pool has) fails with the reason, without retries.</summary>

@@ -258,7 +258,7 @@ internal static class PipelineStore
         return bar > 0 && record[0] != '{' ? Deserialize(taskId, record[(bar + 1)..], TaskStates.Parse(record.AsSpan(0, bar))) : Deserialize(taskId, record, null);
     }
 
-    private static string Serialize(TaskInstance task) => task.State.Name() + "|" + JsonSerializer.Serialize(new StoredTask
+    public static string Serialize(TaskInstance task) => task.State.Name() + "|" + JsonSerializer.Serialize(new StoredTask
     {
         Try = task.TryNumber,
         Start = task.Start is { } s ? Format(s) : null,
