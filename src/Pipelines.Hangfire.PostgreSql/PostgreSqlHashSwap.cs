@@ -1,44 +1,63 @@
+using System;
+using System.Globalization;
+using Hangfire.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// <see cref="IPipelineSwapStorage"/> on Hangfire.PostgreSql's <c>hash</c> table: one statement that takes the resource's
-/// advisory lock shared for its own transaction (<c>pg_try_advisory_xact_lock_shared</c>, which fails at once while a
-/// step holds the lock, and makes a step that asks for it meanwhile wait until the statement committed) and updates the
-/// row only if it holds the expected value. Swaps of different tasks of one run share the lock, so they never wait for
-/// each other.
+/// <see cref="IPipelineSwapStorage"/> on Hangfire.PostgreSql's <c>hash</c> table, in one round trip: a transaction that
+/// takes the resource's advisory lock shared (<c>pg_advisory_xact_lock_shared</c>: it waits while a step holds the lock,
+/// and a step that asks for it meanwhile waits until this transaction ends) and updates the row only if it holds the
+/// expected value. Swaps of different tasks of one run share the lock, so they never wait for each other.
 /// </summary>
 internal sealed class PostgreSqlHashSwap
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly string _sql;
+    private readonly string _lock;
+    private readonly string _update;
 
     /// <param name="dataSource">The runtime's own connections (<see cref="PostgreSqlAdvisoryLocks.DataSource"/>).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
     public PostgreSqlHashSwap(NpgsqlDataSource dataSource, string schema)
     {
         _dataSource = dataSource;
-        var quoted = "\"" + schema.Replace("\"", "\"\"", System.StringComparison.Ordinal) + "\"";
-        // The lock is asked once (a CTE with a volatile function is evaluated once, never inlined into the row filter).
-        _sql = $"""
-            WITH free AS (SELECT pg_try_advisory_xact_lock_shared({PostgreSqlAdvisoryLocks.KeyOf("$1")}) AS yes)
-            UPDATE {quoted}."hash" AS h SET "value" = $5 FROM free
-            WHERE free.yes AND h."key" = $2 AND h."field" = $3 AND h."value" = $4
-            """;
+        var quoted = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        _lock = $"SELECT pg_advisory_xact_lock_shared({PostgreSqlAdvisoryLocks.KeyOf("$1")})";
+        _update = $"""UPDATE {quoted}."hash" SET "value" = $4 WHERE "key" = $1 AND "field" = $2 AND "value" = $3""";
     }
 
-    public bool TrySwap(string lockResource, string key, string field, string expected, string value)
+    /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>.</exception>
+    public bool TrySwap(string lockResource, TimeSpan timeout, string key, string field, string expected, string value)
     {
         using var connection = _dataSource.OpenConnection();
-        using var command = new NpgsqlCommand(_sql, connection);
-        command.Parameters.Add(Text(lockResource));
-        command.Parameters.Add(Text(key));
-        command.Parameters.Add(Text(field));
-        command.Parameters.Add(Text(expected));
-        command.Parameters.Add(Text(value));
-        return command.ExecuteNonQuery() == 1;
+        using var batch = new NpgsqlBatch(connection);
+        var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {milliseconds}"));
+        var takeLock = new NpgsqlBatchCommand(_lock);
+        takeLock.Parameters.Add(Text(lockResource));
+        batch.BatchCommands.Add(takeLock);
+        var update = new NpgsqlBatchCommand(_update);
+        update.Parameters.Add(Text(key));
+        update.Parameters.Add(Text(field));
+        update.Parameters.Add(Text(expected));
+        update.Parameters.Add(Text(value));
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
+        {
+            batch.ExecuteNonQuery();
+        }
+        catch (PostgresException ex)
+        {
+            // The session is in a failed transaction: end it before it goes back to the pool.
+            using (var rollback = new NpgsqlCommand("ROLLBACK", connection)) rollback.ExecuteNonQuery();
+            if (ex.SqlState == PostgresErrorCodes.LockNotAvailable) throw new DistributedLockTimeoutException(lockResource);
+            throw;
+        }
+        return update.RecordsAffected == 1;
     }
 
     private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };

@@ -169,6 +169,28 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     }
 
     [Fact]
+    public void A_steps_first_reads_come_back_whole_or_by_field_as_Hangfire_reads_them()
+    {
+        Write(write =>
+        {
+            write.SetRangeInHash("reads:run", new Dictionary<string, string> { ["state"] = "running", ["kind"] = "manual" });
+            write.SetRangeInHash("reads:tasks", new Dictionary<string, string> { ["A"] = "success|{}", ["B"] = "queued|{}", ["C"] = "running|{}" });
+        });
+        using var connection = _storage.GetConnection();
+        using var held = StorageLocks.Acquire(_storage, connection, "pipelines:test:reads", TimeSpan.FromSeconds(5));
+        var read = Assert.IsAssignableFrom<IPipelineReadStorage>(_storage).ReadHashes(StorageLocks.Inner(held),
+            new[] { "reads:run", "reads:none" },
+            new[] { new KeyValuePair<string, string>("reads:tasks", "A"), new("reads:tasks", "C"), new("reads:tasks", "missing"), new("reads:run", "state") });
+        Assert.NotNull(read);
+        Assert.Equal(connection.GetAllEntriesFromHash("reads:run"), read["reads:run"]);
+        Assert.Equal(new Dictionary<string, string> { ["A"] = "success|{}", ["C"] = "running|{}" }, read["reads:tasks"]);
+        Assert.False(read.ContainsKey("reads:none"));
+
+        // Another kind of lock: the caller reads through Hangfire's connection.
+        Assert.Null(Assert.IsAssignableFrom<IPipelineReadStorage>(_storage).ReadHashes(new MemoryStream(), new[] { "reads:run" }, Array.Empty<KeyValuePair<string, string>>()));
+    }
+
+    [Fact]
     public void A_lock_of_another_kind_gets_no_batch_so_the_step_uses_Hangfires_transaction()
     {
         var batch = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(new MemoryStream());

@@ -9,9 +9,9 @@ using Pipelines.Hangfire.Tests.TestPipelines;
 namespace Pipelines.Hangfire.Tests;
 
 /// <summary>
-/// On PostgreSQL a try's start swaps its own record from waiting to running without the run's lock
-/// (<see cref="IPipelineSwapStorage"/>, <see cref="UnlockedStart"/>): the swap changes only the value it read, never while
-/// a step holds the run's lock, and leaves no lock behind. Against a real PostgreSQL server.
+/// On PostgreSQL a try's start swaps its own record from waiting to running without taking the run's lock
+/// (<see cref="IPipelineSwapStorage"/>, <see cref="UnlockedStart"/>): the swap changes only the value it read, waits while a
+/// step holds the run's lock, and leaves no lock behind. Against a real PostgreSQL server.
 /// </summary>
 public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Database>
 {
@@ -48,36 +48,53 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
         Set("swap:h", "t", "queued|1");
         Set("swap:h", "other", "x");
 
-        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", "swap:h", "t", "queued|0", "running|1"));
+        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", "queued|0", "running|1"));
         Assert.Equal("queued|1", Get("swap:h", "t"));
-        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", "swap:h", "missing", "queued|1", "running|1"));
+        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "missing", "queued|1", "running|1"));
         Assert.Null(Get("swap:h", "missing"));
 
-        Assert.True(Swap.TrySwapInHash("pipelines:test:swap-a", "swap:h", "t", "queued|1", "running|1"));
+        Assert.True(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", "queued|1", "running|1"));
         Assert.Equal("running|1", Get("swap:h", "t"));
         Assert.Equal("x", Get("swap:h", "other"));
         // The value it replaced is gone: a second swap from it fails.
-        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", "swap:h", "t", "queued|1", "running|2"));
+        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", "queued|1", "running|2"));
         Assert.Equal("running|1", Get("swap:h", "t"));
     }
 
     [Fact]
-    public void A_swap_fails_while_the_lock_is_held_and_holds_no_lock_once_it_returns()
+    public async Task A_swap_waits_while_the_lock_is_held_and_holds_no_lock_once_it_returns()
     {
         const string resource = "pipelines:test:swap-b";
         Set("swap:b", "t", "queued|1");
-        using (var connection = _storage.GetConnection())
-        using (StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(5)))
+        var connection = _storage.GetConnection();
+        var held = StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(5));
+        try
         {
-            // Held by a step (another session of the same database): the swap changes nothing.
-            Assert.False(Swap.TrySwapInHash(resource, "swap:b", "t", "queued|1", "running|1"));
+            // Held by a step (another session of the same database) for longer than the swap may wait: nothing changes.
+            Assert.Throws<DistributedLockTimeoutException>(() => Swap.TrySwapInHash(resource, TimeSpan.FromMilliseconds(200), "swap:b", "t", "queued|1", "running|1"));
             Assert.Equal("queued|1", Get("swap:b", "t"));
+
+            // A swap that may wait longer goes ahead once the step released the lock, and not before.
+            var released = 0;
+            var swap = Task.Run(() => (Swapped: Swap.TrySwapInHash(resource, TimeSpan.FromSeconds(30), "swap:b", "t", "queued|1", "running|1"), ReleasedBefore: Volatile.Read(ref released) == 1));
+            await Task.Delay(300);
+            Assert.False(swap.IsCompleted);
+            Assert.Equal("queued|1", Get("swap:b", "t"));
+            Volatile.Write(ref released, 1);
+            held.Dispose();
+            var result = await swap;
+            Assert.True(result.Swapped);
+            Assert.True(result.ReleasedBefore);
+        }
+        finally
+        {
+            held.Dispose();
+            connection.Dispose();
         }
 
-        Assert.True(Swap.TrySwapInHash(resource, "swap:b", "t", "queued|1", "running|1"));
-        // The swap's shared hold ended with its statement: a step takes the lock at once.
-        using (var connection = _storage.GetConnection())
-        using (StorageLocks.Acquire(_storage, connection, resource, TimeSpan.Zero)) { }
+        // The swap's shared hold ended with its transaction: a step takes the lock at once.
+        using (var again = _storage.GetConnection())
+        using (StorageLocks.Acquire(_storage, again, resource, TimeSpan.Zero)) { }
         Assert.Equal("running|1", Get("swap:b", "t"));
     }
 

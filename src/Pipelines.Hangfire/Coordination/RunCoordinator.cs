@@ -48,18 +48,18 @@ internal sealed class RunCoordinator
     /// leave the run untouched (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
     /// A step that finishes the run gives its slot to the oldest waiting run.
     /// </summary>
-    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null)
+    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null)
     {
-        var work = Step(pipeline, runId, change, cascade, lockTimeout);
+        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches);
         if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, lockTimeout);
         return work;
     }
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
-    private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout)
+    private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout);
+        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
         // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
@@ -135,7 +135,7 @@ internal sealed class RunCoordinator
                     foreach (var index in chunk)
                         if (!RunCascade.Decide(work, index)) MappedTask.Settle(work, index);
                     return work.Changed.Any();
-                }, CascadeScope.Changed, lockTimeout);
+                }, CascadeScope.Changed, lockTimeout, chunk.ConvertAll(i => pipeline.Tasks[i].Id));
                 if (work is null) continue;
                 foreach (var again in work.Deferred)
                     if (!pending.Contains(again)) pending.Enqueue(again);
@@ -272,7 +272,7 @@ internal sealed class RunCoordinator
                 }
             }
             return true;
-        }, CascadeScope.Changed);
+        }, CascadeScope.Changed, touches: new[] { taskId });
         return final;
     }
 

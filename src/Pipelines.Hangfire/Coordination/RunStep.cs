@@ -36,9 +36,11 @@ internal sealed class RunStep
 
     /// <summary>
     /// Applies <paramref name="change"/> to the run under its lock. The change returns false to leave the run untouched
-    /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
+    /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed. The tasks (or mapped
+    /// instances) the change reads and writes, when the caller knows them (<paramref name="touches"/>), are read with the
+    /// run in one round trip where the storage can (<see cref="StepReads"/>).
     /// </summary>
-    public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout)
+    public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null)
     {
         RunWork work;
         using (var connection = _storage.GetConnection())
@@ -50,12 +52,16 @@ internal sealed class RunStep
             // reads the run, its task and what it touches downstream, judging joins by the run's counts (UpstreamTally)
             // once the run was counted whole. Every other step (a run's start, an operator's change, a repair) reads
             // every task record and counts the run again.
+            var reads = StepReads.Read(_storage, held, pipeline, runId, cascade, touches);
             var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
+            reads?.Prime(tasks);
             // The run's record, when read, also holds its count of finished tasks.
             var run = cascade == CascadeScope.None ? null
-                : PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
-            var tally = new UpstreamTally(pipeline, new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId)),
-                new StoredHash(connection, PipelineStore.RunKey(pipeline.Id, runId), run?.Fields));
+                : (reads is null ? PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) : RunRecord.Of(reads.Whole(PipelineStore.RunKey(pipeline.Id, runId))))
+                  ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
+            var counts = new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId));
+            reads?.Prime(counts);
+            var tally = new UpstreamTally(pipeline, counts, new StoredHash(connection, PipelineStore.RunKey(pipeline.Id, runId), run?.Fields));
             RunState runState;
             RunFacts facts = default;
             var counted = false;
@@ -74,7 +80,7 @@ internal sealed class RunStep
             work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant())
             {
                 Facts = facts,
-                Pause = PipelinePause.Read(connection, pipeline),
+                Pause = reads?.Pause(pipeline) ?? PipelinePause.Read(connection, pipeline),
                 // A mapped task's expansion reads its upstream's collection under this lock (only then).
                 StoredOutput = taskId => PipelineStore.GetOutput(connection, pipeline.Id, runId, taskId),
                 MaxMapLength = _options.MaxMapLength,

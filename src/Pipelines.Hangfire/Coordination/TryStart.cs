@@ -80,7 +80,7 @@ internal sealed class TryStart
                 work.Set(Started(work, task, tryNumber, jobId, serverId, replaces is null ? null : task));
                 running = work[taskId];
                 return true;
-            }, CascadeScope.None);
+            }, CascadeScope.None, touches: new[] { taskId });
             if (unstartable is not null) Fail(pipeline, runId, taskId, tryNumber, unstartable);
             if (redelivered is null) return running;
 
@@ -133,7 +133,7 @@ internal sealed class TryStart
             work.Set(task with { State = TaskState.Failed, End = work.Now, Reason = sentence });
             work.Event(PipelineEventKind.TaskFailed, taskId, TaskState.Failed.Name(), sentence);
             return true;
-        }, CascadeScope.Changed);
+        }, CascadeScope.Changed, touches: new[] { taskId });
 
     /// <summary>The reason a delivered job may not start its try, or null when it may: <see cref="TaskReadiness.BlockingStart"/>.</summary>
     public static TaskDependency? Judge(RunWork work, string taskId, TryDelivery delivery) =>

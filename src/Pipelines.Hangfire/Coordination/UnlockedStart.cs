@@ -7,8 +7,8 @@ namespace Pipelines.Hangfire;
 /// A try's start without the run's lock, on a storage that swaps a record atomically (<see cref="IPipelineSwapStorage"/>):
 /// reads the task's record and the pipeline's pause, judges the start with the same reasons as the locked step
 /// (<see cref="TaskReadiness.BlockingStart"/>), and swaps the waiting record for the running one. Every run's step took the
-/// run's lock twice per task, once to start it and once to end it; now only its end does, so a busy run's starts neither
-/// queue behind each other nor behind the steps that end other tries.
+/// run's lock twice per task, once to start it and once to end it; now only its end does, so a busy run's starts never
+/// queue behind each other, only behind a step in progress.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,8 +16,8 @@ namespace Pipelines.Hangfire;
 /// decides the same. Only a start that may go ahead is taken here: a start that must not (stale, paused, not yet queued
 /// because the step that created the job has not committed), a job delivered again while its try runs, and a try under
 /// slot limits (whose admission writes the slot book) take the lock, which waits for a step in progress and explains
-/// the decision in the log. The swap fails when the record changed since it was read or a step holds the run's lock;
-/// the start then takes the lock too.
+/// the decision in the log. The swap waits while a step holds the run's lock (as long as a locked start would), and fails
+/// when the record changed since it was read; the start then takes the lock.
 /// </para>
 /// <para>
 /// The start changes only what no count reads: a waiting try becomes running (no <see cref="UpstreamTally"/> count, no
@@ -58,6 +58,6 @@ internal sealed class UnlockedStart
         if (TryStart.Judge(work, taskId, delivery) is not null) return null;
         var running = started(work, task);
         if (running.State != TaskState.Running) return null;
-        return swap.TrySwapInHash(PipelineStore.RunLock(pipeline.Id, runId), records.Key, taskId, stored, PipelineStore.Serialize(running)) ? running : null;
+        return swap.TrySwapInHash(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, records.Key, taskId, stored, PipelineStore.Serialize(running)) ? running : null;
     }
 }

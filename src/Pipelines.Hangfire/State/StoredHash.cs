@@ -52,6 +52,15 @@ internal sealed class StoredHash
         return Fetch().TryGetValue(field, out var fetched) ? fetched : null;
     }
 
+    /// <summary>Takes the whole hash as read beforehand (<see cref="StepReads"/>).</summary>
+    public void Prime(IReadOnlyDictionary<string, string> all) => _all = new Dictionary<string, string>(all, StringComparer.Ordinal);
+
+    /// <summary>Takes one field as read beforehand (null: the hash lacks it).</summary>
+    public void Prime(string field, string? value)
+    {
+        if (_all is null) _read[field] = value;
+    }
+
     /// <summary>Every field, fetched in one read (once).</summary>
     public IReadOnlyDictionary<string, string> Fetch() =>
         _all ??= _connection.GetAllEntriesFromHash(Key) ?? new Dictionary<string, string>(StringComparer.Ordinal);
