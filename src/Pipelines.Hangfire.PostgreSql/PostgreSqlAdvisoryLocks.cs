@@ -39,25 +39,25 @@ internal sealed class PostgreSqlAdvisoryLocks
 
     /// <summary>Takes the lock on <paramref name="resource"/>, waiting up to <paramref name="timeout"/>.</summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
-    public IDisposable Acquire(string resource, TimeSpan timeout)
+    public IDisposable Acquire(string resource, TimeSpan timeout) => Acquire(resource, timeout, null);
+
+    /// <summary>
+    /// Takes the lock on <paramref name="resource"/>, waiting up to <paramref name="timeout"/>, and runs
+    /// <paramref name="then"/>'s query in the same round trip, right after the lock is granted (so it reads everything
+    /// the previous holder committed), handing its rows to <paramref name="then"/>.
+    /// </summary>
+    /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
+    public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then)
     {
         var connection = _dataSource.OpenConnection();
         try
         {
-            // Uncontended: one round trip.
-            using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({KeyOf("@r")})", connection))
-            {
-                tryLock.Parameters.AddWithValue("r", resource);
-                if (tryLock.ExecuteScalar() is true) return new Held(connection, resource);
-            }
+            // Uncontended: one round trip (the query's rows are read only when the lock was granted).
+            if (Take(connection, $"SELECT pg_try_advisory_lock({KeyOf("$1")})", resource, then, wait: false)) return new Held(connection, resource);
             if (timeout <= TimeSpan.Zero) throw new DistributedLockTimeoutException(resource);
             var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {milliseconds}", connection)) setTimeout.ExecuteNonQuery();
-            using (var wait = new NpgsqlCommand($"SELECT pg_advisory_lock({KeyOf("@r")})", connection) { CommandTimeout = 0 })
-            {
-                wait.Parameters.AddWithValue("r", resource);
-                wait.ExecuteNonQuery();
-            }
+            Take(connection, $"SELECT pg_advisory_lock({KeyOf("$1")})", resource, then, wait: true);
             return new Held(connection, resource);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
@@ -70,6 +70,27 @@ internal sealed class PostgreSqlAdvisoryLocks
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Runs the lock's statement and the query after it in one batch; whether the lock was granted.</summary>
+    private static bool Take(NpgsqlConnection connection, string lockSql, string resource, LockedQuery? then, bool wait)
+    {
+        using var batch = new NpgsqlBatch(connection);
+        // A wait is bounded by lock_timeout, not by the command timeout.
+        if (wait) batch.Timeout = 0;
+        var take = new NpgsqlBatchCommand(lockSql);
+        take.Parameters.Add(new NpgsqlParameter { Value = resource, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        batch.BatchCommands.Add(take);
+        if (then is not null) batch.BatchCommands.Add(then.Command());
+        using var reader = batch.ExecuteReader();
+        // pg_advisory_lock returns only once granted (void); pg_try_advisory_lock says whether it was.
+        var granted = wait || (reader.Read() && reader.GetBoolean(0));
+        if (granted && then is not null)
+        {
+            reader.NextResult();
+            then.Consume(reader);
+        }
+        return granted;
     }
 
     /// <summary>A held lock: its session's connection, which the runtime's batched writes commit on (<see cref="PostgreSqlBatchTransaction"/>).</summary>

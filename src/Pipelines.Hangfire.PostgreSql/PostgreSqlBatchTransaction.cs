@@ -92,10 +92,11 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
             {
                 batch.ExecuteNonQuery();
             }
-            catch (PostgresException)
+            catch (NpgsqlException)
             {
-                // A session still alive is in a failed transaction: end it, so the lock's release can run on it. A dead one
-                // fails here too; the lock went with it, and the statement's error is the one to report.
+                // A session still alive (a failed statement, a command timeout) is in a failed or open transaction: end it,
+                // so the lock's release can run on it. A dead one fails here too; the lock went with it, and the statement's
+                // error is the one to report.
                 try
                 {
                     using var rollback = new NpgsqlCommand("ROLLBACK", connection);

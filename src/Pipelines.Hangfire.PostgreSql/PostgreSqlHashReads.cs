@@ -8,7 +8,8 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// <see cref="IPipelineReadStorage"/> on Hangfire.PostgreSql's <c>hash</c> table: whole hashes and single fields in one
-/// query, on the session that holds the step's advisory lock (the rows Hangfire.PostgreSql's own reads return).
+/// query, sent with the step's advisory lock in one round trip and run once it is granted (the rows Hangfire.PostgreSql's
+/// own reads return).
 /// </summary>
 internal sealed class PostgreSqlHashReads
 {
@@ -26,23 +27,29 @@ internal sealed class PostgreSqlHashReads
             """;
     }
 
-    public IReadOnlyDictionary<string, Dictionary<string, string>> Read(NpgsqlConnection connection, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields)
+    /// <summary>The query for whole hashes and single fields, whose rows go into <paramref name="into"/> by key and field.</summary>
+    public LockedQuery Query(IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields, Dictionary<string, Dictionary<string, string>> into)
     {
         // A field of a hash read whole comes with it.
         var single = fields.Where(f => !wholeKeys.Contains(f.Key)).ToList();
-        using var command = new NpgsqlCommand(_sql, connection);
-        command.Parameters.Add(TextArray(wholeKeys));
-        command.Parameters.Add(TextArray(single.Select(f => f.Key)));
-        command.Parameters.Add(TextArray(single.Select(f => f.Value)));
-        var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var key = reader.GetString(0);
-            if (!result.TryGetValue(key, out var hash)) result[key] = hash = new Dictionary<string, string>(StringComparer.Ordinal);
-            hash[reader.GetString(1)] = reader.IsDBNull(2) ? "" : reader.GetString(2);
-        }
-        return result;
+        return new LockedQuery(
+            () =>
+            {
+                var command = new NpgsqlBatchCommand(_sql);
+                command.Parameters.Add(TextArray(wholeKeys));
+                command.Parameters.Add(TextArray(single.Select(f => f.Key)));
+                command.Parameters.Add(TextArray(single.Select(f => f.Value)));
+                return command;
+            },
+            reader =>
+            {
+                while (reader.Read())
+                {
+                    var key = reader.GetString(0);
+                    if (!into.TryGetValue(key, out var hash)) into[key] = hash = new Dictionary<string, string>(StringComparer.Ordinal);
+                    hash[reader.GetString(1)] = reader.IsDBNull(2) ? "" : reader.GetString(2);
+                }
+            });
     }
 
     private static NpgsqlParameter TextArray(IEnumerable<string> values) =>

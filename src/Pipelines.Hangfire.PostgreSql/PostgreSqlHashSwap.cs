@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Hangfire.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,15 +9,17 @@ using NpgsqlTypes;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// <see cref="IPipelineSwapStorage"/> on Hangfire.PostgreSql's <c>hash</c> table, in one round trip: a transaction that
+/// <see cref="IPipelineSwapStorage"/> on Hangfire.PostgreSql's <c>hash</c> table, in two round trips: a transaction that
 /// takes the resource's advisory lock shared (<c>pg_advisory_xact_lock_shared</c>: it waits while a step holds the lock,
-/// and a step that asks for it meanwhile waits until this transaction ends) and updates the row only if it holds the
-/// expected value. Swaps of different tasks of one run share the lock, so they never wait for each other.
+/// and a step that asks for it meanwhile waits until this transaction ends) and reads the fields, then an update of the
+/// row only if it holds the expected value, and the commit. Swaps of different tasks of one run share the lock, so they
+/// never wait for each other.
 /// </summary>
 internal sealed class PostgreSqlHashSwap
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _lock;
+    private readonly string _read;
     private readonly string _update;
 
     /// <param name="dataSource">The runtime's own connections (<see cref="PostgreSqlAdvisoryLocks.DataSource"/>).</param>
@@ -25,40 +29,122 @@ internal sealed class PostgreSqlHashSwap
         _dataSource = dataSource;
         var quoted = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
         _lock = $"SELECT pg_advisory_xact_lock_shared({PostgreSqlAdvisoryLocks.KeyOf("$1")})";
+        _read = $"""
+            SELECT h."key", h."field", h."value" FROM {quoted}."hash" AS h
+            JOIN unnest($1::text[], $2::text[]) AS w("key", "field") ON h."key" = w."key" AND h."field" = w."field"
+            """;
         _update = $"""UPDATE {quoted}."hash" SET "value" = $4 WHERE "key" = $1 AND "field" = $2 AND "value" = $3""";
     }
 
     /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>.</exception>
-    public bool TrySwap(string lockResource, TimeSpan timeout, string key, string field, string expected, string value)
+    public IPipelineSwap Begin(string lockResource, TimeSpan timeout, IReadOnlyCollection<KeyValuePair<string, string>> fields, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
-        using var connection = _dataSource.OpenConnection();
-        using var batch = new NpgsqlBatch(connection);
-        var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {milliseconds}"));
-        var takeLock = new NpgsqlBatchCommand(_lock);
-        takeLock.Parameters.Add(Text(lockResource));
-        batch.BatchCommands.Add(takeLock);
-        var update = new NpgsqlBatchCommand(_update);
-        update.Parameters.Add(Text(key));
-        update.Parameters.Add(Text(field));
-        update.Parameters.Add(Text(expected));
-        update.Parameters.Add(Text(value));
-        batch.BatchCommands.Add(update);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        var connection = _dataSource.OpenConnection();
         try
         {
-            batch.ExecuteNonQuery();
+            var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            // The wait is bounded by lock_timeout, not by the command timeout.
+            using var batch = new NpgsqlBatch(connection) { Timeout = 0 };
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {milliseconds}"));
+            var takeLock = new NpgsqlBatchCommand(_lock);
+            takeLock.Parameters.Add(Text(lockResource));
+            batch.BatchCommands.Add(takeLock);
+            var select = new NpgsqlBatchCommand(_read);
+            select.Parameters.Add(TextArray(fields.Select(f => f.Key)));
+            select.Parameters.Add(TextArray(fields.Select(f => f.Value)));
+            batch.BatchCommands.Add(select);
+            var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            using (var reader = batch.ExecuteReader())
+            {
+                // BEGIN, SET and the lock's void row come first; the fields (key, field, value) are the last result.
+                do
+                {
+                    if (reader.FieldCount != 3) continue;
+                    while (reader.Read())
+                    {
+                        var key = reader.GetString(0);
+                        if (!into.TryGetValue(key, out var hash)) into[key] = hash = new Dictionary<string, string>(StringComparer.Ordinal);
+                        hash[reader.GetString(1)] = reader.IsDBNull(2) ? "" : reader.GetString(2);
+                    }
+                }
+                while (reader.NextResult());
+            }
+            read = into;
+            return new Swap(this, connection);
         }
-        catch (PostgresException ex)
+        catch (NpgsqlException ex)
         {
-            // The session is in a failed transaction: end it before it goes back to the pool.
-            using (var rollback = new NpgsqlCommand("ROLLBACK", connection)) rollback.ExecuteNonQuery();
-            if (ex.SqlState == PostgresErrorCodes.LockNotAvailable) throw new DistributedLockTimeoutException(lockResource);
+            End(connection);
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }) throw new DistributedLockTimeoutException(lockResource);
             throw;
         }
-        return update.RecordsAffected == 1;
+        catch
+        {
+            End(connection);
+            throw;
+        }
+    }
+
+    /// <summary>Rolls back what the session left open, and returns it; a dead session only closes.</summary>
+    private static void End(NpgsqlConnection connection)
+    {
+        try
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                rollback.ExecuteNonQuery();
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            connection.Dispose();
+        }
+    }
+
+    private sealed class Swap(PostgreSqlHashSwap owner, NpgsqlConnection connection) : IPipelineSwap
+    {
+        private bool _done;
+
+        bool IPipelineSwap.Swap(string key, string field, string expected, string value)
+        {
+            if (_done) throw new InvalidOperationException("This swap has ended.");
+            _done = true;
+            try
+            {
+                using var batch = new NpgsqlBatch(connection);
+                var update = new NpgsqlBatchCommand(owner._update);
+                update.Parameters.Add(Text(key));
+                update.Parameters.Add(Text(field));
+                update.Parameters.Add(Text(expected));
+                update.Parameters.Add(Text(value));
+                batch.BatchCommands.Add(update);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                batch.ExecuteNonQuery();
+                connection.Dispose();
+                return update.RecordsAffected == 1;
+            }
+            catch
+            {
+                End(connection);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            End(connection);
+        }
     }
 
     private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

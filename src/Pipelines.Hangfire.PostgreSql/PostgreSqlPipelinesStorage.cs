@@ -9,7 +9,7 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// Hangfire.PostgreSql's storage, unchanged, that also takes the runtime's locks as advisory locks on its database
 /// (<see cref="PostgreSqlAdvisoryLocks"/>) and commits the runtime's steps in one round trip on the lock's own session
-/// (<see cref="PostgreSqlBatchTransaction"/>), reads what a step reads first in one round trip on that session
+/// (<see cref="PostgreSqlBatchTransaction"/>), reads what a step reads first in the lock's own round trip
 /// (<see cref="PostgreSqlHashReads"/>), and starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
 /// </summary>
 internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineReadStorage
@@ -30,11 +30,18 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
 
     public IDisposable AcquirePipelineLock(string resource, TimeSpan timeout) => _locks.Acquire(resource, timeout);
 
-    public bool TrySwapInHash(string lockResource, TimeSpan timeout, string key, string field, string expected, string value) =>
-        _swap.TrySwap(lockResource, timeout, key, field, expected, value);
+    public IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+        out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
+        _swap.Begin(lockResource, timeout, fields, out read);
 
-    public IReadOnlyDictionary<string, Dictionary<string, string>>? ReadHashes(IDisposable heldLock, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields) =>
-        heldLock is PostgreSqlAdvisoryLocks.Held held ? _reads.Read(held.Connection, wholeKeys, fields) : null;
+    public IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+        out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    {
+        var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var held = _locks.Acquire(resource, timeout, _reads.Query(wholeKeys, fields, into));
+        read = into;
+        return held;
+    }
 
     public IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock) =>
         heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema) : null;

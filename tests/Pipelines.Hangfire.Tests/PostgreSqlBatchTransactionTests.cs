@@ -169,25 +169,38 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     }
 
     [Fact]
-    public void A_steps_first_reads_come_back_whole_or_by_field_as_Hangfire_reads_them()
+    public async Task A_steps_first_reads_come_with_its_lock_whole_or_by_field_and_see_what_the_previous_holder_committed()
     {
         Write(write =>
         {
             write.SetRangeInHash("reads:run", new Dictionary<string, string> { ["state"] = "running", ["kind"] = "manual" });
             write.SetRangeInHash("reads:tasks", new Dictionary<string, string> { ["A"] = "success|{}", ["B"] = "queued|{}", ["C"] = "running|{}" });
         });
-        using var connection = _storage.GetConnection();
-        using var held = StorageLocks.Acquire(_storage, connection, "pipelines:test:reads", TimeSpan.FromSeconds(5));
-        var read = Assert.IsAssignableFrom<IPipelineReadStorage>(_storage).ReadHashes(StorageLocks.Inner(held),
-            new[] { "reads:run", "reads:none" },
-            new[] { new KeyValuePair<string, string>("reads:tasks", "A"), new("reads:tasks", "C"), new("reads:tasks", "missing"), new("reads:run", "state") });
-        Assert.NotNull(read);
-        Assert.Equal(connection.GetAllEntriesFromHash("reads:run"), read["reads:run"]);
-        Assert.Equal(new Dictionary<string, string> { ["A"] = "success|{}", ["C"] = "running|{}" }, read["reads:tasks"]);
-        Assert.False(read.ContainsKey("reads:none"));
+        var storage = Assert.IsAssignableFrom<IPipelineReadStorage>(_storage);
+        var fields = new[] { new KeyValuePair<string, string>("reads:tasks", "A"), new("reads:tasks", "C"), new("reads:tasks", "missing"), new("reads:run", "state") };
+        using (var connection = _storage.GetConnection())
+        using (storage.AcquirePipelineLockAndRead("pipelines:test:reads", TimeSpan.FromSeconds(5), new[] { "reads:run", "reads:none" }, fields, out var read))
+        {
+            Assert.Equal(connection.GetAllEntriesFromHash("reads:run"), read["reads:run"]);
+            Assert.Equal(new Dictionary<string, string> { ["A"] = "success|{}", ["C"] = "running|{}" }, read["reads:tasks"]);
+            Assert.False(read.ContainsKey("reads:none"));
+        }
 
-        // Another kind of lock: the caller reads through Hangfire's connection.
-        Assert.Null(Assert.IsAssignableFrom<IPipelineReadStorage>(_storage).ReadHashes(new MemoryStream(), new[] { "reads:run" }, Array.Empty<KeyValuePair<string, string>>()));
+        // A step holds the lock and commits a change: the next holder, waiting meanwhile, reads the change with its lock.
+        using var holder = _storage.GetConnection();
+        var held = StorageLocks.Acquire(_storage, holder, "pipelines:test:reads", TimeSpan.FromSeconds(5));
+        var next = Task.Run(() =>
+        {
+            using var lockHeld = storage.AcquirePipelineLockAndRead("pipelines:test:reads", TimeSpan.FromSeconds(30), Array.Empty<string>(), fields, out var read);
+            return read["reads:tasks"]["A"];
+        });
+        await Task.Delay(300);
+        Assert.False(next.IsCompleted);
+        var transaction = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held))!;
+        transaction.SetRangeInHash("reads:tasks", new Dictionary<string, string> { ["A"] = "failed|{}" });
+        transaction.Commit();
+        held.Dispose();
+        Assert.Equal("failed|{}", await next);
     }
 
     [Fact]

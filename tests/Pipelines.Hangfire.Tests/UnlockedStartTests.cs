@@ -42,64 +42,97 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
         return ((JobStorageConnection)connection).GetValueFromHash(key, field);
     }
 
+    private IPipelineSwap Begin(string resource, TimeSpan timeout, string key, string field, out string? value)
+    {
+        var swap = Swap.BeginSwap(resource, timeout, new[] { new KeyValuePair<string, string>(key, field), new(key, "missing") }, out var read);
+        Assert.False(read.TryGetValue(key, out var fields) && fields.ContainsKey("missing"));
+        value = fields?.GetValueOrDefault(field);
+        return swap;
+    }
+
     [Fact]
     public void A_swap_replaces_a_field_only_while_it_holds_the_value_read()
     {
         Set("swap:h", "t", "queued|1");
         Set("swap:h", "other", "x");
 
-        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", "queued|0", "running|1"));
+        using (var swap = Begin("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", out var read))
+        {
+            Assert.Equal("queued|1", read);
+            Assert.False(swap.Swap("swap:h", "t", "queued|0", "running|1"));
+        }
         Assert.Equal("queued|1", Get("swap:h", "t"));
-        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "missing", "queued|1", "running|1"));
-        Assert.Null(Get("swap:h", "missing"));
 
-        Assert.True(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", "queued|1", "running|1"));
+        using (var swap = Begin("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", out _))
+            Assert.True(swap.Swap("swap:h", "t", "queued|1", "running|1"));
         Assert.Equal("running|1", Get("swap:h", "t"));
         Assert.Equal("x", Get("swap:h", "other"));
-        // The value it replaced is gone: a second swap from it fails.
-        Assert.False(Swap.TrySwapInHash("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", "queued|1", "running|2"));
-        Assert.Equal("running|1", Get("swap:h", "t"));
+
+        // Another delivery of the same job swaps the record between this one's read and its swap: this one changes nothing.
+        using (var swap = Begin("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", out var read))
+        {
+            Assert.Equal("running|1", read);
+            using (var other = Begin("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", out _))
+                Assert.True(other.Swap("swap:h", "t", "running|1", "running|2"));
+            Assert.False(swap.Swap("swap:h", "t", "running|1", "running|3"));
+        }
+        Assert.Equal("running|2", Get("swap:h", "t"));
+
+        // A swap disposed without swapping changes nothing.
+        using (Begin("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", out _)) { }
+        Assert.Equal("running|2", Get("swap:h", "t"));
     }
 
     [Fact]
-    public async Task A_swap_waits_while_the_lock_is_held_and_holds_no_lock_once_it_returns()
+    public async Task A_swap_waits_for_a_step_reads_what_it_committed_and_keeps_steps_out_until_it_ends()
     {
         const string resource = "pipelines:test:swap-b";
         Set("swap:b", "t", "queued|1");
-        var connection = _storage.GetConnection();
-        var held = StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(5));
+        bool StepCanLock()
+        {
+            using var connection = _storage.GetConnection();
+            try
+            {
+                using (StorageLocks.Acquire(_storage, connection, resource, TimeSpan.Zero)) return true;
+            }
+            catch (DistributedLockTimeoutException)
+            {
+                return false;
+            }
+        }
+
+        var holder = _storage.GetConnection();
+        var held = StorageLocks.Acquire(_storage, holder, resource, TimeSpan.FromSeconds(5));
         try
         {
-            // Held by a step (another session of the same database) for longer than the swap may wait: nothing changes.
-            Assert.Throws<DistributedLockTimeoutException>(() => Swap.TrySwapInHash(resource, TimeSpan.FromMilliseconds(200), "swap:b", "t", "queued|1", "running|1"));
-            Assert.Equal("queued|1", Get("swap:b", "t"));
+            // A step holds the lock longer than the swap may wait: nothing is read or changed.
+            Assert.Throws<DistributedLockTimeoutException>(() => Begin(resource, TimeSpan.FromMilliseconds(200), "swap:b", "t", out _));
 
-            // A swap that may wait longer goes ahead once the step released the lock, and not before.
-            var released = 0;
-            var swap = Task.Run(() => (Swapped: Swap.TrySwapInHash(resource, TimeSpan.FromSeconds(30), "swap:b", "t", "queued|1", "running|1"), ReleasedBefore: Volatile.Read(ref released) == 1));
+            // A swap that may wait longer reads once the step committed and released the lock, and reads what it committed.
+            var waiting = Task.Run(() => (Swap: Begin(resource, TimeSpan.FromSeconds(30), "swap:b", "t", out var read), Read: read));
             await Task.Delay(300);
-            Assert.False(swap.IsCompleted);
-            Assert.Equal("queued|1", Get("swap:b", "t"));
-            Volatile.Write(ref released, 1);
-            held.Dispose();
-            var result = await swap;
-            Assert.True(result.Swapped);
-            Assert.True(result.ReleasedBefore);
+            Assert.False(waiting.IsCompleted);
+            var step = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held))!;
+            step.SetRangeInHash("swap:b", new Dictionary<string, string> { ["t"] = "queued|2" });
+            step.Commit();
+            var (swap, read) = await waiting;
+            Assert.Equal("queued|2", read);
+
+            // Until the swap ends, no step takes the lock; then one does at once.
+            Assert.False(StepCanLock());
+            Assert.True(swap.Swap("swap:b", "t", "queued|2", "running|2"));
+            Assert.True(StepCanLock());
+            Assert.Equal("running|2", Get("swap:b", "t"));
         }
         finally
         {
             held.Dispose();
-            connection.Dispose();
+            holder.Dispose();
         }
-
-        // The swap's shared hold ended with its transaction: a step takes the lock at once.
-        using (var again = _storage.GetConnection())
-        using (StorageLocks.Acquire(_storage, again, resource, TimeSpan.Zero)) { }
-        Assert.Equal("running|1", Get("swap:b", "t"));
     }
 
     [Fact]
-    public async Task A_try_starts_without_the_run_lock_and_a_start_waits_for_a_step_holding_it()
+    public async Task A_try_starts_without_the_run_lock_and_a_start_waits_for_a_step_holding_it_and_a_paused_pipeline_starts_nothing()
     {
         await using var host = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(_connectionString), new[] { Linear.Definition },
             configure: o => o.LockTimeout = TimeSpan.FromSeconds(1));
@@ -121,6 +154,8 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
         // With the lock free, the other run's start takes no lock at all (no wait for it, no step), and writes the running try.
         var runLockWaits = 0;
         var steps = 0;
+        // Measurements are recorded on the thread that takes the lock or makes the step: only this test's own count.
+        var testThread = Environment.CurrentManagedThreadId;
         using (var listener = new MeterListener())
         {
             listener.InstrumentPublished = (instrument, l) =>
@@ -129,6 +164,7 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
             };
             listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
             {
+                if (Environment.CurrentManagedThreadId != testThread) return;
                 foreach (var tag in tags)
                 {
                     if (instrument == PipelinesTelemetry.LockWait && tag.Key == PipelinesTelemetry.LockKind && Equals(tag.Value, "run")) Interlocked.Increment(ref runLockWaits);
@@ -156,5 +192,15 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
         // The blocked run's start goes ahead once the step released the lock.
         Assert.NotNull(coordinator.BeginTry(Linear.Definition, blocked, "Extract", 1, queued.JobIds[^1], "test"));
         Assert.Equal(TaskState.Running, host.Operations.GetRun("linear", blocked)!["Extract"].State);
+
+        // A paused pipeline's queued task does not start (the start is judged on the pause read after the last step), and starts once unpaused.
+        var third = host.Operations.Trigger("linear", new LocalDate(2024, 8, 3), queue: "held");
+        var job = host.Operations.GetRun("linear", third)!["Extract"].JobIds[^1];
+        Assert.True(host.Operations.Pause("linear"));
+        Assert.Null(coordinator.BeginTry(Linear.Definition, third, "Extract", 1, job, "test"));
+        Assert.Equal(TaskState.Queued, host.Operations.GetRun("linear", third)!["Extract"].State);
+        Assert.True(host.Operations.Unpause("linear"));
+        var newest = host.Operations.GetRun("linear", third)!["Extract"].JobIds[^1];
+        Assert.NotNull(coordinator.BeginTry(Linear.Definition, third, "Extract", 1, newest, "test"));
     }
 }

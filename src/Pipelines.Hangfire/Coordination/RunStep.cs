@@ -38,13 +38,16 @@ internal sealed class RunStep
     /// Applies <paramref name="change"/> to the run under its lock. The change returns false to leave the run untouched
     /// (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed. The tasks (or mapped
     /// instances) the change reads and writes, when the caller knows them (<paramref name="touches"/>), are read with the
-    /// run in one round trip where the storage can (<see cref="StepReads"/>).
+    /// run in the round trip that takes the lock where the storage can (<see cref="StepReads"/>).
     /// </summary>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null)
     {
         RunWork work;
+        var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
+        var resource = PipelineStore.RunLock(pipeline.Id, runId);
+        var timeout = lockTimeout ?? _options.LockTimeout;
         using (var connection = _storage.GetConnection())
-        using (var held = StorageLocks.Acquire(_storage, connection, PipelineStore.RunLock(pipeline.Id, runId), lockTimeout ?? _options.LockTimeout))
+        using (var held = reads?.Lock(resource, timeout) ?? StorageLocks.Acquire(_storage, connection, resource, timeout))
         {
             // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
             // are undecided, a finished run's are terminal), so the task's state alone says whether it may start. A try
@@ -52,7 +55,6 @@ internal sealed class RunStep
             // reads the run, its task and what it touches downstream, judging joins by the run's counts (UpstreamTally)
             // once the run was counted whole. Every other step (a run's start, an operator's change, a repair) reads
             // every task record and counts the run again.
-            var reads = StepReads.Read(_storage, held, pipeline, runId, cascade, touches);
             var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
             reads?.Prime(tasks);
             // The run's record, when read, also holds its count of finished tasks.

@@ -5,31 +5,32 @@ using Hangfire;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// What a coordination step reads first, read in one round trip under its lock where the storage can
+/// What a coordination step reads first, read in the round trip that takes its lock where the storage can
 /// (<see cref="IPipelineReadStorage"/>): the pause, then by the step's scope the run's record, and the records and counts
 /// of the tasks it touches and of their downstream tasks (a try's end judges those), or every record and count (a step
 /// that reads the whole run). A step then reads anything else it needs as before (<see cref="StoredHash"/>), a field at a
-/// time; on PostgreSQL a try's end made five or more round trips for these under the run's lock.
+/// time; on PostgreSQL a try's end made five or more round trips for these under the run's lock, and now makes none.
 /// </summary>
 internal sealed class StepReads
 {
-    private readonly IReadOnlyDictionary<string, Dictionary<string, string>> _read;
+    private readonly IPipelineReadStorage _storage;
     private readonly HashSet<string> _whole;
     private readonly Dictionary<string, List<string>> _fields;
+    private IReadOnlyDictionary<string, Dictionary<string, string>> _read = new Dictionary<string, Dictionary<string, string>>();
 
-    private StepReads(IReadOnlyDictionary<string, Dictionary<string, string>> read, HashSet<string> whole, Dictionary<string, List<string>> fields)
+    private StepReads(IPipelineReadStorage storage, HashSet<string> whole, Dictionary<string, List<string>> fields)
     {
-        _read = read;
+        _storage = storage;
         _whole = whole;
         _fields = fields;
     }
 
     /// <summary>
-    /// Reads what a step of <paramref name="cascade"/> that touches <paramref name="touches"/> (task ids or
-    /// <see cref="MapKey"/> ids; null when unknown) reads first; null when the storage reads only through Hangfire's
-    /// connection.
+    /// What a step of <paramref name="cascade"/> that touches <paramref name="touches"/> (task ids or
+    /// <see cref="MapKey"/> ids; null when unknown) reads first, to read with its lock (<see cref="Lock"/>); null when the
+    /// storage reads only through Hangfire's connection.
     /// </summary>
-    public static StepReads? Read(JobStorage storage, IDisposable held, PipelineDefinition pipeline, string runId, CascadeScope cascade, IReadOnlyCollection<string>? touches)
+    public static StepReads? Plan(JobStorage storage, PipelineDefinition pipeline, string runId, CascadeScope cascade, IReadOnlyCollection<string>? touches)
     {
         if (storage is not IPipelineReadStorage reader) return null;
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
@@ -65,12 +66,18 @@ internal sealed class StepReads
                 }
             }
         }
+        return new StepReads(reader, whole, fields);
+    }
 
+    /// <summary>Takes the step's lock and reads the plan with it (<see cref="StorageLocks.AcquireAndRead"/>).</summary>
+    public IDisposable Lock(string resource, TimeSpan timeout)
+    {
         var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var (key, list) in fields)
+        foreach (var (key, list) in _fields)
             foreach (var field in list) pairs.Add(new(key, field));
-        var read = reader.ReadHashes(StorageLocks.Inner(held), whole, pairs);
-        return read is null ? null : new StepReads(read, whole, fields);
+        var held = StorageLocks.AcquireAndRead(_storage, resource, timeout, _whole, pairs, out var read);
+        _read = read;
+        return held;
     }
 
     /// <summary>Every field of a hash read whole, or null when it was not read whole.</summary>

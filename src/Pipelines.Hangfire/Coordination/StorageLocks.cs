@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using Hangfire;
@@ -24,6 +25,20 @@ internal static class StorageLocks
             global::Hangfire.InMemory.InMemoryStorage memory => ProcessLocks.Of(memory).Acquire(resource, timeout),
             _ => connection.AcquireDistributedLock(resource, timeout),
         };
+        return Measured(held, resource, started);
+    }
+
+    /// <summary>Takes the lock and reads with it in one round trip (<see cref="IPipelineReadStorage"/>), measured as <see cref="Acquire"/>.</summary>
+    public static IDisposable AcquireAndRead(IPipelineReadStorage storage, string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys,
+        IReadOnlyCollection<KeyValuePair<string, string>> fields, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var held = storage.AcquirePipelineLockAndRead(resource, timeout, wholeKeys, fields, out read);
+        return Measured(held, resource, started);
+    }
+
+    private static IDisposable Measured(IDisposable held, string resource, long started)
+    {
         var acquired = Stopwatch.GetTimestamp();
         PipelinesTelemetry.LockWaited(resource, Stopwatch.GetElapsedTime(started, acquired));
         return PipelinesTelemetry.LockHeld.Enabled ? new MeasuredLock(held, resource, acquired) : held;

@@ -1,23 +1,24 @@
 using System;
+using System.Collections.Generic;
 using Hangfire;
 
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// A try's start without the run's lock, on a storage that swaps a record atomically (<see cref="IPipelineSwapStorage"/>):
-/// reads the task's record and the pipeline's pause, judges the start with the same reasons as the locked step
-/// (<see cref="TaskReadiness.BlockingStart"/>), and swaps the waiting record for the running one. Every run's step took the
-/// run's lock twice per task, once to start it and once to end it; now only its end does, so a busy run's starts never
-/// queue behind each other, only behind a step in progress.
+/// A try's start without the run's lock, on a storage that swaps a record beside it (<see cref="IPipelineSwapStorage"/>):
+/// once no step holds the run's lock, and keeping steps out meanwhile, reads the task's record and the pipeline's pause,
+/// judges the start with the same reasons as the locked step (<see cref="TaskReadiness.BlockingStart"/>), and swaps the
+/// waiting record for the running one. Every run's step took the run's lock twice per task, once to start it and once to
+/// end it; now only its end does, so a busy run's starts never queue behind each other, only behind a step in progress.
 /// </summary>
 /// <remarks>
 /// <para>
-/// It reads what the locked start reads (<see cref="CascadeScope.None"/>: the task's own record and the pause), so it
-/// decides the same. Only a start that may go ahead is taken here: a start that must not (stale, paused, not yet queued
-/// because the step that created the job has not committed), a job delivered again while its try runs, and a try under
-/// slot limits (whose admission writes the slot book) take the lock, which waits for a step in progress and explains
-/// the decision in the log. The swap waits while a step holds the run's lock (as long as a locked start would), and fails
-/// when the record changed since it was read; the start then takes the lock.
+/// It reads what the locked start reads (<see cref="CascadeScope.None"/>: the task's own record and the pause) at the
+/// moment a locked start would, after the last step committed, with the clock read then, so it decides the same. Only a
+/// start that may go ahead is taken here: a start that must not (stale, paused, not yet queued because the step that
+/// created the job has not committed), a job delivered again while its try runs, and a try under slot limits (whose
+/// admission writes the slot book) take the lock, which explains the decision in the log. The swap fails when another
+/// delivery of the same job swapped the record first; the start then takes the lock too.
 /// </para>
 /// <para>
 /// The start changes only what no count reads: a waiting try becomes running (no <see cref="UpstreamTally"/> count, no
@@ -42,22 +43,25 @@ internal sealed class UnlockedStart
     /// The running task, or null when the start was not taken here and must take the run's lock.
     /// <paramref name="started"/> gives the running record of the waiting one, as the locked start writes it.
     /// </summary>
+    /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">A step held the run's lock longer than <see cref="PipelinesOptions.LockTimeout"/>.</exception>
     public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, Func<RunWork, TaskInstance, TaskInstance> started)
     {
-        if (_storage is not IPipelineSwapStorage swap) return null;
-        using var connection = _storage.GetConnection();
-        var records = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
+        if (_storage is not IPipelineSwapStorage storage) return null;
+        var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
+        using var swap = storage.BeginSwap(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout,
+            new[] { new KeyValuePair<string, string>(tasksKey, taskId), new(PipelinePause.Key, pipeline.Id) }, out var read);
+        var stored = read.TryGetValue(tasksKey, out var records) ? records.GetValueOrDefault(taskId) : null;
         // As the locked start: a task waits for a try only in a running run.
-        var work = new RunWork(pipeline, runId, RunState.Running, records.Get, _options.Clock.GetCurrentInstant())
+        var work = new RunWork(pipeline, runId, RunState.Running, key => key == taskId ? stored : null, _options.Clock.GetCurrentInstant())
         {
-            Pause = PipelinePause.Read(connection, pipeline),
+            Pause = PipelinePause.Parse(pipeline, read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipeline.Id) : null),
             MaxMapLength = _options.MaxMapLength,
         };
         var task = work[taskId];
-        if (!IsCurrentTry.IsWaiting(task.State) || records.Get(taskId) is not { } stored) return null;
+        if (stored is null || !IsCurrentTry.IsWaiting(task.State)) return null;
         if (TryStart.Judge(work, taskId, delivery) is not null) return null;
         var running = started(work, task);
         if (running.State != TaskState.Running) return null;
-        return swap.TrySwapInHash(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, records.Key, taskId, stored, PipelineStore.Serialize(running)) ? running : null;
+        return swap.Swap(tasksKey, taskId, stored, PipelineStore.Serialize(running)) ? running : null;
     }
 }
