@@ -137,13 +137,16 @@ internal static partial class PipelineParser
     /// <summary>The callback attributes on a method, with the kind each marks.</summary>
     private static List<(AttributeData Attribute, PipelineCallbackKind Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
     {
-        var found = new List<(AttributeData, PipelineCallbackKind)>();
+        List<(AttributeData, PipelineCallbackKind)>? found = null;
         foreach (var attribute in method.GetAttributes())
         {
-            if (known.CallbackKind(attribute.AttributeClass) is { } kind) found.Add((attribute, kind));
+            if (known.CallbackKind(attribute.AttributeClass) is { } kind) (found ??= new()).Add((attribute, kind));
         }
-        return found;
+        // Most methods have none: one shared empty list, which no caller changes or keeps, instead of one per task.
+        return found ?? s_noCallbacks;
     }
+
+    private static readonly List<(AttributeData Attribute, PipelineCallbackKind Kind)> s_noCallbacks = new();
 
     /// <summary>A code fix's properties bag holding only <paramref name="key"/>, or none when there is no <paramref name="value"/>.</summary>
     internal static ImmutableDictionary<string, string?>? Properties(string key, string? value) =>
