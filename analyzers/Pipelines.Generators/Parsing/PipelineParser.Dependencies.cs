@@ -64,6 +64,29 @@ internal static partial class PipelineParser
         return dependsOn.ToImmutable();
     }
 
+    /// <summary>
+    /// The ids of a task's <c>[DependsOn]</c> attributes as <see cref="SyntaxTaskReader"/> read them: the same ids,
+    /// locations and suggestions as the bound path, whose elements are these arguments.
+    /// </summary>
+    private static ImmutableArray<string> ReadDependsOn(
+        string id,
+        SyntaxTask syntaxTask,
+        TaskLocations locations,
+        HashSet<string> taskNames,
+        DiagnosticReporter report,
+        CancellationToken cancellationToken)
+    {
+        var dependsOn = ImmutableArray.CreateBuilder<string>(syntaxTask.DependsOn.Count);
+        foreach (var (dependency, element) in syntaxTask.DependsOn)
+        {
+            var where = element.GetLocation();
+            dependsOn.Add(dependency);
+            SuggestNameOf(dependency, id, where, taskNames, report, cancellationToken, element);
+            locations.DependsOn.Add(where);
+        }
+        return dependsOn.MoveToImmutable();
+    }
+
     /// <summary>The targets a <c>[Branch]</c> names, each with its location; none for a task that is not a branch.</summary>
     private static ImmutableArray<string> ReadBranchTargets(
         string id,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -14,7 +15,8 @@ internal static partial class PipelineParser
 {
     private static TaskSpec ParseTask(
         IMethodSymbol method,
-        AttributeData attribute,
+        AttributeData? attribute,
+        SyntaxTask? syntaxTask,
         Dictionary<string, IMethodSymbol> tasksByName,
         HashSet<string> taskNames,
         string pipelineId,
@@ -57,7 +59,8 @@ internal static partial class PipelineParser
         // Kind.
         // The first of each kind's attributes, in one pass over the method's attributes.
         AttributeData? condition = null, branch = null, sensor = null;
-        foreach (var methodAttribute in method.GetAttributes())
+        // A task read from syntax has none of them (its attributes are [PipelineTask] and [DependsOn] only).
+        foreach (var methodAttribute in syntaxTask is null ? method.GetAttributes() : ImmutableArray<AttributeData>.Empty)
         {
             var cls = methodAttribute.AttributeClass;
             if (condition is null && KnownSymbols.Is(cls, known.ConditionAttribute)) condition = methodAttribute;
@@ -93,7 +96,9 @@ internal static partial class PipelineParser
         }
 
         var parameters = ReadParameters(method, methodLocation, locations, tasksByName, taskNames, known, report, ref blocked, cancellationToken);
-        var dependsOn = ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken);
+        var dependsOn = syntaxTask is null
+            ? ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken)
+            : ReadDependsOn(id, syntaxTask, locations, taskNames, report, cancellationToken);
         var settings = ReadTaskSettings(id, attribute, pipelineId, calendar, known, report, ref blocked, cancellationToken);
         var branchTargets = ReadBranchTargets(id, branch, locations, taskNames, report, ref blocked, cancellationToken);
         var sensorSpec = ReadSensor(id, sensor, report, ref blocked, cancellationToken);
@@ -119,7 +124,7 @@ internal static partial class PipelineParser
             sensorSpec,
             settings.Controls)
         {
-            Produces = AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken),
+            Produces = syntaxTask is null ? AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken) : EquatableArray<string>.Empty,
             MaxMapLength = MapOverParser.ReadTaskSettings(method, attribute, kind == TaskKind.Task, known, report, cancellationToken),
             MapLabelProperty = MapOverParser.LabelProperty(method, known),
         };
