@@ -81,7 +81,9 @@ internal static partial class PipelineParser
         {
             var where = element.GetLocation();
             dependsOn.Add(dependency);
-            SuggestNameOf(dependency, id, where, taskNames, report, cancellationToken, element);
+            // The reader's elements are string literals and nameof(X) calls; FindNode on a call's span finds the call, so
+            // only a literal can get the suggestion.
+            if (element is LiteralExpressionSyntax) SuggestNameOf(dependency, id, where, taskNames, report, cancellationToken, element);
             locations.DependsOn.Add(where);
         }
         return dependsOn.MoveToImmutable();

@@ -25,7 +25,7 @@ namespace Pipelines.Generators.Parsing;
 /// <c>[PipelineTask]</c>, a second <c>[PipelineTask]</c>) falls back.</item>
 /// <item>A string literal is a plain <c>"..."</c> token without errors; its value is the token's value.</item>
 /// <item><c>nameof(X)</c>: no symbol named <c>nameof</c> is in scope (else it would be a call), and the pipeline type
-/// itself declares members named X, all methods, so the lookup stops there and binds; the value is X. The pipeline
+/// itself has members named X, all methods, so the lookup stops there and binds; the value is X. The pipeline
 /// type and its containers are not generic, so no type parameter can shadow X.</item>
 /// <item><c>[DependsOn]</c>'s only constructor takes <c>params string[]</c> and <c>[PipelineTask]</c>'s only constructor
 /// takes nothing, so there is no overload to choose.</item>
@@ -83,7 +83,7 @@ internal sealed class SyntaxTaskReader
                 else if (KnownSymbols.Is(resolved, _known.DependsOnAttribute))
                 {
                     if (attribute.ArgumentList is not { Arguments.Count: > 0 } arguments) return null;
-                    dependsOn ??= new List<(string, ExpressionSyntax)>();
+                    dependsOn ??= new List<(string, ExpressionSyntax)>(arguments.Arguments.Count);
                     foreach (var argument in arguments.Arguments)
                     {
                         if (argument.NameEquals is not null || argument.NameColon is not null) return null;
@@ -113,16 +113,35 @@ internal sealed class SyntaxTaskReader
             && nameofArguments[0] is { NameColon: null, RefKindKeyword.RawKind: 0, Expression: IdentifierNameSyntax { Identifier: var name } }
             && !scope.NameofIsBound && !name.IsMissing && name.ValueText.Length > 0)
         {
-            var members = _type.GetMembers(name.ValueText);
-            if (members.IsEmpty) return null;
-            foreach (var member in members)
-            {
-                if (member is not IMethodSymbol) return null;
-            }
-            return name.ValueText;
+            return MethodNames.Contains(name.ValueText) ? name.ValueText : null;
         }
         return null;
     }
+
+    /// <summary>
+    /// The names of the pipeline type's members whose members of that name are all methods: what
+    /// <c>GetMembers(name)</c> would say for each id, from one pass over the members instead of an array per id.
+    /// </summary>
+    private HashSet<string> MethodNames
+    {
+        get
+        {
+            if (_methodNames is null)
+            {
+                var others = new HashSet<string>(System.StringComparer.Ordinal);
+                _methodNames = new HashSet<string>(System.StringComparer.Ordinal);
+                foreach (var member in _type.GetMembers())
+                {
+                    if (member is IMethodSymbol) _methodNames.Add(member.Name);
+                    else others.Add(member.Name);
+                }
+                _methodNames.ExceptWith(others);
+            }
+            return _methodNames;
+        }
+    }
+
+    private HashSet<string>? _methodNames;
 
     private Scope? ScopeOf(TypeDeclarationSyntax part, CancellationToken cancellationToken)
     {
