@@ -111,16 +111,7 @@ public sealed class RobustnessMutationTests(ITestOutputHelper output)
     [Fact]
     public async Task Thousands_of_half_edited_pipelines_never_crash_hang_cascade_or_vanish_silently()
     {
-        var random = new Random(Seed);
-        var mutants = new List<(int Case, string Edits, string Source)>(Cases);
-        for (var i = 0; i < Cases; i++)
-        {
-            var source = s_pipelines[random.Next(s_pipelines.Length)];
-            var edits = new List<string>();
-            var count = 1 + random.Next(3);
-            for (var e = 0; e < count; e++) source = Mutate(source, random, edits);
-            mutants.Add((i, string.Join("; ", edits), source));
-        }
+        var mutants = Mutants(s_pipelines, Seed, Cases);
 
         var failures = new ConcurrentQueue<string>();
         var stopwatch = Stopwatch.StartNew();
@@ -144,6 +135,28 @@ public sealed class RobustnessMutationTests(ITestOutputHelper output)
 
         Assert.True(failures.IsEmpty, string.Join("\n\n", failures));
     }
+
+    /// <summary>
+    /// <paramref name="cases"/> mutants of <paramref name="pipelines"/>, the same for the same seed: each a random
+    /// pipeline with one to three random edits. Also used by <see cref="SyntaxTaskReaderTests"/>.
+    /// </summary>
+    internal static List<(int Case, string Edits, string Source)> Mutants(string[] pipelines, int seed, int cases)
+    {
+        var random = new Random(seed);
+        var mutants = new List<(int Case, string Edits, string Source)>(cases);
+        for (var i = 0; i < cases; i++)
+        {
+            var source = pipelines[random.Next(pipelines.Length)];
+            var edits = new List<string>();
+            var count = 1 + random.Next(3);
+            for (var e = 0; e < count; e++) source = Mutate(source, random, edits);
+            mutants.Add((i, string.Join("; ", edits), source));
+        }
+        return mutants;
+    }
+
+    /// <summary>The pipelines the mutants start from.</summary>
+    internal static string[] Pipelines => s_pipelines;
 
     private static string Describe((int Case, string Edits, string Source) mutant, string problem) =>
         $"Seed {Seed}, case {mutant.Case} ({mutant.Edits}): {problem}\n--- source ---\n{mutant.Source}\n--------------";

@@ -55,30 +55,42 @@ internal static class AttributeArguments
     public static IReadOnlyList<Location> ParamsElements(AttributeData attribute, int position, int count, CancellationToken cancellationToken)
     {
         var result = new List<Location>(count);
+        if (ParamsElementSyntax(attribute, position, count, cancellationToken) is { } elements)
+        {
+            foreach (var element in elements) result.Add(element.GetLocation());
+            return result;
+        }
+
+        var fallback = Of(attribute, cancellationToken);
+        for (var i = 0; i < count; i++) result.Add(fallback);
+        return result;
+    }
+
+    /// <summary>
+    /// The expressions of the elements of a <c>params</c> constructor argument that starts at <paramref name="position"/>,
+    /// one per element, as <see cref="ParamsElements"/> places them; null when it falls back to the attribute's location.
+    /// </summary>
+    public static IReadOnlyList<ExpressionSyntax>? ParamsElementSyntax(AttributeData attribute, int position, int count, CancellationToken cancellationToken)
+    {
         if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax && syntax.ArgumentList is { } list)
         {
-            var positional = new List<ExpressionSyntax>();
+            var positional = new List<ExpressionSyntax>(list.Arguments.Count);
             foreach (var argument in list.Arguments)
             {
                 if (argument.NameEquals is null && argument.NameColon is null) positional.Add(argument.Expression);
             }
 
             if (positional.Count == position + 1 && ElementsOf(positional[position]) is { } elements && elements.Count == count)
-            {
-                foreach (var element in elements) result.Add(element.GetLocation());
-                return result;
-            }
+                return elements;
 
             if (positional.Count - position == count)
             {
-                for (var i = position; i < positional.Count; i++) result.Add(positional[i].GetLocation());
-                return result;
+                // The common case, one argument per element: the list itself, without copying.
+                if (position == 0) return positional;
+                return positional.GetRange(position, count);
             }
         }
-
-        var fallback = Of(attribute, cancellationToken);
-        for (var i = 0; i < count; i++) result.Add(fallback);
-        return result;
+        return null;
     }
 
     /// <summary>The location of the positional argument at <paramref name="position"/>.</summary>

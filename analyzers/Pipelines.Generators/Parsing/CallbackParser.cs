@@ -20,7 +20,7 @@ internal static class CallbackParser
     public static IEnumerable<CallbackSpec> Parse(
         IMethodSymbol method,
         List<(AttributeData Attribute, PipelineCallbackKind Kind)> attributes,
-        List<(IMethodSymbol Method, AttributeData Attribute)> tasks,
+        List<(IMethodSymbol Method, AttributeData? Attribute)> tasks,
         HashSet<string> taskNameSet,
         string pipelineId,
         KnownSymbols known,

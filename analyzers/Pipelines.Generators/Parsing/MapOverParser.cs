@@ -133,7 +133,7 @@ internal static class MapOverParser
     /// The task-level mapping checks: one <c>[MapOver]</c> parameter at most (PIPE048), only on a plain task, and a
     /// <c>MaxMapLength</c> that is positive and set only on a mapped task (PIPE049). Returns the task's MaxMapLength (0: none).
     /// </summary>
-    public static int ReadTaskSettings(IMethodSymbol method, AttributeData taskAttribute, bool plainTask, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
+    public static int ReadTaskSettings(IMethodSymbol method, AttributeData? taskAttribute, bool plainTask, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
     {
         string? first = null;
         var mapped = false;
@@ -158,6 +158,8 @@ internal static class MapOverParser
         }
 
         var maxMapLength = 0;
+        // No attribute: a task read from syntax, whose [PipelineTask] has no arguments.
+        if (taskAttribute is null) return maxMapLength;
         foreach (var named in taskAttribute.NamedArguments)
         {
             if (named.Key != nameof(Api.PipelineTaskAttribute.MaxMapLength) || named.Value.Value is not int value) continue;

@@ -122,7 +122,7 @@ internal static partial class PipelineParser
         bool scheduled,
         ITypeSymbol? declared,
         AttributeData pipelineAttribute,
-        List<(IMethodSymbol Method, AttributeData Attribute)> taskMethods,
+        List<(IMethodSymbol Method, AttributeData? Attribute)> taskMethods,
         KnownSymbols known,
         DiagnosticReporter report,
         ref bool blocked,

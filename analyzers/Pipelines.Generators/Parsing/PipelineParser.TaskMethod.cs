@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -14,7 +15,8 @@ internal static partial class PipelineParser
 {
     private static TaskSpec ParseTask(
         IMethodSymbol method,
-        AttributeData attribute,
+        AttributeData? attribute,
+        SyntaxTask? syntaxTask,
         Dictionary<string, IMethodSymbol> tasksByName,
         HashSet<string> taskNames,
         string pipelineId,
@@ -55,17 +57,25 @@ internal static partial class PipelineParser
         OutputTypeSpec? output = outputSymbol is null ? null : new OutputTypeSpec(SourceName(outputSymbol, s_typeFormat), TypeOfName(outputSymbol));
 
         // Kind.
-        var condition = known.Find(method, known.ConditionAttribute);
-        var branch = known.Find(method, known.BranchAttribute);
-        var sensor = known.Find(method, known.SensorAttribute);
+        // The first of each kind's attributes, in one pass over the method's attributes.
+        AttributeData? condition = null, branch = null, sensor = null;
+        // A task read from syntax has none of them (its attributes are [PipelineTask] and [DependsOn] only).
+        foreach (var methodAttribute in syntaxTask is null ? method.GetAttributes() : ImmutableArray<AttributeData>.Empty)
+        {
+            var cls = methodAttribute.AttributeClass;
+            if (condition is null && KnownSymbols.Is(cls, known.ConditionAttribute)) condition = methodAttribute;
+            else if (branch is null && KnownSymbols.Is(cls, known.BranchAttribute)) branch = methodAttribute;
+            else if (sensor is null && KnownSymbols.Is(cls, known.SensorAttribute)) sensor = methodAttribute;
+        }
         var kinds = (condition is null ? 0 : 1) + (branch is null ? 0 : 1) + (sensor is null ? 0 : 1);
         var kind = sensor is not null ? TaskKind.Sensor : branch is not null ? TaskKind.Branch : condition is not null ? TaskKind.Condition : TaskKind.Task;
         var branchReturn = BranchReturn.None;
-        var returnText = method.ReturnType.ToDisplayString(s_messageFormat);
+        // Spelt only for a message: a display string per task costs time on every run at thousands of tasks.
+        string ReturnText() => method.ReturnType.ToDisplayString(s_messageFormat);
         if (kinds > 1)
         {
             report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation,
-                new object?[] { "Task", id, returnText, "a task can be only one of [Condition], [Branch] and [Sensor]; keep one of them." });
+                new object?[] { "Task", id, ReturnText(), "a task can be only one of [Condition], [Branch] and [Sensor]; keep one of them." });
         }
         else if ((kind == TaskKind.Condition || kind == TaskKind.Sensor) && outputSymbol?.SpecialType != SpecialType.System_Boolean && !blocked)
         {
@@ -73,7 +83,7 @@ internal static partial class PipelineParser
             var rule = kind == TaskKind.Condition
                 ? "a condition returns bool (or Task<bool>/ValueTask<bool>): false skips everything downstream."
                 : "a sensor returns bool (or Task<bool>/ValueTask<bool>): true when what it waits for has happened.";
-            report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation, new object?[] { what, id, returnText, rule });
+            report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation, new object?[] { what, id, ReturnText(), rule });
         }
         else if (kind == TaskKind.Branch)
         {
@@ -81,12 +91,14 @@ internal static partial class PipelineParser
             if (branchReturn == BranchReturn.None && !blocked)
             {
                 report(DiagnosticDescriptors.InvalidTaskKindReturn, methodLocation,
-                    new object?[] { "Branch", id, returnText, "a branch returns the id of the task to follow (string) or several ids (IEnumerable<string>), optionally wrapped in Task<T>/ValueTask<T>." });
+                    new object?[] { "Branch", id, ReturnText(), "a branch returns the id of the task to follow (string) or several ids (IEnumerable<string>), optionally wrapped in Task<T>/ValueTask<T>." });
             }
         }
 
         var parameters = ReadParameters(method, methodLocation, locations, tasksByName, taskNames, known, report, ref blocked, cancellationToken);
-        var dependsOn = ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken);
+        var dependsOn = syntaxTask is null
+            ? ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken)
+            : ReadDependsOn(id, syntaxTask, locations, taskNames, report, cancellationToken);
         var settings = ReadTaskSettings(id, attribute, pipelineId, calendar, known, report, ref blocked, cancellationToken);
         var branchTargets = ReadBranchTargets(id, branch, locations, taskNames, report, ref blocked, cancellationToken);
         var sensorSpec = ReadSensor(id, sensor, report, ref blocked, cancellationToken);
@@ -112,7 +124,7 @@ internal static partial class PipelineParser
             sensorSpec,
             settings.Controls)
         {
-            Produces = AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken),
+            Produces = syntaxTask is null ? AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken) : EquatableArray<string>.Empty,
             MaxMapLength = MapOverParser.ReadTaskSettings(method, attribute, kind == TaskKind.Task, known, report, cancellationToken),
             MapLabelProperty = MapOverParser.LabelProperty(method, known),
         };

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
@@ -25,7 +27,7 @@ internal static partial class PipelineParser
     /// </summary>
     private static TaskSettings ReadTaskSettings(
         string id,
-        AttributeData attribute,
+        AttributeData? attribute,
         string pipelineId,
         string? calendar,
         KnownSymbols known,
@@ -46,10 +48,11 @@ internal static partial class PipelineParser
         var maxActiveTries = 0;
         bool dependsOnPast = false, waitForDownstream = false;
         var weightRule = s_taskDefaults.WeightRule;
-        foreach (var named in attribute.NamedArguments)
+        // No attribute: a task read from syntax, whose [PipelineTask] has no arguments.
+        foreach (var named in attribute?.NamedArguments ?? ImmutableArray<KeyValuePair<string, TypedConstant>>.Empty)
         {
             if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
-            var where = AttributeArguments.Named(attribute, named.Key, cancellationToken);
+            var where = AttributeArguments.Named(attribute!, named.Key, cancellationToken);
             switch (named.Key)
             {
                 case nameof(PipelineTaskAttribute.Retries):
@@ -116,8 +119,9 @@ internal static partial class PipelineParser
                     break;
             }
         }
-        if (pool is not null) CheckPool(id, pool, poolSlots, attribute, known, report, cancellationToken);
-        if (maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
+        // Both are set only by a named argument, so only with an attribute.
+        if (pool is not null && attribute is not null) CheckPool(id, pool, poolSlots, attribute, known, report, cancellationToken);
+        if (attribute is not null && maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
         {
             report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.MaxRetryDelay), cancellationToken),
                 new object?[] { nameof(PipelineTaskAttribute.MaxRetryDelay), taskLabel, TimeSpan.FromTicks(max).ToString("c", CultureInfo.InvariantCulture), $"at least {nameof(PipelineTaskAttribute.RetryDelay)} ({TimeSpan.FromTicks(retryDelay).ToString("c", CultureInfo.InvariantCulture)})." });

@@ -20,6 +20,8 @@ internal static partial class PipelineParser
     /// </summary>
     internal static bool ContainsError(ITypeSymbol type)
     {
+        // Most types are plain names (void, bool, a class): answered without the walk's stack.
+        if (type is INamedTypeSymbol { TypeArguments.IsEmpty: true, ContainingType: null }) return type.TypeKind == TypeKind.Error;
         var pending = new Stack<ITypeSymbol>();
         pending.Push(type);
         while (pending.Count > 0)

@@ -21,7 +21,11 @@ internal static partial class PipelineParser
 {
     private static readonly Regex s_pipelineId = new("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
 
-    public static ParseResult Parse(INamedTypeSymbol type, AttributeData pipelineAttribute, KnownSymbols known, CancellationToken cancellationToken)
+    /// <param name="readTasksFromSyntax">
+    /// Whether task methods whose attributes <see cref="SyntaxTaskReader"/> can read are read from syntax instead of
+    /// binding them; the result is the same either way (tests compare the two), only the time differs.
+    /// </param>
+    public static ParseResult Parse(INamedTypeSymbol type, AttributeData pipelineAttribute, KnownSymbols known, CancellationToken cancellationToken, bool readTasksFromSyntax = true)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var classLocation = type.Locations.FirstOrDefault() ?? Location.None;
@@ -60,12 +64,23 @@ internal static partial class PipelineParser
         var settings = ReadSettings(pipelineAttribute, id, known, ReportWith, ref blocked, cancellationToken);
 
         // Tasks, in declaration order.
-        var taskMethods = new List<(IMethodSymbol Method, AttributeData Attribute)>();
+        // A task read from syntax has no AttributeData: its [PipelineTask] has no arguments, and its other attributes are
+        // [DependsOn] only, in its SyntaxTask.
+        var taskMethods = new List<(IMethodSymbol Method, AttributeData? Attribute)>();
+        var syntaxTasks = new List<SyntaxTask?>();
         var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, PipelineCallbackKind Kind)> Attributes)>();
+        var reader = readTasksFromSyntax ? new SyntaxTaskReader(type, known) : null;
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (member is not IMethodSymbol method) continue;
+            if (reader?.TryRead(method, cancellationToken) is { } syntaxTask)
+            {
+                if (method.Name.Length == 0) blocked = true;
+                taskMethods.Add((method, null));
+                syntaxTasks.Add(syntaxTask);
+                continue;
+            }
             var taskAttribute = known.Find(method, known.PipelineTaskAttribute);
             var callbacks = CallbackAttributes(method, known);
             if (taskAttribute is null)
@@ -80,6 +95,7 @@ internal static partial class PipelineParser
             }
             if (method.Name.Length == 0) blocked = true;
             taskMethods.Add((method, taskAttribute));
+            syntaxTasks.Add(null);
         }
 
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>(taskMethods.Count);
@@ -91,9 +107,10 @@ internal static partial class PipelineParser
         {
             if (!tasksByName.ContainsKey(method.Name)) tasksByName.Add(method.Name, method);
         }
-        foreach (var (method, attribute) in taskMethods)
+        for (var t = 0; t < taskMethods.Count; t++)
         {
-            var task = ParseTask(method, attribute, tasksByName, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var (method, attribute) = taskMethods[t];
+            var task = ParseTask(method, attribute, syntaxTasks[t], tasksByName, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
@@ -137,13 +154,16 @@ internal static partial class PipelineParser
     /// <summary>The callback attributes on a method, with the kind each marks.</summary>
     private static List<(AttributeData Attribute, PipelineCallbackKind Kind)> CallbackAttributes(IMethodSymbol method, KnownSymbols known)
     {
-        var found = new List<(AttributeData, PipelineCallbackKind)>();
+        List<(AttributeData, PipelineCallbackKind)>? found = null;
         foreach (var attribute in method.GetAttributes())
         {
-            if (known.CallbackKind(attribute.AttributeClass) is { } kind) found.Add((attribute, kind));
+            if (known.CallbackKind(attribute.AttributeClass) is { } kind) (found ??= new()).Add((attribute, kind));
         }
-        return found;
+        // Most methods have none: one shared empty list, which no caller changes or keeps, instead of one per task.
+        return found ?? s_noCallbacks;
     }
+
+    private static readonly List<(AttributeData Attribute, PipelineCallbackKind Kind)> s_noCallbacks = new();
 
     /// <summary>A code fix's properties bag holding only <paramref name="key"/>, or none when there is no <paramref name="value"/>.</summary>
     internal static ImmutableDictionary<string, string?>? Properties(string key, string? value) =>

@@ -63,7 +63,7 @@ internal static class AssetGraph
         // Edges run from producer (upstream) to consumer, like a task's dependencies; the asset names each edge.
         var cycles = new List<Cycle>();
         var edges = new List<(int To, int From, Parsing.LocationRef At)>();
-        var via = new Dictionary<long, string>();
+        var via = new Dictionary<long, string>(EdgeKeyComparer.Instance);
         for (var c = 0; c < pipelines.Count; c++)
         {
             foreach (var asset in pipelines[c].Consumes)

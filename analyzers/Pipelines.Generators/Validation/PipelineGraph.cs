@@ -46,7 +46,7 @@ internal sealed class PipelineGraph
     public static PipelineGraph Build(int count, IEnumerable<(int To, int From, LocationRef DeclaredAt)> dependencies)
     {
         var graph = new PipelineGraph(count);
-        var seen = new HashSet<long>();
+        var seen = new HashSet<long>(EdgeKeyComparer.Instance);
         foreach (var (to, from, at) in dependencies)
         {
             if (!seen.Add(((long)from << 32) | (uint)to)) continue;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
@@ -48,14 +49,30 @@ internal sealed class ValidationResult
         {
             var declared = Order[t];
             var task = tasks[declared];
-            var upstream = Graph.Upstream[declared].Select(e => position[e.From]).ToList();
-            var downstream = Graph.Downstream[declared].Select(d => position[d]).ToList();
-            upstream.Sort();
-            downstream.Sort();
-            var inputs = task.Parameters.Where(p => p.Source == ParameterSource.FromTask && p.FromTask is not null).Select(p => PositionOf(p.FromTask!));
-            var targets = task.BranchTargets.Select(PositionOf);
-            var mapOver = task.Parameters.FirstOrDefault(p => p.Source == ParameterSource.MapOver && p.FromTask is not null);
-            edges[t] = new TaskEdgesSpec(upstream.ToEquatableArray(), downstream.ToEquatableArray(), inputs.ToEquatableArray(), targets.ToEquatableArray())
+            // Plain loops into arrays: this runs for every task on every compilation, and LINQ's iterators and lists showed.
+            var upstreamEdges = Graph.Upstream[declared];
+            var upstream = new int[upstreamEdges.Count];
+            for (var i = 0; i < upstream.Length; i++) upstream[i] = position[upstreamEdges[i].From];
+            Array.Sort(upstream);
+            var downstreamTasks = Graph.Downstream[declared];
+            var downstream = new int[downstreamTasks.Count];
+            for (var i = 0; i < downstream.Length; i++) downstream[i] = position[downstreamTasks[i]];
+            Array.Sort(downstream);
+            var inputs = ImmutableArray.CreateBuilder<int>();
+            ParameterSpec? mapOver = null;
+            foreach (var p in task.Parameters)
+            {
+                if (p.FromTask is null) continue;
+                if (p.Source == ParameterSource.FromTask) inputs.Add(PositionOf(p.FromTask));
+                else if (p.Source == ParameterSource.MapOver && mapOver is null) mapOver = p;
+            }
+            var targets = new int[task.BranchTargets.Count];
+            for (var i = 0; i < targets.Length; i++) targets[i] = PositionOf(task.BranchTargets[i]);
+            edges[t] = new TaskEdgesSpec(
+                new EquatableArray<int>(ImmutableArray.Create(upstream)),
+                new EquatableArray<int>(ImmutableArray.Create(downstream)),
+                new EquatableArray<int>(inputs.ToImmutable()),
+                new EquatableArray<int>(ImmutableArray.Create(targets)))
             {
                 MapOver = mapOver is null ? null : PositionOf(mapOver.FromTask!),
             };
