@@ -119,7 +119,7 @@ internal sealed class SyntaxTaskReader
     }
 
     /// <summary>
-    /// The names of the pipeline type's members whose members of that name are all methods: what
+    /// The names of the pipeline type's members whose members of that name are all ordinary methods: what
     /// <c>GetMembers(name)</c> would say for each id, from one pass over the members instead of an array per id.
     /// </summary>
     private HashSet<string> MethodNames
@@ -132,7 +132,9 @@ internal sealed class SyntaxTaskReader
                 _methodNames = new HashSet<string>(System.StringComparer.Ordinal);
                 foreach (var member in _type.GetMembers())
                 {
-                    if (member is IMethodSymbol) _methodNames.Add(member.Name);
+                    // Only ordinary methods: nameof of an accessor or operator (get_X, op_Addition) is an error whose
+                    // value some compilers drop (Roslyn 4.8), so it is left to binding.
+                    if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary }) _methodNames.Add(member.Name);
                     else others.Add(member.Name);
                 }
                 _methodNames.ExceptWith(others);
