@@ -34,7 +34,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
     public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema)
     {
         _held = held;
-        _schema = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        _schema = PostgreSqlText.Schema(schema);
     }
 
     public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs)
@@ -46,32 +46,32 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
         foreach (var (field, value) in keyValuePairs) fields[field] = value;
         if (fields.Count == 0) return;
         Add($"""INSERT INTO {_schema}."hash" ("key", "field", "value") SELECT $1, f, v FROM unnest($2::text[], $3::text[]) AS t(f, v) ON CONFLICT ("key", "field") DO UPDATE SET "value" = EXCLUDED."value" """,
-            Text(key), TextArray(fields.Keys), TextArray(fields.Values));
+            PostgreSqlText.Text(key), PostgreSqlText.TextArray(fields.Keys), PostgreSqlText.TextArray(fields.Values));
     }
 
     public override void AddToSet(string key, string value) => AddToSet(key, value, 0.0);
 
     public override void AddToSet(string key, string value, double score) =>
         Add($"""INSERT INTO {_schema}."set" ("key", "value", "score") VALUES ($1, $2, $3) ON CONFLICT ("key", "value") DO UPDATE SET "score" = EXCLUDED."score" """,
-            Text(key), Text(value), new NpgsqlParameter { Value = score, NpgsqlDbType = NpgsqlDbType.Double });
+            PostgreSqlText.Text(key), PostgreSqlText.Text(value), new NpgsqlParameter { Value = score, NpgsqlDbType = NpgsqlDbType.Double });
 
     public override void RemoveFromSet(string key, string value) =>
-        Add($"""DELETE FROM {_schema}."set" WHERE "key" = $1 AND "value" = $2""", Text(key), Text(value));
+        Add($"""DELETE FROM {_schema}."set" WHERE "key" = $1 AND "value" = $2""", PostgreSqlText.Text(key), PostgreSqlText.Text(value));
 
     public override void InsertToList(string key, string value) =>
-        Add($"""INSERT INTO {_schema}."list" ("key", "value") VALUES ($1, $2)""", Text(key), Text(value));
+        Add($"""INSERT INTO {_schema}."list" ("key", "value") VALUES ($1, $2)""", PostgreSqlText.Text(key), PostgreSqlText.Text(value));
 
     public override void RemoveHash(string key) =>
-        Add($"""DELETE FROM {_schema}."hash" WHERE "key" = $1""", Text(key));
+        Add($"""DELETE FROM {_schema}."hash" WHERE "key" = $1""", PostgreSqlText.Text(key));
 
     /// <summary>A history entry on a job's page, as Hangfire.PostgreSql writes one (its data a JSON object).</summary>
     public override void AddJobState(string jobId, IState state) =>
         Add($"""INSERT INTO {_schema}."state" ("jobid", "name", "reason", "createdat", "data") VALUES ($1, $2, $3, $4, $5::jsonb)""",
             new NpgsqlParameter { Value = long.Parse(jobId, CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Bigint },
-            Text(state.Name),
+            PostgreSqlText.Text(state.Name),
             new NpgsqlParameter { Value = (object?)state.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-            Text(SerializationHelper.Serialize(state.SerializeData())));
+            PostgreSqlText.Text(SerializationHelper.Serialize(state.SerializeData())));
 
     /// <summary>
     /// Commits, and releases the step's lock in the same round trip, after <c>COMMIT</c> (whoever takes the lock next
@@ -146,8 +146,4 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
         _commands.Add(command);
     }
 
-    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

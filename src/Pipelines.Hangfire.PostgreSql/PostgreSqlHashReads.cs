@@ -2,14 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Pipelines.Hangfire;
 
 /// <summary>
 /// <see cref="IPipelineReadStorage"/> on Hangfire.PostgreSql's <c>hash</c> table: whole hashes and single fields in one
 /// query, sent with the step's advisory lock in one round trip and run once it is granted (the rows Hangfire.PostgreSql's
-/// own reads return).
+/// own reads return). A try's start without the run's lock reads its fields with the same query (<see cref="PostgreSqlHashSwap"/>).
 /// </summary>
 internal sealed class PostgreSqlHashReads
 {
@@ -18,7 +17,7 @@ internal sealed class PostgreSqlHashReads
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
     public PostgreSqlHashReads(string schema)
     {
-        var quoted = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var quoted = PostgreSqlText.Schema(schema);
         _sql = $"""
             SELECT h."key", h."field", h."value" FROM {quoted}."hash" AS h WHERE h."key" = ANY($1)
             UNION ALL
@@ -36,9 +35,9 @@ internal sealed class PostgreSqlHashReads
             () =>
             {
                 var command = new NpgsqlBatchCommand(_sql);
-                command.Parameters.Add(TextArray(wholeKeys));
-                command.Parameters.Add(TextArray(single.Select(f => f.Key)));
-                command.Parameters.Add(TextArray(single.Select(f => f.Value)));
+                command.Parameters.Add(PostgreSqlText.TextArray(wholeKeys));
+                command.Parameters.Add(PostgreSqlText.TextArray(single.Select(f => f.Key)));
+                command.Parameters.Add(PostgreSqlText.TextArray(single.Select(f => f.Value)));
                 return command;
             },
             reader =>
@@ -51,7 +50,4 @@ internal sealed class PostgreSqlHashReads
                 }
             });
     }
-
-    private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using Hangfire.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Pipelines.Hangfire;
 
@@ -18,22 +16,19 @@ namespace Pipelines.Hangfire;
 internal sealed class PostgreSqlHashSwap
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgreSqlHashReads _reads;
     private readonly string _lock;
-    private readonly string _read;
     private readonly string _update;
 
     /// <param name="dataSource">The runtime's own connections (<see cref="PostgreSqlAdvisoryLocks.DataSource"/>).</param>
+    /// <param name="reads">The query that reads the fields (the one a step's first reads use).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
-    public PostgreSqlHashSwap(NpgsqlDataSource dataSource, string schema)
+    public PostgreSqlHashSwap(NpgsqlDataSource dataSource, PostgreSqlHashReads reads, string schema)
     {
         _dataSource = dataSource;
-        var quoted = "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        _reads = reads;
         _lock = $"SELECT pg_advisory_xact_lock_shared({PostgreSqlAdvisoryLocks.KeyOf("$1")})";
-        _read = $"""
-            SELECT h."key", h."field", h."value" FROM {quoted}."hash" AS h
-            JOIN unnest($1::text[], $2::text[]) AS w("key", "field") ON h."key" = w."key" AND h."field" = w."field"
-            """;
-        _update = $"""UPDATE {quoted}."hash" SET "value" = $4 WHERE "key" = $1 AND "field" = $2 AND "value" = $3""";
+        _update = $"""UPDATE {PostgreSqlText.Schema(schema)}."hash" SET "value" = $4 WHERE "key" = $1 AND "field" = $2 AND "value" = $3""";
     }
 
     /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>.</exception>
@@ -48,27 +43,18 @@ internal sealed class PostgreSqlHashSwap
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {milliseconds}"));
             var takeLock = new NpgsqlBatchCommand(_lock);
-            takeLock.Parameters.Add(Text(lockResource));
+            takeLock.Parameters.Add(PostgreSqlText.Text(lockResource));
             batch.BatchCommands.Add(takeLock);
-            var select = new NpgsqlBatchCommand(_read);
-            select.Parameters.Add(TextArray(fields.Select(f => f.Key)));
-            select.Parameters.Add(TextArray(fields.Select(f => f.Value)));
-            batch.BatchCommands.Add(select);
             var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            var query = _reads.Query(Array.Empty<string>(), fields, into);
+            batch.BatchCommands.Add(query.Command());
             using (var reader = batch.ExecuteReader())
             {
                 // BEGIN, SET and the lock's void row come first; the fields (key, field, value) are the last result.
-                do
+                while (reader.FieldCount != 3 && reader.NextResult())
                 {
-                    if (reader.FieldCount != 3) continue;
-                    while (reader.Read())
-                    {
-                        var key = reader.GetString(0);
-                        if (!into.TryGetValue(key, out var hash)) into[key] = hash = new Dictionary<string, string>(StringComparer.Ordinal);
-                        hash[reader.GetString(1)] = reader.IsDBNull(2) ? "" : reader.GetString(2);
-                    }
                 }
-                while (reader.NextResult());
+                query.Consume(reader);
             }
             read = into;
             return new Swap(this, connection);
@@ -118,10 +104,10 @@ internal sealed class PostgreSqlHashSwap
             {
                 using var batch = new NpgsqlBatch(connection);
                 var update = new NpgsqlBatchCommand(owner._update);
-                update.Parameters.Add(Text(key));
-                update.Parameters.Add(Text(field));
-                update.Parameters.Add(Text(expected));
-                update.Parameters.Add(Text(value));
+                update.Parameters.Add(PostgreSqlText.Text(key));
+                update.Parameters.Add(PostgreSqlText.Text(field));
+                update.Parameters.Add(PostgreSqlText.Text(expected));
+                update.Parameters.Add(PostgreSqlText.Text(value));
                 batch.BatchCommands.Add(update);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 batch.ExecuteNonQuery();
@@ -142,9 +128,4 @@ internal sealed class PostgreSqlHashSwap
             End(connection);
         }
     }
-
-    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

@@ -24,8 +24,8 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     {
         _locks = new PostgreSqlAdvisoryLocks(connectionString);
         _schema = options.SchemaName;
-        _swap = new PostgreSqlHashSwap(_locks.DataSource, _schema);
         _reads = new PostgreSqlHashReads(_schema);
+        _swap = new PostgreSqlHashSwap(_locks.DataSource, _reads, _schema);
     }
 
     public IDisposable AcquirePipelineLock(string resource, TimeSpan timeout) => _locks.Acquire(resource, timeout);
