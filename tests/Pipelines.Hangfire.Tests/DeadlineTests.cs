@@ -290,7 +290,25 @@ public sealed class DeadlineTests
     }
 
     private static Task WaitForPokeAsync(PipelineHost host, string pipelineId, string runId) =>
-        Poll.UntilAsync(() => host.Operations.GetRun(pipelineId, runId)!.Tasks.Any(t => t.State == TaskState.UpForReschedule), "the sensor to wait for its next poke");
+        Poll.UntilAsync(() => Describe(host, pipelineId, runId), seen => seen.Waiting, "the sensor to wait for its next poke");
+
+    /// <summary>The run's tasks as a failed wait reports them: state, try, reason, and the Hangfire state of each task's newest job.</summary>
+    private static RunSeen Describe(PipelineHost host, string pipelineId, string runId)
+    {
+        var run = host.Operations.GetRun(pipelineId, runId)!;
+        var monitoring = host.Storage.GetMonitoringApi();
+        var tasks = run.Tasks.Select(t =>
+        {
+            var job = t.JobIds.IsDefaultOrEmpty ? null : monitoring.JobDetails(t.JobIds[^1])?.History.FirstOrDefault();
+            return $"{t.TaskId} {t.State.Name()} try {t.TryNumber} ({t.Reason}); job {(t.JobIds.IsDefaultOrEmpty ? "none" : t.JobIds[^1])} {job?.StateName} {job?.Reason}";
+        });
+        return new RunSeen(run.Tasks.Any(t => t.State == TaskState.UpForReschedule), $"run {run.State.Name()}: " + string.Join("; ", tasks));
+    }
+
+    private sealed record RunSeen(bool Waiting, string Text)
+    {
+        public override string ToString() => Text;
+    }
 
     internal static DeadlineWatcher Watcher(PipelineHost host) => host.Services.GetRequiredService<DeadlineWatcher>();
 
