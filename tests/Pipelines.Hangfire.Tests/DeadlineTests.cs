@@ -290,7 +290,8 @@ public sealed class DeadlineTests
     }
 
     private static Task WaitForPokeAsync(PipelineHost host, string pipelineId, string runId) =>
-        Poll.UntilAsync(() => Describe(host, pipelineId, runId), seen => seen.Waiting, "the sensor to wait for its next poke");
+        // A hang guard, not a timing: a stuck sensor stays stuck, and a CI run under full load once took over 30 s here.
+        Poll.UntilAsync(() => Describe(host, pipelineId, runId), seen => seen.Waiting, "the sensor to wait for its next poke", TimeSpan.FromSeconds(90));
 
     /// <summary>The run's tasks as a failed wait reports them: state, try, reason, and the Hangfire state of each task's newest job.</summary>
     private static RunSeen Describe(PipelineHost host, string pipelineId, string runId)
