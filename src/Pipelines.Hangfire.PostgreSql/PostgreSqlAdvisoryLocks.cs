@@ -22,6 +22,10 @@ namespace Pipelines.Hangfire;
 /// </remarks>
 internal sealed class PostgreSqlAdvisoryLocks
 {
+    private static readonly string s_tryLock = $"SELECT pg_try_advisory_lock({KeyOf("$1")})";
+    private static readonly string s_lock = $"SELECT pg_advisory_lock({KeyOf("$1")})";
+    private static readonly string s_unlock = $"SELECT pg_advisory_unlock({KeyOf("$1")})";
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgreSqlAdvisoryLocks(string connectionString)
@@ -53,11 +57,11 @@ internal sealed class PostgreSqlAdvisoryLocks
         try
         {
             // Uncontended: one round trip (the query's rows are read only when the lock was granted).
-            if (Take(connection, $"SELECT pg_try_advisory_lock({KeyOf("$1")})", resource, then, wait: false)) return new Held(connection, resource);
+            if (Take(connection, s_tryLock, resource, then, wait: false)) return new Held(connection, resource);
             if (timeout <= TimeSpan.Zero) throw new DistributedLockTimeoutException(resource);
             var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {milliseconds}", connection)) setTimeout.ExecuteNonQuery();
-            Take(connection, $"SELECT pg_advisory_lock({KeyOf("$1")})", resource, then, wait: true);
+            Take(connection, s_lock, resource, then, wait: true);
             return new Held(connection, resource);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
@@ -79,7 +83,7 @@ internal sealed class PostgreSqlAdvisoryLocks
         // A wait is bounded by lock_timeout, not by the command timeout.
         if (wait) batch.Timeout = 0;
         var take = new NpgsqlBatchCommand(lockSql);
-        take.Parameters.Add(new NpgsqlParameter { Value = resource, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        take.Parameters.Add(PostgreSqlText.Text(resource));
         batch.BatchCommands.Add(take);
         if (then is not null) batch.BatchCommands.Add(then.Command());
         using var reader = batch.ExecuteReader();
@@ -107,8 +111,8 @@ internal sealed class PostgreSqlAdvisoryLocks
         /// </summary>
         public NpgsqlBatchCommand Unlock()
         {
-            var unlock = new NpgsqlBatchCommand($"SELECT pg_advisory_unlock({KeyOf("$1")})");
-            unlock.Parameters.Add(new NpgsqlParameter { Value = resource, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            var unlock = new NpgsqlBatchCommand(s_unlock);
+            unlock.Parameters.Add(PostgreSqlText.Text(resource));
             return unlock;
         }
 
@@ -125,8 +129,8 @@ internal sealed class PostgreSqlAdvisoryLocks
             _released = true;
             try
             {
-                using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({KeyOf("@r")})", connection);
-                unlock.Parameters.AddWithValue("r", resource);
+                using var unlock = new NpgsqlCommand(s_unlock, connection);
+                unlock.Parameters.Add(PostgreSqlText.Text(resource));
                 unlock.ExecuteNonQuery();
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)

@@ -94,17 +94,8 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
             }
             catch (NpgsqlException)
             {
-                // A session still alive (a failed statement, a command timeout) is in a failed or open transaction: end it,
-                // so the lock's release can run on it. A dead one fails here too; the lock went with it, and the statement's
-                // error is the one to report.
-                try
-                {
-                    using var rollback = new NpgsqlCommand("ROLLBACK", connection);
-                    rollback.ExecuteNonQuery();
-                }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-                {
-                }
+                // A failed statement or a command timeout leaves the transaction open: end it, so the lock's release can run.
+                PostgreSqlSession.RollBack(connection);
                 throw;
             }
         }

@@ -72,24 +72,11 @@ internal sealed class PostgreSqlHashSwap
         }
     }
 
-    /// <summary>Rolls back what the session left open, and returns it; a dead session only closes.</summary>
+    /// <summary>Rolls back what the session left open, and returns it to the pool (a dead session only closes).</summary>
     private static void End(NpgsqlConnection connection)
     {
-        try
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                using var rollback = new NpgsqlCommand("ROLLBACK", connection);
-                rollback.ExecuteNonQuery();
-            }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-        {
-        }
-        finally
-        {
-            connection.Dispose();
-        }
+        PostgreSqlSession.RollBack(connection);
+        connection.Dispose();
     }
 
     private sealed class Swap(PostgreSqlHashSwap owner, NpgsqlConnection connection) : IPipelineSwap

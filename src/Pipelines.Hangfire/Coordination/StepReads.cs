@@ -15,10 +15,10 @@ internal sealed class StepReads
 {
     private readonly IPipelineReadStorage _storage;
     private readonly HashSet<string> _whole;
-    private readonly Dictionary<string, List<string>> _fields;
+    private readonly Dictionary<string, HashSet<string>> _fields;
     private IReadOnlyDictionary<string, Dictionary<string, string>> _read = new Dictionary<string, Dictionary<string, string>>();
 
-    private StepReads(IPipelineReadStorage storage, HashSet<string> whole, Dictionary<string, List<string>> fields)
+    private StepReads(IPipelineReadStorage storage, HashSet<string> whole, Dictionary<string, HashSet<string>> fields)
     {
         _storage = storage;
         _whole = whole;
@@ -36,11 +36,12 @@ internal sealed class StepReads
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
         var tallyKey = PipelineStore.TallyKey(pipeline.Id, runId);
         var whole = new HashSet<string>(StringComparer.Ordinal);
-        var fields = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // A set per hash: a start's step in a 10,000-task fan-out asks for 20,000 fields.
+        var fields = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         void Field(string key, string field)
         {
-            if (!fields.TryGetValue(key, out var list)) fields[key] = list = new List<string>();
-            if (!list.Contains(field)) list.Add(field);
+            if (!fields.TryGetValue(key, out var set)) fields[key] = set = new HashSet<string>(StringComparer.Ordinal);
+            set.Add(field);
         }
 
         Field(PipelinePause.Key, pipeline.Id);
