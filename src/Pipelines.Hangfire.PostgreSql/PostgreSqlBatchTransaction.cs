@@ -11,7 +11,7 @@ using NpgsqlTypes;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// The runtime's own writes to Hangfire.PostgreSql's tables (<c>hash</c>, <c>set</c>, <c>list</c>, <c>state</c>) as one
+/// The runtime's own writes to Hangfire.PostgreSql's tables (<c>hash</c>, <c>set</c>, <c>list</c>, <c>state</c>, and a new job's rows) as one
 /// batch in one database transaction, on the session that holds the step's advisory lock: a coordination step commits and
 /// releases its lock in one round trip, and a step whose lock was lost (its session died, so another server may hold the lock now) fails to
 /// commit instead of writing beside the new holder. Hangfire.PostgreSql's transaction
@@ -20,21 +20,97 @@ namespace Pipelines.Hangfire;
 /// <c>INSERT ... ON CONFLICT</c> on the same unique keys, so Hangfire and the runtime read the same rows.
 /// </summary>
 /// <remarks>
-/// Only the operations the runtime's steps use are supported; the rest throw <see cref="NotSupportedException"/> naming
-/// the operation (a job's creation and queueing stay Hangfire's: they carry its serialization and queue signalling).
+/// <para>
+/// A step's new jobs are written in the batch too (<see cref="IPipelineJobTransaction"/>): the job row with Hangfire's
+/// serialization of the job and its arguments, its parameters, its first state and its queue entry, with an id taken
+/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and a <c>NOTIFY new_job</c> that wakes
+/// the servers' workers when the batch commits, as Hangfire.PostgreSql's own enqueue does. Hangfire's state machine
+/// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls.
+/// </para>
+/// <para>
+/// Operations the runtime's steps and a new job's first state do not use throw <see cref="NotSupportedException"/>
+/// naming the operation.
+/// </para>
 /// </remarks>
-internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
+internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipelineJobTransaction
 {
     private readonly PostgreSqlAdvisoryLocks.Held _held;
     private readonly string _schema;
+    private readonly PostgreSqlJobIds _jobIds;
     private readonly List<NpgsqlBatchCommand> _commands = new();
+    private bool _queued;
 
     /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
-    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema)
+    /// <param name="jobIds">Where the ids of the jobs this transaction creates come from.</param>
+    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema, PostgreSqlJobIds jobIds)
     {
         _held = held;
         _schema = PostgreSqlText.Schema(schema);
+        _jobIds = jobIds;
+    }
+
+    /// <summary>
+    /// A job, as Hangfire.PostgreSql's <c>CreateExpiredJob</c> writes it (its invocation data and its arguments as JSON, and
+    /// its parameters), under an id taken now, so the rest of the transaction (its state, the task that records it) can
+    /// name it.
+    /// </summary>
+    public override string CreateJob(Job job, IDictionary<string, string> parameters, DateTime createdAt, TimeSpan expireIn)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var id = _jobIds.Next(_held.Connection);
+        var invocation = InvocationData.SerializeJob(job);
+        Add($"""INSERT INTO {_schema}."job" ("id", "invocationdata", "arguments", "createdat", "expireat") VALUES ($1, $2::jsonb, $3::jsonb, $4, $5)""",
+            JobId(id), PostgreSqlText.Text(SerializationHelper.Serialize(invocation)),
+            PostgreSqlText.Text(string.IsNullOrEmpty(invocation.Arguments) ? "[]" : invocation.Arguments),
+            Time(createdAt), Time(createdAt.Add(expireIn)));
+        if (parameters.Count > 0)
+            Add($"""INSERT INTO {_schema}."jobparameter" ("jobid", "name", "value") SELECT $1, n, v FROM unnest($2::text[], $3::text[]) AS t(n, v)""",
+                JobId(id), PostgreSqlText.TextArray(parameters.Keys), PostgreSqlText.TextArray(parameters.Values));
+        return id.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A job's new current state: a history entry, and the job pointing at it.</summary>
+    public override void SetJobState(string jobId, IState state) =>
+        Add($"""WITH s AS (INSERT INTO {_schema}."state" ("jobid", "name", "reason", "createdat", "data") VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING "id") UPDATE {_schema}."job" j SET "stateid" = s."id", "statename" = $2 FROM s WHERE j."id" = $1""",
+            StateRow(jobId, state));
+
+    /// <summary>A job that does not expire (Hangfire's state machine persists a job in a state that is not final).</summary>
+    public override void PersistJob(string jobId) =>
+        Add($"""UPDATE {_schema}."job" SET "expireat" = NULL WHERE "id" = $1""", JobId(jobId));
+
+    /// <summary>A job that expires (a final state).</summary>
+    public override void ExpireJob(string jobId, TimeSpan expireIn) =>
+        Add($"""UPDATE {_schema}."job" SET "expireat" = NOW() + $2 * INTERVAL '1 second' WHERE "id" = $1""",
+            JobId(jobId), new NpgsqlParameter { Value = (long)expireIn.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Bigint });
+
+    /// <summary>A job in a queue, for Hangfire.PostgreSql's workers to fetch; the commit notifies them.</summary>
+    public override void AddToQueue(string queue, string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        Add($"""INSERT INTO {_schema}."jobqueue" ("jobid", "queue") VALUES ($1, $2)""", JobId(jobId), PostgreSqlText.Text(queue));
+        _queued = true;
+    }
+
+    public override void IncrementCounter(string key) => AddCounter(key, +1, null);
+
+    public override void IncrementCounter(string key, TimeSpan expireIn) => AddCounter(key, +1, expireIn);
+
+    public override void DecrementCounter(string key) => AddCounter(key, -1, null);
+
+    public override void DecrementCounter(string key, TimeSpan expireIn) => AddCounter(key, -1, expireIn);
+
+    /// <summary>A counter's change as Hangfire.PostgreSql records one: a row its aggregator sums later.</summary>
+    private void AddCounter(string key, int change, TimeSpan? expireIn)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var value = new NpgsqlParameter { Value = change, NpgsqlDbType = NpgsqlDbType.Integer };
+        if (expireIn is { } expiry)
+            Add($"""INSERT INTO {_schema}."counter" ("key", "value", "expireat") VALUES ($1, $2, NOW() + $3 * INTERVAL '1 second')""",
+                PostgreSqlText.Text(key), value, new NpgsqlParameter { Value = (long)expiry.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Bigint });
+        else
+            Add($"""INSERT INTO {_schema}."counter" ("key", "value") VALUES ($1, $2)""", PostgreSqlText.Text(key), value);
     }
 
     public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs)
@@ -66,12 +142,23 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
 
     /// <summary>A history entry on a job's page, as Hangfire.PostgreSql writes one (its data a JSON object).</summary>
     public override void AddJobState(string jobId, IState state) =>
-        Add($"""INSERT INTO {_schema}."state" ("jobid", "name", "reason", "createdat", "data") VALUES ($1, $2, $3, $4, $5::jsonb)""",
-            new NpgsqlParameter { Value = long.Parse(jobId, CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Bigint },
-            PostgreSqlText.Text(state.Name),
-            new NpgsqlParameter { Value = (object?)state.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-            PostgreSqlText.Text(SerializationHelper.Serialize(state.SerializeData())));
+        Add($"""INSERT INTO {_schema}."state" ("jobid", "name", "reason", "createdat", "data") VALUES ($1, $2, $3, $4, $5::jsonb)""", StateRow(jobId, state));
+
+    /// <summary>The parameters of a state's history row: job, name, reason, time and data.</summary>
+    private static NpgsqlParameter[] StateRow(string jobId, IState state) =>
+    [
+        JobId(jobId),
+        PostgreSqlText.Text(state.Name),
+        new NpgsqlParameter { Value = (object?)state.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+        Time(DateTime.UtcNow),
+        PostgreSqlText.Text(SerializationHelper.Serialize(state.SerializeData())),
+    ];
+
+    private static NpgsqlParameter JobId(long id) => new() { Value = id, NpgsqlDbType = NpgsqlDbType.Bigint };
+
+    private static NpgsqlParameter JobId(string id) => JobId(long.Parse(id, CultureInfo.InvariantCulture));
+
+    private static NpgsqlParameter Time(DateTime utc) => new() { Value = utc, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     /// <summary>
     /// Commits, and releases the step's lock in the same round trip, after <c>COMMIT</c> (whoever takes the lock next
@@ -86,6 +173,8 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             foreach (var command in _commands) batch.BatchCommands.Add(command);
+            // Delivered when the transaction commits: Hangfire.PostgreSql's workers listen for it (long polling).
+            if (_queued) batch.BatchCommands.Add(new NpgsqlBatchCommand("NOTIFY new_job"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             batch.BatchCommands.Add(_held.Unlock());
             try
@@ -101,27 +190,12 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction
         }
         _held.Released();
         _commands.Clear();
+        _queued = false;
     }
 
     public override void Dispose()
     {
     }
-
-    public override void ExpireJob(string jobId, TimeSpan expireIn) => throw Unsupported(nameof(ExpireJob));
-
-    public override void PersistJob(string jobId) => throw Unsupported(nameof(PersistJob));
-
-    public override void SetJobState(string jobId, IState state) => throw Unsupported(nameof(SetJobState));
-
-    public override void AddToQueue(string queue, string jobId) => throw Unsupported(nameof(AddToQueue));
-
-    public override void IncrementCounter(string key) => throw Unsupported(nameof(IncrementCounter));
-
-    public override void IncrementCounter(string key, TimeSpan expireIn) => throw Unsupported(nameof(IncrementCounter));
-
-    public override void DecrementCounter(string key) => throw Unsupported(nameof(DecrementCounter));
-
-    public override void DecrementCounter(string key, TimeSpan expireIn) => throw Unsupported(nameof(DecrementCounter));
 
     public override void RemoveFromList(string key, string value) => throw Unsupported(nameof(RemoveFromList));
 

@@ -9,7 +9,7 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// Hangfire.PostgreSql's storage, unchanged, that also takes the runtime's locks as advisory locks on its database
 /// (<see cref="PostgreSqlAdvisoryLocks"/>) and commits the runtime's steps in one round trip on the lock's own session
-/// (<see cref="PostgreSqlBatchTransaction"/>), reads what a step reads first in the lock's own round trip
+/// (<see cref="PostgreSqlBatchTransaction"/>, with the jobs the step creates), reads what a step reads first in the lock's own round trip
 /// (<see cref="PostgreSqlHashReads"/>), and starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
 /// </summary>
 internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineReadStorage
@@ -18,6 +18,7 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     private readonly string _schema;
     private readonly PostgreSqlHashSwap _swap;
     private readonly PostgreSqlHashReads _reads;
+    private readonly PostgreSqlJobIds _jobIds;
 
     public PostgreSqlPipelinesStorage(string connectionString, PostgreSqlStorageOptions options)
         : base(new NpgsqlConnectionFactory(connectionString, options), options)
@@ -26,6 +27,7 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _schema = options.SchemaName;
         _reads = new PostgreSqlHashReads(_schema);
         _swap = new PostgreSqlHashSwap(_locks.DataSource, _reads, _schema);
+        _jobIds = new PostgreSqlJobIds(PostgreSqlText.Schema(_schema));
     }
 
     public IDisposable AcquirePipelineLock(string resource, TimeSpan timeout) => _locks.Acquire(resource, timeout);
@@ -44,5 +46,5 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     }
 
     public IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock) =>
-        heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema) : null;
+        heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema, _jobIds) : null;
 }

@@ -24,14 +24,93 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     private readonly string _connectionString;
 
     /// <summary>Writes in the runtime's batch, on the session of a lock held for it, and commits.</summary>
-    private void Write(Action<IWriteOnlyTransaction> write, string resource = "pipelines:test:batch")
+    private void Write(Action<IWriteOnlyTransaction> write, string resource = "pipelines:test:batch") =>
+        Write((_, transaction) => write(transaction), resource);
+
+    private void Write(Action<IStorageConnection, IWriteOnlyTransaction> write, string resource = "pipelines:test:batch")
     {
         using var connection = _storage.GetConnection();
         using var held = StorageLocks.Acquire(_storage, connection, resource, TimeSpan.FromSeconds(10));
         using var transaction = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held));
         Assert.NotNull(transaction);
-        write(transaction);
+        write(connection, transaction);
         transaction.Commit();
+    }
+
+    [Fact]
+    public async Task A_job_created_in_the_batch_is_the_job_Hangfires_client_creates_and_Hangfires_fetch_hands_it_out()
+    {
+        const string queue = "batchjobs";
+        var job = global::Hangfire.Common.Job.FromExpression(() => Console.WriteLine("batch", 7));
+        var client = new BackgroundJobClient(_storage);
+        var viaClient = client.Create(job, new EnqueuedState(queue));
+        var jobs = new StepJobs(_storage, client, filters: null, factory: null);
+        var viaBatch = new List<string>();
+        Write((connection, transaction) =>
+        {
+            Assert.True(jobs.CreatesIn(transaction));
+            viaBatch.Add(jobs.CreateIn((JobStorageTransaction)transaction, connection, job, new EnqueuedState(queue)));
+            viaBatch.Add(jobs.CreateIn((JobStorageTransaction)transaction, connection, job, new ScheduledState(TimeSpan.FromDays(1))));
+        });
+        var (enqueued, scheduled) = (viaBatch[0], viaBatch[1]);
+        Assert.True(long.Parse(scheduled) > long.Parse(enqueued));
+
+        // Through Hangfire's API: the same job, state and parameters (the culture Hangfire's client filter captures).
+        using (var connection = _storage.GetConnection())
+        {
+            var expected = connection.GetJobData(viaClient)!;
+            var actual = connection.GetJobData(enqueued)!;
+            Assert.Null(actual.LoadException);
+            Assert.Equal("Enqueued", actual.State);
+            Assert.Equal(expected.Job.Type, actual.Job.Type);
+            Assert.Equal(expected.Job.Method, actual.Job.Method);
+            Assert.Equal(expected.Job.Args, actual.Job.Args);
+            Assert.Equal(queue, connection.GetStateData(enqueued)!.Data["Queue"]);
+            Assert.Equal(connection.GetJobParameter(viaClient, "CurrentCulture"), connection.GetJobParameter(enqueued, "CurrentCulture"));
+            Assert.NotNull(connection.GetJobParameter(enqueued, "CurrentCulture"));
+            Assert.Equal("Scheduled", connection.GetJobData(scheduled)!.State);
+            Assert.Contains(scheduled, ((JobStorageConnection)connection).GetAllItemsFromSet("schedule"));
+        }
+        // The rows Hangfire.PostgreSql wrote for its client's job, and its dashboard's counts.
+        await using (var database = new Npgsql.NpgsqlConnection(_connectionString))
+        {
+            await database.OpenAsync();
+            await using var rows = new Npgsql.NpgsqlCommand("""
+                SELECT j.id, j.invocationdata::text, j.arguments::text, j.expireat IS NULL, j.statename, s.name, (SELECT count(*) FROM hangfire.jobqueue q WHERE q.jobid = j.id AND q.queue = $2)
+                FROM hangfire.job j JOIN hangfire.state s ON s.id = j.stateid WHERE j.id = ANY($1) ORDER BY j.id = $3 DESC
+                """, database);
+            rows.Parameters.AddWithValue(new[] { long.Parse(viaClient), long.Parse(enqueued) });
+            rows.Parameters.AddWithValue(queue);
+            rows.Parameters.AddWithValue(long.Parse(viaClient));
+            await using var reader = await rows.ExecuteReaderAsync();
+            var read = new List<object[]>();
+            while (await reader.ReadAsync())
+            {
+                var row = new object[7];
+                reader.GetValues(row);
+                read.Add(row);
+            }
+            Assert.Equal(2, read.Count);
+            for (var column = 1; column < 7; column++) Assert.Equal(read[0][column], read[1][column]);
+            Assert.Equal(true, read[1][3]);
+            Assert.Equal(1L, read[1][6]);
+        }
+        Assert.Equal(2, _storage.GetMonitoringApi().EnqueuedCount(queue));
+
+        // Hangfire.PostgreSql's fetch, as its workers call it, hands out both enqueued jobs. (Its workers running the
+        // runtime's own jobs, which every step on PostgreSQL now creates in its batch, is the runtime spec's part.)
+        using (var connection = _storage.GetConnection())
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            var fetched = new List<IFetchedJob> { connection.FetchNextJob(new[] { queue }, timeout.Token), connection.FetchNextJob(new[] { queue }, timeout.Token) };
+            Assert.Equal(new[] { viaClient, enqueued }.Order(), fetched.Select(f => f.JobId).Order());
+            foreach (var fetchedJob in fetched)
+            {
+                fetchedJob.RemoveFromQueue();
+                fetchedJob.Dispose();
+            }
+        }
+        Assert.Equal(0, _storage.GetMonitoringApi().EnqueuedCount(queue));
     }
 
     [Fact]
@@ -98,8 +177,8 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
         using (var connection = _storage.GetConnection())
             Assert.True(connection.GetAllEntriesFromHash("batch:atomic") is null or { Count: 0 });
 
-        var error = Assert.Throws<NotSupportedException>(() => Write(refused => refused.AddToQueue("default", "1")));
-        Assert.StartsWith("AddToQueue is not part of the runtime's batched PostgreSQL writes", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<NotSupportedException>(() => Write(refused => refused.RemoveFromList("batch:l", "x")));
+        Assert.StartsWith("RemoveFromList is not part of the runtime's batched PostgreSQL writes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,12 +24,19 @@ internal sealed class RunCoordinator
     private readonly TryStart _start;
     private readonly RunReconciliation _reconciliation;
 
-    public RunCoordinator(JobStorage storage, IBackgroundJobClient client, PipelinesOptions options, NotificationDispatcher notifications, ILogger<RunCoordinator> logger)
+    /// <summary>
+    /// The coordinator of <paramref name="storage"/>'s runs. Steps create their jobs with <paramref name="client"/>, or in
+    /// their own transaction with Hangfire's filters as the app registered them (<paramref name="jobFilters"/>;
+    /// <c>AddHangfire</c> registers them) where the storage allows and neither the client nor the factory beneath it
+    /// (<paramref name="jobFactory"/>) is the app's own (<see cref="StepJobs"/>).
+    /// </summary>
+    public RunCoordinator(JobStorage storage, IBackgroundJobClient client, PipelinesOptions options, NotificationDispatcher notifications, ILogger<RunCoordinator> logger,
+        global::Hangfire.Common.IJobFilterProvider? jobFilters = null, global::Hangfire.Client.IBackgroundJobFactory? jobFactory = null)
     {
         _storage = storage;
         _options = options;
         _logger = logger;
-        _step = new RunStep(storage, client, options, notifications);
+        _step = new RunStep(storage, new StepJobs(storage, client, jobFilters, jobFactory), options, notifications);
         Slots = new SlotBook(storage, options);
         _start = new TryStart(this, storage, options, logger);
         _reconciliation = new RunReconciliation(this, storage, options);

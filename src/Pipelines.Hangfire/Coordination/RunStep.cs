@@ -2,13 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Reflection;
-using System.Threading;
 using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
 using Hangfire.Storage;
-using NodaTime;
 
 namespace Pipelines.Hangfire;
 
@@ -19,17 +14,15 @@ namespace Pipelines.Hangfire;
 /// </summary>
 internal sealed class RunStep
 {
-    private static readonly MethodInfo s_execute = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Execute))!;
-
     private readonly JobStorage _storage;
-    private readonly IBackgroundJobClient _client;
+    private readonly StepJobs _jobs;
     private readonly PipelinesOptions _options;
     private readonly NotificationDispatcher _notifications;
 
-    public RunStep(JobStorage storage, IBackgroundJobClient client, PipelinesOptions options, NotificationDispatcher notifications)
+    public RunStep(JobStorage storage, StepJobs jobs, PipelinesOptions options, NotificationDispatcher notifications)
     {
         _storage = storage;
-        _client = client;
+        _jobs = jobs;
         _options = options;
         _notifications = notifications;
     }
@@ -95,11 +88,10 @@ internal sealed class RunStep
             if (!change(work)) return null;
             if (work.RunState == RunState.Running && cascade != CascadeScope.None) RunCascade.Run(work, cascade);
 
-            // Jobs are created first and recorded in the same transaction as the states that call for them. A job that
-            // starts at once waits for this lock, then finds its task queued with its job id; if the commit fails, the
-            // jobs find tasks that do not expect them and end as stale deliveries.
-            // Tasks that became ready together are queued highest priority weight first, so scarce workers take them in
-            // that order (a stable sort: equal weights keep the cascade's topological order).
+            // The jobs are created with the transaction that records them (StepJobs): in it where the storage allows,
+            // otherwise just before it commits. Tasks that became ready together are queued highest priority weight
+            // first, so scarce workers take them in that order (a stable sort: equal weights keep the cascade's
+            // topological order).
             if (work.Jobs.Count > 1)
             {
                 var ordered = work.Jobs.OrderByDescending(j => pipeline.PriorityWeightOf(MapKey.Definition(pipeline, j.TaskId))).ToList();
@@ -107,8 +99,8 @@ internal sealed class RunStep
                 work.Jobs.AddRange(ordered);
             }
             DeferOverBudget(work);
-            var jobIds = new string[work.Jobs.Count];
-            for (var i = 0; i < jobIds.Length; i++) jobIds[i] = CreateJob(pipeline, runId, work.Facts, work.Jobs[i]);
+            using var transaction = StorageWrites.Begin(_storage, connection, held);
+            var jobIds = _jobs.Create(pipeline, runId, work.Facts, work.Jobs, connection, transaction);
             var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
             for (var i = 0; i < jobIds.Length; i++)
             {
@@ -118,7 +110,6 @@ internal sealed class RunStep
                 work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
             }
 
-            using var transaction = StorageWrites.Begin(_storage, connection, held);
             // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
             // on the fleet) or when that process hands it back.
             if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
@@ -182,18 +173,5 @@ internal sealed class RunStep
         }
         work.Jobs.Clear();
         work.Jobs.AddRange(kept);
-    }
-
-    private string CreateJob(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)
-    {
-        var task = MapKey.Definition(pipeline, pending.TaskId);
-        // A run created for one process (the command line's --local) sends every task to that process's own queue.
-        var queue = facts.Queue ?? task.Queue;
-        // A mapped instance's job names it by its MapKey id (Load[2]): still a plain id.
-        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, pending.TaskId, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
-        IState state = pending.Delay is { } delay && delay > Duration.Zero
-            ? new ScheduledState(delay.ToTimeSpan())
-            : new EnqueuedState(queue);
-        return _client.Create(job, state);
     }
 }
