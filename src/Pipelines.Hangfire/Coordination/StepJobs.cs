@@ -76,11 +76,13 @@ internal sealed class StepJobs
             var (job, state) = Describe(pipeline, runId, facts, jobs[i]);
             ids[i] = inTransaction
                 ? CreateIn((JobStorageTransaction)transaction, connection, job, state)
-                : _client.Create(job, state) ?? throw new InvalidOperationException(
-                    $"Hangfire's client created no job for task '{jobs[i].TaskId}' of run '{runId}' of pipeline '{pipeline.Id}' (a client filter canceled it). A pipeline's task jobs cannot be canceled at creation; remove the filter for {nameof(PipelineTaskJob)}.");
+                : _client.Create(job, state) ?? throw Canceled("A client filter");
         }
         return ids;
     }
+
+    private static InvalidOperationException Canceled(string filter) =>
+        new($"{filter} canceled the creation of a job of {nameof(PipelineTaskJob)}. A pipeline's task jobs cannot be canceled at creation; remove the filter for {nameof(PipelineTaskJob)}.");
 
     private static (Job Job, IState State) Describe(PipelineDefinition pipeline, string runId, RunFacts facts, PendingJob pending)
     {
@@ -104,9 +106,7 @@ internal sealed class StepJobs
         foreach (var filter in filters)
         {
             filter.OnCreating(creating);
-            if (creating.Canceled)
-                throw new InvalidOperationException(
-                    $"The client filter {filter.GetType().Name} canceled the creation of a job of {nameof(PipelineTaskJob)}. A pipeline's task jobs cannot be canceled at creation; remove the filter for {nameof(PipelineTaskJob)}.");
+            if (creating.Canceled) throw Canceled($"The client filter {filter.GetType().Name}");
         }
         // A parameter set to null is left out, as reading a missing one gives null (some storages refuse null values).
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
