@@ -25,7 +25,8 @@ namespace Pipelines.Hangfire;
 /// serialization of the job and its arguments, its parameters, its first state and its queue entry, with an id taken
 /// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and a <c>NOTIFY new_job</c> that wakes
 /// the servers' workers when the batch commits, as Hangfire.PostgreSql's own enqueue does. Hangfire's state machine
-/// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls.
+/// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls, gathered into
+/// one statement per table (<see cref="PostgreSqlJobRows"/>) that run before the batch's other writes.
 /// </para>
 /// <para>
 /// Operations the runtime's steps and a new job's first state do not use throw <see cref="NotSupportedException"/>
@@ -38,7 +39,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     private readonly string _schema;
     private readonly PostgreSqlJobIds _jobIds;
     private readonly List<NpgsqlBatchCommand> _commands = new();
-    private bool _queued;
+    private readonly PostgreSqlJobRows _jobRows;
 
     /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
@@ -48,6 +49,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
         _held = held;
         _schema = PostgreSqlText.Schema(schema);
         _jobIds = jobIds;
+        _jobRows = new PostgreSqlJobRows(_schema);
     }
 
     /// <summary>
@@ -61,24 +63,18 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
         ArgumentNullException.ThrowIfNull(parameters);
         var id = _jobIds.Next(_held.Connection);
         var invocation = InvocationData.SerializeJob(job);
-        Add($"""INSERT INTO {_schema}."job" ("id", "invocationdata", "arguments", "createdat", "expireat") VALUES ($1, $2::jsonb, $3::jsonb, $4, $5)""",
-            JobId(id), PostgreSqlText.Text(SerializationHelper.Serialize(invocation)),
-            PostgreSqlText.Text(string.IsNullOrEmpty(invocation.Arguments) ? "[]" : invocation.Arguments),
-            Time(createdAt), Time(createdAt.Add(expireIn)));
-        if (parameters.Count > 0)
-            Add($"""INSERT INTO {_schema}."jobparameter" ("jobid", "name", "value") SELECT $1, n, v FROM unnest($2::text[], $3::text[]) AS t(n, v)""",
-                JobId(id), PostgreSqlText.TextArray(parameters.Keys), PostgreSqlText.TextArray(parameters.Values));
+        _jobRows.Job(id, SerializationHelper.Serialize(invocation), string.IsNullOrEmpty(invocation.Arguments) ? "[]" : invocation.Arguments,
+            createdAt, createdAt.Add(expireIn));
+        foreach (var (name, value) in parameters) _jobRows.Parameter(id, name, value);
         return id.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>A job's new current state: a history entry, and the job pointing at it.</summary>
     public override void SetJobState(string jobId, IState state) =>
-        Add($"""WITH s AS (INSERT INTO {_schema}."state" ("jobid", "name", "reason", "createdat", "data") VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING "id") UPDATE {_schema}."job" j SET "stateid" = s."id", "statename" = $2 FROM s WHERE j."id" = $1""",
-            StateRow(jobId, state));
+        _jobRows.Current(ParseJobId(jobId), state.Name, state.Reason, DateTime.UtcNow, SerializationHelper.Serialize(state.SerializeData()));
 
     /// <summary>A job that does not expire (Hangfire's state machine persists a job in a state that is not final).</summary>
-    public override void PersistJob(string jobId) =>
-        Add($"""UPDATE {_schema}."job" SET "expireat" = NULL WHERE "id" = $1""", JobId(jobId));
+    public override void PersistJob(string jobId) => _jobRows.Persisted(ParseJobId(jobId));
 
     /// <summary>A job that expires (a final state).</summary>
     public override void ExpireJob(string jobId, TimeSpan expireIn) =>
@@ -89,8 +85,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     public override void AddToQueue(string queue, string jobId)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        Add($"""INSERT INTO {_schema}."jobqueue" ("jobid", "queue") VALUES ($1, $2)""", JobId(jobId), PostgreSqlText.Text(queue));
-        _queued = true;
+        _jobRows.Queue(ParseJobId(jobId), queue);
     }
 
     public override void IncrementCounter(string key) => AddCounter(key, +1, null);
@@ -142,23 +137,11 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
 
     /// <summary>A history entry on a job's page, as Hangfire.PostgreSql writes one (its data a JSON object).</summary>
     public override void AddJobState(string jobId, IState state) =>
-        Add($"""INSERT INTO {_schema}."state" ("jobid", "name", "reason", "createdat", "data") VALUES ($1, $2, $3, $4, $5::jsonb)""", StateRow(jobId, state));
+        _jobRows.History(ParseJobId(jobId), state.Name, state.Reason, DateTime.UtcNow, SerializationHelper.Serialize(state.SerializeData()));
 
-    /// <summary>The parameters of a state's history row: job, name, reason, time and data.</summary>
-    private static NpgsqlParameter[] StateRow(string jobId, IState state) =>
-    [
-        JobId(jobId),
-        PostgreSqlText.Text(state.Name),
-        new NpgsqlParameter { Value = (object?)state.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-        Time(DateTime.UtcNow),
-        PostgreSqlText.Text(SerializationHelper.Serialize(state.SerializeData())),
-    ];
+    private static long ParseJobId(string id) => long.Parse(id, CultureInfo.InvariantCulture);
 
-    private static NpgsqlParameter JobId(long id) => new() { Value = id, NpgsqlDbType = NpgsqlDbType.Bigint };
-
-    private static NpgsqlParameter JobId(string id) => JobId(long.Parse(id, CultureInfo.InvariantCulture));
-
-    private static NpgsqlParameter Time(DateTime utc) => new() { Value = utc, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    private static NpgsqlParameter JobId(string id) => new() { Value = ParseJobId(id), NpgsqlDbType = NpgsqlDbType.Bigint };
 
     /// <summary>
     /// Commits, and releases the step's lock in the same round trip, after <c>COMMIT</c> (whoever takes the lock next
@@ -167,14 +150,16 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     /// </summary>
     public override void Commit()
     {
-        if (_commands.Count == 0) return;
+        var jobRows = _jobRows.Statements().ToList();
+        if (_commands.Count == 0 && jobRows.Count == 0) return;
         var connection = _held.Connection;
         using (var batch = new NpgsqlBatch(connection))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            foreach (var command in jobRows) batch.BatchCommands.Add(command);
             foreach (var command in _commands) batch.BatchCommands.Add(command);
             // Delivered when the transaction commits: Hangfire.PostgreSql's workers listen for it (long polling).
-            if (_queued) batch.BatchCommands.Add(new NpgsqlBatchCommand("NOTIFY new_job"));
+            if (_jobRows.Queued) batch.BatchCommands.Add(new NpgsqlBatchCommand("NOTIFY new_job"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             batch.BatchCommands.Add(_held.Unlock());
             try
@@ -190,7 +175,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
         }
         _held.Released();
         _commands.Clear();
-        _queued = false;
+        _jobRows.Clear();
     }
 
     public override void Dispose()
