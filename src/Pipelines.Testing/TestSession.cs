@@ -97,7 +97,8 @@ internal sealed class TestSession : IDisposable
             var taskJob = _provider.GetRequiredService<PipelineTaskJob>();
             try
             {
-                await taskJob.Execute(_pipeline.Id, job.RunId, job.TaskId, job.TryNumber, job.Queue, job.LogicalDate, null, cancellationToken).ConfigureAwait(false);
+                // On a pool thread without the caller's synchronization context, as on a server's worker thread.
+                await Task.Run(() => taskJob.Execute(_pipeline.Id, job.RunId, job.TaskId, job.TryNumber, job.Queue, job.LogicalDate, null, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             }
             catch (PipelineTaskFailedException)
             {

@@ -36,11 +36,19 @@ public sealed partial class PipelineTaskJob
     }
 
     /// <summary>Runs one try of a task. Hangfire calls this; the queue and logical date arguments are for routing and display.</summary>
+    /// <remarks>
+    /// Synchronous on purpose: Hangfire runs a job method that returns a task on the thread pool
+    /// (<see cref="BackgroundJobServerOptions.TaskScheduler"/>) and blocks its worker on it, while a void one runs on the
+    /// worker's own thread. A try's coordination blocks (the run's lock, storage round trips), so as a task-returning job
+    /// every busy worker held a pool thread, and a step holding the run's lock that needed a pool thread itself (Npgsql
+    /// writes a batch's later statements on the pool when called synchronously) waited seconds behind the tries blocked on
+    /// that lock, each on a pool thread, until the pool grew. Here only the task's own asynchronous work uses the pool.
+    /// </remarks>
     [JobDisplayName("{0}.{2} [{5}]")]
     [DisplayName("{0}.{2} [{5}]")]
     [Queue("{4}")]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken)
+    public void Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken)
     {
         var pipeline = _registry.Get(pipelineId);
         // For an instance of a mapped task, taskId is its MapKey id (Load[2]): the task's settings are the mapped task's.
@@ -71,7 +79,7 @@ public sealed partial class PipelineTaskJob
             var beating = heartbeat.KeepBeatingAsync(_options.TryHeartbeatInterval, stopWriting.Token);
             try
             {
-                result = await RunTryAsync(pipeline, task, MapKey.IndexOf(taskId), runId, runRecord, tryNumber, running.FirstPoke, log, cancellationToken).ConfigureAwait(false);
+                result = RunTryAsync(pipeline, task, MapKey.IndexOf(taskId), runId, runRecord, tryNumber, running.FirstPoke, log, cancellationToken).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -91,8 +99,8 @@ public sealed partial class PipelineTaskJob
             }
             finally
             {
-                await stopWriting.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(writing, beating).ConfigureAwait(false);
+                stopWriting.Cancel();
+                Task.WhenAll(writing, beating).GetAwaiter().GetResult();
             }
         }
         // The log is written before the result, so a finished task's page shows its whole log. Keeping it never
@@ -102,7 +110,7 @@ public sealed partial class PipelineTaskJob
         // The result is kept before the run's lock is taken, so that nothing after this point can change the outcome: a
         // lock that stays busy, a storage failure or a crash only delays the step that applies it (this job's, the
         // redelivered job's, or the reconciler's).
-        await KeepResultAsync(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken).ConfigureAwait(false);
+        KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
         TaskInstance? final = null;
         for (var attempt = 1; attempt <= 2; attempt++)
         {
@@ -118,7 +126,7 @@ public sealed partial class PipelineTaskJob
                     LogApplyLater(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, tryNumber, ex);
                     break;
                 }
-                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+                Thread.Sleep(TimeSpan.FromSeconds(1));
             }
         }
 
@@ -131,7 +139,7 @@ public sealed partial class PipelineTaskJob
     }
 
     /// <summary>Keeps the try's result in storage, retrying while the storage is unreachable (a database restart) for a few minutes.</summary>
-    private async Task KeepResultAsync(string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result, CancellationToken shutdown)
+    private void KeepResult(string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result, CancellationToken shutdown)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         var giveUp = DateTime.UtcNow + TimeSpan.FromMinutes(3);
@@ -145,7 +153,7 @@ public sealed partial class PipelineTaskJob
             catch (Exception ex) when (ex is not OperationCanceledException && DateTime.UtcNow < giveUp && !shutdown.IsCancellationRequested)
             {
                 LogKeepRetried(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, ex.Message);
-                await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
+                Thread.Sleep(delay);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
