@@ -42,7 +42,8 @@ public sealed partial class PipelineTaskJob
     /// worker's own thread. A try's coordination blocks (the run's lock, storage round trips), so as a task-returning job
     /// every busy worker held a pool thread, and a step holding the run's lock that needed a pool thread itself (Npgsql
     /// writes a batch's later statements on the pool when called synchronously) waited seconds behind the tries blocked on
-    /// that lock, each on a pool thread, until the pool grew. Here only the task's own asynchronous work uses the pool.
+    /// that lock, each on a pool thread, until the pool grew. Here the try's coordination runs on the worker's thread; the
+    /// pool runs only the task's own asynchronous work and the try's periodic log and heartbeat writes, which take no lock.
     /// </remarks>
     [JobDisplayName("{0}.{2} [{5}]")]
     [DisplayName("{0}.{2} [{5}]")]
