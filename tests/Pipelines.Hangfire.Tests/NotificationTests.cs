@@ -179,6 +179,70 @@ public sealed class NotificationTests
         Assert.Contains(notifier.Received, e => e.RunId == linear.RunId && e.Kind == PipelineEventKind.RunSucceeded);
     }
 
+    [Fact]
+    public async Task A_failing_notifiers_progress_is_kept_in_one_hash_for_the_run_which_goes_with_the_runs_last_event()
+    {
+        var notifier = new FlakyNotifier { Down = true };
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Exhausted.Definition },
+            configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(200),
+            services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+        var runId = (await host.RunAsync("exhausted")).RunId;
+        var runKey = NotificationOutbox.RunKey("exhausted", runId);
+        var notifierField = typeof(FlakyNotifier).FullName + "#0";
+
+        using var connection = NotificationOutbox.Connect(host.Storage);
+        var first = NotificationOutbox.Read(connection, runKey)[0];
+        Assert.True(first.ProgressInRunHash);
+        Assert.Equal((PipelineEventKind.TaskRetry, "AlwaysFails"), (first.Event.Kind, first.Event.TaskId));
+        string? Progress() => connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey))?
+            .GetValueOrDefault(NotificationOutbox.DeliveryField(first.Id, notifierField));
+        // Tried and failed: "<tries>|<next try>", in the run's hash and in no hash of the event's own.
+        await Poll.UntilAsync(() => Progress() is { } p && System.Text.RegularExpressions.Regex.IsMatch(p, @"^[1-9][0-9]*\|2\d{3}-"), "a failed try and the next one's time to be stored");
+        Assert.Null(connection.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(first.Id)));
+        Assert.Empty(notifier.Received);
+
+        notifier.Down = false;
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        Assert.Equal(s_exhausted, Sent(notifier, runId));
+        Assert.Null(connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)));
+        Assert.Equal(0, connection.GetListCount(runKey));
+        Assert.DoesNotContain(runKey, connection.GetAllItemsFromSet(NotificationOutbox.IndexKey));
+    }
+
+    [Fact]
+    public async Task An_event_stored_with_its_own_delivery_hash_by_an_older_version_is_sent_only_to_the_notifiers_that_lack_it()
+    {
+        // Before the run's delivery hash, each event kept its notifiers' progress in a hash of its own and its stored
+        // text had no Progress field. Here the first notifier already has the event and the second failed it once.
+        var had = new FlakyNotifier();
+        var lacks = new FlakyNotifier();
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition },
+            configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
+            services: s => s.AddSingleton<IPipelineNotifier>(had).AddSingleton<IPipelineNotifier>(lacks));
+        var runKey = NotificationOutbox.RunKey("linear", "manual__2024-11-27__0");
+        const string EventId = "0f8fad5bd9cb469fa16570867728950e";
+        var legacy = $$"""{"Id":"{{EventId}}","Kind":"RunFailed","Pipeline":"linear","Run":"manual__2024-11-27__0","Task":null,"State":"failed","Message":"The run failed.","At":"{{PipelineStore.Format(Instant.FromUtc(2024, 11, 27, 12, 0))}}"}""";
+        using (var connection = host.Storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
+        {
+            transaction.InsertToList(runKey, legacy);
+            transaction.AddToSet(NotificationOutbox.IndexKey, runKey);
+            transaction.SetRangeInHash(NotificationOutbox.DeliveryKey(EventId), new Dictionary<string, string>
+            {
+                [typeof(FlakyNotifier).FullName + "#0"] = "delivered",
+                [typeof(FlakyNotifier).FullName + "#1"] = "1|" + PipelineStore.Format(Instant.FromUtc(2024, 11, 27, 12, 1)),
+            });
+            transaction.Commit();
+        }
+        Dispatcher(host).Wake();
+
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the older event to be delivered");
+        Assert.Empty(had.Received);
+        Assert.Equal(new[] { (PipelineEventKind.RunFailed, (string?)null, "failed") }, Sent(lacks, "manual__2024-11-27__0"));
+        using var after = NotificationOutbox.Connect(host.Storage);
+        Assert.Null(after.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(EventId)));
+    }
+
     private static NotificationDispatcher Dispatcher(PipelineHost host) => host.Services.GetRequiredService<NotificationDispatcher>();
 
     private static (PipelineEventKind, string?, string)[] Sent(FlakyNotifier notifier, string runId) =>

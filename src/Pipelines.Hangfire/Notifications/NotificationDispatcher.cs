@@ -125,23 +125,32 @@ internal sealed partial class NotificationDispatcher
     {
         var entries = NotificationOutbox.Read(connection, runKey);
         var now = s_realTime.GetCurrentInstant();
-        Instant? next = entries.Count > MaxEventsPerRunPass ? now : null;
+        var complete = entries.Count <= MaxEventsPerRunPass;
+        Instant? next = complete ? null : now;
+        // The run's delivery hash is read once, and only if one of its events keeps its progress there.
+        IReadOnlyDictionary<string, string>? runProgress = null;
+        var settlements = new RunSettlements(connection, runKey);
         // A notifier with an unsettled event of this run gets none of the run's later events until it is settled.
         var holding = new HashSet<string>(StringComparer.Ordinal);
         var allSettled = true;
         foreach (var entry in entries.Take(MaxEventsPerRunPass))
         {
-            var stored = connection.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(entry.Id)) ?? new Dictionary<string, string>();
+            IReadOnlyDictionary<string, string> stored;
+            if (entry.ProgressInRunHash)
+                stored = runProgress ??= connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)) ?? new Dictionary<string, string>();
+            else
+                stored = connection.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(entry.Id)) ?? new Dictionary<string, string>();
             var changes = new Dictionary<string, string>(StringComparer.Ordinal);
             var settled = true;
             foreach (var (key, notifier) in _notifiers)
             {
-                var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(key));
+                var field = entry.ProgressInRunHash ? NotificationOutbox.DeliveryField(entry.Id, key) : key;
+                var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(field));
                 if (delivery.IsSettled) continue;
                 if (!holding.Contains(key) && !(delivery.NextAttempt > now))
                 {
                     delivery = Notify(notifier, key, entry, delivery, now, cancellationToken);
-                    changes[key] = delivery.Format();
+                    changes[field] = delivery.Format();
                 }
                 if (delivery.IsSettled) continue;
                 settled = false;
@@ -149,36 +158,25 @@ internal sealed partial class NotificationDispatcher
                 next = Earliest(next, delivery.NextAttempt);
             }
             allSettled &= settled;
-            if (!settled && changes.Count == 0) continue;
-            using var transaction = connection.CreateWriteTransaction();
-            if (settled)
-            {
-                transaction.RemoveFromList(runKey, entry.Text);
-                transaction.RemoveHash(NotificationOutbox.DeliveryKey(entry.Id));
-            }
-            else
-            {
-                transaction.SetRangeInHash(NotificationOutbox.DeliveryKey(entry.Id), changes);
-            }
-            transaction.Commit();
+            if (settled) settlements.Settled(entry);
+            else if (changes.Count > 0) settlements.Progressed(entry, changes);
         }
 
-        if (allSettled && entries.Count <= MaxEventsPerRunPass)
+        var runHashMayExist = runProgress is { Count: > 0 };
+        if (!(allSettled && complete))
         {
-            // The list is empty. A step may add an event between the read and this removal: look again after it, and
-            // put the run back if so (a step's own AddToSet after the removal keeps it listed anyway).
-            using (var transaction = connection.CreateWriteTransaction())
-            {
-                transaction.RemoveFromSet(NotificationOutbox.IndexKey, runKey);
-                transaction.Commit();
-            }
-            if (connection.GetListCount(runKey) > 0)
-            {
-                using var transaction = connection.CreateWriteTransaction();
-                transaction.AddToSet(NotificationOutbox.IndexKey, runKey);
-                transaction.Commit();
-                next = now;
-            }
+            settlements.Commit(emptied: false, runHashMayExist);
+            return next;
+        }
+        // The list is empty. A step may add an event between the read and this removal: look again after it, and put
+        // the run back if so (a step's own AddToSet after the removal keeps it listed anyway).
+        settlements.Commit(emptied: true, runHashMayExist);
+        if (connection.GetListCount(runKey) > 0)
+        {
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.AddToSet(NotificationOutbox.IndexKey, runKey);
+            transaction.Commit();
+            next = now;
         }
         return next;
     }

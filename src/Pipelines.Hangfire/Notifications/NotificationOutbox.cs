@@ -15,7 +15,11 @@ namespace Pipelines.Hangfire;
 /// </summary>
 /// <remarks>
 /// Each run has a list of its events in the order they happened (its steps are serialized by the run's lock, and
-/// Hangfire lists keep insertion order, newest first), and a set indexes the runs whose lists may hold events.
+/// Hangfire lists keep insertion order, newest first), and a set indexes the runs whose lists may hold events. What a
+/// notifier has done with a run's events (failed tries, the next try's time) is kept in one hash per run
+/// (<see cref="RunDeliveryKey"/>), written only when a notifier fails, so delivering a run's events reads one hash, not
+/// one per event. Events written before that hash existed have no <c>Progress</c> field and keep their own hash
+/// (<see cref="DeliveryKey"/>), which the dispatcher still reads and removes.
 /// </remarks>
 internal static class NotificationOutbox
 {
@@ -38,7 +42,6 @@ internal static class NotificationOutbox
     /// <summary>The list of a run's undelivered events.</summary>
     public static string RunKey(string pipelineId, string runId) => $"pipelines:outbox:{pipelineId}:{runId}";
 
-    /// <summary>The hash of each notifier's delivery state for one event.</summary>
     /// <summary>The pipeline whose events a run's list (<see cref="RunKey"/>) holds; pipeline ids have no colon.</summary>
     public static string PipelineOf(string runKey)
     {
@@ -47,7 +50,14 @@ internal static class NotificationOutbox
         return colon < 0 ? rest : rest.Substring(0, colon);
     }
 
+    /// <summary>The hash of each notifier's delivery state for one event written without <c>Progress</c> (by a version before 2026-12).</summary>
     public static string DeliveryKey(string eventId) => "pipelines:outbox-delivery:" + eventId;
+
+    /// <summary>The hash of each notifier's delivery state for a run's events (<see cref="RunKey"/>), one field per event and notifier.</summary>
+    public static string RunDeliveryKey(string runKey) => runKey + ":delivery";
+
+    /// <summary>The field of <see cref="RunDeliveryKey"/> that holds one notifier's state for one event.</summary>
+    public static string DeliveryField(string eventId, string notifierKey) => eventId + "|" + notifierKey;
 
     /// <summary>The lock a server holds while it delivers a run's events, so no two deliver them at once.</summary>
     public static string DeliveryLock(string runKey) => runKey + ":deliver";
@@ -75,14 +85,19 @@ internal static class NotificationOutbox
         connection.GetAllItemsFromSet(IndexKey).Sum(key => (int)connection.GetListCount(key));
 
     private static string Serialize(string id, PipelineEvent e) => JsonSerializer.Serialize(
-        new Record(id, e.Kind, e.PipelineId, e.RunId, e.TaskId, e.State, e.Message, PipelineStore.Format(e.At)), s_json);
+        new Record(id, e.Kind, e.PipelineId, e.RunId, e.TaskId, e.State, e.Message, PipelineStore.Format(e.At), RunProgress), s_json);
 
     private static OutboxEntry Parse(string text)
     {
         var r = JsonSerializer.Deserialize<Record>(text, s_json) ?? throw new FormatException("An empty outbox entry.");
         var at = PipelineStore.ParseInstant(r.At) ?? throw new FormatException("An outbox entry without a time.");
-        return new OutboxEntry(r.Id, text, new PipelineEvent(r.Kind, r.Pipeline, r.Run, r.Task, r.State, r.Message, at));
+        return new OutboxEntry(r.Id, text, new PipelineEvent(r.Kind, r.Pipeline, r.Run, r.Task, r.State, r.Message, at),
+            ProgressInRunHash: r.Progress == RunProgress);
     }
 
-    private sealed record Record(string Id, PipelineEventKind Kind, string Pipeline, string Run, string? Task, string State, string Message, string At);
+    /// <summary>The <c>Progress</c> of an entry whose delivery state is in its run's hash (<see cref="RunDeliveryKey"/>).</summary>
+    private const string RunProgress = "run";
+
+    private sealed record Record(string Id, PipelineEventKind Kind, string Pipeline, string Run, string? Task, string State, string Message, string At,
+        string? Progress = null);
 }
