@@ -184,6 +184,10 @@ internal static partial class DiagnosticDescriptors
         "ClosedAssets on a pipeline not scheduled on assets",
         "Pipeline '{0}' sets ClosedAssets = true, but its schedule reads no asset, so there is nothing to check. Schedule it on assets, as in Schedule = \"@assets(prices.daily)\", or remove ClosedAssets.");
 
+    public static readonly DiagnosticDescriptor TaskInExtensionBlock = Error("PIPE056",
+        "Task attribute on a member of an extension block",
+        "Method '{0}' has [{1}], but it is declared in an extension block of class '{2}', and a pipeline's tasks and callbacks are the methods of the pipeline class itself. Move '{0}' out of the extension(...) block.");
+
     public static readonly DiagnosticDescriptor AssetCycle = new("PIPE053",
         "Pipelines start each other through assets",
         "Pipelines start each other through assets in a cycle: {0}. Remove one of these assets from a schedule or a [Produces] so a run cannot lead back to itself.",

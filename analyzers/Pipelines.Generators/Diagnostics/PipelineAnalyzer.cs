@@ -47,6 +47,7 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidTaskKindReturn,
         DiagnosticDescriptors.UnsupportedParameter,
         DiagnosticDescriptors.TaskOutsidePipeline,
+        DiagnosticDescriptors.TaskInExtensionBlock,
         DiagnosticDescriptors.TaskAttributeWithoutPipelineTask,
         DiagnosticDescriptors.InvalidPipelineId,
         DiagnosticDescriptors.InvalidQueueName,
@@ -122,7 +123,8 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
     {
         var method = (IMethodSymbol)context.Symbol;
         var containing = method.ContainingType;
-        if (containing is null || known.Find(containing, known.PipelineAttribute) is not null) return;
+        var extensionOf = ExtensionBlocks.IsExtensionBlock(containing) ? containing!.ContainingType : null;
+        if (containing is null || extensionOf is null && known.Find(containing, known.PipelineAttribute) is not null) return;
 
         foreach (var attribute in method.GetAttributes())
         {
@@ -133,8 +135,9 @@ public sealed class PipelineAnalyzer : DiagnosticAnalyzer
             {
                 var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
                     ?? method.Locations.FirstOrDefault() ?? Location.None;
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TaskOutsidePipeline, location,
-                    method.Name, PipelineParser.ShortName(cls!), containing.Name));
+                context.ReportDiagnostic(extensionOf is not null
+                    ? Diagnostic.Create(DiagnosticDescriptors.TaskInExtensionBlock, location, method.Name, PipelineParser.ShortName(cls!), extensionOf.Name)
+                    : Diagnostic.Create(DiagnosticDescriptors.TaskOutsidePipeline, location, method.Name, PipelineParser.ShortName(cls!), containing.Name));
                 return;
             }
         }

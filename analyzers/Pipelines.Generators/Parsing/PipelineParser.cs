@@ -73,7 +73,9 @@ internal static partial class PipelineParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member is not IMethodSymbol method) continue;
+            // Only what the user declared in the class: not, say, the static method the compiler makes in it for a
+            // member of a C# 14 extension block, which carries that member's attributes (PIPE056 is reported on it).
+            if (member is not IMethodSymbol method || method.IsImplicitlyDeclared) continue;
             if (reader?.TryRead(method, cancellationToken) is { } syntaxTask)
             {
                 if (method.Name.Length == 0) blocked = true;
