@@ -24,6 +24,10 @@ internal static class DotNetCli
                 start.Environment.Remove(key);
             }
         }
+        // No build node or compiler server outlives the command: a test ends every process it starts.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["UseSharedCompilation"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
