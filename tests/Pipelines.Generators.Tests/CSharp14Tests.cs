@@ -3,28 +3,24 @@ using Pipelines.Generators.Tests.Infrastructure;
 namespace Pipelines.Generators.Tests;
 
 /// <summary>
-/// C# 14 extension blocks, built by the SDK's own compiler: the generator is built against Roslyn 4.8, which cannot
-/// parse them, but runs in the compiler of the user's build and IDE. There the compiler makes a static method in the
+/// Pipelines written in C# 14, built by the SDK's own compiler: the generator is built against Roslyn 4.8, which cannot
+/// parse C# 14, but runs in the compiler of the user's build and IDE. There the compiler makes a static method in the
 /// class for each member of an extension block, carrying that member's attributes; before PIPE056 such a method was
 /// read as a task (PIPE020 on its receiver, or a task the user never wrote), and the member itself drew PIPE021 naming
 /// a class ''.
 /// </summary>
-public sealed class ExtensionBlockTests : IDisposable
+public sealed class CSharp14Tests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pipelines-extension-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "pipelines-csharp14-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    [Fact]
-    public async Task A_task_attribute_inside_an_extension_block_is_PIPE056_alone_and_an_extension_block_without_one_changes_nothing()
+    /// <summary>
+    /// A project built by the SDK's compiler in C# 14, referencing the libraries and the generator this test run was
+    /// built with as files: no restore of our projects, which other tests pack and build at the same time.
+    /// </summary>
+    private async Task WriteProjectAsync()
     {
         Directory.CreateDirectory(_root);
-        // The libraries and the generator this test run was built with, referenced as files: no restore of our projects,
-        // which other tests pack and build at the same time.
         var bin = AppContext.BaseDirectory;
         await File.WriteAllTextAsync(Path.Combine(_root, "Probe.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -38,12 +34,24 @@ public sealed class ExtensionBlockTests : IDisposable
               <ItemGroup>
                 <Reference Include="{Path.Combine(bin, "Pipelines.dll")}" />
                 <Reference Include="{Path.Combine(bin, "NodaTime.dll")}" />
+                <Reference Include="{Path.Combine(bin, "Microsoft.Extensions.DependencyInjection.Abstractions.dll")}" />
                 <Analyzer Include="{Path.Combine(bin, "Pipelines.Generators.dll")}" />
                 <Analyzer Include="{Path.Combine(bin, "NodaTime.dll")}" />
                 <Analyzer Include="{Path.Combine(bin, "Cronos.dll")}" />
               </ItemGroup>
             </Project>
             """);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    [Fact]
+    public async Task A_task_attribute_inside_an_extension_block_is_PIPE056_alone_and_an_extension_block_without_one_changes_nothing()
+    {
+        await WriteProjectAsync();
         var source = Path.Combine(_root, "Probe.cs");
         await File.WriteAllTextAsync(source, """
             using Pipelines;
@@ -104,5 +112,42 @@ public sealed class ExtensionBlockTests : IDisposable
         Assert.Contains("global::Probe.Transform()", code, StringComparison.Ordinal);
         Assert.DoesNotContain("Helper", code, StringComparison.Ordinal);
         Assert.DoesNotContain("Twice", code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pipeline_class_using_the_other_CSharp_14_features_generates_code_that_builds()
+    {
+        await WriteProjectAsync();
+        // A partial constructor (the generated CreateInstance calls it), partial events, a field-backed property, a
+        // null-conditional assignment and nameof of an unbound generic type in a task.
+        await File.WriteAllTextAsync(Path.Combine(_root, "Probe.cs"), """
+            using System.Collections.Generic;
+            using Pipelines;
+
+            public sealed class Store { public int Count { get; set; } }
+
+            [Pipeline("probe")]
+            public sealed partial class Probe
+            {
+                private readonly Store _store;
+                public partial Probe(Store store);
+                public partial Probe(Store store) { _store = store; }
+
+                public int Limit { get => field; set => field = value < 0 ? 0 : value; }
+
+                public partial event System.Action? Changed;
+                public partial event System.Action? Changed { add { } remove { } }
+
+                [PipelineTask]
+                public int Extract() { Store? store = _store; store?.Count = 3; return nameof(List<>).Length; }
+
+                [PipelineTask, DependsOn(nameof(Extract))]
+                public int Load([FromTask(nameof(Extract))] int count) => count + Limit;
+            }
+            """);
+        var (exit, output) = await DotNetCli.RunAsync(_root, Timeout, "build", "-nodeReuse:false", "-clp:NoSummary", "-p:EmitCompilerGeneratedFiles=true");
+        Assert.True(exit == 0, output);
+        var code = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(_root, "obj"), "Probe.Pipeline.g.cs", SearchOption.AllDirectories)));
+        Assert.Contains("new global::Probe(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Store>(services))", code, StringComparison.Ordinal);
     }
 }
