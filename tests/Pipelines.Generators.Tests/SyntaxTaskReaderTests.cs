@@ -7,8 +7,8 @@ using Pipelines.Generators.Tests.Infrastructure;
 namespace Pipelines.Generators.Tests;
 
 /// <summary>
-/// The parser reads simple task methods (<c>[PipelineTask]</c> without arguments, <c>[DependsOn]</c> of string literals
-/// and <c>nameof</c>) from syntax instead of binding their attributes (issue 16). It must give exactly what binding gives:
+/// The parser reads simple task methods (<c>[PipelineTask]</c> without arguments or with settings of literal values,
+/// <c>[DependsOn]</c> of string literals and <c>nameof</c>) from syntax instead of binding their attributes (issue 16). It must give exactly what binding gives:
 /// the same model, the same diagnostics at the same places, the same locations for the analyzer's graph diagnostics.
 /// Each case here is parsed both ways, each on its own fresh compilation, and compared.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed class SyntaxTaskReaderTests
             [Pipeline("p")]
             public partial class P
             {
-                [PipelineTask(Retries = 2)] public static void A() { }
+                [PipelineTask(Trigger = TriggerRule.AllDone)] public static void A() { }
                 [PipelineTask, DependsOn(new[] { nameof(A) })] public static void B() { }
                 [PipelineTask, DependsOn(null)] public static void C() { }
                 [PipelineTask, DependsOn((string)null)] public static void C2() { }
@@ -159,6 +159,57 @@ public sealed class SyntaxTaskReaderTests
                 [PipelineTask, DependsOn("S")] public static void C() { }
             }
             """ },
+        // [PipelineTask] settings of literal values are read from syntax; each line draws the settings' own diagnostics.
+        { "settings", Usings + """
+            [assembly: Pool("db", Slots = 4)]
+            namespace N;
+            [Pipeline("p", TimeZone = "America/New_York")]
+            public partial class P
+            {
+                [PipelineTask(Retries = 3, RetryDelay = "00:00:30", RetryExponentialBackoff = true, MaxRetryDelay = "00:10:00", Timeout = "01:00:00",
+                    Queue = "etl", PriorityWeight = 5, MaxActiveTries = 2, DependsOnPast = true, WaitForDownstream = false)] public static void A() { }
+                [PipelineTask(Retries = -1, PriorityWeight = 0, PoolSlots = 0, MaxActiveTries = -2)] public static void B() { }
+                [PipelineTask(RetryDelay = "5", Timeout = "-00:01:00", MaxRetryDelay = "00:00:00")] public static void C() { }
+                [PipelineTask(RetryDelay = "00:05:00", MaxRetryDelay = "00:01:00"), DependsOn(nameof(A))] public static void D() { }
+                [PipelineTask(Queue = "Bad Queue!")] public static void E() { }
+                [PipelineTask(Pool = "dbb", PoolSlots = 2)] public static void F() { }
+                [PipelineTask(PoolSlots = 9, Pool = "db")] public static void G() { }
+                [PipelineTask(MaxMapLength = 5)] public static void H() { }
+                [PipelineTask(Deadline = "nonsense"), DependsOn("A")] public static void I() { }
+                [PipelineTask(Deadline = "18:00"), DependsOn(nameof(I))] public void J() { }
+                [PipelineTask(WaitForDownstream = true, Pool = "db", Retries = 0x10, Queue = @"etl")] public static void K() { }
+                [PipelineTaskAttribute(Retries = 1)] [DependsOn("K")] public static void L() { }
+            }
+            """ },
+        { "settings fall back", Usings + """
+            public static class Limits { public const int Retries = 2; }
+            [Pipeline("p")]
+            public partial class P
+            {
+                [PipelineTask(Retries = Limits.Retries)] public static void A() { }
+                [PipelineTask(Retries = 'a')] public static void B() { }
+                [PipelineTask(Retries = 3L)] public static void C() { }
+                [PipelineTask(Retries = (3))] public static void D() { }
+                [PipelineTask(Retries = +3)] public static void E() { }
+                [PipelineTask(Retries = 1, Retries = 2)] public static void F() { }
+                [PipelineTask(Queue = null)] public static void G() { }
+                [PipelineTask(Queue = "a" + "b")] public static void H() { }
+                [PipelineTask(Queue = $"etl")] public static void I() { }
+                [PipelineTask(Queue = nameof(I))] public static void J() { }
+                [PipelineTask(Retries = "3")] public static void K() { }
+                [PipelineTask(Nope = 1)] public static void L() { }
+                [PipelineTask(TypeId = 1)] public static void M() { }
+                [PipelineTask(WeightRule = PriorityWeightRule.Upstream)] public static void N() { }
+                [PipelineTask(@Retries = 1)] public static void O() { }
+                [PipelineTask(DependsOnPast = 1 == 1)] public static void Q() { }
+                [PipelineTask(Retries: 1)] public static void R() { }
+                [PipelineTask(1)] public static void S() { }
+                [PipelineTask(Retries = 2147483648)] public static void T() { }
+                [PipelineTask(Retries = -2147483648)] public static void U() { }
+                [PipelineTask(Retries = 1,)] public static void V() { }
+                [PipelineTask(Retries = 2)] public static void W() { }
+            }
+            """ },
         // nameof of an accessor or operator is an error (CS0571) whose value Roslyn 4.8 drops: left to binding.
         { "accessors", Usings + AccessorsSource },
     };
@@ -194,6 +245,19 @@ public sealed class SyntaxTaskReaderTests
         Assert.Equal(["A", "B", "C", "D", "E", "E2", "F"], ReadFromSyntax((string)cases[0][1]));
         // Of the "fall back" tasks only the two whose problems are in the method, not its attributes, are read from syntax.
         Assert.Equal(["Async", "Abstract"], ReadFromSyntax((string)cases[2][1]));
+        Assert.Equal(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings")[1]));
+        Assert.Equal(["W"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings fall back")[1]));
+        // The settings case is checked, not just read: its diagnostics, from syntax (the comparison shows binding agrees).
+        var settings = Parse([(string)cases.Single(c => (string)c[0] == "settings")[1]], readTasksFromSyntax: true).Single().Result;
+        Assert.Equal(new[]
+        {
+            // B: four settings out of range; C: a bare number for a duration, a negative timeout, a zero MaxRetryDelay;
+            // D: MaxRetryDelay under RetryDelay; E: queue; F: unknown pool; G: more slots than the pool; H: MaxMapLength
+            // without [MapOver]; I: a deadline that is no time; and the info on task ids written as strings.
+            "PIPE015 8,28", "PIPE015 8,49", "PIPE015 8,64", "PIPE015 8,84", "PIPE014 9,31", "PIPE015 9,46", "PIPE015 9,75",
+            "PIPE015 10,59", "PIPE024 11,26", "PIPE026 12,25", "PIPE027 13,30", "PIPE049 14,33", "PIPE035 15,52", "PIPE029 15,29",
+            "PIPE035 18,52",
+        }, settings.Diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition}"));
         Assert.Equal(["A", "D"], ReadFromSyntax(Usings + AccessorsSource));
     }
 
@@ -209,7 +273,16 @@ public sealed class SyntaxTaskReaderTests
         }
         simple.Append("    [PipelineTask]\n    [DependsOn(nameof(T3))]\n    public void Last() { }\n}\n");
 
-        var pipelines = RobustnessMutationTests.Pipelines.Append(simple.ToString()).Append(simple.ToString()).ToArray();
+        // And one whose tasks have settings of literal values, which are read from syntax too.
+        var settings = new StringBuilder(Usings + "[assembly: Pool(\"db\", Slots = 2)]\nnamespace Acme;\n[Pipeline(\"settings\")]\npublic partial class Settings\n{\n");
+        for (var i = 0; i < 8; i++)
+        {
+            var upstream = i == 0 ? "" : $", DependsOn(nameof(S{i - 1}))";
+            settings.Append($"    [PipelineTask(Retries = {i - 2}, RetryDelay = \"00:0{i}:00\", Queue = \"q{i}\", Pool = \"db\", PoolSlots = {i % 3}, DependsOnPast = {(i % 2 == 0 ? "true" : "false")}){upstream}] public static void S{i}() {{ }}\n");
+        }
+        settings.Append("}\n");
+
+        var pipelines = RobustnessMutationTests.Pipelines.Append(simple.ToString()).Append(simple.ToString()).Append(settings.ToString()).Append(settings.ToString()).ToArray();
         var problems = new List<string>();
         var parsed = 0;
         foreach (var mutant in RobustnessMutationTests.Mutants(pipelines, 16_2026, 600))

@@ -133,7 +133,7 @@ internal static class MapOverParser
     /// The task-level mapping checks: one <c>[MapOver]</c> parameter at most (PIPE048), only on a plain task, and a
     /// <c>MaxMapLength</c> that is positive and set only on a mapped task (PIPE049). Returns the task's MaxMapLength (0: none).
     /// </summary>
-    public static int ReadTaskSettings(IMethodSymbol method, AttributeData? taskAttribute, bool plainTask, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
+    public static int ReadTaskSettings(IMethodSymbol method, NamedArguments taskArguments, bool plainTask, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
     {
         string? first = null;
         var mapped = false;
@@ -158,12 +158,10 @@ internal static class MapOverParser
         }
 
         var maxMapLength = 0;
-        // No attribute: a task read from syntax, whose [PipelineTask] has no arguments.
-        if (taskAttribute is null) return maxMapLength;
-        foreach (var named in taskAttribute.NamedArguments)
+        foreach (var named in taskArguments.All)
         {
-            if (named.Key != nameof(Api.PipelineTaskAttribute.MaxMapLength) || named.Value.Value is not int value) continue;
-            var where = AttributeArguments.Named(taskAttribute, named.Key, cancellationToken);
+            if (named.Name != nameof(Api.PipelineTaskAttribute.MaxMapLength) || named.Value is not int value) continue;
+            var where = named.Where;
             if (!mapped)
                 report(DiagnosticDescriptors.InvalidMapping, where, new object?[] { method.Name, "sets MaxMapLength but has no [MapOver] parameter", "Remove MaxMapLength, or map the task over an upstream collection with [MapOver]." });
             else if (value < 0)

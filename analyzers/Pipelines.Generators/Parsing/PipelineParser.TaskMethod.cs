@@ -99,7 +99,9 @@ internal static partial class PipelineParser
         var dependsOn = syntaxTask is null
             ? ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken)
             : ReadDependsOn(id, syntaxTask, locations, taskNames, report, cancellationToken);
-        var settings = ReadTaskSettings(id, attribute, pipelineId, calendar, known, report, ref blocked, cancellationToken);
+        // A task read from syntax has no AttributeData: the reader read its [PipelineTask]'s arguments.
+        var taskArguments = attribute is not null ? NamedArguments.Of(attribute, cancellationToken) : syntaxTask?.Settings ?? NamedArguments.None;
+        var settings = ReadTaskSettings(id, taskArguments, pipelineId, calendar, known, report, ref blocked, cancellationToken);
         var branchTargets = ReadBranchTargets(id, branch, locations, taskNames, report, ref blocked, cancellationToken);
         var sensorSpec = ReadSensor(id, sensor, report, ref blocked, cancellationToken);
 
@@ -125,7 +127,7 @@ internal static partial class PipelineParser
             settings.Controls)
         {
             Produces = syntaxTask is null ? AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken) : EquatableArray<string>.Empty,
-            MaxMapLength = MapOverParser.ReadTaskSettings(method, attribute, kind == TaskKind.Task, known, report, cancellationToken),
+            MaxMapLength = MapOverParser.ReadTaskSettings(method, taskArguments, kind == TaskKind.Task, known, report, cancellationToken),
             MapLabelProperty = MapOverParser.LabelProperty(method, known),
         };
     }

@@ -27,7 +27,7 @@ internal static partial class PipelineParser
     /// </summary>
     private static TaskSettings ReadTaskSettings(
         string id,
-        AttributeData? attribute,
+        NamedArguments arguments,
         string pipelineId,
         string? calendar,
         KnownSymbols known,
@@ -48,82 +48,80 @@ internal static partial class PipelineParser
         var maxActiveTries = 0;
         bool dependsOnPast = false, waitForDownstream = false;
         var weightRule = s_taskDefaults.WeightRule;
-        // No attribute: a task read from syntax, whose [PipelineTask] has no arguments.
-        foreach (var named in attribute?.NamedArguments ?? ImmutableArray<KeyValuePair<string, TypedConstant>>.Empty)
+        foreach (var named in arguments.All)
         {
-            if (named.Value.Kind == TypedConstantKind.Error) { blocked = true; continue; }
-            var where = AttributeArguments.Named(attribute!, named.Key, cancellationToken);
-            switch (named.Key)
+            if (named.IsError) { blocked = true; continue; }
+            var where = named.Where;
+            switch (named.Name)
             {
                 case nameof(PipelineTaskAttribute.Retries):
-                    retries = named.Value.Value is int r ? r : 0;
-                    if (retries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, retries, "0 or more." });
+                    retries = named.Value is int r ? r : 0;
+                    if (retries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, retries, "0 or more." });
                     break;
                 case nameof(PipelineTaskAttribute.RetryDelay):
-                    if (ReadDuration(named.Value, named.Key, taskLabel, where, report) is { } delay)
+                    if (ReadDuration(named.Value, named.Name, taskLabel, where, report) is { } delay)
                     {
                         retryDelay = delay;
-                        if (delay < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, "zero or more." });
+                        if (delay < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, named.Value, "zero or more." });
                     }
                     break;
                 case nameof(PipelineTaskAttribute.RetryExponentialBackoff):
-                    backoff = named.Value.Value is true;
+                    backoff = named.Value is true;
                     break;
                 case nameof(PipelineTaskAttribute.MaxRetryDelay):
-                    maxRetryDelay = ReadDuration(named.Value, named.Key, taskLabel, where, report);
-                    if (maxRetryDelay <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, "more than zero." });
+                    maxRetryDelay = ReadDuration(named.Value, named.Name, taskLabel, where, report);
+                    if (maxRetryDelay <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, named.Value, "more than zero." });
                     break;
                 case nameof(PipelineTaskAttribute.Timeout):
-                    timeout = ReadDuration(named.Value, named.Key, taskLabel, where, report);
-                    if (timeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, "more than zero; leave it unset for no time limit." });
+                    timeout = ReadDuration(named.Value, named.Name, taskLabel, where, report);
+                    if (timeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, named.Value, "more than zero; leave it unset for no time limit." });
                     break;
                 case nameof(PipelineTaskAttribute.Trigger):
                     // An enum argument arrives as its underlying int; a cast such as (TriggerRule)99 names no member.
-                    var triggerValue = named.Value.Value is int t ? t : 0;
+                    var triggerValue = named.Value is int t ? t : 0;
                     trigger = (TriggerRule)triggerValue;
                     if (!IsDefined(trigger))
-                        report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, triggerValue, $"one of the {nameof(TriggerRule)} values, such as {nameof(TriggerRule)}.{nameof(TriggerRule.AllSuccess)}." });
+                        report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, triggerValue, $"one of the {nameof(TriggerRule)} values, such as {nameof(TriggerRule)}.{nameof(TriggerRule.AllSuccess)}." });
                     break;
                 case nameof(PipelineTaskAttribute.Queue):
-                    queue = named.Value.Value as string ?? PipelineDefaults.Queue;
+                    queue = named.Value as string ?? PipelineDefaults.Queue;
                     if (!s_queue.IsMatch(queue)) report(DiagnosticDescriptors.InvalidQueueName, where, new object?[] { queue, id });
                     break;
                 case nameof(PipelineTaskAttribute.PriorityWeight):
-                    priority = named.Value.Value is int p ? p : s_taskDefaults.PriorityWeight;
-                    if (priority < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, priority, "at least 1; raise it above the others' to go first." });
+                    priority = named.Value is int p ? p : s_taskDefaults.PriorityWeight;
+                    if (priority < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, priority, "at least 1; raise it above the others' to go first." });
                     break;
                 case nameof(PipelineTaskAttribute.WeightRule):
-                    if (named.Value.Value is int w && IsDefined((PriorityWeightRule)w)) weightRule = (PriorityWeightRule)w;
-                    else report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, named.Value.Value, $"one of the {nameof(PriorityWeightRule)} values, such as {nameof(PriorityWeightRule)}.{nameof(PriorityWeightRule.Downstream)}." });
+                    if (named.Value is int w && IsDefined((PriorityWeightRule)w)) weightRule = (PriorityWeightRule)w;
+                    else report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, named.Value, $"one of the {nameof(PriorityWeightRule)} values, such as {nameof(PriorityWeightRule)}.{nameof(PriorityWeightRule.Downstream)}." });
                     break;
                 case nameof(PipelineTaskAttribute.Pool):
-                    pool = named.Value.Value as string;
+                    pool = named.Value as string;
                     break;
                 case nameof(PipelineTaskAttribute.PoolSlots):
-                    poolSlots = named.Value.Value is int slots ? slots : s_taskDefaults.PoolSlots;
-                    if (poolSlots < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, poolSlots, "at least 1." });
+                    poolSlots = named.Value is int slots ? slots : s_taskDefaults.PoolSlots;
+                    if (poolSlots < 1) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, poolSlots, "at least 1." });
                     break;
                 case nameof(PipelineTaskAttribute.MaxActiveTries):
-                    maxActiveTries = named.Value.Value is int tries ? tries : 0;
-                    if (maxActiveTries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, taskLabel, maxActiveTries, "0 or more; 0 sets no limit." });
+                    maxActiveTries = named.Value is int tries ? tries : 0;
+                    if (maxActiveTries < 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Name, taskLabel, maxActiveTries, "0 or more; 0 sets no limit." });
                     break;
                 case nameof(PipelineTaskAttribute.DependsOnPast):
-                    dependsOnPast = named.Value.Value is true;
+                    dependsOnPast = named.Value is true;
                     break;
                 case nameof(PipelineTaskAttribute.WaitForDownstream):
-                    waitForDownstream = named.Value.Value is true;
+                    waitForDownstream = named.Value is true;
                     break;
                 case nameof(PipelineTaskAttribute.Deadline):
-                    deadline = named.Value.Value as string;
+                    deadline = named.Value as string;
                     if (deadline is not null) CheckDeadline(deadline, taskLabel, pipelineId, calendar, where, report);
                     break;
             }
         }
-        // Both are set only by a named argument, so only with an attribute.
-        if (pool is not null && attribute is not null) CheckPool(id, pool, poolSlots, attribute, known, report, cancellationToken);
-        if (attribute is not null && maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
+        if (pool is not null) CheckPool(id, pool, poolSlots, arguments, known, report);
+        if (maxRetryDelay is { } max && max > 0 && max < retryDelay && retryDelay >= 0)
         {
-            report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.MaxRetryDelay), cancellationToken),
+            report(DiagnosticDescriptors.SettingOutOfRange, arguments.Where(nameof(PipelineTaskAttribute.MaxRetryDelay)),
                 new object?[] { nameof(PipelineTaskAttribute.MaxRetryDelay), taskLabel, TimeSpan.FromTicks(max).ToString("c", CultureInfo.InvariantCulture), $"at least {nameof(PipelineTaskAttribute.RetryDelay)} ({TimeSpan.FromTicks(retryDelay).ToString("c", CultureInfo.InvariantCulture)})." });
         }
 
@@ -169,14 +167,14 @@ internal static partial class PipelineParser
                 switch (named.Key)
                 {
                     case nameof(SensorAttribute.PokeInterval):
-                        if (ReadDuration(named.Value, named.Key, sensorLabel, where, report) is { } pokeTicks)
+                        if (ReadDuration(named.Value.Value, named.Key, sensorLabel, where, report) is { } pokeTicks)
                         {
                             poke = pokeTicks;
                             if (poke <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, sensorLabel, named.Value.Value, "more than zero." });
                         }
                         break;
                     case nameof(SensorAttribute.Timeout):
-                        if (ReadDuration(named.Value, named.Key, sensorLabel, where, report) is { } timeoutTicks)
+                        if (ReadDuration(named.Value.Value, named.Key, sensorLabel, where, report) is { } timeoutTicks)
                         {
                             sensorTimeout = timeoutTicks;
                             if (sensorTimeout <= 0) report(DiagnosticDescriptors.SettingOutOfRange, where, new object?[] { named.Key, sensorLabel, named.Value.Value, "more than zero." });
@@ -193,18 +191,18 @@ internal static partial class PipelineParser
     }
 
     /// <summary>A pool must be declared by this assembly or a referenced one, and have at least the slots the task takes.</summary>
-    private static void CheckPool(string taskId, string pool, int slots, AttributeData attribute, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
+    private static void CheckPool(string taskId, string pool, int slots, NamedArguments arguments, KnownSymbols known, DiagnosticReporter report)
     {
         var declared = known.Pools;
         if (declared.Find(pool) is { } found)
         {
             if (slots > found.Slots)
-                report(DiagnosticDescriptors.PoolSlotsExceedPool, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.PoolSlots), cancellationToken), new object?[] { taskId, slots, pool, found.Slots });
+                report(DiagnosticDescriptors.PoolSlotsExceedPool, arguments.Where(nameof(PipelineTaskAttribute.PoolSlots)), new object?[] { taskId, slots, pool, found.Slots });
             return;
         }
         var names = declared.Known.Select(p => p.Name).ToList();
         var closest = Suggestions.Closest(pool, names);
-        report(DiagnosticDescriptors.UnknownPool, AttributeArguments.Named(attribute, nameof(PipelineTaskAttribute.Pool), cancellationToken),
+        report(DiagnosticDescriptors.UnknownPool, arguments.Where(nameof(PipelineTaskAttribute.Pool)),
             new object?[] { pool, taskId, Suggestions.DidYouMean(closest), names.Count == 0 ? "none yet" : string.Join(", ", names) },
             Properties(DiagnosticProperties.Suggestion, closest));
     }
@@ -212,9 +210,9 @@ internal static partial class PipelineParser
     /// <summary>Whether a value read from an attribute argument names a member of the API's enum.</summary>
     private static bool IsDefined<TEnum>(TEnum value) where TEnum : struct, Enum => Enum.IsDefined(typeof(TEnum), value);
 
-    private static long? ReadDuration(TypedConstant value, string setting, string owner, Location where, DiagnosticReporter report)
+    private static long? ReadDuration(object? value, string setting, string owner, Location where, DiagnosticReporter report)
     {
-        if (value.Value is not string text) return null;
+        if (value is not string text) return null;
         // A bare number such as "5" parses as five days: require hh:mm so nobody gets days when they meant minutes.
         if (text.IndexOf(':') >= 0 && TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var span)) return span.Ticks;
         report(DiagnosticDescriptors.InvalidDuration, where, new object?[] { setting, text, owner });

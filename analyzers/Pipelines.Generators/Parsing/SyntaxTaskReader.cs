@@ -7,8 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Pipelines.Generators.Parsing;
 
 /// <summary>
-/// A task method's attributes read from its syntax: only <c>[PipelineTask]</c> without arguments and <c>[DependsOn]</c>
-/// whose ids are string literals or <c>nameof(Member)</c>. Asking a method symbol for its attributes binds every one of
+/// A task method's attributes read from its syntax: only <c>[PipelineTask]</c>, without arguments or with settings of
+/// literal values (<see cref="ReadSettings"/>), and <c>[DependsOn]</c> whose ids are string literals or <c>nameof(Member)</c>. Asking a method symbol for its attributes binds every one of
 /// them, and the generator's model step runs on every compilation: at 2,000 tasks and 20,000 ids that binding was most
 /// of its time. The reader only answers when the answer is provably what binding gives; otherwise it returns null and
 /// the parser binds the method's attributes as before.
@@ -21,8 +21,8 @@ namespace Pipelines.Generators.Parsing;
 /// attribute's scope is the class body's.</item>
 /// <item>Each attribute's name is a plain identifier (not <c>@Name</c>, not qualified or generic) that resolves, by the
 /// compiler's rule of looking up the name and the name plus "Attribute", to our type: one lookup finds exactly our type
-/// and the other finds nothing at all. Anything else on the method (another attribute, an argument to
-/// <c>[PipelineTask]</c>, a second <c>[PipelineTask]</c>) falls back.</item>
+/// and the other finds nothing at all. Anything else on the method (another attribute, a <c>[PipelineTask]</c> setting
+/// that is not a literal of the setting's own type, a second <c>[PipelineTask]</c>) falls back.</item>
 /// <item>A string literal is a plain <c>"..."</c> token without errors; its value is the token's value.</item>
 /// <item><c>nameof(X)</c>: no symbol named <c>nameof</c> is in scope (else it would be a call), and the pipeline type
 /// itself has members named X, all methods, so the lookup stops there and binds; the value is X. The pipeline
@@ -64,6 +64,7 @@ internal sealed class SyntaxTaskReader
 
         Scope? scope = null;
         var isTask = false;
+        NamedArguments? settings = null;
         List<(string Id, ExpressionSyntax Element)>? dependsOn = null;
         foreach (var list in declaration.AttributeLists)
         {
@@ -77,8 +78,13 @@ internal sealed class SyntaxTaskReader
                 if (resolved is null) return null;
                 if (KnownSymbols.Is(resolved, _known.PipelineTaskAttribute))
                 {
-                    if (isTask || attribute.ArgumentList is { Arguments.Count: > 0 }) return null;
+                    if (isTask) return null;
                     isTask = true;
+                    if (attribute.ArgumentList is { Arguments.Count: > 0 } taskArguments)
+                    {
+                        settings = ReadSettings(taskArguments, attribute);
+                        if (settings is null) return null;
+                    }
                 }
                 else if (KnownSymbols.Is(resolved, _known.DependsOnAttribute))
                 {
@@ -94,7 +100,71 @@ internal sealed class SyntaxTaskReader
                 else return null;
             }
         }
-        return isTask ? new SyntaxTask(dependsOn ?? s_none) : null;
+        return isTask ? new SyntaxTask(dependsOn ?? s_none, settings ?? NamedArguments.None) : null;
+    }
+
+    /// <summary>
+    /// <c>[PipelineTask]</c>'s named arguments, when each is certain from syntax: a plain name, written once, of a public
+    /// settable instance property of the attribute of type <c>int</c>, <c>bool</c> or <c>string</c>, set to a literal of
+    /// exactly that type (an <c>int</c> literal, or one negated; <c>true</c> or <c>false</c>; a <c>"..."</c> string).
+    /// Anything else (an enum member, a constant, a conversion such as a <c>char</c> for an <c>int</c>) is bound.
+    /// </summary>
+    private NamedArguments? ReadSettings(AttributeArgumentListSyntax list, AttributeSyntax attribute)
+    {
+        var all = new List<NamedArgument>(list.Arguments.Count);
+        foreach (var argument in list.Arguments)
+        {
+            if (argument.NameColon is not null || argument.NameEquals is not { Name.Identifier: var name } || name.IsMissing || name.IsVerbatimIdentifier()) return null;
+            var setting = name.ValueText;
+            foreach (var earlier in all)
+            {
+                if (earlier.Name == setting) return null;
+            }
+            if (SettingType(setting) is not { } type || ConstantOf(argument.Expression, type) is not { } value) return null;
+            all.Add(new NamedArgument(setting, value, IsError: false, argument.Expression.GetLocation()));
+        }
+        return new NamedArguments(all, attribute.GetLocation());
+    }
+
+    /// <summary>The type of <c>[PipelineTask]</c>'s setting <paramref name="name"/>, when it is one the reader reads.</summary>
+    private SpecialType? SettingType(string name)
+    {
+        if (_settingTypes.TryGetValue(name, out var known)) return known;
+        SpecialType? type = null;
+        var members = _known.PipelineTaskAttribute!.GetMembers(name);
+        if (members.Length == 1 && members[0] is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsIndexer: false,
+                SetMethod: { DeclaredAccessibility: Accessibility.Public } } property
+            && property.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Boolean or SpecialType.System_String)
+        {
+            type = property.Type.SpecialType;
+        }
+        _settingTypes.Add(name, type);
+        return type;
+    }
+
+    private readonly Dictionary<string, SpecialType?> _settingTypes = new(System.StringComparer.Ordinal);
+
+    /// <summary>The value of a literal of exactly <paramref name="type"/>, boxed; null for anything else.</summary>
+    private static object? ConstantOf(ExpressionSyntax expression, SpecialType type)
+    {
+        if (expression.ContainsDiagnostics) return null;
+        switch (type)
+        {
+            case SpecialType.System_Int32:
+                if (expression is LiteralExpressionSyntax { Token.Value: int number } literal && literal.IsKind(SyntaxKind.NumericLiteralExpression)) return number;
+                if (expression is PrefixUnaryExpressionSyntax { OperatorToken.RawKind: (int)SyntaxKind.MinusToken, Operand: LiteralExpressionSyntax { Token.Value: int negated } operand }
+                    && expression.IsKind(SyntaxKind.UnaryMinusExpression) && operand.IsKind(SyntaxKind.NumericLiteralExpression))
+                    return -negated;
+                return null;
+            case SpecialType.System_Boolean:
+                return expression.IsKind(SyntaxKind.TrueLiteralExpression) ? true : expression.IsKind(SyntaxKind.FalseLiteralExpression) ? false : null;
+            case SpecialType.System_String:
+                return expression is LiteralExpressionSyntax { Token: { Value: string text } token } && expression.IsKind(SyntaxKind.StringLiteralExpression) && token.IsKind(SyntaxKind.StringLiteralToken)
+                    ? text
+                    : null;
+            default:
+                return null;
+        }
     }
 
     private static readonly List<(string Id, ExpressionSyntax Element)> s_none = new();
@@ -218,7 +288,14 @@ internal sealed class SyntaxTaskReader
 /// <summary>A task method's attributes as <see cref="SyntaxTaskReader"/> read them.</summary>
 internal sealed class SyntaxTask
 {
-    public SyntaxTask(List<(string Id, ExpressionSyntax Element)> dependsOn) => DependsOn = dependsOn;
+    public SyntaxTask(List<(string Id, ExpressionSyntax Element)> dependsOn, NamedArguments settings)
+    {
+        DependsOn = dependsOn;
+        Settings = settings;
+    }
+
+    /// <summary>The <c>[PipelineTask]</c> attribute's named arguments.</summary>
+    public NamedArguments Settings { get; }
 
     /// <summary>The ids of every <c>[DependsOn]</c>, in declaration order, each with its argument.</summary>
     public List<(string Id, ExpressionSyntax Element)> DependsOn { get; }

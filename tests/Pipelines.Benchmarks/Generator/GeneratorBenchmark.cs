@@ -25,6 +25,7 @@ public static class GeneratorBenchmark
         Console.WriteLine();
         await MeasureAsync("dense: 2,000 tasks, ~20,000 [DependsOn(nameof(...))] edges", Dense(2_000), rounds);
         await MeasureAsync("chain: 10,000 tasks", Chain(10_000), rounds);
+        await MeasureAsync("dense with settings: the dense pipeline, each task with six [PipelineTask(...)] settings", Dense(2_000, withSettings: true), rounds);
         return 0;
     }
 
@@ -149,16 +150,23 @@ public static class GeneratorBenchmark
         return times[times.Count / 2];
     }
 
-    /// <summary>Each task depends on up to eleven earlier ones, spread out so the graph is wide as well as deep (as in ScaleTests).</summary>
-    private static string Dense(int tasks)
+    /// <summary>
+    /// Each task depends on up to eleven earlier ones, spread out so the graph is wide as well as deep (as in ScaleTests);
+    /// <paramref name="withSettings"/> gives each task the settings a production task has (retries, delays, queue, pool).
+    /// </summary>
+    private static string Dense(int tasks, bool withSettings = false)
     {
-        var source = new StringBuilder("using Pipelines;\nnamespace Bench;\n[Pipeline(\"dense\")]\npublic partial class Dense\n{\n");
+        var source = new StringBuilder(withSettings ? "using Pipelines;\n[assembly: Pool(\"db\", Slots = 8)]\n" : "using Pipelines;\n");
+        source.Append("namespace Bench;\n[Pipeline(\"dense\")]\npublic partial class Dense\n{\n");
         for (var i = 0; i < tasks; i++)
         {
             var upstream = Enumerable.Range(1, 11).Select(k => i - k * k).Where(u => u >= 0).Select(u => $"nameof(T{u})").ToList();
+            var task = withSettings
+                ? $"PipelineTask(Retries = {i % 4}, RetryDelay = \"00:0{i % 10}:30\", RetryExponentialBackoff = true, Timeout = \"01:00:00\", Queue = \"etl\", Pool = \"db\")"
+                : "PipelineTask";
             source.Append(upstream.Count == 0
-                ? $"    [PipelineTask] public static void T{i}() {{ }}\n"
-                : $"    [PipelineTask, DependsOn({string.Join(", ", upstream)})] public static void T{i}() {{ }}\n");
+                ? $"    [{task}] public static void T{i}() {{ }}\n"
+                : $"    [{task}, DependsOn({string.Join(", ", upstream)})] public static void T{i}() {{ }}\n");
         }
         return source.Append("}\n").ToString();
     }
