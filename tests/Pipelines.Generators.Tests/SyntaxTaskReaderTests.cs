@@ -181,6 +181,27 @@ public sealed class SyntaxTaskReaderTests
                 [PipelineTaskAttribute(Retries = 1)] [DependsOn("K")] public static void L() { }
             }
             """ },
+        // Tasks with parameters: their method attributes are read from syntax; nameof may name a parameter (C# 11).
+        { "parameters", Usings + """
+            using System.Collections.Generic;
+            using System.Threading;
+            [Pipeline("p")]
+            public partial class P
+            {
+                [PipelineTask] public static int A() => 1;
+                [PipelineTask] public static List<int> L() => new();
+                [PipelineTask(Retries = 2), DependsOn(nameof(A))] public static int B(RunContext run, CancellationToken ct, [FromTask(nameof(A))] int a) => a;
+                [PipelineTask, DependsOn(nameof(A))] public static int C(int A) => A;
+                [PipelineTask, DependsOn(nameof(a))] public static int D([FromTask(nameof(A))] int a) => a;
+                [PipelineTask, DependsOn(nameof(B))] public static string E([FromTask(nameof(B))] string b) => b;
+                [PipelineTask, DependsOn(nameof(A))] public static void F(ref int x) { }
+                [PipelineTask, DependsOn(nameof(A))] public static void G(Missing m) { }
+                [PipelineTask, DependsOn(nameof(L))] public static int H([MapOver] [FromTask(nameof(L))] int item) => item;
+                [PipelineTask, DependsOn(nameof(A))] public static void I(params int[] rest) { }
+                [PipelineTask, DependsOn("A")] public Task J(RunContext run, int x = 3) => Task.CompletedTask;
+                [PipelineTask, DependsOn(nameof(A))] public static void K(int nameof) { }
+            }
+            """ },
         { "settings fall back", Usings + """
             public static class Limits { public const int Retries = 2; }
             [Pipeline("p")]
@@ -243,8 +264,11 @@ public sealed class SyntaxTaskReaderTests
     {
         var cases = Cases().ToList();
         Assert.Equal(["A", "B", "C", "D", "E", "E2", "F"], ReadFromSyntax((string)cases[0][1]));
-        // Of the "fall back" tasks only the two whose problems are in the method, not its attributes, are read from syntax.
-        Assert.Equal(["Async", "Abstract"], ReadFromSyntax((string)cases[2][1]));
+        // Of the "fall back" tasks only those whose problems are in the method, not its attributes, are read from syntax.
+        Assert.Equal(["O", "Async", "Abstract"], ReadFromSyntax((string)cases[2][1]));
+        // With parameters: all but D, whose nameof names a parameter that is no member (binding gives its name; the reader
+        // leaves it), and K, with a parameter named nameof.
+        Assert.Equal(["A", "L", "B", "C", "E", "F", "G", "H", "I", "J"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "parameters")[1]));
         Assert.Equal(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings")[1]));
         Assert.Equal(["W"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings fall back")[1]));
         // The settings case is checked, not just read: its diagnostics, from syntax (the comparison shows binding agrees).

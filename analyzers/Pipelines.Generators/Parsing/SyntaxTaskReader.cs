@@ -16,9 +16,11 @@ namespace Pipelines.Generators.Parsing;
 /// <remarks>
 /// What makes the syntax's meaning certain:
 /// <list type="bullet">
-/// <item>The method is ordinary, non-generic, without parameters, declared once, with no syntax errors in its attribute
-/// lists, and every list has no target (<c>[return: ...]</c> falls back). With no parameters or type parameters the
-/// attribute's scope is the class body's.</item>
+/// <item>The method is ordinary, non-generic, declared once, with no syntax errors in its attribute lists, and every
+/// list has no target (<c>[return: ...]</c> falls back). Without type parameters the attribute's scope is the class
+/// body's, but for the method's parameters, which C# 11 lets <c>nameof</c> name: <c>nameof(X)</c> of a parameter X is
+/// "X" just as it is of a method X, so they change no value read here. (The parameters' own attributes, such as
+/// <c>[FromTask]</c>, are the parser's to read, as before.)</item>
 /// <item>Each attribute's name is a plain identifier (not <c>@Name</c>, not qualified or generic) that resolves, by the
 /// compiler's rule of looking up the name and the name plus "Attribute", to our type: one lookup finds exactly our type
 /// and the other finds nothing at all. Anything else on the method (another attribute, a <c>[PipelineTask]</c> setting
@@ -54,7 +56,12 @@ internal sealed class SyntaxTaskReader
     /// <summary>The task's attributes from syntax, or null when they must be bound (including when it is no task).</summary>
     public SyntaxTask? TryRead(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        if (!_usable || method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || !method.Parameters.IsEmpty) return null;
+        if (!_usable || method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod) return null;
+        // A parameter named nameof: whether it makes nameof(X) a call in the method's attributes is the compiler's to say.
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Name == "nameof") return null;
+        }
         // A partial method's attributes are merged from both its parts.
         if (method.PartialDefinitionPart is not null || method.PartialImplementationPart is not null) return null;
         var references = method.DeclaringSyntaxReferences;
