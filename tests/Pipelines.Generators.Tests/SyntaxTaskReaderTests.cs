@@ -200,6 +200,19 @@ public sealed class SyntaxTaskReaderTests
                 [PipelineTask, DependsOn(nameof(A))] public static void I(params int[] rest) { }
                 [PipelineTask, DependsOn("A")] public Task J(RunContext run, int x = 3) => Task.CompletedTask;
                 [PipelineTask, DependsOn(nameof(A))] public static void K(int nameof) { }
+                [PipelineTask, DependsOn(nameof(A), nameof(L))] public static int M([FromTask("A")] long wide, [FromTask(nameof(L))] IReadOnlyList<int> all) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int N([FromTask(nameof(A))] string wrong) => 0;
+                [PipelineTask, DependsOn(nameof(J))] public static int O([FromTask(nameof(J))] int nothing) => 0;
+                [PipelineTask, DependsOn(nameof(H))] public static int Q([FromTask(nameof(H))] List<int> reduced) => 0;
+                [PipelineTask, DependsOn(nameof(H))] public static int R([FromTask(nameof(H))] int notAList) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int S([FromTask(null)] int a) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int T([FromTask(nameof(A)), FromTask(nameof(A))] int a) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int U([FromTask(nameof(A))] [Obsolete] int a) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int V([FromTask(nameof(Nope))] int a, [FromTask("a")] int b) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int W([FromTask(nameof(A))] Action a) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int X([param: FromTask(nameof(A))] int a) => 0;
+                [PipelineTask, DependsOn(nameof(A))] public static int Y([FromTaskAttribute(nameof(A))] int a, [FromTask(nameof(a))] int c) => 0;
+                [PipelineTask, DependsOn(nameof(L))] public static int Z([MapOver(nameof(L))] int item, [FromTask(nameof(A))] int a) => 0;
             }
             """ },
         { "settings fall back", Usings + """
@@ -267,8 +280,12 @@ public sealed class SyntaxTaskReaderTests
         // Of the "fall back" tasks only those whose problems are in the method, not its attributes, are read from syntax.
         Assert.Equal(["O", "Async", "Abstract"], ReadFromSyntax((string)cases[2][1]));
         // With parameters: all but D, whose nameof names a parameter that is no member (binding gives its name; the reader
-        // leaves it), and K, with a parameter named nameof.
-        Assert.Equal(["A", "L", "B", "C", "E", "F", "G", "H", "I", "J"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "parameters")[1]));
+        // leaves it), and K, with a parameter named nameof. Their inputs too where each parameter has no attributes or
+        // only [FromTask] of a literal or nameof of a member: not H and Z ([MapOver]), S (null), T and U (two
+        // attributes), V (nameof of no member), X (a target), Y (nameof of a parameter).
+        var parametersCase = (string)cases.Single(c => (string)c[0] == "parameters")[1];
+        Assert.Equal(["A", "L", "B", "C", "E", "F", "G", "H", "I", "J", "M", "N", "O", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"], ReadFromSyntax(parametersCase));
+        Assert.Equal(["A", "L", "B", "C", "E", "F", "G", "I", "J", "M", "N", "O", "Q", "R", "W"], ReadFromSyntax(parametersCase, inputs: true));
         Assert.Equal(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings")[1]));
         Assert.Equal(["W"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings fall back")[1]));
         // The settings case is checked, not just read: its diagnostics, from syntax (the comparison shows binding agrees).
@@ -320,14 +337,14 @@ public sealed class SyntaxTaskReaderTests
         Assert.True(parsed > 300, $"only {parsed} pipelines were parsed");
     }
 
-    /// <summary>The task methods of the first pipeline in <paramref name="source"/> that the reader reads from syntax.</summary>
-    private static List<string> ReadFromSyntax(string source)
+    /// <summary>The task methods of the first pipeline in <paramref name="source"/> that the reader reads from syntax (with <paramref name="inputs"/>, their parameters' attributes too).</summary>
+    private static List<string> ReadFromSyntax(string source, bool inputs = false)
     {
         var compilation = GeneratorHarness.Compile(source);
         var known = KnownSymbols.Create(compilation);
         var type = PipelineTypes(compilation, known).First();
         var reader = new SyntaxTaskReader(type, known);
-        return type.GetMembers().OfType<IMethodSymbol>().Where(m => reader.TryRead(m, default) is not null).Select(m => m.Name).ToList();
+        return type.GetMembers().OfType<IMethodSymbol>().Where(m => reader.TryRead(m, default) is { } task && (!inputs || task.Inputs is not null)).Select(m => m.Name).ToList();
     }
 
     private static (int Pipelines, List<string> Problems) Compare(string[] sources)

@@ -16,10 +16,10 @@ namespace Pipelines.Generators.Parsing;
 internal static class MapOverParser
 {
     /// <summary>Whether a task method maps over a collection (has a <c>[MapOver]</c> parameter).</summary>
-    public static bool IsMapped(IMethodSymbol method, KnownSymbols known)
+    public static bool IsMapped(IMethodSymbol method, KnownSymbols known, ParameterFacts facts)
     {
         foreach (var parameter in method.Parameters)
-            if (known.Find(parameter, known.MapOverAttribute) is not null) return true;
+            if (facts.Find(parameter, known.MapOverAttribute) is not null) return true;
         return false;
     }
 
@@ -35,6 +35,7 @@ internal static class MapOverParser
         string typeOf,
         Dictionary<string, IMethodSymbol> tasksByName,
         KnownSymbols known,
+        ParameterFacts facts,
         DiagnosticReporter report,
         ref bool blocked,
         CancellationToken cancellationToken,
@@ -66,7 +67,7 @@ internal static class MapOverParser
         if (upstream is not null && upstream.Name != taskId && !PipelineParser.ContainsError(parameter.Type))
         {
             var (_, output) = PipelineParser.Unwrap(upstream.ReturnType, known);
-            if (IsMapped(upstream, known))
+            if (IsMapped(upstream, known, facts))
             {
                 report(DiagnosticDescriptors.NestedMapping, where, new object?[]
                 {
@@ -111,10 +112,11 @@ internal static class MapOverParser
         Location argumentLocation,
         Dictionary<string, IMethodSymbol> tasksByName,
         KnownSymbols known,
+        ParameterFacts facts,
         DiagnosticReporter report)
     {
         tasksByName.TryGetValue(fromId, out var upstream);
-        if (upstream is null || upstream.Name == taskId || !IsMapped(upstream, known)) return false;
+        if (upstream is null || upstream.Name == taskId || !IsMapped(upstream, known, facts)) return false;
         var (_, output) = PipelineParser.Unwrap(upstream.ReturnType, known);
         if (output is null) return false;
         if (output.TypeKind == TypeKind.Error || PipelineParser.ContainsError(parameter.Type)) return true;
@@ -133,13 +135,13 @@ internal static class MapOverParser
     /// The task-level mapping checks: one <c>[MapOver]</c> parameter at most (PIPE048), only on a plain task, and a
     /// <c>MaxMapLength</c> that is positive and set only on a mapped task (PIPE049). Returns the task's MaxMapLength (0: none).
     /// </summary>
-    public static int ReadTaskSettings(IMethodSymbol method, NamedArguments taskArguments, bool plainTask, KnownSymbols known, DiagnosticReporter report, CancellationToken cancellationToken)
+    public static int ReadTaskSettings(IMethodSymbol method, NamedArguments taskArguments, bool plainTask, KnownSymbols known, ParameterFacts facts, DiagnosticReporter report, CancellationToken cancellationToken)
     {
         string? first = null;
         var mapped = false;
         foreach (var parameter in method.Parameters)
         {
-            if (known.Find(parameter, known.MapOverAttribute) is not { } attribute) continue;
+            if (facts.Find(parameter, known.MapOverAttribute) is not { } attribute) continue;
             mapped = true;
             if (first is null)
             {
@@ -176,12 +178,12 @@ internal static class MapOverParser
     /// The property of the mapped parameter's type marked <c>[MapLabel]</c> (its own or inherited, readable, not
     /// indexed), or null: each instance is then labelled with its element's <c>ToString()</c>.
     /// </summary>
-    public static string? LabelProperty(IMethodSymbol method, KnownSymbols known)
+    public static string? LabelProperty(IMethodSymbol method, KnownSymbols known, ParameterFacts facts)
     {
         if (known.MapLabelAttribute is null) return null;
         foreach (var parameter in method.Parameters)
         {
-            if (known.Find(parameter, known.MapOverAttribute) is null) continue;
+            if (facts.Find(parameter, known.MapOverAttribute) is null) continue;
             for (var type = parameter.Type; type is not null; type = type.BaseType)
             {
                 foreach (var member in type.GetMembers())

@@ -16,8 +16,12 @@ internal static partial class PipelineParser
     /// The task's parameters: an upstream task's output (<c>[FromTask]</c>, checked against what that task returns), the
     /// run parameters, the <c>RunContext</c> or the cancellation token. Anything else is reported.
     /// </summary>
+    /// <param name="syntaxInputs">The parameters' <c>[FromTask]</c> ids as <see cref="SyntaxTaskReader"/> read them (null
+    /// for a parameter without attributes), or null to bind the parameters' attributes.</param>
     private static ImmutableArray<ParameterSpec> ReadParameters(
         IMethodSymbol method,
+        List<(string Id, Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax Element)?>? syntaxInputs,
+        ParameterFacts facts,
         Location methodLocation,
         TaskLocations locations,
         Dictionary<string, IMethodSymbol> tasksByName,
@@ -29,15 +33,22 @@ internal static partial class PipelineParser
     {
         var id = method.Name;
         var parameters = ImmutableArray.CreateBuilder<ParameterSpec>();
-        foreach (var parameter in method.Parameters)
+        for (var index = 0; index < method.Parameters.Length; index++)
         {
+            var parameter = method.Parameters[index];
             if (ContainsError(parameter.Type)) blocked = true;
-            var fromTask = known.Find(parameter, known.FromTaskAttribute);
             var typeName = SourceName(parameter.Type, s_typeFormat);
             var typeOf = TypeOfName(parameter.Type);
-            if (known.Find(parameter, known.MapOverAttribute) is { } mapOver)
+            // Read from syntax: [FromTask] and nothing else, or no attributes at all.
+            if (syntaxInputs?[index] is { } input)
             {
-                var mapped = MapOverParser.Parse(id, parameter, mapOver, typeName, typeOf, tasksByName, known, report, ref blocked, cancellationToken, out var mapLocation);
+                AddInput(parameter, typeName, typeOf, input.Id, input.Element.GetLocation());
+                continue;
+            }
+            var fromTask = syntaxInputs is null ? known.Find(parameter, known.FromTaskAttribute) : null;
+            if (facts.Find(parameter, known.MapOverAttribute) is { } mapOver)
+            {
+                var mapped = MapOverParser.Parse(id, parameter, mapOver, typeName, typeOf, tasksByName, known, facts, report, ref blocked, cancellationToken, out var mapLocation);
                 locations.Parameters.Add(mapLocation);
                 if (mapped is not null) parameters.Add(mapped);
                 continue;
@@ -57,23 +68,12 @@ internal static partial class PipelineParser
                     locations.Parameters.Add(null);
                     continue;
                 }
-                if (!ContainsError(parameter.Type) && Unstorable(parameter.Type) is { } why)
-                {
-                    report(DiagnosticDescriptors.InvalidTaskMethod, parameter.Locations.FirstOrDefault() ?? methodLocation, new object?[]
-                    {
-                        id, $"takes '{parameter.Name}' as '{parameter.Type.ToDisplayString(s_messageFormat)}', which {why}", "Take the upstream output as a type that can be stored, such as object, a record or an array.",
-                    });
-                }
-                locations.Parameters.Add(argumentLocation);
-                parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
-                SuggestNameOf(fromId, id, argumentLocation, taskNames, report, cancellationToken);
-                if (!MapOverParser.CheckReduce(id, parameter, fromId, argumentLocation, tasksByName, known, report))
-                    CheckInputType(id, parameter, fromId, argumentLocation, tasksByName, known, report);
+                AddInput(parameter, typeName, typeOf, fromId, argumentLocation);
                 continue;
             }
 
             locations.Parameters.Add(null);
-            if (known.Find(parameter, known.RunParametersAttribute) is not null)
+            if (facts.Find(parameter, known.RunParametersAttribute) is not null)
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.RunParameters, typeName, typeOf, null));
             else if (KnownSymbols.Is(parameter.Type, known.RunContext))
                 parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.RunContext, typeName, typeOf, null));
@@ -83,6 +83,23 @@ internal static partial class PipelineParser
                 report(DiagnosticDescriptors.UnsupportedParameter, parameter.Locations.FirstOrDefault() ?? methodLocation, new object?[] { parameter.Name, id });
         }
         return parameters.ToImmutable();
+
+        // A typed input: what an upstream task returns, by the [FromTask] argument at argumentLocation.
+        void AddInput(IParameterSymbol parameter, string typeName, string typeOf, string fromId, Location argumentLocation)
+        {
+            if (!ContainsError(parameter.Type) && Unstorable(parameter.Type) is { } why)
+            {
+                report(DiagnosticDescriptors.InvalidTaskMethod, parameter.Locations.FirstOrDefault() ?? methodLocation, new object?[]
+                {
+                    id, $"takes '{parameter.Name}' as '{parameter.Type.ToDisplayString(s_messageFormat)}', which {why}", "Take the upstream output as a type that can be stored, such as object, a record or an array.",
+                });
+            }
+            locations.Parameters.Add(argumentLocation);
+            parameters.Add(new ParameterSpec(parameter.Name, ParameterSource.FromTask, typeName, typeOf, fromId));
+            SuggestNameOf(fromId, id, argumentLocation, taskNames, report, cancellationToken);
+            if (!MapOverParser.CheckReduce(id, parameter, fromId, argumentLocation, tasksByName, known, facts, report))
+                CheckInputType(id, parameter, fromId, argumentLocation, tasksByName, known, report);
+        }
     }
 
     private static void CheckInputType(
@@ -124,6 +141,7 @@ internal static partial class PipelineParser
         AttributeData pipelineAttribute,
         List<(IMethodSymbol Method, AttributeData? Attribute)> taskMethods,
         KnownSymbols known,
+        ParameterFacts facts,
         DiagnosticReporter report,
         ref bool blocked,
         CancellationToken cancellationToken)
@@ -134,7 +152,7 @@ internal static partial class PipelineParser
         {
             foreach (var parameter in method.Parameters)
             {
-                if (known.Find(parameter, known.RunParametersAttribute) is null || parameter.Type.TypeKind == TypeKind.Error) continue;
+                if (facts.Find(parameter, known.RunParametersAttribute) is null || parameter.Type.TypeKind == TypeKind.Error) continue;
                 var location = parameter.Locations.FirstOrDefault() ?? Location.None;
                 if (chosen is null)
                 {

@@ -17,6 +17,7 @@ internal static partial class PipelineParser
         IMethodSymbol method,
         AttributeData? attribute,
         SyntaxTask? syntaxTask,
+        ParameterFacts facts,
         Dictionary<string, IMethodSymbol> tasksByName,
         HashSet<string> taskNames,
         string pipelineId,
@@ -95,7 +96,7 @@ internal static partial class PipelineParser
             }
         }
 
-        var parameters = ReadParameters(method, methodLocation, locations, tasksByName, taskNames, known, report, ref blocked, cancellationToken);
+        var parameters = ReadParameters(method, syntaxTask?.Inputs, facts, methodLocation, locations, tasksByName, taskNames, known, report, ref blocked, cancellationToken);
         var dependsOn = syntaxTask is null
             ? ReadDependsOn(method, locations, taskNames, known, report, ref blocked, cancellationToken)
             : ReadDependsOn(id, syntaxTask, locations, taskNames, report, cancellationToken);
@@ -127,8 +128,8 @@ internal static partial class PipelineParser
             settings.Controls)
         {
             Produces = syntaxTask is null ? AssetParser.ReadProduces(method, known, report, ref blocked, cancellationToken) : EquatableArray<string>.Empty,
-            MaxMapLength = MapOverParser.ReadTaskSettings(method, taskArguments, kind == TaskKind.Task, known, report, cancellationToken),
-            MapLabelProperty = MapOverParser.LabelProperty(method, known),
+            MaxMapLength = MapOverParser.ReadTaskSettings(method, taskArguments, kind == TaskKind.Task, known, facts, report, cancellationToken),
+            MapLabelProperty = MapOverParser.LabelProperty(method, known, facts),
         };
     }
 

@@ -109,10 +109,16 @@ internal static partial class PipelineParser
         {
             if (!tasksByName.ContainsKey(method.Name)) tasksByName.Add(method.Name, method);
         }
+        // The parameters of tasks read from syntax with their inputs carry [FromTask] or nothing.
+        var facts = new ParameterFacts(known);
+        for (var t = 0; t < taskMethods.Count; t++)
+        {
+            if (syntaxTasks[t]?.Inputs is not null) facts.ReadFromSyntax(taskMethods[t].Method);
+        }
         for (var t = 0; t < taskMethods.Count; t++)
         {
             var (method, attribute) = taskMethods[t];
-            var task = ParseTask(method, attribute, syntaxTasks[t], tasksByName, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
+            var task = ParseTask(method, attribute, syntaxTasks[t], facts, tasksByName, taskNames, id, settings.Calendar, known, ReportWith, ref blocked, cancellationToken, out var taskLocations);
             locations.Tasks.Add(taskLocations);
             tasks.Add(task);
         }
@@ -123,7 +129,7 @@ internal static partial class PipelineParser
             callbackSpecs.AddRange(CallbackParser.Parse(method, attributes, taskMethods, taskNames, id, known, ReportWith, ref blocked, cancellationToken));
         }
 
-        var runParameters = ReadRunParameters(id, settings.Schedule is not null, settings.Parameters, pipelineAttribute, taskMethods, known, ReportWith, ref blocked, cancellationToken);
+        var runParameters = ReadRunParameters(id, settings.Schedule is not null, settings.Parameters, pipelineAttribute, taskMethods, known, facts, ReportWith, ref blocked, cancellationToken);
 
         var constructorParameters = ImmutableArray<ConstructorParameterSpec>.Empty;
         if (!type.IsStatic && (tasks.Any(t => !t.IsStatic) || callbackSpecs.Any(c => !c.IsStatic)))

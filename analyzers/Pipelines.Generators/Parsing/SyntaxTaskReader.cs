@@ -51,7 +51,12 @@ internal sealed class SyntaxTaskReader
             && OnlyConstructor(dependsOn) is { Parameters.Length: 1 } constructor
             && constructor.Parameters[0] is { IsParams: true, Type: IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_String } }
             && !IsGenericOrInGeneric(type);
+        _inputsUsable = _usable && known.FromTaskAttribute is { } fromTask
+            && OnlyConstructor(fromTask) is { Parameters.Length: 1 } fromTaskConstructor
+            && fromTaskConstructor.Parameters[0] is { IsParams: false, Type.SpecialType: SpecialType.System_String };
     }
+
+    private readonly bool _inputsUsable;
 
     /// <summary>The task's attributes from syntax, or null when they must be bound (including when it is no task).</summary>
     public SyntaxTask? TryRead(IMethodSymbol method, CancellationToken cancellationToken)
@@ -107,7 +112,36 @@ internal sealed class SyntaxTaskReader
                 else return null;
             }
         }
-        return isTask ? new SyntaxTask(dependsOn ?? s_none, settings ?? NamedArguments.None) : null;
+        if (!isTask) return null;
+        return new SyntaxTask(dependsOn ?? s_none, settings ?? NamedArguments.None, ReadInputs(declaration, method, part, cancellationToken));
+    }
+
+    /// <summary>
+    /// The parameters' <c>[FromTask]</c> ids, one entry per parameter (null for a parameter without attributes), when
+    /// every parameter has no attributes or only <c>[FromTask]</c> of a string literal or <c>nameof</c>, as
+    /// <see cref="IdOf"/> reads them; null when any must be bound (<c>[MapOver]</c>, <c>[RunParameters]</c>, anything else).
+    /// </summary>
+    private List<(string Id, ExpressionSyntax Element)?>? ReadInputs(MethodDeclarationSyntax declaration, IMethodSymbol method, TypeDeclarationSyntax part, CancellationToken cancellationToken)
+    {
+        var syntax = declaration.ParameterList.Parameters;
+        if (syntax.Count != method.Parameters.Length) return null;
+        var inputs = new List<(string Id, ExpressionSyntax Element)?>(syntax.Count);
+        foreach (var parameter in syntax)
+        {
+            if (parameter.AttributeLists.Count == 0)
+            {
+                inputs.Add(null);
+                continue;
+            }
+            if (!_inputsUsable || parameter.AttributeLists.Count != 1 || parameter.AttributeLists[0] is not { Target: null, Attributes.Count: 1 } list || list.ContainsDiagnostics) return null;
+            var attribute = list.Attributes[0];
+            if (attribute.Name is not IdentifierNameSyntax { Identifier: var identifier } || identifier.IsVerbatimIdentifier() || identifier.IsMissing) return null;
+            if (ScopeOf(part, cancellationToken) is not { } scope || !KnownSymbols.Is(scope.Resolve(identifier.ValueText), _known.FromTaskAttribute)) return null;
+            if (attribute.ArgumentList is not { Arguments: { Count: 1 } arguments } || arguments[0].NameEquals is not null || arguments[0].NameColon is not null) return null;
+            if (IdOf(arguments[0].Expression, scope) is not { } id) return null;
+            inputs.Add((id, arguments[0].Expression));
+        }
+        return inputs;
     }
 
     /// <summary>
@@ -295,11 +329,18 @@ internal sealed class SyntaxTaskReader
 /// <summary>A task method's attributes as <see cref="SyntaxTaskReader"/> read them.</summary>
 internal sealed class SyntaxTask
 {
-    public SyntaxTask(List<(string Id, ExpressionSyntax Element)> dependsOn, NamedArguments settings)
+    public SyntaxTask(List<(string Id, ExpressionSyntax Element)> dependsOn, NamedArguments settings, List<(string Id, ExpressionSyntax Element)?>? inputs)
     {
         DependsOn = dependsOn;
         Settings = settings;
+        Inputs = inputs;
     }
+
+    /// <summary>
+    /// Per parameter, its <c>[FromTask]</c> id and argument, or null for a parameter without attributes; null when the
+    /// parameters' attributes must be bound.
+    /// </summary>
+    public List<(string Id, ExpressionSyntax Element)?>? Inputs { get; }
 
     /// <summary>The <c>[PipelineTask]</c> attribute's named arguments.</summary>
     public NamedArguments Settings { get; }

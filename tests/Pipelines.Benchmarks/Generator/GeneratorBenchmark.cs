@@ -25,7 +25,7 @@ public static class GeneratorBenchmark
         Console.WriteLine();
         await MeasureAsync("dense: 2,000 tasks, ~20,000 [DependsOn(nameof(...))] edges", Dense(2_000), rounds);
         await MeasureAsync("chain: 10,000 tasks", Chain(10_000), rounds);
-        await MeasureAsync("dense with settings: the dense pipeline, each task with six [PipelineTask(...)] settings and the run context", Dense(2_000, withSettings: true), rounds);
+        await MeasureAsync("dense with settings: the dense pipeline, each task with six [PipelineTask(...)] settings, the run context and a typed input", Dense(2_000, withSettings: true), rounds);
         return 0;
     }
 
@@ -153,7 +153,7 @@ public static class GeneratorBenchmark
     /// <summary>
     /// Each task depends on up to eleven earlier ones, spread out so the graph is wide as well as deep (as in ScaleTests);
     /// <paramref name="withSettings"/> gives each task the settings a production task has (retries, delays, queue, pool)
-    /// and the run context and cancellation token as parameters.
+    /// and the run context, the cancellation token and its nearest upstream's output as parameters.
     /// </summary>
     private static string Dense(int tasks, bool withSettings = false)
     {
@@ -165,10 +165,18 @@ public static class GeneratorBenchmark
             var task = withSettings
                 ? $"PipelineTask(Retries = {i % 4}, RetryDelay = \"00:0{i % 10}:30\", RetryExponentialBackoff = true, Timeout = \"01:00:00\", Queue = \"etl\", Pool = \"db\")"
                 : "PipelineTask";
-            var parameters = withSettings ? "RunContext run, System.Threading.CancellationToken ct" : "";
+            if (withSettings)
+            {
+                // The run context, the token, and the nearest upstream's output as a typed input.
+                var input = upstream.Count == 0 ? "" : $", [FromTask({upstream[0]})] int input";
+                source.Append(upstream.Count == 0
+                    ? $"    [{task}] public static int T{i}(RunContext run, System.Threading.CancellationToken ct) => 1;\n"
+                    : $"    [{task}, DependsOn({string.Join(", ", upstream)})] public static int T{i}(RunContext run, System.Threading.CancellationToken ct{input}) => input;\n");
+                continue;
+            }
             source.Append(upstream.Count == 0
-                ? $"    [{task}] public static void T{i}({parameters}) {{ }}\n"
-                : $"    [{task}, DependsOn({string.Join(", ", upstream)})] public static void T{i}({parameters}) {{ }}\n");
+                ? $"    [{task}] public static void T{i}() {{ }}\n"
+                : $"    [{task}, DependsOn({string.Join(", ", upstream)})] public static void T{i}() {{ }}\n");
         }
         return source.Append("}\n").ToString();
     }
