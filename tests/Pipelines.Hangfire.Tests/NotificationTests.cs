@@ -204,7 +204,8 @@ public sealed class NotificationTests
         notifier.Down = false;
         await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
         Assert.Equal(s_exhausted, Sent(notifier, runId));
-        Assert.Null(connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)));
+        // The last pass's commit takes the hash, the list's rest and the index entry together.
+        await Poll.UntilAsync(() => connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)) is null, "the run's delivery hash to go");
         Assert.Equal(0, connection.GetListCount(runKey));
         Assert.DoesNotContain(runKey, connection.GetAllItemsFromSet(NotificationOutbox.IndexKey));
     }
@@ -242,6 +243,49 @@ public sealed class NotificationTests
         using var after = NotificationOutbox.Connect(host.Storage);
         Assert.Null(after.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(EventId)));
     }
+
+    [Fact]
+    public async Task A_pass_stopped_by_shutdown_keeps_what_it_delivered_so_the_drain_does_not_send_it_again()
+    {
+        using var stopping = new CancellationTokenSource();
+        var notifier = new StoppingNotifier(stopping, stopAtCall: 2);
+        // Delivery by hand: the test makes the passes.
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition },
+            configure: o => o.DeliverNotifications = false,
+            services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+        var run = await host.RunAsync("linear");
+
+        // The host stops during the second event's delivery: the pass ends there.
+        Assert.ThrowsAny<OperationCanceledException>(() => Dispatcher(host).DeliverDue(stopping.Token));
+        Assert.Single(notifier.Received);
+
+        // The drain goes on from the second event: the first is not sent again.
+        Dispatcher(host).DeliverDue(CancellationToken.None);
+        Assert.Equal(s_linear, Sent(notifier.Received, run.RunId));
+        Assert.Equal(0, Dispatcher(host).Pending);
+    }
+
+    /// <summary>A notifier during whose <c>stopAtCall</c>-th call the host stops (the token it is given is cancelled).</summary>
+    private sealed class StoppingNotifier(CancellationTokenSource stopping, int stopAtCall) : IPipelineNotifier
+    {
+        private int _calls;
+
+        public List<PipelineEvent> Received { get; } = new();
+
+        public Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
+        {
+            if (++_calls == stopAtCall)
+            {
+                stopping.Cancel();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            Received.Add(pipelineEvent);
+            return Task.CompletedTask;
+        }
+    }
+
+    private static (PipelineEventKind, string?, string)[] Sent(IEnumerable<PipelineEvent> received, string runId) =>
+        received.Where(e => e.RunId == runId).Select(e => (e.Kind, e.TaskId, e.State)).ToArray();
 
     private static NotificationDispatcher Dispatcher(PipelineHost host) => host.Services.GetRequiredService<NotificationDispatcher>();
 

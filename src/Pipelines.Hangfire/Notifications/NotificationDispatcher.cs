@@ -133,36 +133,55 @@ internal sealed partial class NotificationDispatcher
         // A notifier with an unsettled event of this run gets none of the run's later events until it is settled.
         var holding = new HashSet<string>(StringComparer.Ordinal);
         var allSettled = true;
-        foreach (var entry in entries.Take(MaxEventsPerRunPass))
+        try
         {
-            IReadOnlyDictionary<string, string> stored;
-            if (entry.ProgressInRunHash)
-                stored = runProgress ??= connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)) ?? new Dictionary<string, string>();
-            else
-                stored = connection.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(entry.Id)) ?? new Dictionary<string, string>();
-            var changes = new Dictionary<string, string>(StringComparer.Ordinal);
-            var settled = true;
-            foreach (var (key, notifier) in _notifiers)
+            foreach (var entry in entries.Take(MaxEventsPerRunPass))
             {
-                var field = entry.ProgressInRunHash ? NotificationOutbox.DeliveryField(entry.Id, key) : key;
-                var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(field));
-                if (delivery.IsSettled) continue;
-                if (!holding.Contains(key) && !(delivery.NextAttempt > now))
+                IReadOnlyDictionary<string, string> stored;
+                if (entry.ProgressInRunHash)
+                    stored = runProgress ??= connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)) ?? new Dictionary<string, string>();
+                else
+                    stored = connection.GetAllEntriesFromHash(NotificationOutbox.DeliveryKey(entry.Id)) ?? new Dictionary<string, string>();
+                var changes = new Dictionary<string, string>(StringComparer.Ordinal);
+                var settled = true;
+                foreach (var (key, notifier) in _notifiers)
                 {
-                    delivery = Notify(notifier, key, entry, delivery, now, cancellationToken);
-                    changes[field] = delivery.Format();
+                    var field = entry.ProgressInRunHash ? NotificationOutbox.DeliveryField(entry.Id, key) : key;
+                    var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(field));
+                    if (delivery.IsSettled) continue;
+                    if (!holding.Contains(key) && !(delivery.NextAttempt > now))
+                    {
+                        delivery = Notify(notifier, key, entry, delivery, now, cancellationToken);
+                        changes[field] = delivery.Format();
+                    }
+                    if (delivery.IsSettled) continue;
+                    settled = false;
+                    holding.Add(key);
+                    next = Earliest(next, delivery.NextAttempt);
                 }
-                if (delivery.IsSettled) continue;
-                settled = false;
-                holding.Add(key);
-                next = Earliest(next, delivery.NextAttempt);
+                allSettled &= settled;
+                if (settled) settlements.Settled(entry);
+                else if (changes.Count > 0) settlements.Progressed(entry, changes);
             }
-            allSettled &= settled;
-            if (settled) settlements.Settled(entry);
-            else if (changes.Count > 0) settlements.Progressed(entry, changes);
+        }
+        catch
+        {
+            // A notifier stopped by the host's shutdown, or a storage error: what was delivered before it is kept, so the
+            // drain in this process (or the next pass) does not send it again.
+            try
+            {
+                settlements.Commit(emptied: false, runHashMayExist: false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRunSkipped(_logger, runKey, ex);
+            }
+            throw;
         }
 
-        var runHashMayExist = runProgress is { Count: > 0 };
+        // An empty list still indexed is what a pass that failed after taking the run's last events off it leaves: its
+        // delivery hash may still be there, unread.
+        var runHashMayExist = runProgress is { Count: > 0 } || entries.Count == 0;
         if (!(allSettled && complete))
         {
             settlements.Commit(emptied: false, runHashMayExist);
