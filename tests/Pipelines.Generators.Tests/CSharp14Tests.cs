@@ -76,7 +76,7 @@ public sealed class CSharp14Tests : IDisposable
         var (exit, output) = await DotNetCli.RunAsync(_root, Timeout, "build", "-nodeReuse:false", "-clp:NoSummary");
         Assert.NotEqual(0, exit);
         var diagnostics = output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal) || l.Contains(": warning ", StringComparison.Ordinal))
-            .Select(l => l.Trim()).Select(l => l[..l.IndexOf(" (https://", StringComparison.Ordinal)]).Distinct().Order(StringComparer.Ordinal).ToList();
+            .Select(l => l.Trim()).Select(l => l.IndexOf(" (https://", StringComparison.Ordinal) is var link and >= 0 ? l[..link] : l).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(new[]
         {
             $"{source}(11,10): error PIPE056: Method 'Load' has [PipelineTask], but it is declared in an extension block of class 'Probe', and a pipeline's tasks and callbacks are the methods of the pipeline class itself. Move 'Load' out of the extension(...) block.",

@@ -433,6 +433,22 @@ public sealed class DiagnosticTests
         """, "PIPE022", "Method 'Load' has [DependsOn] but no [PipelineTask], so it is not a task and the setting is ignored. Add [PipelineTask] to the method or remove [DependsOn].");
 
     [Fact]
+    public async Task PIPE022_a_setting_on_a_field_like_event_is_reported_on_both_accessors_though_they_are_implicit()
+    {
+        var (source, span) = Markup.Parse(Usings + """
+            [Pipeline("etl")]
+            public partial class Etl
+            {
+                [PipelineTask] public void Extract() { }
+                [method: [|DependsOn(nameof(Extract))|]] public event System.Action? Changed;
+            }
+            """);
+        var build = await GeneratorHarness.BuildAsync(source);
+        Assert.Equal(new[] { "add_Changed", "remove_Changed" }.Select(accessor => $"PIPE022 {span} Method '{accessor}' has [DependsOn] but no [PipelineTask], so it is not a task and the setting is ignored. Add [PipelineTask] to the method or remove [DependsOn]."),
+            build.Ours.Select(d => $"{d.Id} {d.Location.SourceSpan} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public Task PIPE023_invalid_pipeline_id() => AssertSingle("""
         [Pipeline([|"nightly load"|])]
         public partial class Etl

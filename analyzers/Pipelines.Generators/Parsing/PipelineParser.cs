@@ -64,8 +64,8 @@ internal static partial class PipelineParser
         var settings = ReadSettings(pipelineAttribute, id, known, ReportWith, ref blocked, cancellationToken);
 
         // Tasks, in declaration order.
-        // A task read from syntax has no AttributeData: its [PipelineTask] has no arguments, and its other attributes are
-        // [DependsOn] only, in its SyntaxTask.
+        // A task read from syntax has no AttributeData: its SyntaxTask holds its [PipelineTask]'s settings, its [DependsOn]
+        // ids and, where read, its parameters' [FromTask] ids.
         var taskMethods = new List<(IMethodSymbol Method, AttributeData? Attribute)>();
         var syntaxTasks = new List<SyntaxTask?>();
         var callbackMethods = new List<(IMethodSymbol Method, List<(AttributeData Attribute, PipelineCallbackKind Kind)> Attributes)>();
@@ -73,9 +73,10 @@ internal static partial class PipelineParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // Only what the user declared in the class: not, say, the static method the compiler makes in it for a
-            // member of a C# 14 extension block, which carries that member's attributes (PIPE056 is reported on it).
-            if (member is not IMethodSymbol method || method.IsImplicitlyDeclared) continue;
+            // Not the static method the compiler makes in the class for a member of a C# 14 extension block, which carries
+            // that member's attributes (PIPE056 is reported on the member). The accessors of a field-like event are
+            // implicit too, but not ordinary: a task attribute on one is reported as before.
+            if (member is not IMethodSymbol method || method is { IsImplicitlyDeclared: true, MethodKind: MethodKind.Ordinary }) continue;
             if (reader?.TryRead(method, cancellationToken) is { } syntaxTask)
             {
                 if (method.Name.Length == 0) blocked = true;
