@@ -52,7 +52,7 @@ public sealed class SyntaxTaskReaderTests
             [Pipeline("p")]
             public partial class P
             {
-                [PipelineTask(Trigger = TriggerRule.AllDone)] public static void A() { }
+                [PipelineTask(Trigger = (TriggerRule)1)] public static void A() { }
                 [PipelineTask, DependsOn(new[] { nameof(A) })] public static void B() { }
                 [PipelineTask, DependsOn(null)] public static void C() { }
                 [PipelineTask, DependsOn((string)null)] public static void C2() { }
@@ -179,6 +179,7 @@ public sealed class SyntaxTaskReaderTests
                 [PipelineTask(Deadline = "18:00"), DependsOn(nameof(I))] public void J() { }
                 [PipelineTask(WaitForDownstream = true, Pool = "db", Retries = 0x10, Queue = @"etl")] public static void K() { }
                 [PipelineTaskAttribute(Retries = 1)] [DependsOn("K")] public static void L() { }
+                [PipelineTask(Trigger = TriggerRule.AllDone, WeightRule = PriorityWeightRule.Upstream), DependsOn(nameof(L))] public static void M() { }
             }
             """ },
         // Tasks with parameters: their method attributes are read from syntax; nameof may name a parameter (C# 11).
@@ -242,6 +243,16 @@ public sealed class SyntaxTaskReaderTests
                 [PipelineTask(Retries = -2147483648)] public static void U() { }
                 [PipelineTask(Retries = 1,)] public static void V() { }
                 [PipelineTask(Retries = 2)] public static void W() { }
+                [PipelineTask(Trigger = Pipelines.TriggerRule.AllDone)] public static void X() { }
+                [PipelineTask(Trigger = (TriggerRule)3)] public static void Y() { }
+                [PipelineTask(Trigger = TriggerRule.Nope)] public static void Z() { }
+                [PipelineTask(Trigger = (TriggerRule)99)] public static void Z2() { }
+            }
+            [Pipeline("shadow")]
+            public partial class Shadow
+            {
+                public static int TriggerRule => 0;
+                [PipelineTask(Trigger = TriggerRule.AllDone)] public static void A() { }
             }
             """ },
         // nameof of an accessor or operator is an error (CS0571) whose value Roslyn 4.8 drops: left to binding.
@@ -286,8 +297,8 @@ public sealed class SyntaxTaskReaderTests
         var parametersCase = (string)cases.Single(c => (string)c[0] == "parameters")[1];
         Assert.Equal(["A", "L", "B", "C", "E", "F", "G", "H", "I", "J", "M", "N", "O", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"], ReadFromSyntax(parametersCase));
         Assert.Equal(["A", "L", "B", "C", "E", "F", "G", "I", "J", "M", "N", "O", "Q", "R", "W"], ReadFromSyntax(parametersCase, inputs: true));
-        Assert.Equal(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings")[1]));
-        Assert.Equal(["W"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings fall back")[1]));
+        Assert.Equal(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings")[1]));
+        Assert.Equal(["N", "W"], ReadFromSyntax((string)cases.Single(c => (string)c[0] == "settings fall back")[1]));
         // The settings case is checked, not just read: its diagnostics, from syntax (the comparison shows binding agrees).
         var settings = Parse([(string)cases.Single(c => (string)c[0] == "settings")[1]], readTasksFromSyntax: true).Single().Result;
         Assert.Equal(new[]

@@ -94,7 +94,7 @@ internal sealed class SyntaxTaskReader
                     isTask = true;
                     if (attribute.ArgumentList is { Arguments.Count: > 0 } taskArguments)
                     {
-                        settings = ReadSettings(taskArguments, attribute);
+                        settings = ReadSettings(taskArguments, attribute, scope);
                         if (settings is null) return null;
                     }
                 }
@@ -147,10 +147,11 @@ internal sealed class SyntaxTaskReader
     /// <summary>
     /// <c>[PipelineTask]</c>'s named arguments, when each is certain from syntax: a plain name, written once, of a public
     /// settable instance property of the attribute of type <c>int</c>, <c>bool</c> or <c>string</c>, set to a literal of
-    /// exactly that type (an <c>int</c> literal, or one negated; <c>true</c> or <c>false</c>; a <c>"..."</c> string).
-    /// Anything else (an enum member, a constant, a conversion such as a <c>char</c> for an <c>int</c>) is bound.
+    /// exactly that type (an <c>int</c> literal, or one negated; <c>true</c> or <c>false</c>; a <c>"..."</c> string), or
+    /// of an <c>int</c>-based enum type set to <c>Enum.Member</c> where the name binds to exactly that enum in the class's
+    /// scope. Anything else (a constant, a cast, a conversion such as a <c>char</c> for an <c>int</c>) is bound.
     /// </summary>
-    private NamedArguments? ReadSettings(AttributeArgumentListSyntax list, AttributeSyntax attribute)
+    private NamedArguments? ReadSettings(AttributeArgumentListSyntax list, AttributeSyntax attribute, Scope scope)
     {
         var all = new List<NamedArgument>(list.Arguments.Count);
         foreach (var argument in list.Arguments)
@@ -161,35 +162,44 @@ internal sealed class SyntaxTaskReader
             {
                 if (earlier.Name == setting) return null;
             }
-            if (SettingType(setting) is not { } type || ConstantOf(argument.Expression, type) is not { } value) return null;
+            if (SettingType(setting) is not { } type || ConstantOf(argument.Expression, type, scope) is not { } value) return null;
             all.Add(new NamedArgument(setting, value, IsError: false, argument.Expression.GetLocation()));
         }
         return new NamedArguments(all, attribute.GetLocation());
     }
 
     /// <summary>The type of <c>[PipelineTask]</c>'s setting <paramref name="name"/>, when it is one the reader reads.</summary>
-    private SpecialType? SettingType(string name)
+    private ITypeSymbol? SettingType(string name)
     {
         if (_settingTypes.TryGetValue(name, out var known)) return known;
-        SpecialType? type = null;
+        ITypeSymbol? type = null;
         var members = _known.PipelineTaskAttribute!.GetMembers(name);
         if (members.Length == 1 && members[0] is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsIndexer: false,
                 SetMethod: { DeclaredAccessibility: Accessibility.Public } } property
-            && property.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Boolean or SpecialType.System_String)
+            && (property.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Boolean or SpecialType.System_String
+                || property.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType.SpecialType: SpecialType.System_Int32 }))
         {
-            type = property.Type.SpecialType;
+            type = property.Type;
         }
         _settingTypes.Add(name, type);
         return type;
     }
 
-    private readonly Dictionary<string, SpecialType?> _settingTypes = new(System.StringComparer.Ordinal);
+    private readonly Dictionary<string, ITypeSymbol?> _settingTypes = new(System.StringComparer.Ordinal);
 
-    /// <summary>The value of a literal of exactly <paramref name="type"/>, boxed; null for anything else.</summary>
-    private static object? ConstantOf(ExpressionSyntax expression, SpecialType type)
+    /// <summary>The value of a literal of exactly <paramref name="type"/> (an enum member's as its underlying <c>int</c>, as binding gives it), boxed; null for anything else.</summary>
+    private static object? ConstantOf(ExpressionSyntax expression, ITypeSymbol type, Scope scope)
     {
         if (expression.ContainsDiagnostics) return null;
-        switch (type)
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            if (expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier: var typeName }, Name: IdentifierNameSyntax { Identifier: var memberName } }
+                || !expression.IsKind(SyntaxKind.SimpleMemberAccessExpression) || typeName.IsVerbatimIdentifier() || memberName.IsVerbatimIdentifier()) return null;
+            if (!KnownSymbols.Is(scope.Single(typeName.ValueText), (INamedTypeSymbol)type)) return null;
+            var fields = type.GetMembers(memberName.ValueText);
+            return fields.Length == 1 && fields[0] is IFieldSymbol { HasConstantValue: true, ConstantValue: int value } ? value : null;
+        }
+        switch (type.SpecialType)
         {
             case SpecialType.System_Int32:
                 if (expression is LiteralExpressionSyntax { Token.Value: int number } literal && literal.IsKind(SyntaxKind.NumericLiteralExpression)) return number;
@@ -316,6 +326,13 @@ internal sealed class SyntaxTaskReader
                 : null;
             _attributes.Add(name, type);
             return type;
+        }
+
+        /// <summary>The one symbol a simple name binds to in the class's scope, or null when it binds to none or several.</summary>
+        public ISymbol? Single(string name)
+        {
+            var found = Lookup(name);
+            return found.Length == 1 ? found[0] : null;
         }
 
         private System.Collections.Immutable.ImmutableArray<ISymbol> Lookup(string name)
