@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Pipelines.Generators.Emission;
+using Pipelines.Generators.Incremental;
 using Pipelines.Generators.Model;
 using Pipelines.Generators.Parsing;
 using Pipelines.Generators.Validation;
@@ -23,6 +24,10 @@ public sealed class PipelineGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
     public static class Steps
     {
+        /// <summary>The classes carrying [Pipeline], by their declarations.</summary>
+        public const string Classes = "PipelineClasses";
+        /// <summary>The declarations of the whole compilation a model can depend on.</summary>
+        public const string Shape = "DeclarationShape";
         /// <summary>The per-class model.</summary>
         public const string Models = "PipelineModels";
         /// <summary>Models that can be emitted.</summary>
@@ -36,11 +41,23 @@ public sealed class PipelineGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var models = context.SyntaxProvider
+        // The classes are found on every compilation, cheaply (their declarations, by identity); a class's model is built from
+        // its symbols only when the class or the declarations it can depend on changed (DeclarationShape), so an edit inside a
+        // method body anywhere leaves every model cached.
+        var classes = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownSymbols.PipelineAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                static (ctx, ct) => BuildModel(ctx, ct))
+                static (ctx, ct) => FindClass(ctx, ct))
+            .WithTrackingName(Steps.Classes);
+
+        var shape = context.CompilationProvider
+            .Select(static (c, _) => DeclarationShape.Of(c))
+            .WithTrackingName(Steps.Shape);
+
+        var models = classes
+            .Combine(shape)
+            .Select(static (input, ct) => BuildModel(input.Left, input.Right, ct))
             .WithTrackingName(Steps.Models);
 
         var valid = models
@@ -51,13 +68,15 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(valid, static (spc, model) =>
             spc.AddSource(PipelineEmitter.HintName(model.Spec!), PipelineEmitter.Emit(model.Spec!, model.Order, model.Edges)));
 
-        var moduleInitializer = context.CompilationProvider
-            .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
+        // Both depend on declarations and references only, so they are read again only when the shape changed (a changed
+        // shape is always the new compilation's).
+        var moduleInitializer = shape
+            .Select(static (s, _) => s.Compilation?.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
 
         // Assembly attributes can be on any file, so the pools are read from the compilation; the equatable result keeps
         // the registry cached while they do not change.
-        var pools = context.CompilationProvider
-            .Select(static (c, ct) => ReadPools(c, ct))
+        var pools = shape
+            .Select(static (s, ct) => s.Compilation is { } c ? ReadPools(c, ct) : (EquatableArray<PoolSpec>.Empty, EquatableArray<PoolSpec>.Empty))
             .WithTrackingName(Steps.Pools);
 
         var registry = valid
@@ -78,13 +97,26 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         });
     }
 
-    private static GenerationModel? BuildModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    private static PipelineClass? FindClass(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         try
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0) return null;
-            var known = KnownSymbols.Create(context.SemanticModel.Compilation);
-            var parsed = PipelineParser.Parse(type, context.Attributes[0], known, cancellationToken);
+            return PipelineClass.Of(context, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static GenerationModel? BuildModel(PipelineClass? pipelineClass, DeclarationShape shape, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (pipelineClass?.CompilationFor(shape) is not { } compilation || pipelineClass.Read(compilation, cancellationToken) is not { } read) return null;
+            var (type, attribute) = read;
+            var known = KnownSymbols.Create(compilation);
+            var parsed = PipelineParser.Parse(type, attribute, known, cancellationToken);
             if (parsed.Spec is null) return new GenerationModel(null, EquatableArray<int>.Empty, EquatableArray<TaskEdgesSpec>.Empty, HasErrors: true);
             var validation = PipelineValidator.Validate(parsed.Spec);
             if (parsed.HasErrors || validation.HasErrors || validation.Order is null)

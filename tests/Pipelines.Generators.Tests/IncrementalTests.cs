@@ -28,6 +28,9 @@ public sealed class IncrementalTests
 
     private static readonly string[] TrackedSteps =
     {
+        // Not Steps.Shape: it stands for the compilation's declarations, and is Modified whenever they change (as the
+        // compilation itself is on every edit); what must stay cached is the work after it.
+        PipelineGenerator.Steps.Classes,
         PipelineGenerator.Steps.Models,
         PipelineGenerator.Steps.Valid,
         PipelineGenerator.Steps.Pools,
