@@ -82,12 +82,9 @@ public sealed class TryDeliveryTests
 
         // Alive: its execution keeps beating, so the second delivery is a duplicate and does nothing.
         Running("alive");
-        using (var stop = new CancellationTokenSource())
+        using (new TryHeartbeat(host.Storage, options.Clock, "linear", run.RunId, "Load", "alive").KeepBeating(TimeSpan.FromMilliseconds(100)))
         {
-            var beating = new TryHeartbeat(host.Storage, options.Clock, "linear", run.RunId, "Load", "alive").KeepBeatingAsync(TimeSpan.FromMilliseconds(100), stop.Token);
             Assert.Null(coordinator.BeginTry(Linear.Definition, run.RunId, "Load", 3, "job-3", "server-b"));
-            stop.Cancel();
-            await beating;
         }
         Assert.Equal("alive", host.Operations.GetRun("linear", run.RunId)!["Load"].Execution);
 

@@ -74,10 +74,9 @@ public sealed partial class PipelineTaskJob
         var log = new TaskLog(_loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
         var heartbeat = new TryHeartbeat(_storage, _options.Clock, pipeline.Id, runId, taskId, running.Execution ?? "");
         TryResult result;
-        using (var stopWriting = new CancellationTokenSource())
+        using (log.KeepWriting())
+        using (var beating = heartbeat.KeepBeating(_options.TryHeartbeatInterval))
         {
-            var writing = log.KeepWritingAsync(stopWriting.Token);
-            var beating = heartbeat.KeepBeatingAsync(_options.TryHeartbeatInterval, stopWriting.Token);
             try
             {
                 result = RunTryAsync(pipeline, task, MapKey.IndexOf(taskId), runId, runRecord, tryNumber, running.FirstPoke, log, cancellationToken).GetAwaiter().GetResult();
@@ -85,7 +84,9 @@ public sealed partial class PipelineTaskJob
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // The server is shutting down: the try ends without a result, and its job is delivered again (to a server
-                // that is up). Saying so lets that delivery start the try at once instead of waiting for silence.
+                // that is up). Saying so lets that delivery start the try at once instead of waiting for silence; the beats
+                // stop first, so none writes over it.
+                beating.Dispose();
                 heartbeat.Abandon();
                 span?.SetStatus(ActivityStatusCode.Error, "the server stopped during the try");
                 throw;
@@ -94,14 +95,10 @@ public sealed partial class PipelineTaskJob
             {
                 // Not the task's failure: the try ends without a result and is run again (the reconciler finds its
                 // execution abandoned), rather than spending one of its tries on a database restart.
+                beating.Dispose();
                 heartbeat.Abandon();
                 span?.SetStatus(ActivityStatusCode.Error, "the storage did not answer during the try");
                 throw;
-            }
-            finally
-            {
-                stopWriting.Cancel();
-                Task.WhenAll(writing, beating).GetAwaiter().GetResult();
             }
         }
         // The log is written before the result, so a finished task's page shows its whole log. Keeping it never

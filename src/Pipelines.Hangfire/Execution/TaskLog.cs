@@ -100,18 +100,8 @@ internal sealed class TaskLog : ILogger
         return text.ToString();
     }
 
-    /// <summary>Writes pending lines every second until <paramref name="stop"/> is cancelled. Never throws.</summary>
-    public async Task KeepWritingAsync(CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) Flush(final: false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    /// <summary>Writes pending lines every second until the result is disposed. Never throws.</summary>
+    public PeriodicWrite KeepWriting() => new(TimeSpan.FromSeconds(1), () => Flush(final: false));
 
     /// <summary>
     /// Writes the pending lines in one transaction (line by line if the storage refuses the batch); the final call also

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
 using Hangfire;
 using Hangfire.Storage;
 using NodaTime;
@@ -17,18 +15,8 @@ namespace Pipelines.Hangfire;
 /// </summary>
 internal sealed class TryHeartbeat(JobStorage storage, IClock clock, string pipelineId, string runId, string taskId, string execution)
 {
-    /// <summary>Writes a heartbeat every <paramref name="interval"/> until <paramref name="stop"/> is cancelled. Never throws.</summary>
-    public async Task KeepBeatingAsync(TimeSpan interval, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) Write(ended: false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    /// <summary>Writes a heartbeat every <paramref name="interval"/> until the result is disposed. Never throws.</summary>
+    public PeriodicWrite KeepBeating(TimeSpan interval) => new(interval, () => Write(ended: false));
 
     /// <summary>Says the execution ended without a result (its server is shutting down), so a redelivery need not wait. Never throws.</summary>
     public void Abandon() => Write(ended: true);
