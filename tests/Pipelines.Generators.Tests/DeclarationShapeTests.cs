@@ -37,8 +37,10 @@ public sealed class DeclarationShapeTests
     private const string TypesFile = """
         namespace Acme;
         public sealed record Prices(int Count);
+        /// <param name="Symbol">Ticker.</param>
         public sealed record Params(string Symbol)
         {
+            /// <summary>Free text.</summary>
             public string? Note { get; init; }
         }
         public static class Ids
@@ -49,6 +51,7 @@ public sealed class DeclarationShapeTests
         {
             public static int One() => 1;
             public static int Two() { return 2; }
+            public static readonly int Three = 3;
         }
         """;
 
@@ -78,6 +81,9 @@ public sealed class DeclarationShapeTests
             ("a comment in another file", c => Replace(c, "Types.cs", "namespace Acme;", "// vendors\nnamespace Acme;"), Expect.Cached),
             ("a constant used as a task id", c => Replace(c, "Types.cs", "After = \"Extract\"", "After = \"Transform\""), Expect.Changed),
             ("a body again, after the constant changed", c => Replace(c, "Types.cs", "One() => 10", "One() => 11"), Expect.Cached),
+            ("a parameter's documentation in another file", c => Replace(c, "Types.cs", "Ticker.", "Ticker symbol."), Expect.Changed),
+            ("a property's documentation in another file", c => Replace(c, "Types.cs", "Free text.", "Free text, kept with the run."), Expect.Changed),
+            ("#nullable inside a field's initializer", c => Replace(c, "Types.cs", "Three = 3;", "Three =\n#nullable disable\n        3;"), Expect.Rebuilt),
             ("#nullable in the parameters' file", c => Replace(c, "Types.cs", "namespace Acme;", "#nullable disable\nnamespace Acme;"), Expect.Rebuilt),
             ("#nullable taken out again", c => Replace(c, "Types.cs", "#nullable disable\n", ""), Expect.Rebuilt),
             ("a property of the parameters record", c => Replace(c, "Types.cs", "public string? Note { get; init; }", "public string? Note { get; init; }\n    public int Limit { get; init; }"), Expect.Changed),

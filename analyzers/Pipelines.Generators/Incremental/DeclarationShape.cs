@@ -1,29 +1,33 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Pipelines.Generators.Incremental;
 
 /// <summary>
 /// What a pipeline's model can depend on outside its own class: every syntax tree's declarations (types, members,
-/// signatures, attributes, constants: everything but the bodies of methods, accessors and lambdas and the initializers
-/// of fields that are not <c>const</c>), the parse options, the compilation's options and its references. Two shapes are
-/// equal when none of that changed, which is what an edit inside a method body leaves, so the generator keeps its models
-/// instead of rebuilding them from the new compilation's symbols on every keystroke.
+/// signatures, attributes, constants and their documentation comments: everything but code blocks and expression
+/// bodies, and the initializers of fields that are not <c>const</c>), the parse options, the compilation's options and
+/// its references. Two shapes are equal when none of that changed, which is what an edit inside a method body leaves, so
+/// the generator keeps its models instead of rebuilding them from the new compilation's symbols on every keystroke.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The comparison is the compiler's own notion of a change that leaves every symbol as it was
-/// (<see cref="SyntaxFactory.AreEquivalent(SyntaxTree, SyntaxTree, bool)"/> with <c>topLevel</c>: it also counts a
-/// <c>#nullable</c> directive, which changes the annotations of the declarations after it), made only for the trees that
-/// are not the same objects, and with the same path and parse options.
+/// (<see cref="SyntaxFactory.AreEquivalent(SyntaxTree, SyntaxTree, bool)"/> with <c>topLevel</c>, which also counts a
+/// <c>#nullable</c> directive outside field initializers), made only for the trees that are not the same objects, with
+/// the same path and parse options, plus the trivia it skips that a model can read (<see cref="SameTrivia"/>).
 /// </para>
 /// <para>
 /// The incremental driver keeps the <em>earlier</em> of two equal values, so a shape is compared with the one the current
-/// models were built from, however many equal shapes came between. The compilation is held weakly: it is only used while
-/// the driver runs on it (<see cref="PipelineClass.CompilationFor"/>), and a kept shape must not keep an old compilation
-/// and all its symbols alive.
+/// models were built from, however many equal shapes came between: it keeps that compilation's syntax trees (a file
+/// edited since is held in both versions), but not the compilation, which is held weakly, only used while the driver runs
+/// on it (<see cref="PipelineClass.CompilationFor"/>).
 /// </para>
 /// </remarks>
 internal sealed class DeclarationShape : IEquatable<DeclarationShape>
@@ -74,6 +78,56 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
         if (ReferenceEquals(before, after)) return true;
         return string.Equals(before.FilePath, after.FilePath, StringComparison.Ordinal)
             && before.Options.Equals(after.Options)
-            && SyntaxFactory.AreEquivalent(before, after, topLevel: true);
+            && SyntaxFactory.AreEquivalent(before, after, topLevel: true)
+            && SameTrivia(before, after);
+    }
+
+    /// <summary>
+    /// What the comparison above skips as trivia but a model can read: the documentation comment of each declaration (a
+    /// run-parameters record's <c>&lt;param&gt;</c> and <c>&lt;summary&gt;</c> texts become the parameters' generated
+    /// descriptions), and <c>#nullable</c> directives anywhere (the comparison checks them except inside the initializer of
+    /// a field that is not <c>const</c>). The declarations are in the same order in both trees, so comparing them in
+    /// order pairs each with itself.
+    /// </summary>
+    private static bool SameTrivia(SyntaxTree before, SyntaxTree after)
+    {
+        var rootBefore = before.GetRoot();
+        var rootAfter = after.GetRoot();
+        using (var declarationsBefore = Declarations(rootBefore).GetEnumerator())
+        using (var declarationsAfter = Declarations(rootAfter).GetEnumerator())
+        {
+            while (true)
+            {
+                var more = declarationsBefore.MoveNext();
+                if (more != declarationsAfter.MoveNext()) return false;
+                if (!more) break;
+                if (!string.Equals(Documentation(declarationsBefore.Current), Documentation(declarationsAfter.Current), StringComparison.Ordinal)) return false;
+            }
+        }
+        return NullableDirectives(rootBefore).SequenceEqual(NullableDirectives(rootAfter), StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<MemberDeclarationSyntax> Declarations(SyntaxNode root) =>
+        root.DescendantNodes(static node => node is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax)).OfType<MemberDeclarationSyntax>();
+
+    private static string? Documentation(MemberDeclarationSyntax declaration)
+    {
+        if (!declaration.HasLeadingTrivia) return null;
+        StringBuilder? text = null;
+        foreach (var trivia in declaration.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia))
+                (text ??= new StringBuilder()).Append(trivia.ToFullString());
+        }
+        return text?.ToString();
+    }
+
+    private static IEnumerable<string> NullableDirectives(SyntaxNode root)
+    {
+        if (!root.ContainsDirectives) yield break;
+        for (var directive = ((CSharpSyntaxNode)root).GetFirstDirective(); directive is not null; directive = directive.GetNextDirective())
+        {
+            if (directive is NullableDirectiveTriviaSyntax) yield return directive.ToString();
+        }
     }
 }
