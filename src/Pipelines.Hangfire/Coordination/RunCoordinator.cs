@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -55,10 +56,14 @@ internal sealed class RunCoordinator
     /// leave the run untouched (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
     /// A step that finishes the run gives its slot to the oldest waiting run.
     /// </summary>
-    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null)
+    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null) =>
+        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches);
+
+    /// <summary>As the public overload; the steps that queue what this one deferred wait <paramref name="deferredLockTimeout"/> for the lock.</summary>
+    private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout, IReadOnlyCollection<string>? touches)
     {
         var work = Step(pipeline, runId, change, cascade, lockTimeout, touches);
-        if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, lockTimeout);
+        if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, deferredLockTimeout);
         return work;
     }
 
@@ -250,7 +255,12 @@ internal sealed class RunCoordinator
     /// task was cleared, or another execution now runs the try). <paramref name="execution"/> is the token
     /// <see cref="BeginTry"/> gave this execution.
     /// </summary>
-    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result)
+    /// <remarks>
+    /// With <c>onlyIfFree</c> the result is applied only if the run's lock is free now
+    /// (<see cref="DistributedLockTimeoutException"/> otherwise): a try's first attempt, which then keeps its result in the
+    /// step itself (<see cref="PipelineTaskJob"/>). The steps that queue what this one deferred wait for the lock as usual.
+    /// </remarks>
+    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result, bool onlyIfFree = false)
     {
         TaskInstance? final = null;
         Update(pipeline, runId, work =>
@@ -279,7 +289,7 @@ internal sealed class RunCoordinator
                 }
             }
             return true;
-        }, CascadeScope.Changed, touches: new[] { taskId });
+        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, new[] { taskId });
         return final;
     }
 

@@ -1,0 +1,85 @@
+using Hangfire;
+using Pipelines.Hangfire.Tests.Infrastructure;
+using Pipelines.Hangfire.Tests.TestPipelines;
+
+namespace Pipelines.Hangfire.Tests;
+
+/// <summary>
+/// Where a try's result goes when the try ends: applied at once, by the step that keeps it, when the run's lock is free;
+/// kept on its own first when the lock is busy, so that waiting for the lock, a storage failure or a crash cannot change
+/// or lose it, and applied once the lock is free. On the in-memory storage and on PostgreSQL (advisory locks).
+/// </summary>
+public sealed class ResultKeepingTests
+{
+    [Theory]
+    [InlineData(StorageKind.InMemory)]
+    [InlineData(StorageKind.PostgreSql)]
+    public async Task A_try_that_ends_while_its_runs_lock_is_busy_keeps_its_result_and_applies_it_when_the_lock_is_free(StorageKind kind)
+    {
+        var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("held") : null;
+        try
+        {
+            await using var host = await PipelineHost.StartAsync(Storage(kind, database), new[] { HeldResult.Definition });
+            await RunHeld(host);
+        }
+        finally
+        {
+            if (database is not null) PostgresServer.DropDatabase(database);
+        }
+    }
+
+    private static async Task RunHeld(PipelineHost host)
+    {
+        var runId = host.Operations.Trigger("held_result", new NodaTime.LocalDate(2024, 7, 2));
+        await Poll.UntilAsync(() => host.Effects.Count(runId, "Hold", "entered") == 1, "Hold to start");
+
+        using (var connection = host.Storage.GetConnection())
+        using (StorageLocks.Acquire(host.Storage, connection, PipelineStore.RunLock("held_result", runId), TimeSpan.FromSeconds(10)))
+        {
+            host.Effects.Flags[runId] = 1;
+            var kept = await Poll.UntilAsync(() => RecordedResults.Read(connection, "held_result", runId, "Hold"), r => r is not null, "Hold's result to be kept while the lock is held");
+            Assert.Equal(1, kept!.TryNumber);
+            Assert.Null(kept.Result.Error);
+            Assert.Equal(TaskState.Running, host.Operations.GetRun("held_result", runId)!["Hold"].State);
+        }
+
+        var run = await host.WaitAsync("held_result", runId);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(1, host.Effects.Count(runId, "Hold", "entered"));
+        Assert.Equal(1, host.Effects.Count(runId, "Next", "42"));
+    }
+
+    [Theory]
+    [InlineData(StorageKind.InMemory)]
+    [InlineData(StorageKind.PostgreSql)]
+    public async Task A_try_that_finds_its_runs_lock_free_applies_its_result_without_keeping_it_apart(StorageKind kind)
+    {
+        var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("free") : null;
+        try
+        {
+            await using var host = await PipelineHost.StartAsync(Storage(kind, database), new[] { HeldResult.Definition });
+            await RunFree(host);
+        }
+        finally
+        {
+            if (database is not null) PostgresServer.DropDatabase(database);
+        }
+    }
+
+    private static async Task RunFree(PipelineHost host)
+    {
+        var runId = host.Operations.Trigger("held_result", new NodaTime.LocalDate(2024, 7, 2));
+        await Poll.UntilAsync(() => host.Effects.Count(runId, "Hold", "entered") == 1, "Hold to start");
+        host.Effects.Flags[runId] = 1;
+
+        var run = await host.WaitAsync("held_result", runId);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(1, host.Effects.Count(runId, "Next", "42"));
+        using var connection = host.Storage.GetConnection();
+        Assert.Null(RecordedResults.Read(connection, "held_result", runId, "Hold"));
+        Assert.Null(RecordedResults.Read(connection, "held_result", runId, "Next"));
+    }
+
+    private static JobStorage Storage(StorageKind kind, string? database) =>
+        kind == StorageKind.PostgreSql ? PipelineHost.PostgreSqlStorage(database!) : PipelineHost.InMemoryStorage();
+}
