@@ -28,6 +28,13 @@ internal static class StorageLocks
         return Measured(held, resource, started);
     }
 
+    /// <summary>
+    /// Whether asking for a lock without waiting costs nothing: the locks live in this process (<see cref="ProcessLocks"/>).
+    /// Elsewhere a lock that turns out busy costs a round trip (and an exception) before the real wait.
+    /// </summary>
+    public static bool AreInProcess(JobStorage storage) =>
+        storage is global::Hangfire.InMemory.InMemoryStorage;
+
     /// <summary>Takes the lock and reads with it in one round trip (<see cref="IPipelineReadStorage"/>), measured as <see cref="Acquire"/>.</summary>
     public static IDisposable AcquireAndRead(IPipelineReadStorage storage, string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys,
         IReadOnlyCollection<KeyValuePair<string, string>> fields, out IReadOnlyDictionary<string, Dictionary<string, string>> read)

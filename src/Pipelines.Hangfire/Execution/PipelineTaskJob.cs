@@ -105,20 +105,25 @@ public sealed partial class PipelineTaskJob
         // throws: a log the storage refuses is lost, the result is not.
         if (log.Flush(final: true) is { } logError) LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, logError);
 
-        // The result is applied at once when the run's lock is free: the step that applies it keeps it, in one write.
-        // Otherwise it is kept before the lock is waited for, so that nothing after that can change the outcome: a lock
-        // that stays busy, a storage failure or a crash only delays the step that applies it (this job's, the redelivered
-        // job's, or the reconciler's). Either way a crash before the one write runs the try again.
+        // Where the run's lock lives in this process and is free, the result is applied at once: the step that applies it
+        // keeps it, in one write. Otherwise it is kept before the lock is waited for, so that nothing after that can
+        // change the outcome: a lock that stays busy, a storage failure or a crash only delays the step that applies it
+        // (this job's, the redelivered job's, or the reconciler's). Either way a crash before the one write runs the try
+        // again. (Asking a database's lock first would cost a round trip each time it is busy, which on PostgreSQL cost
+        // more than the separate write saved: many runs, one server, 103 against 112 tasks/s.)
         TaskInstance? final = null;
         var applied = false;
-        try
+        if (StorageLocks.AreInProcess(_storage))
         {
-            final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: true);
-            applied = true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it.
+            try
+            {
+                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: true);
+                applied = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it.
+            }
         }
         if (!applied) KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
         for (var attempt = 1; attempt <= 2 && !applied; attempt++)
