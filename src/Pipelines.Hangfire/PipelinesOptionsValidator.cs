@@ -16,6 +16,9 @@ internal sealed class PipelinesOptionsValidator(string keyPrefix) : IValidateOpt
         var problems = new List<string>();
         Positive(problems, nameof(PipelinesOptions.LockTimeout), options.LockTimeout, "00:01:00");
         Positive(problems, nameof(PipelinesOptions.TryHeartbeatInterval), options.TryHeartbeatInterval, "00:00:05");
+        // A timer counts whole milliseconds: a shorter interval would beat once and never again.
+        if (options.TryHeartbeatInterval > TimeSpan.Zero && options.TryHeartbeatInterval < TimeSpan.FromMilliseconds(1))
+            problems.Add($"{Key(nameof(PipelinesOptions.TryHeartbeatInterval))} is {options.TryHeartbeatInterval:c}; it must be at least 1 ms (a timer's resolution), such as 00:00:05.");
         Positive(problems, nameof(PipelinesOptions.TryLivenessTimeout), options.TryLivenessTimeout, "00:00:15");
         Positive(problems, nameof(PipelinesOptions.ReconcilerLockTimeout), options.ReconcilerLockTimeout, "00:00:02");
         Positive(problems, nameof(PipelinesOptions.NotificationRetryDelay), options.NotificationRetryDelay, "00:00:01");

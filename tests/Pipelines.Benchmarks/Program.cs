@@ -114,7 +114,7 @@ async Task<bool> MeasureAllAsync()
         {
             // Raw and pipeline alternate, and which goes first alternates by round, so a change in the machine's load
             // during the run falls on both sides alike.
-            var rawFirst = round % 2 == 1;
+            var rawFirst = (round & 1) == 1;
             var at = round <= 0 ? $"warm-up round {round + 3}/3 (not counted)" : $"round {round}/{options.Rounds}";
             ChainResult? rawChain = null, ourChain = null;
             FanResult? rawFan = null, ourFan = null, rawMapped = null, ourMapped = null;

@@ -41,6 +41,14 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task A_heartbeat_interval_under_a_millisecond_stops_the_host_naming_the_key_and_the_fix()
+    {
+        using var host = Build(new() { ["Pipelines:TryHeartbeatInterval"] = "00:00:00.0005" });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Equal("Pipelines:TryHeartbeatInterval is 00:00:00.0005000; it must be at least 1 ms (a timer's resolution), such as 00:00:05.", error.Message);
+    }
+
+    [Fact]
     public async Task Pool_slots_bind_from_configuration_and_a_pool_without_slots_stops_the_host()
     {
         using (var host = Build(new() { ["Pipelines:Pools:vendor_api"] = "2", ["Pipelines:Pools:default_pool"] = "128" }))

@@ -1,4 +1,3 @@
-using Hangfire;
 using Pipelines.Hangfire.Tests.Infrastructure;
 using Pipelines.Hangfire.Tests.TestPipelines;
 
@@ -15,21 +14,8 @@ public sealed class ResultKeepingTests
     [Theory]
     [InlineData(StorageKind.InMemory)]
     [InlineData(StorageKind.PostgreSql)]
-    public async Task A_try_that_ends_while_its_runs_lock_is_busy_keeps_its_result_and_applies_it_when_the_lock_is_free(StorageKind kind)
-    {
-        var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("held") : null;
-        try
-        {
-            await using var host = await PipelineHost.StartAsync(Storage(kind, database), new[] { HeldResult.Definition });
-            await RunHeld(host);
-        }
-        finally
-        {
-            if (database is not null) PostgresServer.DropDatabase(database);
-        }
-    }
-
-    private static async Task RunHeld(PipelineHost host)
+    public Task A_try_that_ends_while_its_runs_lock_is_busy_keeps_its_result_and_applies_it_when_the_lock_is_free(StorageKind kind) =>
+        WithHostAsync(kind, async host =>
     {
         var runId = host.Operations.Trigger("held_result", new NodaTime.LocalDate(2024, 7, 2));
         await Poll.UntilAsync(() => host.Effects.Count(runId, "Hold", "entered") == 1, "Hold to start");
@@ -48,27 +34,15 @@ public sealed class ResultKeepingTests
         Assert.Equal(RunState.Success, run.State);
         Assert.Equal(1, host.Effects.Count(runId, "Hold", "entered"));
         Assert.Equal(1, host.Effects.Count(runId, "Next", "42"));
-    }
+    });
 
     [Theory]
     [InlineData(StorageKind.InMemory)]
     [InlineData(StorageKind.PostgreSql)]
-    public async Task A_try_applies_its_result_without_keeping_it_apart_only_where_the_runs_lock_is_in_the_process(StorageKind kind)
+    public Task A_try_applies_its_result_without_keeping_it_apart_only_where_the_runs_lock_is_in_the_process(StorageKind kind) =>
+        WithHostAsync(kind, async host =>
     {
-        var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("free") : null;
-        try
-        {
-            await using var host = await PipelineHost.StartAsync(Storage(kind, database), new[] { HeldResult.Definition });
-            await RunFree(host, kind == StorageKind.InMemory);
-        }
-        finally
-        {
-            if (database is not null) PostgresServer.DropDatabase(database);
-        }
-    }
-
-    private static async Task RunFree(PipelineHost host, bool locksInProcess)
-    {
+        var locksInProcess = kind == StorageKind.InMemory;
         var runId = host.Operations.Trigger("held_result", new NodaTime.LocalDate(2024, 7, 2));
         await Poll.UntilAsync(() => host.Effects.Count(runId, "Hold", "entered") == 1, "Hold to start");
         host.Effects.Flags[runId] = 1;
@@ -87,8 +61,21 @@ public sealed class ResultKeepingTests
             Assert.Equal(1, RecordedResults.Read(connection, "held_result", runId, "Hold")?.TryNumber);
             Assert.Equal(1, RecordedResults.Read(connection, "held_result", runId, "Next")?.TryNumber);
         }
-    }
+    });
 
-    private static JobStorage Storage(StorageKind kind, string? database) =>
-        kind == StorageKind.PostgreSql ? PipelineHost.PostgreSqlStorage(database!) : PipelineHost.InMemoryStorage();
+    /// <summary>Runs <paramref name="test"/> on a host of <see cref="HeldResult"/> on the storage, in a database of its own on PostgreSQL (dropped after).</summary>
+    private static async Task WithHostAsync(StorageKind kind, Func<PipelineHost, Task> test)
+    {
+        var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("result") : null;
+        try
+        {
+            var storage = database is null ? PipelineHost.InMemoryStorage() : PipelineHost.PostgreSqlStorage(database);
+            await using var host = await PipelineHost.StartAsync(storage, new[] { HeldResult.Definition });
+            await test(host);
+        }
+        finally
+        {
+            if (database is not null) PostgresServer.DropDatabase(database);
+        }
+    }
 }

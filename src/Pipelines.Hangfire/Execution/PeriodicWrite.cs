@@ -27,7 +27,8 @@ internal sealed class PeriodicWrite : IDisposable
 
     private void Tick()
     {
-        // A write still running when the next tick comes (a slow storage) makes that tick skip, as PeriodicTimer would.
+        // A write still running when the next tick comes (a slow storage) makes that tick skip; the next write is at the
+        // following tick (PeriodicTimer would have started it as soon as the slow one ended).
         if (!Monitor.TryEnter(_gate)) return;
         try
         {

@@ -120,9 +120,10 @@ public sealed partial class PipelineTaskJob
                 final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: true);
                 applied = true;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it.
+                // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it as
+                // before, which retries and logs what keeps failing.
             }
         }
         if (!applied) KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);

@@ -7,9 +7,10 @@ using Hangfire.Storage;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// A try's result kept in storage the moment the try ends, outside the run's lock, so that a busy or dead lock holder, a
-/// storage failure or a crash between the try and its coordination step delays the cascade but never changes or loses
-/// the outcome: the job applies it when it gets the run's lock, and otherwise the try's redelivered job or the
+/// A try's result kept in storage the moment the try ends, outside the run's lock (unless the run's lock lives in this
+/// process and is free: then the step that applies it keeps it, see <see cref="PipelineTaskJob"/>), so that a busy or dead
+/// lock holder, a storage failure or a crash between the try and its coordination step delays the cascade but never changes
+/// or loses the outcome: the job applies it when it gets the run's lock, and otherwise the try's redelivered job or the
 /// reconciler does. One field per task (<c>try|execution|result</c>); writing it again for the same try changes nothing.
 /// </summary>
 internal static class RecordedResults
