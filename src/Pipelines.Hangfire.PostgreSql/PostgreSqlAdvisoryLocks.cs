@@ -51,17 +51,24 @@ internal sealed class PostgreSqlAdvisoryLocks
     /// the previous holder committed), handing its rows to <paramref name="then"/>.
     /// </summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
-    public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then)
+    public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then) => Acquire(resource, timeout, then, null);
+
+    /// <summary>
+    /// As <see cref="Acquire(string, TimeSpan, LockedQuery)"/>, sending <paramref name="first"/> (a write) before the
+    /// lock's statement in the first round trip: it commits with that round trip whether or not the lock is free then.
+    /// </summary>
+    /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
+    public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then, NpgsqlBatchCommand? first)
     {
         var connection = _dataSource.OpenConnection();
         try
         {
             // Uncontended: one round trip (the query's rows are read only when the lock was granted).
-            if (Take(connection, s_tryLock, resource, then, wait: false)) return new Held(connection, resource);
+            if (Take(connection, s_tryLock, resource, then, wait: false, first)) return new Held(connection, resource);
             if (timeout <= TimeSpan.Zero) throw new DistributedLockTimeoutException(resource);
             var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {milliseconds}", connection)) setTimeout.ExecuteNonQuery();
-            Take(connection, s_lock, resource, then, wait: true);
+            Take(connection, s_lock, resource, then, wait: true, first: null);
             return new Held(connection, resource);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
@@ -77,16 +84,24 @@ internal sealed class PostgreSqlAdvisoryLocks
     }
 
     /// <summary>Runs the lock's statement and the query after it in one batch; whether the lock was granted.</summary>
-    private static bool Take(NpgsqlConnection connection, string lockSql, string resource, LockedQuery? then, bool wait)
+    private static bool Take(NpgsqlConnection connection, string lockSql, string resource, LockedQuery? then, bool wait, NpgsqlBatchCommand? first)
     {
         using var batch = new NpgsqlBatch(connection);
         // A wait is bounded by lock_timeout, not by the command timeout.
         if (wait) batch.Timeout = 0;
+        if (first is not null) batch.BatchCommands.Add(first);
         var take = new NpgsqlBatchCommand(lockSql);
         take.Parameters.Add(PostgreSqlText.Text(resource));
         batch.BatchCommands.Add(take);
         if (then is not null) batch.BatchCommands.Add(then.Command());
         using var reader = batch.ExecuteReader();
+        // The write's result (no columns) comes first.
+        if (first is not null)
+        {
+            while (reader.FieldCount == 0 && reader.NextResult())
+            {
+            }
+        }
         // pg_advisory_lock returns only once granted (void); pg_try_advisory_lock says whether it was.
         var granted = wait || (reader.Read() && reader.GetBoolean(0));
         if (granted && then is not null)

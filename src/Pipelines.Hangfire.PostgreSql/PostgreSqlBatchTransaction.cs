@@ -116,8 +116,17 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, value) in keyValuePairs) fields[field] = value;
         if (fields.Count == 0) return;
-        Add($"""INSERT INTO {_schema}."hash" ("key", "field", "value") SELECT $1, f, v FROM unnest($2::text[], $3::text[]) AS t(f, v) ON CONFLICT ("key", "field") DO UPDATE SET "value" = EXCLUDED."value" """,
-            PostgreSqlText.Text(key), PostgreSqlText.TextArray(fields.Keys), PostgreSqlText.TextArray(fields.Values));
+        _commands.Add(HashUpsert(_schema, key, fields));
+    }
+
+    /// <summary>The upsert of <paramref name="fields"/> into hash <paramref name="key"/> (<paramref name="schema"/> quoted), one statement.</summary>
+    internal static NpgsqlBatchCommand HashUpsert(string schema, string key, IReadOnlyDictionary<string, string> fields)
+    {
+        var command = new NpgsqlBatchCommand($"""INSERT INTO {schema}."hash" ("key", "field", "value") SELECT $1, f, v FROM unnest($2::text[], $3::text[]) AS t(f, v) ON CONFLICT ("key", "field") DO UPDATE SET "value" = EXCLUDED."value" """);
+        command.Parameters.Add(PostgreSqlText.Text(key));
+        command.Parameters.Add(PostgreSqlText.TextArray(fields.Keys));
+        command.Parameters.Add(PostgreSqlText.TextArray(fields.Values));
+        return command;
     }
 
     public override void AddToSet(string key, string value) => AddToSet(key, value, 0.0);

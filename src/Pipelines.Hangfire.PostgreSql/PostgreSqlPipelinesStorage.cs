@@ -37,10 +37,12 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _swap.Begin(lockResource, timeout, fields, out read);
 
     public IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
-        out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+        HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        var held = _locks.Acquire(resource, timeout, _reads.Query(wholeKeys, fields, into));
+        var first = writeFirst is null ? null
+            : PostgreSqlBatchTransaction.HashUpsert(PostgreSqlText.Schema(_schema), writeFirst.Key, new Dictionary<string, string>(StringComparer.Ordinal) { [writeFirst.Field] = writeFirst.Value });
+        var held = _locks.Acquire(resource, timeout, _reads.Query(wholeKeys, fields, into), first);
         read = into;
         return held;
     }

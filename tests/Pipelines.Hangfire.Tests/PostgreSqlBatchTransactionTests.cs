@@ -248,6 +248,29 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     }
 
     [Fact]
+    public void A_write_sent_with_a_locks_first_round_trip_is_kept_whether_or_not_the_lock_is_free()
+    {
+        var storage = Assert.IsAssignableFrom<IPipelineReadStorage>(_storage);
+        var fields = new[] { new KeyValuePair<string, string>("first:results", "A") };
+
+        // Busy: a try's result is kept although its step times out waiting.
+        using (var holder = _storage.GetConnection())
+        using (StorageLocks.Acquire(_storage, holder, "pipelines:test:first", TimeSpan.FromSeconds(5)))
+        {
+            Assert.Throws<DistributedLockTimeoutException>(() =>
+                storage.AcquirePipelineLockAndRead("pipelines:test:first", TimeSpan.FromMilliseconds(200), Array.Empty<string>(), fields, new HashFieldWrite("first:results", "A", "1|x|busy"), out _));
+        }
+        using (var connection = _storage.GetConnection()) Assert.Equal("1|x|busy", connection.GetAllEntriesFromHash("first:results")!["A"]);
+
+        // Free: written, and read back with the lock in the same round trip.
+        using (storage.AcquirePipelineLockAndRead("pipelines:test:first", TimeSpan.FromSeconds(5), Array.Empty<string>(), fields, new HashFieldWrite("first:results", "A", "2|y|free"), out var read))
+        {
+            Assert.Equal("2|y|free", read["first:results"]["A"]);
+        }
+        using (var connection = _storage.GetConnection()) Assert.Equal("2|y|free", connection.GetAllEntriesFromHash("first:results")!["A"]);
+    }
+
+    [Fact]
     public async Task A_steps_first_reads_come_with_its_lock_whole_or_by_field_and_see_what_the_previous_holder_committed()
     {
         Write(write =>
@@ -258,7 +281,7 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
         var storage = Assert.IsAssignableFrom<IPipelineReadStorage>(_storage);
         var fields = new[] { new KeyValuePair<string, string>("reads:tasks", "A"), new("reads:tasks", "C"), new("reads:tasks", "missing"), new("reads:run", "state") };
         using (var connection = _storage.GetConnection())
-        using (storage.AcquirePipelineLockAndRead("pipelines:test:reads", TimeSpan.FromSeconds(5), new[] { "reads:run", "reads:none" }, fields, out var read))
+        using (storage.AcquirePipelineLockAndRead("pipelines:test:reads", TimeSpan.FromSeconds(5), new[] { "reads:run", "reads:none" }, fields, null, out var read))
         {
             Assert.Equal(connection.GetAllEntriesFromHash("reads:run"), read["reads:run"]);
             Assert.Equal(new Dictionary<string, string> { ["A"] = "success|{}", ["C"] = "running|{}" }, read["reads:tasks"]);
@@ -270,7 +293,7 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
         var held = StorageLocks.Acquire(_storage, holder, "pipelines:test:reads", TimeSpan.FromSeconds(5));
         var next = Task.Run(() =>
         {
-            using var lockHeld = storage.AcquirePipelineLockAndRead("pipelines:test:reads", TimeSpan.FromSeconds(30), Array.Empty<string>(), fields, out var read);
+            using var lockHeld = storage.AcquirePipelineLockAndRead("pipelines:test:reads", TimeSpan.FromSeconds(30), Array.Empty<string>(), fields, null, out var read);
             return read["reads:tasks"]["A"];
         });
         await Task.Delay(300);

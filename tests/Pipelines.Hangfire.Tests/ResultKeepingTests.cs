@@ -6,8 +6,9 @@ namespace Pipelines.Hangfire.Tests;
 /// <summary>
 /// Where a try's result goes when the try ends: on the in-memory storage, whose locks live in the process, applied at once
 /// by the step that keeps it when the run's lock is free; otherwise (a busy lock, or a database's lock, which costs a
-/// round trip to ask) kept on its own first, so that waiting for the lock, a storage failure or a crash cannot change or
-/// lose it, and applied once the lock is free. On the in-memory storage and on PostgreSQL (advisory locks).
+/// round trip to ask) kept first (on PostgreSQL in the round trip that asks for the lock), so that waiting for the lock, a
+/// storage failure or a crash cannot change or lose it, and applied once the lock is free. On the in-memory storage and on
+/// PostgreSQL (advisory locks).
 /// </summary>
 public sealed class ResultKeepingTests
 {

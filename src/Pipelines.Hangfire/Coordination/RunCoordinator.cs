@@ -57,21 +57,26 @@ internal sealed class RunCoordinator
     /// A step that finishes the run gives its slot to the oldest waiting run.
     /// </summary>
     public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null) =>
-        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches);
+        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches, null);
 
-    /// <summary>As the public overload; the steps that queue what this one deferred wait <paramref name="deferredLockTimeout"/> for the lock.</summary>
-    private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout, IReadOnlyCollection<string>? touches)
+    /// <summary>
+    /// As the public overload; the steps that queue what this one deferred wait <paramref name="deferredLockTimeout"/> for
+    /// the lock, and <paramref name="writeFirst"/> is written before the lock is waited for (<see cref="RunStep.Apply"/>).
+    /// </summary>
+    private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout,
+        IReadOnlyCollection<string>? touches, HashFieldWrite? writeFirst)
     {
-        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches);
+        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst);
         if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, deferredLockTimeout);
         return work;
     }
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
-    private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null)
+    private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
+        HashFieldWrite? writeFirst = null)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches);
+        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
         // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
@@ -257,10 +262,13 @@ internal sealed class RunCoordinator
     /// </summary>
     /// <remarks>
     /// With <c>onlyIfFree</c> the result is applied only if the run's lock is free now
-    /// (<see cref="DistributedLockTimeoutException"/> otherwise): a try's first attempt, which then keeps its result in the
-    /// step itself (<see cref="PipelineTaskJob"/>). The steps that queue what this one deferred wait for the lock as usual.
+    /// (<see cref="DistributedLockTimeoutException"/> otherwise): a try's first attempt where the lock lives in the process,
+    /// which then keeps its result in the step itself (<see cref="PipelineTaskJob"/>). The steps that queue what this one
+    /// deferred wait for the lock as usual. With <c>keepFirst</c> the result is kept before the lock is waited for, in the
+    /// round trip that asks for it where the storage can (<see cref="RunStep.Apply"/>).
     /// </remarks>
-    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result, bool onlyIfFree = false)
+    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result, bool onlyIfFree = false,
+        bool keepFirst = false)
     {
         TaskInstance? final = null;
         Update(pipeline, runId, work =>
@@ -289,7 +297,8 @@ internal sealed class RunCoordinator
                 }
             }
             return true;
-        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, new[] { taskId });
+        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, new[] { taskId },
+            keepFirst ? RecordedResults.Write(pipeline.Id, runId, taskId, tryNumber, execution, result) : null);
         return final;
     }
 

@@ -33,14 +33,26 @@ internal sealed class RunStep
     /// instances) the change reads and writes, when the caller knows them (<paramref name="touches"/>), are read with the
     /// run in the round trip that takes the lock where the storage can (<see cref="StepReads"/>).
     /// </summary>
-    public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null)
+    /// <remarks>
+    /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (a try's result, which must not
+    /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
+    /// of its own just before.
+    /// </remarks>
+    public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
+        HashFieldWrite? writeFirst = null)
     {
         RunWork work;
         var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
         var resource = PipelineStore.RunLock(pipeline.Id, runId);
         var timeout = lockTimeout ?? _options.LockTimeout;
-        using (var connection = _storage.GetConnection())
-        using (var held = reads?.Lock(resource, timeout) ?? StorageLocks.Acquire(_storage, connection, resource, timeout))
+        using var connection = _storage.GetConnection();
+        if (reads is null && writeFirst is not null)
+        {
+            using var first = connection.CreateWriteTransaction();
+            first.SetRangeInHash(writeFirst.Key, new[] { new KeyValuePair<string, string>(writeFirst.Field, writeFirst.Value) });
+            first.Commit();
+        }
+        using (var held = reads?.Lock(resource, timeout, writeFirst) ?? StorageLocks.Acquire(_storage, connection, resource, timeout))
         {
             // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
             // are undecided, a finished run's are terminal), so the task's state alone says whether it may start. A try

@@ -70,13 +70,16 @@ internal sealed class StepReads
         return new StepReads(reader, whole, fields);
     }
 
-    /// <summary>Takes the step's lock and reads the plan with it (<see cref="StorageLocks.AcquireAndRead"/>).</summary>
-    public IDisposable Lock(string resource, TimeSpan timeout)
+    /// <summary>
+    /// Takes the step's lock and reads the plan with it (<see cref="StorageLocks.AcquireAndRead"/>), writing
+    /// <paramref name="writeFirst"/> in the same first round trip.
+    /// </summary>
+    public IDisposable Lock(string resource, TimeSpan timeout, HashFieldWrite? writeFirst)
     {
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (var (key, list) in _fields)
             foreach (var field in list) pairs.Add(new(key, field));
-        var held = StorageLocks.AcquireAndRead(_storage, resource, timeout, _whole, pairs, out var read);
+        var held = StorageLocks.AcquireAndRead(_storage, resource, timeout, _whole, pairs, writeFirst, out var read);
         _read = read;
         return held;
     }

@@ -106,25 +106,24 @@ public sealed partial class PipelineTaskJob
         if (log.Flush(final: true) is { } logError) LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, logError);
 
         // Where the run's lock lives in this process and is free, the result is applied at once: the step that applies it
-        // keeps it, in one write. Otherwise it is kept before the lock is waited for, so that nothing after that can
-        // change the outcome: a lock that stays busy, a storage failure or a crash only delays the step that applies it
-        // (this job's, the redelivered job's, or the reconciler's). Either way a crash before the one write runs the try
-        // again. (Asking a database's lock first would cost a round trip each time it is busy, which on PostgreSQL cost
-        // more than the separate write saved: many runs, one server, 103 against 112 tasks/s.)
+        // keeps it, in one write. Elsewhere the step keeps it before it waits for the lock, in the round trip that asks for
+        // the lock where the storage can (PostgreSQL). Either way nothing after the result is kept can change the outcome:
+        // a lock that stays busy, a storage failure or a crash only delays the step that applies it (this job's, the
+        // redelivered job's, or the reconciler's), and a crash before it is kept runs the try again. (Asking a database's
+        // lock first without waiting cost a round trip each time it was busy, more than it saved: many runs on PostgreSQL,
+        // one server, 103 against 112 tasks/s.) When that step fails, the result is kept on its own and applied as before.
         TaskInstance? final = null;
         var applied = false;
-        if (StorageLocks.AreInProcess(_storage))
+        var inProcess = StorageLocks.AreInProcess(_storage);
+        try
         {
-            try
-            {
-                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: true);
-                applied = true;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it as
-                // before, which retries and logs what keeps failing.
-            }
+            final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: inProcess, keepFirst: !inProcess);
+            applied = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it as
+            // before, which retries and logs what keeps failing.
         }
         if (!applied) KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
         for (var attempt = 1; attempt <= 2 && !applied; attempt++)

@@ -18,14 +18,16 @@ internal static class RecordedResults
     /// <summary>Keeps <paramref name="result"/> of try <paramref name="tryNumber"/> (execution <paramref name="execution"/>).</summary>
     public static void Record(JobStorage storage, string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result)
     {
+        var write = Write(pipelineId, runId, taskId, tryNumber, execution, result);
         using var connection = storage.GetConnection();
         using var transaction = connection.CreateWriteTransaction();
-        transaction.SetRangeInHash(PipelineStore.ResultsKey(pipelineId, runId), new Dictionary<string, string>
-        {
-            [taskId] = string.Join('|', tryNumber.ToString(CultureInfo.InvariantCulture), execution ?? "", result.ToJson()),
-        });
+        transaction.SetRangeInHash(write.Key, new Dictionary<string, string> { [write.Field] = write.Value });
         transaction.Commit();
     }
+
+    /// <summary>The field that keeps <paramref name="result"/> (written by <see cref="Record"/>, or with the step's lock, see <see cref="RunStep.Apply"/>).</summary>
+    public static HashFieldWrite Write(string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result) =>
+        new(PipelineStore.ResultsKey(pipelineId, runId), taskId, string.Join('|', tryNumber.ToString(CultureInfo.InvariantCulture), execution ?? "", result.ToJson()));
 
     /// <summary>The results kept for a run's tasks (task id → the last try's recorded result).</summary>
     public static Dictionary<string, Recorded> ReadAll(IStorageConnection connection, string pipelineId, string runId)
