@@ -55,7 +55,9 @@ internal sealed class PostgreSqlAdvisoryLocks
 
     /// <summary>
     /// As <see cref="Acquire(string, TimeSpan, LockedQuery)"/>, sending <paramref name="first"/> (a write) before the
-    /// lock's statement in the first round trip: it commits with that round trip whether or not the lock is free then.
+    /// lock's statement in the first round trip, in that round trip's transaction: it is kept when that round trip returns,
+    /// whether the lock was free or not; a failure in it (of the write, or of the query after a granted lock) rolls it back
+    /// and throws something other than a lock timeout.
     /// </summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
     public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then, NpgsqlBatchCommand? first)
@@ -78,8 +80,26 @@ internal sealed class PostgreSqlAdvisoryLocks
         }
         catch
         {
+            // A statement after the lock's failed (the read, a timeout): the batch rolled back, but a session lock taken in
+            // it did not, and the pooled connection would hold it until its next use sent DISCARD ALL.
+            ReleaseAll(connection);
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Releases every advisory lock the session holds; a session that cannot is closed instead of pooled.</summary>
+    private static void ReleaseAll(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+            unlock.ExecuteNonQuery();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            NpgsqlConnection.ClearPool(connection);
         }
     }
 
@@ -95,7 +115,7 @@ internal sealed class PostgreSqlAdvisoryLocks
         batch.BatchCommands.Add(take);
         if (then is not null) batch.BatchCommands.Add(then.Command());
         using var reader = batch.ExecuteReader();
-        // The write's result (no columns) comes first.
+        // Npgsql passes over the write's result (it returns no rows); the loop keeps the lock's row first if it did not.
         if (first is not null)
         {
             while (reader.FieldCount == 0 && reader.NextResult())

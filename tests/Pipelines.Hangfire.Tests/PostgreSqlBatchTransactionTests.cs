@@ -248,6 +248,19 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     }
 
     [Fact]
+    public void A_lock_whose_round_trip_fails_after_it_was_granted_is_released_not_left_with_a_pooled_connection()
+    {
+        var locks = new PostgreSqlAdvisoryLocks(_connectionString);
+        var failing = new LockedQuery(() => new Npgsql.NpgsqlBatchCommand("SELECT 1 / 0"), _ => { });
+        Assert.Throws<Npgsql.PostgresException>(() => locks.Acquire("pipelines:test:failed-read", TimeSpan.FromSeconds(5), failing));
+
+        // Another session takes the lock at once: the failed one's session no longer holds it.
+        using var connection = _storage.GetConnection();
+        using var taken = StorageLocks.Acquire(_storage, connection, "pipelines:test:failed-read", TimeSpan.FromMilliseconds(500));
+        Assert.NotNull(taken);
+    }
+
+    [Fact]
     public void A_write_sent_with_a_locks_first_round_trip_is_kept_whether_or_not_the_lock_is_free()
     {
         var storage = Assert.IsAssignableFrom<IPipelineReadStorage>(_storage);

@@ -17,8 +17,10 @@ public interface IPipelineReadStorage : IPipelineLockStorage
     /// Takes the lock on <paramref name="resource"/> as <see cref="IPipelineLockStorage.AcquirePipelineLock"/> does, and
     /// once it is granted reads every field of the hashes <paramref name="wholeKeys"/> and the named
     /// <paramref name="fields"/> (key and field) of others, by key and field (a field the storage does not hold is absent).
-    /// <paramref name="writeFirst"/>, when given, is written and committed in the first round trip, before the lock is
-    /// asked for, whether or not it is free then (a try's result, kept before its step waits).
+    /// <paramref name="writeFirst"/>, when given, is written in the first round trip, before the lock is asked for, and
+    /// committed with it whether or not the lock is free then (a try's result, kept before its step waits): it is kept
+    /// when this returns or throws <see cref="global::Hangfire.Storage.DistributedLockTimeoutException"/> after waiting;
+    /// any other failure may have lost it. An implementation must not ignore it.
     /// </summary>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
     IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
