@@ -82,24 +82,9 @@ internal sealed class PostgreSqlAdvisoryLocks
         {
             // A statement after the lock's failed (the read, a timeout): the batch rolled back, but a session lock taken in
             // it did not, and the pooled connection would hold it until its next use sent DISCARD ALL.
-            ReleaseAll(connection);
+            PostgreSqlSession.ReleaseLocks(connection);
             connection.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Releases every advisory lock the session holds; a session that cannot is closed instead of pooled.</summary>
-    private static void ReleaseAll(NpgsqlConnection connection)
-    {
-        if (connection.State != System.Data.ConnectionState.Open) return;
-        try
-        {
-            using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
-            unlock.ExecuteNonQuery();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-        {
-            NpgsqlConnection.ClearPool(connection);
         }
     }
 
