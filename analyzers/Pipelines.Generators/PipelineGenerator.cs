@@ -42,8 +42,8 @@ public sealed class PipelineGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // The classes are found on every compilation, cheaply (their declarations, by identity); a class's model is built from
-        // its symbols only when the class or the declarations it can depend on changed (DeclarationShape), so an edit inside a
-        // method body anywhere leaves every model cached.
+        // its symbols only when the class or a declaration it can read changed (ModelInput: DeclarationChanges against
+        // ReachedNames), so an edit inside a method body anywhere, or to a type the pipeline never names, leaves it cached.
         var classes = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownSymbols.PipelineAttributeName,
@@ -57,7 +57,8 @@ public sealed class PipelineGenerator : IIncrementalGenerator
 
         var models = classes
             .Combine(shape)
-            .Select(static (input, ct) => BuildModel(input.Left, input.Right, ct))
+            .Select(static (input, _) => new ModelInput(input.Left, input.Right))
+            .Select(static (input, ct) => BuildModel(input.Class, input.Shape, ct))
             .WithTrackingName(Steps.Models);
 
         var valid = models
@@ -68,15 +69,16 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(valid, static (spc, model) =>
             spc.AddSource(PipelineEmitter.HintName(model.Spec!), PipelineEmitter.Emit(model.Spec!, model.Order, model.Edges)));
 
-        // Both depend on declarations and references only, so they are read again only when the shape changed (a changed
-        // shape is always the new compilation's).
-        var moduleInitializer = shape
-            .Select(static (s, _) => s.Compilation?.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
+        // Both depend on the assembly's attributes, what they name and the references only, so they are read again only when
+        // one of those changed (a changed input is always the new compilation's).
+        var assembly = shape.Select(static (s, _) => new AssemblyInput(s));
+        var moduleInitializer = assembly
+            .Select(static (a, _) => a.Shape.Compilation?.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
 
         // Assembly attributes can be on any file, so the pools are read from the compilation; the equatable result keeps
         // the registry cached while they do not change.
-        var pools = shape
-            .Select(static (s, ct) => s.Compilation is { } c ? ReadPools(c, ct) : (EquatableArray<PoolSpec>.Empty, EquatableArray<PoolSpec>.Empty))
+        var pools = assembly
+            .Select(static (a, ct) => a.Shape.Compilation is { } c ? ReadPools(c, ct) : (EquatableArray<PoolSpec>.Empty, EquatableArray<PoolSpec>.Empty))
             .WithTrackingName(Steps.Pools);
 
         var registry = valid

@@ -5,10 +5,12 @@ using Pipelines.Generators.Tests.Infrastructure;
 namespace Pipelines.Generators.Tests;
 
 /// <summary>
-/// The generator keeps a pipeline's model while only method bodies change (the edit the IDE sends on most keystrokes), and
-/// builds it again for every change it can depend on: a constant, a type or a <c>#nullable</c> directive in another file,
-/// another partial part of the class, the compilation's or a file's options, the references, a new file. After every edit
-/// of a sequence, what the incremental driver generates is exactly what a fresh driver generates from the same compilation.
+/// The generator keeps a pipeline's model while only method bodies change (the edit the IDE sends on most keystrokes) or
+/// declarations the model cannot read, and builds it again for every change it can depend on: a constant, a type or a
+/// <c>#nullable</c> directive in a file whose types the pipeline reaches, a type reached only through another type's
+/// declaration, a type that takes a name's place, another partial part of the class, a global using or an assembly
+/// attribute anywhere, the compilation's or a file's options, the references, a new file. After every edit of a sequence,
+/// what the incremental driver generates is exactly what a fresh driver generates from the same compilation.
 /// </summary>
 public sealed class DeclarationShapeTests
 {
@@ -71,7 +73,7 @@ public sealed class DeclarationShapeTests
         var compilation = GeneratorHarness.Compile(("Etl.cs", PipelineFile), ("Etl.Part.cs", PartFile), ("Types.cs", TypesFile));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        var pipeline = PipelineText(driver.GetRunResult());
+        var pipeline = PipelineText(driver.GetRunResult(), "Acme.Etl.Pipeline.g.cs");
         Assert.Contains("\"Load\"", pipeline, StringComparison.Ordinal);
 
         var steps = new (string What, Func<CSharpCompilation, CSharpCompilation> Edit, Expect Expect)[]
@@ -94,10 +96,96 @@ public sealed class DeclarationShapeTests
             ("a file's parse options", c => WithParseOptions(c, "Types.cs", GeneratorHarness.ParseOptions.WithPreprocessorSymbols("VENDOR")), Expect.Rebuilt),
             ("a reference removed", c => c.RemoveReferences(c.References.Single(r => Path.GetFileName(r.Display) == "Microsoft.CSharp.dll")), Expect.Rebuilt),
             ("a file added", c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Acme; public static class More { }", GeneratorHarness.ParseOptions, "More.cs")), Expect.Rebuilt),
-            ("a body in the added file", c => Replace(c, "More.cs", "{ }", "{ public static int Three() => 3; }"), Expect.Rebuilt),
-            ("a body in the added file again", c => Replace(c, "More.cs", "Three() => 3", "Three() => 4"), Expect.Cached),
+            ("a method in the added file, whose type the pipeline never names", c => Replace(c, "More.cs", "{ }", "{ public static int Three() => 3; }"), Expect.Cached),
+            ("a body in the added file", c => Replace(c, "More.cs", "Three() => 3", "Three() => 4"), Expect.Cached),
         };
 
+        Run(compilation, driver, pipeline, steps, "Acme.Etl.Pipeline.g.cs");
+    }
+
+    private const string ReachFile = """
+        using System.Threading.Tasks;
+        using Pipelines;
+        namespace Acme.Jobs;
+        [Pipeline("reach")]
+        public partial class Reach
+        {
+            [PipelineTask] public Task<Prices> Extract() => Task.FromResult(new Prices(1));
+            [PipelineTask] public int Transform([FromTask(nameof(Extract))] ICounted prices) => prices.Count;
+            [PipelineTask(Pool = "vendor"), DependsOn(Names.Last)] public void Load() { }
+        }
+        """;
+
+    private const string PoolsFile = """
+        [assembly: Pipelines.Pool(Acme.Config.PoolNames.VendorApi, Slots = 2)]
+        namespace Acme.Config;
+        public static class PoolNames
+        {
+            public const string VendorApi = "vendor";
+        }
+        """;
+
+    private const string ModelsFile = """
+        namespace Acme;
+        public sealed record Prices(int Count) : Sized(Count);
+        public interface ICounted { int Count { get; } }
+        public sealed class Names : NameBase { }
+        """;
+
+    private const string BasesFile = """
+        namespace Acme;
+        public abstract record Sized(int Count) : ICounted;
+        public class NameBase
+        {
+            public const string Last = "Transform";
+        }
+        """;
+
+    private const string VendorFile = """
+        namespace Vendor;
+        public static class Feed
+        {
+            public static int Rows() => 1;
+        }
+        """;
+
+    [Fact]
+    public void A_declaration_edit_rebuilds_only_models_that_reach_the_changed_names()
+    {
+        var compilation = GeneratorHarness.Compile(("Reach.cs", ReachFile), ("Models.cs", ModelsFile), ("Bases.cs", BasesFile), ("Vendor.cs", VendorFile), ("Pools.cs", PoolsFile));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        const string hint = "Acme.Jobs.Reach.Pipeline.g.cs";
+        var pipeline = PipelineText(driver.GetRunResult(), hint);
+        Assert.Contains("global::Acme.Prices", pipeline, StringComparison.Ordinal);
+
+        var steps = new (string What, Func<CSharpCompilation, CSharpCompilation> Edit, Expect Expect)[]
+        {
+            ("a method added to a class the pipeline never names", c => Replace(c, "Vendor.cs", "Rows() => 1;", "Rows() => 1;\n    public static int Columns() => 2;"), Expect.Cached),
+            ("that method renamed", c => Replace(c, "Vendor.cs", "Columns()", "Cols()"), Expect.Cached),
+            ("a documentation comment there", c => Replace(c, "Vendor.cs", "    public static int Cols", "    /// <summary>Columns.</summary>\n    public static int Cols"), Expect.Cached),
+            ("a #nullable directive and a using in that file", c => Replace(c, "Vendor.cs", "namespace Vendor;", "#nullable disable\nusing System.IO;\nnamespace Vendor;"), Expect.Cached),
+            ("a new type in a namespace the pipeline never names", c => Replace(c, "Vendor.cs", "public static class Feed", "public sealed class Tick { }\npublic static class Feed"), Expect.Cached),
+            ("a file added with a type the pipeline never names", c => Add(c, "Bars.cs", "namespace Vendor; public sealed class Bars { public int Open { get; init; } }"), Expect.Cached),
+            ("that file removed", c => c.RemoveSyntaxTrees(c.SyntaxTrees.Single(t => t.FilePath == "Bars.cs")), Expect.Cached),
+            ("a base type reached only through the output type's declaration", c => Replace(c, "Bases.cs", "(int Count) : ICounted;", "(int Count);"), Expect.Changed),
+            ("that base type restored", c => Replace(c, "Bases.cs", "(int Count);", "(int Count) : ICounted;"), Expect.Changed),
+            ("a constant in the base class of a class the pipeline names", c => Replace(c, "Bases.cs", "Last = \"Transform\"", "Last = \"Extract\""), Expect.Changed),
+            ("a constant an assembly attribute in another file names, for the pool a task takes", c => Replace(c, "Pools.cs", "VendorApi = \"vendor\"", "VendorApi = \"vendors\""), Expect.Changed),
+            ("that constant restored", c => Replace(c, "Pools.cs", "VendorApi = \"vendors\"", "VendorApi = \"vendor\""), Expect.Changed),
+            ("a type in a nearer namespace taking a name's place", c => Add(c, "Shadow.cs", "namespace Acme.Jobs; public sealed record Prices(int Count) : Acme.Sized(Count);"), Expect.Changed),
+            ("a using in a file whose types the pipeline reaches", c => Replace(c, "Models.cs", "namespace Acme;", "using System.IO;\nnamespace Acme;"), Expect.Rebuilt),
+            ("a type named like one the parser looks up", c => Replace(c, "Vendor.cs", "public sealed class Tick { }", "public sealed class Tick { }\npublic sealed class RunContext { }"), Expect.Rebuilt),
+            ("a global using in an unrelated file", c => Replace(c, "Vendor.cs", "using System.IO;", "global using System.Text;\nusing System.IO;"), Expect.Rebuilt),
+            ("an assembly attribute in an unrelated file", c => Replace(c, "Vendor.cs", "namespace Vendor;", "[assembly: System.Reflection.AssemblyMetadata(\"feed\", \"1\")]\nnamespace Vendor;"), Expect.Rebuilt),
+            ("a body there afterwards", c => Replace(c, "Vendor.cs", "Rows() => 1;", "Rows() => 3;"), Expect.Cached),
+        };
+
+        Run(compilation, driver, pipeline, steps, hint);
+    }
+
+    private static void Run(CSharpCompilation compilation, GeneratorDriver driver, string pipeline, (string What, Func<CSharpCompilation, CSharpCompilation> Edit, Expect Expect)[] steps, string hint)
+    {
         foreach (var (what, edit, expect) in steps)
         {
             compilation = edit(compilation);
@@ -105,19 +193,29 @@ public sealed class DeclarationShapeTests
             var run = driver.GetRunResult();
             var reasons = run.Results.Single().TrackedSteps[PipelineGenerator.Steps.Models].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
             Assert.True(reasons.Count == 1, $"{what}: {reasons.Count} models");
-            if (expect == Expect.Cached) Assert.True(reasons[0] == IncrementalStepRunReason.Cached, $"{what}: the model step ran again ({reasons[0]})");
+            if (expect == Expect.Cached)
+            {
+                Assert.True(reasons[0] == IncrementalStepRunReason.Cached, $"{what}: the model step ran again ({reasons[0]})");
+                // Nor were the assembly's pools read again: no assembly attribute, nothing one names, no reference changed.
+                var pools = run.Results.Single().TrackedSteps[PipelineGenerator.Steps.Pools].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+                Assert.True(pools.All(r => r == IncrementalStepRunReason.Cached), $"{what}: the pools were read again ({string.Join(", ", pools)})");
+            }
             else Assert.True(reasons[0] != IncrementalStepRunReason.Cached, $"{what}: the model was kept, but this change can alter it");
 
             var fresh = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult();
             Assert.Equal(Sources(fresh), Sources(run));
-            var next = PipelineText(run);
+            var next = PipelineText(run, hint);
             if (expect == Expect.Changed) Assert.True(next != pipeline, $"{what}: the generated pipeline should have changed");
             pipeline = next;
         }
     }
 
-    private static string PipelineText(GeneratorDriverRunResult run) =>
-        run.Results.Single().GeneratedSources.Single(s => s.HintName == "Acme.Etl.Pipeline.g.cs").SourceText.ToString();
+    /// <summary>The pipeline's generated code, or empty when it has an error and gets none.</summary>
+    private static string PipelineText(GeneratorDriverRunResult run, string hint) =>
+        run.Results.Single().GeneratedSources.SingleOrDefault(s => s.HintName == hint).SourceText?.ToString() ?? "";
+
+    private static CSharpCompilation Add(CSharpCompilation compilation, string path, string text) =>
+        compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(text, GeneratorHarness.ParseOptions, path));
 
     private static List<(string HintName, string Text)> Sources(GeneratorDriverRunResult run) =>
         run.Results.Single().GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())).OrderBy(s => s.HintName, StringComparer.Ordinal).ToList();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -37,6 +38,11 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
     private readonly CompilationOptions _options;
     private readonly string? _assemblyName;
     private readonly WeakReference<Compilation> _compilation;
+    private readonly long _sequence = Interlocked.Increment(ref s_sequence);
+    private Dictionary<string, List<DeclaredType>>? _typesByName;
+    private readonly List<(WeakReference<DeclarationShape> Since, DeclarationChanges Changes)> _changes = [];
+    private readonly object _gate = new();
+    private static long s_sequence;
 
     private DeclarationShape(Compilation compilation)
     {
@@ -52,16 +58,73 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
     /// <summary>The compilation this shape was taken from, while it is alive.</summary>
     public Compilation? Compilation => _compilation.TryGetTarget(out var compilation) ? compilation : null;
 
-    public bool Equals(DeclarationShape? other)
+    /// <summary>The compilation's syntax trees, in its order.</summary>
+    public ImmutableArray<SyntaxTree> Trees => _trees;
+
+    /// <summary>Whether this shape was taken before <paramref name="other"/>.</summary>
+    public bool IsEarlierThan(DeclarationShape other) => _sequence < other._sequence;
+
+    /// <summary>Whether the compilation's options, assembly name and references are the same objects or values.</summary>
+    public bool SameCompilationSettings(DeclarationShape other)
     {
-        if (other is null) return false;
-        if (ReferenceEquals(this, other)) return true;
-        if (_trees.Length != other._trees.Length || _references.Length != other._references.Length) return false;
+        if (_references.Length != other._references.Length) return false;
         if (!string.Equals(_assemblyName, other._assemblyName, StringComparison.Ordinal) || !_options.Equals(other._options)) return false;
         for (var i = 0; i < _references.Length; i++)
         {
             if (!ReferenceEquals(_references[i], other._references[i])) return false;
         }
+        return true;
+    }
+
+    /// <summary>The types of every tree with this simple name.</summary>
+    public IReadOnlyList<DeclaredType> TypesNamed(string name)
+    {
+        var byName = Volatile.Read(ref _typesByName);
+        if (byName is null)
+        {
+            byName = new Dictionary<string, List<DeclaredType>>(StringComparer.Ordinal);
+            foreach (var tree in _trees)
+            {
+                foreach (var type in TreeDeclarations.Of(tree).Types.Values)
+                {
+                    if (!byName.TryGetValue(type.Name, out var types)) byName.Add(type.Name, types = []);
+                    types.Add(type);
+                }
+            }
+            Interlocked.CompareExchange(ref _typesByName, byName, null);
+            byName = _typesByName!;
+        }
+        return byName.TryGetValue(name, out var named) ? named : [];
+    }
+
+    /// <summary>
+    /// What changed in the declarations since <paramref name="earlier"/>. Every model compares the same two shapes, so the
+    /// last answers are kept.
+    /// </summary>
+    public DeclarationChanges ChangesSince(DeclarationShape earlier)
+    {
+        lock (_gate)
+        {
+            foreach (var (since, changes) in _changes)
+            {
+                if (since.TryGetTarget(out var shape) && ReferenceEquals(shape, earlier)) return changes;
+            }
+        }
+        var found = DeclarationChanges.Between(earlier, this);
+        lock (_gate)
+        {
+            // The models and the assembly's facts may each keep a different earlier shape; a few answers cover them.
+            if (_changes.Count == 4) _changes.RemoveAt(0);
+            _changes.Add((new WeakReference<DeclarationShape>(earlier), found));
+        }
+        return found;
+    }
+
+    public bool Equals(DeclarationShape? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (_trees.Length != other._trees.Length || !SameCompilationSettings(other)) return false;
         for (var i = 0; i < _trees.Length; i++)
         {
             if (!SameDeclarations(_trees[i], other._trees[i])) return false;

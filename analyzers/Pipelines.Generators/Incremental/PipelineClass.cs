@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -27,6 +28,19 @@ internal sealed class PipelineClass : IEquatable<PipelineClass>
 
     /// <summary>The declaration carrying the <c>[Pipeline]</c> attribute this value stands for.</summary>
     public TypeDeclarationSyntax Node { get; }
+
+    /// <summary>The syntax trees holding the class's declarations.</summary>
+    public IEnumerable<SyntaxTree> Trees
+    {
+        get
+        {
+            yield return Node.SyntaxTree;
+            foreach (var part in _parts)
+            {
+                if (part.SyntaxTree != Node.SyntaxTree) yield return part.SyntaxTree;
+            }
+        }
+    }
 
     /// <summary>The class's declarations, or null when the attribute is not on a class the compiler could declare.</summary>
     public static PipelineClass? Of(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

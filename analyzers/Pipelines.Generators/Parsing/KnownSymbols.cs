@@ -14,38 +14,66 @@ internal sealed class KnownSymbols
     private KnownSymbols(Compilation compilation)
     {
         Compilation = compilation;
-        PipelineAttribute = compilation.GetTypeByMetadataName(PipelineAttributeName);
-        PipelineTaskAttribute = compilation.GetTypeByMetadataName(PipelineTaskAttributeName);
-        DependsOnAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.DependsOnAttribute));
-        FromTaskAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.FromTaskAttribute));
-        MapOverAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.MapOverAttribute));
-        MapLabelAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.MapLabelAttribute));
-        ConditionAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ConditionAttribute));
-        BranchAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.BranchAttribute));
-        SensorAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.SensorAttribute));
-        PipelineCalendarAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.PipelineCalendarAttribute));
-        RunParametersAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.RunParametersAttribute));
-        RequiredAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RequiredAttribute");
-        RangeAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RangeAttribute");
-        RegularExpressionAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.RegularExpressionAttribute");
-        DescriptionAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DescriptionAttribute");
-        LocalDate = compilation.GetTypeByMetadataName("NodaTime.LocalDate");
-        ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-        RunContext = compilation.GetTypeByMetadataName("Pipelines.RunContext");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        PipelineAttribute = Get(compilation, PipelineAttributeName);
+        PipelineTaskAttribute = Get(compilation, PipelineTaskAttributeName);
+        DependsOnAttribute = Get(compilation, ApiNamespace + nameof(Api.DependsOnAttribute));
+        FromTaskAttribute = Get(compilation, ApiNamespace + nameof(Api.FromTaskAttribute));
+        MapOverAttribute = Get(compilation, ApiNamespace + nameof(Api.MapOverAttribute));
+        MapLabelAttribute = Get(compilation, ApiNamespace + nameof(Api.MapLabelAttribute));
+        ConditionAttribute = Get(compilation, ApiNamespace + nameof(Api.ConditionAttribute));
+        BranchAttribute = Get(compilation, ApiNamespace + nameof(Api.BranchAttribute));
+        SensorAttribute = Get(compilation, ApiNamespace + nameof(Api.SensorAttribute));
+        PipelineCalendarAttribute = Get(compilation, ApiNamespace + nameof(Api.PipelineCalendarAttribute));
+        RunParametersAttribute = Get(compilation, ApiNamespace + nameof(Api.RunParametersAttribute));
+        RequiredAttribute = Get(compilation, "System.ComponentModel.DataAnnotations.RequiredAttribute");
+        RangeAttribute = Get(compilation, "System.ComponentModel.DataAnnotations.RangeAttribute");
+        RegularExpressionAttribute = Get(compilation, "System.ComponentModel.DataAnnotations.RegularExpressionAttribute");
+        DescriptionAttribute = Get(compilation, "System.ComponentModel.DescriptionAttribute");
+        LocalDate = Get(compilation, "NodaTime.LocalDate");
+        ListOfT = Get(compilation, "System.Collections.Generic.List`1");
+        RunContext = Get(compilation, "Pipelines.RunContext");
+        CancellationToken = Get(compilation, "System.Threading.CancellationToken");
+        Task = Get(compilation, "System.Threading.Tasks.Task");
+        TaskOfT = Get(compilation, "System.Threading.Tasks.Task`1");
+        ValueTask = Get(compilation, "System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = Get(compilation, "System.Threading.Tasks.ValueTask`1");
         IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
-        PipelineEvent = compilation.GetTypeByMetadataName("Pipelines.PipelineEvent");
-        OnFailureAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnFailureAttribute));
-        OnSuccessAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnSuccessAttribute));
-        OnRetryAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnRetryAttribute));
-        OnDeadlineMissedAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.OnDeadlineMissedAttribute));
-        ProducesAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ProducesAttribute));
-        ExternalAssetAttribute = compilation.GetTypeByMetadataName(ApiNamespace + nameof(Api.ExternalAssetAttribute));
+        PipelineEvent = Get(compilation, "Pipelines.PipelineEvent");
+        OnFailureAttribute = Get(compilation, ApiNamespace + nameof(Api.OnFailureAttribute));
+        OnSuccessAttribute = Get(compilation, ApiNamespace + nameof(Api.OnSuccessAttribute));
+        OnRetryAttribute = Get(compilation, ApiNamespace + nameof(Api.OnRetryAttribute));
+        OnDeadlineMissedAttribute = Get(compilation, ApiNamespace + nameof(Api.OnDeadlineMissedAttribute));
+        ProducesAttribute = Get(compilation, ApiNamespace + nameof(Api.ProducesAttribute));
+        ExternalAssetAttribute = Get(compilation, ApiNamespace + nameof(Api.ExternalAssetAttribute));
         _pools = new System.Lazy<PoolDeclarations>(() => PoolParser.Read(compilation, System.Threading.CancellationToken.None), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// The simple names of the types above, which a type of the user's own could take (a model built with such a type in the
+    /// compilation differs): a model's <see cref="Incremental.ReachedNames"/> always include them. <see cref="Get"/> checks
+    /// that every type it resolves is listed.
+    /// </summary>
+    public static readonly System.Collections.Immutable.ImmutableArray<string> TypeNames = System.Collections.Immutable.ImmutableArray.Create(
+
+        nameof(Api.PipelineAttribute), nameof(Api.PipelineTaskAttribute), nameof(Api.DependsOnAttribute), nameof(Api.FromTaskAttribute),
+        nameof(Api.MapOverAttribute), nameof(Api.MapLabelAttribute), nameof(Api.ConditionAttribute), nameof(Api.BranchAttribute),
+        nameof(Api.SensorAttribute), nameof(Api.PipelineCalendarAttribute), nameof(Api.RunParametersAttribute), "RequiredAttribute",
+        "RangeAttribute", "RegularExpressionAttribute", "DescriptionAttribute", "LocalDate", "List", "RunContext", "CancellationToken",
+        "Task", "ValueTask", "IEnumerable", "PipelineEvent", nameof(Api.OnFailureAttribute), nameof(Api.OnSuccessAttribute),
+        nameof(Api.OnRetryAttribute), nameof(Api.OnDeadlineMissedAttribute), nameof(Api.ProducesAttribute), nameof(Api.ExternalAssetAttribute),
+        "String", "Object");
+
+    private static INamedTypeSymbol? Get(Compilation compilation, string metadataName)
+    {
+        System.Diagnostics.Debug.Assert(TypeNames.Contains(SimpleName(metadataName)), metadataName + " is missing from KnownSymbols.TypeNames");
+        return compilation.GetTypeByMetadataName(metadataName);
+    }
+
+    private static string SimpleName(string metadataName)
+    {
+        var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
+        var arity = name.IndexOf('`');
+        return arity < 0 ? name : name.Substring(0, arity);
     }
 
     private readonly System.Lazy<PoolDeclarations> _pools;

@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+
+namespace Pipelines.Generators.Incremental;
+
+/// <summary>
+/// What a pipeline's model is built from: the class (<see cref="PipelineClass"/>) and the compilation's declarations
+/// (<see cref="DeclarationShape"/>). Two inputs are equal when the class is the same and nothing the model can read changed
+/// between the two shapes: no change at all, or changes only to declarations none of whose names the model reaches
+/// (<see cref="ReachedNames"/>, found in the earlier shape, the one the kept model was built from). So a keystroke in a
+/// method body anywhere, or a new method in a class the pipeline never names, leaves the model cached.
+/// </summary>
+internal sealed class ModelInput : IEquatable<ModelInput>
+{
+    private ImmutableHashSet<string>? _reached;
+
+    public ModelInput(PipelineClass? pipelineClass, DeclarationShape shape)
+    {
+        Class = pipelineClass;
+        Shape = shape;
+    }
+
+    public PipelineClass? Class { get; }
+
+    public DeclarationShape Shape { get; }
+
+    public bool Equals(ModelInput? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (!Equals(Class, other.Class)) return false;
+        if (Class is null) return true;
+        try
+        {
+            var (earlier, later) = Shape.IsEarlierThan(other.Shape) ? (this, other) : (other, this);
+            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Reached);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The driver calls this outside the generator's own guards: whatever the syntax, build again rather than throw.
+            return false;
+        }
+    }
+
+    public override bool Equals(object? obj) => obj is ModelInput other && Equals(other);
+
+    public override int GetHashCode() => Class?.GetHashCode() ?? 0;
+
+    /// <summary>The names this input's model can read, in this input's shape; found once.</summary>
+    private ImmutableHashSet<string> Reached
+    {
+        get
+        {
+            var reached = Volatile.Read(ref _reached);
+            if (reached is null)
+            {
+                reached = ReachedNames.OfPipeline(Class!, Shape);
+                Interlocked.CompareExchange(ref _reached, reached, null);
+            }
+            return reached;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Pipelines.Generators.Incremental;
+
+/// <summary>
+/// What one syntax tree declares, as <see cref="DeclarationChanges"/> compares it and <see cref="ReachedNames"/> follows it:
+/// its types (classes, records, structs, interfaces, enums and delegates, nested ones too) by a key that pairs a type with
+/// itself in an edited version of the file, the namespaces it names, the parts that bind names in every file of the
+/// compilation (global usings, assembly and module attributes) and the parts that bind names in this file only (other
+/// usings and extern aliases, <c>#nullable</c> directives, top-level statements). Read once per tree object: a file the
+/// edit did not touch is the same tree in the next compilation.
+/// </summary>
+internal sealed class TreeDeclarations
+{
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeDeclarations> s_cache = new();
+
+    private readonly List<SyntaxNode> _everyFile = [];
+    private readonly List<SyntaxNode> _thisFile = [];
+    private readonly List<string> _nullableDirectives = [];
+    private ImmutableHashSet<string>? _identifiers;
+    private ImmutableHashSet<string>? _everyFileIdentifiers;
+
+    private TreeDeclarations(SyntaxTree tree)
+    {
+        Tree = tree;
+        var root = tree.GetRoot();
+        var types = new Dictionary<string, DeclaredType>(StringComparer.Ordinal);
+        var namespaces = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        if (root is CompilationUnitSyntax unit)
+        {
+            foreach (var alias in unit.Externs) _thisFile.Add(alias);
+            foreach (var directive in unit.Usings) (directive.GlobalKeyword.IsKind(SyntaxKind.None) ? _thisFile : _everyFile).Add(directive);
+            foreach (var list in unit.AttributeLists) _everyFile.Add(list);
+            Members(unit.Members, "", ImmutableArray<string>.Empty, types, namespaces);
+        }
+        Types = types;
+        Namespaces = namespaces.ToImmutable();
+        if (root.ContainsDirectives)
+        {
+            for (var directive = ((CSharpSyntaxNode)root).GetFirstDirective(); directive is not null; directive = directive.GetNextDirective())
+            {
+                if (directive is NullableDirectiveTriviaSyntax) _nullableDirectives.Add(directive.ToString());
+            }
+        }
+    }
+
+    public static TreeDeclarations Of(SyntaxTree tree) => s_cache.GetValue(tree, static t => new TreeDeclarations(t));
+
+    public SyntaxTree Tree { get; }
+
+    /// <summary>The tree's types by a key made of their containing namespaces and types, kind, name, arity and order.</summary>
+    public IReadOnlyDictionary<string, DeclaredType> Types { get; }
+
+    /// <summary>Every part of every namespace name the tree declares.</summary>
+    public ImmutableHashSet<string> Namespaces { get; }
+
+    /// <summary>Whether the tree has a global using or an assembly or module attribute.</summary>
+    public bool BindsForEveryFile => _everyFile.Count > 0;
+
+    /// <summary>Whether what binds names in every file (global usings, assembly attributes) is the same in both trees.</summary>
+    public bool SameForEveryFile(TreeDeclarations other) => SameNodes(_everyFile, other._everyFile);
+
+    /// <summary>
+    /// Whether what binds names in this file only is the same in both trees: usings and extern aliases (the file's and its
+    /// namespaces'), <c>#nullable</c> directives (the compiler's top-level comparison misses them in field initializers) and
+    /// top-level statements.
+    /// </summary>
+    public bool SameForThisFile(TreeDeclarations other) =>
+        SameNodes(_thisFile, other._thisFile) && _nullableDirectives.SequenceEqual(other._nullableDirectives, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every identifier in the tree's declarations, outside code blocks and expression bodies, each also with the
+    /// <c>Attribute</c> suffix an attribute's name can leave out: the names the tree's declarations can bind to.
+    /// </summary>
+    public ImmutableHashSet<string> Identifiers => _identifiers ??= IdentifiersOf(Tree.GetRoot());
+
+    /// <summary>
+    /// The identifiers in what binds names in every file: an assembly attribute's arguments can name constants of any type
+    /// (<c>[assembly: Pool(PoolNames.Vendor)]</c>), and the pools and calendars it declares are part of every model.
+    /// </summary>
+    public ImmutableHashSet<string> EveryFileIdentifiers =>
+        _everyFileIdentifiers ??= _everyFile.Count == 0 ? ImmutableHashSet<string>.Empty : _everyFile.SelectMany(IdentifiersOf).ToImmutableHashSet(StringComparer.Ordinal);
+
+    /// <summary>The identifiers of one declaration, as <see cref="Identifiers"/> reads them.</summary>
+    public static ImmutableHashSet<string> IdentifiersOf(SyntaxNode node)
+    {
+        var names = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        foreach (var token in node.DescendantTokens(static n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)))
+        {
+            if (!token.IsKind(SyntaxKind.IdentifierToken)) continue;
+            var name = token.ValueText;
+            names.Add(name);
+            names.Add(name + "Attribute");
+        }
+        return names.ToImmutable();
+    }
+
+    /// <summary>The documentation comment of each declaration in <paramref name="type"/>'s own members, in order.</summary>
+    public static bool SameDocumentation(SyntaxNode type, SyntaxNode other)
+    {
+        using var before = Documented(type).GetEnumerator();
+        using var after = Documented(other).GetEnumerator();
+        while (true)
+        {
+            var more = before.MoveNext();
+            if (more != after.MoveNext()) return false;
+            if (!more) return true;
+            if (!string.Equals(Documentation(before.Current), Documentation(after.Current), StringComparison.Ordinal)) return false;
+        }
+    }
+
+    private void Members(SyntaxList<MemberDeclarationSyntax> members, string path, ImmutableArray<string> containing, Dictionary<string, DeclaredType> types, ImmutableHashSet<string>.Builder namespaces)
+    {
+        foreach (var member in members)
+        {
+            switch (member)
+            {
+                case BaseNamespaceDeclarationSyntax ns:
+                    foreach (var alias in ns.Externs) _thisFile.Add(alias);
+                    foreach (var directive in ns.Usings) _thisFile.Add(directive);
+                    var name = ns.Name.ToString();
+                    foreach (var part in name.Split('.')) namespaces.Add(part.Trim());
+                    Members(ns.Members, path + "N:" + name + "/", containing, types, namespaces);
+                    break;
+                case BaseTypeDeclarationSyntax type:
+                    Add(type, type.Identifier.ValueText, (type as TypeDeclarationSyntax)?.Arity ?? 0, path, containing, types);
+                    if (type is TypeDeclarationSyntax withMembers)
+                        Members(withMembers.Members, path + Key(type, type.Identifier.ValueText, withMembers.Arity) + "/", containing.Add(type.Identifier.ValueText), types, namespaces);
+                    break;
+                case DelegateDeclarationSyntax @delegate:
+                    Add(@delegate, @delegate.Identifier.ValueText, @delegate.Arity, path, containing, types);
+                    break;
+                case GlobalStatementSyntax statement:
+                    _thisFile.Add(statement);
+                    break;
+            }
+        }
+    }
+
+    private static void Add(MemberDeclarationSyntax node, string name, int arity, string path, ImmutableArray<string> containing, Dictionary<string, DeclaredType> types)
+    {
+        var key = path + Key(node, name, arity);
+        // Two declarations with the same key (partial parts in one file, or an error) are told apart by their order.
+        var unique = key;
+        for (var i = 1; types.ContainsKey(unique); i++) unique = key + "#" + i;
+        types.Add(unique, new DeclaredType(name, node, containing));
+    }
+
+    private static string Key(SyntaxNode node, string name, int arity) => node.Kind() + ":" + name + "`" + arity;
+
+    private static bool SameNodes(List<SyntaxNode> before, List<SyntaxNode> after)
+    {
+        if (before.Count != after.Count) return false;
+        for (var i = 0; i < before.Count; i++)
+        {
+            if (!SyntaxFactory.AreEquivalent(before[i], after[i], topLevel: false)) return false;
+        }
+        return true;
+    }
+
+    private static IEnumerable<MemberDeclarationSyntax> Documented(SyntaxNode type)
+    {
+        if (type is MemberDeclarationSyntax self) yield return self;
+        if (type is not TypeDeclarationSyntax withMembers) yield break;
+        foreach (var member in withMembers.Members)
+        {
+            // A nested type is compared as a type of its own.
+            if (member is not (BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)) yield return member;
+        }
+    }
+
+    private static string? Documentation(MemberDeclarationSyntax declaration)
+    {
+        if (!declaration.HasLeadingTrivia) return null;
+        StringBuilder? text = null;
+        foreach (var trivia in declaration.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia))
+                (text ??= new StringBuilder()).Append(trivia.ToFullString());
+        }
+        return text?.ToString();
+    }
+}
+
+/// <summary>A type a syntax tree declares: its simple name, its declaration and the names of the types containing it.</summary>
+internal sealed record DeclaredType(string Name, MemberDeclarationSyntax Node, ImmutableArray<string> Containing);
