@@ -87,7 +87,9 @@ public sealed class DeclarationShapeTests
             ("a property's documentation in another file", c => Replace(c, "Types.cs", "Free text.", "Free text, kept with the run."), Expect.Changed),
             ("#nullable inside a field's initializer", c => Replace(c, "Types.cs", "Three = 3;", "Three =\n#nullable disable\n        3;"), Expect.Rebuilt),
             ("#nullable in the parameters' file", c => Replace(c, "Types.cs", "namespace Acme;", "#nullable disable\nnamespace Acme;"), Expect.Rebuilt),
+            ("that #nullable moved to the end of the file, after every declaration", c => Edit(c, "Types.cs", text => text.Replace("#nullable disable\nnamespace Acme;", "namespace Acme;", StringComparison.Ordinal) + "\n#nullable disable\n"), Expect.Rebuilt),
             ("#nullable taken out again", c => Replace(c, "Types.cs", "#nullable disable\n", ""), Expect.Rebuilt),
+
             ("a property of the parameters record", c => Replace(c, "Types.cs", "public string? Note { get; init; }", "public string? Note { get; init; }\n    public int Limit { get; init; }"), Expect.Changed),
             ("a body in the pipeline class's own file", c => Replace(c, "Etl.cs", "p.Symbol.Length", "p.Symbol.Length + 1"), Expect.Rebuilt),
             ("a body in another part of the pipeline class", c => Replace(c, "Etl.Part.cs", "WriteLine(1)", "WriteLine(2)"), Expect.Rebuilt),
@@ -170,9 +172,18 @@ public sealed class DeclarationShapeTests
             ("that file removed", c => c.RemoveSyntaxTrees(c.SyntaxTrees.Single(t => t.FilePath == "Bars.cs")), Expect.Cached),
             ("a base type reached only through the output type's declaration", c => Replace(c, "Bases.cs", "(int Count) : ICounted;", "(int Count);"), Expect.Changed),
             ("that base type restored", c => Replace(c, "Bases.cs", "(int Count);", "(int Count) : ICounted;"), Expect.Changed),
+            ("the output type's base named through an alias in its file", c => Replace(Replace(c, "Models.cs", "namespace Acme;", "using B = Acme.Sized;\nnamespace Acme;"), "Models.cs", ": Sized(Count)", ": B(Count)"), Expect.Rebuilt),
+            ("the aliased base type loses the interface", c => Replace(c, "Bases.cs", "(int Count) : ICounted;", "(int Count);"), Expect.Changed),
+            ("the aliased base type gets it back", c => Replace(c, "Bases.cs", "(int Count);", "(int Count) : ICounted;"), Expect.Changed),
             ("a constant in the base class of a class the pipeline names", c => Replace(c, "Bases.cs", "Last = \"Transform\"", "Last = \"Extract\""), Expect.Changed),
             ("a constant an assembly attribute in another file names, for the pool a task takes", c => Replace(c, "Pools.cs", "VendorApi = \"vendor\"", "VendorApi = \"vendors\""), Expect.Changed),
             ("that constant restored", c => Replace(c, "Pools.cs", "VendorApi = \"vendors\"", "VendorApi = \"vendor\""), Expect.Changed),
+            ("the pool named through a using static in the assembly attribute's file", c => Replace(c, "Pools.cs", "[assembly: Pipelines.Pool(Acme.Config.PoolNames.VendorApi, Slots = 2)]", "using static Acme.Config.PoolNames;\n[assembly: Pipelines.Pool(VendorApi, Slots = 2)]"), Expect.Rebuilt),
+            ("the constant it names changed", c => Replace(c, "Pools.cs", "VendorApi = \"vendor\"", "VendorApi = \"vendors\""), Expect.Changed),
+            ("and restored", c => Replace(c, "Pools.cs", "VendorApi = \"vendors\"", "VendorApi = \"vendor\""), Expect.Changed),
+            ("a class the assembly attribute does not name, beside it", c => Replace(c, "Pools.cs", "namespace Acme.Config;", "namespace Acme.Config;\npublic static class OtherNames { public const string VendorApi = \"vendors\"; }"), Expect.Cached),
+            ("the using static switched to it", c => Replace(c, "Pools.cs", "using static Acme.Config.PoolNames;", "using static Acme.Config.OtherNames;"), Expect.Changed),
+            ("and switched back", c => Replace(c, "Pools.cs", "using static Acme.Config.OtherNames;", "using static Acme.Config.PoolNames;"), Expect.Changed),
             ("a type in a nearer namespace taking a name's place", c => Add(c, "Shadow.cs", "namespace Acme.Jobs; public sealed record Prices(int Count) : Acme.Sized(Count);"), Expect.Changed),
             ("a using in a file whose types the pipeline reaches", c => Replace(c, "Models.cs", "namespace Acme;", "using System.IO;\nnamespace Acme;"), Expect.Rebuilt),
             ("a type named like one the parser looks up", c => Replace(c, "Vendor.cs", "public sealed class Tick { }", "public sealed class Tick { }\npublic sealed class RunContext { }"), Expect.Rebuilt),
@@ -184,6 +195,42 @@ public sealed class DeclarationShapeTests
         Run(compilation, driver, pipeline, steps, hint);
     }
 
+    [Fact]
+    public void Files_in_another_order_and_names_bound_through_another_files_usings_rebuild_the_model()
+    {
+        var compilation = GeneratorHarness.Compile(("Etl.cs", PipelineFile), ("Etl.Part.cs", PartFile),
+            ("Types.cs", TypesFile.Replace("public sealed record Params", "public sealed partial record Params", StringComparison.Ordinal)),
+            ("Types2.cs", "using Mode = Acme.Options.RunMode;\nnamespace Acme;\npublic sealed partial record Params\n{\n    public Mode Mode { get; init; }\n}\n"),
+            ("Enum.cs", "namespace Acme.Options;\npublic enum RunMode { Full, Delta }\n"),
+            ("PoolA.cs", "[assembly: Pipelines.Pool(\"vendor\", Slots = 2, Description = \"A\")]\n"),
+            ("PoolB.cs", "[assembly: Pipelines.Pool(\"vendor\", Slots = 2, Description = \"B\")]\n"));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        const string hint = "Acme.Etl.Pipeline.g.cs";
+        var pipeline = PipelineText(driver.GetRunResult(), hint);
+        Assert.Contains("\"Delta\"", pipeline, StringComparison.Ordinal);
+
+        var steps = new (string What, Func<CSharpCompilation, CSharpCompilation> Edit, Expect Expect)[]
+        {
+            ("an enum member, named through an alias in the parameters record's other file", c => Replace(c, "Enum.cs", "Full, Delta", "Full, Delta, Replay"), Expect.Changed),
+            ("the parameters record's first file moved after its second (the parameters' order)", c => MoveToEnd(c, "Types.cs"), Expect.Changed),
+            ("the first of two declarations of a pool moved after the second (the description kept)", c => MoveToEnd(c, "PoolA.cs"), Expect.Rebuilt),
+        };
+        Run(compilation, driver, pipeline, steps, hint);
+    }
+
+    private static CSharpCompilation Edit(CSharpCompilation compilation, string path, Func<string, string> edit)
+    {
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        return compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edit(tree.GetText().ToString()), (CSharpParseOptions)tree.Options, path));
+    }
+
+    private static CSharpCompilation MoveToEnd(CSharpCompilation compilation, string path)
+    {
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        return compilation.RemoveSyntaxTrees(tree).AddSyntaxTrees(tree);
+    }
+
     private static void Run(CSharpCompilation compilation, GeneratorDriver driver, string pipeline, (string What, Func<CSharpCompilation, CSharpCompilation> Edit, Expect Expect)[] steps, string hint)
     {
         foreach (var (what, edit, expect) in steps)
@@ -191,13 +238,19 @@ public sealed class DeclarationShapeTests
             compilation = edit(compilation);
             driver = driver.RunGenerators(compilation);
             var run = driver.GetRunResult();
-            var reasons = run.Results.Single().TrackedSteps[PipelineGenerator.Steps.Models].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+            Assert.True(run.Results.Single().Exception is null, $"{what}: the generator threw {run.Results.Single().Exception}");
+            // A step the driver did not run at all is missing from the tracked steps: its model was kept.
+            var reasons = run.Results.Single().TrackedSteps.TryGetValue(PipelineGenerator.Steps.Models, out var models)
+                ? models.SelectMany(s => s.Outputs).Select(o => o.Reason).ToList()
+                : [IncrementalStepRunReason.Cached];
             Assert.True(reasons.Count == 1, $"{what}: {reasons.Count} models");
             if (expect == Expect.Cached)
             {
                 Assert.True(reasons[0] == IncrementalStepRunReason.Cached, $"{what}: the model step ran again ({reasons[0]})");
                 // Nor were the assembly's pools read again: no assembly attribute, nothing one names, no reference changed.
-                var pools = run.Results.Single().TrackedSteps[PipelineGenerator.Steps.Pools].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+                var pools = run.Results.Single().TrackedSteps.TryGetValue(PipelineGenerator.Steps.Pools, out var read)
+                    ? read.SelectMany(s => s.Outputs).Select(o => o.Reason).ToList()
+                    : [IncrementalStepRunReason.Cached];
                 Assert.True(pools.All(r => r == IncrementalStepRunReason.Cached), $"{what}: the pools were read again ({string.Join(", ", pools)})");
             }
             else Assert.True(reasons[0] != IncrementalStepRunReason.Cached, $"{what}: the model was kept, but this change can alter it");

@@ -1,19 +1,15 @@
 using System;
-using System.Collections.Immutable;
-using System.Threading;
 
 namespace Pipelines.Generators.Incremental;
 
 /// <summary>
 /// What the assembly-wide facts are read from (the pools declared with <c>[assembly: Pool]</c> here and in the references,
 /// and whether the module-initializer attribute exists): the compilation's declarations, equal while nothing they can read
-/// changed (<see cref="ReachedNames.OfAssembly"/>: the assembly attributes, the constants they name, the attribute types),
+/// changed (<see cref="ReachedNames.Shared"/>: the assembly attributes, the constants they name, the attribute types),
 /// so a declaration edit elsewhere does not read every reference's attributes again.
 /// </summary>
 internal sealed class AssemblyInput : IEquatable<AssemblyInput>
 {
-    private ImmutableHashSet<string>? _reached;
-
     public AssemblyInput(DeclarationShape shape) => Shape = shape;
 
     public DeclarationShape Shape { get; }
@@ -38,17 +34,5 @@ internal sealed class AssemblyInput : IEquatable<AssemblyInput>
 
     public override int GetHashCode() => 0;
 
-    private ImmutableHashSet<string> Reached
-    {
-        get
-        {
-            var reached = Volatile.Read(ref _reached);
-            if (reached is null)
-            {
-                reached = ReachedNames.OfAssembly(Shape);
-                Interlocked.CompareExchange(ref _reached, reached, null);
-            }
-            return reached;
-        }
-    }
+    private ReachedNames Reached => Shape.SharedReach;
 }

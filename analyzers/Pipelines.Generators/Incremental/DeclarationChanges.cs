@@ -40,7 +40,7 @@ internal sealed class DeclarationChanges
     public IReadOnlyCollection<string> Names => _names;
 
     /// <summary>Whether a model that reads only declarations named by <paramref name="reached"/> can be different now.</summary>
-    public bool Affect(ImmutableHashSet<string> reached)
+    public bool Affect(ReachedNames reached)
     {
         if (Everything) return true;
         foreach (var name in _names)
@@ -68,8 +68,10 @@ internal sealed class DeclarationChanges
             return Result(names);
         }
 
-        // Files were added, removed or reordered: pair them by path, which must then tell them apart.
+        // Files were added or removed: pair them by path, which must then tell them apart. Files whose order changed
+        // change every model (partial declarations and assembly attributes are read in the compilation's order).
         if (ByPath(treesBefore) is not { } pathsBefore || ByPath(treesAfter) is not { } pathsAfter) return All;
+        if (!SameOrder(treesBefore, treesAfter, pathsAfter) || !SameOrder(treesAfter, treesBefore, pathsBefore)) return All;
         foreach (var pair in pathsBefore)
         {
             if (pathsAfter.TryGetValue(pair.Key, out var tree))
@@ -159,6 +161,22 @@ internal sealed class DeclarationChanges
         for (var i = 0; i < before.Length; i++)
         {
             if (!string.Equals(before[i].FilePath, after[i].FilePath, StringComparison.Ordinal)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether the files of <paramref name="trees"/> that <paramref name="others"/> also has are in the same order in both.</summary>
+    private static bool SameOrder(ImmutableArray<SyntaxTree> trees, ImmutableArray<SyntaxTree> otherTrees, Dictionary<string, SyntaxTree> others)
+    {
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < otherTrees.Length; i++) positions[otherTrees[i].FilePath] = i;
+        var last = -1;
+        foreach (var tree in trees)
+        {
+            if (!others.ContainsKey(tree.FilePath)) continue;
+            var position = positions[tree.FilePath];
+            if (position < last) return false;
+            last = position;
         }
         return true;
     }

@@ -42,6 +42,7 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
     private Dictionary<string, List<DeclaredType>>? _typesByName;
     private readonly List<(WeakReference<DeclarationShape> Since, DeclarationChanges Changes)> _changes = [];
     private readonly object _gate = new();
+    private ReachedNames? _sharedReach;
     private static long s_sequence;
 
     private DeclarationShape(Compilation compilation)
@@ -74,6 +75,21 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
             if (!ReferenceEquals(_references[i], other._references[i])) return false;
         }
         return true;
+    }
+
+    /// <summary>What every model reaches in this shape (<see cref="ReachedNames.Shared"/>), found once.</summary>
+    public ReachedNames SharedReach
+    {
+        get
+        {
+            var shared = Volatile.Read(ref _sharedReach);
+            if (shared is null)
+            {
+                shared = ReachedNames.Shared(this);
+                shared = Interlocked.CompareExchange(ref _sharedReach, shared, null) ?? shared;
+            }
+            return shared;
+        }
     }
 
     /// <summary>The types of every tree with this simple name.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Immutable;
 using System.Threading;
 
 namespace Pipelines.Generators.Incremental;
@@ -13,7 +12,7 @@ namespace Pipelines.Generators.Incremental;
 /// </summary>
 internal sealed class ModelInput : IEquatable<ModelInput>
 {
-    private ImmutableHashSet<string>? _reached;
+    private ReachedNames? _reached;
 
     public ModelInput(PipelineClass? pipelineClass, DeclarationShape shape)
     {
@@ -48,7 +47,7 @@ internal sealed class ModelInput : IEquatable<ModelInput>
     public override int GetHashCode() => Class?.GetHashCode() ?? 0;
 
     /// <summary>The names this input's model can read, in this input's shape; found once.</summary>
-    private ImmutableHashSet<string> Reached
+    private ReachedNames Reached
     {
         get
         {

@@ -25,8 +25,9 @@ internal sealed class TreeDeclarations
     private readonly List<SyntaxNode> _everyFile = [];
     private readonly List<SyntaxNode> _thisFile = [];
     private readonly List<string> _nullableDirectives = [];
-    private ImmutableHashSet<string>? _identifiers;
-    private ImmutableHashSet<string>? _everyFileIdentifiers;
+    private string[]? _identifiers;
+    private string[]? _everyFileIdentifiers;
+    private string[]? _usingIdentifiers;
 
     private TreeDeclarations(SyntaxTree tree)
     {
@@ -36,8 +37,11 @@ internal sealed class TreeDeclarations
         var namespaces = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         if (root is CompilationUnitSyntax unit)
         {
-            foreach (var alias in unit.Externs) _thisFile.Add(alias);
-            foreach (var directive in unit.Usings) (directive.GlobalKeyword.IsKind(SyntaxKind.None) ? _thisFile : _everyFile).Add(directive);
+            // A file's usings bind its assembly attributes' arguments too, so in a file with assembly attributes they count
+            // for every file.
+            var fileUsings = unit.AttributeLists.Count > 0 ? _everyFile : _thisFile;
+            foreach (var alias in unit.Externs) fileUsings.Add(alias);
+            foreach (var directive in unit.Usings) (directive.GlobalKeyword.IsKind(SyntaxKind.None) ? fileUsings : _everyFile).Add(directive);
             foreach (var list in unit.AttributeLists) _everyFile.Add(list);
             Members(unit.Members, "", ImmutableArray<string>.Empty, types, namespaces);
         }
@@ -45,9 +49,14 @@ internal sealed class TreeDeclarations
         Namespaces = namespaces.ToImmutable();
         if (root.ContainsDirectives)
         {
+            List<int>? starts = null;
             for (var directive = ((CSharpSyntaxNode)root).GetFirstDirective(); directive is not null; directive = directive.GetNextDirective())
             {
-                if (directive is NullableDirectiveTriviaSyntax) _nullableDirectives.Add(directive.ToString());
+                if (directive is not NullableDirectiveTriviaSyntax) continue;
+                // With where it stands among the declarations: a directive moved across one changes that one's context.
+                starts ??= root.DescendantNodes(static n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)).OfType<MemberDeclarationSyntax>().Select(m => m.SpanStart).ToList();
+                var before = starts.Count(start => start < directive.SpanStart);
+                _nullableDirectives.Add(before + ":" + directive);
             }
         }
     }
@@ -80,19 +89,27 @@ internal sealed class TreeDeclarations
     /// Every identifier in the tree's declarations, outside code blocks and expression bodies, each also with the
     /// <c>Attribute</c> suffix an attribute's name can leave out: the names the tree's declarations can bind to.
     /// </summary>
-    public ImmutableHashSet<string> Identifiers => _identifiers ??= IdentifiersOf(Tree.GetRoot());
+    public string[] Identifiers => _identifiers ??= IdentifiersOf(Tree.GetRoot());
+
+    /// <summary>
+    /// The identifiers in the file's own usings and extern aliases (its namespaces' too): a type declared here binds the
+    /// names of its declaration through them (<c>using B = Acme.Sized;</c>, <c>using static Acme.Consts;</c>).
+    /// </summary>
+    public string[] UsingIdentifiers =>
+        _usingIdentifiers ??= _thisFile.Concat(_everyFile).Where(static n => n is not (GlobalStatementSyntax or AttributeListSyntax))
+            .SelectMany(IdentifiersOf).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// The identifiers in what binds names in every file: an assembly attribute's arguments can name constants of any type
     /// (<c>[assembly: Pool(PoolNames.Vendor)]</c>), and the pools and calendars it declares are part of every model.
     /// </summary>
-    public ImmutableHashSet<string> EveryFileIdentifiers =>
-        _everyFileIdentifiers ??= _everyFile.Count == 0 ? ImmutableHashSet<string>.Empty : _everyFile.SelectMany(IdentifiersOf).ToImmutableHashSet(StringComparer.Ordinal);
+    public string[] EveryFileIdentifiers =>
+        _everyFileIdentifiers ??= _everyFile.Count == 0 ? [] : _everyFile.SelectMany(IdentifiersOf).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>The identifiers of one declaration, as <see cref="Identifiers"/> reads them.</summary>
-    public static ImmutableHashSet<string> IdentifiersOf(SyntaxNode node)
+    public static string[] IdentifiersOf(SyntaxNode node)
     {
-        var names = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var token in node.DescendantTokens(static n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)))
         {
             if (!token.IsKind(SyntaxKind.IdentifierToken)) continue;
@@ -100,7 +117,7 @@ internal sealed class TreeDeclarations
             names.Add(name);
             names.Add(name + "Attribute");
         }
-        return names.ToImmutable();
+        return names.ToArray();
     }
 
     /// <summary>The documentation comment of each declaration in <paramref name="type"/>'s own members, in order.</summary>
@@ -191,4 +208,16 @@ internal sealed class TreeDeclarations
 }
 
 /// <summary>A type a syntax tree declares: its simple name, its declaration and the names of the types containing it.</summary>
-internal sealed record DeclaredType(string Name, MemberDeclarationSyntax Node, ImmutableArray<string> Containing);
+internal sealed class DeclaredType(string name, MemberDeclarationSyntax node, ImmutableArray<string> containing)
+{
+    private string[]? _identifiers;
+
+    public string Name { get; } = name;
+
+    public MemberDeclarationSyntax Node { get; } = node;
+
+    public ImmutableArray<string> Containing { get; } = containing;
+
+    /// <summary>The identifiers of the declaration (<see cref="TreeDeclarations.IdentifiersOf"/>), read once.</summary>
+    public string[] Identifiers => _identifiers ??= TreeDeclarations.IdentifiersOf(Node);
+}
