@@ -8,8 +8,8 @@ namespace Pipelines.Generators.Tests;
 
 /// <summary>
 /// Seeded random declaration edits across a small project with two pipelines (identifiers swapped for others the project
-/// uses, types added, members removed, string constants changed, <c>#nullable</c> toggled, documentation added, files put
-/// back), each followed by a run of the incremental driver and of a fresh one on the same compilation: they must generate
+/// uses, types added, members removed, string constants changed, <c>#nullable</c> toggled, documentation, aliases and
+/// <c>using static</c> added, files moved to the end or put back), each followed by a run of the incremental driver and of a fresh one on the same compilation: they must generate
 /// exactly the same code, whether the models were kept (<c>ModelInput</c>: the changed names reach nothing they read)
 /// or built again. The seed comes from <c>PIPELINES_MUTATION_SEED</c> when set.
 /// </summary>
@@ -145,7 +145,7 @@ public sealed class IncrementalEquivalenceTests(ITestOutputHelper output)
         string edit;
         string next;
         var outsideBodies = root.DescendantTokens(n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)).ToList();
-        switch (random.Next(7))
+        switch (random.Next(9))
         {
             case 0:
             case 1:
@@ -208,6 +208,22 @@ public sealed class IncrementalEquivalenceTests(ITestOutputHelper output)
                 // Before any comment it has: the first <summary> and <param> of a documentation comment are the ones read.
                 next = Splice(text, member.FullSpan.Start, 0, doc);
                 break;
+            }
+            case 7:
+            {
+                // An alias or a using static, which binds names in this file's declarations (and its assembly attributes).
+                var name = names[random.Next(names.Length)];
+                var target = names[random.Next(names.Length)];
+                var directive = random.Next(2) == 0 ? $"using {name} = Acme.{target};" : $"using static Acme.{target};";
+                edit = $"{tree.FilePath}: added '{directive}'";
+                next = directive + "\n" + text;
+                break;
+            }
+            case 8:
+            {
+                // The same files in another order: partial declarations and assembly attributes are read in order.
+                edit = $"{tree.FilePath}: moved to the end of the compilation";
+                return (compilation.RemoveSyntaxTrees(tree).AddSyntaxTrees(tree), edit);
             }
             default:
                 return Restore(compilation, tree);

@@ -5,7 +5,7 @@ namespace Pipelines.Generators.Incremental;
 /// <summary>
 /// What the assembly-wide facts are read from (the pools declared with <c>[assembly: Pool]</c> here and in the references,
 /// and whether the module-initializer attribute exists): the compilation's declarations, equal while nothing they can read
-/// changed (<see cref="ReachedNames.Shared"/>: the assembly attributes, the constants they name, the attribute types),
+/// changed (<see cref="ReachedNames.SharedRoots"/>: the assembly attributes, the constants they name, the attribute types),
 /// so a declaration edit elsewhere does not read every reference's attributes again.
 /// </summary>
 internal sealed class AssemblyInput : IEquatable<AssemblyInput>
@@ -21,7 +21,7 @@ internal sealed class AssemblyInput : IEquatable<AssemblyInput>
         try
         {
             var (earlier, later) = Shape.IsEarlierThan(other.Shape) ? (this, other) : (other, this);
-            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Reached);
+            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Shape.SharedRoots.Contains);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -33,6 +33,4 @@ internal sealed class AssemblyInput : IEquatable<AssemblyInput>
     public override bool Equals(object? obj) => obj is AssemblyInput other && Equals(other);
 
     public override int GetHashCode() => 0;
-
-    private ReachedNames Reached => Shape.SharedReach;
 }

@@ -22,16 +22,18 @@ namespace Pipelines.Generators.Incremental;
 internal sealed class DeclarationChanges
 {
     private readonly HashSet<string> _names;
+    private readonly HashSet<string> _reaching;
 
-    private DeclarationChanges(bool everything, HashSet<string> names)
+    private DeclarationChanges(bool everything, HashSet<string> names, HashSet<string> reaching)
     {
         Everything = everything;
         _names = names;
+        _reaching = reaching;
     }
 
-    public static DeclarationChanges None { get; } = new(false, new HashSet<string>(StringComparer.Ordinal));
+    public static DeclarationChanges None { get; } = new(false, new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
 
-    private static DeclarationChanges All { get; } = new(true, new HashSet<string>(StringComparer.Ordinal));
+    private static DeclarationChanges All { get; } = new(true, new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
 
     /// <summary>Whether the change can alter what any name binds to.</summary>
     public bool Everything { get; }
@@ -39,13 +41,16 @@ internal sealed class DeclarationChanges
     /// <summary>The simple names of the types and namespaces that changed.</summary>
     public IReadOnlyCollection<string> Names => _names;
 
-    /// <summary>Whether a model that reads only declarations named by <paramref name="reached"/> can be different now.</summary>
-    public bool Affect(ReachedNames reached)
+    /// <summary>
+    /// Whether a model whose roots are <paramref name="isRoot"/> in the earlier shape can be different now: whether one of
+    /// them reaches a changed name (<see cref="ReachedNames"/>).
+    /// </summary>
+    public bool Affect(Func<string, bool> isRoot)
     {
         if (Everything) return true;
-        foreach (var name in _names)
+        foreach (var name in _reaching)
         {
-            if (reached.Contains(name)) return true;
+            if (isRoot(name)) return true;
         }
         return false;
     }
@@ -65,7 +70,7 @@ internal sealed class DeclarationChanges
             {
                 if (!Compare(treesBefore[i], treesAfter[i], names)) return All;
             }
-            return Result(names);
+            return Result(names, before);
         }
 
         // Files were added or removed: pair them by path, which must then tell them apart. Files whose order changed
@@ -84,10 +89,12 @@ internal sealed class DeclarationChanges
         {
             if (!pathsBefore.ContainsKey(pair.Key) && !AddedOrRemoved(pair.Value, names)) return All;
         }
-        return Result(names);
+        return Result(names, before);
     }
 
-    private static DeclarationChanges Result(HashSet<string> names) => names.Count == 0 ? None : new DeclarationChanges(false, names);
+    /// <summary>The changes, with every name that reaches them in the earlier shape, which the models were built from.</summary>
+    private static DeclarationChanges Result(HashSet<string> names, DeclarationShape before) =>
+        names.Count == 0 ? None : new DeclarationChanges(false, names, ReachedNames.Reaching(names, before));
 
     /// <summary>Adds what changed between two versions of a file; false when that changes what names bind to everywhere.</summary>
     private static bool Compare(SyntaxTree before, SyntaxTree after, HashSet<string> names)

@@ -39,10 +39,10 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
     private readonly string? _assemblyName;
     private readonly WeakReference<Compilation> _compilation;
     private readonly long _sequence = Interlocked.Increment(ref s_sequence);
-    private Dictionary<string, List<DeclaredType>>? _typesByName;
     private readonly List<(WeakReference<DeclarationShape> Since, DeclarationChanges Changes)> _changes = [];
     private readonly object _gate = new();
-    private ReachedNames? _sharedReach;
+    private HashSet<string>? _sharedRoots;
+    private Dictionary<string, List<string>>? _mentions;
     private static long s_sequence;
 
     private DeclarationShape(Compilation compilation)
@@ -77,40 +77,31 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
         return true;
     }
 
-    /// <summary>What every model reaches in this shape (<see cref="ReachedNames.Shared"/>), found once.</summary>
-    public ReachedNames SharedReach
+    /// <summary>The roots every model and the assembly's facts share (<see cref="ReachedNames.SharedRoots"/>), found once.</summary>
+    public HashSet<string> SharedRoots
     {
         get
         {
-            var shared = Volatile.Read(ref _sharedReach);
-            if (shared is null)
+            var roots = Volatile.Read(ref _sharedRoots);
+            if (roots is null)
             {
-                shared = ReachedNames.Shared(this);
-                shared = Interlocked.CompareExchange(ref _sharedReach, shared, null) ?? shared;
+                roots = ReachedNames.SharedRoots(this);
+                roots = Interlocked.CompareExchange(ref _sharedRoots, roots, null) ?? roots;
             }
-            return shared;
+            return roots;
         }
     }
 
-    /// <summary>The types of every tree with this simple name.</summary>
-    public IReadOnlyList<DeclaredType> TypesNamed(string name)
+    /// <summary>The names of the types whose declarations mention <paramref name="name"/> in one step (<see cref="ReachedNames.Mentions"/>).</summary>
+    public IReadOnlyList<string> NamesMentioning(string name)
     {
-        var byName = Volatile.Read(ref _typesByName);
-        if (byName is null)
+        var mentions = Volatile.Read(ref _mentions);
+        if (mentions is null)
         {
-            byName = new Dictionary<string, List<DeclaredType>>(StringComparer.Ordinal);
-            foreach (var tree in _trees)
-            {
-                foreach (var type in TreeDeclarations.Of(tree).Types.Values)
-                {
-                    if (!byName.TryGetValue(type.Name, out var types)) byName.Add(type.Name, types = []);
-                    types.Add(type);
-                }
-            }
-            Interlocked.CompareExchange(ref _typesByName, byName, null);
-            byName = _typesByName!;
+            mentions = ReachedNames.Mentions(this);
+            mentions = Interlocked.CompareExchange(ref _mentions, mentions, null) ?? mentions;
         }
-        return byName.TryGetValue(name, out var named) ? named : [];
+        return mentions.TryGetValue(name, out var names) ? names : [];
     }
 
     /// <summary>

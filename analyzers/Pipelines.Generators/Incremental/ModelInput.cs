@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace Pipelines.Generators.Incremental;
 
@@ -12,8 +11,6 @@ namespace Pipelines.Generators.Incremental;
 /// </summary>
 internal sealed class ModelInput : IEquatable<ModelInput>
 {
-    private ReachedNames? _reached;
-
     public ModelInput(PipelineClass? pipelineClass, DeclarationShape shape)
     {
         Class = pipelineClass;
@@ -33,7 +30,7 @@ internal sealed class ModelInput : IEquatable<ModelInput>
         try
         {
             var (earlier, later) = Shape.IsEarlierThan(other.Shape) ? (this, other) : (other, this);
-            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Reached);
+            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.IsRoot);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -46,18 +43,14 @@ internal sealed class ModelInput : IEquatable<ModelInput>
 
     public override int GetHashCode() => Class?.GetHashCode() ?? 0;
 
-    /// <summary>The names this input's model can read, in this input's shape; found once.</summary>
-    private ReachedNames Reached
+    /// <summary>Whether a declaration with this name is read first by this input's model (in this input's shape).</summary>
+    private bool IsRoot(string name)
     {
-        get
+        if (Shape.SharedRoots.Contains(name)) return true;
+        foreach (var tree in Class!.Trees)
         {
-            var reached = Volatile.Read(ref _reached);
-            if (reached is null)
-            {
-                reached = ReachedNames.OfPipeline(Class!, Shape);
-                Interlocked.CompareExchange(ref _reached, reached, null);
-            }
-            return reached;
+            if (TreeDeclarations.Of(tree).IdentifierSet.Contains(name)) return true;
         }
+        return false;
     }
 }

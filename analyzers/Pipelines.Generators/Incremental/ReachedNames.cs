@@ -1,77 +1,78 @@
 using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
 using Pipelines.Generators.Parsing;
 
 namespace Pipelines.Generators.Incremental;
 
 /// <summary>
-/// The names of every declaration a pipeline's model can read, found from syntax: each identifier in the declarations of the
-/// files holding the class (outside code blocks and expression bodies; with its usings, its namespace and containing types),
-/// the types the parser looks up by name (<see cref="KnownSymbols.TypeNames"/>), the identifiers in every file's assembly
-/// attributes and global usings (the pools and calendars declared there are part of every model), and then, again and again,
-/// each identifier in the declarations of every type in the compilation that has one of those names, in the usings of the
-/// files declaring them (an alias or <c>using static</c> there binds names in the declaration), and the names of the types
-/// containing them. A type the model reads through symbols (a task's output type, its base types and interfaces, a
-/// run-parameters record and its properties, a constant's class) is reached by its name; a type that could take one of
-/// these names' place (a new type in a nearer namespace, a new base type) has that name too. A declaration that changed and
-/// has none of these names cannot change the model (<see cref="DeclarationChanges.Affect"/>).
+/// Which declarations a pipeline's model can read, found from syntax. A model reaches every identifier in the declarations
+/// of the files holding its class (outside code blocks and expression bodies; with their usings, namespaces and containing
+/// types), the types the parser looks up by name (<see cref="KnownSymbols.TypeNames"/>), the identifiers in every file's
+/// assembly attributes and global usings (the pools and calendars declared there are part of every model), and then, again
+/// and again, each identifier in the declaration of every type in the compilation that has a reached name, in the usings of
+/// the file declaring it (an alias or <c>using static</c> there binds names in the declaration), and the names of the types
+/// containing it. A type the model reads through symbols (a task's output type, its base types and interfaces, a
+/// run-parameters record and its properties, a constant's class) is reached by its name; a type that could take one of these
+/// names' place (a new type in a nearer namespace, a new base type) has that name too. A declaration that changed and has
+/// none of the reached names cannot change the model.
 /// </summary>
 /// <remarks>
-/// What every model reaches (the known types, the assembly attributes) is found once per shape (<see cref="Shared"/>); each
-/// pipeline adds what only it reaches. Each type's identifiers are read once per syntax tree object.
+/// The same relation is followed backwards, once per edit for every model: from the names that changed, to the names of the
+/// types whose declarations (or files' usings, or nested types) mention them, and so on (<see cref="Reaching"/>). A model
+/// is affected when one of its roots (<see cref="SharedRoots"/> and its files' identifiers) is among them. Forwards, each
+/// model would walk the types it reaches on every edit; backwards, one walk from the few changed names serves them all.
 /// </remarks>
-internal sealed class ReachedNames
+internal static class ReachedNames
 {
-    private readonly ReachedNames? _shared;
-    private readonly HashSet<string> _names = new(System.StringComparer.Ordinal);
-    private readonly HashSet<SyntaxTree> _files = [];
-
-    private ReachedNames(ReachedNames? shared) => _shared = shared;
-
-    /// <summary>Whether a declaration with this simple name can change what was reached from.</summary>
-    public bool Contains(string name) => _names.Contains(name) || (_shared?.Contains(name) ?? false);
-
-    /// <summary>What every model and the assembly's facts reach in <paramref name="shape"/>: build it once per shape.</summary>
-    public static ReachedNames Shared(DeclarationShape shape)
+    /// <summary>The roots every model and the assembly's facts share in the shape's compilation.</summary>
+    public static HashSet<string> SharedRoots(DeclarationShape shape)
     {
-        var reached = new ReachedNames(null);
-        var roots = new List<string>(KnownSymbols.TypeNames) { nameof(Api.PoolAttribute), "ModuleInitializerAttribute" };
-        foreach (var tree in shape.Trees) roots.AddRange(TreeDeclarations.Of(tree).EveryFileIdentifiers);
-        reached.Reach(roots, shape);
-        return reached;
+        var roots = new HashSet<string>(KnownSymbols.TypeNames, System.StringComparer.Ordinal) { nameof(Api.PoolAttribute), "ModuleInitializerAttribute" };
+        foreach (var tree in shape.Trees) roots.UnionWith(TreeDeclarations.Of(tree).EveryFileIdentifiers);
+        return roots;
     }
 
-    /// <summary>The names a pipeline's model can read in <paramref name="shape"/>.</summary>
-    public static ReachedNames OfPipeline(PipelineClass pipelineClass, DeclarationShape shape)
+    /// <summary>
+    /// For each name, the names of the types whose declarations reach it in one step: those that mention it, those declared in
+    /// a file whose usings mention it, and those it contains.
+    /// </summary>
+    public static Dictionary<string, List<string>> Mentions(DeclarationShape shape)
     {
-        var reached = new ReachedNames(shape.SharedReach);
-        var roots = new List<string>();
-        foreach (var tree in pipelineClass.Trees) roots.AddRange(TreeDeclarations.Of(tree).Identifiers);
-        reached.Reach(roots, shape);
-        return reached;
-    }
-
-    private void Reach(IEnumerable<string> roots, DeclarationShape shape)
-    {
-        var pending = new Stack<string>();
-        void Add(string name)
+        var mentions = new Dictionary<string, List<string>>(System.StringComparer.Ordinal);
+        void Add(string mentioned, string by)
         {
-            if (_shared?.Contains(name) != true && _names.Add(name)) pending.Push(name);
+            if (!mentions.TryGetValue(mentioned, out var names)) mentions.Add(mentioned, names = []);
+            names.Add(by);
         }
 
-        foreach (var name in roots) Add(name);
-        while (pending.Count > 0)
+        foreach (var tree in shape.Trees)
         {
-            // Each name is followed once, and a type is found only under its own name, so each type is read once.
-            foreach (var type in shape.TypesNamed(pending.Pop()))
+            var declarations = TreeDeclarations.Of(tree);
+            foreach (var type in declarations.Types.Values)
             {
-                foreach (var name in type.Identifiers) Add(name);
-                foreach (var name in type.Containing) Add(name);
-                if (_files.Add(type.Node.SyntaxTree))
-                {
-                    foreach (var name in TreeDeclarations.Of(type.Node.SyntaxTree).UsingIdentifiers) Add(name);
-                }
+                foreach (var name in type.Identifiers) Add(name, type.Name);
+                foreach (var name in type.Containing) Add(name, type.Name);
+                foreach (var name in declarations.UsingIdentifiers) Add(name, type.Name);
             }
         }
+        return mentions;
+    }
+
+    /// <summary>Every name from which <paramref name="changed"/> names are reached in <paramref name="shape"/>, the changed ones included.</summary>
+    public static HashSet<string> Reaching(IEnumerable<string> changed, DeclarationShape shape)
+    {
+        var reaching = new HashSet<string>(System.StringComparer.Ordinal);
+        var pending = new Stack<string>();
+        foreach (var name in changed)
+        {
+            if (reaching.Add(name)) pending.Push(name);
+        }
+        while (pending.Count > 0)
+        {
+            foreach (var name in shape.NamesMentioning(pending.Pop()))
+            {
+                if (reaching.Add(name)) pending.Push(name);
+            }
+        }
+        return reaching;
     }
 }

@@ -26,6 +26,7 @@ internal sealed class TreeDeclarations
     private readonly List<SyntaxNode> _thisFile = [];
     private readonly List<string> _nullableDirectives = [];
     private string[]? _identifiers;
+    private HashSet<string>? _identifierSet;
     private string[]? _everyFileIdentifiers;
     private string[]? _usingIdentifiers;
 
@@ -89,7 +90,10 @@ internal sealed class TreeDeclarations
     /// Every identifier in the tree's declarations, outside code blocks and expression bodies, each also with the
     /// <c>Attribute</c> suffix an attribute's name can leave out: the names the tree's declarations can bind to.
     /// </summary>
-    public string[] Identifiers => _identifiers ??= IdentifiersOf(Tree.GetRoot());
+    public string[] Identifiers => _identifiers ??= ReadIdentifiers();
+
+    /// <summary><see cref="Identifiers"/>, to look names up in.</summary>
+    public HashSet<string> IdentifierSet => _identifierSet ??= new HashSet<string>(Identifiers, StringComparer.Ordinal);
 
     /// <summary>
     /// The identifiers in the file's own usings and extern aliases (its namespaces' too): a type declared here binds the
@@ -106,7 +110,10 @@ internal sealed class TreeDeclarations
     public string[] EveryFileIdentifiers =>
         _everyFileIdentifiers ??= _everyFile.Count == 0 ? [] : _everyFile.SelectMany(IdentifiersOf).Distinct(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The identifiers of one declaration, as <see cref="Identifiers"/> reads them.</summary>
+    /// <summary>
+    /// The identifiers of one declaration, as <see cref="Identifiers"/> reads them. An attribute's name is taken with the
+    /// <c>Attribute</c> suffix too, which it can leave out.
+    /// </summary>
     public static string[] IdentifiersOf(SyntaxNode node)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -114,8 +121,28 @@ internal sealed class TreeDeclarations
         {
             if (!token.IsKind(SyntaxKind.IdentifierToken)) continue;
             var name = token.ValueText;
-            names.Add(name);
-            names.Add(name + "Attribute");
+            if (names.Add(name) && InAttributeName(token)) names.Add(name + "Attribute");
+        }
+        return names.ToArray();
+    }
+
+    private static bool InAttributeName(SyntaxToken token)
+    {
+        var node = token.Parent;
+        while (node is NameSyntax) node = node.Parent;
+        return node is AttributeSyntax;
+    }
+
+    /// <summary>The tree's identifiers from what is already read: its types', its usings', its assembly attributes' and its namespaces'.</summary>
+    private string[] ReadIdentifiers()
+    {
+        var names = new HashSet<string>(UsingIdentifiers, StringComparer.Ordinal);
+        names.UnionWith(EveryFileIdentifiers);
+        names.UnionWith(Namespaces);
+        foreach (var type in Types.Values)
+        {
+            // A nested type's identifiers are its containing type's too.
+            if (type.Containing.IsEmpty) names.UnionWith(type.Identifiers);
         }
         return names.ToArray();
     }
