@@ -213,6 +213,11 @@ internal sealed class TreeDeclarations
     private static IEnumerable<MemberDeclarationSyntax> Documented(SyntaxNode type)
     {
         if (type is MemberDeclarationSyntax self) yield return self;
+        if (type is EnumDeclarationSyntax @enum)
+        {
+            foreach (var member in @enum.Members) yield return member;
+            yield break;
+        }
         if (type is not TypeDeclarationSyntax withMembers) yield break;
         foreach (var member in withMembers.Members)
         {
