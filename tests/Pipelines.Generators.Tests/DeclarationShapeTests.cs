@@ -105,7 +105,7 @@ public sealed class DeclarationShapeTests
         Run(compilation, driver, pipeline, steps, "Acme.Etl.Pipeline.g.cs");
     }
 
-    private const string ReachFile = """
+    internal const string ReachFile = """
         using System.Threading.Tasks;
         using Pipelines;
         namespace Acme.Jobs;
@@ -118,7 +118,7 @@ public sealed class DeclarationShapeTests
         }
         """;
 
-    private const string PoolsFile = """
+    internal const string PoolsFile = """
         [assembly: Pipelines.Pool(Acme.Config.PoolNames.VendorApi, Slots = 2)]
         namespace Acme.Config;
         public static class PoolNames
@@ -127,14 +127,14 @@ public sealed class DeclarationShapeTests
         }
         """;
 
-    private const string ModelsFile = """
+    internal const string ModelsFile = """
         namespace Acme;
         public sealed record Prices(int Count) : Sized(Count);
         public interface ICounted { int Count { get; } }
         public sealed class Names : NameBase { }
         """;
 
-    private const string BasesFile = """
+    internal const string BasesFile = """
         namespace Acme;
         public abstract record Sized(int Count) : ICounted;
         public class NameBase

@@ -19,18 +19,7 @@ public sealed class IncrementalEquivalenceTests(ITestOutputHelper output)
 
     private static readonly (string Path, string Text)[] s_files =
     [
-        ("Reach.cs", """
-            using System.Threading.Tasks;
-            using Pipelines;
-            namespace Acme.Jobs;
-            [Pipeline("reach")]
-            public partial class Reach
-            {
-                [PipelineTask] public Task<Prices> Extract() => Task.FromResult(new Prices(1));
-                [PipelineTask] public int Transform([FromTask(nameof(Extract))] ICounted prices) => prices.Count;
-                [PipelineTask(Pool = "vendor"), DependsOn(Names.Last)] public void Load() { }
-            }
-            """),
+        ("Reach.cs", DeclarationShapeTests.ReachFile),
         ("Feed.cs", """
             using Pipelines;
             namespace Vendor.Jobs;
@@ -43,20 +32,8 @@ public sealed class IncrementalEquivalenceTests(ITestOutputHelper output)
                 [PipelineTask, DependsOn(Acme.Names.Last)] public void Report() { }
             }
             """),
-        ("Models.cs", """
-            namespace Acme;
-            public sealed record Prices(int Count) : Sized(Count);
-            public interface ICounted { int Count { get; } }
-            public sealed class Names : NameBase { }
-            """),
-        ("Bases.cs", """
-            namespace Acme;
-            public abstract record Sized(int Count) : ICounted;
-            public class NameBase
-            {
-                public const string Last = "Transform";
-            }
-            """),
+        ("Models.cs", DeclarationShapeTests.ModelsFile),
+        ("Bases.cs", DeclarationShapeTests.BasesFile),
         ("Vendor.cs", """
             namespace Vendor;
             public static class Feed
@@ -70,14 +47,7 @@ public sealed class IncrementalEquivalenceTests(ITestOutputHelper output)
                 public int Limit { get; init; }
             }
             """),
-        ("Pools.cs", """
-            [assembly: Pipelines.Pool(Acme.Config.PoolNames.VendorApi, Slots = 2)]
-            namespace Acme.Config;
-            public static class PoolNames
-            {
-                public const string VendorApi = "vendor";
-            }
-            """),
+        ("Pools.cs", DeclarationShapeTests.PoolsFile),
     ];
 
     private static readonly string[] s_literals = ["Transform", "Extract", "Pull", "vendor", "vendors", "Load"];

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -171,7 +170,7 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
                 var more = declarationsBefore.MoveNext();
                 if (more != declarationsAfter.MoveNext()) return false;
                 if (!more) break;
-                if (!string.Equals(Documentation(declarationsBefore.Current), Documentation(declarationsAfter.Current), StringComparison.Ordinal)) return false;
+                if (!string.Equals(TreeDeclarations.Documentation(declarationsBefore.Current), TreeDeclarations.Documentation(declarationsAfter.Current), StringComparison.Ordinal)) return false;
             }
         }
         return NullableDirectives(rootBefore).SequenceEqual(NullableDirectives(rootAfter), StringComparer.Ordinal);
@@ -179,18 +178,6 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
 
     private static IEnumerable<MemberDeclarationSyntax> Declarations(SyntaxNode root) =>
         root.DescendantNodes(static node => node is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax)).OfType<MemberDeclarationSyntax>();
-
-    private static string? Documentation(MemberDeclarationSyntax declaration)
-    {
-        if (!declaration.HasLeadingTrivia) return null;
-        StringBuilder? text = null;
-        foreach (var trivia in declaration.GetLeadingTrivia())
-        {
-            if (trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia))
-                (text ??= new StringBuilder()).Append(trivia.ToFullString());
-        }
-        return text?.ToString();
-    }
 
     private static IEnumerable<string> NullableDirectives(SyntaxNode root)
     {

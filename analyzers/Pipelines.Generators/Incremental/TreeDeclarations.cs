@@ -226,7 +226,8 @@ internal sealed class TreeDeclarations
         }
     }
 
-    private static string? Documentation(MemberDeclarationSyntax declaration)
+    /// <summary>The documentation comment before a declaration, as written, or null.</summary>
+    public static string? Documentation(MemberDeclarationSyntax declaration)
     {
         if (!declaration.HasLeadingTrivia) return null;
         StringBuilder? text = null;
