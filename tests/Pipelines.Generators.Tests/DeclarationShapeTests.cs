@@ -12,6 +12,7 @@ namespace Pipelines.Generators.Tests;
 /// attribute anywhere, the compilation's or a file's options, the references, a new file. After every edit of a sequence,
 /// what the incremental driver generates is exactly what a fresh driver generates from the same compilation.
 /// </summary>
+[Collection(nameof(DeclarationShapeTests))]
 public sealed class DeclarationShapeTests
 {
     private const string PipelineFile = """
@@ -67,9 +68,12 @@ public sealed class DeclarationShapeTests
         Changed,
     }
 
-    [Fact]
-    public void Body_edits_keep_the_model_and_every_other_change_rebuilds_it_as_a_fresh_run_would()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Body_edits_keep_the_model_and_every_other_change_rebuilds_it_as_a_fresh_run_would(bool searchAsText)
     {
+        using var _ = SearchAsText(searchAsText);
         var compilation = GeneratorHarness.Compile(("Etl.cs", PipelineFile), ("Etl.Part.cs", PartFile), ("Types.cs", TypesFile));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
@@ -151,9 +155,12 @@ public sealed class DeclarationShapeTests
         }
         """;
 
-    [Fact]
-    public void A_declaration_edit_rebuilds_only_models_that_reach_the_changed_names()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_declaration_edit_rebuilds_only_models_that_reach_the_changed_names(bool searchAsText)
     {
+        using var _ = SearchAsText(searchAsText);
         var compilation = GeneratorHarness.Compile(("Reach.cs", ReachFile), ("Models.cs", ModelsFile), ("Bases.cs", BasesFile), ("Vendor.cs", VendorFile), ("Pools.cs", PoolsFile));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
@@ -195,9 +202,12 @@ public sealed class DeclarationShapeTests
         Run(compilation, driver, pipeline, steps, hint);
     }
 
-    [Fact]
-    public void Files_in_another_order_and_names_bound_through_another_files_usings_rebuild_the_model()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Files_in_another_order_and_names_bound_through_another_files_usings_rebuild_the_model(bool searchAsText)
     {
+        using var _ = SearchAsText(searchAsText);
         var compilation = GeneratorHarness.Compile(("Etl.cs", PipelineFile), ("Etl.Part.cs", PartFile),
             ("Types.cs", TypesFile.Replace("public sealed record Params", "public sealed partial record Params", StringComparison.Ordinal)),
             ("Types2.cs", "using Mode = Acme.Options.RunMode;\nnamespace Acme;\npublic sealed partial record Params\n{\n    public Mode Mode { get; init; }\n}\n"),
@@ -217,6 +227,23 @@ public sealed class DeclarationShapeTests
             ("the first of two declarations of a pool moved after the second (the description kept)", c => MoveToEnd(c, "PoolA.cs"), Expect.Rebuilt),
         };
         Run(compilation, driver, pipeline, steps, hint);
+    }
+
+    /// <summary>
+    /// Searches every declaration as text (<c>TreeDeclarations.LargeDeclaration</c> = 0) instead of reading its
+    /// identifiers, as the generator does for large ones, until disposed. The tests that set it share a collection, so
+    /// nothing else runs meanwhile.
+    /// </summary>
+    internal static IDisposable SearchAsText(bool on)
+    {
+        var before = Incremental.TreeDeclarations.LargeDeclaration;
+        if (on) Incremental.TreeDeclarations.LargeDeclaration = 0;
+        return new Restore(() => Incremental.TreeDeclarations.LargeDeclaration = before);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 
     private static CSharpCompilation Edit(CSharpCompilation compilation, string path, Func<string, string> edit)

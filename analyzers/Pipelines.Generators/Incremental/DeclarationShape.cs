@@ -41,7 +41,7 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
     private readonly List<(WeakReference<DeclarationShape> Since, DeclarationChanges Changes)> _changes = [];
     private readonly object _gate = new();
     private HashSet<string>? _sharedRoots;
-    private Dictionary<string, List<string>>? _mentions;
+    private MentionIndex? _mentions;
     private static long s_sequence;
 
     private DeclarationShape(Compilation compilation)
@@ -94,13 +94,21 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
     /// <summary>The names of the types whose declarations mention <paramref name="name"/> in one step (<see cref="ReachedNames.Mentions"/>).</summary>
     public IReadOnlyList<string> NamesMentioning(string name)
     {
-        var mentions = Volatile.Read(ref _mentions);
-        if (mentions is null)
+        var index = Volatile.Read(ref _mentions);
+        if (index is null)
         {
-            mentions = ReachedNames.Mentions(this);
-            mentions = Interlocked.CompareExchange(ref _mentions, mentions, null) ?? mentions;
+            index = ReachedNames.Mentions(this);
+            index = Interlocked.CompareExchange(ref _mentions, index, null) ?? index;
         }
-        return mentions.TryGetValue(name, out var names) ? names : [];
+        var (mentions, large) = index;
+        IReadOnlyList<string> names = mentions.TryGetValue(name, out var found) ? found : [];
+        if (large.Count == 0) return names;
+        List<string>? more = null;
+        foreach (var type in large)
+        {
+            if (type.MayMention(name)) (more ??= new List<string>(names)).Add(type.Name);
+        }
+        return more ?? names;
     }
 
     /// <summary>

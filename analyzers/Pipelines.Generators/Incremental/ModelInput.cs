@@ -49,7 +49,7 @@ internal sealed class ModelInput : IEquatable<ModelInput>
         if (Shape.SharedRoots.Contains(name)) return true;
         foreach (var tree in Class!.Trees)
         {
-            if (TreeDeclarations.Of(tree).IdentifierSet.Contains(name)) return true;
+            if (TreeDeclarations.Of(tree).MayMention(name)) return true;
         }
         return false;
     }

@@ -33,11 +33,13 @@ internal static class ReachedNames
 
     /// <summary>
     /// For each name, the names of the types whose declarations reach it in one step: those that mention it, those declared in
-    /// a file whose usings mention it, and those it contains.
+    /// a file whose usings mention it, and those it contains; and the large declarations, which are searched for a name
+    /// when asked (<see cref="DeclaredType.MayMention"/>).
     /// </summary>
-    public static Dictionary<string, List<string>> Mentions(DeclarationShape shape)
+    public static MentionIndex Mentions(DeclarationShape shape)
     {
         var mentions = new Dictionary<string, List<string>>(System.StringComparer.Ordinal);
+        var large = new List<DeclaredType>();
         void Add(string mentioned, string by)
         {
             if (!mentions.TryGetValue(mentioned, out var names)) mentions.Add(mentioned, names = []);
@@ -49,12 +51,14 @@ internal static class ReachedNames
             var declarations = TreeDeclarations.Of(tree);
             foreach (var type in declarations.Types.Values)
             {
-                foreach (var name in type.Identifiers) Add(name, type.Name);
+                // A large declaration (a pipeline class of thousands of tasks) is searched for each name asked about instead.
+                if (type.IsLarge) large.Add(type);
+                else foreach (var name in type.Identifiers) Add(name, type.Name);
                 foreach (var name in type.Containing) Add(name, type.Name);
                 foreach (var name in declarations.UsingIdentifiers) Add(name, type.Name);
             }
         }
-        return mentions;
+        return new MentionIndex(mentions, large);
     }
 
     /// <summary>Every name from which <paramref name="changed"/> names are reached in <paramref name="shape"/>, the changed ones included.</summary>
@@ -76,3 +80,6 @@ internal static class ReachedNames
         return reaching;
     }
 }
+
+/// <summary>Which types' declarations mention each name, and the large declarations searched for a name when asked.</summary>
+internal sealed record MentionIndex(Dictionary<string, List<string>> Names, List<DeclaredType> Large);

@@ -25,8 +25,9 @@ internal sealed class TreeDeclarations
     private readonly List<SyntaxNode> _everyFile = [];
     private readonly List<SyntaxNode> _thisFile = [];
     private readonly List<string> _nullableDirectives = [];
-    private string[]? _identifiers;
-    private HashSet<string>? _identifierSet;
+    private (HashSet<string> Small, List<DeclaredType> Large)? _lookup;
+    private string? _text;
+    private bool? _searchable;
     private string[]? _everyFileIdentifiers;
     private string[]? _usingIdentifiers;
 
@@ -87,13 +88,52 @@ internal sealed class TreeDeclarations
         SameNodes(_thisFile, other._thisFile) && _nullableDirectives.SequenceEqual(other._nullableDirectives, StringComparer.Ordinal);
 
     /// <summary>
-    /// Every identifier in the tree's declarations, outside code blocks and expression bodies, each also with the
-    /// <c>Attribute</c> suffix an attribute's name can leave out: the names the tree's declarations can bind to.
+    /// Declarations at least this long (in characters) are searched as text for a name instead of having their
+    /// identifiers read (<see cref="DeclaredType.MayMention"/>): a pipeline class of thousands of tasks would otherwise
+    /// cost a walk over all its tokens the first time a declaration elsewhere changes. Tests lower it to exercise both ways.
     /// </summary>
-    public string[] Identifiers => _identifiers ??= ReadIdentifiers();
+    internal static int LargeDeclaration = 64 * 1024;
 
-    /// <summary><see cref="Identifiers"/>, to look names up in.</summary>
-    public HashSet<string> IdentifierSet => _identifierSet ??= new HashSet<string>(Identifiers, StringComparer.Ordinal);
+    /// <summary>
+    /// Whether the tree's declarations may mention <paramref name="name"/>: one of the identifiers of its usings, assembly
+    /// attributes, namespaces and types, or, in a large type, the name anywhere in its text (in a body, a comment or a longer
+    /// word too, which only costs a model built again).
+    /// </summary>
+    public bool MayMention(string name)
+    {
+        var (small, large) = _lookup ??= ReadLookup();
+        if (small.Contains(name)) return true;
+        foreach (var type in large)
+        {
+            if (type.MayMention(name)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The tree's text, read once, for searching large declarations.</summary>
+    public string Text => _text ??= Tree.GetText().ToString();
+
+    /// <summary>
+    /// Whether the tree's text can be searched for names: an identifier written with a Unicode escape (<c>\u0041</c>)
+    /// does not appear as its name in the text.
+    /// </summary>
+    public bool Searchable => _searchable ??= Text.IndexOf("\\u", StringComparison.Ordinal) < 0 && Text.IndexOf("\\U", StringComparison.Ordinal) < 0;
+
+    private (HashSet<string> Small, List<DeclaredType> Large) ReadLookup()
+    {
+        var small = new HashSet<string>(UsingIdentifiers, StringComparer.Ordinal);
+        small.UnionWith(EveryFileIdentifiers);
+        small.UnionWith(Namespaces);
+        var large = new List<DeclaredType>();
+        foreach (var type in Types.Values)
+        {
+            // A nested type's identifiers are its containing type's too.
+            if (!type.Containing.IsEmpty) continue;
+            if (type.IsLarge) large.Add(type);
+            else small.UnionWith(type.Identifiers);
+        }
+        return (small, large);
+    }
 
     /// <summary>
     /// The identifiers in the file's own usings and extern aliases (its namespaces' too): a type declared here binds the
@@ -111,8 +151,8 @@ internal sealed class TreeDeclarations
         _everyFileIdentifiers ??= _everyFile.Count == 0 ? [] : _everyFile.SelectMany(IdentifiersOf).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
-    /// The identifiers of one declaration, as <see cref="Identifiers"/> reads them. An attribute's name is taken with the
-    /// <c>Attribute</c> suffix too, which it can leave out.
+    /// The identifiers of one declaration, outside code blocks and expression bodies: the names it can bind to. An
+    /// attribute's name is taken with the <c>Attribute</c> suffix too, which it can leave out.
     /// </summary>
     public static string[] IdentifiersOf(SyntaxNode node)
     {
@@ -131,20 +171,6 @@ internal sealed class TreeDeclarations
         var node = token.Parent;
         while (node is NameSyntax) node = node.Parent;
         return node is AttributeSyntax;
-    }
-
-    /// <summary>The tree's identifiers from what is already read: its types', its usings', its assembly attributes' and its namespaces'.</summary>
-    private string[] ReadIdentifiers()
-    {
-        var names = new HashSet<string>(UsingIdentifiers, StringComparer.Ordinal);
-        names.UnionWith(EveryFileIdentifiers);
-        names.UnionWith(Namespaces);
-        foreach (var type in Types.Values)
-        {
-            // A nested type's identifiers are its containing type's too.
-            if (type.Containing.IsEmpty) names.UnionWith(type.Identifiers);
-        }
-        return names.ToArray();
     }
 
     /// <summary>The documentation comment of each declaration in <paramref name="type"/>'s own members, in order.</summary>
@@ -253,4 +279,47 @@ internal sealed class DeclaredType(string name, MemberDeclarationSyntax node, Im
 
     /// <summary>The identifiers of the declaration (<see cref="TreeDeclarations.IdentifiersOf"/>), read once.</summary>
     public string[] Identifiers => _identifiers ??= TreeDeclarations.IdentifiersOf(Node);
+
+    /// <summary>Whether the declaration is searched as text rather than read (<see cref="TreeDeclarations.LargeDeclaration"/>).</summary>
+    public bool IsLarge => Node.Span.Length >= TreeDeclarations.LargeDeclaration && TreeDeclarations.Of(Node.SyntaxTree).Searchable;
+
+    /// <summary>
+    /// Whether the declaration may mention <paramref name="name"/>: one of its identifiers, or for a large declaration, the
+    /// name anywhere in its text (an attribute class's name also without its <c>Attribute</c> suffix). Answers are kept.
+    /// </summary>
+    public bool MayMention(string name)
+    {
+        if (!IsLarge) return Array.IndexOf(Identifiers, name) >= 0;
+        lock (_searched)
+        {
+            if (_searched.TryGetValue(name, out var found)) return found;
+        }
+        var text = TreeDeclarations.Of(Node.SyntaxTree).Text;
+        var mentioned = Contains(text, name)
+            || (name.Length > "Attribute".Length && name.EndsWith("Attribute", StringComparison.Ordinal) && Contains(text, name.Substring(0, name.Length - "Attribute".Length)));
+        lock (_searched) _searched[name] = mentioned;
+        return mentioned;
+    }
+
+    private readonly Dictionary<string, bool> _searched = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the declaration's text holds <paramref name="word"/> as a whole word: not next to a letter, digit or
+    /// underscore, which an identifier token never is (so no identifier is missed; other words only cost a rebuild).
+    /// </summary>
+    private bool Contains(string text, string word)
+    {
+        if (word.Length == 0) return true;
+        var span = Node.Span;
+        var end = span.End;
+        for (var at = text.IndexOf(word, span.Start, span.Length, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, end - at - 1, StringComparison.Ordinal))
+        {
+            var after = at + word.Length;
+            if ((at == 0 || !IsWordCharacter(text[at - 1])) && (after >= text.Length || !IsWordCharacter(text[after]))) return true;
+            if (after >= end) break;
+        }
+        return false;
+    }
+
+    private static bool IsWordCharacter(char c) => char.IsLetterOrDigit(c) || c == '_';
 }
