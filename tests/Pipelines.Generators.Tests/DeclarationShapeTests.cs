@@ -252,6 +252,24 @@ public sealed class DeclarationShapeTests
         return compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edit(tree.GetText().ToString()), (CSharpParseOptions)tree.Options, path));
     }
 
+    [Fact]
+    public void A_name_written_with_a_formatting_character_is_found_as_the_compiler_reads_it()
+    {
+        // The compiler leaves a formatting character (here a soft hyphen) out of an identifier's name, so the text
+        // "Si\u00ADzed" names Sized but does not hold the word: such a file is read token by token, never searched.
+        using var _ = SearchAsText(true);
+        var models = ModelsFile.Replace(": Sized(Count)", ": Si\u00ADzed(Count)", StringComparison.Ordinal);
+        var compilation = GeneratorHarness.Compile(("Reach.cs", ReachFile), ("Models.cs", models), ("Bases.cs", BasesFile), ("Pools.cs", PoolsFile));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        const string hint = "Acme.Jobs.Reach.Pipeline.g.cs";
+        var steps = new (string What, Func<CSharpCompilation, CSharpCompilation> Edit, Expect Expect)[]
+        {
+            ("the output type's base loses the interface the next task takes", c => Replace(c, "Bases.cs", "(int Count) : ICounted;", "(int Count);"), Expect.Changed),
+        };
+        Run(compilation, driver, PipelineText(driver.GetRunResult(), hint), steps, hint);
+    }
+
     private static CSharpCompilation MoveToEnd(CSharpCompilation compilation, string path)
     {
         var tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);

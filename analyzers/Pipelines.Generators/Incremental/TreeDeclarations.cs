@@ -25,7 +25,7 @@ internal sealed class TreeDeclarations
     private readonly List<SyntaxNode> _everyFile = [];
     private readonly List<SyntaxNode> _thisFile = [];
     private readonly List<string> _nullableDirectives = [];
-    private (HashSet<string> Small, List<DeclaredType> Large)? _lookup;
+    private Lookup? _lookup;
     private string? _text;
     private bool? _searchable;
     private string[]? _everyFileIdentifiers;
@@ -114,12 +114,24 @@ internal sealed class TreeDeclarations
     public string Text => _text ??= Tree.GetText().ToString();
 
     /// <summary>
-    /// Whether the tree's text can be searched for names: an identifier written with a Unicode escape (<c>\u0041</c>)
-    /// does not appear as its name in the text.
+    /// Whether the tree's text can be searched for names: an identifier written with a Unicode escape (<c>\u0041</c>), or
+    /// holding a formatting character (which the compiler leaves out of its name), does not appear as its name in the text.
     /// </summary>
-    public bool Searchable => _searchable ??= Text.IndexOf("\\u", StringComparison.Ordinal) < 0 && Text.IndexOf("\\U", StringComparison.Ordinal) < 0;
+    public bool Searchable => _searchable ??= Text.IndexOf("\\u", StringComparison.Ordinal) < 0 && Text.IndexOf("\\U", StringComparison.Ordinal) < 0 && !HasFormattingCharacter(Text);
 
-    private (HashSet<string> Small, List<DeclaredType> Large) ReadLookup()
+    private static bool HasFormattingCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c > 127 && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The names read from small declarations, and the large declarations, searched when asked.</summary>
+    private sealed record Lookup(HashSet<string> Small, List<DeclaredType> Large);
+
+    private Lookup ReadLookup()
     {
         var small = new HashSet<string>(UsingIdentifiers, StringComparer.Ordinal);
         small.UnionWith(EveryFileIdentifiers);
@@ -132,7 +144,7 @@ internal sealed class TreeDeclarations
             if (type.IsLarge) large.Add(type);
             else small.UnionWith(type.Identifiers);
         }
-        return (small, large);
+        return new Lookup(small, large);
     }
 
     /// <summary>
@@ -197,7 +209,11 @@ internal sealed class TreeDeclarations
                     foreach (var alias in ns.Externs) _thisFile.Add(alias);
                     foreach (var directive in ns.Usings) _thisFile.Add(directive);
                     var name = ns.Name.ToString();
-                    foreach (var part in name.Split('.')) namespaces.Add(part.Trim());
+                    // Each part as the compiler names it (ValueText: no '@', no formatting characters).
+                    foreach (var token in ns.Name.DescendantTokens())
+                    {
+                        if (token.IsKind(SyntaxKind.IdentifierToken)) namespaces.Add(token.ValueText);
+                    }
                     Members(ns.Members, path + "N:" + name + "/", containing, types, namespaces);
                     break;
                 case BaseTypeDeclarationSyntax type:
@@ -309,17 +325,30 @@ internal sealed class DeclaredType(string name, MemberDeclarationSyntax node, Im
     /// </summary>
     private bool Contains(string text, string word)
     {
-        if (word.Length == 0) return true;
+        // A missing name (half-typed code) reads as "" and "Attribute", which no text holds.
+        if (word.Length == 0 || word == "Attribute") return true;
         var span = Node.Span;
         var end = span.End;
         for (var at = text.IndexOf(word, span.Start, span.Length, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, end - at - 1, StringComparison.Ordinal))
         {
             var after = at + word.Length;
-            if ((at == 0 || !IsWordCharacter(text[at - 1])) && (after >= text.Length || !IsWordCharacter(text[after]))) return true;
+            if (StartsWord(text, at) && (after >= text.Length || !IsWordCharacter(text[after]))) return true;
             if (after >= end) break;
         }
         return false;
     }
 
     private static bool IsWordCharacter(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    /// <summary>
+    /// Whether an identifier token can start at <paramref name="at"/>: nothing word-like before it, or a number just
+    /// before it (<c>1x</c>, <c>0x1Fg</c>, <c>1.0fx</c> lex as a number and an identifier, in code that does not compile).
+    /// </summary>
+    private static bool StartsWord(string text, int at)
+    {
+        if (at == 0 || !IsWordCharacter(text[at - 1])) return true;
+        var start = at - 1;
+        while (start > 0 && (IsWordCharacter(text[start - 1]) || text[start - 1] == '.')) start--;
+        return char.IsDigit(text[start]) || text[start] == '.';
+    }
 }
