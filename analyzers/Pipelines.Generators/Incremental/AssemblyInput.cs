@@ -21,7 +21,7 @@ internal sealed class AssemblyInput : IEquatable<AssemblyInput>
         try
         {
             var (earlier, later) = Shape.IsEarlierThan(other.Shape) ? (this, other) : (other, this);
-            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Shape.SharedRoots.Contains);
+            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Shape, earlier.Shape.SharedRoots.Contains);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -22,18 +22,20 @@ namespace Pipelines.Generators.Incremental;
 internal sealed class DeclarationChanges
 {
     private readonly HashSet<string> _names;
-    private readonly HashSet<string> _reaching;
+    private HashSet<string>? _reaching;
 
-    private DeclarationChanges(bool everything, HashSet<string> names, HashSet<string> reaching)
+    private DeclarationChanges(bool everything, HashSet<string> names)
     {
         Everything = everything;
         _names = names;
-        _reaching = reaching;
     }
 
-    public static DeclarationChanges None { get; } = new(false, new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
+    public static DeclarationChanges None { get; } = new(false, new HashSet<string>(StringComparer.Ordinal));
 
-    private static DeclarationChanges All { get; } = new(true, new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
+    private static DeclarationChanges All { get; } = new(true, new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>Whether nothing changed that any model or the assembly's facts could read.</summary>
+    public bool IsNone => !Everything && _names.Count == 0;
 
     /// <summary>Whether the change can alter what any name binds to.</summary>
     public bool Everything { get; }
@@ -42,13 +44,21 @@ internal sealed class DeclarationChanges
     public IReadOnlyCollection<string> Names => _names;
 
     /// <summary>
-    /// Whether a model whose roots are <paramref name="isRoot"/> in the earlier shape can be different now: whether one of
-    /// them reaches a changed name (<see cref="ReachedNames"/>).
+    /// Whether a model whose roots are <paramref name="isRoot"/> in <paramref name="earlier"/> (the shape these changes are
+    /// counted from) can be different now: whether one of them reaches a changed name (<see cref="ReachedNames"/>). What
+    /// reaches the changed names is found on the first call and kept for every model.
     /// </summary>
-    public bool Affect(Func<string, bool> isRoot)
+    public bool Affect(DeclarationShape earlier, Func<string, bool> isRoot)
     {
         if (Everything) return true;
-        foreach (var name in _reaching)
+        if (_names.Count == 0) return false;
+        var reaching = System.Threading.Volatile.Read(ref _reaching);
+        if (reaching is null)
+        {
+            reaching = ReachedNames.Reaching(_names, earlier);
+            reaching = System.Threading.Interlocked.CompareExchange(ref _reaching, reaching, null) ?? reaching;
+        }
+        foreach (var name in reaching)
         {
             if (isRoot(name)) return true;
         }
@@ -70,7 +80,7 @@ internal sealed class DeclarationChanges
             {
                 if (!Compare(treesBefore[i], treesAfter[i], names)) return All;
             }
-            return Result(names, before);
+            return Result(names);
         }
 
         // Files were added or removed: pair them by path, which must then tell them apart. Files whose order changed
@@ -89,13 +99,10 @@ internal sealed class DeclarationChanges
         {
             if (!pathsBefore.ContainsKey(pair.Key) && !AddedOrRemoved(pair.Value, names)) return All;
         }
-        return Result(names, before);
+        return Result(names);
     }
 
-    /// <summary>The changes, with every name that reaches them in the earlier shape, which the models were built from.</summary>
-    private static DeclarationChanges Result(HashSet<string> names, DeclarationShape before) =>
-        names.Count == 0 ? None : new DeclarationChanges(false, names, ReachedNames.Reaching(names, before));
-
+    private static DeclarationChanges Result(HashSet<string> names) => names.Count == 0 ? None : new DeclarationChanges(false, names);
     /// <summary>Adds what changed between two versions of a file; false when that changes what names bind to everywhere.</summary>
     private static bool Compare(SyntaxTree before, SyntaxTree after, HashSet<string> names)
     {

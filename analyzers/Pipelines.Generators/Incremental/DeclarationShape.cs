@@ -4,8 +4,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Pipelines.Generators.Incremental;
 
@@ -18,10 +16,9 @@ namespace Pipelines.Generators.Incremental;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The comparison is the compiler's own notion of a change that leaves every symbol as it was
-/// (<see cref="SyntaxFactory.AreEquivalent(SyntaxTree, SyntaxTree, bool)"/> with <c>topLevel</c>, which also counts a
-/// <c>#nullable</c> directive outside field initializers), made only for the trees that are not the same objects, with
-/// the same path and parse options, plus the trivia it skips that a model can read (<see cref="SameTrivia"/>).
+/// The comparison is <see cref="DeclarationChanges"/>' (the compiler's own notion of a change that leaves every symbol as
+/// it was, per type, plus the trivia it skips that a model can read), made only for the trees that are not the same
+/// objects; the models and the assembly's facts then ask which of the changes they can read.
 /// </para>
 /// <para>
 /// The incremental driver keeps the <em>earlier</em> of two equal values, so a shape is compared with the one the current
@@ -134,65 +131,24 @@ internal sealed class DeclarationShape : IEquatable<DeclarationShape>
         return found;
     }
 
+    /// <summary>Two shapes are equal when nothing a model or the assembly's facts can read changed between them (<see cref="DeclarationChanges"/>).</summary>
     public bool Equals(DeclarationShape? other)
     {
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
-        if (_trees.Length != other._trees.Length || !SameCompilationSettings(other)) return false;
-        for (var i = 0; i < _trees.Length; i++)
+        try
         {
-            if (!SameDeclarations(_trees[i], other._trees[i])) return false;
+            var (earlier, later) = IsEarlierThan(other) ? (this, other) : (other, this);
+            return later.ChangesSince(earlier).IsNone;
         }
-        return true;
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The driver calls this outside the generator's own guards: whatever the syntax, take it as changed.
+            return false;
+        }
     }
 
     public override bool Equals(object? obj) => obj is DeclarationShape other && Equals(other);
 
     public override int GetHashCode() => _trees.Length;
-
-    private static bool SameDeclarations(SyntaxTree before, SyntaxTree after)
-    {
-        if (ReferenceEquals(before, after)) return true;
-        return string.Equals(before.FilePath, after.FilePath, StringComparison.Ordinal)
-            && before.Options.Equals(after.Options)
-            && SyntaxFactory.AreEquivalent(before, after, topLevel: true)
-            && SameTrivia(before, after);
-    }
-
-    /// <summary>
-    /// What the comparison above skips as trivia but a model can read: the documentation comment of each declaration (a
-    /// run-parameters record's <c>&lt;param&gt;</c> and <c>&lt;summary&gt;</c> texts become the parameters' generated
-    /// descriptions), and <c>#nullable</c> directives anywhere (the comparison checks them except inside the initializer of
-    /// a field that is not <c>const</c>). The declarations are in the same order in both trees, so comparing them in
-    /// order pairs each with itself.
-    /// </summary>
-    private static bool SameTrivia(SyntaxTree before, SyntaxTree after)
-    {
-        var rootBefore = before.GetRoot();
-        var rootAfter = after.GetRoot();
-        using (var declarationsBefore = Declarations(rootBefore).GetEnumerator())
-        using (var declarationsAfter = Declarations(rootAfter).GetEnumerator())
-        {
-            while (true)
-            {
-                var more = declarationsBefore.MoveNext();
-                if (more != declarationsAfter.MoveNext()) return false;
-                if (!more) break;
-                if (!string.Equals(TreeDeclarations.Documentation(declarationsBefore.Current), TreeDeclarations.Documentation(declarationsAfter.Current), StringComparison.Ordinal)) return false;
-            }
-        }
-        return NullableDirectives(rootBefore).SequenceEqual(NullableDirectives(rootAfter), StringComparer.Ordinal);
-    }
-
-    private static IEnumerable<MemberDeclarationSyntax> Declarations(SyntaxNode root) =>
-        root.DescendantNodes(static node => node is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax)).OfType<MemberDeclarationSyntax>();
-
-    private static IEnumerable<string> NullableDirectives(SyntaxNode root)
-    {
-        if (!root.ContainsDirectives) yield break;
-        for (var directive = ((CSharpSyntaxNode)root).GetFirstDirective(); directive is not null; directive = directive.GetNextDirective())
-        {
-            if (directive is NullableDirectiveTriviaSyntax) yield return directive.ToString();
-        }
-    }
 }

@@ -30,7 +30,7 @@ internal sealed class ModelInput : IEquatable<ModelInput>
         try
         {
             var (earlier, later) = Shape.IsEarlierThan(other.Shape) ? (this, other) : (other, this);
-            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.IsRoot);
+            return !later.Shape.ChangesSince(earlier.Shape).Affect(earlier.Shape, earlier.IsRoot);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
