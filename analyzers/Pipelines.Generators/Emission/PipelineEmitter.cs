@@ -1,12 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Microsoft.CodeAnalysis.Text;
 using Pipelines.Generators.Api;
 using Pipelines.Generators.Model;
 
 namespace Pipelines.Generators.Emission;
 
-/// <summary>Writes the <c>*.g.cs</c> of one valid pipeline: its static definition, a Mermaid rendering and the typed dispatch.</summary>
+/// <summary>Writes the <c>*.g.cs</c> of one valid pipeline: its static definition and the typed dispatch.</summary>
 internal static class PipelineEmitter
 {
     public static string HintName(PipelineSpec spec)
@@ -20,7 +21,7 @@ internal static class PipelineEmitter
     /// <param name="spec">A pipeline with no errors.</param>
     /// <param name="order">Declaration indices in topological order.</param>
     /// <param name="edges">Each task's edges by topological position, as the validator resolved them.</param>
-    public static string Emit(PipelineSpec spec, EquatableArray<int> order, EquatableArray<TaskEdgesSpec> edges)
+    public static SourceText Emit(PipelineSpec spec, EquatableArray<int> order, EquatableArray<TaskEdgesSpec> edges)
     {
         var tasks = spec.Tasks;
         var w = new SourceWriter();
@@ -73,7 +74,6 @@ internal static class PipelineEmitter
         RunParametersEmitter.EmitDescription(w, spec.Parameters);
         w.Line($"    Description = {CSharpLiteral.String(spec.Description)},");
         w.Line($"    Tags = {StringArray(spec.Tags)},");
-        w.Line($"    Mermaid = {CSharpLiteral.String(Mermaid(spec, order, edges))},");
         w.Line("};");
         w.Close();
         w.Line();
@@ -117,7 +117,7 @@ internal static class PipelineEmitter
         w.Close(); // class
         foreach (var _ in spec.Type.ContainingTypes) w.Close();
         if (hasNamespace) w.Close();
-        return w.ToString();
+        return w.ToSourceText();
     }
 
     /// <summary>
@@ -337,29 +337,6 @@ internal static class PipelineEmitter
                 break;
         }
         w.Close();
-    }
-
-    /// <summary>A Mermaid flowchart: node ids are positions (task ids could clash with Mermaid keywords such as <c>end</c>).</summary>
-    private static string Mermaid(PipelineSpec spec, EquatableArray<int> order, EquatableArray<TaskEdgesSpec> edges)
-    {
-        var builder = new StringBuilder("flowchart LR\n");
-        for (var t = 0; t < order.Count; t++)
-        {
-            var task = spec.Tasks[order[t]];
-            var label = task.Id;
-            builder.Append("    t").Append(t).Append(task.Kind switch
-            {
-                TaskKind.Condition => "{\"" + label + "\"}",
-                TaskKind.Branch => "{{\"" + label + "\"}}",
-                TaskKind.Sensor => "([\"" + label + "\"])",
-                _ => "[\"" + label + "\"]",
-            }).Append('\n');
-        }
-        for (var t = 0; t < order.Count; t++)
-        {
-            foreach (var from in edges[t].Upstream) builder.Append("    t").Append(from).Append(" --> t").Append(t).Append('\n');
-        }
-        return builder.ToString();
     }
 
     /// <summary>

@@ -79,8 +79,10 @@ public sealed class PipelineDefinition
     /// <summary>Free-form tags.</summary>
     public ImmutableArray<string> Tags { get; init; } = ImmutableArray<string>.Empty;
 
-    /// <summary>The graph as a Mermaid <c>flowchart</c>.</summary>
-    public string Mermaid { get; init; } = "";
+    /// <summary>The graph as a Mermaid <c>flowchart</c> (<see cref="MermaidFlowchart"/>), written on first use.</summary>
+    public string Mermaid => _mermaid ??= MermaidFlowchart.Of(Tasks);
+
+    private string? _mermaid;
 
     /// <summary>The tasks in topological order: every task stands after all of its upstream tasks.</summary>
     public ImmutableArray<TaskDefinition> Tasks { get; }

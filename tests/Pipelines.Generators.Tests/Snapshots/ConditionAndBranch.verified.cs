@@ -91,7 +91,6 @@ partial class LunchBot
                 Callbacks = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PipelineCallback>.Empty,
                 Description = null,
                 Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,
-                Mermaid = "flowchart LR\n    t0{\"IsMarketDay\"}\n    t1{\"IsMostRecentDay\"}\n    t2{{\"IsCompanyMeeting\"}}\n    t3[\"PostMeetingNotice\"]\n    t4[\"PostLunchReminder\"]\n    t5{{\"Fanout\"}}\n    t6[\"Audit\"]\n    t0 --> t1\n    t1 --> t2\n    t2 --> t3\n    t2 --> t4\n    t3 --> t5\n    t4 --> t5\n    t5 --> t6\n",
             };
         }
 

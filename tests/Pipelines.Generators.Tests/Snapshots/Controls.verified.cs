@@ -70,7 +70,6 @@ namespace Acme.Loads
                     ),
                     Description = null,
                     Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,
-                    Mermaid = "flowchart LR\n    t0[\"Ingest\"]\n    t1[\"Roll\"]\n    t2[\"Publish\"]\n    t0 --> t1\n    t1 --> t2\n",
                 };
             }
 

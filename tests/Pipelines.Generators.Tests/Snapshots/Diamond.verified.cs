@@ -70,7 +70,6 @@ namespace Acme.Loads
                         Callbacks = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PipelineCallback>.Empty,
                         Description = null,
                         Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,
-                        Mermaid = "flowchart LR\n    t0[\"Ingest\"]\n    t1[\"Left\"]\n    t2[\"Right\"]\n    t3[\"Join\"]\n    t0 --> t1\n    t0 --> t2\n    t1 --> t3\n    t2 --> t3\n",
                     };
                 }
 

@@ -58,7 +58,6 @@ namespace Acme.Loads
                     Callbacks = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PipelineCallback>.Empty,
                     Description = "Extract, transform, load.",
                     Tags = global::System.Collections.Immutable.ImmutableArray.Create("etl"),
-                    Mermaid = "flowchart LR\n    t0[\"Extract\"]\n    t1[\"Transform\"]\n    t2[\"Load\"]\n    t0 --> t1\n    t1 --> t2\n",
                 };
             }
 

@@ -83,7 +83,6 @@ namespace Acme.Loads
                     Callbacks = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PipelineCallback>.Empty,
                     Description = null,
                     Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,
-                    Mermaid = "flowchart LR\n    t0[\"ListVendorFiles\"]\n    t1[\"Load\"]\n    t2[\"Rows\"]\n    t3[\"Check\"]\n    t4[\"Report\"]\n    t0 --> t1\n    t1 --> t2\n    t2 --> t3\n    t1 --> t4\n    t3 --> t4\n",
                 };
             }
 

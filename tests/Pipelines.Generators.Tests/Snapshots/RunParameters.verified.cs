@@ -51,7 +51,6 @@ namespace Acme.Prices
                     )),
                     Description = null,
                     Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,
-                    Mermaid = "flowchart LR\n    t0[\"Load\"]\n",
                 };
             }
 

@@ -64,7 +64,6 @@ namespace Acme.Loads
                     Callbacks = global::System.Collections.Immutable.ImmutableArray<global::Pipelines.PipelineCallback>.Empty,
                     Description = null,
                     Tags = global::System.Collections.Immutable.ImmutableArray<string>.Empty,
-                    Mermaid = "flowchart LR\n    t0([\"FileArrived\"])\n    t1([\"MarketOpen\"])\n    t2[\"Ingest\"]\n    t0 --> t2\n    t1 --> t2\n",
                 };
             }
 
