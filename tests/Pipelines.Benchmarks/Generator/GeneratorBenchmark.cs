@@ -68,15 +68,13 @@ public static class GeneratorBenchmark
 
         // A body edit in another file (most keystrokes), and a declaration edit there (a new method in a class the pipeline
         // never names: the first such edit finds the names the model reaches, later ones compare with them).
-        var (bareEdit, _, _) = AfterUnrelatedEdits(() => new BareGenerator(), compilation, Unrelated);
-        var (generatorEdit, reasons, _) = AfterUnrelatedEdits(() => new PipelineGenerator(), compilation, Unrelated);
-        Report("generator after an unrelated edit", generatorEdit, "bare pass after the same edit", bareEdit);
-        Console.WriteLine($"  {"",-50} step reasons after the edit: {reasons}");
-        var (bareDeclaration, _, _) = AfterUnrelatedEdits(() => new BareGenerator(), compilation, UnrelatedDeclaration);
-        var (generatorDeclaration, declarationReasons, firstDeclaration) = AfterUnrelatedEdits(() => new PipelineGenerator(), compilation, UnrelatedDeclaration);
-        Report("... after a declaration edit in another file", generatorDeclaration, "bare pass after the same edit", bareDeclaration);
-        Console.WriteLine($"  {"",-50} the first such edit, which finds the names the model reaches: {Ms(firstDeclaration)}");
-        Console.WriteLine($"  {"",-50} step reasons after the edit: {declarationReasons}");
+        var edits = AfterUnrelatedEdits(compilation, Unrelated);
+        Report("generator after an unrelated edit", edits.Ours, "bare pass after the same edit", edits.Bare);
+        Console.WriteLine($"  {"",-50} step reasons after the edit: {edits.Reasons}");
+        var declarations = AfterUnrelatedEdits(compilation, UnrelatedDeclaration);
+        Report("... after a declaration edit in another file", declarations.Ours, "bare pass after the same edit", declarations.Bare);
+        Console.WriteLine($"  {"",-50} the first such edit, which finds the names the model reaches: {Ms(declarations.First)}");
+        Console.WriteLine($"  {"",-50} step reasons after the edit: {declarations.Reasons}");
 
         Driver(new PipelineGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         var userOnly = Median(rounds, () => Time(() => Emit(compilation.Clone())));
@@ -91,35 +89,41 @@ public static class GeneratorBenchmark
     private static string Ms(TimeSpan value) => value.TotalMilliseconds < 10 ? $"{value.TotalMilliseconds:0.00} ms" : $"{value.TotalMilliseconds:0} ms";
 
     /// <summary>
-    /// Runs the generator once, then times it after each of <see cref="Edits"/> edits to another file; the first edit's time
-    /// is also returned on its own. Before that, <see cref="WarmUpRounds"/> uncounted edits on a driver of their own.
+    /// Runs our generator and the bare one once, then times each after every one of <see cref="Edits"/> edits to another
+    /// file, taking turns on the same compilations (so both see the same process state: a baseline measured on its own,
+    /// earlier or later, read up to twice as fast or slow); our first edit's time is also returned on its own. Before
+    /// that, <see cref="WarmUpRounds"/> uncounted edits on drivers of their own.
     /// </summary>
-    private static (TimeSpan Median, string Reasons, TimeSpan First) AfterUnrelatedEdits(Func<IIncrementalGenerator> generator, Compilation compilation, Func<int, string> unrelated)
+    private static (TimeSpan Ours, TimeSpan Bare, string Reasons, TimeSpan First) AfterUnrelatedEdits(Compilation compilation, Func<int, string> unrelated)
     {
-        Edit(generator(), compilation, WarmUpRounds, unrelated);
-        return Edit(generator(), compilation, Edits, unrelated);
+        Edit(compilation, WarmUpRounds, unrelated);
+        return Edit(compilation, Edits, unrelated);
     }
 
-    private static (TimeSpan Median, string Reasons, TimeSpan First) Edit(IIncrementalGenerator generator, Compilation compilation, int rounds, Func<int, string> unrelated)
+    private static (TimeSpan Ours, TimeSpan Bare, string Reasons, TimeSpan First) Edit(Compilation compilation, int rounds, Func<int, string> unrelated)
     {
-        var driver = Driver(generator).RunGenerators(compilation);
+        var ours = Driver(new PipelineGenerator()).RunGenerators(compilation);
+        var bare = Driver(new BareGenerator()).RunGenerators(compilation);
         var current = compilation;
-        var times = new List<TimeSpan>();
+        var ourTimes = new List<TimeSpan>();
+        var bareTimes = new List<TimeSpan>();
         var reasons = new SortedSet<string>(StringComparer.Ordinal);
         for (var round = 1; round <= rounds; round++)
         {
             var old = current.SyntaxTrees.Single(t => t.FilePath == "Unrelated.cs");
             current = current.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(unrelated(round), s_parseOptions, path: "Unrelated.cs"));
             var next = current;
-            times.Add(Time(() => driver = driver.RunGenerators(next)));
-            foreach (var step in driver.GetRunResult().Results.SelectMany(r => r.TrackedSteps))
+            if (round % 2 == 0) bareTimes.Add(Time(() => bare = bare.RunGenerators(next)));
+            ourTimes.Add(Time(() => ours = ours.RunGenerators(next)));
+            if (round % 2 == 1) bareTimes.Add(Time(() => bare = bare.RunGenerators(next)));
+            foreach (var step in ours.GetRunResult().Results.SelectMany(r => r.TrackedSteps))
             {
                 if (step.Key.StartsWith("Pipeline", StringComparison.Ordinal) || step.Key.StartsWith("Valid", StringComparison.Ordinal) || step.Key.StartsWith("Declar", StringComparison.Ordinal))
                     reasons.UnionWith(step.Value.SelectMany(s => s.Outputs).Select(o => $"{step.Key}:{o.Reason}"));
             }
         }
-        var first = times[0];
-        return (Median(times), string.Join(", ", reasons), first);
+        var first = ourTimes[0];
+        return (Median(ourTimes), Median(bareTimes), string.Join(", ", reasons), first);
     }
 
     private static GeneratorDriver Driver(IIncrementalGenerator generator) =>
