@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 
 namespace Pipelines.Generators.Parsing;
@@ -123,6 +124,20 @@ internal sealed class KnownSymbols
         : null;
 
     public static KnownSymbols Create(Compilation compilation) => new(compilation);
+
+    /// <summary>
+    /// <paramref name="type"/> as generated code spells it (<see cref="PipelineParser.SourceName"/>), kept per type: a
+    /// pipeline's tasks share a few types (the run context, the token, <c>int</c>), and each spelling costs a walk over its
+    /// display parts, two per parameter and per output, which at 2,000 tasks took a good part of the model's time.
+    /// </summary>
+    public string SourceName(ITypeSymbol type) => _sourceNames.GetOrAdd(type, static t => PipelineParser.SourceName(t, PipelineParser.s_typeFormat));
+
+    /// <summary><paramref name="type"/> as <c>typeof</c> spells it (<see cref="PipelineParser.TypeOfName"/>), kept per type.</summary>
+    public string TypeOfName(ITypeSymbol type) => _typeOfNames.GetOrAdd(type, static t => PipelineParser.TypeOfName(t));
+
+    // Keyed with nullability (string? and string are spelt apart); the analyzer's symbol actions share one instance, in parallel.
+    private readonly ConcurrentDictionary<ITypeSymbol, string> _sourceNames = new(SymbolEqualityComparer.IncludeNullability);
+    private readonly ConcurrentDictionary<ITypeSymbol, string> _typeOfNames = new(SymbolEqualityComparer.IncludeNullability);
 
     public static bool Is(ISymbol? symbol, INamedTypeSymbol? type) =>
         symbol is not null && type is not null && SymbolEqualityComparer.Default.Equals(symbol, type);

@@ -37,8 +37,8 @@ internal static partial class PipelineParser
         {
             var parameter = method.Parameters[index];
             if (ContainsError(parameter.Type)) blocked = true;
-            var typeName = SourceName(parameter.Type, s_typeFormat);
-            var typeOf = TypeOfName(parameter.Type);
+            var typeName = known.SourceName(parameter.Type);
+            var typeOf = known.TypeOfName(parameter.Type);
             // Read from syntax: [FromTask] and nothing else, or no attributes at all.
             if (syntaxInputs?[index] is { } input)
             {

@@ -55,7 +55,7 @@ internal static partial class PipelineParser
         if (ContainsError(method.ReturnType)) blocked = true;
         else if (outputSymbol is not null && Unstorable(outputSymbol) is { } why)
             report(DiagnosticDescriptors.InvalidTaskMethod, methodLocation, new object?[] { id, $"returns '{outputSymbol.ToDisplayString(s_messageFormat)}', which {why}", "Return a type that can be stored, such as object, a record or an array." });
-        OutputTypeSpec? output = outputSymbol is null ? null : new OutputTypeSpec(SourceName(outputSymbol, s_typeFormat), TypeOfName(outputSymbol));
+        OutputTypeSpec? output = outputSymbol is null ? null : new OutputTypeSpec(known.SourceName(outputSymbol), known.TypeOfName(outputSymbol));
 
         // Kind.
         // The first of each kind's attributes, in one pass over the method's attributes.

@@ -6,7 +6,7 @@ namespace Pipelines.Generators.Parsing;
 /// <summary>How the parser checks types (unresolved, unstorable) and spells them for generated code and messages.</summary>
 internal static partial class PipelineParser
 {
-    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+    internal static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     private static readonly SymbolDisplayFormat s_typeOfFormat = SymbolDisplayFormat.FullyQualifiedFormat;
