@@ -20,6 +20,24 @@ public sealed class PipelineDefinitionTests
     }
 
     [Fact]
+    public void Mermaid_is_written_from_the_tasks_with_each_kind_in_its_shape_unless_older_generated_code_set_it()
+    {
+        var tasks = ImmutableArray.Create(
+            new TaskDefinition { Index = 0, Id = "Arrived", Kind = TaskKind.Sensor, Downstream = ImmutableArray.Create(1, 2) },
+            new TaskDefinition { Index = 1, Id = "IsOpen", Kind = TaskKind.Condition, Upstream = ImmutableArray.Create(0), Downstream = ImmutableArray.Create(2) },
+            new TaskDefinition { Index = 2, Id = "Route", Kind = TaskKind.Branch, Upstream = ImmutableArray.Create(0, 1), Downstream = ImmutableArray.Create(3) },
+            new TaskDefinition { Index = 3, Id = "end", Upstream = ImmutableArray.Create(2), Downstream = default });
+        var definition = new PipelineDefinition("shapes", typeof(object), tasks, (_, _) => default);
+
+        Assert.Equal(
+            "flowchart LR\n    t0([\"Arrived\"])\n    t1{\"IsOpen\"}\n    t2{{\"Route\"}}\n    t3[\"end\"]\n"
+            + "    t0 --> t1\n    t0 --> t2\n    t1 --> t2\n    t2 --> t3\n",
+            definition.Mermaid);
+        Assert.Same(definition.Mermaid, definition.Mermaid);
+        Assert.Equal("flowchart TD\n", new PipelineDefinition("set", typeof(object), tasks, (_, _) => default) { Mermaid = "flowchart TD\n" }.Mermaid);
+    }
+
+    [Fact]
     public void Tasks_must_stand_at_their_index()
     {
         var tasks = ImmutableArray.Create(new TaskDefinition { Index = 1, Id = "A" });

@@ -29,6 +29,7 @@ internal static class MermaidFlowchart
         }
         foreach (var task in tasks)
         {
+            if (task.Upstream.IsDefaultOrEmpty) continue;
             foreach (var from in task.Upstream)
             {
                 builder.Append("    t").Append(from.ToString(CultureInfo.InvariantCulture))

@@ -8,7 +8,7 @@ namespace Pipelines;
 
 /// <summary>
 /// The static, validated description of one pipeline, emitted by the source generator: its settings, its tasks in
-/// topological order with upstream and downstream indices, a Mermaid rendering, and a typed dispatch that calls the task methods.
+/// topological order with upstream and downstream indices, and a typed dispatch that calls the task methods.
 /// </summary>
 /// <remarks>Get one from the generated <c>Definition</c> property of a pipeline class, or from <see cref="PipelineCatalog"/>.</remarks>
 public sealed class PipelineDefinition
@@ -79,8 +79,15 @@ public sealed class PipelineDefinition
     /// <summary>Free-form tags.</summary>
     public ImmutableArray<string> Tags { get; init; } = ImmutableArray<string>.Empty;
 
-    /// <summary>The graph as a Mermaid <c>flowchart</c> (<see cref="MermaidFlowchart"/>), written on first use.</summary>
-    public string Mermaid => _mermaid ??= MermaidFlowchart.Of(Tasks);
+    /// <summary>The graph as a Mermaid <c>flowchart</c>, written from <see cref="Tasks"/> on first use.</summary>
+    /// <remarks>
+    /// Code from earlier versions of the generator sets it; the setter stays so that such assemblies keep loading.
+    /// </remarks>
+    public string Mermaid
+    {
+        get => _mermaid ??= MermaidFlowchart.Of(Tasks);
+        init => _mermaid = value;
+    }
 
     private string? _mermaid;
 
