@@ -13,7 +13,7 @@ using Pipelines.Benchmarks.Workloads;
 if (args.Length > 0 && args[0] == "generator")
 {
     // Under the compiler server's garbage collector (see GeneratorBenchmark): a process of its own when this one is not.
-    if (!System.Runtime.GCSettings.IsServerGC) return await Pipelines.Benchmarks.Generator.ServerGcProcess.RunAsync(args);
+    if (Pipelines.Benchmarks.Generator.ServerGcProcess.Needed) return await Pipelines.Benchmarks.Generator.ServerGcProcess.RunAsync(args);
     var rounds = args.Length > 1 && int.TryParse(args[1], out var r) && r > 0 ? r : 5;
     return await Pipelines.Benchmarks.Generator.GeneratorBenchmark.RunAsync(rounds);
 }
