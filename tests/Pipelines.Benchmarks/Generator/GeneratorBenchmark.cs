@@ -21,7 +21,7 @@ namespace Pipelines.Benchmarks.Generator;
 /// its own with it), and the generator's and the compiler's code already compiled by the JIT and tiered up, as in a
 /// server or IDE process that has run them before: <see cref="WarmUpRounds"/> uncounted rounds first. "Cold" means the
 /// compilation's symbols, not the JIT: with one warm-up round, most of a 2,000-task pipeline's figure was code running
-/// before it was optimised (our parser's share, `PipelineParser.Parse`, fell from about 90 ms to 10-20 ms over the first twenty rounds).
+/// before it was optimised (our parser's share, <c>PipelineParser.Parse</c>, fell from about 90 ms to 10-20 ms over the first twenty rounds).
 /// </remarks>
 public static class GeneratorBenchmark
 {
