@@ -16,10 +16,10 @@ namespace Pipelines.Benchmarks.Generator;
 /// with the same symbols, and the user's code compiled without the generated file.
 /// </summary>
 /// <remarks>
-/// The conditions are the compiler server's (VBCSCompiler, which runs the generator and the analyzers of every build):
-/// server garbage collection, as its runtimeconfig.json sets (<see cref="Program"/> starts this benchmark in a process of
-/// its own with it), and the generator's and the compiler's code already compiled by the JIT and tiered up, as in a
-/// server or IDE process that has run them before: <see cref="WarmUpRounds"/> uncounted rounds first. "Cold" means the
+/// Server garbage collection, as the compiler server's runtimeconfig.json sets (<see cref="Program"/> starts this
+/// benchmark in a process of its own with it), and the generator's and the compiler's code already compiled by the JIT
+/// and tiered up, as in a long-lived IDE process: <see cref="WarmUpRounds"/> uncounted rounds first. Builds in the SDK's
+/// compiler (its ReportAnalyzer figures, docs/benchmarks.md) read an order of magnitude higher than these figures. "Cold" means the
 /// compilation's symbols, not the JIT: with one warm-up round, most of a 2,000-task pipeline's figure was code running
 /// before it was optimised (our parser's share, <c>PipelineParser.Parse</c>, fell from about 90 ms to 10-20 ms over the first twenty rounds).
 /// </remarks>
