@@ -18,8 +18,9 @@ namespace Pipelines.Benchmarks.Generator;
 /// <remarks>
 /// Server garbage collection, as the compiler server's runtimeconfig.json sets (<see cref="Program"/> starts this
 /// benchmark in a process of its own with it), and the generator's and the compiler's code already compiled by the JIT
-/// and tiered up, as in a long-lived IDE process: <see cref="WarmUpRounds"/> uncounted rounds first. Builds in the SDK's
-/// compiler (its ReportAnalyzer figures, docs/benchmarks.md) read an order of magnitude higher than these figures. "Cold" means the
+/// and tiered up, as in the compiler server after its first builds or a long-lived IDE process: <see cref="WarmUpRounds"/>
+/// uncounted rounds first (the SDK's own ReportAnalyzer figures agree from the server's fourth build; a fresh compiler
+/// process pays about the first run's figure, printed beside the cold one). "Cold" means the
 /// compilation's symbols, not the JIT: with one warm-up round, most of a 2,000-task pipeline's figure was code running
 /// before it was optimised (our parser's share, <c>PipelineParser.Parse</c>, fell from about 90 ms to 10-20 ms over the first twenty rounds).
 /// </remarks>
