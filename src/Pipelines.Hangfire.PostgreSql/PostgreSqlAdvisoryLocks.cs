@@ -55,9 +55,9 @@ internal sealed class PostgreSqlAdvisoryLocks
 
     /// <summary>
     /// As <see cref="Acquire(string, TimeSpan, LockedQuery)"/>, sending <paramref name="first"/> (a write) before the
-    /// lock's statement in the first round trip, in that round trip's transaction: it is kept when that round trip returns,
-    /// whether the lock was free or not; a failure in it (of the write, or of the query after a granted lock) rolls it back
-    /// and throws something other than a lock timeout.
+    /// lock's statement in the same round trip: it is kept when that round trip returns, whether the lock was free or not
+    /// (and, when waiting, whether the wait timed out or not); a failure of the write throws something other than a lock
+    /// timeout and keeps nothing.
     /// </summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
     public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then, NpgsqlBatchCommand? first)
@@ -65,12 +65,14 @@ internal sealed class PostgreSqlAdvisoryLocks
         var connection = _dataSource.OpenConnection();
         try
         {
-            // Uncontended: one round trip (the query's rows are read only when the lock was granted).
-            if (Take(connection, s_tryLock, resource, then, wait: false, first)) return new Held(connection, resource);
-            if (timeout <= TimeSpan.Zero) throw new DistributedLockTimeoutException(resource);
-            var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
-            using (var setTimeout = new NpgsqlCommand($"SET lock_timeout = {milliseconds}", connection)) setTimeout.ExecuteNonQuery();
-            Take(connection, s_lock, resource, then, wait: true, first: null);
+            // One round trip either way: a caller that will not wait asks once; one that will wait sets the session's
+            // lock_timeout and waits in the same batch (the query's rows are read only when the lock was granted).
+            if (timeout <= TimeSpan.Zero)
+            {
+                if (Take(connection, s_tryLock, resource, then, first, timeout: null)) return new Held(connection, resource);
+                throw new DistributedLockTimeoutException(resource);
+            }
+            Take(connection, s_lock, resource, then, first, timeout);
             return new Held(connection, resource);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
@@ -78,7 +80,7 @@ internal sealed class PostgreSqlAdvisoryLocks
             connection.Dispose();
             throw new DistributedLockTimeoutException(resource);
         }
-        catch
+        catch (Exception ex) when (ex is not DistributedLockTimeoutException)
         {
             // A statement after the lock's failed (the read, a timeout): the batch rolled back, but a session lock taken in
             // it did not, and the pooled connection would hold it until its next use sent DISCARD ALL.
@@ -86,27 +88,44 @@ internal sealed class PostgreSqlAdvisoryLocks
             connection.Dispose();
             throw;
         }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Runs the lock's statement and the query after it in one batch; whether the lock was granted.</summary>
-    private static bool Take(NpgsqlConnection connection, string lockSql, string resource, LockedQuery? then, bool wait, NpgsqlBatchCommand? first)
+    /// <summary>
+    /// Runs the lock's statement and the query after it in one batch; whether the lock was granted. With a
+    /// <paramref name="timeout"/> the lock is waited for (<c>pg_advisory_lock</c> under that <c>lock_timeout</c>) and
+    /// <paramref name="first"/> is committed on its own before the wait, so a wait that times out keeps it; without one,
+    /// <paramref name="first"/> shares the batch's implicit transaction with the lock's try.
+    /// </summary>
+    private static bool Take(NpgsqlConnection connection, string lockSql, string resource, LockedQuery? then, NpgsqlBatchCommand? first, TimeSpan? timeout)
     {
         using var batch = new NpgsqlBatch(connection);
-        // A wait is bounded by lock_timeout, not by the command timeout.
-        if (wait) batch.Timeout = 0;
-        if (first is not null) batch.BatchCommands.Add(first);
+        var wait = timeout is not null;
+        if (first is not null)
+        {
+            if (wait) batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            batch.BatchCommands.Add(first);
+            if (wait) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+        if (timeout is { } limit)
+        {
+            // A wait is bounded by lock_timeout, not by the command timeout. The setting is the session's until the
+            // connection goes back to the pool (DISCARD ALL); a wait that times out rolls it back with its transaction.
+            batch.Timeout = 0;
+            var milliseconds = Math.Max(1, (long)Math.Ceiling(limit.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET lock_timeout = {milliseconds}"));
+        }
         var take = new NpgsqlBatchCommand(lockSql);
         take.Parameters.Add(PostgreSqlText.Text(resource));
         batch.BatchCommands.Add(take);
         if (then is not null) batch.BatchCommands.Add(then.Command());
         using var reader = batch.ExecuteReader();
-        // Npgsql passes over the write's result (it returns no rows); the loop keeps the lock's row first if it did not.
-        if (first is not null)
-        {
-            while (reader.FieldCount == 0 && reader.NextResult())
-            {
-            }
-        }
+        // The statements before the lock's return no rows; Npgsql may or may not give each an empty result first.
+        SkipEmpty(reader);
         // pg_advisory_lock returns only once granted (void); pg_try_advisory_lock says whether it was.
         var granted = wait || (reader.Read() && reader.GetBoolean(0));
         if (granted && then is not null)
@@ -115,6 +134,13 @@ internal sealed class PostgreSqlAdvisoryLocks
             then.Consume(reader);
         }
         return granted;
+    }
+
+    private static void SkipEmpty(NpgsqlDataReader reader)
+    {
+        while (reader.FieldCount == 0 && reader.NextResult())
+        {
+        }
     }
 
     /// <summary>A held lock: its session's connection, which the runtime's batched writes commit on (<see cref="PostgreSqlBatchTransaction"/>).</summary>
