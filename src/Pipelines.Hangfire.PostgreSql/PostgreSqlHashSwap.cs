@@ -10,7 +10,8 @@ namespace Pipelines.Hangfire;
 /// <see cref="IPipelineSwapStorage"/> on Hangfire.PostgreSql's <c>hash</c> table, in two round trips: a transaction that
 /// takes the resource's advisory lock shared (<c>pg_advisory_xact_lock_shared</c>: it waits while a step holds the lock,
 /// and a step that asks for it meanwhile waits until this transaction ends) and reads the fields, then an update of the
-/// row only if it holds the expected value, and the commit. Swaps of different tasks of one run share the lock, so they
+/// row only if it holds the expected value, and the commit. The first round trip also reads whole hashes the caller
+/// asks for (a try's start reads its run's record there, which the try needs next). Swaps of different tasks of one run share the lock, so they
 /// never wait for each other.
 /// </summary>
 internal sealed class PostgreSqlHashSwap
@@ -32,7 +33,8 @@ internal sealed class PostgreSqlHashSwap
     }
 
     /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>.</exception>
-    public IPipelineSwap Begin(string lockResource, TimeSpan timeout, IReadOnlyCollection<KeyValuePair<string, string>> fields, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    public IPipelineSwap Begin(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+        out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var connection = _dataSource.OpenConnection();
         try
@@ -46,7 +48,7 @@ internal sealed class PostgreSqlHashSwap
             takeLock.Parameters.Add(PostgreSqlText.Text(lockResource));
             batch.BatchCommands.Add(takeLock);
             var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-            var query = _reads.Query(Array.Empty<string>(), fields, into);
+            var query = _reads.Query(wholeKeys, fields, into);
             batch.BatchCommands.Add(query.Command());
             using (var reader = batch.ExecuteReader())
             {

@@ -32,9 +32,9 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
 
     public IDisposable AcquirePipelineLock(string resource, TimeSpan timeout) => _locks.Acquire(resource, timeout);
 
-    public IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+    public IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
-        _swap.Begin(lockResource, timeout, fields, out read);
+        _swap.Begin(lockResource, timeout, wholeKeys, fields, out read);
 
     public IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)

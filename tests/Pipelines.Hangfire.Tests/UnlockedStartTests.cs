@@ -44,7 +44,7 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
 
     private IPipelineSwap Begin(string resource, TimeSpan timeout, string key, string field, out string? value)
     {
-        var swap = Swap.BeginSwap(resource, timeout, new[] { new KeyValuePair<string, string>(key, field), new(key, "missing") }, out var read);
+        var swap = Swap.BeginSwap(resource, timeout, Array.Empty<string>(), new[] { new KeyValuePair<string, string>(key, field), new(key, "missing") }, out var read);
         Assert.False(read.TryGetValue(key, out var fields) && fields.ContainsKey("missing"));
         value = fields?.GetValueOrDefault(field);
         return swap;
@@ -81,6 +81,17 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
         // A swap disposed without swapping changes nothing.
         using (Begin("pipelines:test:swap-a", TimeSpan.FromSeconds(5), "swap:h", "t", out _)) { }
         Assert.Equal("running|2", Get("swap:h", "t"));
+
+        // Whole hashes asked for come with the fields, in the same read; a hash the storage does not hold is absent.
+        Set("swap:whole", "a", "1");
+        Set("swap:whole", "b", "2");
+        using (Swap.BeginSwap("pipelines:test:swap-a", TimeSpan.FromSeconds(5), new[] { "swap:whole", "swap:none" },
+                   new[] { new KeyValuePair<string, string>("swap:h", "t") }, out var both))
+        {
+            Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, both["swap:whole"]);
+            Assert.Equal(new Dictionary<string, string> { ["t"] = "running|2" }, both["swap:h"]);
+            Assert.False(both.ContainsKey("swap:none"));
+        }
     }
 
     [Fact]
@@ -173,9 +184,13 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
             });
             listener.Start();
             var jobId = host.Operations.GetRun("linear", free)!["Extract"].JobIds[^1];
-            var running = coordinator.BeginTry(Linear.Definition, free, "Extract", 1, jobId, "test");
+            var running = coordinator.BeginTry(Linear.Definition, free, "Extract", 1, jobId, "test", default, out var runRead);
             Assert.NotNull(running);
             Assert.Equal(TaskState.Running, running.State);
+            // The run's record comes with the start's read (the try needs it next), as stored.
+            using var connection = host.Storage.GetConnection();
+            Assert.Equal(connection.GetAllEntriesFromHash(PipelineStore.RunKey("linear", free)), runRead!.Fields);
+            Assert.Equal(new LocalDate(2024, 8, 2), runRead.LogicalDate);
         }
         Assert.Equal(0, runLockWaits);
         Assert.Equal(0, steps);
@@ -186,7 +201,8 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
         Assert.Single(stored.JobIds);
 
         // A start that must not go ahead (its task is not queued yet) is judged under the lock, and changes nothing.
-        Assert.Null(coordinator.BeginTry(Linear.Definition, free, "Transform", 1, "999999", "test"));
+        Assert.Null(coordinator.BeginTry(Linear.Definition, free, "Transform", 1, "999999", "test", default, out var notRead));
+        Assert.Null(notRead);
         Assert.Equal(TaskState.None, host.Operations.GetRun("linear", free)!["Transform"].State);
 
         // The blocked run's start goes ahead once the step released the lock.

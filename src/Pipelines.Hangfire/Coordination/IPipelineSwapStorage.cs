@@ -23,10 +23,11 @@ public interface IPipelineSwapStorage
 {
     /// <summary>
     /// Waits up to <paramref name="timeout"/> until nobody holds <paramref name="lockResource"/>, keeps its holders out
-    /// from then until the returned swap is disposed or done, and reads the named <paramref name="fields"/> (key and
-    /// field) by key and field (a field the storage does not hold is absent).
+    /// from then until the returned swap is disposed or done, and reads the hashes named by <paramref name="wholeKeys"/>
+    /// whole and the named <paramref name="fields"/> (key and field), by key and field (a field the storage does not hold
+    /// is absent, and so is a hash it does not hold).
     /// </summary>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">The lock was held longer than the timeout.</exception>
-    IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+    IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         out IReadOnlyDictionary<string, Dictionary<string, string>> read);
 }

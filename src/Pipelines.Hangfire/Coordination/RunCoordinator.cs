@@ -253,12 +253,16 @@ internal sealed class RunCoordinator
     /// try is running runs the try again only when the try's execution is dead (<see cref="TryStart"/>).
     /// </summary>
     public TaskInstance? BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken = default) =>
-        _start.Begin(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken);
+        _start.Begin(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken, out _);
+
+    /// <summary>As <see cref="BeginTry(PipelineDefinition, string, string, int, string?, string?, CancellationToken)"/>, also giving the run's record when the start read it (else null: read it).</summary>
+    public TaskInstance? BeginTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken, out RunRecord? run) =>
+        _start.Begin(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken, out run);
 
     /// <summary>
     /// Records how a try ended and moves the run on. Returns the task's new state, or null for a stale completion (the
     /// task was cleared, or another execution now runs the try). <paramref name="execution"/> is the token
-    /// <see cref="BeginTry"/> gave this execution.
+    /// <see cref="BeginTry(PipelineDefinition, string, string, int, string?, string?, CancellationToken)"/> gave this execution.
     /// </summary>
     /// <remarks>
     /// With <c>onlyIfFree</c> the result is applied only if the run's lock is free now

@@ -30,15 +30,20 @@ internal sealed class TryStart
         _unlocked = new UnlockedStart(storage, options);
     }
 
-    /// <summary>The running task, or null when the job must not run (see <see cref="RunCoordinator.BeginTry"/>).</summary>
-    public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The running task, or null when the job must not run (see <see cref="RunCoordinator.BeginTry(PipelineDefinition, string, string, int, string?, string?, CancellationToken)"/>).
+    /// <paramref name="run"/> is the run's record when the start read it anyway (a start without the run's lock), else null.
+    /// </summary>
+    public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? serverId, CancellationToken cancellationToken, out RunRecord? run)
     {
+        run = null;
         var delivery = new TryDelivery(tryNumber, jobId);
         // Where the storage allows, a start that may go ahead takes no lock (UnlockedStart); slot admission writes the
         // slot book, so a try under slot limits always takes the lock.
         if (_unlocked.Supported && !SlotLimit.Any(pipeline, MapKey.Definition(pipeline, taskId), _options)
-            && _unlocked.Begin(pipeline, runId, taskId, delivery, (work, task) => Started(work, task, tryNumber, jobId, serverId, replaced: null)) is { } started)
+            && _unlocked.Begin(pipeline, runId, taskId, delivery, (work, task) => Started(work, task, tryNumber, jobId, serverId, replaced: null), out run) is { } started)
             return started;
+        run = null;
 
         string? replaces = null;
         while (true)

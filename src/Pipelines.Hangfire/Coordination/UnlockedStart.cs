@@ -42,14 +42,18 @@ internal sealed class UnlockedStart
     /// <summary>
     /// The running task, or null when the start was not taken here and must take the run's lock.
     /// <paramref name="started"/> gives the running record of the waiting one, as the locked start writes it.
+    /// <paramref name="run"/> is the run's record, read in the same round trip as the task's (the try reads it next).
     /// </summary>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">A step held the run's lock longer than <see cref="PipelinesOptions.LockTimeout"/>.</exception>
-    public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, Func<RunWork, TaskInstance, TaskInstance> started)
+    public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, Func<RunWork, TaskInstance, TaskInstance> started, out RunRecord? run)
     {
+        run = null;
         if (_storage is not IPipelineSwapStorage storage) return null;
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
-        using var swap = storage.BeginSwap(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout,
+        var runKey = PipelineStore.RunKey(pipeline.Id, runId);
+        using var swap = storage.BeginSwap(PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey },
             new[] { new KeyValuePair<string, string>(tasksKey, taskId), new(PipelinePause.Key, pipeline.Id) }, out var read);
+        run = RunRecord.Of(read.GetValueOrDefault(runKey));
         var stored = read.TryGetValue(tasksKey, out var records) ? records.GetValueOrDefault(taskId) : null;
         // As the locked start: a task waits for a try only in a running run.
         var work = new RunWork(pipeline, runId, RunState.Running, key => key == taskId ? stored : null, _options.Clock.GetCurrentInstant())

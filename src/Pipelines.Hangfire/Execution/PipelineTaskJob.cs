@@ -57,11 +57,12 @@ public sealed partial class PipelineTaskJob
         var jobId = context?.BackgroundJob?.Id;
         var serverId = context?.ServerId;
 
-        if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken) is not { } running) return;
+        if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken, out var startRead) is not { } running) return;
 
         var startedUtc = DateTime.UtcNow;
         var ran = Stopwatch.StartNew();
-        var runRecord = ReadRunRecord(pipeline.Id, runId);
+        // Read with the start where the storage starts a try without the run's lock (PostgreSQL: the same round trip).
+        var runRecord = startRead ?? ReadRunRecord(pipeline.Id, runId);
         // The try's span continues the run's trace, kept with the run, whichever server triggered it; the task's own
         // calls (HTTP, SQL) become its children through Activity.Current.
         using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runRecord?.TraceParent);

@@ -57,7 +57,7 @@ public sealed partial class PipelineOperations
 
         bool start;
         using (var connection = _storage.GetConnection())
-        using (StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
+        using (var held = StorageLocks.Acquire(_storage, connection, PipelineStore.PipelineLock(pipeline.Id), _options.LockTimeout))
         {
             if (PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) is not null) return runId;
 
@@ -74,7 +74,9 @@ public sealed partial class PipelineOperations
                 ScheduledAt = scheduledAt,
             };
 
-            using var transaction = connection.CreateWriteTransaction();
+            // The storage's own batch where it has one (on PostgreSQL one round trip for the run's record, its tasks' records and
+            // its sets, committed and unlocked together, instead of a statement per field).
+            using var transaction = StorageWrites.Begin(_storage, connection, held);
             PipelineStore.WriteRun(transaction, run);
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, run.Tasks);
             transaction.AddToSet(PipelineStore.RunsKey(pipeline.Id), runId, PipelineStore.Score(logicalDate, now));
