@@ -141,6 +141,10 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     public override void InsertToList(string key, string value) =>
         Add($"""INSERT INTO {_schema}."list" ("key", "value") VALUES ($1, $2)""", PostgreSqlText.Text(key), PostgreSqlText.Text(value));
 
+    /// <summary>Removes every occurrence of <paramref name="value"/> from list <paramref name="key"/>, as Hangfire.PostgreSql does.</summary>
+    public override void RemoveFromList(string key, string value) =>
+        Add($"""DELETE FROM {_schema}."list" WHERE "key" = $1 AND "value" = $2""", PostgreSqlText.Text(key), PostgreSqlText.Text(value));
+
     public override void RemoveHash(string key) =>
         Add($"""DELETE FROM {_schema}."hash" WHERE "key" = $1""", PostgreSqlText.Text(key));
 
@@ -190,8 +194,6 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     public override void Dispose()
     {
     }
-
-    public override void RemoveFromList(string key, string value) => throw Unsupported(nameof(RemoveFromList));
 
     public override void TrimList(string key, int keepStartingFrom, int keepEndingAt) => throw Unsupported(nameof(TrimList));
 

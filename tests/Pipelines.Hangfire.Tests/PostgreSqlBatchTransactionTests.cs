@@ -136,7 +136,7 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
     }
 
     [Fact]
-    public void Set_members_keep_their_newest_score_and_are_removed_and_list_items_are_appended()
+    public void Set_members_keep_their_newest_score_and_are_removed_and_list_items_are_appended_and_removed()
     {
         Write(write =>
         {
@@ -153,6 +153,11 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
         Assert.Equal(new[] { "m1" }, connection.GetAllItemsFromSet("batch:s").ToArray());
         Assert.Equal(2, connection.GetListCount("batch:l"));
         Assert.Contains("first", connection.GetAllItemsFromList("batch:l"));
+
+        // A removal takes every occurrence of the value, as Hangfire's own does (a delivered event leaves the outbox).
+        Write(write => write.InsertToList("batch:l", "first"));
+        Write(remove => remove.RemoveFromList("batch:l", "first"));
+        Assert.Equal(new[] { "second" }, connection.GetAllItemsFromList("batch:l").ToArray());
     }
 
     [Fact]
@@ -177,8 +182,8 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
         using (var connection = _storage.GetConnection())
             Assert.True(connection.GetAllEntriesFromHash("batch:atomic") is null or { Count: 0 });
 
-        var error = Assert.Throws<NotSupportedException>(() => Write(refused => refused.RemoveFromList("batch:l", "x")));
-        Assert.StartsWith("RemoveFromList is not part of the runtime's batched PostgreSQL writes", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<NotSupportedException>(() => Write(refused => refused.TrimList("batch:l", 0, 1)));
+        Assert.StartsWith("TrimList is not part of the runtime's batched PostgreSQL writes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ internal sealed partial class NotificationDispatcher
             {
                 try
                 {
-                    next = Earliest(next, DeliverRun(connection, runKey, cancellationToken));
+                    next = Earliest(next, DeliverRun(connection, runKey, runLock, cancellationToken));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException and not DistributedLockTimeoutException)
                 {
@@ -121,7 +121,7 @@ internal sealed partial class NotificationDispatcher
         return next;
     }
 
-    private Instant? DeliverRun(JobStorageConnection connection, string runKey, CancellationToken cancellationToken)
+    private Instant? DeliverRun(JobStorageConnection connection, string runKey, IDisposable runLock, CancellationToken cancellationToken)
     {
         var entries = NotificationOutbox.Read(connection, runKey);
         var now = s_realTime.GetCurrentInstant();
@@ -129,7 +129,7 @@ internal sealed partial class NotificationDispatcher
         Instant? next = complete ? null : now;
         // The run's delivery hash is read once, and only if one of its events keeps its progress there.
         IReadOnlyDictionary<string, string>? runProgress = null;
-        var settlements = new RunSettlements(connection, runKey);
+        var settlements = new RunSettlements(_storage, connection, runKey);
         // A notifier with an unsettled event of this run gets none of the run's later events until it is settled.
         var holding = new HashSet<string>(StringComparer.Ordinal);
         var allSettled = true;
@@ -184,12 +184,12 @@ internal sealed partial class NotificationDispatcher
         var runHashMayExist = runProgress is { Count: > 0 } || entries.Count == 0;
         if (!(allSettled && complete))
         {
-            settlements.Commit(emptied: false, runHashMayExist);
+            settlements.Commit(emptied: false, runHashMayExist, lastHoldingLock: runLock);
             return next;
         }
         // The list is empty. A step may add an event between the read and this removal: look again after it, and put
-        // the run back if so (a step's own AddToSet after the removal keeps it listed anyway).
-        settlements.Commit(emptied: true, runHashMayExist);
+        // the run back if so (a step's own AddToSet after the removal keeps it listed anyway; the look needs no lock).
+        settlements.Commit(emptied: true, runHashMayExist, lastHoldingLock: runLock);
         if (connection.GetListCount(runKey) > 0)
         {
             using var transaction = connection.CreateWriteTransaction();

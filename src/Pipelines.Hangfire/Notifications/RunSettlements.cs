@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using Hangfire;
 using Hangfire.Storage;
 
 namespace Pipelines.Hangfire;
@@ -12,7 +13,12 @@ namespace Pipelines.Hangfire;
 /// transactions were a quarter of a many-runs benchmark's throughput. A pass that calls slow notifiers writes what it has
 /// every second, so a server that dies mid-pass sends again at most that second's events (delivery is at least once).
 /// </summary>
-internal sealed class RunSettlements(JobStorageConnection connection, string runKey)
+/// <remarks>
+/// The pass's last write may go through the storage's batch on the session of the run's delivery lock
+/// (<see cref="StorageWrites"/>; on PostgreSQL one round trip that also releases the lock, instead of a statement per
+/// event); the writes before it, made while the lock must stay held, go through Hangfire's transaction.
+/// </remarks>
+internal sealed class RunSettlements(JobStorage storage, JobStorageConnection connection, string runKey)
 {
     private static readonly TimeSpan s_longestUnwritten = TimeSpan.FromSeconds(1);
 
@@ -47,11 +53,13 @@ internal sealed class RunSettlements(JobStorageConnection connection, string run
     /// <param name="emptied">Every event of the run read by this pass is settled: the run's delivery hash and its place in
     /// the outbox's index go too.</param>
     /// <param name="runHashMayExist">Whether the run's delivery hash may hold something (it was read non-empty, or written).</param>
-    public void Commit(bool emptied, bool runHashMayExist)
+    /// <param name="lastHoldingLock">The pass's last write, with the run's delivery lock it holds: the storage may commit it
+    /// on that lock's session and release the lock with it (the lock is disposed by its holder either way).</param>
+    public void Commit(bool emptied, bool runHashMayExist, IDisposable? lastHoldingLock = null)
     {
         var removeRun = emptied && (runHashMayExist || _runHashWritten);
         if (_settled.Count == 0 && _ownHashes.Count == 0 && _runHash.Count == 0 && !emptied) return;
-        using var transaction = connection.CreateWriteTransaction();
+        using var transaction = lastHoldingLock is null ? connection.CreateWriteTransaction() : StorageWrites.Begin(storage, connection, lastHoldingLock);
         foreach (var entry in _settled)
         {
             transaction.RemoveFromList(runKey, entry.Text);
