@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Pipelines.Hangfire.Tests.Infrastructure;
 using Pipelines.Hangfire.Tests.TestPipelines;
 
@@ -64,14 +65,63 @@ public sealed class ResultKeepingTests
         }
     });
 
+    [Theory]
+    [InlineData(StorageKind.InMemory)]
+    [InlineData(StorageKind.PostgreSql)]
+    public Task A_try_whose_runs_lock_stays_busy_waits_for_it_twice_then_leaves_its_kept_result_to_the_reconciler(StorageKind kind) =>
+        WithHostAsync(kind, async host =>
+    {
+        var runId = host.Operations.Trigger("held_result", new NodaTime.LocalDate(2024, 7, 3));
+        await Poll.UntilAsync(() => host.Effects.Count(runId, "Hold", "entered") == 1, "Hold to start");
+        var holdJob = host.Operations.GetRun("held_result", runId)!["Hold"].JobIds[^1];
+
+        // Waits for this pipeline's run locks that timed out, as an operator's meter sees them.
+        long timeouts = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument == PipelinesTelemetry.LockTimeouts) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? lockKind = null, pipeline = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == PipelinesTelemetry.LockKind) lockKind = tag.Value as string;
+                if (tag.Key == PipelinesTelemetry.PipelineName) pipeline = tag.Value as string;
+            }
+            if (lockKind == "run" && pipeline == "held_result") Interlocked.Add(ref timeouts, value);
+        });
+        listener.Start();
+
+        using (var connection = host.Storage.GetConnection())
+        using (StorageLocks.Acquire(host.Storage, connection, PipelineStore.RunLock("held_result", runId), TimeSpan.FromSeconds(10)))
+        {
+            host.Effects.Flags[runId] = 1;
+            // The try gives up after its second wait (a second apart) and its job ends; the task is still running, its
+            // result kept. A third wait would have run into the lock's release below.
+            await Poll.UntilAsync(() => connection.GetJobData(holdJob)?.State, s => s == "Succeeded", "Hold's job to end", TimeSpan.FromSeconds(30));
+            Assert.Equal(2, Interlocked.Read(ref timeouts));
+            Assert.Equal(TaskState.Running, host.Operations.GetRun("held_result", runId)!["Hold"].State);
+            Assert.Equal(1, RecordedResults.Read(connection, "held_result", runId, "Hold")?.TryNumber);
+        }
+
+        host.Services.GetRequiredService<PipelineReconciler>().Run();
+        var run = await host.WaitAsync("held_result", runId);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(1, host.Effects.Count(runId, "Hold", "entered"));
+        Assert.Equal(1, host.Effects.Count(runId, "Next", "42"));
+        Assert.Equal(2, Interlocked.Read(ref timeouts));
+    }, o => o.LockTimeout = TimeSpan.FromSeconds(1));
+
     /// <summary>Runs <paramref name="test"/> on a host of <see cref="HeldResult"/> on the storage, in a database of its own on PostgreSQL (dropped after).</summary>
-    private static async Task WithHostAsync(StorageKind kind, Func<PipelineHost, Task> test)
+    private static async Task WithHostAsync(StorageKind kind, Func<PipelineHost, Task> test, Action<PipelinesOptions>? configure = null)
     {
         var database = kind == StorageKind.PostgreSql ? PostgresServer.CreateDatabase("result") : null;
         try
         {
             var storage = database is null ? PipelineHost.InMemoryStorage() : PipelineHost.PostgreSqlStorage(database);
-            await using var host = await PipelineHost.StartAsync(storage, new[] { HeldResult.Definition });
+            await using var host = await PipelineHost.StartAsync(storage, new[] { HeldResult.Definition }, configure: configure);
             await test(host);
         }
         finally

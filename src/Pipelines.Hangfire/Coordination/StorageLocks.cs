@@ -11,7 +11,7 @@ namespace Pipelines.Hangfire;
 /// Takes the runtime's locks: the storage's own when it offers one (<see cref="IPipelineLockStorage"/>, such as the
 /// PostgreSQL advisory locks of Pipelines.Hangfire.PostgreSql, freed when their holder's connection dies), semaphores in
 /// this process for Hangfire.InMemory's storage, which lives in this process (<see cref="ProcessLocks"/>), and
-/// Hangfire's distributed lock everywhere else. Every lock wait is measured, and, while anyone listens, every hold:
+/// Hangfire's distributed lock everywhere else. Every lock wait is measured, and every wait that times out counted, and, while anyone listens, every hold:
 /// the time under a run's lock is what serialises a run's steps.
 /// </summary>
 internal static class StorageLocks
@@ -19,13 +19,31 @@ internal static class StorageLocks
     public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
-        var held = storage switch
+        IDisposable held;
+        try
         {
-            IPipelineLockStorage own => own.AcquirePipelineLock(resource, timeout),
-            global::Hangfire.InMemory.InMemoryStorage memory => ProcessLocks.Of(memory).Acquire(resource, timeout),
-            _ => connection.AcquireDistributedLock(resource, timeout),
-        };
+            held = storage switch
+            {
+                IPipelineLockStorage own => own.AcquirePipelineLock(resource, timeout),
+                global::Hangfire.InMemory.InMemoryStorage memory => ProcessLocks.Of(memory).Acquire(resource, timeout),
+                _ => connection.AcquireDistributedLock(resource, timeout),
+            };
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            CountTimeout(resource, timeout);
+            throw;
+        }
         return Measured(held, resource, started);
+    }
+
+    /// <summary>
+    /// Counts a wait that timed out (<c>pipelines.lock.timeouts</c>). Asking without waiting (a zero timeout) finds a busy
+    /// lock as a matter of course and is not counted.
+    /// </summary>
+    private static void CountTimeout(string resource, TimeSpan timeout)
+    {
+        if (timeout > TimeSpan.Zero) PipelinesTelemetry.LockTimedOut(resource);
     }
 
     /// <summary>
@@ -40,7 +58,16 @@ internal static class StorageLocks
         IReadOnlyCollection<KeyValuePair<string, string>> fields, HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var started = Stopwatch.GetTimestamp();
-        var held = storage.AcquirePipelineLockAndRead(resource, timeout, wholeKeys, fields, writeFirst, out read);
+        IDisposable held;
+        try
+        {
+            held = storage.AcquirePipelineLockAndRead(resource, timeout, wholeKeys, fields, writeFirst, out read);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            CountTimeout(resource, timeout);
+            throw;
+        }
         return Measured(held, resource, started);
     }
 

@@ -60,6 +60,8 @@ public static class PipelinesTelemetry
         "pipelines.coordinator.step.duration", "s", "One coordination step under a run's lock, the wait for the lock included.");
     internal static readonly Histogram<double> LockWait = Meter.CreateHistogram<double>(
         "pipelines.lock.wait", "s", "Time spent waiting for a storage lock, by kind (run, pipeline, schedule).");
+    internal static readonly Counter<long> LockTimeouts = Meter.CreateCounter<long>(
+        "pipelines.lock.timeouts", "{timeout}", "Waits for a storage lock that ran out of time (a holder kept it longer than the lock timeout), by kind (run, pipeline, schedule) and, for a run's or a pipeline's lock, pipeline.");
     internal static readonly Histogram<double> LockHeld = Meter.CreateHistogram<double>(
         "pipelines.lock.held", "s", "Time a storage lock was held, from its acquisition to its release, by kind (run, pipeline, schedule).");
 
@@ -198,6 +200,28 @@ public static class PipelinesTelemetry
     /// <summary>Records a lock wait; the kind comes from the lock's resource name.</summary>
     internal static void LockWaited(string resource, TimeSpan waited) =>
         LockWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>(LockKind, KindOf(resource)));
+
+    /// <summary>Records a wait for a lock that timed out; the kind comes from the lock's resource name.</summary>
+    internal static void LockTimedOut(string resource)
+    {
+        var kind = new KeyValuePair<string, object?>(LockKind, KindOf(resource));
+        if (PipelineOf(resource) is { } pipeline) LockTimeouts.Add(1, kind, new KeyValuePair<string, object?>(PipelineName, pipeline));
+        else LockTimeouts.Add(1, kind);
+    }
+
+    /// <summary>The pipeline a run's or a pipeline's lock belongs to (pipeline ids have no colon), or null for another lock.</summary>
+    private static string? PipelineOf(string resource)
+    {
+        foreach (var marker in new[] { ":lock:run:", ":lock:pipeline:" })
+        {
+            var at = resource.IndexOf(marker, StringComparison.Ordinal);
+            if (at < 0) continue;
+            var rest = resource.Substring(at + marker.Length);
+            var colon = rest.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? rest : rest.Substring(0, colon);
+        }
+        return null;
+    }
 
     /// <summary>Records how long a lock was held; the kind comes from the lock's resource name.</summary>
     internal static void LockReleased(string resource, TimeSpan held) =>

@@ -116,32 +116,45 @@ public sealed partial class PipelineTaskJob
         TaskInstance? final = null;
         var applied = false;
         var inProcess = StorageLocks.AreInProcess(_storage);
+        var keepFirst = !inProcess;
+        Exception? error = null;
         try
         {
-            final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: inProcess, keepFirst: !inProcess);
+            final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: inProcess, keepFirst: keepFirst);
             applied = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it as
-            // before, which retries and logs what keeps failing.
+            // before, which retries and logs what keeps failing. A result sent with the lock's request is already kept
+            // when the lock stayed busy (it is committed before the wait); after any other failure it may not be.
+            error = ex;
         }
-        if (!applied) KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
-        for (var attempt = 1; attempt <= 2 && !applied; attempt++)
+        if (!applied && !(keepFirst && error is global::Hangfire.Storage.DistributedLockTimeoutException))
+            KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
+        // Two waits for the lock in all, a second apart: a first call that waited was the first (asking an in-process lock
+        // without waiting is not one). A lock stuck longer leaves the kept result to the job delivered again or the reconciler.
+        var attempts = applied || !keepFirst ? 0 : 1;
+        while (!applied)
         {
-            try
+            if (attempts > 0)
             {
-                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result);
-                break;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                if (attempt == 2 || cancellationToken.IsCancellationRequested)
+                if (attempts == 2 || cancellationToken.IsCancellationRequested)
                 {
-                    LogApplyLater(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, tryNumber, ex);
+                    LogApplyLater(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, tryNumber, error!);
                     break;
                 }
                 Thread.Sleep(TimeSpan.FromSeconds(1));
+            }
+            try
+            {
+                final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result);
+                applied = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                error = ex;
+                attempts++;
             }
         }
 
