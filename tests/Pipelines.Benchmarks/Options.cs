@@ -32,7 +32,7 @@ public enum Measure
 public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, TimeSpan Timeout, bool Help)
 {
     public const string Usage = "usage: dotnet run -c Release --project tests/Pipelines.Benchmarks -- [dashboard] [--storage inmemory|postgres|both] " +
-        "[--measure hop,fanout,mapped,many,big,memory] [--rounds N] [--workers N] [--timeout SECONDS] [--runs N] [--servers 1,2,4] [--big-tasks 500|1000|10000] [--memory-runs N]";
+        "[--measure hop,fanout,mapped,many,big,memory] [--rounds N] [--workers N] [--timeout SECONDS] [--runs N] [--many-rounds N] [--servers 1,2,4] [--big-tasks 500|1000|10000] [--memory-runs N]";
 
     /// <summary>Hangfire's own default worker count: five per core, at most 20.</summary>
     public static int DefaultWorkers => Math.Min(Environment.ProcessorCount * 5, 20);
@@ -48,6 +48,9 @@ public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, T
 
     /// <summary>Concurrent runs of the 20-task DAG in the many-runs measurement.</summary>
     public int Runs { get; init; } = 100;
+
+    /// <summary>Pairs of raw and pipeline measurements per server count in the many-runs measurement; the ratio reported is their median.</summary>
+    public int ManyRounds { get; init; } = 3;
 
     /// <summary>Server process counts of the many-runs measurement.</summary>
     public IReadOnlyList<int> Servers { get; init; } = [1, 2, 4];
@@ -66,6 +69,7 @@ public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, T
         var defaults = new Options(storages, workers, timeout, Help: false);
         var measures = defaults.Measures;
         var (rounds, runs, servers, bigTasks, memoryRuns) = (defaults.Rounds, defaults.Runs, defaults.Servers, defaults.BigTasks, defaults.MemoryRuns);
+        var manyRounds = defaults.ManyRounds;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -103,6 +107,9 @@ public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, T
                 case "--rounds":
                     rounds = Whole(name, Value(), 1, 100);
                     break;
+                case "--many-rounds":
+                    manyRounds = Whole(name, Value(), 1, 100);
+                    break;
                 case "--runs":
                     runs = Whole(name, Value(), 1, 10_000);
                     break;
@@ -127,7 +134,7 @@ public sealed record Options(IReadOnlyList<StorageKind> Storages, int Workers, T
         }
         return new Options(storages, workers, timeout, Help: false)
         {
-            Measures = measures, Rounds = rounds, Runs = runs, Servers = servers, BigTasks = bigTasks, MemoryRuns = memoryRuns,
+            Measures = measures, Rounds = rounds, Runs = runs, ManyRounds = manyRounds, Servers = servers, BigTasks = bigTasks, MemoryRuns = memoryRuns,
         };
     }
 

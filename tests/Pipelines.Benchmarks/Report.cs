@@ -163,13 +163,13 @@ public sealed class StorageReport(string name)
     private void PrintMany()
     {
         Console.WriteLine($"{Name}: many runs, many servers ({Environment.ProcessorCount} cores; every server process, PostgreSQL and the harness share them)");
-        Console.WriteLine($"  {"servers",-8} {"workers",8} {"ours (tasks/s)",15} {"raw (tasks/s)",14} {"ours/raw",9} {"goal",12} {"machine busy ours/raw",22} {"server CPU ms/task ours/raw",28}");
+        Console.WriteLine($"  {"servers",-8} {"workers",8} {"ours (tasks/s)",15} {"raw (tasks/s)",14} {"ours/raw",9} {"goal",12} {"machine busy ours/raw",22} {"server CPU ms/task ours/raw",28} {"JIT methods ours/raw",21}");
         foreach (var m in Many)
         {
             bool? met = m.Pipeline.Completed && m.Raw.Completed ? m.Ratio >= ManyGoal : null;
             Console.WriteLine($"  {m.Servers,-8} {m.Servers * m.WorkersPerServer,8} {Report.Number(m.Pipeline.TasksPerSecond),15} {Report.Number(m.Raw.TasksPerSecond),14} " +
                 $"{Report.Ratio(m.Ratio),9} {$">= {ManyGoal}x {Report.Verdict(met)}",12} {$"{Percent(m.Pipeline.MachineBusy)} / {Percent(m.Raw.MachineBusy)}",22} " +
-                $"{$"{Report.Number(m.Pipeline.CpuPerTaskMs)} / {Report.Number(m.Raw.CpuPerTaskMs)}",28}");
+                $"{$"{Report.Number(m.Pipeline.CpuPerTaskMs)} / {Report.Number(m.Raw.CpuPerTaskMs)}",28} {$"{m.Pipeline.JitMethods} / {m.Raw.JitMethods}",21}");
             foreach (var (label, side) in new[] { ("pipeline", m.Pipeline), ("raw", m.Raw) })
                 if (!side.Completed) Console.WriteLine($"  TIMED OUT ({m.Servers} servers): {label} finished {side.Done:N0} of {side.Tasks:N0} tasks.");
         }

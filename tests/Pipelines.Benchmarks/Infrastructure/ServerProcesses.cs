@@ -58,10 +58,10 @@ public sealed class ServerProcesses : IAsyncDisposable
             await server.Process.StandardInput.FlushAsync();
             var line = await server.ReadLineAsync(TimeSpan.FromSeconds(60));
             var parts = line?.Split(' ');
-            if (parts is not ["stats", var ws, var heap, var cpu])
+            if (parts is not ["stats", var ws, var heap, var cpu, var jitMethods, var jitMs])
                 throw new InvalidOperationException($"Server process {server.Process.Id} answered '{line}' to stats. {server.Errors}");
-            stats[i] = new ServerStats(long.Parse(ws, System.Globalization.CultureInfo.InvariantCulture),
-                long.Parse(heap, System.Globalization.CultureInfo.InvariantCulture), long.Parse(cpu, System.Globalization.CultureInfo.InvariantCulture));
+            static long Long(string text) => long.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            stats[i] = new ServerStats(Long(ws), Long(heap), Long(cpu), Long(jitMethods), Long(jitMs));
         }
         return stats;
     }

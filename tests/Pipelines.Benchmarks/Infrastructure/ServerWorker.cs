@@ -7,7 +7,7 @@ namespace Pipelines.Benchmarks.Infrastructure;
 /// The benchmark assembly re-executed as one Hangfire server process (<c>--serve-worker --connection CS --workers N</c>),
 /// started by <see cref="ServerProcesses"/>. It serves the many-runs and memory workloads on the given PostgreSQL
 /// database, prints <c>ready</c>, and answers commands on stdin, one a line: <c>stats</c> prints
-/// <c>stats WORKING_SET GC_HEAP CPU_MS</c> after a full garbage collection; <c>stop</c>, or the end of stdin (the parent
+/// <c>stats WORKING_SET GC_HEAP CPU_MS JIT_METHODS JIT_MS</c> after a full garbage collection; <c>stop</c>, or the end of stdin (the parent
 /// closed it, or died), stops the server and exits.
 /// </summary>
 public static class ServerWorker
@@ -45,7 +45,7 @@ public static class ServerWorker
         {
             if (line != "stats") continue;
             var stats = Stats();
-            Console.Out.WriteLine($"stats {stats.WorkingSet} {stats.GcHeap} {stats.CpuMs}");
+            Console.Out.WriteLine($"stats {stats.WorkingSet} {stats.GcHeap} {stats.CpuMs} {System.Runtime.JitInfo.GetCompiledMethodCount()} {(long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds}");
             Console.Out.Flush();
         }
         return 0;
