@@ -63,45 +63,40 @@ internal sealed class PostgreSqlAdvisoryLocks
     public IDisposable Acquire(string resource, TimeSpan timeout, LockedQuery? then, NpgsqlBatchCommand? first)
     {
         var connection = _dataSource.OpenConnection();
+        bool granted;
         try
         {
-            // One round trip either way: a caller that will not wait asks once; one that will wait sets the session's
-            // lock_timeout and waits in the same batch (the query's rows are read only when the lock was granted).
-            if (timeout <= TimeSpan.Zero)
-            {
-                if (Take(connection, s_tryLock, resource, then, first, timeout: null)) return new Held(connection, resource);
-                throw new DistributedLockTimeoutException(resource);
-            }
-            Take(connection, s_lock, resource, then, first, timeout);
-            return new Held(connection, resource);
+            // One round trip either way: a caller that will not wait asks once; one that will wait sets lock_timeout and
+            // waits in the same batch (the query's rows are read only when the lock was granted).
+            granted = Take(connection, resource, then, first, timeout > TimeSpan.Zero ? timeout : null);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (Exception ex)
         {
-            connection.Dispose();
-            throw new DistributedLockTimeoutException(resource);
-        }
-        catch (Exception ex) when (ex is not DistributedLockTimeoutException)
-        {
-            // A statement after the lock's failed (the read, a timeout): the batch rolled back, but a session lock taken in
-            // it did not, and the pooled connection would hold it until its next use sent DISCARD ALL.
+            // A statement failed: the lock's wait timed out, or the write, or the read after a granted lock. The batch
+            // rolled back, and an explicit transaction it opened is ended here, but a session lock taken in it was not
+            // released, and the pooled connection would hold it until its next use sent DISCARD ALL. Npgsql does not say
+            // which statement failed; the lock's is the only one under our lock_timeout (reset right after it), so a
+            // lock timeout is the lock's unless the database or role sets a lock_timeout of its own.
+            PostgreSqlSession.RollBack(connection);
             PostgreSqlSession.ReleaseLocks(connection);
             connection.Dispose();
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }) throw new DistributedLockTimeoutException(resource);
             throw;
         }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        if (granted) return new Held(connection, resource);
+        // The try found the lock busy: the batch ended normally and the session holds no lock.
+        connection.Dispose();
+        throw new DistributedLockTimeoutException(resource);
     }
 
     /// <summary>
     /// Runs the lock's statement and the query after it in one batch; whether the lock was granted. With a
-    /// <paramref name="timeout"/> the lock is waited for (<c>pg_advisory_lock</c> under that <c>lock_timeout</c>) and
-    /// <paramref name="first"/> is committed on its own before the wait, so a wait that times out keeps it; without one,
-    /// <paramref name="first"/> shares the batch's implicit transaction with the lock's try.
+    /// <paramref name="timeout"/> the lock is waited for (<c>pg_advisory_lock</c> under that <c>lock_timeout</c>, reset
+    /// right after it so the holder's own statements do not inherit it) and <paramref name="first"/> is committed on its
+    /// own before the wait, so a wait that times out keeps it; without one, <paramref name="first"/> shares the batch's
+    /// implicit transaction with the lock's try.
     /// </summary>
-    private static bool Take(NpgsqlConnection connection, string lockSql, string resource, LockedQuery? then, NpgsqlBatchCommand? first, TimeSpan? timeout)
+    private static bool Take(NpgsqlConnection connection, string resource, LockedQuery? then, NpgsqlBatchCommand? first, TimeSpan? timeout)
     {
         using var batch = new NpgsqlBatch(connection);
         var wait = timeout is not null;
@@ -113,27 +108,31 @@ internal sealed class PostgreSqlAdvisoryLocks
         }
         if (timeout is { } limit)
         {
-            // A wait is bounded by lock_timeout, not by the command timeout. The setting is the session's until the
-            // connection goes back to the pool (DISCARD ALL); a wait that times out rolls it back with its transaction.
+            // A wait is bounded by lock_timeout, not by the command timeout. A wait that times out rolls the setting back
+            // with its transaction; a granted one resets it in the same batch.
             batch.Timeout = 0;
             var milliseconds = Math.Max(1, (long)Math.Ceiling(limit.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET lock_timeout = {milliseconds}"));
         }
-        var take = new NpgsqlBatchCommand(lockSql);
+        var take = new NpgsqlBatchCommand(wait ? s_lock : s_tryLock);
         take.Parameters.Add(PostgreSqlText.Text(resource));
         batch.BatchCommands.Add(take);
+        if (wait) batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET lock_timeout"));
         if (then is not null) batch.BatchCommands.Add(then.Command());
-        using var reader = batch.ExecuteReader();
-        // The statements before the lock's return no rows; Npgsql may or may not give each an empty result first.
-        SkipEmpty(reader);
-        // pg_advisory_lock returns only once granted (void); pg_try_advisory_lock says whether it was.
-        var granted = wait || (reader.Read() && reader.GetBoolean(0));
-        if (granted && then is not null)
+        using (var reader = batch.ExecuteReader())
         {
-            reader.NextResult();
-            then.Consume(reader);
+            // The statements before the lock's return no rows; Npgsql may or may not give each an empty result first.
+            SkipEmpty(reader);
+            // pg_advisory_lock returns only once granted (void); pg_try_advisory_lock says whether it was.
+            var granted = wait || (reader.Read() && reader.GetBoolean(0));
+            if (granted && then is not null)
+            {
+                reader.NextResult();
+                SkipEmpty(reader);
+                then.Consume(reader);
+            }
+            return granted;
         }
-        return granted;
     }
 
     private static void SkipEmpty(NpgsqlDataReader reader)

@@ -130,11 +130,15 @@ public sealed partial class PipelineTaskJob
             // when the lock stayed busy (it is committed before the wait); after any other failure it may not be.
             error = ex;
         }
-        if (!applied && !(keepFirst && error is global::Hangfire.Storage.DistributedLockTimeoutException))
-            KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
+        // Only a timeout of the run's own lock says the first call waited, after keeping the result (a storage whose
+        // transaction takes locks of its own may time out before anything was kept).
+        var waitedForRunLock = keepFirst && error is global::Hangfire.Storage.DistributedLockTimeoutException timedOut
+            && timedOut.Resource == PipelineStore.RunLock(pipeline.Id, runId);
+        if (!applied && !waitedForRunLock) KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
         // Two waits for the lock in all, a second apart: a first call that waited was the first (asking an in-process lock
-        // without waiting is not one). A lock stuck longer leaves the kept result to the job delivered again or the reconciler.
-        var attempts = applied || !keepFirst ? 0 : 1;
+        // without waiting is not one, nor a first call that failed otherwise). A lock stuck longer leaves the kept result
+        // to the job delivered again or the reconciler.
+        var attempts = waitedForRunLock ? 1 : 0;
         while (!applied)
         {
             if (attempts > 0)
