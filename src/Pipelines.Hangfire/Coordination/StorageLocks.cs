@@ -11,7 +11,8 @@ namespace Pipelines.Hangfire;
 /// Takes the runtime's locks: the storage's own when it offers one (<see cref="IPipelineLockStorage"/>, such as the
 /// PostgreSQL advisory locks of Pipelines.Hangfire.PostgreSql, freed when their holder's connection dies), semaphores in
 /// this process for Hangfire.InMemory's storage, which lives in this process (<see cref="ProcessLocks"/>), and
-/// Hangfire's distributed lock everywhere else. Every lock wait is measured, and every wait that times out counted, and, while anyone listens, every hold:
+/// Hangfire's distributed lock everywhere else. Every lock wait is measured, every wait that times out (a try's start swapping beside the lock's
+/// included) counted, and, while anyone listens, every hold:
 /// the time under a run's lock is what serialises a run's steps.
 /// </summary>
 internal static class StorageLocks
@@ -35,6 +36,24 @@ internal static class StorageLocks
             throw;
         }
         return Measured(held, resource, started);
+    }
+
+    /// <summary>
+    /// Begins a swap beside the lock (<see cref="IPipelineSwapStorage"/>), its timeout counted as a lock's. A swap is not a
+    /// hold of the lock, so its wait is not measured as one.
+    /// </summary>
+    public static IPipelineSwap BeginSwap(IPipelineSwapStorage storage, string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys,
+        IReadOnlyCollection<KeyValuePair<string, string>> fields, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    {
+        try
+        {
+            return storage.BeginSwap(resource, timeout, wholeKeys, fields, out read);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            CountTimeout(resource, timeout);
+            throw;
+        }
     }
 
     /// <summary>

@@ -51,20 +51,8 @@ internal sealed class UnlockedStart
         if (_storage is not IPipelineSwapStorage storage) return null;
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
         var runKey = PipelineStore.RunKey(pipeline.Id, runId);
-        var resource = PipelineStore.RunLock(pipeline.Id, runId);
-        IPipelineSwap swapBegun;
-        IReadOnlyDictionary<string, Dictionary<string, string>> read;
-        try
-        {
-            swapBegun = storage.BeginSwap(resource, _options.LockTimeout, new[] { runKey },
-                new[] { new KeyValuePair<string, string>(tasksKey, taskId), new(PipelinePause.Key, pipeline.Id) }, out read);
-        }
-        catch (global::Hangfire.Storage.DistributedLockTimeoutException)
-        {
-            PipelinesTelemetry.LockTimedOut(resource);
-            throw;
-        }
-        using var swap = swapBegun;
+        using var swap = StorageLocks.BeginSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey },
+            new[] { new KeyValuePair<string, string>(tasksKey, taskId), new(PipelinePause.Key, pipeline.Id) }, out var read);
         run = RunRecord.Of(read.GetValueOrDefault(runKey));
         var stored = read.TryGetValue(tasksKey, out var records) ? records.GetValueOrDefault(taskId) : null;
         // As the locked start: a task waits for a try only in a running run.
