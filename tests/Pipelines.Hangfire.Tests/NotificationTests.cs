@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Pipelines.Hangfire.Tests.Infrastructure;
 using Pipelines.Hangfire.Tests.TestPipelines;
@@ -54,7 +55,8 @@ public sealed class NotificationTests
         var database = PostgresServer.CreateDatabase("outboxwatch");
         try
         {
-            var watcher = new FlakyNotifier();
+            // The watcher's own notifier hears nothing: the events are stored all the same, for the servers' notifiers.
+            var watcher = new FlakyNotifier(hears: _ => false);
             string runId;
             await using (var watching = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
                 configure: o => o.DeliverNotifications = false,
@@ -263,6 +265,100 @@ public sealed class NotificationTests
         Dispatcher(host).DeliverDue(CancellationToken.None);
         Assert.Equal(s_linear, Sent(notifier.Received, run.RunId));
         Assert.Equal(0, Dispatcher(host).Pending);
+    }
+
+    [Fact]
+    public async Task Only_the_events_a_notifier_hears_are_stored_and_each_notifier_is_called_with_only_those_it_hears()
+    {
+        // A webhook for failures, the way WebhookNotifier's default filter chooses (the log, at warnings in this host,
+        // has no provider and hears nothing). Its first delivery is held, which holds the delivery loop, so the outbox
+        // shows what the steps stored: the failures, and none of the successes.
+        using var gate = new GatedNotifier(e => e.Kind is PipelineEventKind.TaskFailed or PipelineEventKind.RunFailed);
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition, Exhausted.Definition },
+            services: s => s.AddSingleton<IPipelineNotifier>(gate));
+
+        var failed = await host.RunAsync("exhausted");
+        await Poll.UntilAsync(() => gate.Held, "the first failure's delivery to start");
+        var linear = await host.RunAsync("linear");
+        Assert.Equal(2, Dispatcher(host).Pending);
+
+        gate.Open();
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the failures to be delivered");
+        Assert.DoesNotContain(gate.Received, e => e.RunId == linear.RunId);
+        Assert.Equal(new (PipelineEventKind, string?, string)[]
+        {
+            (PipelineEventKind.TaskFailed, "AlwaysFails", "failed"),
+            (PipelineEventKind.RunFailed, null, "failed"),
+        }, Sent(gate.Received, failed.RunId));
+
+        // Beside a notifier that hears everything, every event is stored, and each notifier is called with what it hears.
+        var everything = new FlakyNotifier();
+        var onlyFailures = new FlakyNotifier(hears: e => e.Kind is PipelineEventKind.TaskFailed or PipelineEventKind.RunFailed);
+        await using var both = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Exhausted.Definition },
+            services: s => s.AddSingleton<IPipelineNotifier>(everything).AddSingleton<IPipelineNotifier>(onlyFailures));
+        var run = await both.RunAsync("exhausted");
+        await Poll.UntilAsync(() => Dispatcher(both).Pending == 0, "every event to be delivered");
+        Assert.Equal(s_exhausted, Sent(everything, run.RunId));
+        Assert.Equal(2, onlyFailures.Attempts);
+        Assert.Equal(new[] { PipelineEventKind.TaskFailed, PipelineEventKind.RunFailed }, onlyFailures.Received.Select(e => e.Kind));
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Information, new[] { PipelineEventKind.TaskRetry, PipelineEventKind.TaskFailed, PipelineEventKind.TaskSucceeded, PipelineEventKind.RunSucceeded, PipelineEventKind.RunFailed, PipelineEventKind.ManualChange, PipelineEventKind.DeadlineMissed })]
+    [InlineData(LogLevel.Warning, new[] { PipelineEventKind.TaskRetry, PipelineEventKind.TaskFailed, PipelineEventKind.RunFailed, PipelineEventKind.DeadlineMissed })]
+    [InlineData(LogLevel.Error, new[] { PipelineEventKind.TaskFailed, PipelineEventKind.RunFailed, PipelineEventKind.DeadlineMissed })]
+    [InlineData(LogLevel.None, new PipelineEventKind[0])]
+    public void The_logging_notifier_hears_the_events_its_log_keeps(LogLevel minimum, PipelineEventKind[] heard)
+    {
+        var notifier = new LoggingNotifier(new LevelLogger(minimum));
+        var kinds = Enum.GetValues<PipelineEventKind>()
+            .Where(kind => notifier.Hears(new PipelineEvent(kind, "p", "r", "t", "s", "m", Instant.FromUnixTimeSeconds(0))));
+        Assert.Equal(heard.Order(), kinds.Order());
+    }
+
+    /// <summary>A notifier whose first call waits until <see cref="Open"/> (holding the delivery loop, which calls notifiers one at a time).</summary>
+    private sealed class GatedNotifier(Func<PipelineEvent, bool> hears) : IPipelineNotifier, IDisposable
+    {
+        private readonly ManualResetEventSlim _open = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<PipelineEvent> _received = new();
+        private int _calls;
+
+        public bool Held { get; private set; }
+
+        public IReadOnlyList<PipelineEvent> Received => _received.ToArray();
+
+        public bool Hears(PipelineEvent pipelineEvent) => hears(pipelineEvent);
+
+        public Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Held = true;
+                _open.Wait(TimeSpan.FromSeconds(20), cancellationToken);
+            }
+            _received.Enqueue(pipelineEvent);
+            return Task.CompletedTask;
+        }
+
+        public void Open() => _open.Set();
+
+        public void Dispose()
+        {
+            _open.Set();
+            _open.Dispose();
+        }
+    }
+
+    /// <summary>A log that keeps what is at <c>minimum</c> or above, and nothing without a level.</summary>
+    private sealed class LevelLogger(LogLevel minimum) : ILogger<LoggingNotifier>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= minimum;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
     }
 
     /// <summary>A notifier during whose <c>stopAtCall</c>-th call the host stops (the token it is given is cancelled).</summary>

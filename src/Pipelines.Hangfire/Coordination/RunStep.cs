@@ -52,6 +52,7 @@ internal sealed class RunStep
             first.SetRangeInHash(writeFirst.Key, new[] { new KeyValuePair<string, string>(writeFirst.Field, writeFirst.Value) });
             first.Commit();
         }
+        IReadOnlyList<PipelineEvent> stored;
         using (var held = reads?.Lock(resource, timeout, writeFirst) ?? StorageLocks.Acquire(_storage, connection, resource, timeout))
         {
             // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
@@ -148,11 +149,11 @@ internal sealed class RunStep
             if (work.ListAsUnfinished) transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
             // Hangfire's job page then names the task instance behind each job and links to it.
             foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
-            NotificationOutbox.Write(transaction, work.Events);
+            stored = _notifications.Store(transaction, work.Events);
             transaction.Commit();
         }
 
-        _notifications.Publish(work.Events);
+        _notifications.Publish(stored);
         return work;
     }
 

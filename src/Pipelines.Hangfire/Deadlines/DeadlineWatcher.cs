@@ -171,6 +171,7 @@ internal sealed partial class DeadlineWatcher
     {
         var field = DeadlineMisses.Field(runId, taskId);
         var pipelineEvent = new PipelineEvent(PipelineEventKind.DeadlineMissed, pipeline.Id, runId, taskId, state, message, deadline);
+        IReadOnlyList<PipelineEvent> stored;
         using (StorageLocks.Acquire(_storage, connection, DeadlineMisses.Lock(pipeline.Id), s_lockTimeout))
         {
             if (DeadlineMisses.Read(connection, pipeline.Id).ContainsKey(field))
@@ -180,12 +181,12 @@ internal sealed partial class DeadlineWatcher
             }
             using var transaction = connection.CreateWriteTransaction();
             DeadlineMisses.Add(transaction, pipeline.Id, field, deadline);
-            NotificationOutbox.Write(transaction, new[] { pipelineEvent });
+            stored = _notifications.Store(transaction, new[] { pipelineEvent });
             transaction.Commit();
         }
         known[field] = deadline;
         PipelinesTelemetry.DeadlineMisses.Add(1, new TagList { { PipelinesTelemetry.PipelineName, pipeline.Id }, { PipelinesTelemetry.TaskName, taskId } });
-        _notifications.Publish(new[] { pipelineEvent });
+        _notifications.Publish(stored);
         LogMissed(_logger, pipeline.Id, runId, taskId ?? "-", message);
         return 1;
     }

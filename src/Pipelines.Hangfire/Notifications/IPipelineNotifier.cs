@@ -8,4 +8,14 @@ public interface IPipelineNotifier
 {
     /// <summary>Handles one event. Exceptions are logged and never change task or run states.</summary>
     Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this notifier acts on <paramref name="pipelineEvent"/> (all events unless it says otherwise). An event no
+    /// registered notifier hears is not stored for delivery at all, so a step that raises only such events (a task that
+    /// succeeded, with a webhook for failures and the log at warnings) costs no write and no delivery; one that some
+    /// notifier hears is stored and delivered to those that hear it. Called on the step's thread for every event: it must
+    /// be quick and must not throw. Servers sharing a storage register the same notifiers, since any of them delivers an
+    /// event another stored.
+    /// </summary>
+    bool Hears(PipelineEvent pipelineEvent) => true;
 }

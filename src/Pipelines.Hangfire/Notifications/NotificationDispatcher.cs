@@ -60,6 +60,28 @@ internal sealed partial class NotificationDispatcher
         }
     }
 
+    /// <summary>
+    /// Adds to the outbox, as part of <paramref name="transaction"/>, the <paramref name="events"/> a notifier of this
+    /// process hears (<see cref="IPipelineNotifier.Hears"/>), and returns them, for <see cref="Publish"/> once the
+    /// transaction has committed. A process that does not deliver (<see cref="PipelinesOptions.DeliverNotifications"/>
+    /// off: a command-line verb, whose notifiers may not be the servers') stores every event and leaves the choice to the
+    /// servers that deliver them.
+    /// </summary>
+    public IReadOnlyList<PipelineEvent> Store(IWriteOnlyTransaction transaction, IReadOnlyList<PipelineEvent> events)
+    {
+        var heard = !_options.DeliverNotifications ? events : events.Where(Heard).ToList();
+        NotificationOutbox.Write(transaction, heard);
+        return heard;
+    }
+
+    /// <summary>Whether a notifier hears <paramref name="pipelineEvent"/>.</summary>
+    private bool Heard(PipelineEvent pipelineEvent)
+    {
+        foreach (var (_, notifier) in _notifiers)
+            if (notifier.Hears(pipelineEvent)) return true;
+        return false;
+    }
+
     /// <summary>Called after a step has committed <paramref name="events"/> to the outbox: delivers them soon.</summary>
     public void Publish(IReadOnlyList<PipelineEvent> events)
     {
@@ -148,7 +170,9 @@ internal sealed partial class NotificationDispatcher
                 {
                     var field = entry.ProgressInRunHash ? NotificationOutbox.DeliveryField(entry.Id, key) : key;
                     var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(field));
-                    if (delivery.IsSettled) continue;
+                    // A notifier that does not hear the event has nothing to do with it (a server configured alike
+                    // stored it for another notifier).
+                    if (delivery.IsSettled || !notifier.Hears(entry.Event)) continue;
                     if (!holding.Contains(key) && !(delivery.NextAttempt > now))
                     {
                         delivery = Notify(notifier, key, entry, delivery, now, cancellationToken);

@@ -38,6 +38,10 @@ internal sealed class PipelineCallbackNotifier : IPipelineNotifier, IPipelineNot
 
     public IReadOnlyList<(string Key, IPipelineNotifier Notifier)> Members { get; }
 
+    /// <summary>Whether a callback of the event's pipeline hears it.</summary>
+    public bool Hears(PipelineEvent pipelineEvent) =>
+        pipelineEvent is not null && _registry.TryGet(pipelineEvent.PipelineId, out var pipeline) && pipeline.Callbacks.Any(c => c.Hears(pipelineEvent));
+
     /// <summary>Calls every callback of the event's pipeline that hears it, one after another.</summary>
     public async Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
     {
@@ -50,9 +54,12 @@ internal sealed class PipelineCallbackNotifier : IPipelineNotifier, IPipelineNot
     /// <summary>One callback method, as a notifier.</summary>
     private sealed class Member(string pipelineId, PipelineCallback callback, IServiceScopeFactory scopes) : IPipelineNotifier
     {
+        public bool Hears(PipelineEvent pipelineEvent) =>
+            string.Equals(pipelineEvent.PipelineId, pipelineId, StringComparison.Ordinal) && callback.Hears(pipelineEvent);
+
         public async Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
         {
-            if (!string.Equals(pipelineEvent.PipelineId, pipelineId, StringComparison.Ordinal) || !callback.Hears(pipelineEvent)) return;
+            if (!Hears(pipelineEvent)) return;
             var scope = scopes.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {

@@ -9,13 +9,17 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// Posts events to an HTTP webhook as Slack-compatible JSON (<c>{"text": "..."}</c> plus the event's fields).
-/// By default only retries, failures, failed runs and manual changes are sent.
+/// By default only retries, failures, failed runs, missed deadlines and manual changes are sent (<paramref name="filter"/>
+/// chooses others); it hears only those (<see cref="IPipelineNotifier.Hears"/>).
 /// </summary>
 public sealed class WebhookNotifier(HttpClient http, Uri url, Func<PipelineEvent, bool>? filter = null) : IPipelineNotifier
 {
     private readonly Func<PipelineEvent, bool> _filter = filter ?? (e =>
         e.Kind is PipelineEventKind.TaskRetry or PipelineEventKind.TaskFailed or PipelineEventKind.ManualChange
         || e.Kind is PipelineEventKind.RunFailed or PipelineEventKind.DeadlineMissed);
+
+    /// <inheritdoc />
+    public bool Hears(PipelineEvent pipelineEvent) => _filter(pipelineEvent);
 
     /// <inheritdoc />
     public async Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)

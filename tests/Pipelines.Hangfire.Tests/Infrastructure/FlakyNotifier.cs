@@ -1,7 +1,11 @@
 namespace Pipelines.Hangfire.Tests.Infrastructure;
 
-/// <summary>A notifier that fails its first calls, or every call while it is down, and keeps the events it accepted.</summary>
-public sealed class FlakyNotifier(int failures = 0) : IPipelineNotifier
+/// <summary>
+/// A notifier that fails its first calls, or every call while it is down, and keeps the events it accepted; it hears the
+/// events <paramref name="hears"/> chooses (every event without it), and never filters a call itself, so an event it is
+/// called with although it does not hear it shows in <see cref="Received"/>.
+/// </summary>
+public sealed class FlakyNotifier(int failures = 0, Func<PipelineEvent, bool>? hears = null) : IPipelineNotifier
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<PipelineEvent> _received = new();
     private int _failuresLeft = failures;
@@ -15,6 +19,8 @@ public sealed class FlakyNotifier(int failures = 0) : IPipelineNotifier
 
     /// <summary>The events accepted, in the order they came.</summary>
     public IReadOnlyList<PipelineEvent> Received => _received.ToArray();
+
+    public bool Hears(PipelineEvent pipelineEvent) => hears?.Invoke(pipelineEvent) ?? true;
 
     public Task NotifyAsync(PipelineEvent pipelineEvent, CancellationToken cancellationToken)
     {
