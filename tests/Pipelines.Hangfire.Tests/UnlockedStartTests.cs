@@ -9,24 +9,30 @@ using Pipelines.Hangfire.Tests.TestPipelines;
 namespace Pipelines.Hangfire.Tests;
 
 /// <summary>
-/// On PostgreSQL a try's start swaps its own record from waiting to running without taking the run's lock
-/// (<see cref="IPipelineSwapStorage"/>, <see cref="UnlockedStart"/>): the swap changes only the value it read, waits while a
-/// step holds the run's lock, and leaves no lock behind. Against a real PostgreSQL server.
+/// On PostgreSQL and in memory a try's start swaps its own record from waiting to running without taking the run's lock
+/// (<see cref="StorageLocks.SwapsOf"/>, <see cref="UnlockedStart"/>): the swap changes only the value it read, waits while
+/// a step holds the run's lock, keeps steps out until it ends, and leaves no lock behind. Against a real PostgreSQL server,
+/// and Hangfire.InMemory's storage with the process's locks (<see cref="ProcessSwaps"/>).
 /// </summary>
-public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Database>
+public abstract class UnlockedStartTests
 {
-    private readonly string _connectionString;
     private readonly JobStorage _storage;
+    private readonly Func<JobStorage> _hostStorage;
 
-    public UnlockedStartTests(Database database)
+    private UnlockedStartTests(JobStorage storage, Func<JobStorage> hostStorage)
     {
-        _connectionString = database.ConnectionString;
-        _storage = PipelineHost.PostgreSqlStorage(database.ConnectionString);
+        _storage = storage;
+        _hostStorage = hostStorage;
     }
 
     public sealed class Database() : PostgresDatabase("swap");
 
-    private IPipelineSwapStorage Swap => Assert.IsAssignableFrom<IPipelineSwapStorage>(_storage);
+    public sealed class OnPostgreSql(Database database)
+        : UnlockedStartTests(PipelineHost.PostgreSqlStorage(database.ConnectionString), () => PipelineHost.PostgreSqlStorage(database.ConnectionString)), IClassFixture<Database>;
+
+    public sealed class InMemory() : UnlockedStartTests(PipelineHost.InMemoryStorage(), PipelineHost.InMemoryStorage);
+
+    private IPipelineSwapStorage Swap => Assert.IsAssignableFrom<IPipelineSwapStorage>(StorageLocks.SwapsOf(_storage));
 
     private void Set(string key, string field, string value)
     {
@@ -123,9 +129,10 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
             var waiting = Task.Run(() => (Swap: Begin(resource, TimeSpan.FromSeconds(30), "swap:b", "t", out var read), Read: read));
             await Task.Delay(300);
             Assert.False(waiting.IsCompleted);
-            var step = Assert.IsAssignableFrom<IPipelineTransactionStorage>(_storage).CreatePipelineTransaction(StorageLocks.Inner(held))!;
+            var step = StorageWrites.Begin(_storage, holder, held);
             step.SetRangeInHash("swap:b", new Dictionary<string, string> { ["t"] = "queued|2" });
             step.Commit();
+            held.Dispose();
             var (swap, read) = await waiting;
             Assert.Equal("queued|2", read);
 
@@ -145,7 +152,7 @@ public sealed class UnlockedStartTests : IClassFixture<UnlockedStartTests.Databa
     [Fact]
     public async Task A_try_starts_without_the_run_lock_and_a_start_waits_for_a_step_holding_it_and_a_paused_pipeline_starts_nothing()
     {
-        await using var host = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(_connectionString), new[] { Linear.Definition },
+        await using var host = await PipelineHost.StartAsync(_hostStorage(), new[] { Linear.Definition },
             configure: o => o.LockTimeout = TimeSpan.FromSeconds(1));
         var coordinator = host.Services.GetRequiredService<RunCoordinator>();
         // Both runs' jobs go to a queue no server here reads: the test starts the tries itself.

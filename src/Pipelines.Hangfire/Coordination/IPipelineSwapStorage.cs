@@ -11,8 +11,8 @@ namespace Pipelines.Hangfire;
 /// judges by, and replaces a field's value only when it still holds the value read. A try's start uses it to turn its own
 /// record from waiting to running (<see cref="UnlockedStart"/>), so the starts of a run's tasks never wait for each
 /// other, only for a step in progress. The runtime asks the storage it was given, as it does for locks:
-/// Pipelines.Hangfire.PostgreSql's storage implements this (a shared advisory lock), and on every other storage a try's
-/// start takes the run's lock.
+/// Pipelines.Hangfire.PostgreSql's storage implements this (a shared advisory lock), the runtime does for Hangfire.InMemory's
+/// (<see cref="ProcessSwaps"/>, a shared process lock), and on every other storage a try's start takes the run's lock.
 /// </summary>
 /// <remarks>
 /// Keeping the lock's holders out is what makes this safe beside locked steps: a step holding the run's lock reads

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.Storage;
 
@@ -15,6 +14,12 @@ namespace Pipelines.Hangfire;
 /// twice. Not re-entrant, like the PostgreSQL advisory locks (each acquire is a new holder): the runtime never nests a
 /// resource's lock. A resource's semaphore is dropped when its last holder and waiter leave.
 /// </summary>
+/// <remarks>
+/// A lock can also be held shared (<see cref="AcquireShared"/>), as a PostgreSQL transaction's shared advisory lock is:
+/// shared holders never wait for each other, a shared acquire waits while an exclusive holder holds the lock or waits
+/// ahead of it for the semaphore, and an exclusive holder is granted the lock once the shared holders have left (no new
+/// one enters meanwhile, since entering takes the semaphore). The swaps of <see cref="ProcessSwaps"/> hold run locks so.
+/// </remarks>
 internal sealed class ProcessLocks
 {
     private static readonly ConditionalWeakTable<InMemoryStorage, ProcessLocks> s_byStorage = new();
@@ -26,7 +31,13 @@ internal sealed class ProcessLocks
 
     /// <summary>Takes the lock on <paramref name="resource"/>, waiting up to <paramref name="timeout"/>.</summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
-    public IDisposable Acquire(string resource, TimeSpan timeout)
+    public IDisposable Acquire(string resource, TimeSpan timeout) => Enter(resource, timeout, shared: false);
+
+    /// <summary>Takes the lock on <paramref name="resource"/> shared, waiting up to <paramref name="timeout"/> while it is held exclusively.</summary>
+    /// <exception cref="DistributedLockTimeoutException">An exclusive holder kept it longer than the timeout.</exception>
+    public IDisposable AcquireShared(string resource, TimeSpan timeout) => Enter(resource, timeout, shared: true);
+
+    private IDisposable Enter(string resource, TimeSpan timeout, bool shared)
     {
         Entry entry;
         lock (_entries)
@@ -34,17 +45,38 @@ internal sealed class ProcessLocks
             if (!_entries.TryGetValue(resource, out entry!)) _entries[resource] = entry = new Entry();
             entry.Users++;
         }
+        var started = Environment.TickCount64;
+        var wait = timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout;
         bool taken;
         try
         {
-            taken = entry.Semaphore.Wait(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
+            taken = entry.Semaphore.Wait(wait);
+            if (taken && shared)
+            {
+                // In only to count itself: exclusive acquires behind it wait for it to leave, shared ones do not.
+                lock (entry)
+                {
+                    if (entry.Shared++ == 0) entry.Drained.Reset();
+                }
+                entry.Semaphore.Release();
+            }
+            else if (taken && !entry.Drained.IsSet)
+            {
+                // Holding the semaphore keeps new shared holders out; the ones inside leave in their own time.
+                var left = wait - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+                if (!entry.Drained.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+                {
+                    entry.Semaphore.Release();
+                    taken = false;
+                }
+            }
         }
         catch
         {
             Leave(resource, entry);
             throw;
         }
-        if (taken) return new Held(this, resource, entry);
+        if (taken) return new Held(this, resource, entry, shared);
         Leave(resource, entry);
         throw new DistributedLockTimeoutException(resource);
     }
@@ -53,24 +85,42 @@ internal sealed class ProcessLocks
     {
         lock (_entries)
         {
-            if (--entry.Users == 0) _entries.Remove(resource);
+            if (--entry.Users == 0)
+            {
+                _entries.Remove(resource);
+                entry.Drained.Dispose();
+                entry.Semaphore.Dispose();
+            }
         }
     }
 
     private sealed class Entry
     {
         public readonly SemaphoreSlim Semaphore = new(1, 1);
+        /// <summary>Set while no shared holder is in.</summary>
+        public readonly ManualResetEventSlim Drained = new(initialState: true);
+        public int Shared;
         public int Users;
     }
 
-    private sealed class Held(ProcessLocks owner, string resource, Entry entry) : IDisposable
+    private sealed class Held(ProcessLocks owner, string resource, Entry entry, bool shared) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            entry.Semaphore.Release();
+            if (shared)
+            {
+                lock (entry)
+                {
+                    if (--entry.Shared == 0) entry.Drained.Set();
+                }
+            }
+            else
+            {
+                entry.Semaphore.Release();
+            }
             owner.Leave(resource, entry);
         }
     }

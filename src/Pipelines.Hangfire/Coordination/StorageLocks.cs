@@ -57,6 +57,18 @@ internal static class StorageLocks
     }
 
     /// <summary>
+    /// The swaps beside the locks (<see cref="IPipelineSwapStorage"/>) of <paramref name="storage"/>: its own when it offers
+    /// them (Pipelines.Hangfire.PostgreSql's), the process's for Hangfire.InMemory's storage, whose locks live in this process
+    /// (<see cref="ProcessSwaps"/>); null elsewhere, where a try's start takes the run's lock.
+    /// </summary>
+    public static IPipelineSwapStorage? SwapsOf(JobStorage storage) => storage switch
+    {
+        IPipelineSwapStorage own => own,
+        global::Hangfire.InMemory.InMemoryStorage memory => ProcessSwaps.Of(memory),
+        _ => null,
+    };
+
+    /// <summary>
     /// Counts a wait that timed out (<c>pipelines.lock.timeouts</c>). Asking without waiting (a zero timeout) finds a busy
     /// lock as a matter of course and is not counted.
     /// </summary>

@@ -5,7 +5,8 @@ using Hangfire;
 namespace Pipelines.Hangfire;
 
 /// <summary>
-/// A try's start without the run's lock, on a storage that swaps a record beside it (<see cref="IPipelineSwapStorage"/>):
+/// A try's start without the run's lock, on a storage that swaps a record beside it (<see cref="StorageLocks.SwapsOf"/>:
+/// PostgreSQL's, and Hangfire.InMemory's in this process):
 /// once no step holds the run's lock, and keeping steps out meanwhile, reads the task's record and the pipeline's pause,
 /// judges the start with the same reasons as the locked step (<see cref="TaskReadiness.BlockingStart"/>), and swaps the
 /// waiting record for the running one. Every run's step took the run's lock twice per task, once to start it and once to
@@ -37,7 +38,7 @@ internal sealed class UnlockedStart
     }
 
     /// <summary>Whether starts can be taken without the run's lock on this storage.</summary>
-    public bool Supported => _storage is IPipelineSwapStorage;
+    public bool Supported => StorageLocks.SwapsOf(_storage) is not null;
 
     /// <summary>
     /// The running task, or null when the start was not taken here and must take the run's lock.
@@ -48,7 +49,7 @@ internal sealed class UnlockedStart
     public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, Func<RunWork, TaskInstance, TaskInstance> started, out RunRecord? run)
     {
         run = null;
-        if (_storage is not IPipelineSwapStorage storage) return null;
+        if (StorageLocks.SwapsOf(_storage) is not { } storage) return null;
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
         var runKey = PipelineStore.RunKey(pipeline.Id, runId);
         using var swap = StorageLocks.BeginSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey },
