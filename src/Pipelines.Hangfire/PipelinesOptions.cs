@@ -62,7 +62,9 @@ public sealed class PipelinesOptions
     /// Whether this host delivers the stored notifications (the outbox). An event leaves the outbox once the delivering
     /// host's notifiers have it, so only hosts configured with the notifiers should deliver: servers do; a host that only
     /// reads or watches (the command line's watch-only verbs, a dashboard-only app) should set this to false, or its
-    /// notifiers (the logging one alone) would take the events the servers' webhook was meant to send.
+    /// notifiers (the logging one alone) would take the events the servers' webhook was meant to send. It also decides what
+    /// this host's steps store: a delivering host stores only the events one of its notifiers hears
+    /// (<see cref="IPipelineNotifier.Hears"/>), a host that does not deliver stores every event, for the servers' notifiers.
     /// </summary>
     public bool DeliverNotifications { get; set; } = true;
 

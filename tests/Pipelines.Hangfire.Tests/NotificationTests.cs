@@ -303,6 +303,20 @@ public sealed class NotificationTests
         Assert.Equal(new[] { PipelineEventKind.TaskFailed, PipelineEventKind.RunFailed }, onlyFailures.Received.Select(e => e.Kind));
     }
 
+    [Fact]
+    public async Task A_notifier_whose_choice_throws_hears_the_event_and_the_run_still_ends()
+    {
+        // A webhook filter written for task events: a run's own events have no task, and the filter throws on them.
+        var notifier = new FlakyNotifier(hears: e => e.TaskId!.Length > 0);
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition },
+            services: s => s.AddSingleton<IPipelineNotifier>(notifier));
+
+        var run = await host.RunAsync("linear");
+        Assert.Equal(RunState.Success, run.State);
+        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        Assert.Equal(s_linear, Sent(notifier, run.RunId));
+    }
+
     [Theory]
     [InlineData(LogLevel.Information, new[] { PipelineEventKind.TaskRetry, PipelineEventKind.TaskFailed, PipelineEventKind.TaskSucceeded, PipelineEventKind.RunSucceeded, PipelineEventKind.RunFailed, PipelineEventKind.ManualChange, PipelineEventKind.DeadlineMissed })]
     [InlineData(LogLevel.Warning, new[] { PipelineEventKind.TaskRetry, PipelineEventKind.TaskFailed, PipelineEventKind.RunFailed, PipelineEventKind.DeadlineMissed })]

@@ -91,6 +91,43 @@ public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Data
 public sealed class TaskRecordTests
 {
     [Fact]
+    public async Task In_memory_shared_holders_share_an_exclusive_waits_for_them_and_keeps_new_ones_out_and_one_that_gives_up_lets_them_in()
+    {
+        var locks = ProcessLocks.Of(new global::Hangfire.InMemory.InMemoryStorage());
+        const string resource = "pipelines:test:shared";
+        var first = locks.AcquireShared(resource, TimeSpan.Zero);
+        var second = locks.AcquireShared(resource, TimeSpan.Zero);
+
+        // An exclusive acquire that will not wait long gives up while the shared holders are in, and lets others in after it.
+        Assert.Throws<DistributedLockTimeoutException>(() => locks.Acquire(resource, TimeSpan.FromMilliseconds(100)));
+        locks.AcquireShared(resource, TimeSpan.Zero).Dispose();
+
+        // One that waits is granted the lock once both have left, and while it waits no new shared holder enters.
+        var exclusive = Task.Run(() => locks.Acquire(resource, TimeSpan.FromSeconds(30)));
+        await Poll.UntilAsync(() =>
+        {
+            try
+            {
+                locks.AcquireShared(resource, TimeSpan.Zero).Dispose();
+                return false;
+            }
+            catch (DistributedLockTimeoutException)
+            {
+                return true;
+            }
+        }, "the exclusive acquire to keep new shared holders out");
+        first.Dispose();
+        await Task.Delay(100);
+        Assert.False(exclusive.IsCompleted);
+        second.Dispose();
+        var held = await exclusive;
+        Assert.Throws<DistributedLockTimeoutException>(() => locks.AcquireShared(resource, TimeSpan.FromMilliseconds(50)));
+        held.Dispose();
+        locks.AcquireShared(resource, TimeSpan.Zero).Dispose();
+        locks.Acquire(resource, TimeSpan.Zero).Dispose();
+    }
+
+    [Fact]
     public void A_record_written_before_the_state_prefix_is_read_whole_even_when_its_reason_has_a_bar()
     {
         const string Old = """{"state":"failed","try":2,"reason":"Try 2 failed: IOException: columns a|b|c do not match."}""";

@@ -16,9 +16,10 @@ namespace Pipelines.Hangfire;
 /// </summary>
 /// <remarks>
 /// A lock can also be held shared (<see cref="AcquireShared"/>), as a PostgreSQL transaction's shared advisory lock is:
-/// shared holders never wait for each other, a shared acquire waits while an exclusive holder holds the lock or waits
-/// ahead of it for the semaphore, and an exclusive holder is granted the lock once the shared holders have left (no new
-/// one enters meanwhile, since entering takes the semaphore). The swaps of <see cref="ProcessSwaps"/> hold run locks so.
+/// shared holders never wait for each other, and a shared acquire passes through the semaphore, so it waits while an
+/// exclusive holder holds it, or has taken it and waits for the shared holders inside to leave (no new one enters
+/// meanwhile); the exclusive holder is granted the lock once they have. The swaps of <see cref="ProcessSwaps"/> hold run
+/// locks so.
 /// </remarks>
 internal sealed class ProcessLocks
 {

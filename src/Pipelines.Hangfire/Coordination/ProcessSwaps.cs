@@ -16,6 +16,7 @@ namespace Pipelines.Hangfire;
 internal sealed class ProcessSwaps : IPipelineSwapStorage
 {
     private static readonly ConditionalWeakTable<InMemoryStorage, ProcessSwaps> s_byStorage = new();
+    private static readonly TimeSpan s_fieldLockTimeout = TimeSpan.FromSeconds(30);
 
     private readonly InMemoryStorage _storage;
     private readonly ProcessLocks _locks;
@@ -33,9 +34,10 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
         out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var shared = _locks.AcquireShared(lockResource, timeout);
-        var connection = (JobStorageConnection)_storage.GetConnection();
+        JobStorageConnection? connection = null;
         try
         {
+            connection = (JobStorageConnection)_storage.GetConnection();
             var values = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
             foreach (var key in wholeKeys)
                 if (connection.GetAllEntriesFromHash(key) is { } whole) values[key] = new Dictionary<string, string>(whole, StringComparer.Ordinal);
@@ -50,7 +52,7 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
         }
         catch
         {
-            connection.Dispose();
+            connection?.Dispose();
             shared.Dispose();
             throw;
         }
@@ -65,8 +67,19 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
             if (_ended) throw new InvalidOperationException("The swap has ended.");
             try
             {
-                // Another swap of this field may have changed it since this one read it: compare again, under the field's lock.
-                using (owner._locks.Acquire(lockResource + "|swap|" + key + "|" + field, TimeSpan.FromSeconds(30)))
+                // Another swap of this field may have changed it since this one read it: compare again, under the field's
+                // lock, which only another delivery of the same job holds, for two storage calls. Should it stay busy,
+                // this swap changes nothing and the start takes the run's lock.
+                IDisposable fieldLock;
+                try
+                {
+                    fieldLock = owner._locks.Acquire(lockResource + "|swap|" + key + "|" + field, s_fieldLockTimeout);
+                }
+                catch (DistributedLockTimeoutException)
+                {
+                    return false;
+                }
+                using (fieldLock)
                 {
                     if (connection.GetValueFromHash(key, field) != expected) return false;
                     using var transaction = connection.CreateWriteTransaction();

@@ -13,9 +13,11 @@ public interface IPipelineNotifier
     /// Whether this notifier acts on <paramref name="pipelineEvent"/> (all events unless it says otherwise). An event no
     /// registered notifier hears is not stored for delivery at all, so a step that raises only such events (a task that
     /// succeeded, with a webhook for failures and the log at warnings) costs no write and no delivery; one that some
-    /// notifier hears is stored and delivered to those that hear it. Called on the step's thread for every event: it must
-    /// be quick and must not throw. Servers sharing a storage register the same notifiers, since any of them delivers an
-    /// event another stored.
+    /// notifier hears is stored and delivered to those that hear it. Called for every event under the run's lock when the
+    /// step stores it, and again when it is delivered: it must be quick. One that throws hears the event (it is stored and
+    /// sent to it, and the call's failure is retried as any other). Only a process that delivers notifications
+    /// (<see cref="PipelinesOptions.DeliverNotifications"/>) leaves events out; the servers sharing a storage register the
+    /// same notifiers, with the same log levels, since any of them delivers an event another stored.
     /// </summary>
     bool Hears(PipelineEvent pipelineEvent) => true;
 }

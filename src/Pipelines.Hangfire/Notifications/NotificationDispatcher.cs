@@ -77,9 +77,27 @@ internal sealed partial class NotificationDispatcher
     /// <summary>Whether a notifier hears <paramref name="pipelineEvent"/>.</summary>
     private bool Heard(PipelineEvent pipelineEvent)
     {
-        foreach (var (_, notifier) in _notifiers)
-            if (notifier.Hears(pipelineEvent)) return true;
+        foreach (var (key, notifier) in _notifiers)
+            if (Hears(key, notifier, pipelineEvent)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="notifier"/> hears <paramref name="pipelineEvent"/>; one whose choice throws (a webhook's
+    /// filter reading a task of a run's event) hears it, so the event is stored and its call fails and is retried as any
+    /// failed delivery, and neither the step nor the run's other notifiers depend on the mistake.
+    /// </summary>
+    private bool Hears(string key, IPipelineNotifier notifier, PipelineEvent pipelineEvent)
+    {
+        try
+        {
+            return notifier.Hears(pipelineEvent);
+        }
+        catch (Exception ex)
+        {
+            LogHearsFailed(_logger, ex, key, pipelineEvent.Kind, pipelineEvent.PipelineId, pipelineEvent.RunId);
+            return true;
+        }
     }
 
     /// <summary>Called after a step has committed <paramref name="events"/> to the outbox: delivers them soon.</summary>
@@ -172,7 +190,7 @@ internal sealed partial class NotificationDispatcher
                     var delivery = NotifierDelivery.Parse(stored.GetValueOrDefault(field));
                     // A notifier that does not hear the event has nothing to do with it (a server configured alike
                     // stored it for another notifier).
-                    if (delivery.IsSettled || !notifier.Hears(entry.Event)) continue;
+                    if (delivery.IsSettled || !Hears(key, notifier, entry.Event)) continue;
                     if (!holding.Contains(key) && !(delivery.NextAttempt > now))
                     {
                         delivery = Notify(notifier, key, entry, delivery, now, cancellationToken);
@@ -252,6 +270,9 @@ internal sealed partial class NotificationDispatcher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notifier {Notifier} failed to send {Kind} for {Pipeline} {Run} (try {Attempts}); it will be tried again")]
     private static partial void LogFailed(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifier {Notifier} could not say whether it hears {Kind} for {Pipeline} {Run}; the event is kept and sent to it")]
+    private static partial void LogHearsFailed(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notifier {Notifier} failed to send {Kind} for {Pipeline} {Run} {Attempts} times; giving up on this event")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string notifier, PipelineEventKind kind, string pipeline, string run, int attempts);
