@@ -24,6 +24,7 @@ internal sealed class RunCoordinator
     private readonly RunStep _step;
     private readonly TryStart _start;
     private readonly RunReconciliation _reconciliation;
+    private readonly RunCompletions _completions = new();
 
     /// <summary>
     /// The coordinator of <paramref name="storage"/>'s runs. Steps create their jobs with <paramref name="client"/>, or in
@@ -64,7 +65,7 @@ internal sealed class RunCoordinator
     /// the lock, and <paramref name="writeFirst"/> is written before the lock is waited for (<see cref="RunStep.Apply"/>).
     /// </summary>
     private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout,
-        IReadOnlyCollection<string>? touches, HashFieldWrite? writeFirst)
+        IReadOnlyCollection<string>? touches, IReadOnlyList<HashFieldWrite>? writeFirst)
     {
         var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst);
         if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, deferredLockTimeout);
@@ -73,7 +74,7 @@ internal sealed class RunCoordinator
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
     private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        HashFieldWrite? writeFirst = null)
+        IReadOnlyList<HashFieldWrite>? writeFirst = null)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst);
@@ -264,29 +265,78 @@ internal sealed class RunCoordinator
     /// task was cleared, or another execution now runs the try). <paramref name="execution"/> is the token
     /// <see cref="BeginTry(PipelineDefinition, string, string, int, string?, string?, CancellationToken)"/> gave this execution.
     /// </summary>
-    /// <remarks>
-    /// With <c>onlyIfFree</c> the result is applied only if the run's lock is free now
-    /// (<see cref="DistributedLockTimeoutException"/> otherwise): a try's first attempt where the lock lives in the process,
-    /// which then keeps its result in the step itself (<see cref="PipelineTaskJob"/>). The steps that queue what this one
-    /// deferred wait for the lock as usual. With <c>keepFirst</c> the result is kept before the lock is waited for, in the
-    /// round trip that asks for it where the storage can (<see cref="RunStep.Apply"/>).
-    /// </remarks>
-    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result, bool onlyIfFree = false,
-        bool keepFirst = false)
+    public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result) =>
+        CompleteTries(pipeline, runId, new[] { new EndedTry(taskId, tryNumber, jobId, execution, result) }, onlyIfFree: false, keepFirst: false)[0];
+
+    /// <summary>
+    /// A try's first attempt to apply its end: as <see cref="CompleteTry"/>, with the ends of this run's other tries that
+    /// end on this server meanwhile, in one step (<see cref="RunCompletions"/>), and keeping their results before that step
+    /// waits for the run's lock. Where the lock lives in the process (<see cref="StorageLocks.AreInProcess"/>) the step
+    /// first asks for it without waiting, and when it is free keeps the results in the step itself (one write); when it is
+    /// busy the results are kept in one write, then the lock is waited for. Elsewhere they are kept in the round trip that
+    /// asks for the lock where the storage can (<see cref="RunStep.Apply"/>; asking a database's lock first costs a round
+    /// trip whenever it is busy). Either way, a <see cref="DistributedLockTimeoutException"/> on the run's lock means the
+    /// wait timed out after the result was kept.
+    /// </summary>
+    public TaskInstance? CompleteTryTogether(PipelineDefinition pipeline, string runId, EndedTry end) =>
+        _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, ends =>
+        {
+            if (!StorageLocks.AreInProcess(_storage)) return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: true);
+            try
+            {
+                return CompleteTries(pipeline, runId, ends, onlyIfFree: true, keepFirst: false);
+            }
+            catch (DistributedLockTimeoutException busy) when (busy.Resource == PipelineStore.RunLock(pipeline.Id, runId))
+            {
+                RecordedResults.Record(_storage, pipeline.Id, runId, ends);
+                return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: false);
+            }
+        });
+
+    /// <summary>The tries of this server waiting to be applied together (<see cref="RunCompletions"/>).</summary>
+    internal RunCompletions Completions => _completions;
+
+    /// <summary>
+    /// Applies the ends of tries of one run in one step, each as <see cref="CompleteTry"/> would on its own (a stale one is
+    /// passed over and gives null); returns each try's task as the step left it. With <paramref name="onlyIfFree"/> only if
+    /// the run's lock is free now (<see cref="DistributedLockTimeoutException"/> otherwise; the steps that queue what this one
+    /// deferred wait for it as usual); with <paramref name="keepFirst"/> the results are kept before the lock is waited for.
+    /// </summary>
+    private TaskInstance?[] CompleteTries(PipelineDefinition pipeline, string runId, IReadOnlyList<EndedTry> ends, bool onlyIfFree, bool keepFirst)
     {
-        TaskInstance? final = null;
+        var finals = new TaskInstance?[ends.Count];
+        var touches = new List<string>(ends.Count);
+        List<HashFieldWrite>? kept = keepFirst ? new(ends.Count) : null;
+        foreach (var end in ends)
+        {
+            if (!touches.Contains(end.TaskId)) touches.Add(end.TaskId);
+            kept?.Add(RecordedResults.Write(pipeline.Id, runId, end.TaskId, end.TryNumber, end.Execution, end.Result));
+        }
         Update(pipeline, runId, work =>
         {
+            var applied = false;
+            for (var i = 0; i < ends.Count; i++)
+            {
+                finals[i] = Apply(work, ends[i]);
+                applied |= finals[i] is not null;
+            }
+            return applied;
+        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, kept);
+        return finals;
+
+        TaskInstance? Apply(RunWork work, EndedTry end)
+        {
+            var (taskId, tryNumber, jobId, execution, result) = (end.TaskId, end.TryNumber, end.JobId, end.Execution, end.Result);
             var task = work[taskId];
             var ours = execution is not null ? task.Execution == execution : jobId is null || task.CurrentJobId is not { } current || current == jobId;
             if (task.State != TaskState.Running || task.TryNumber != tryNumber || !ours)
             {
                 CoordinationLog.Stale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
-                return false;
+                return null;
             }
             var definition = work.DefinitionOf(taskId);
             TryOutcome.Apply(work, definition, task, result);
-            final = work[taskId];
+            var final = work[taskId];
             // A producing task's success records its assets' events in this same step (the partition is the run's logical date).
             if (final.State == TaskState.Success && definition.Produces.Length > 0 && work.Facts.LogicalDate is { Length: > 0 } date)
             {
@@ -300,10 +350,8 @@ internal sealed class RunCoordinator
                     });
                 }
             }
-            return true;
-        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, new[] { taskId },
-            keepFirst ? RecordedResults.Write(pipeline.Id, runId, taskId, tryNumber, execution, result) : null);
-        return final;
+            return final;
+        }
     }
 
     /// <summary>Applies the kept result of a task's running try, if there is one: the same step as <see cref="CompleteTry"/>.</summary>

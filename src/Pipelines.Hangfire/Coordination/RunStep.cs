@@ -34,22 +34,22 @@ internal sealed class RunStep
     /// run in the round trip that takes the lock where the storage can (<see cref="StepReads"/>).
     /// </summary>
     /// <remarks>
-    /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (a try's result, which must not
+    /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (tries' results, which must not
     /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
     /// of its own just before.
     /// </remarks>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        HashFieldWrite? writeFirst = null)
+        IReadOnlyList<HashFieldWrite>? writeFirst = null)
     {
         RunWork work;
         var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
         var resource = PipelineStore.RunLock(pipeline.Id, runId);
         var timeout = lockTimeout ?? _options.LockTimeout;
         using var connection = _storage.GetConnection();
-        if (reads is null && writeFirst is not null)
+        if (reads is null && writeFirst is { Count: > 0 })
         {
             using var first = connection.CreateWriteTransaction();
-            first.SetRangeInHash(writeFirst.Key, new[] { new KeyValuePair<string, string>(writeFirst.Field, writeFirst.Value) });
+            foreach (var write in writeFirst) first.SetRangeInHash(write.Key, new[] { new KeyValuePair<string, string>(write.Field, write.Value) });
             first.Commit();
         }
         IReadOnlyList<PipelineEvent> stored;

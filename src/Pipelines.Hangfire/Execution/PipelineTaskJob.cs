@@ -106,33 +106,30 @@ public sealed partial class PipelineTaskJob
         // throws: a log the storage refuses is lost, the result is not.
         if (log.Flush(final: true) is { } logError) LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, logError);
 
-        // Where the run's lock lives in this process and is free, the result is applied at once: the step that applies it
-        // keeps it, in one write. Elsewhere the step keeps it before it waits for the lock, in the round trip that asks for
-        // the lock where the storage can (PostgreSQL). Either way nothing after the result is kept can change the outcome:
-        // a lock that stays busy, a storage failure or a crash only delays the step that applies it (this job's, the
-        // redelivered job's, or the reconciler's), and a crash before it is kept runs the try again. (Asking a database's
-        // lock first without waiting cost a round trip each time it was busy, more than it saved: many runs on PostgreSQL,
-        // one server, 103 against 112 tasks/s.) When that step fails, the result is kept on its own and applied as before.
+        // The result is applied in a step with the run's other tries that end on this server meanwhile, which keeps their
+        // results before it waits for the run's lock (CompleteTryTogether: in the step itself where the lock lives in this
+        // process and is free, otherwise first). Nothing after a result is kept can change the outcome: a lock that stays
+        // busy, a storage failure or a crash only delays the step that applies it (this job's, the redelivered job's, or
+        // the reconciler's), and a crash before it is kept runs the try again. When that step fails otherwise, the result
+        // is kept on its own and applied as before.
         TaskInstance? final = null;
         var applied = false;
-        var inProcess = StorageLocks.AreInProcess(_storage);
-        var keepFirst = !inProcess;
         Exception? error = null;
         try
         {
-            final = _coordinator.CompleteTry(pipeline, runId, taskId, tryNumber, jobId, running.Execution, result, onlyIfFree: inProcess, keepFirst: keepFirst);
+            final = _coordinator.CompleteTryTogether(pipeline, runId, new EndedTry(taskId, tryNumber, jobId, running.Execution, result));
             applied = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The lock is busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it as
-            // before, which retries and logs what keeps failing. A result sent with the lock's request is already kept
-            // when the lock stayed busy (it is committed before the wait); after any other failure it may not be.
+            // The lock stayed busy (DistributedLockTimeoutException) or the step failed: keep the result, then apply it as
+            // before, which retries and logs what keeps failing. The result is already kept when the run's lock stayed
+            // busy (it is kept before the wait); after any other failure it may not be.
             error = ex;
         }
         // Only a timeout of the run's own lock says the first call waited, after keeping the result (a storage whose
         // transaction takes locks of its own may time out before anything was kept).
-        var waitedForRunLock = keepFirst && error is global::Hangfire.Storage.DistributedLockTimeoutException timedOut
+        var waitedForRunLock = error is global::Hangfire.Storage.DistributedLockTimeoutException timedOut
             && timedOut.Resource == PipelineStore.RunLock(pipeline.Id, runId);
         if (!applied && !waitedForRunLock) KeepResult(pipeline.Id, runId, taskId, tryNumber, running.Execution, result, cancellationToken);
         // Two waits for the lock in all, a second apart: a first call that waited was the first (asking an in-process lock

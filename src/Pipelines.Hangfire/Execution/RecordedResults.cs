@@ -25,7 +25,18 @@ internal static class RecordedResults
         transaction.Commit();
     }
 
-    /// <summary>The field that keeps <paramref name="result"/> (written by <see cref="Record"/>, or with the step's lock, see <see cref="RunStep.Apply"/>).</summary>
+    /// <summary>Keeps the results of tries of one run in one write (their step's lock was busy, <see cref="RunCoordinator.CompleteTryTogether"/>).</summary>
+    public static void Record(JobStorage storage, string pipelineId, string runId, IReadOnlyList<EndedTry> ends)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var end in ends) fields[end.TaskId] = Write(pipelineId, runId, end.TaskId, end.TryNumber, end.Execution, end.Result).Value;
+        using var connection = storage.GetConnection();
+        using var transaction = connection.CreateWriteTransaction();
+        transaction.SetRangeInHash(PipelineStore.ResultsKey(pipelineId, runId), fields);
+        transaction.Commit();
+    }
+
+    /// <summary>The field that keeps <paramref name="result"/> (written by <see cref="Record(JobStorage, string, string, string, int, string?, TryResult)"/>, or with the step's lock, see <see cref="RunStep.Apply"/>).</summary>
     public static HashFieldWrite Write(string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result) =>
         new(PipelineStore.ResultsKey(pipelineId, runId), taskId, string.Join('|', tryNumber.ToString(CultureInfo.InvariantCulture), execution ?? "", result.ToJson()));
 
