@@ -25,7 +25,7 @@ public sealed class RunCompletionsTests
         var batches = new List<string[]>();
         using var firstInStep = new ManualResetEventSlim();
         using var releaseFirst = new ManualResetEventSlim();
-        TaskInstance?[] Step(IReadOnlyList<EndedTry> ends)
+        TaskInstance?[] Step(IReadOnlyList<EndedTry> ends, Action<TaskInstance?[]> committed)
         {
             lock (batches) batches.Add(ends.Select(e => e.TaskId).ToArray());
             if (ends.Any(e => e.TaskId == "A"))
@@ -34,7 +34,9 @@ public sealed class RunCompletionsTests
                 releaseFirst.Wait();
             }
             // "C" was stale: the step passes it over.
-            return ends.Select(e => e.TaskId == "C" ? null : Done(e.TaskId)).ToArray();
+            var finals = ends.Select(e => e.TaskId == "C" ? null : Done(e.TaskId)).ToArray();
+            committed(finals);
+            return finals;
         }
 
         var first = Task.Run(() => completions.Apply("run:1", End("A"), Step));
@@ -63,17 +65,19 @@ public sealed class RunCompletionsTests
         using var firstInStep = new ManualResetEventSlim();
         using var releaseFirst = new ManualResetEventSlim();
         var steps = 0;
-        TaskInstance?[] Step(IReadOnlyList<EndedTry> ends)
+        TaskInstance?[] Step(IReadOnlyList<EndedTry> ends, Action<TaskInstance?[]> committed)
         {
             Interlocked.Increment(ref steps);
             if (ends.Any(e => e.TaskId == "A"))
             {
                 firstInStep.Set();
                 releaseFirst.Wait();
-                return new[] { Done("A") };
             }
+            // B's batch fails before it commits (its lock stayed busy).
             if (ends.Any(e => e.TaskId == "B")) throw new DistributedLockTimeoutException("pipelines:run:x");
-            return ends.Select(e => Done(e.TaskId)).ToArray();
+            var finals = ends.Select(e => Done(e.TaskId)).ToArray();
+            committed(finals);
+            return finals;
         }
 
         var first = Task.Run(() => completions.Apply("run:1", End("A"), Step));
@@ -92,6 +96,48 @@ public sealed class RunCompletionsTests
         // Nothing of the failed batch stays queued: the next end is applied in a step of its own.
         Assert.Equal("D", completions.Apply("run:1", End("D"), Step)!.TaskId);
         Assert.Equal(3, steps);
+        Assert.Equal(0, completions.ActiveRuns);
+    }
+
+    [Fact]
+    public async Task Once_a_step_committed_its_batch_goes_on_and_the_next_step_runs_while_its_leader_does_the_work_after_it()
+    {
+        var completions = new RunCompletions();
+        using var beforeCommit = new ManualResetEventSlim();
+        using var afterCommit = new ManualResetEventSlim();
+        using var inStep = new ManualResetEventSlim();
+        using var committedA = new ManualResetEventSlim();
+        TaskInstance?[] Step(IReadOnlyList<EndedTry> ends, Action<TaskInstance?[]> committed)
+        {
+            var finals = ends.Select(e => Done(e.TaskId)).ToArray();
+            if (ends.Any(e => e.TaskId == "A"))
+            {
+                inStep.Set();
+                beforeCommit.Wait();
+                committed(finals);
+                committedA.Set();
+                // The work after the step (slots, waiting runs, events): the others need not wait for it.
+                afterCommit.Wait();
+                return finals;
+            }
+            committed(finals);
+            return finals;
+        }
+
+        var first = Task.Run(() => completions.Apply("run:1", End("A"), Step));
+        inStep.Wait(TimeSpan.FromSeconds(10));
+        var inBatch = Task.Run(() => completions.Apply("run:1", End("B"), Step));
+        await Poll.UntilAsync(() => completions.Waiting("run:1") == 1, "B to wait for A's step");
+        beforeCommit.Set();
+        committedA.Wait(TimeSpan.FromSeconds(10));
+
+        // B led the next step once A's committed, and C, arriving after, leads one of its own, both while A's leader is
+        // still busy after its step.
+        Assert.Equal("B", (await inBatch.WaitAsync(TimeSpan.FromSeconds(10)))!.TaskId);
+        Assert.Equal("C", completions.Apply("run:1", End("C"), Step)!.TaskId);
+        Assert.False(first.IsCompleted);
+        afterCommit.Set();
+        Assert.Equal("A", (await first)!.TaskId);
         Assert.Equal(0, completions.ActiveRuns);
     }
 

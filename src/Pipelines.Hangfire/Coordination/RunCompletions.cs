@@ -34,10 +34,16 @@ internal sealed class RunCompletions
 
     /// <summary>
     /// Applies <paramref name="end"/> to the run <paramref name="runKey"/> names, in a step of its own or with others
-    /// (<paramref name="step"/> applies a batch and returns each try's new task, or null for a stale one). Returns the
-    /// task as the step left it, or null when the end was stale; throws what the step threw.
+    /// (<paramref name="step"/> applies a batch and returns each try's new task, or null for a stale one, and calls the
+    /// action it is given with them once its step committed and released the run's lock). Returns the task as the step left
+    /// it, or null when the end was stale; throws what the step threw.
     /// </summary>
-    public TaskInstance? Apply(string runKey, EndedTry end, Func<IReadOnlyList<EndedTry>, TaskInstance?[]> step)
+    /// <remarks>
+    /// The batch's tries go on, and the next waiting try leads the following step, as soon as the step committed: the work
+    /// that follows a step (slots released, waiting runs started, events sent) overlaps the next step, as it did when each
+    /// try waited for the run's lock itself.
+    /// </remarks>
+    public TaskInstance? Apply(string runKey, EndedTry end, Func<IReadOnlyList<EndedTry>, Action<TaskInstance?[]>, TaskInstance?[]> step)
     {
         var mine = new Entry(end);
         Queue queue;
@@ -46,46 +52,61 @@ internal sealed class RunCompletions
         {
             if (!_runs.TryGetValue(runKey, out queue!)) _runs[runKey] = queue = new Queue();
             queue.Waiting.Add(mine);
-            if (queue.Leading)
-            {
-                while (!mine.Done && !mine.Leads) Monitor.Wait(_sync);
-                if (mine.Done) return mine.Result();
-            }
-            queue.Leading = true;
+            if (!queue.Leading) queue.Leading = true;
+            else mine.Signal = new ManualResetEventSlim(false, spinCount: 0);
+        }
+        if (mine.Signal is not null)
+        {
+            // Woken only for this try: its end was applied (or failed), or it leads the next step.
+            // (Not disposed: it has no wait handle to free, and the leader may still be inside Set.)
+            mine.Signal.Wait();
+            if (mine.Done) return mine.Result();
+        }
+        lock (_sync)
+        {
             var count = Math.Min(queue.Waiting.Count, MaxBatch);
             batch = queue.Waiting.GetRange(0, count);
             queue.Waiting.RemoveRange(0, count);
         }
 
-        TaskInstance?[]? finals = null;
-        Exception? error = null;
+        var handedOff = false;
+        void Finish(TaskInstance?[]? finals, Exception? error)
+        {
+            lock (_sync)
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Final = finals?[i];
+                    batch[i].Error = error is null ? null : ExceptionDispatchInfo.Capture(error);
+                    batch[i].Done = true;
+                    batch[i].Signal?.Set();
+                }
+                // The next waiting try leads the following step; with none, the run's queue is dropped.
+                if (queue.Waiting.Count > 0) queue.Waiting[0].Signal!.Set();
+                else
+                {
+                    queue.Leading = false;
+                    _runs.Remove(runKey);
+                }
+                handedOff = true;
+            }
+        }
+
+        var ends = new EndedTry[batch.Count];
+        for (var i = 0; i < ends.Length; i++) ends[i] = batch[i].End;
+        TaskInstance?[] applied;
         try
         {
-            var ends = new EndedTry[batch.Count];
-            for (var i = 0; i < ends.Length; i++) ends[i] = batch[i].End;
-            finals = step(ends);
+            applied = step(ends, committed => Finish(committed, null));
         }
         catch (Exception ex)
         {
-            error = ex;
+            // A failure after the step committed (the work that follows it) is this try's alone: the batch has its results.
+            if (!handedOff) Finish(null, ex);
+            throw;
         }
-        lock (_sync)
-        {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Final = finals?[i];
-                batch[i].Error = error is null ? null : ExceptionDispatchInfo.Capture(error);
-                batch[i].Done = true;
-            }
-            // The next waiting try leads the following step; with none, the run's queue is dropped.
-            if (queue.Waiting.Count > 0) queue.Waiting[0].Leads = true;
-            else
-            {
-                queue.Leading = false;
-                _runs.Remove(runKey);
-            }
-            Monitor.PulseAll(_sync);
-        }
+        // A step that changed nothing (every end stale) never committed.
+        if (!handedOff) Finish(applied, null);
         return mine.Result();
     }
 
@@ -114,7 +135,8 @@ internal sealed class RunCompletions
     {
         public EndedTry End { get; } = end;
         public bool Done;
-        public bool Leads;
+        // Set when the try waits for another's step: the leader sets it once the try's end is applied, or to let it lead.
+        public ManualResetEventSlim? Signal;
         public TaskInstance? Final;
         public ExceptionDispatchInfo? Error;
 

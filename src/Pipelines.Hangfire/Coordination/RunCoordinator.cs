@@ -58,26 +58,27 @@ internal sealed class RunCoordinator
     /// A step that finishes the run gives its slot to the oldest waiting run.
     /// </summary>
     public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null) =>
-        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches, null);
+        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches, null, null);
 
     /// <summary>
     /// As the public overload; the steps that queue what this one deferred wait <paramref name="deferredLockTimeout"/> for
-    /// the lock, and <paramref name="writeFirst"/> is written before the lock is waited for (<see cref="RunStep.Apply"/>).
+    /// the lock, <paramref name="writeFirst"/> is written before the lock is waited for, and <paramref name="committed"/> is
+    /// called once the step committed and released the lock, before the work that follows a step (<see cref="RunStep.Apply"/>).
     /// </summary>
     private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout,
-        IReadOnlyCollection<string>? touches, IReadOnlyList<HashFieldWrite>? writeFirst)
+        IReadOnlyCollection<string>? touches, IReadOnlyList<HashFieldWrite>? writeFirst, Action? committed)
     {
-        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst);
+        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
         if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, deferredLockTimeout);
         return work;
     }
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
     private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        IReadOnlyList<HashFieldWrite>? writeFirst = null)
+        IReadOnlyList<HashFieldWrite>? writeFirst = null, Action? committed = null)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst);
+        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
         // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
@@ -266,7 +267,7 @@ internal sealed class RunCoordinator
     /// <see cref="BeginTry(PipelineDefinition, string, string, int, string?, string?, CancellationToken)"/> gave this execution.
     /// </summary>
     public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result) =>
-        CompleteTries(pipeline, runId, new[] { new EndedTry(taskId, tryNumber, jobId, execution, result) }, onlyIfFree: false, keepFirst: false)[0];
+        CompleteTries(pipeline, runId, new[] { new EndedTry(taskId, tryNumber, jobId, execution, result) }, onlyIfFree: false, keepFirst: false, committed: null)[0];
 
     /// <summary>
     /// A try's first attempt to apply its end: as <see cref="CompleteTry"/>, with the ends of this run's other tries that
@@ -279,17 +280,17 @@ internal sealed class RunCoordinator
     /// wait timed out after the result was kept.
     /// </summary>
     public TaskInstance? CompleteTryTogether(PipelineDefinition pipeline, string runId, EndedTry end) =>
-        _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, ends =>
+        _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, (ends, committed) =>
         {
-            if (!StorageLocks.AreInProcess(_storage)) return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: true);
+            if (!StorageLocks.AreInProcess(_storage)) return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: true, committed);
             try
             {
-                return CompleteTries(pipeline, runId, ends, onlyIfFree: true, keepFirst: false);
+                return CompleteTries(pipeline, runId, ends, onlyIfFree: true, keepFirst: false, committed);
             }
             catch (DistributedLockTimeoutException busy) when (busy.Resource == PipelineStore.RunLock(pipeline.Id, runId))
             {
                 RecordedResults.Record(_storage, pipeline.Id, runId, ends);
-                return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: false);
+                return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: false, committed);
             }
         });
 
@@ -301,8 +302,10 @@ internal sealed class RunCoordinator
     /// passed over and gives null); returns each try's task as the step left it. With <paramref name="onlyIfFree"/> only if
     /// the run's lock is free now (<see cref="DistributedLockTimeoutException"/> otherwise; the steps that queue what this one
     /// deferred wait for it as usual); with <paramref name="keepFirst"/> the results are kept before the lock is waited for.
+    /// <paramref name="committed"/> is given the tries' tasks once the step committed and released the run's lock.
     /// </summary>
-    private TaskInstance?[] CompleteTries(PipelineDefinition pipeline, string runId, IReadOnlyList<EndedTry> ends, bool onlyIfFree, bool keepFirst)
+    private TaskInstance?[] CompleteTries(PipelineDefinition pipeline, string runId, IReadOnlyList<EndedTry> ends, bool onlyIfFree, bool keepFirst,
+        Action<TaskInstance?[]>? committed)
     {
         var finals = new TaskInstance?[ends.Count];
         var touches = new List<string>(ends.Count);
@@ -321,7 +324,7 @@ internal sealed class RunCoordinator
                 applied |= finals[i] is not null;
             }
             return applied;
-        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, kept);
+        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, kept, committed is null ? null : () => committed(finals));
         return finals;
 
         TaskInstance? Apply(RunWork work, EndedTry end)

@@ -36,10 +36,11 @@ internal sealed class RunStep
     /// <remarks>
     /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (tries' results, which must not
     /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
-    /// of its own just before.
+    /// of its own just before. <paramref name="committed"/>, when given, is called once the step committed and released the
+    /// lock (not when the change left the run untouched, nor when the step failed).
     /// </remarks>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        IReadOnlyList<HashFieldWrite>? writeFirst = null)
+        IReadOnlyList<HashFieldWrite>? writeFirst = null, Action? committed = null)
     {
         RunWork work;
         var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
@@ -153,6 +154,7 @@ internal sealed class RunStep
             transaction.Commit();
         }
 
+        committed?.Invoke();
         _notifications.Publish(stored);
         return work;
     }
