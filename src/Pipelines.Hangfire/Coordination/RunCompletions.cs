@@ -17,12 +17,11 @@ namespace Pipelines.Hangfire;
 /// <remarks>
 /// <para>Flat combining, as a database's group commit: nothing waits for a batch to fill, a lone try's end is applied at
 /// once, and a batch forms only from the tries that would otherwise have queued for the lock.</para>
-/// <para>When the step fails (a busy lock asked for without waiting, a lock timeout, a storage failure), every try of its
-/// batch gets the same exception and handles it as it would its own step's (<see cref="PipelineTaskJob"/> keeps its result
-/// and applies it on its own). Where a try's result is kept before its step waits (PostgreSQL), the batch's step keeps all
-/// of its tries' results in that first round trip, so a try in the batch is as safe as one on its own; a try waiting for
-/// the next batch keeps its result when that batch's step starts.</para>
-/// <para>Only within one server: servers apply their tries' ends in steps of their own, under the run's lock as before.</para>
+/// <para>When the step fails (a lock timeout, a storage failure), every try of its batch gets the same exception and
+/// handles it as it would its own step's (<see cref="PipelineTaskJob"/> keeps its result and applies it on its own).</para>
+/// <para>Used where the run's lock lives in this process (<see cref="RunCoordinator.CompleteTryTogether"/>), whose storage
+/// lives and dies with it: a try waiting here holds its result only in memory until its batch's step keeps it (in the step,
+/// or in one write before the step waits for a busy lock). On a database each try's end stays a step of its own.</para>
 /// </remarks>
 internal sealed class RunCompletions
 {
@@ -74,6 +73,8 @@ internal sealed class RunCompletions
         {
             lock (_sync)
             {
+                // Once: a second call would signal a try that now waits for the next step, or drop the queue its leader uses.
+                if (handedOff) return;
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Final = finals?[i];

@@ -270,19 +270,22 @@ internal sealed class RunCoordinator
         CompleteTries(pipeline, runId, new[] { new EndedTry(taskId, tryNumber, jobId, execution, result) }, onlyIfFree: false, keepFirst: false, committed: null)[0];
 
     /// <summary>
-    /// A try's first attempt to apply its end: as <see cref="CompleteTry"/>, with the ends of this run's other tries that
-    /// end on this server meanwhile, in one step (<see cref="RunCompletions"/>), and keeping their results before that step
-    /// waits for the run's lock. Where the lock lives in the process (<see cref="StorageLocks.AreInProcess"/>) the step
-    /// first asks for it without waiting, and when it is free keeps the results in the step itself (one write); when it is
-    /// busy the results are kept in one write, then the lock is waited for. Elsewhere they are kept in the round trip that
-    /// asks for the lock where the storage can (<see cref="RunStep.Apply"/>; asking a database's lock first costs a round
-    /// trip whenever it is busy). Either way, a <see cref="DistributedLockTimeoutException"/> on the run's lock means the
-    /// wait timed out after the result was kept.
+    /// A try's first attempt to apply its end: as <see cref="CompleteTry"/>, keeping the result before the step waits for
+    /// the run's lock. Where the lock lives in the process (<see cref="StorageLocks.AreInProcess"/>), with the ends of this
+    /// run's other tries that end on this server meanwhile, in one step (<see cref="RunCompletions"/>): the step first asks
+    /// for the lock without waiting, and when it is free keeps the results in the step itself (one write); when it is busy
+    /// the results are kept in one write, then the lock is waited for. Elsewhere each try's end is a step of its own, which
+    /// keeps its result in the round trip that asks for the lock where the storage can (<see cref="RunStep.Apply"/>; asking
+    /// a database's lock first costs a round trip whenever it is busy): a database already hands its lock from one waiting
+    /// step to the next, and combining there gained nothing (many runs on PostgreSQL, 134/129 against 134/130 tasks/s) while
+    /// a try waiting for another's step would wait with its result not yet kept. Either way, a
+    /// <see cref="DistributedLockTimeoutException"/> on the run's lock means the wait timed out after the result was kept.
     /// </summary>
-    public TaskInstance? CompleteTryTogether(PipelineDefinition pipeline, string runId, EndedTry end) =>
-        _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, (ends, committed) =>
+    public TaskInstance? CompleteTryTogether(PipelineDefinition pipeline, string runId, EndedTry end)
+    {
+        if (!StorageLocks.AreInProcess(_storage)) return CompleteTries(pipeline, runId, new[] { end }, onlyIfFree: false, keepFirst: true, committed: null)[0];
+        return _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, (ends, committed) =>
         {
-            if (!StorageLocks.AreInProcess(_storage)) return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: true, committed);
             try
             {
                 return CompleteTries(pipeline, runId, ends, onlyIfFree: true, keepFirst: false, committed);
@@ -293,6 +296,7 @@ internal sealed class RunCoordinator
                 return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: false, committed);
             }
         });
+    }
 
     /// <summary>The tries of this server waiting to be applied together (<see cref="RunCompletions"/>).</summary>
     internal RunCompletions Completions => _completions;

@@ -106,9 +106,10 @@ public sealed partial class PipelineTaskJob
         // throws: a log the storage refuses is lost, the result is not.
         if (log.Flush(final: true) is { } logError) LogNotKept(_loggers.CreateLogger<PipelineTaskJob>(), pipelineId, runId, taskId, logError);
 
-        // The result is applied in a step with the run's other tries that end on this server meanwhile, which keeps their
-        // results before it waits for the run's lock (CompleteTryTogether: in the step itself where the lock lives in this
-        // process and is free, otherwise first). Nothing after a result is kept can change the outcome: a lock that stays
+        // The result is kept before its step waits for the run's lock (CompleteTryTogether: where the lock lives in this
+        // process, in a step with the run's other tries that end meanwhile, which keeps their results in the step itself
+        // when the lock is free and in one write before it waits when it is busy; elsewhere in the round trip that asks
+        // for the lock). Nothing after a result is kept can change the outcome: a lock that stays
         // busy, a storage failure or a crash only delays the step that applies it (this job's, the redelivered job's, or
         // the reconciler's), and a crash before it is kept runs the try again. When that step fails otherwise, the result
         // is kept on its own and applied as before.
