@@ -45,19 +45,12 @@ public abstract class JobBudgetTests : IAsyncLifetime
         var running = coordinator.BeginTry(Fan100.Definition, runId, "Start", 1, null, "test");
         Assert.NotNull(running);
 
-        var steps = 0;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) => { if (instrument == PipelinesTelemetry.StepDuration) l.EnableMeasurementEvents(instrument); };
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags) if (tag.Key == PipelinesTelemetry.PipelineName && Equals(tag.Value, "fan_100")) Interlocked.Increment(ref steps);
-        });
-        listener.Start();
+        using var steps = new StepCounter("fan_100");
         coordinator.CompleteTry(Fan100.Definition, runId, "Start", 1, null, running.Execution, TryResult.Succeeded(TaskOutcome.Completed("7")));
-        listener.Dispose();
+        steps.Dispose();
 
         // Start's own step queues W000-W006; 13 steps of 7 and one of 2 queue the other 93.
-        Assert.InRange(steps, 15, 16); // 16 if the reconciler's pass fell in between
+        Assert.InRange(steps.Count, 15, 16); // 16 if the reconciler's pass fell in between
         var run = _host.Operations.GetRun("fan_100", runId)!;
         var workers = run.Tasks.Where(t => t.TaskId.StartsWith('W')).ToList();
         Assert.All(workers, t => Assert.Equal(TaskState.Queued, t.State));
@@ -77,19 +70,12 @@ public abstract class JobBudgetTests : IAsyncLifetime
         var running = coordinator.BeginTry(pipeline, runId, "Start", 1, null, "test");
         Assert.NotNull(running);
 
-        var steps = 0;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) => { if (instrument == PipelinesTelemetry.StepDuration) l.EnableMeasurementEvents(instrument); };
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags) if (tag.Key == PipelinesTelemetry.PipelineName && Equals(tag.Value, pipeline.Id)) Interlocked.Increment(ref steps);
-        });
-        listener.Start();
+        using var steps = new StepCounter(pipeline.Id);
         coordinator.CompleteTry(pipeline, runId, "Start", 1, null, running.Execution, TryResult.Succeeded(TaskOutcome.Completed(null)));
-        listener.Dispose();
+        steps.Dispose();
 
         // 24 jobs at most 7 a step: Start's step and at least three more (7, 7 and 3).
-        Assert.True(steps >= 4, $"{steps} steps queued the 24 workers");
+        Assert.True(steps.Count >= 4, $"{steps.Count} steps queued the 24 workers");
         var run = _host.Operations.GetRun(pipeline.Id, runId)!;
         var workers = run.Tasks.Where(t => t.TaskId.StartsWith('T')).ToList();
         Assert.Equal(24, workers.Count);

@@ -174,14 +174,7 @@ public sealed class RunCompletionsTests
             // W009's try was run again elsewhere meanwhile: its end here is stale and must change nothing.
             var stale = "W009";
 
-            var steps = 0;
-            using var listener = new System.Diagnostics.Metrics.MeterListener();
-            listener.InstrumentPublished = (instrument, l) => { if (instrument == PipelinesTelemetry.StepDuration) l.EnableMeasurementEvents(instrument); };
-            listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-            {
-                foreach (var tag in tags) if (tag.Key == PipelinesTelemetry.PipelineName && Equals(tag.Value, pipeline.Id)) Interlocked.Increment(ref steps);
-            });
-            listener.Start();
+            using var steps = new StepCounter(pipeline.Id);
 
             var runKey = PipelineStore.RunLock(pipeline.Id, runId);
             Task<TaskInstance?>[] ends;
@@ -208,13 +201,13 @@ public sealed class RunCompletionsTests
                     await Poll.UntilAsync(() => workers.Count(id => RecordedResults.Read(connection, pipeline.Id, runId, id) is not null), n => n == 10, "the ten results to be kept");
                     Assert.Equal(0, coordinator.Completions.ActiveRuns);
                 }
-                Assert.Equal(0, steps);
+                Assert.Equal(0, steps.Count);
             }
 
             var finals = await Task.WhenAll(ends);
-            listener.Dispose();
+            steps.Dispose();
             // In memory the leader's step, then one for the nine; on a database one per try (the stale one's changes nothing).
-            Assert.Equal(_locksInProcess ? 2 : 9, steps);
+            Assert.Equal(_locksInProcess ? 2 : 9, steps.Count);
             Assert.Equal(0, coordinator.Completions.ActiveRuns);
             var run = _host.Operations.GetRun(pipeline.Id, runId)!;
             for (var i = 0; i < 9; i++)
