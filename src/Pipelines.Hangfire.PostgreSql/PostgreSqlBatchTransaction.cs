@@ -119,21 +119,6 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
         _commands.Add(HashUpsert(_schema, key, fields));
     }
 
-    /// <summary>
-    /// One statement that upserts fields of any hashes; a field named twice keeps its last value (one statement cannot
-    /// change a row twice).
-    /// </summary>
-    internal static NpgsqlBatchCommand HashUpsert(string schema, IReadOnlyList<HashFieldWrite> writes)
-    {
-        var last = new Dictionary<(string Key, string Field), string>();
-        foreach (var write in writes) last[(write.Key, write.Field)] = write.Value;
-        var command = new NpgsqlBatchCommand($"""INSERT INTO {schema}."hash" ("key", "field", "value") SELECT k, f, v FROM unnest($1::text[], $2::text[], $3::text[]) AS t(k, f, v) ON CONFLICT ("key", "field") DO UPDATE SET "value" = EXCLUDED."value" """);
-        command.Parameters.Add(PostgreSqlText.TextArray(last.Keys.Select(k => k.Key)));
-        command.Parameters.Add(PostgreSqlText.TextArray(last.Keys.Select(k => k.Field)));
-        command.Parameters.Add(PostgreSqlText.TextArray(last.Values));
-        return command;
-    }
-
     /// <summary>The upsert of <paramref name="fields"/> into hash <paramref name="key"/> (<paramref name="schema"/> quoted), one statement.</summary>
     internal static NpgsqlBatchCommand HashUpsert(string schema, string key, IReadOnlyDictionary<string, string> fields)
     {

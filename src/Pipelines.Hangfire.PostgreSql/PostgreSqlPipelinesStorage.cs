@@ -37,10 +37,11 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _swap.Begin(lockResource, timeout, wholeKeys, fields, out read);
 
     public IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
-        IReadOnlyList<HashFieldWrite>? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+        HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        var first = writeFirst is not { Count: > 0 } ? null : PostgreSqlBatchTransaction.HashUpsert(PostgreSqlText.Schema(_schema), writeFirst);
+        var first = writeFirst is null ? null
+            : PostgreSqlBatchTransaction.HashUpsert(PostgreSqlText.Schema(_schema), writeFirst.Key, new Dictionary<string, string>(StringComparer.Ordinal) { [writeFirst.Field] = writeFirst.Value });
         var held = _locks.Acquire(resource, timeout, _reads.Query(wholeKeys, fields, into), first);
         read = into;
         return held;

@@ -18,12 +18,11 @@ public interface IPipelineReadStorage : IPipelineLockStorage
     /// once it is granted reads every field of the hashes <paramref name="wholeKeys"/> and the named
     /// <paramref name="fields"/> (key and field) of others, by key and field (a field the storage does not hold is absent).
     /// <paramref name="writeFirst"/>, when given, is written in the first round trip, before the lock is asked for, and
-    /// committed with it whether or not the lock is free then (tries' results, kept before their step waits; a field named
-    /// twice keeps its last value): it is kept
+    /// committed with it whether or not the lock is free then (a try's result, kept before its step waits): it is kept
     /// when this returns or throws <see cref="global::Hangfire.Storage.DistributedLockTimeoutException"/> after waiting;
     /// any other failure may have lost it. An implementation must not ignore it.
     /// </summary>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
     IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
-        IReadOnlyList<HashFieldWrite>? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read);
+        HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read);
 }

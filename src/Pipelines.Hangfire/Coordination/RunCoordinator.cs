@@ -66,7 +66,7 @@ internal sealed class RunCoordinator
     /// called once the step committed and released the lock, before the work that follows a step (<see cref="RunStep.Apply"/>).
     /// </summary>
     private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout,
-        IReadOnlyCollection<string>? touches, IReadOnlyList<HashFieldWrite>? writeFirst, Action? committed)
+        IReadOnlyCollection<string>? touches, HashFieldWrite? writeFirst, Action? committed)
     {
         var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
         if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, deferredLockTimeout);
@@ -75,7 +75,7 @@ internal sealed class RunCoordinator
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
     private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        IReadOnlyList<HashFieldWrite>? writeFirst = null, Action? committed = null)
+        HashFieldWrite? writeFirst = null, Action? committed = null)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
@@ -267,7 +267,7 @@ internal sealed class RunCoordinator
     /// <see cref="BeginTry(PipelineDefinition, string, string, int, string?, string?, CancellationToken)"/> gave this execution.
     /// </summary>
     public TaskInstance? CompleteTry(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, string? jobId, string? execution, TryResult result) =>
-        CompleteTries(pipeline, runId, new[] { new EndedTry(taskId, tryNumber, jobId, execution, result) }, onlyIfFree: false, keepFirst: false, committed: null)[0];
+        CompleteTries(pipeline, runId, new[] { new EndedTry(taskId, tryNumber, jobId, execution, result) }, onlyIfFree: false, writeFirst: null, committed: null)[0];
 
     /// <summary>
     /// A try's first attempt to apply its end: as <see cref="CompleteTry"/>, keeping the result before the step waits for
@@ -283,17 +283,21 @@ internal sealed class RunCoordinator
     /// </summary>
     public TaskInstance? CompleteTryTogether(PipelineDefinition pipeline, string runId, EndedTry end)
     {
-        if (!StorageLocks.AreInProcess(_storage)) return CompleteTries(pipeline, runId, new[] { end }, onlyIfFree: false, keepFirst: true, committed: null)[0];
+        if (!StorageLocks.AreInProcess(_storage))
+        {
+            var kept = RecordedResults.Write(pipeline.Id, runId, end.TaskId, end.TryNumber, end.Execution, end.Result);
+            return CompleteTries(pipeline, runId, new[] { end }, onlyIfFree: false, kept, committed: null)[0];
+        }
         return _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, (ends, committed) =>
         {
             try
             {
-                return CompleteTries(pipeline, runId, ends, onlyIfFree: true, keepFirst: false, committed);
+                return CompleteTries(pipeline, runId, ends, onlyIfFree: true, writeFirst: null, committed);
             }
             catch (DistributedLockTimeoutException busy) when (busy.Resource == PipelineStore.RunLock(pipeline.Id, runId))
             {
                 RecordedResults.Record(_storage, pipeline.Id, runId, ends);
-                return CompleteTries(pipeline, runId, ends, onlyIfFree: false, keepFirst: false, committed);
+                return CompleteTries(pipeline, runId, ends, onlyIfFree: false, writeFirst: null, committed);
             }
         });
     }
@@ -305,20 +309,16 @@ internal sealed class RunCoordinator
     /// Applies the ends of tries of one run in one step, each as <see cref="CompleteTry"/> would on its own (a stale one is
     /// passed over and gives null); returns each try's task as the step left it. With <paramref name="onlyIfFree"/> only if
     /// the run's lock is free now (<see cref="DistributedLockTimeoutException"/> otherwise; the steps that queue what this one
-    /// deferred wait for it as usual); with <paramref name="keepFirst"/> the results are kept before the lock is waited for.
+    /// deferred wait for it as usual); <paramref name="writeFirst"/>, a single try's result, is kept before the lock is waited for.
     /// <paramref name="committed"/> is given the tries' tasks once the step committed and released the run's lock.
     /// </summary>
-    private TaskInstance?[] CompleteTries(PipelineDefinition pipeline, string runId, IReadOnlyList<EndedTry> ends, bool onlyIfFree, bool keepFirst,
+    private TaskInstance?[] CompleteTries(PipelineDefinition pipeline, string runId, IReadOnlyList<EndedTry> ends, bool onlyIfFree, HashFieldWrite? writeFirst,
         Action<TaskInstance?[]>? committed)
     {
         var finals = new TaskInstance?[ends.Count];
         var touches = new List<string>(ends.Count);
-        List<HashFieldWrite>? kept = keepFirst ? new(ends.Count) : null;
         foreach (var end in ends)
-        {
             if (!touches.Contains(end.TaskId)) touches.Add(end.TaskId);
-            kept?.Add(RecordedResults.Write(pipeline.Id, runId, end.TaskId, end.TryNumber, end.Execution, end.Result));
-        }
         Update(pipeline, runId, work =>
         {
             var applied = false;
@@ -328,7 +328,7 @@ internal sealed class RunCoordinator
                 applied |= finals[i] is not null;
             }
             return applied;
-        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, kept, committed is null ? null : () => committed(finals));
+        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, writeFirst, committed is null ? null : () => committed(finals));
         return finals;
 
         TaskInstance? Apply(RunWork work, EndedTry end)

@@ -34,23 +34,23 @@ internal sealed class RunStep
     /// run in the round trip that takes the lock where the storage can (<see cref="StepReads"/>).
     /// </summary>
     /// <remarks>
-    /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (tries' results, which must not
+    /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (a try's result, which must not
     /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
     /// of its own just before. <paramref name="committed"/>, when given, is called once the step committed and released the
     /// lock (not when the change left the run untouched, nor when the step failed).
     /// </remarks>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        IReadOnlyList<HashFieldWrite>? writeFirst = null, Action? committed = null)
+        HashFieldWrite? writeFirst = null, Action? committed = null)
     {
         RunWork work;
         var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
         var resource = PipelineStore.RunLock(pipeline.Id, runId);
         var timeout = lockTimeout ?? _options.LockTimeout;
         using var connection = _storage.GetConnection();
-        if (reads is null && writeFirst is { Count: > 0 })
+        if (reads is null && writeFirst is not null)
         {
             using var first = connection.CreateWriteTransaction();
-            foreach (var write in writeFirst) first.SetRangeInHash(write.Key, new[] { new KeyValuePair<string, string>(write.Field, write.Value) });
+            first.SetRangeInHash(writeFirst.Key, new[] { new KeyValuePair<string, string>(writeFirst.Field, writeFirst.Value) });
             first.Commit();
         }
         IReadOnlyList<PipelineEvent> stored;

@@ -74,7 +74,7 @@ internal sealed class StepReads
     /// Takes the step's lock and reads the plan with it (<see cref="StorageLocks.AcquireAndRead"/>), writing
     /// <paramref name="writeFirst"/> in the same first round trip.
     /// </summary>
-    public IDisposable Lock(string resource, TimeSpan timeout, IReadOnlyList<HashFieldWrite>? writeFirst)
+    public IDisposable Lock(string resource, TimeSpan timeout, HashFieldWrite? writeFirst)
     {
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (var (key, list) in _fields)

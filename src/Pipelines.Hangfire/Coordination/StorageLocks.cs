@@ -86,7 +86,7 @@ internal static class StorageLocks
 
     /// <summary>Takes the lock and reads with it in one round trip (<see cref="IPipelineReadStorage"/>), measured as <see cref="Acquire"/>.</summary>
     public static IDisposable AcquireAndRead(IPipelineReadStorage storage, string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys,
-        IReadOnlyCollection<KeyValuePair<string, string>> fields, IReadOnlyList<HashFieldWrite>? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+        IReadOnlyCollection<KeyValuePair<string, string>> fields, HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var started = Stopwatch.GetTimestamp();
         IDisposable held;

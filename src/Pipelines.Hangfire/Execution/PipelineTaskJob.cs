@@ -109,10 +109,10 @@ public sealed partial class PipelineTaskJob
         // The result is kept before its step waits for the run's lock (CompleteTryTogether: where the lock lives in this
         // process, in a step with the run's other tries that end meanwhile, which keeps their results in the step itself
         // when the lock is free and in one write before it waits when it is busy; elsewhere in the round trip that asks
-        // for the lock). Nothing after a result is kept can change the outcome: a lock that stays
-        // busy, a storage failure or a crash only delays the step that applies it (this job's, the redelivered job's, or
-        // the reconciler's), and a crash before it is kept runs the try again. When that step fails otherwise, the result
-        // is kept on its own and applied as before.
+        // for the lock). Nothing after a result is kept can change the outcome: a lock that stays busy, a storage failure
+        // or a crash only delays the step that applies it (this job's, the redelivered job's, or the reconciler's), and a
+        // crash before it is kept runs the try again. When that step fails otherwise, the result is kept on its own and
+        // applied as before.
         TaskInstance? final = null;
         var applied = false;
         Exception? error = null;

@@ -16,14 +16,8 @@ namespace Pipelines.Hangfire;
 internal static class RecordedResults
 {
     /// <summary>Keeps <paramref name="result"/> of try <paramref name="tryNumber"/> (execution <paramref name="execution"/>).</summary>
-    public static void Record(JobStorage storage, string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result)
-    {
-        var write = Write(pipelineId, runId, taskId, tryNumber, execution, result);
-        using var connection = storage.GetConnection();
-        using var transaction = connection.CreateWriteTransaction();
-        transaction.SetRangeInHash(write.Key, new Dictionary<string, string> { [write.Field] = write.Value });
-        transaction.Commit();
-    }
+    public static void Record(JobStorage storage, string pipelineId, string runId, string taskId, int tryNumber, string? execution, TryResult result) =>
+        Record(storage, pipelineId, runId, new[] { new EndedTry(taskId, tryNumber, null, execution, result) });
 
     /// <summary>Keeps the results of tries of one run in one write (their step's lock was busy, <see cref="RunCoordinator.CompleteTryTogether"/>).</summary>
     public static void Record(JobStorage storage, string pipelineId, string runId, IReadOnlyList<EndedTry> ends)
