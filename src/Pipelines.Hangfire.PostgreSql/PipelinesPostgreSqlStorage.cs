@@ -46,7 +46,12 @@ public static class PipelinesPostgreSqlStorage
             // holder died is taken over after this long. The runtime's run and pipeline locks are advisory locks instead.
             DistributedLockTimeout = TimeSpan.FromSeconds(30),
             PrepareSchemaIfNecessary = true,
-            EnableLongPolling = true,
+            // Idle workers poll (QueuePollInterval) rather than wait on notifications: Hangfire.PostgreSql's long polling
+            // opens a LISTEN connection for every fetch and cancels its wait once a job is found, and Npgsql can deadlock
+            // cancelling it (npgsql/npgsql#5975), which held fetched jobs for 15-60 s with every other worker idle. A
+            // worker that ends a job asks for the next at once, so a chain's next task and a busy fan-out never wait for
+            // the poll; a job created while every worker is idle waits for it, 200 ms at most.
+            EnableLongPolling = false,
         };
     }
 }

@@ -23,8 +23,8 @@ namespace Pipelines.Hangfire;
 /// <para>
 /// A step's new jobs are written in the batch too (<see cref="IPipelineJobTransaction"/>): the job row with Hangfire's
 /// serialization of the job and its arguments, its parameters, its first state and its queue entry, with an id taken
-/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and a <c>NOTIFY new_job</c> that wakes
-/// the servers' workers when the batch commits, as Hangfire.PostgreSql's own enqueue does. Hangfire's state machine
+/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and, where the storage's workers listen for
+/// it (long polling), a <c>NOTIFY new_job</c> that wakes them when the batch commits, as Hangfire.PostgreSql's own enqueue does. Hangfire's state machine
 /// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls, gathered into
 /// one statement per table (<see cref="PostgreSqlJobRows"/>) that run before the batch's other writes.
 /// </para>
@@ -40,15 +40,19 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     private readonly PostgreSqlJobIds _jobIds;
     private readonly List<NpgsqlBatchCommand> _commands = new();
     private readonly PostgreSqlJobRows _jobRows;
+    private readonly bool _notify;
 
     /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
     /// <param name="jobIds">Where the ids of the jobs this transaction creates come from.</param>
-    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema, PostgreSqlJobIds jobIds)
+    /// <param name="notify">Whether queued jobs are announced with <c>NOTIFY new_job</c>: as Hangfire.PostgreSql's own enqueue
+    /// does, only where its servers listen for it (<c>EnableLongPolling</c>).</param>
+    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema, PostgreSqlJobIds jobIds, bool notify)
     {
         _held = held;
         _schema = PostgreSqlText.Schema(schema);
         _jobIds = jobIds;
+        _notify = notify;
         _jobRows = new PostgreSqlJobRows(_schema);
     }
 
@@ -171,8 +175,8 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             foreach (var command in jobRows) batch.BatchCommands.Add(command);
             foreach (var command in _commands) batch.BatchCommands.Add(command);
-            // Delivered when the transaction commits: Hangfire.PostgreSql's workers listen for it (long polling).
-            if (_jobRows.Queued) batch.BatchCommands.Add(new NpgsqlBatchCommand("NOTIFY new_job"));
+            // Delivered when the transaction commits, to Hangfire.PostgreSql's workers where they listen for it (long polling).
+            if (_notify && _jobRows.Queued) batch.BatchCommands.Add(new NpgsqlBatchCommand("NOTIFY new_job"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             batch.BatchCommands.Add(_held.Unlock());
             try
