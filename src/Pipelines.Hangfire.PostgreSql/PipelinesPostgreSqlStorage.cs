@@ -48,9 +48,10 @@ public static class PipelinesPostgreSqlStorage
             PrepareSchemaIfNecessary = true,
             // Idle workers poll (QueuePollInterval) rather than wait on notifications: Hangfire.PostgreSql's long polling
             // opens a LISTEN connection for every fetch and cancels its wait once a job is found, and Npgsql can deadlock
-            // cancelling it (npgsql/npgsql#5975), which held fetched jobs for 15-60 s with every other worker idle. A
+            // cancelling it (npgsql/npgsql#5975): workers held fetched jobs for 12 to over 30 s while the others idled. A
             // worker that ends a job asks for the next at once, so a chain's next task and a busy fan-out never wait for
-            // the poll; a job created while every worker is idle waits for it, 200 ms at most.
+            // the poll; a job a step creates while every worker is idle waits for it, 200 ms at most (Hangfire's own
+            // transaction also wakes this process's idle workers, through a hook of Hangfire.PostgreSql's that is internal).
             EnableLongPolling = false,
         };
     }

@@ -24,7 +24,9 @@ namespace Pipelines.Hangfire;
 /// A step's new jobs are written in the batch too (<see cref="IPipelineJobTransaction"/>): the job row with Hangfire's
 /// serialization of the job and its arguments, its parameters, its first state and its queue entry, with an id taken
 /// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and, where the storage's workers listen for
-/// it (long polling), a <c>NOTIFY new_job</c> that wakes them when the batch commits, as Hangfire.PostgreSql's own enqueue does. Hangfire's state machine
+/// it (long polling), a <c>NOTIFY new_job</c> that wakes them when the batch commits, as Hangfire.PostgreSql's own enqueue
+/// does. (Its write transaction also wakes the idle workers of its own process through a hook that is internal to it; this
+/// batch cannot, so without long polling they find its jobs at their next poll.) Hangfire's state machine
 /// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls, gathered into
 /// one statement per table (<see cref="PostgreSqlJobRows"/>) that run before the batch's other writes.
 /// </para>
@@ -45,8 +47,8 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
     /// <param name="jobIds">Where the ids of the jobs this transaction creates come from.</param>
-    /// <param name="notify">Whether queued jobs are announced with <c>NOTIFY new_job</c>: as Hangfire.PostgreSql's own enqueue
-    /// does, only where its servers listen for it (<c>EnableLongPolling</c>).</param>
+    /// <param name="notify">Whether queued jobs are announced with <c>NOTIFY new_job</c>: only where the storage's workers
+    /// listen for it (<c>EnableLongPolling</c>), as Hangfire.PostgreSql's own enqueue decides.</param>
     public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema, PostgreSqlJobIds jobIds, bool notify)
     {
         _held = held;

@@ -70,7 +70,7 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public static JobStorage InMemoryStorage() => new InMemoryStorage(new InMemoryStorageOptions());
 
-    /// <summary>PostgreSQL storage with the options the library recommends (long polling, sliding invisibility).</summary>
+    /// <summary>PostgreSQL storage with the options the library recommends (queue polling, sliding invisibility).</summary>
     public static JobStorage PostgreSqlStorage(string connectionString) => PipelinesStorage.PostgreSql(connectionString);
 
     /// <summary>Redis storage with the options the library recommends, on the tests' Redis server, under <paramref name="prefix"/>.</summary>
