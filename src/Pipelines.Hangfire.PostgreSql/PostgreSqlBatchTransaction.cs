@@ -23,10 +23,10 @@ namespace Pipelines.Hangfire;
 /// <para>
 /// A step's new jobs are written in the batch too (<see cref="IPipelineJobTransaction"/>): the job row with Hangfire's
 /// serialization of the job and its arguments, its parameters, its first state and its queue entry, with an id taken
-/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and, where the storage's workers listen for
-/// it (long polling), a <c>NOTIFY new_job</c> that wakes them when the batch commits, as Hangfire.PostgreSql's own enqueue
-/// does. (Its write transaction also wakes the idle workers of its own process through a hook that is internal to it; this
-/// batch cannot, so without long polling they find its jobs at their next poll.) Hangfire's state machine
+/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>). No <c>NOTIFY new_job</c>: the storage's
+/// workers poll the queue (<c>PipelinesStorage.PostgreSqlOptions</c>), so they find the jobs at their next poll, or at once
+/// when they ask after ending a job. (Hangfire.PostgreSql's write transaction also wakes the idle workers of its own
+/// process through a hook that is internal to it; this batch cannot.) Hangfire's state machine
 /// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls, gathered into
 /// one statement per table (<see cref="PostgreSqlJobRows"/>) that run before the batch's other writes.
 /// </para>
@@ -42,19 +42,15 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     private readonly PostgreSqlJobIds _jobIds;
     private readonly List<NpgsqlBatchCommand> _commands = new();
     private readonly PostgreSqlJobRows _jobRows;
-    private readonly bool _notify;
 
     /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
     /// <param name="schema">Hangfire.PostgreSql's schema.</param>
     /// <param name="jobIds">Where the ids of the jobs this transaction creates come from.</param>
-    /// <param name="notify">Whether queued jobs are announced with <c>NOTIFY new_job</c>: only where the storage's workers
-    /// listen for it (<c>EnableLongPolling</c>), as Hangfire.PostgreSql's own enqueue decides.</param>
-    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema, PostgreSqlJobIds jobIds, bool notify)
+    public PostgreSqlBatchTransaction(PostgreSqlAdvisoryLocks.Held held, string schema, PostgreSqlJobIds jobIds)
     {
         _held = held;
         _schema = PostgreSqlText.Schema(schema);
         _jobIds = jobIds;
-        _notify = notify;
         _jobRows = new PostgreSqlJobRows(_schema);
     }
 
@@ -177,8 +173,6 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             foreach (var command in jobRows) batch.BatchCommands.Add(command);
             foreach (var command in _commands) batch.BatchCommands.Add(command);
-            // Delivered when the transaction commits, to Hangfire.PostgreSql's workers where they listen for it (long polling).
-            if (_notify && _jobRows.Queued) batch.BatchCommands.Add(new NpgsqlBatchCommand("NOTIFY new_job"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             batch.BatchCommands.Add(_held.Unlock());
             try

@@ -32,9 +32,6 @@ internal sealed class PostgreSqlJobRows
     /// <param name="quotedSchema">Hangfire.PostgreSql's schema, quoted (<see cref="PostgreSqlText.Schema"/>).</param>
     public PostgreSqlJobRows(string quotedSchema) => _schema = quotedSchema;
 
-    /// <summary>Whether a job was queued (the commit then announces it where workers listen for it).</summary>
-    public bool Queued => _queued.Count > 0;
-
     public void Job(long id, string invocation, string arguments, DateTime createdAt, DateTime expireAt) => _jobs.Add((id, invocation, arguments, createdAt, expireAt));
 
     public void Parameter(long jobId, string name, string value) => _parameters.Add((jobId, name, value));

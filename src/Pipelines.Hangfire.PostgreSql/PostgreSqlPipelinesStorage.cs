@@ -19,7 +19,6 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     private readonly PostgreSqlHashSwap _swap;
     private readonly PostgreSqlHashReads _reads;
     private readonly PostgreSqlJobIds _jobIds;
-    private readonly bool _notify;
 
     public PostgreSqlPipelinesStorage(string connectionString, PostgreSqlStorageOptions options)
         : base(new NpgsqlConnectionFactory(connectionString, options), options)
@@ -29,7 +28,6 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _reads = new PostgreSqlHashReads(_schema);
         _swap = new PostgreSqlHashSwap(_locks.DataSource, _reads, _schema);
         _jobIds = new PostgreSqlJobIds(PostgreSqlText.Schema(_schema));
-        _notify = options.EnableLongPolling;
     }
 
     public IDisposable AcquirePipelineLock(string resource, TimeSpan timeout) => _locks.Acquire(resource, timeout);
@@ -50,5 +48,5 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     }
 
     public IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock) =>
-        heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema, _jobIds, _notify) : null;
+        heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema, _jobIds) : null;
 }
