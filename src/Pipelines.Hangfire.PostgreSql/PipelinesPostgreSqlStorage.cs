@@ -34,7 +34,7 @@ public static class PipelinesPostgreSqlStorage
         public static PostgreSqlStorage PostgreSql(string connectionString) =>
             new PostgreSqlPipelinesStorage(connectionString, PipelinesStorage.PostgreSqlOptions());
 
-        /// <summary>The PostgreSQL storage options pipelines use.</summary>
+        /// <summary>The PostgreSQL storage options pipelines use (idle workers are woken by <c>PostgreSql(...)</c>'s storage, and poll every 200 ms besides).</summary>
         public static PostgreSqlStorageOptions PostgreSqlOptions() => new()
         {
             QueuePollInterval = TimeSpan.FromMilliseconds(200),
@@ -46,12 +46,11 @@ public static class PipelinesPostgreSqlStorage
             // holder died is taken over after this long. The runtime's run and pipeline locks are advisory locks instead.
             DistributedLockTimeout = TimeSpan.FromSeconds(30),
             PrepareSchemaIfNecessary = true,
-            // Idle workers poll (QueuePollInterval) rather than wait on notifications: Hangfire.PostgreSql's long polling
-            // opens a LISTEN connection for every fetch and cancels its wait once a job is found, and Npgsql can deadlock
-            // cancelling it (npgsql/npgsql#5975): workers held fetched jobs for 12 to over 30 s while the others idled. A
-            // worker that ends a job asks for the next at once, so a chain's next task and a busy fan-out never wait for
-            // the poll; a job a step creates while every worker is idle waits for it, 200 ms at most (Hangfire's own
-            // transaction also wakes this process's idle workers, through a hook of Hangfire.PostgreSql's that is internal).
+            // Not Hangfire.PostgreSql's long polling, which opens a LISTEN connection for every fetch and cancels its wait
+            // once a job is found: Npgsql can deadlock cancelling it (npgsql/npgsql#5975), and workers held fetched jobs
+            // for 12 to over 30 s while the others idled. The storage built by PostgreSql(...) wakes idle workers itself,
+            // with one listening connection per storage and no cancelled wait (PostgreSqlJobArrivals); the poll above is
+            // its fallback. A storage built from these options alone polls.
             EnableLongPolling = false,
         };
     }

@@ -23,10 +23,8 @@ namespace Pipelines.Hangfire;
 /// <para>
 /// A step's new jobs are written in the batch too (<see cref="IPipelineJobTransaction"/>): the job row with Hangfire's
 /// serialization of the job and its arguments, its parameters, its first state and its queue entry, with an id taken
-/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>). No <c>NOTIFY new_job</c>: the storage's
-/// workers poll the queue (<c>PipelinesStorage.PostgreSqlOptions</c>), so they find the jobs at their next poll, or at once
-/// when they ask after ending a job. (Hangfire.PostgreSql's write transaction also wakes the idle workers of its own
-/// process through a hook that is internal to it; this batch cannot.) Hangfire's state machine
+/// ahead from Hangfire.PostgreSql's sequence (<see cref="PostgreSqlJobIds"/>), and one <c>NOTIFY new_job</c> for them all,
+/// which wakes idle workers of every server on the database when the batch commits (<see cref="PostgreSqlJobArrivals"/>). Hangfire's state machine
 /// decides what a first state writes; these are the rows Hangfire.PostgreSql writes for the same calls, gathered into
 /// one statement per table (<see cref="PostgreSqlJobRows"/>) that run before the batch's other writes.
 /// </para>
@@ -83,7 +81,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
         Add($"""UPDATE {_schema}."job" SET "expireat" = NOW() + $2 * INTERVAL '1 second' WHERE "id" = $1""",
             JobId(jobId), new NpgsqlParameter { Value = (long)expireIn.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Bigint });
 
-    /// <summary>A job in a queue, for Hangfire.PostgreSql's workers to fetch; the commit notifies them.</summary>
+    /// <summary>A job in a queue, for Hangfire.PostgreSql's workers to fetch; the commit announces it (<see cref="PostgreSqlJobArrivals"/>).</summary>
     public override void AddToQueue(string queue, string jobId)
     {
         ArgumentNullException.ThrowIfNull(queue);

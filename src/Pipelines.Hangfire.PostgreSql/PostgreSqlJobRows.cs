@@ -14,7 +14,7 @@ namespace Pipelines.Hangfire;
 /// </summary>
 /// <remarks>
 /// The statements run before the batch's other writes, in the order jobs, parameters, current states, other history
-/// entries, persisted jobs, queue entries: every row that names a job comes after the job, and a job's history keeps the
+/// entries, persisted jobs, queue entries, and the queue entries' announcement: every row that names a job comes after the job, and a job's history keeps the
 /// order of its calls as a step makes them (its first state, then the entry that links it to its task). A job gets one
 /// current state per batch.
 /// </remarks>
@@ -73,6 +73,11 @@ internal sealed class PostgreSqlJobRows
         if (_queued.Count > 0)
             yield return Command($"""INSERT INTO {_schema}."jobqueue" ("jobid", "queue") SELECT * FROM unnest($1::bigint[], $2::text[])""",
                 Ids(_queued.Select(q => q.JobId)), PostgreSqlText.TextArray(_queued.Select(q => q.Queue)));
+        // Delivered when the batch commits, to every storage's listener on the database (PostgreSqlJobArrivals).
+        if (_queued.Count > 0)
+            yield return Command($"SELECT {PostgreSqlJobArrivals.Announcement("$1::integer", "$2::bigint")}",
+                new NpgsqlParameter { Value = _queued.Count, NpgsqlDbType = NpgsqlDbType.Integer },
+                new NpgsqlParameter { Value = _queued[0].JobId, NpgsqlDbType = NpgsqlDbType.Bigint });
     }
 
     public void Clear()

@@ -10,7 +10,8 @@ namespace Pipelines.Hangfire;
 /// Hangfire.PostgreSql's storage, unchanged, that also takes the runtime's locks as advisory locks on its database
 /// (<see cref="PostgreSqlAdvisoryLocks"/>) and commits the runtime's steps in one round trip on the lock's own session
 /// (<see cref="PostgreSqlBatchTransaction"/>, with the jobs the step creates), reads what a step reads first in the lock's own round trip
-/// (<see cref="PostgreSqlHashReads"/>), and starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
+/// (<see cref="PostgreSqlHashReads"/>), starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>), and wakes idle workers when jobs are
+/// queued anywhere on the database (<see cref="PostgreSqlWakingQueueProvider"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
 /// </summary>
 internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineReadStorage
 {
@@ -19,6 +20,7 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     private readonly PostgreSqlHashSwap _swap;
     private readonly PostgreSqlHashReads _reads;
     private readonly PostgreSqlJobIds _jobIds;
+    private readonly PostgreSqlJobArrivals _arrivals;
 
     public PostgreSqlPipelinesStorage(string connectionString, PostgreSqlStorageOptions options)
         : base(new NpgsqlConnectionFactory(connectionString, options), options)
@@ -28,7 +30,12 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _reads = new PostgreSqlHashReads(_schema);
         _swap = new PostgreSqlHashSwap(_locks.DataSource, _reads, _schema);
         _jobIds = new PostgreSqlJobIds(PostgreSqlText.Schema(_schema));
+        _arrivals = new PostgreSqlJobArrivals(connectionString);
+        new PostgreSqlWakingQueueProvider(this, options, _locks.DataSource, _arrivals).InstallAsDefault(this);
     }
+
+    /// <summary>The announcements of new jobs this storage's idle workers wait on.</summary>
+    internal PostgreSqlJobArrivals Arrivals => _arrivals;
 
     public IDisposable AcquirePipelineLock(string resource, TimeSpan timeout) => _locks.Acquire(resource, timeout);
 
