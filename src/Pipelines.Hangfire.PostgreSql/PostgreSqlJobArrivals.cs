@@ -168,6 +168,7 @@ internal sealed class PostgreSqlJobArrivals
 
     private void Listen()
     {
+        var warned = false;
         while (true)
         {
             try
@@ -181,6 +182,7 @@ internal sealed class PostgreSqlJobArrivals
                     _listening = true;
                     _listenerPid = connection.ProcessID;
                 }
+                warned = false;
                 // Jobs queued while no one listened were not heard: every waiting worker looks once now.
                 Arrived(int.MaxValue);
                 while (true)
@@ -195,7 +197,10 @@ internal sealed class PostgreSqlJobArrivals
             {
                 // Whatever failed, the thread lives on (an exception leaving it would end the process): the poll covers the gap.
                 lock (_gate) _listening = false;
-                s_log.WarnException("The connection that hears new PostgreSQL jobs failed; idle workers poll the queue until it is back.", e);
+                // Once per outage, not once per second of it.
+                if (!warned) s_log.WarnException("The connection that hears new PostgreSQL jobs failed; idle workers poll the queue until it is back.", e);
+                else s_log.DebugException("The connection that hears new PostgreSQL jobs is still down.", e);
+                warned = true;
                 Thread.Sleep(1000);
                 lock (_gate)
                     if (IdleLongEnough()) return;

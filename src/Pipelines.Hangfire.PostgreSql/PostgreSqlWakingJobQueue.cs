@@ -52,7 +52,8 @@ internal sealed class PostgreSqlWakingJobQueue : IPersistentJobQueue
               LIMIT 1)
             RETURNING "id", "jobid", "queue", "fetchedat"
             """;
-        _enqueue = $"""INSERT INTO {schema}."jobqueue" ("jobid", "queue") VALUES (@JobId, @Queue); SELECT {PostgreSqlJobArrivals.Announcement("1", "@JobId")}""";
+        // One statement: Npgsql writes every statement after a command's first from the thread pool when called synchronously.
+        _enqueue = $"""WITH q AS (INSERT INTO {schema}."jobqueue" ("jobid", "queue") VALUES (@JobId, @Queue) RETURNING "jobid") SELECT {PostgreSqlJobArrivals.Announcement("1", "q.jobid")} FROM q""";
     }
 
     /// <summary>

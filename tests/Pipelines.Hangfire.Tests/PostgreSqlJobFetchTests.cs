@@ -112,6 +112,65 @@ public sealed class PostgreSqlJobFetchTests(PostgreSqlJobFetchTests.Database dat
         Assert.Equal(second, arrivals.ListenerProcessId);
     }
 
+    [Fact]
+    public async Task An_announcement_wakes_as_many_waiting_workers_as_it_brings_jobs_and_no_more()
+    {
+        var arrivals = new PostgreSqlJobArrivals(database.ConnectionString);
+        using var stop = new CancellationTokenSource();
+        var woken = 0;
+        var waiters = Enumerable.Range(0, 3).Select(_ => Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                while (true)
+                    if (arrivals.Wait(arrivals.Ticket(), s_longPoll, stop.Token)) Interlocked.Increment(ref woken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, TaskCreationOptions.LongRunning)).ToList();
+        try
+        {
+            // Connecting wakes every waiter once (jobs queued while no one listened were not heard); count from then on.
+            await Poll.UntilAsync(() => arrivals.Listening, on => on, "the listener");
+            await Poll.UntilAsync(() => arrivals.Waiting, n => n == 3, "three waiting workers");
+            Interlocked.Exchange(ref woken, 0);
+
+            foreach (var (jobs, expected) in new[] { (1, 1), (2, 3), (10, 6) })
+            {
+                arrivals.Arrived(jobs);
+                await Poll.UntilAsync(() => Volatile.Read(ref woken), n => n >= expected, $"{expected} wake-ups after {jobs} more job(s)");
+                await Poll.UntilAsync(() => arrivals.Waiting, n => n == 3, "the woken workers waiting again");
+                await Task.Delay(300);
+                Assert.Equal(expected, Volatile.Read(ref woken));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(waiters);
+        }
+        Assert.Equal(0, arrivals.Waiting);
+
+        // Jobs announced between a worker's look at the queue (its ticket) and its wait, while no worker waited to be
+        // woken, end that wait at once (a wait that missed them would last its whole timeout).
+        var ticket = arrivals.Ticket();
+        arrivals.Arrived(1);
+        Assert.True(arrivals.Wait(ticket, TimeSpan.FromSeconds(20), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("18:1234", 18)]
+    [InlineData("1:99", 1)]
+    [InlineData("", 1)]
+    [InlineData(null, 1)]
+    [InlineData("0:5", 1)]
+    [InlineData("many:5", 1)]
+    [InlineData("-3:5", 1)]
+    [InlineData("7", 7)]
+    public void An_announcements_payload_counts_its_jobs_and_an_unreadable_one_counts_one(string? payload, int jobs) =>
+        Assert.Equal(jobs, PostgreSqlJobArrivals.JobsIn(payload));
+
     /// <summary>The pipelines' storage with a queue poll no test outlasts, so only an announcement can wake its idle workers.</summary>
     private JobStorage LongPollStorage(out PostgreSqlJobArrivals arrivals)
     {
