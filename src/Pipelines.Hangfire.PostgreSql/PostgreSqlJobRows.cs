@@ -73,11 +73,10 @@ internal sealed class PostgreSqlJobRows
         if (_queued.Count > 0)
             yield return Command($"""INSERT INTO {_schema}."jobqueue" ("jobid", "queue") SELECT * FROM unnest($1::bigint[], $2::text[])""",
                 Ids(_queued.Select(q => q.JobId)), PostgreSqlText.TextArray(_queued.Select(q => q.Queue)));
-        // Delivered when the batch commits, to every storage's listener on the database (PostgreSqlJobArrivals).
+        // One announcement per queue, delivered when the batch commits to every storage's listener on the database (PostgreSqlJobArrivals).
         if (_queued.Count > 0)
-            yield return Command($"SELECT {PostgreSqlJobArrivals.Announcement("$1::integer", "$2::bigint")}",
-                new NpgsqlParameter { Value = _queued.Count, NpgsqlDbType = NpgsqlDbType.Integer },
-                new NpgsqlParameter { Value = _queued[0].JobId, NpgsqlDbType = NpgsqlDbType.Bigint });
+            yield return Command($"SELECT {PostgreSqlJobArrivals.Announcement("count(*)", "min(j)", "q")} FROM unnest($1::bigint[], $2::text[]) AS t(j, q) GROUP BY q",
+                Ids(_queued.Select(q => q.JobId)), PostgreSqlText.TextArray(_queued.Select(q => q.Queue)));
     }
 
     public void Clear()

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage;
+using Npgsql;
 
 namespace Pipelines.Hangfire;
 
@@ -31,7 +32,9 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _swap = new PostgreSqlHashSwap(_locks.DataSource, _reads, _schema);
         _jobIds = new PostgreSqlJobIds(PostgreSqlText.Schema(_schema));
         _arrivals = new PostgreSqlJobArrivals(connectionString);
-        new PostgreSqlWakingQueueProvider(this, options, _locks.DataSource, _arrivals).InstallAsDefault(this);
+        // The fetches' own pool: a worker's fetch never waits behind the locks' held connections, nor they behind it.
+        var fetches = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-fetch", Enlist = false }.ConnectionString);
+        new PostgreSqlWakingQueueProvider(this, options, fetches, _arrivals).InstallAsDefault(this);
     }
 
     /// <summary>The announcements of new jobs this storage's idle workers wait on.</summary>

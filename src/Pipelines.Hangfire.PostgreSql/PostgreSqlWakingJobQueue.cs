@@ -14,7 +14,9 @@ namespace Pipelines.Hangfire;
 /// (<see cref="PostgreSqlJobArrivals"/>) instead of at their next poll: the same <c>jobqueue</c> table, the same fetch
 /// (<c>FOR UPDATE SKIP LOCKED</c>, a job whose fetch is older than the invisibility timeout fetched again) and
 /// Hangfire.PostgreSql's own <see cref="PostgreSqlFetchedJob"/>, so removal, requeueing and the sliding invisibility
-/// heartbeat are Hangfire.PostgreSql's. Each queue entry is announced in the transaction that writes it.
+/// heartbeat are Hangfire.PostgreSql's. Each new queue entry is announced in the transaction that writes it; an entry
+/// handed back (a stopping server's <c>Requeue</c>) or whose fetch expired (a dead worker's) is not, and is found at the
+/// next poll.
 /// </summary>
 /// <remarks>
 /// With polling alone, a job created while every worker of every server was idle waited up to the poll interval
@@ -32,7 +34,7 @@ internal sealed class PostgreSqlWakingJobQueue : IPersistentJobQueue
 
     /// <param name="storage">The storage whose fetched jobs these are.</param>
     /// <param name="options">Its options (schema, invisibility timeout, poll interval).</param>
-    /// <param name="dataSource">The runtime's own connections to the database.</param>
+    /// <param name="dataSource">The fetches' own connections to the database (a pool of their own).</param>
     /// <param name="arrivals">The storage's announcements of new jobs.</param>
     public PostgreSqlWakingJobQueue(PostgreSqlStorage storage, PostgreSqlStorageOptions options, NpgsqlDataSource dataSource, PostgreSqlJobArrivals arrivals)
     {
@@ -52,8 +54,9 @@ internal sealed class PostgreSqlWakingJobQueue : IPersistentJobQueue
               LIMIT 1)
             RETURNING "id", "jobid", "queue", "fetchedat"
             """;
-        // One statement: Npgsql writes every statement after a command's first from the thread pool when called synchronously.
-        _enqueue = $"""WITH q AS (INSERT INTO {schema}."jobqueue" ("jobid", "queue") VALUES (@JobId, @Queue) RETURNING "jobid") SELECT {PostgreSqlJobArrivals.Announcement("1", "q.jobid")} FROM q""";
+        // One statement: called synchronously, Npgsql writes a command's second and later statements from a task on the
+        // thread pool, a hop per call.
+        _enqueue = $"""WITH q AS (INSERT INTO {schema}."jobqueue" ("jobid", "queue") VALUES (@JobId, @Queue) RETURNING "jobid", "queue") SELECT {PostgreSqlJobArrivals.Announcement("1", "q.jobid", "q.queue")} FROM q""";
     }
 
     /// <summary>
@@ -69,7 +72,7 @@ internal sealed class PostgreSqlWakingJobQueue : IPersistentJobQueue
             cancellationToken.ThrowIfCancellationRequested();
             var ticket = _arrivals.Ticket();
             if (TryFetch(queues) is { } job) return job;
-            _arrivals.Wait(ticket, _pollInterval, cancellationToken);
+            _arrivals.Wait(ticket, queues, _pollInterval, cancellationToken);
         }
     }
 

@@ -44,7 +44,15 @@ internal sealed class PostgreSqlWakingQueueProvider : IPersistentJobQueueProvide
             s_log.Warn("This version of Hangfire.PostgreSql does not let pipelines replace its queue provider: idle workers find new jobs at their next poll.");
             return false;
         }
-        setter.Invoke(storage, [new PersistentJobQueueProviderCollection(this)]);
-        return true;
+        try
+        {
+            setter.Invoke(storage, [new PersistentJobQueueProviderCollection(this)]);
+            return true;
+        }
+        catch (TargetInvocationException e)
+        {
+            s_log.WarnException("Pipelines could not replace Hangfire.PostgreSql's queue provider: idle workers find new jobs at their next poll.", e.InnerException ?? e);
+            return false;
+        }
     }
 }

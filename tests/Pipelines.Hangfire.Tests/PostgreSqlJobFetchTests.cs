@@ -48,10 +48,11 @@ public sealed class PostgreSqlJobFetchTests(PostgreSqlJobFetchTests.Database dat
     }
 
     [Fact]
-    public async Task A_steps_new_jobs_are_announced_once_per_batch_with_how_many_they_are()
+    public async Task A_steps_new_jobs_are_announced_once_per_batch_with_how_many_they_are_and_their_queue()
     {
         await using var host = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database.ConnectionString), new[] { FanIn.Definition }, workers: 4);
-        await using var listener = new NpgsqlConnection(database.ConnectionString);
+        // Outside the pool: a pooled connection would go on listening after this test.
+        await using var listener = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
         await listener.OpenAsync();
         var payloads = new List<string>();
         listener.Notification += (_, e) => { lock (payloads) payloads.Add(e.Payload); };
@@ -68,10 +69,11 @@ public sealed class PostgreSqlJobFetchTests(PostgreSqlJobFetchTests.Database dat
         Assert.Equal(5, fanned.Count);
         string[] heard;
         lock (payloads) heard = payloads.ToArray();
-        Assert.Contains($"5:{fanned.Min()}", heard);
-        Assert.Equal(jobs.Count, heard.Sum(PostgreSqlJobArrivals.JobsIn));
+        Assert.Contains($"5:{fanned.Min()}:{PipelineDefaults.Queue}", heard);
+        Assert.All(heard, p => Assert.Equal(PipelineDefaults.Queue, PostgreSqlJobArrivals.Read(p).Queue));
+        Assert.Equal(jobs.Count, heard.Sum(p => PostgreSqlJobArrivals.Read(p).Jobs));
         // Each of the other jobs (Start's, Join's, Publish's) was announced on its own, naming it.
-        Assert.Equal(jobs.Except(fanned).Append(fanned.Min()).Order(), heard.Select(p => long.Parse(p[(p.IndexOf(':') + 1)..])).Order());
+        Assert.Equal(jobs.Except(fanned).Append(fanned.Min()).Order(), heard.Select(p => long.Parse(p.Split(':')[1])).Order());
     }
 
     [Fact]
@@ -113,36 +115,46 @@ public sealed class PostgreSqlJobFetchTests(PostgreSqlJobFetchTests.Database dat
     }
 
     [Fact]
-    public async Task An_announcement_wakes_as_many_waiting_workers_as_it_brings_jobs_and_no_more()
+    public async Task An_announcement_wakes_as_many_waiting_workers_of_its_queue_as_it_brings_jobs_and_no_more()
     {
         var arrivals = new PostgreSqlJobArrivals(database.ConnectionString);
         using var stop = new CancellationTokenSource();
-        var woken = 0;
-        var waiters = Enumerable.Range(0, 3).Select(_ => Task.Factory.StartNew(() =>
+        var woken = new int[3];
+        string[][] reads = [["default"], ["default"], ["risk", "critical"]];
+        var waiters = Enumerable.Range(0, 3).Select(i => Task.Factory.StartNew(() =>
         {
             try
             {
                 while (true)
-                    if (arrivals.Wait(arrivals.Ticket(), s_longPoll, stop.Token)) Interlocked.Increment(ref woken);
+                    if (arrivals.Wait(arrivals.Ticket(), reads[i], s_longPoll, stop.Token)) Interlocked.Increment(ref woken[i]);
             }
             catch (OperationCanceledException)
             {
             }
         }, TaskCreationOptions.LongRunning)).ToList();
+        int[] Woken() => woken.Select(n => Volatile.Read(ref n)).ToArray();
         try
         {
             // Connecting wakes every waiter once (jobs queued while no one listened were not heard); count from then on.
             await Poll.UntilAsync(() => arrivals.Listening, on => on, "the listener");
-            await Poll.UntilAsync(() => arrivals.Waiting, n => n == 3, "three waiting workers");
-            Interlocked.Exchange(ref woken, 0);
+            await Poll.UntilAsync(() => Woken().All(n => n >= 1) && arrivals.Waiting == 3, ok => ok, "the connection's wake-up of all three waiters");
+            for (var i = 0; i < 3; i++) Interlocked.Exchange(ref woken[i], 0);
 
-            foreach (var (jobs, expected) in new[] { (1, 1), (2, 3), (10, 6) })
+            // (queue, jobs) announced, and the wake-ups counted since, of the two default readers together and of the
+            // risk and critical reader: one default reader, then both (not more than there are), the critical job and the
+            // risk job their reader, a queue no one reads no one, and an announcement that names no queue (Hangfire's
+            // long polling) every waiter.
+            foreach (var (queue, jobs, defaults, other) in new (string?, int, int, int)[]
+                     {
+                         ("default", 1, 1, 0), ("default", 5, 3, 0), ("critical", 3, 3, 1), ("risk", 1, 3, 2), ("other", 4, 3, 2), (null, 10, 5, 3),
+                     })
             {
-                arrivals.Arrived(jobs);
-                await Poll.UntilAsync(() => Volatile.Read(ref woken), n => n >= expected, $"{expected} wake-ups after {jobs} more job(s)");
+                arrivals.Arrived(queue, jobs);
+                await Poll.UntilAsync(() => Woken().Sum(), n => n >= defaults + other, $"{defaults + other} wake-ups after {jobs} job(s) of {queue ?? "no queue"}");
                 await Poll.UntilAsync(() => arrivals.Waiting, n => n == 3, "the woken workers waiting again");
                 await Task.Delay(300);
-                Assert.Equal(expected, Volatile.Read(ref woken));
+                var now = Woken();
+                Assert.Equal((defaults, other), (now[0] + now[1], now[2]));
             }
         }
         finally
@@ -155,21 +167,22 @@ public sealed class PostgreSqlJobFetchTests(PostgreSqlJobFetchTests.Database dat
         // Jobs announced between a worker's look at the queue (its ticket) and its wait, while no worker waited to be
         // woken, end that wait at once (a wait that missed them would last its whole timeout).
         var ticket = arrivals.Ticket();
-        arrivals.Arrived(1);
-        Assert.True(arrivals.Wait(ticket, TimeSpan.FromSeconds(20), CancellationToken.None));
+        arrivals.Arrived("default", 1);
+        Assert.True(arrivals.Wait(ticket, ["default"], TimeSpan.FromSeconds(20), CancellationToken.None));
     }
 
     [Theory]
-    [InlineData("18:1234", 18)]
-    [InlineData("1:99", 1)]
-    [InlineData("", 1)]
-    [InlineData(null, 1)]
-    [InlineData("0:5", 1)]
-    [InlineData("many:5", 1)]
-    [InlineData("-3:5", 1)]
-    [InlineData("7", 7)]
-    public void An_announcements_payload_counts_its_jobs_and_an_unreadable_one_counts_one(string? payload, int jobs) =>
-        Assert.Equal(jobs, PostgreSqlJobArrivals.JobsIn(payload));
+    [InlineData("18:1234:default", 18, "default")]
+    [InlineData("1:99:critical", 1, "critical")]
+    [InlineData("", 1, null)]
+    [InlineData(null, 1, null)]
+    [InlineData("0:5:default", 1, "default")]
+    [InlineData("many:5", 1, null)]
+    [InlineData("-3:5:risk", 1, "risk")]
+    [InlineData("7", 7, null)]
+    [InlineData("2:5:", 2, null)]
+    public void An_announcements_payload_gives_its_job_count_and_queue_and_an_unreadable_count_is_one(string? payload, int jobs, string? queue) =>
+        Assert.Equal((jobs, queue), PostgreSqlJobArrivals.Read(payload));
 
     /// <summary>The pipelines' storage with a queue poll no test outlasts, so only an announcement can wake its idle workers.</summary>
     private JobStorage LongPollStorage(out PostgreSqlJobArrivals arrivals)
