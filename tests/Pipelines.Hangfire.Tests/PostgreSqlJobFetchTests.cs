@@ -67,8 +67,10 @@ public sealed class PostgreSqlJobFetchTests(PostgreSqlJobFetchTests.Database dat
         Assert.Equal(8, jobs.Count);
         var fanned = run.Tasks.Where(t => t.TaskId is "P1" or "P2" or "P3" or "P4" or "P5").SelectMany(t => t.JobIds).Select(long.Parse).ToList();
         Assert.Equal(5, fanned.Count);
+        // Other jobs may be queued on the database meanwhile (the runtime's recurring reconciler); this run's are those
+        // whose announcement names one of its jobs first.
         string[] heard;
-        lock (payloads) heard = payloads.ToArray();
+        lock (payloads) heard = payloads.Where(p => jobs.Contains(long.Parse(p.Split(':')[1]))).ToArray();
         Assert.Contains($"5:{fanned.Min()}:{PipelineDefaults.Queue}", heard);
         Assert.All(heard, p => Assert.Equal(PipelineDefaults.Queue, PostgreSqlJobArrivals.Read(p).Queue));
         Assert.Equal(jobs.Count, heard.Sum(p => PostgreSqlJobArrivals.Read(p).Jobs));
