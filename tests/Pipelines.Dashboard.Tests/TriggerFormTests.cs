@@ -62,6 +62,30 @@ public sealed class TriggerFormTests : IClassFixture<Browser>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_form_filled_before_the_dashboards_scripts_arrive_submits_once_they_have()
+    {
+        // Hangfire's layout loads its scripts (jQuery, which carries the antiforgery header) after the page's content:
+        // held back here, the form is visible and filled before they run, as on a slow link or a loaded machine.
+        await _page.RouteAsync("**/js*", async route =>
+        {
+            await Task.Delay(5000);
+            await route.ContinueAsync();
+        });
+        await _page.GotoAsync(_host.Url + "/pipelines/backfill_prices#trigger", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        var form = _page.Locator("form.pipelines-trigger-form");
+        await form.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        var submit = form.Locator("button.pipelines-trigger-submit");
+        Assert.True(await submit.IsDisabledAsync());
+        await form.Locator("input[name='logicalDate']").FillAsync("2024-03-08");
+        await form.Locator("input[name='param:Symbols']").FillAsync("AAPL");
+
+        // The click waits for the button, which the scripts enable; a submit without them used to do nothing.
+        await submit.ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("/runs/manual__2024-03-08", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        Assert.Single(_host.Operations.ListRuns("backfill_prices"));
+    }
+
+    [Fact]
     public async Task What_the_browser_cannot_check_the_server_refuses_and_the_form_lists_why()
     {
         await _page.GotoAsync(_host.Url + "/pipelines/backfill_prices#trigger");

@@ -24,7 +24,7 @@ internal static class TriggerForm
         html.Append(CultureInfo.InvariantCulture, $"<input class=\"form-control\" type=\"date\" id=\"pipelines-logical-date\" name=\"logicalDate\" value=\"{today:yyyy-MM-dd}\" required></div>");
         foreach (var parameter in parameters.Parameters) Field(html, parameter);
         html.Append("<ul class=\"pipelines-trigger-errors text-danger\"></ul>");
-        html.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" class=\"btn btn-primary pipelines-trigger-submit\">Trigger {E(pipeline.Id)}</button></form>");
+        html.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" class=\"btn btn-primary pipelines-trigger-submit\" disabled>Trigger {E(pipeline.Id)}</button></form>");
         html.Append(Script);
         return html.ToString();
     }
@@ -83,7 +83,9 @@ internal static class TriggerForm
 
     private static string E(string? text) => HtmlText.Encode(text);
 
-    // jQuery's ajax carries the antiforgery header Hangfire's own script sets up for its buttons.
+    // jQuery's ajax carries the antiforgery header Hangfire's own script sets up for its buttons. Hangfire's layout loads
+    // jQuery after the page's content, so the submit button is enabled only once the document's scripts have run: a
+    // submit before that found no jQuery and did nothing (the Chromium test, under load, waited 60 s for the run page).
     private const string Script = """
         <script>
         (function () {
@@ -92,6 +94,9 @@ internal static class TriggerForm
             if (!form || !open) return;
             open.addEventListener('click', function () { form.hidden = !form.hidden; });
             if (location.hash === '#trigger') form.hidden = false;
+            var submit = form.querySelector('button.pipelines-trigger-submit');
+            function ready() { if (window.jQuery) submit.disabled = false; }
+            if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready); else ready();
             form.addEventListener('submit', function (e) {
                 e.preventDefault();
                 var errors = form.querySelector('.pipelines-trigger-errors');
