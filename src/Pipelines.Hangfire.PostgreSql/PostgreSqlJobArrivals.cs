@@ -9,7 +9,7 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// Wakes a storage's idle workers when jobs are queued, in this process or any other on the database: queue entries are
-/// announced with <c>NOTIFY new_job</c> in the transaction that writes them (<see cref="Announcement"/>), and one
+/// announced with <c>NOTIFY new_job</c> in the transaction that writes them (<see cref="QueueAndAnnounce"/>), and one
 /// connection per storage listens for it, instead of one per fetch as Hangfire.PostgreSql's long polling does. The
 /// listener waits with a plain timed wait, never a cancelled one: cancelling Npgsql's wait can deadlock
 /// (npgsql/npgsql#5975), which held fetched jobs for 12 to over 30 s (docs/benchmarks.md). A worker that finds the queue
@@ -82,11 +82,13 @@ internal sealed class PostgreSqlJobArrivals
     }
 
     /// <summary>
-    /// The SQL expression that announces <paramref name="countSql"/> jobs of queue <paramref name="queueSql"/>, the first
-    /// of which is <paramref name="firstJobIdSql"/> (each a SQL expression).
+    /// One statement that inserts the queue entries <paramref name="rowsSql"/> gives (<c>VALUES ...</c> or a
+    /// <c>SELECT</c> of job id and queue) into <paramref name="quotedSchema"/>'s <c>jobqueue</c> and announces them, one
+    /// announcement per queue, delivered when the transaction commits. One statement: called synchronously, Npgsql writes
+    /// a command's second and later statements from a task on the thread pool, a hop per call.
     /// </summary>
-    public static string Announcement(string countSql, string firstJobIdSql, string queueSql) =>
-        $"pg_notify('{Channel}', ({countSql})::text || ':' || ({firstJobIdSql})::text || ':' || ({queueSql}))";
+    public static string QueueAndAnnounce(string quotedSchema, string rowsSql) =>
+        $"""WITH q AS (INSERT INTO {quotedSchema}."jobqueue" ("jobid", "queue") {rowsSql} RETURNING "jobid", "queue") SELECT pg_notify('{Channel}', count(*)::text || ':' || min(q."jobid")::text || ':' || q."queue") FROM q GROUP BY q."queue" """;
 
     /// <summary>What an announcement's payload brings: its job count (one when unreadable) and its queue (null when it names none).</summary>
     public static (int Jobs, string? Queue) Read(string? payload)

@@ -14,7 +14,7 @@ namespace Pipelines.Hangfire;
 /// </summary>
 /// <remarks>
 /// The statements run before the batch's other writes, in the order jobs, parameters, current states, other history
-/// entries, persisted jobs, queue entries, and the queue entries' announcement: every row that names a job comes after the job, and a job's history keeps the
+/// entries, persisted jobs, queue entries (announced in the same statement): every row that names a job comes after the job, and a job's history keeps the
 /// order of its calls as a step makes them (its first state, then the entry that links it to its task). A job gets one
 /// current state per batch.
 /// </remarks>
@@ -70,12 +70,9 @@ internal sealed class PostgreSqlJobRows
                 StateColumns(_history));
         if (_persisted.Count > 0)
             yield return Command($"""UPDATE {_schema}."job" SET "expireat" = NULL WHERE "id" = ANY($1::bigint[])""", Ids(_persisted));
+        // Announced, one announcement per queue, when the batch commits (PostgreSqlJobArrivals).
         if (_queued.Count > 0)
-            yield return Command($"""INSERT INTO {_schema}."jobqueue" ("jobid", "queue") SELECT * FROM unnest($1::bigint[], $2::text[])""",
-                Ids(_queued.Select(q => q.JobId)), PostgreSqlText.TextArray(_queued.Select(q => q.Queue)));
-        // One announcement per queue, delivered when the batch commits to every storage's listener on the database (PostgreSqlJobArrivals).
-        if (_queued.Count > 0)
-            yield return Command($"SELECT {PostgreSqlJobArrivals.Announcement("count(*)", "min(j)", "q")} FROM unnest($1::bigint[], $2::text[]) AS t(j, q) GROUP BY q",
+            yield return Command(PostgreSqlJobArrivals.QueueAndAnnounce(_schema, "SELECT * FROM unnest($1::bigint[], $2::text[])"),
                 Ids(_queued.Select(q => q.JobId)), PostgreSqlText.TextArray(_queued.Select(q => q.Queue)));
     }
 

@@ -54,9 +54,7 @@ internal sealed class PostgreSqlWakingJobQueue : IPersistentJobQueue
               LIMIT 1)
             RETURNING "id", "jobid", "queue", "fetchedat"
             """;
-        // One statement: called synchronously, Npgsql writes a command's second and later statements from a task on the
-        // thread pool, a hop per call.
-        _enqueue = $"""WITH q AS (INSERT INTO {schema}."jobqueue" ("jobid", "queue") VALUES (@JobId, @Queue) RETURNING "jobid", "queue") SELECT {PostgreSqlJobArrivals.Announcement("1", "q.jobid", "q.queue")} FROM q""";
+        _enqueue = PostgreSqlJobArrivals.QueueAndAnnounce(schema, "VALUES (@JobId, @Queue)");
     }
 
     /// <summary>
