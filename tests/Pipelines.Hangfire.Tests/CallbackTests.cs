@@ -48,7 +48,7 @@ public sealed class CallbackTests
         await using var host = await StartAsync(pipeline, calls);
 
         var run = await host.RunAsync("callbacks_failing");
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "every event to be delivered");
 
         Assert.Equal(RunState.Failed, run.State);
         var runFailed = Assert.Single(calls.EventsOf("OnRunFailed"));
@@ -73,7 +73,7 @@ public sealed class CallbackTests
         await using var host = await StartAsync(pipeline, calls);
 
         var run = await host.RunAsync("callbacks_succeeding");
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "every event to be delivered");
 
         Assert.Equal(RunState.Success, run.State);
         Assert.Equal(PipelineEventKind.RunSucceeded, Assert.Single(calls.EventsOf("OnRunSucceeded")).Kind);
@@ -109,7 +109,7 @@ public sealed class CallbackTests
         await using var host = await StartAsync(pipeline, calls, notifier, storage);
 
         var run = await host.RunAsync("callbacks_succeeding");
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "every event to be delivered");
 
         Assert.Equal(3, calls.Attempts("OnRunSucceeded"));
         Assert.Equal(1, calls.Count("OnRunSucceeded"));
@@ -144,7 +144,7 @@ public sealed class GeneratedCallbackTests
             services: s => s.AddSingleton(heard));
 
         var run = await host.RunAsync("generated_callbacks");
-        await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Idle, "every event to be delivered");
 
         // Fetch retries once then fails; Tidy (all_done) succeeds; Publish is upstream_failed, a leaf, so the run fails.
         Assert.Equal(RunState.Failed, run.State);

@@ -50,7 +50,7 @@ public sealed class DeadlineTests
                 clock.Reset(FridaysDeadline + Duration.FromMinutes(1));
                 Watcher(host).Pass();
                 Watcher(host).Pass();
-                await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the event to be delivered");
+                await Poll.UntilAsync(() => Dispatcher(host).Idle, "the event to be delivered");
 
                 var missed = Assert.Single(Missed(notifier));
                 Assert.Equal(("deadline_stuck", runId, (string?)null), (missed.PipelineId, missed.RunId, missed.TaskId));
@@ -69,7 +69,7 @@ public sealed class DeadlineTests
                 await using var other = await StartAsync(host?.Storage ?? Storage(kind, database), definition, clock, second, calls);
                 clock.Reset(FridaysDeadline + Duration.FromMinutes(2));
                 Watcher(other).Pass();
-                await Poll.UntilAsync(() => Dispatcher(other).Pending == 0, "nothing left to deliver");
+                await Poll.UntilAsync(() => Dispatcher(other).Idle, "nothing left to deliver");
                 Assert.Empty(Missed(second));
                 Assert.Equal(1, calls.Count("OnLate"));
             }
@@ -114,7 +114,7 @@ public sealed class DeadlineTests
             Assert.Empty(host.Scheduler.TickAt("deadline_paused", clock.GetCurrentInstant()));
             Watcher(host).Pass();
             Watcher(host).Pass();
-            await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the event to be delivered");
+            await Poll.UntilAsync(() => Dispatcher(host).Idle, "the event to be delivered");
 
             var missed = Assert.Single(Missed(notifier));
             Assert.Equal("scheduled__2024-03-08T04:00-05:00", missed.RunId);
@@ -141,7 +141,7 @@ public sealed class DeadlineTests
         // Friday's and Saturday's at 06:30 EST, Sunday's and Monday's at 06:30 EDT.
         clock.Reset(Instant.FromUtc(2024, 3, 11, 11, 31));
         Watcher(host).Pass();
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the events to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "the events to be delivered");
 
         Assert.Equal(
             new[] { "scheduled__2024-03-08T04:00-05:00", "scheduled__2024-03-09T04:00-05:00", "scheduled__2024-03-10T04:00-04:00", "scheduled__2024-03-11T04:00-04:00" },
@@ -189,7 +189,7 @@ public sealed class DeadlineTests
 
         clock.Reset(FridaysDeadline + Duration.FromHours(1));
         Assert.Equal(0, Watcher(host).Pass());
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the run's events to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "the run's events to be delivered");
         Assert.Empty(Missed(notifier));
         Assert.Equal(HealthStatus.Healthy, (await CheckAsync(host)).Status);
     }
@@ -213,7 +213,7 @@ public sealed class DeadlineTests
         clock.Reset(Instant.FromUtc(2024, 3, 9, 10, 1));   // Saturday 05:01 EST
         Watcher(host).Pass();
         Watcher(host).Pass();
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "the event to be delivered");
 
         var missed = Assert.Single(Missed(notifier));
         Assert.Equal((runId, "Load", "none"), (missed.RunId, missed.TaskId, missed.State));

@@ -39,7 +39,7 @@ public sealed class NotificationTests
 
         var linear = await host.RunAsync("linear");
         var failed = await host.RunAsync("exhausted");
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "every event to be delivered");
 
         Assert.Equal(s_linear, Sent(notifier, linear.RunId));
         Assert.Equal(s_exhausted, Sent(notifier, failed.RunId));
@@ -70,7 +70,7 @@ public sealed class NotificationTests
             var webhook = new FlakyNotifier();
             await using var server = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
                 services: s => s.AddSingleton<IPipelineNotifier>(webhook));
-            await Poll.UntilAsync(() => Dispatcher(server).Pending == 0, "the server to deliver the events");
+            await Poll.UntilAsync(() => Dispatcher(server).Idle, "the server to deliver the events");
             Assert.Equal(s_exhausted, Sent(webhook, runId));
         }
         finally
@@ -99,7 +99,7 @@ public sealed class NotificationTests
             await using var second = await PipelineHost.StartAsync(PipelineHost.PostgreSqlStorage(database), new[] { Exhausted.Definition },
                 configure: o => o.NotificationRetryDelay = TimeSpan.FromMilliseconds(50),
                 services: s => s.AddSingleton<IPipelineNotifier>(up));
-            await Poll.UntilAsync(() => Dispatcher(second).Pending == 0, "the second host to deliver the first host's events");
+            await Poll.UntilAsync(() => Dispatcher(second).Idle, "the second host to deliver the first host's events");
 
             Assert.Equal(s_exhausted, Sent(up, runId));
             Assert.Equal(s_exhausted.Length, up.Received.Count);
@@ -125,7 +125,7 @@ public sealed class NotificationTests
 
             var runIds = Enumerable.Range(1, 6).Select(day => first.Operations.Trigger("linear", new LocalDate(2024, 4, day))).ToList();
             foreach (var runId in runIds) await second.WaitAsync("linear", runId);
-            await Poll.UntilAsync(() => Dispatcher(first).Pending == 0, "every event to be delivered");
+            await Poll.UntilAsync(() => Dispatcher(first).Idle, "every event to be delivered");
 
             Assert.All(runIds, runId => Assert.Equal(s_linear, Sent(notifier, runId)));
             Assert.Equal(runIds.Count * s_linear.Length, notifier.Received.Count);
@@ -204,7 +204,7 @@ public sealed class NotificationTests
         Assert.Empty(notifier.Received);
 
         notifier.Down = false;
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "every event to be delivered");
         Assert.Equal(s_exhausted, Sent(notifier, runId));
         // The last pass's commit takes the hash, the list's rest and the index entry together.
         await Poll.UntilAsync(() => connection.GetAllEntriesFromHash(NotificationOutbox.RunDeliveryKey(runKey)) is null, "the run's delivery hash to go");
@@ -239,7 +239,7 @@ public sealed class NotificationTests
         }
         Dispatcher(host).Wake();
 
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the older event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "the older event to be delivered");
         Assert.Empty(had.Received);
         Assert.Equal(new[] { (PipelineEventKind.RunFailed, (string?)null, "failed") }, Sent(lacks, "manual__2024-11-27__0"));
         using var after = NotificationOutbox.Connect(host.Storage);
@@ -283,7 +283,7 @@ public sealed class NotificationTests
         Assert.Equal(2, Dispatcher(host).Pending);
 
         gate.Open();
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "the failures to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "the failures to be delivered");
         Assert.DoesNotContain(gate.Received, e => e.RunId == linear.RunId);
         Assert.Equal(new (PipelineEventKind, string?, string)[]
         {
@@ -297,7 +297,7 @@ public sealed class NotificationTests
         await using var both = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Exhausted.Definition },
             services: s => s.AddSingleton<IPipelineNotifier>(everything).AddSingleton<IPipelineNotifier>(onlyFailures));
         var run = await both.RunAsync("exhausted");
-        await Poll.UntilAsync(() => Dispatcher(both).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(both).Idle, "every event to be delivered");
         Assert.Equal(s_exhausted, Sent(everything, run.RunId));
         Assert.Equal(2, onlyFailures.Attempts);
         Assert.Equal(new[] { PipelineEventKind.TaskFailed, PipelineEventKind.RunFailed }, onlyFailures.Received.Select(e => e.Kind));
@@ -313,7 +313,7 @@ public sealed class NotificationTests
 
         var run = await host.RunAsync("linear");
         Assert.Equal(RunState.Success, run.State);
-        await Poll.UntilAsync(() => Dispatcher(host).Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => Dispatcher(host).Idle, "every event to be delivered");
         Assert.Equal(s_linear, Sent(notifier, run.RunId));
     }
 

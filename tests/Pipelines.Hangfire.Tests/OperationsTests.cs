@@ -114,7 +114,7 @@ public sealed class OperationsTests
         using var connection = host.Storage.GetConnection();
         var firstJob = host.Operations.GetRun("gated", first)!["Work"].JobIds[0];
         await Poll.UntilAsync(() => connection.GetStateData(firstJob)?.Name, name => name == SucceededState.StateName || name == FailedState.StateName, "the first run's job to end");
-        await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Pending == 0, "every event to be delivered");
+        await Poll.UntilAsync(() => host.Services.GetRequiredService<NotificationDispatcher>().Idle, "every event to be delivered");
         Assert.Single(events.Events, e => e.Kind == PipelineEventKind.RunSucceeded && e.RunId == first);
     }
 

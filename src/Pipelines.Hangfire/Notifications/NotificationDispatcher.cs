@@ -31,6 +31,8 @@ internal sealed partial class NotificationDispatcher
     private readonly PipelinesOptions _options;
     private readonly ILogger<NotificationDispatcher> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _passesStarted;
+    private long _passesEnded;
 
     private readonly PipelineRegistry _registry;
 
@@ -50,13 +52,35 @@ internal sealed partial class NotificationDispatcher
         _logger = logger;
     }
 
-    /// <summary>Events in the outbox that some notifier has not had yet; tests wait for zero.</summary>
+    /// <summary>Events in the outbox that some notifier has not had yet.</summary>
+    /// <remarks>
+    /// Zero is not yet "all delivered": a pass that empties a run's list takes the run off the outbox's index, then puts
+    /// it back if a step added an event meanwhile, and between the two the event is not counted. Wait for
+    /// <see cref="Idle"/> instead.
+    /// </remarks>
     public int Pending
     {
         get
         {
             using var connection = NotificationOutbox.Connect(_storage);
             return NotificationOutbox.Count(connection);
+        }
+    }
+
+    /// <summary>
+    /// Nothing waits in the outbox, and no delivery pass of this dispatcher was under way while that was counted, so no
+    /// event of a run this dispatcher was emptying went uncounted (<see cref="Pending"/>); tests wait for it.
+    /// </summary>
+    public bool Idle
+    {
+        get
+        {
+            // The ends are read before the starts, so equal counts mean no pass was under way at that moment; an
+            // unchanged start count after the count means none began while it was taken.
+            var ended = Volatile.Read(ref _passesEnded);
+            var started = Volatile.Read(ref _passesStarted);
+            if (started != ended || Pending != 0) return false;
+            return Volatile.Read(ref _passesStarted) == started;
         }
     }
 
@@ -127,6 +151,19 @@ internal sealed partial class NotificationDispatcher
     /// retry is due (null when none waits). Runs whose events another server is delivering are left to it.
     /// </summary>
     public Instant? DeliverDue(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _passesStarted);
+        try
+        {
+            return DeliverRuns(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _passesEnded);
+        }
+    }
+
+    private Instant? DeliverRuns(CancellationToken cancellationToken)
     {
         using var connection = NotificationOutbox.Connect(_storage);
         Instant? next = null;
