@@ -11,10 +11,10 @@ namespace Pipelines.Hangfire;
 /// Hangfire.PostgreSql's storage, unchanged, that also takes the runtime's locks as advisory locks on its database
 /// (<see cref="PostgreSqlAdvisoryLocks"/>) and commits the runtime's steps in one round trip on the lock's own session
 /// (<see cref="PostgreSqlBatchTransaction"/>, with the jobs the step creates), reads what a step reads first in the lock's own round trip
-/// (<see cref="PostgreSqlHashReads"/>), starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>), and wakes idle workers when jobs are
+/// (<see cref="PostgreSqlHashReads"/>) and a list of runs in one statement, starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>), and wakes idle workers when jobs are
 /// queued anywhere on the database (<see cref="PostgreSqlWakingQueueProvider"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
 /// </summary>
-internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineReadStorage
+internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineReadStorage, IPipelineHashReadStorage
 {
     private readonly PostgreSqlAdvisoryLocks _locks;
     private readonly string _schema;
@@ -56,6 +56,8 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         read = into;
         return held;
     }
+
+    public IReadOnlyDictionary<string, Dictionary<string, string>> ReadHashes(IReadOnlyCollection<string> keys) => _reads.ReadWhole(_locks.DataSource, keys);
 
     public IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock) =>
         heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema, _jobIds) : null;

@@ -233,10 +233,9 @@ public sealed partial class PipelineOperations
         var pipeline = _registry.Get(pipelineId);
         using var connection = _storage.GetConnection();
         var missed = pipeline.Deadline is null ? null : DeadlineMisses.Read(connection, pipeline.Id);
-        return PipelineStore.ListRunIds(connection, pipeline.Id, count, _options.Clock.GetCurrentInstant().InUtc().Date)
-            .Select(id => PipelineStore.ReadRun(connection, pipeline, id))
-            .Where(r => r is not null)
-            .Select(r => missed is not null && missed.TryGetValue(r!.RunId, out var at) ? r with { MissedDeadline = at } : r!)
+        var ids = PipelineStore.ListRunIds(connection, pipeline.Id, count, _options.Clock.GetCurrentInstant().InUtc().Date);
+        return PipelineStore.ReadRuns(_storage, connection, pipeline, ids)
+            .Select(r => missed is not null && missed.TryGetValue(r.RunId, out var at) ? r with { MissedDeadline = at } : r)
             .ToList();
     }
 

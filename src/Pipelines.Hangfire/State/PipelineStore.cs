@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using Hangfire;
 using Hangfire.Storage;
 using NodaTime;
 using NodaTime.Text;
@@ -115,7 +116,41 @@ internal static class PipelineStore
     public static PipelineRun? ReadRun(IStorageConnection connection, PipelineDefinition pipeline, string runId)
     {
         if (ReadRunRecord(connection, pipeline.Id, runId) is not { } record) return null;
-        var records = ReadTaskRecords(connection, pipeline.Id, runId);
+        return Run(connection, pipeline, runId, record, ReadTaskRecords(connection, pipeline.Id, runId));
+    }
+
+    /// <summary>
+    /// The runs <paramref name="runIds"/> names, in that order, leaving out any there is no record of: read in one round
+    /// trip where <paramref name="storage"/> reads many hashes at once (<see cref="IPipelineHashReadStorage"/>), else
+    /// a run at a time (<see cref="ReadRun"/>).
+    /// </summary>
+    public static IReadOnlyList<PipelineRun> ReadRuns(JobStorage storage, IStorageConnection connection, PipelineDefinition pipeline, IReadOnlyList<string> runIds)
+    {
+        var runs = new List<PipelineRun>(runIds.Count);
+        if (storage is not IPipelineHashReadStorage hashes)
+        {
+            foreach (var runId in runIds)
+                if (ReadRun(connection, pipeline, runId) is { } run) runs.Add(run);
+            return runs;
+        }
+        var keys = new List<string>(runIds.Count * 2);
+        foreach (var runId in runIds)
+        {
+            keys.Add(RunKey(pipeline.Id, runId));
+            keys.Add(TasksKey(pipeline.Id, runId));
+        }
+        var read = hashes.ReadHashes(keys);
+        foreach (var runId in runIds)
+        {
+            if (RunRecord.Of(read.GetValueOrDefault(RunKey(pipeline.Id, runId))) is not { } record) continue;
+            runs.Add(Run(connection, pipeline, runId, record, read.GetValueOrDefault(TasksKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()));
+        }
+        return runs;
+    }
+
+    /// <summary>A run from its record and its task records (task id → record), however they were read.</summary>
+    private static PipelineRun Run(IStorageConnection connection, PipelineDefinition pipeline, string runId, RunRecord record, Dictionary<string, string> records)
+    {
         var tasks = ReadTasks(pipeline, records);
         return new PipelineRun(
             pipeline.Id,

@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+using Hangfire;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// A <see cref="JobStorage"/> that reads many whole hashes in one round trip, without a lock: what a list of runs reads
+/// (each run's record and its task records). Hangfire's connection reads one hash per call, a round trip each on a
+/// database, so the pipeline page's 500-run view made a thousand. The runtime asks the storage it was given, as it does
+/// for locks: Pipelines.Hangfire.PostgreSql's storage implements this, and every other storage is read a hash at a time
+/// (<see cref="PipelineStore.ReadRuns"/>).
+/// </summary>
+public interface IPipelineHashReadStorage
+{
+    /// <summary>
+    /// Every field of each hash in <paramref name="keys"/>, by key; a hash the storage does not hold is absent. The
+    /// hashes are read in one statement, so they are as of one moment.
+    /// </summary>
+    IReadOnlyDictionary<string, Dictionary<string, string>> ReadHashes(IReadOnlyCollection<string> keys);
+}
