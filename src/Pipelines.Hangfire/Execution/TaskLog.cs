@@ -36,7 +36,8 @@ internal sealed class TaskLog : ILogger
 
     private static long s_writers = Stopwatch.GetTimestamp();
 
-    private readonly ILogger _inner;
+    private readonly Func<ILogger> _createInner;
+    private ILogger? _inner;
     private readonly IClock _clock;
     private readonly JobStorage _storage;
     private readonly string _pipelineId;
@@ -50,9 +51,11 @@ internal sealed class TaskLog : ILogger
     private int _dropped;
     private long _sequence;
 
-    public TaskLog(ILogger inner, IClock clock, JobStorage storage, string pipelineId, string runId, string taskId, int tryNumber)
+    public TaskLog(Func<ILogger> inner, IClock clock, JobStorage storage, string pipelineId, string runId, string taskId, int tryNumber)
     {
-        _inner = inner;
+        // The app's logger for the task is made when the task first logs: most tries log nothing, and a logger per task
+        // made up front cost a fresh server's first 1,000-task fan-out a thousand of them.
+        _createInner = inner;
         _clock = clock;
         _storage = storage;
         _pipelineId = pipelineId;
@@ -61,13 +64,16 @@ internal sealed class TaskLog : ILogger
         _try = tryNumber;
     }
 
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => _inner.BeginScope(state);
+    // Two threads of a try logging at once may both make it; the factory hands both the same logger.
+    private ILogger Inner => _inner ??= _createInner();
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && (logLevel >= LogLevel.Information || _inner.IsEnabled(logLevel));
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => Inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && (logLevel >= LogLevel.Information || Inner.IsEnabled(logLevel));
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (_inner.IsEnabled(logLevel)) _inner.Log(logLevel, eventId, state, exception, formatter);
+        if (Inner.IsEnabled(logLevel)) Inner.Log(logLevel, eventId, state, exception, formatter);
         if (!IsEnabled(logLevel)) return;
         var message = formatter(state, exception);
         if (exception is not null) message = string.IsNullOrEmpty(message) ? exception.ToString() : message + Environment.NewLine + exception;
