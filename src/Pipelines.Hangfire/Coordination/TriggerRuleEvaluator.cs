@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -137,5 +138,11 @@ public static class TriggerRuleEvaluator
     }
 
     /// <summary>The rule's Airflow name, such as <c>all_success</c>.</summary>
-    public static string RuleName(TriggerRule rule) => string.Concat(rule.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    public static string RuleName(TriggerRule rule) =>
+        (uint)rule < (uint)s_ruleNames.Length ? s_ruleNames[(int)rule] : SnakeCase(rule);
+
+    // Every decision names its rule: spelled once per rule, not a string per character per decision.
+    private static readonly string[] s_ruleNames = Enumerable.Range(0, Enum.GetValues<TriggerRule>().Max(r => (int)r) + 1).Select(i => SnakeCase((TriggerRule)i)).ToArray();
+
+    private static string SnakeCase(TriggerRule rule) => string.Concat(rule.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
