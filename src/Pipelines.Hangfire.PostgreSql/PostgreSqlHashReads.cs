@@ -8,7 +8,8 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// <see cref="IPipelineReadStorage"/> on Hangfire.PostgreSql's <c>hash</c> table: whole hashes and single fields in one
 /// query, sent with the step's advisory lock in one round trip and run once it is granted (the rows Hangfire.PostgreSql's
-/// own reads return). A try's start without the run's lock reads its fields with the same query (<see cref="PostgreSqlHashSwap"/>).
+/// own reads return). A try's start without the run's lock reads its fields with the same query (<see cref="PostgreSqlHashSwap"/>),
+/// and a list of runs its whole hashes in one statement without a lock (<see cref="IPipelineHashReadStorage"/>).
 /// </summary>
 internal sealed class PostgreSqlHashReads
 {

@@ -22,6 +22,7 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     private readonly PostgreSqlHashReads _reads;
     private readonly PostgreSqlJobIds _jobIds;
     private readonly PostgreSqlJobArrivals _arrivals;
+    private readonly NpgsqlDataSource _listReads;
 
     public PostgreSqlPipelinesStorage(string connectionString, PostgreSqlStorageOptions options)
         : base(new NpgsqlConnectionFactory(connectionString, options), options)
@@ -35,6 +36,9 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         // The fetches' own pool: a worker's fetch never waits behind the locks' held connections, nor they behind it.
         var fetches = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-fetch", Enlist = false }.ConnectionString);
         new PostgreSqlWakingQueueProvider(this, options, fetches, _arrivals).InstallAsDefault(this);
+        // Lists of runs (pages, the API) read on a pool of their own: a burst of large lists never holds the connections
+        // a step's lock needs.
+        _listReads = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-reads", Enlist = false }.ConnectionString);
     }
 
     /// <summary>The announcements of new jobs this storage's idle workers wait on.</summary>
@@ -57,7 +61,7 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         return held;
     }
 
-    public IReadOnlyDictionary<string, Dictionary<string, string>> ReadHashes(IReadOnlyCollection<string> keys) => _reads.ReadWhole(_locks.DataSource, keys);
+    public IReadOnlyDictionary<string, Dictionary<string, string>> ReadHashes(IReadOnlyCollection<string> keys) => _reads.ReadWhole(_listReads, keys);
 
     public IWriteOnlyTransaction? CreatePipelineTransaction(IDisposable heldLock) =>
         heldLock is PostgreSqlAdvisoryLocks.Held held ? new PostgreSqlBatchTransaction(held, _schema, _jobIds) : null;

@@ -68,9 +68,10 @@ internal static class AssetStore
             .Select(x => (x.Parts[0], PipelineStore.ParseDate(x.Parts[1]), x.Member))
             .ToList();
 
-    public static AssetEvent? Read(IStorageConnection connection, string eventId)
+    public static AssetEvent? Read(IStorageConnection connection, string eventId) => Parse(eventId, connection.GetAllEntriesFromHash(EventKey(eventId)));
+
+    private static AssetEvent? Parse(string eventId, IReadOnlyDictionary<string, string>? fields)
     {
-        var fields = connection.GetAllEntriesFromHash(EventKey(eventId));
         if (fields is null || !fields.TryGetValue("asset", out var asset)) return null;
         return new AssetEvent(eventId, asset, PipelineStore.ParseDate(fields["partition"]), PipelineStore.ParseInstant(fields["at"])!.Value,
             JsonSerializer.Deserialize<Dictionary<string, string>>(fields.GetValueOrDefault("extra") ?? "{}", s_json) ?? new())
@@ -121,6 +122,26 @@ internal static class AssetStore
         var ids = connection.GetAllEntriesFromHash(TriggeredKey(pipelineId, runId));
         if (ids is null) return [];
         return ids.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Read(connection, p.Value)).Where(e => e is not null).Select(e => e!).ToList();
+    }
+
+    /// <summary>
+    /// <see cref="TriggeredBy(IStorageConnection, string, string)"/> for several runs, in two reads of many hashes
+    /// (the runs' event ids, then the events), by run id.
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<AssetEvent>> TriggeredBy(IPipelineHashReadStorage storage, string pipelineId, IReadOnlyCollection<string> runIds)
+    {
+        var result = new Dictionary<string, IReadOnlyList<AssetEvent>>(StringComparer.Ordinal);
+        if (runIds.Count == 0) return result;
+        var triggered = storage.ReadHashes(runIds.Select(id => TriggeredKey(pipelineId, id)).ToList());
+        var eventIds = triggered.Values.SelectMany(ids => ids.Values).Distinct(StringComparer.Ordinal).ToList();
+        var events = storage.ReadHashes(eventIds.Select(EventKey).ToList());
+        foreach (var runId in runIds)
+        {
+            result[runId] = triggered.TryGetValue(TriggeredKey(pipelineId, runId), out var ids)
+                ? ids.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Parse(p.Value, events.GetValueOrDefault(EventKey(p.Value)))).Where(e => e is not null).Select(e => e!).ToList()
+                : [];
+        }
+        return result;
     }
 
     /// <summary>Every asset that has had an event.</summary>

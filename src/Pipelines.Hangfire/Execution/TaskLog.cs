@@ -64,7 +64,7 @@ internal sealed class TaskLog : ILogger
         _try = tryNumber;
     }
 
-    // Two threads of a try logging at once may both make it; the factory hands both the same logger.
+    // Two threads of a try logging at once may both make it: at worst two loggers of one category.
     private ILogger Inner => _inner ??= _createInner();
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => Inner.BeginScope(state);

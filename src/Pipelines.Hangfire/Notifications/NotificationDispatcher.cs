@@ -56,7 +56,7 @@ internal sealed partial class NotificationDispatcher
     /// <remarks>
     /// Zero is not yet "all delivered": a pass that empties a run's list takes the run off the outbox's index, then puts
     /// it back if a step added an event meanwhile, and between the two the event is not counted. Wait for
-    /// <see cref="Idle"/> instead.
+    /// <see cref="Idle"/> instead, on every server that delivers.
     /// </remarks>
     public int Pending
     {

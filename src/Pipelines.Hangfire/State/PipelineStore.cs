@@ -116,7 +116,8 @@ internal static class PipelineStore
     public static PipelineRun? ReadRun(IStorageConnection connection, PipelineDefinition pipeline, string runId)
     {
         if (ReadRunRecord(connection, pipeline.Id, runId) is not { } record) return null;
-        return Run(connection, pipeline, runId, record, ReadTaskRecords(connection, pipeline.Id, runId));
+        return Run(pipeline, runId, record, ReadTaskRecords(connection, pipeline.Id, runId),
+            record.Kind == RunKind.Asset ? AssetStore.TriggeredBy(connection, pipeline.Id, runId) : null);
     }
 
     /// <summary>
@@ -140,16 +141,18 @@ internal static class PipelineStore
             keys.Add(TasksKey(pipeline.Id, runId));
         }
         var read = hashes.ReadHashes(keys);
+        var records = new List<(string RunId, RunRecord Record)>(runIds.Count);
         foreach (var runId in runIds)
-        {
-            if (RunRecord.Of(read.GetValueOrDefault(RunKey(pipeline.Id, runId))) is not { } record) continue;
-            runs.Add(Run(connection, pipeline, runId, record, read.GetValueOrDefault(TasksKey(pipeline.Id, runId)) ?? new Dictionary<string, string>()));
-        }
+            if (RunRecord.Of(read.GetValueOrDefault(RunKey(pipeline.Id, runId))) is { } record) records.Add((runId, record));
+        // An asset-triggered run also shows the events that started it: two more reads for all such runs together.
+        var triggered = AssetStore.TriggeredBy(hashes, pipeline.Id, records.Where(r => r.Record.Kind == RunKind.Asset).Select(r => r.RunId).Distinct(StringComparer.Ordinal).ToList());
+        foreach (var (runId, record) in records)
+            runs.Add(Run(pipeline, runId, record, read.GetValueOrDefault(TasksKey(pipeline.Id, runId)) ?? new Dictionary<string, string>(), triggered.GetValueOrDefault(runId)));
         return runs;
     }
 
-    /// <summary>A run from its record and its task records (task id → record), however they were read.</summary>
-    private static PipelineRun Run(IStorageConnection connection, PipelineDefinition pipeline, string runId, RunRecord record, Dictionary<string, string> records)
+    /// <summary>A run from its record, its task records (task id → record) and, for an asset-triggered run, the events that started it, however they were read.</summary>
+    private static PipelineRun Run(PipelineDefinition pipeline, string runId, RunRecord record, Dictionary<string, string> records, IReadOnlyList<AssetEvent>? triggeredBy)
     {
         var tasks = ReadTasks(pipeline, records);
         return new PipelineRun(
@@ -168,7 +171,7 @@ internal static class PipelineStore
             Queue = record.Queue,
             TraceParent = record.TraceParent,
             ScheduledAt = record.ScheduledAt,
-            TriggeredBy = record.Kind == RunKind.Asset ? AssetStore.TriggeredBy(connection, pipeline.Id, runId) : null,
+            TriggeredBy = triggeredBy,
             Instances = ReadInstances(pipeline, tasks, records),
         };
     }
