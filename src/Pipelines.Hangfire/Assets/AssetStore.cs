@@ -120,9 +120,12 @@ internal static class AssetStore
     public static IReadOnlyList<AssetEvent> TriggeredBy(IStorageConnection connection, string pipelineId, string runId)
     {
         var ids = connection.GetAllEntriesFromHash(TriggeredKey(pipelineId, runId));
-        if (ids is null) return [];
-        return ids.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Read(connection, p.Value)).Where(e => e is not null).Select(e => e!).ToList();
+        return ids is null ? [] : ByAsset(ids, eventId => Read(connection, eventId));
     }
+
+    /// <summary>A run's triggering events (asset → event id) in asset order, each read by <paramref name="read"/>; one that is gone is left out.</summary>
+    private static List<AssetEvent> ByAsset(IReadOnlyDictionary<string, string> ids, Func<string, AssetEvent?> read) =>
+        ids.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => read(p.Value)).Where(e => e is not null).Select(e => e!).ToList();
 
     /// <summary>
     /// <see cref="TriggeredBy(IStorageConnection, string, string)"/> for several runs, in two reads of many hashes
@@ -138,7 +141,7 @@ internal static class AssetStore
         foreach (var runId in runIds)
         {
             result[runId] = triggered.TryGetValue(TriggeredKey(pipelineId, runId), out var ids)
-                ? ids.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Parse(p.Value, events.GetValueOrDefault(EventKey(p.Value)))).Where(e => e is not null).Select(e => e!).ToList()
+                ? ByAsset(ids, eventId => Parse(eventId, events.GetValueOrDefault(EventKey(eventId))))
                 : [];
         }
         return result;

@@ -72,8 +72,7 @@ public sealed partial class PipelineTaskJob
         if (task.Index == 0 && tryNumber == 1 && running.JobIds.Length == 1 && runRecord?.ScheduledAt is { } scheduledAt && running.Start is { } start)
             PipelinesTelemetry.ScheduleDelay.Record((start - scheduledAt).TotalSeconds, new KeyValuePair<string, object?>(PipelinesTelemetry.PipelineName, pipeline.Id));
 
-        var loggers = _loggers;
-        var log = new TaskLog(() => loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
+        var log = new TaskLog(() => _loggers.CreateLogger($"Pipelines.{pipeline.Id}.{task.Id}"), _options.Clock, _storage, pipeline.Id, runId, taskId, tryNumber);
         var heartbeat = new TryHeartbeat(_storage, _options.Clock, pipeline.Id, runId, taskId, running.Execution ?? "");
         TryResult result;
         using (log.KeepWriting())

@@ -121,9 +121,9 @@ internal static class PipelineStore
     }
 
     /// <summary>
-    /// The runs <paramref name="runIds"/> names, in that order, leaving out any there is no record of: read in one round
-    /// trip where <paramref name="storage"/> reads many hashes at once (<see cref="IPipelineHashReadStorage"/>), else
-    /// a run at a time (<see cref="ReadRun"/>).
+    /// The runs <paramref name="runIds"/> names, in that order, leaving out any there is no record of: read together where
+    /// <paramref name="storage"/> reads many hashes at once (<see cref="IPipelineHashReadStorage"/>: one read, and two more
+    /// when some are asset-triggered), else a run at a time (<see cref="ReadRun"/>).
     /// </summary>
     public static IReadOnlyList<PipelineRun> ReadRuns(JobStorage storage, IStorageConnection connection, PipelineDefinition pipeline, IReadOnlyList<string> runIds)
     {
