@@ -78,63 +78,79 @@ public static class TriggerRuleEvaluator
     /// <summary>Decides what happens to a task with the given rule and upstream states.</summary>
     public static TriggerEvaluation Evaluate(TriggerRule rule, UpstreamSummary up)
     {
-        var name = RuleName(rule);
-        var facts = up.Describe();
-        if (up.Total == 0) return new(TriggerDecision.Run, "It has no upstream tasks.");
+        var decision = Decide(rule, up);
+        return new(decision, Explain(rule, up, decision));
+    }
 
-        TriggerEvaluation Run() => new(TriggerDecision.Run, $"Trigger rule {name} is met: {facts}.");
-        TriggerEvaluation Wait() => new(TriggerDecision.Wait, $"Waiting: trigger rule {name} is not met yet; {facts}.");
-        TriggerEvaluation Skip() => new(TriggerDecision.Skip, $"Skipped: trigger rule {name} can no longer be met; {facts}.");
-        TriggerEvaluation Failed() => new(TriggerDecision.UpstreamFailed, $"Upstream failed: trigger rule {name} can no longer be met; {facts}.");
-
+    /// <summary>The decision of <see cref="Evaluate"/> without its sentence.</summary>
+    public static TriggerDecision Decide(TriggerRule rule, UpstreamSummary up)
+    {
+        if (up.Total == 0) return TriggerDecision.Run;
+        const TriggerDecision Run = TriggerDecision.Run, Wait = TriggerDecision.Wait, Skip = TriggerDecision.Skip, Failed = TriggerDecision.UpstreamFailed;
         var allDone = up.Pending == 0;
         switch (rule)
         {
             case TriggerRule.AllSuccess:
                 // A failure decides at once; a skip waits for the rest, so that a failure still to come takes precedence
                 // and the outcome never depends on which upstream task happened to finish first.
-                if (up.AnyFailed > 0) return Failed();
-                if (!allDone) return Wait();
-                return up.Skipped > 0 ? Skip() : Run();
+                if (up.AnyFailed > 0) return Failed;
+                if (!allDone) return Wait;
+                return up.Skipped > 0 ? Skip : Run;
             case TriggerRule.AllFailed:
-                if (up.Success > 0 || up.Skipped > 0) return Skip();
-                return allDone ? Run() : Wait();
+                if (up.Success > 0 || up.Skipped > 0) return Skip;
+                return allDone ? Run : Wait;
             case TriggerRule.AllDone:
-                return allDone ? Run() : Wait();
+                return allDone ? Run : Wait;
             case TriggerRule.AllDoneMinOneSuccess:
                 // As Airflow's trigger_rule_dep: a skipped upstream task skips it, and every upstream task done with none
                 // succeeded makes it upstream_failed.
-                if (up.Skipped > 0) return Skip();
-                if (!allDone) return Wait();
-                return up.Success > 0 ? Run() : Failed();
+                if (up.Skipped > 0) return Skip;
+                if (!allDone) return Wait;
+                return up.Success > 0 ? Run : Failed;
             case TriggerRule.AllSkipped:
-                if (up.Success > 0 || up.AnyFailed > 0) return Skip();
-                return allDone ? Run() : Wait();
+                if (up.Success > 0 || up.AnyFailed > 0) return Skip;
+                return allDone ? Run : Wait;
             case TriggerRule.OneFailed:
-                if (up.AnyFailed > 0) return Run();
-                return allDone ? Skip() : Wait();
+                if (up.AnyFailed > 0) return Run;
+                return allDone ? Skip : Wait;
             case TriggerRule.OneSuccess:
-                if (up.Success > 0) return Run();
-                if (!allDone) return Wait();
-                return up.AnyFailed > 0 ? Failed() : Skip();
+                if (up.Success > 0) return Run;
+                if (!allDone) return Wait;
+                return up.AnyFailed > 0 ? Failed : Skip;
             case TriggerRule.OneDone:
-                if (up.Success > 0 || up.Failed > 0) return Run();
-                return allDone ? Skip() : Wait();
+                if (up.Success > 0 || up.Failed > 0) return Run;
+                return allDone ? Skip : Wait;
             case TriggerRule.NoneFailed:
-                if (up.AnyFailed > 0) return Failed();
-                return allDone ? Run() : Wait();
+                if (up.AnyFailed > 0) return Failed;
+                return allDone ? Run : Wait;
             case TriggerRule.NoneFailedMinOneSuccess:
-                if (up.AnyFailed > 0) return Failed();
-                if (!allDone) return Wait();
-                return up.Success > 0 ? Run() : Skip();
+                if (up.AnyFailed > 0) return Failed;
+                if (!allDone) return Wait;
+                return up.Success > 0 ? Run : Skip;
             case TriggerRule.NoneSkipped:
-                if (up.Skipped > 0) return Skip();
-                return allDone ? Run() : Wait();
+                if (up.Skipped > 0) return Skip;
+                return allDone ? Run : Wait;
             case TriggerRule.Always:
-                return new(TriggerDecision.Run, "Trigger rule always runs the task whatever its upstream tasks do.");
+                return Run;
             default:
-                return Wait();
+                return Wait;
         }
+    }
+
+    /// <summary>The sentence that explains <paramref name="decision"/>, the rule's decision over <paramref name="up"/>.</summary>
+    internal static string Explain(TriggerRule rule, UpstreamSummary up, TriggerDecision decision)
+    {
+        if (up.Total == 0) return "It has no upstream tasks.";
+        if (rule == TriggerRule.Always) return "Trigger rule always runs the task whatever its upstream tasks do.";
+        var name = RuleName(rule);
+        var facts = up.Describe();
+        return decision switch
+        {
+            TriggerDecision.Run => $"Trigger rule {name} is met: {facts}.",
+            TriggerDecision.Skip => $"Skipped: trigger rule {name} can no longer be met; {facts}.",
+            TriggerDecision.UpstreamFailed => $"Upstream failed: trigger rule {name} can no longer be met; {facts}.",
+            _ => $"Waiting: trigger rule {name} is not met yet; {facts}.",
+        };
     }
 
     /// <summary>The rule's Airflow name, such as <c>all_success</c>.</summary>

@@ -14,7 +14,7 @@ internal sealed class PipelineNotPaused : IReadinessReason
     public TaskDependency? Evaluate(ReadinessContext context)
     {
         // Only a task that has yet to start a try can be held back.
-        if (context.Instance.State is not (TaskState.None or TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule)) return null;
+        if (context.State is not (TaskState.None or TaskState.Queued or TaskState.Scheduled or TaskState.UpForRetry or TaskState.UpForReschedule)) return null;
         var pipeline = context.Pipeline.Id;
         if (!context.Pause.Paused) return new TaskDependency(Name, true, $"Pipeline '{pipeline}' is not paused.");
         var since = context.Pause.Since is { } at ? $" since {PipelineStore.Format(at)}" : "";

@@ -30,7 +30,7 @@ internal sealed class PreviousRunTaskDone : IReadinessReason
         if (!(task.DependsOnPast || task.WaitForDownstream)) return null;
         // Judged when the task is queued: a task already queued or done is past this reason. Unknown (the reader did not
         // look the previous run up) says nothing rather than guess.
-        if (context.Instance.State != TaskState.None || context.PreviousRun is not { } lookup) return null;
+        if (context.State != TaskState.None || context.PreviousRun is not { } lookup) return null;
         if (lookup.Value is not { } previous)
             return new TaskDependency(Name, true, $"Task {task.Id} has no previous run to wait for (this is the pipeline's first run); it runs.");
 

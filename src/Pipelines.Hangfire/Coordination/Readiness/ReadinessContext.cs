@@ -69,6 +69,9 @@ internal sealed record ReadinessContext
     /// <summary>The task's instance (parsed when a reason needs more than its state).</summary>
     public TaskInstance Instance => MappedInstance ?? _instanceOf(Task.Index);
 
+    /// <summary>The task's state (without parsing its record, which a reason that needs only the state need not pay for).</summary>
+    public TaskState State => MappedInstance?.State ?? _stateOf(Task.Index);
+
     /// <summary>When one instance of a mapped task is judged, its record; null for a task itself.</summary>
     public TaskInstance? MappedInstance { get; init; }
 

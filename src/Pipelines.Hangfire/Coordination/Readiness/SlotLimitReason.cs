@@ -17,7 +17,7 @@ internal abstract class SlotLimitReason : IReadinessReason
     public TaskDependency? Evaluate(ReadinessContext context)
     {
         if (context.Slots?.FirstOrDefault(u => u.Limit.Kind == Kind) is not { } usage) return null;
-        var state = context.Instance.State;
+        var state = context.State;
         var limit = usage.Limit;
         var of = limit.Describe();
         var inUse = $"{usage.Used} of {limit.Capacity} in use";

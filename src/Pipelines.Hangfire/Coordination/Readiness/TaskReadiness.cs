@@ -41,15 +41,16 @@ internal static class TaskReadiness
     /// What the cascade does with an undecided task: wait while a reason before the trigger rule is not met, otherwise
     /// what the trigger rule decides, unless it says run and a reason of <see cref="ToRun"/> is not met.
     /// </summary>
-    public static TriggerEvaluation DecideQueue(ReadinessContext context)
+    public static QueueDecision DecideQueue(ReadinessContext context)
     {
         foreach (var reason in ToQueue)
-            if (reason.Evaluate(context) is { Met: false } unmet) return new TriggerEvaluation(TriggerDecision.Wait, unmet.Sentence);
-        var rule = TriggerRuleSatisfied.Judge(context);
-        if (rule.Decision == TriggerDecision.Run)
+            if (reason.Evaluate(context) is { Met: false } unmet) return new QueueDecision(TriggerDecision.Wait, unmet.Sentence);
+        var up = TriggerRuleSatisfied.Upstream(context);
+        var decision = TriggerRuleEvaluator.Decide(context.Task.Trigger, up);
+        if (decision == TriggerDecision.Run)
             foreach (var reason in ToRun)
-                if (reason.Evaluate(context) is { Met: false } unmet) return new TriggerEvaluation(TriggerDecision.Wait, unmet.Sentence);
-        return rule;
+                if (reason.Evaluate(context) is { Met: false } unmet) return new QueueDecision(TriggerDecision.Wait, unmet.Sentence);
+        return new QueueDecision(decision, context.Task.Trigger, up);
     }
 
     /// <summary>The first reason that keeps a delivered job from starting its try, or null when it may start.</summary>

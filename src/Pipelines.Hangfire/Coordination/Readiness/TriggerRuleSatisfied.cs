@@ -11,8 +11,11 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
 {
     public static readonly TriggerRuleSatisfied Instance = new();
 
-    /// <summary>The rule's decision and its sentence, as the cascade acts on it.</summary>
-    public static TriggerEvaluation Judge(ReadinessContext context)
+    /// <summary>The rule's decision and its sentence, as people read it.</summary>
+    public static TriggerEvaluation Judge(ReadinessContext context) => TriggerRuleEvaluator.Evaluate(context.Task.Trigger, Upstream(context));
+
+    /// <summary>The states of the task's direct upstream tasks, counted as its trigger rule judges them.</summary>
+    public static UpstreamSummary Upstream(ReadinessContext context)
     {
         // With the run's counts (a try's end), only mapped upstream tasks are read: the counts leave them out.
         var counted = context.CountedUpstream?.Invoke(context.Task.Index);
@@ -28,7 +31,7 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
         var summary = UpstreamSummary.Of(states);
         if (counted is { } c)
             summary = new UpstreamSummary(summary.Total + c.Total, summary.Success + c.Success, summary.Failed + c.Failed, summary.UpstreamFailed + c.UpstreamFailed, summary.Skipped + c.Skipped);
-        return TriggerRuleEvaluator.Evaluate(context.Task.Trigger, summary);
+        return summary;
     }
 
     public TaskDependency Evaluate(ReadinessContext context)
