@@ -84,6 +84,26 @@ public abstract class RunListReadTests
     }
 
     [Fact]
+    public async Task Run_records_read_together_are_each_runs_own_record()
+    {
+        // What the deadline watcher and its health check read of every unfinished run.
+        var ids = await MakeRunsAsync();
+        var storage = CreateStorage();
+        using var connection = storage.GetConnection();
+        var asked = ids.Append("manual__2020-01-01__0").ToList();
+
+        var records = PipelineStore.ReadRunRecords(storage, connection, "mapped", asked);
+
+        Assert.Equal(ids.Order(), records.Keys.Order());
+        Assert.Equal(new LocalDate?[] { new(2024, 5, 1), new(2024, 5, 2), new(2024, 5, 3) }, records.Values.Select(r => r.LogicalDate).Order());
+        foreach (var id in ids)
+        {
+            Assert.Equal(PipelineStore.ReadRunRecord(connection, "mapped", id)!.Fields, records[id].Fields);
+        }
+        Assert.Empty(PipelineStore.ReadRunRecords(storage, connection, "mapped", Array.Empty<string>()));
+    }
+
+    [Fact]
     public void Hashes_read_together_are_what_Hangfires_connection_reads_one_by_one()
     {
         var storage = CreateStorage();

@@ -45,10 +45,11 @@ internal sealed class DeadlineHealthCheck(JobStorage storage, PipelineRegistry r
             {
                 var id = watched.Pipeline.Id;
                 var prefix = id + "|";
-                foreach (var member in unfinished.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
+                var runIds = unfinished.Where(m => m.StartsWith(prefix, StringComparison.Ordinal)).Select(m => m[prefix.Length..]).ToList();
+                var records = PipelineStore.ReadRunRecords(storage, connection, id, runIds);
+                foreach (var runId in runIds)
                 {
-                    var runId = member[prefix.Length..];
-                    if (PipelineStore.ReadRunRecord(connection, id, runId) is not { LogicalDate: { } date, State: { } state } run || state.IsFinished()) continue;
+                    if (records.GetValueOrDefault(runId) is not { LogicalDate: { } date, State: { } state } run || state.IsFinished()) continue;
                     if (watched.Run!.For(date, run.DataInterval.HasEnd ? run.DataInterval.End : null) is { } deadline && deadline <= now) late.Add((id, runId, deadline, state.Name()));
                 }
                 var window = Duration.FromTimeSpan(health.DeadlineMissReportedFor);

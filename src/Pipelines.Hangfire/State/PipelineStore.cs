@@ -151,6 +151,27 @@ internal static class PipelineStore
         return runs;
     }
 
+    /// <summary>
+    /// The records of the runs <paramref name="runIds"/> names, by run id, leaving out any there is no record of: in one
+    /// read where <paramref name="storage"/> reads many hashes at once (<see cref="IPipelineHashReadStorage"/>), else a run
+    /// at a time. What the deadline watcher and its health check read of every unfinished run.
+    /// </summary>
+    public static Dictionary<string, RunRecord> ReadRunRecords(JobStorage storage, IStorageConnection connection, string pipelineId, IReadOnlyCollection<string> runIds)
+    {
+        var records = new Dictionary<string, RunRecord>(runIds.Count, StringComparer.Ordinal);
+        if (runIds.Count == 0) return records;
+        if (storage is not IPipelineHashReadStorage hashes)
+        {
+            foreach (var runId in runIds)
+                if (ReadRunRecord(connection, pipelineId, runId) is { } record) records[runId] = record;
+            return records;
+        }
+        var read = hashes.ReadHashes(runIds.Select(runId => RunKey(pipelineId, runId)).ToList());
+        foreach (var runId in runIds)
+            if (RunRecord.Of(read.GetValueOrDefault(RunKey(pipelineId, runId))) is { } record) records[runId] = record;
+        return records;
+    }
+
     /// <summary>A run from its record, its task records (task id → record) and, for an asset-triggered run, the events that started it, however they were read.</summary>
     private static PipelineRun Run(PipelineDefinition pipeline, string runId, RunRecord record, Dictionary<string, string> records, IReadOnlyList<AssetEvent>? triggeredBy)
     {
