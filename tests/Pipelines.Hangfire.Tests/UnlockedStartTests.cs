@@ -159,14 +159,11 @@ public abstract class UnlockedStartTests
         var blocked = host.Operations.Trigger("linear", new LocalDate(2024, 8, 1), queue: "held");
         var free = host.Operations.Trigger("linear", new LocalDate(2024, 8, 2), queue: "held");
 
-        // A step of the first run holds its lock and keeps starts out (StartGate: on PostgreSQL the lock does, in memory the
-        // step closes the gate too): the start neither swaps beside it nor runs; it waits for the step.
+        // A step of the first run holds its lock: the start neither swaps beside it nor runs; it waits for the lock.
         var queued = host.Operations.GetRun("linear", blocked)!["Extract"];
         Assert.Equal(TaskState.Queued, queued.State);
-        var blockedLock = PipelineStore.RunLock("linear", blocked);
         using (var connection = host.Storage.GetConnection())
-        using (StorageLocks.Acquire(host.Storage, connection, blockedLock, TimeSpan.FromSeconds(5)))
-        using (StartGate.Close(host.Storage, blockedLock, TimeSpan.FromSeconds(5)))
+        using (StorageLocks.Acquire(host.Storage, connection, PipelineStore.RunLock("linear", blocked), TimeSpan.FromSeconds(5)))
         {
             await Assert.ThrowsAsync<DistributedLockTimeoutException>(() => Task.Run(() => coordinator.BeginTry(Linear.Definition, blocked, "Extract", 1, queued.JobIds[^1], "test")));
             Assert.Equal(TaskState.Queued, host.Operations.GetRun("linear", blocked)!["Extract"].State);

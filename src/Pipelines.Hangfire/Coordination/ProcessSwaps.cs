@@ -8,10 +8,8 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// <see cref="IPipelineSwapStorage"/> on Hangfire.InMemory's storage, whose locks live in this process
-/// (<see cref="ProcessLocks"/>): a swap holds the lock it is given shared, so a run's starts never wait for each other, only
-/// for a holder of that lock, and a holder waits for the swaps in progress, as PostgreSQL's shared advisory lock does. The
-/// runtime gives the run's start gate (<see cref="StartGate"/>), not its lock: a step closes the gate only when it writes a
-/// task a start may swap. The reads and the
+/// (<see cref="ProcessLocks"/>): a swap holds the run's lock shared, so a run's starts never wait for each other, only for
+/// a step, and the steps wait for the swaps in progress, as PostgreSQL's shared advisory lock does. The reads and the
 /// write go through the storage's connection and transaction; the swap's compare and write are kept whole against other
 /// swaps of the same field (another delivery of the same job) by an exclusive process lock of the field's own.
 /// </summary>

@@ -55,34 +55,30 @@ internal sealed class RunCoordinator
     /// <summary>
     /// Applies <paramref name="change"/> to the run under its lock (<see cref="RunStep"/>). The change returns false to
     /// leave the run untouched (a duplicate delivery, a stale try). Returns the work done, or null when nothing changed.
-    /// A step that finishes the run gives its slot to the oldest waiting run. With <paramref name="besideStarts"/> the run's
-    /// tries' starts are kept out only if the change writes a task they may start (<see cref="RunStep.Apply"/> says which
-    /// changes may be applied so).
+    /// A step that finishes the run gives its slot to the oldest waiting run.
     /// </summary>
-    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null,
-        bool besideStarts = false) =>
-        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches, null, null, besideStarts);
+    public RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade = CascadeScope.All, TimeSpan? lockTimeout = null, IReadOnlyCollection<string>? touches = null) =>
+        Update(pipeline, runId, change, cascade, lockTimeout, lockTimeout, touches, null, null);
 
     /// <summary>
     /// As the public overload; the steps that queue what this one deferred wait <paramref name="deferredLockTimeout"/> for
     /// the lock, <paramref name="writeFirst"/> is written before the lock is waited for, and <paramref name="committed"/> is
     /// called once the step committed and released the lock, before the work that follows a step (<see cref="RunStep.Apply"/>).
-    /// With <paramref name="besideStarts"/> the step keeps the run's starts out only if it writes a task they may start.
     /// </summary>
     private RunWork? Update(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, TimeSpan? deferredLockTimeout,
-        IReadOnlyCollection<string>? touches, HashFieldWrite? writeFirst, Action? committed, bool besideStarts)
+        IReadOnlyCollection<string>? touches, HashFieldWrite? writeFirst, Action? committed)
     {
-        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed, besideStarts);
+        var work = Step(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
         if (work is { Deferred.Count: > 0 }) QueueDeferred(pipeline, runId, work.Deferred, deferredLockTimeout);
         return work;
     }
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
     private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        HashFieldWrite? writeFirst = null, Action? committed = null, bool besideStarts = false)
+        HashFieldWrite? writeFirst = null, Action? committed = null)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed, besideStarts);
+        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
         // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
@@ -158,7 +154,7 @@ internal sealed class RunCoordinator
                     foreach (var index in chunk)
                         if (!RunCascade.Decide(work, index)) MappedTask.Settle(work, index);
                     return work.Changed.Any();
-                }, CascadeScope.Changed, lockTimeout, chunk.ConvertAll(i => pipeline.Tasks[i].Id), besideStarts: true);
+                }, CascadeScope.Changed, lockTimeout, chunk.ConvertAll(i => pipeline.Tasks[i].Id));
                 if (work is null) continue;
                 foreach (var again in work.Deferred)
                     if (!pending.Contains(again)) pending.Enqueue(again);
@@ -332,7 +328,7 @@ internal sealed class RunCoordinator
                 applied |= finals[i] is not null;
             }
             return applied;
-        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, writeFirst, committed is null ? null : () => committed(finals), besideStarts: true);
+        }, CascadeScope.Changed, onlyIfFree ? TimeSpan.Zero : null, null, touches, writeFirst, committed is null ? null : () => committed(finals));
         return finals;
 
         TaskInstance? Apply(RunWork work, EndedTry end)

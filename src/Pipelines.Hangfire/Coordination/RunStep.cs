@@ -38,13 +38,9 @@ internal sealed class RunStep
     /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
     /// of its own just before. <paramref name="committed"/>, when given, is called once the step committed and released the
     /// lock (not when the change left the run untouched, nor when the step failed).
-    /// <para>A step keeps the run's tries' starts out (<see cref="StartGate"/>) while it holds the lock; with
-    /// <paramref name="besideStarts"/> only from when it is about to write a record it read waiting, and then, should a start
-    /// have swapped one meanwhile, it calls <paramref name="change"/> again on a fresh read of the run. Only a change that
-    /// reads everything it decides by from the <see cref="RunWork"/> it is given, and changes nothing else, may be applied so.</para>
     /// </remarks>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        HashFieldWrite? writeFirst = null, Action? committed = null, bool besideStarts = false)
+        HashFieldWrite? writeFirst = null, Action? committed = null)
     {
         RunWork work;
         var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
@@ -60,96 +56,24 @@ internal sealed class RunStep
         IReadOnlyList<PipelineEvent> stored;
         using (var held = reads?.Lock(resource, timeout, writeFirst) ?? StorageLocks.Acquire(_storage, connection, resource, timeout))
         {
-            // Starts are kept out (StartGate) from here, or, beside them, from when the step is about to write a record it
-            // read waiting; when a start swapped one meanwhile, the change is applied again on what is stored now.
-            var starts = besideStarts ? null : StartGate.Close(_storage, resource, _options.LockTimeout);
-            try
-            {
-                StoredHash tasks;
-                UpstreamTally tally;
-                var counted = false;
-                RunFacts facts = default;
-                for (var again = false; ; again = true)
-                {
-                    if (!Decide(again, out work, out tasks, out tally, out counted, out facts)) return null;
-                    if (starts is not null || !besideStarts || StartGate.WaitingWritten(work, tasks) is not { } waiting) break;
-                    starts = StartGate.Close(_storage, resource, _options.LockTimeout);
-                    if (starts is null || StartGate.Unchanged(connection, tasks.Key, waiting)) break;
-                }
-
-                using var transaction = StorageWrites.Begin(_storage, connection, held);
-                var jobIds = _jobs.Create(pipeline, runId, work.Facts, work.Jobs, connection, transaction);
-                var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
-                for (var i = 0; i < jobIds.Length; i++)
-                {
-                    var pending = work.Jobs[i];
-                    links.Add((jobIds[i], new PipelineTaskState(pipeline.Id, runId, pending.TaskId, pending.TryNumber)));
-                    var task = work[pending.TaskId];
-                    work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
-                }
-
-                // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
-                // on the fleet) or when that process hands it back.
-                if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
-                    PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
-                PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
-                if (cascade == CascadeScope.None || counted) tally.WriteMoved(transaction);
-                else tally.WriteCounted(transaction, work.StateOf);
-                foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
-                foreach (var assetEvent in work.AssetEvents) AssetStore.Write(transaction, assetEvent);
-                if (work.RunStateChanged)
-                {
-                    var finished = work.RunState.IsFinished();
-                    PipelineStore.SetRunState(transaction, pipeline.Id, runId, work.RunState, endedAt: finished ? work.Now : null);
-                    if (finished)
-                    {
-                        RunAdmission.Leave(transaction, pipeline, runId);
-                        transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-                    }
-                    else
-                    {
-                        transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-                    }
-                }
-                if (work.ListAsUnfinished) transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
-                // Hangfire's job page then names the task instance behind each job and links to it.
-                foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
-                stored = _notifications.Store(transaction, work.Events);
-                transaction.Commit();
-            }
-            finally
-            {
-                starts?.Dispose();
-            }
-        }
-
-        committed?.Invoke();
-        _notifications.Publish(stored);
-        return work;
-
-        // Reads the run (the first time with what was read with the lock), applies the change and cascades; false when the
-        // change left the run untouched.
-        bool Decide(bool again, out RunWork decided, out StoredHash tasks, out UpstreamTally tally, out bool counted, out RunFacts facts)
-        {
             // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
             // are undecided, a finished run's are terminal), so the task's state alone says whether it may start. A try
             // ending (and the steps that queue what a step left over its job budget, or fail a try that cannot start)
             // reads the run, its task and what it touches downstream, judging joins by the run's counts (UpstreamTally)
             // once the run was counted whole. Every other step (a run's start, an operator's change, a repair) reads
             // every task record and counts the run again.
-            var primed = again ? null : reads;
-            tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
-            primed?.Prime(tasks);
+            var tasks = new StoredHash(connection, PipelineStore.TasksKey(pipeline.Id, runId));
+            reads?.Prime(tasks);
             // The run's record, when read, also holds its count of finished tasks.
             var run = cascade == CascadeScope.None ? null
-                : (primed is null ? PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) : RunRecord.Of(primed.Whole(PipelineStore.RunKey(pipeline.Id, runId))))
+                : (reads is null ? PipelineStore.ReadRunRecord(connection, pipeline.Id, runId) : RunRecord.Of(reads.Whole(PipelineStore.RunKey(pipeline.Id, runId))))
                   ?? throw new KeyNotFoundException($"Pipeline '{pipeline.Id}' has no run '{runId}'.");
             var counts = new StoredHash(connection, PipelineStore.TallyKey(pipeline.Id, runId));
-            primed?.Prime(counts);
-            tally = new UpstreamTally(pipeline, counts, new StoredHash(connection, PipelineStore.RunKey(pipeline.Id, runId), run?.Fields));
+            reads?.Prime(counts);
+            var tally = new UpstreamTally(pipeline, counts, new StoredHash(connection, PipelineStore.RunKey(pipeline.Id, runId), run?.Fields));
             RunState runState;
-            facts = default;
-            counted = false;
+            RunFacts facts = default;
+            var counted = false;
             if (run is null)
             {
                 runState = RunState.Running;
@@ -162,10 +86,10 @@ internal sealed class RunStep
                 if (!counted) tasks.Fetch();
             }
             Func<string, string?> records = tasks.Get;
-            var work = decided = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant())
+            work = new RunWork(pipeline, runId, runState, records, _options.Clock.GetCurrentInstant())
             {
                 Facts = facts,
-                Pause = primed?.Pause(pipeline) ?? PipelinePause.Read(connection, pipeline),
+                Pause = reads?.Pause(pipeline) ?? PipelinePause.Read(connection, pipeline),
                 // A mapped task's expansion reads its upstream's collection under this lock (only then).
                 StoredOutput = taskId => PipelineStore.GetOutput(connection, pipeline.Id, runId, taskId),
                 MaxMapLength = _options.MaxMapLength,
@@ -175,7 +99,7 @@ internal sealed class RunStep
                 Counted = counted,
             };
 
-            if (!change(work)) return false;
+            if (!change(work)) return null;
             if (work.RunState == RunState.Running && cascade != CascadeScope.None) RunCascade.Run(work, cascade);
 
             // The jobs are created with the transaction that records them (StepJobs): in it where the storage allows,
@@ -189,8 +113,50 @@ internal sealed class RunStep
                 work.Jobs.AddRange(ordered);
             }
             DeferOverBudget(work);
-            return true;
+            using var transaction = StorageWrites.Begin(_storage, connection, held);
+            var jobIds = _jobs.Create(pipeline, runId, work.Facts, work.Jobs, connection, transaction);
+            var links = new List<(string JobId, PipelineTaskState State)>(work.Jobs.Count);
+            for (var i = 0; i < jobIds.Length; i++)
+            {
+                var pending = work.Jobs[i];
+                links.Add((jobIds[i], new PipelineTaskState(pipeline.Id, runId, pending.TaskId, pending.TryNumber)));
+                var task = work[pending.TaskId];
+                work.Set(task with { JobIds = task.JobIds.IsDefault ? ImmutableArray.Create(jobIds[i]) : task.JobIds.Add(jobIds[i]) });
+            }
+
+            // A run created for one process's queue returns to the servers' queues when it finishes (a later clear runs
+            // on the fleet) or when that process hands it back.
+            if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
+                PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
+            PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
+            if (cascade == CascadeScope.None || counted) tally.WriteMoved(transaction);
+            else tally.WriteCounted(transaction, work.StateOf);
+            foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
+            foreach (var assetEvent in work.AssetEvents) AssetStore.Write(transaction, assetEvent);
+            if (work.RunStateChanged)
+            {
+                var finished = work.RunState.IsFinished();
+                PipelineStore.SetRunState(transaction, pipeline.Id, runId, work.RunState, endedAt: finished ? work.Now : null);
+                if (finished)
+                {
+                    RunAdmission.Leave(transaction, pipeline, runId);
+                    transaction.RemoveFromSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                }
+                else
+                {
+                    transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+                }
+            }
+            if (work.ListAsUnfinished) transaction.AddToSet(PipelineStore.UnfinishedKey, PipelineStore.UnfinishedMember(pipeline.Id, runId));
+            // Hangfire's job page then names the task instance behind each job and links to it.
+            foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
+            stored = _notifications.Store(transaction, work.Events);
+            transaction.Commit();
         }
+
+        committed?.Invoke();
+        _notifications.Publish(stored);
+        return work;
     }
 
     /// <summary>

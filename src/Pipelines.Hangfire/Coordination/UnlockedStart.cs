@@ -7,12 +7,10 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// A try's start without the run's lock, on a storage that swaps a record beside it (<see cref="StorageLocks.SwapsOf"/>:
 /// PostgreSQL's, and Hangfire.InMemory's in this process):
-/// once no step keeps starts out (<see cref="StartGate"/>: on PostgreSQL every step holding the run's lock does, in memory
-/// only a step that writes a task a start may swap), and keeping such steps out meanwhile, reads the task's record and the pipeline's pause,
+/// once no step holds the run's lock, and keeping steps out meanwhile, reads the task's record and the pipeline's pause,
 /// judges the start with the same reasons as the locked step (<see cref="TaskReadiness.BlockingStart"/>), and swaps the
 /// waiting record for the running one. Every run's step took the run's lock twice per task, once to start it and once to
-/// end it; now only its end does, so a busy run's starts never queue behind each other, only behind a step in progress
-/// (in memory, only behind one that writes a waiting task).
+/// end it; now only its end does, so a busy run's starts never queue behind each other, only behind a step in progress.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -54,7 +52,7 @@ internal sealed class UnlockedStart
         if (StorageLocks.SwapsOf(_storage) is not { } storage) return null;
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
         var runKey = PipelineStore.RunKey(pipeline.Id, runId);
-        using var swap = StorageLocks.BeginSwap(storage, StartGate.Resource(_storage, PipelineStore.RunLock(pipeline.Id, runId)), _options.LockTimeout, new[] { runKey },
+        using var swap = StorageLocks.BeginSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey },
             new[] { new KeyValuePair<string, string>(tasksKey, taskId), new(PipelinePause.Key, pipeline.Id) }, out var read);
         run = RunRecord.Of(read.GetValueOrDefault(runKey));
         var stored = read.TryGetValue(tasksKey, out var records) ? records.GetValueOrDefault(taskId) : null;

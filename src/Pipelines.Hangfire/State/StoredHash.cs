@@ -61,19 +61,7 @@ internal sealed class StoredHash
         if (_all is null) _read[field] = value;
     }
 
-    /// <summary>
-    /// Every field, fetched in one read (once). A field read before keeps the value read then: the step judged and will
-    /// write by it (<see cref="StartGate.WaitingWritten"/> asks what a written record was when it was read).
-    /// </summary>
-    public IReadOnlyDictionary<string, string> Fetch()
-    {
-        if (_all is not null) return _all;
-        var all = _connection.GetAllEntriesFromHash(Key) is { } stored ? new Dictionary<string, string>(stored, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, value) in _read)
-        {
-            if (value is null) all.Remove(field);
-            else all[field] = value;
-        }
-        return _all = all;
-    }
+    /// <summary>Every field, fetched in one read (once).</summary>
+    public IReadOnlyDictionary<string, string> Fetch() =>
+        _all ??= _connection.GetAllEntriesFromHash(Key) ?? new Dictionary<string, string>(StringComparer.Ordinal);
 }
