@@ -83,18 +83,20 @@ internal static class MappedTask
         if (cleared.Count > 0 && work.RunState == RunState.Running)
         {
             var evaluation = TaskReadiness.DecideQueue(ReadinessContext.Of(work, index) with { MappedInstance = cleared[0] });
+            // Spelled once for all the cleared instances (a wait is not written).
+            var reason = evaluation.Decision == TriggerDecision.Wait ? "" : evaluation.Reason;
             foreach (var instance in cleared)
             {
                 switch (evaluation.Decision)
                 {
                     case TriggerDecision.Run:
-                        Queue(work, instance, "Queued. " + evaluation.Reason);
+                        Queue(work, instance, "Queued. " + reason);
                         break;
                     case TriggerDecision.Skip:
-                        work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = evaluation.Reason });
+                        work.Set(instance with { State = TaskState.Skipped, End = work.Now, Reason = reason });
                         break;
                     case TriggerDecision.UpstreamFailed:
-                        work.Set(instance with { State = TaskState.UpstreamFailed, End = work.Now, Reason = evaluation.Reason });
+                        work.Set(instance with { State = TaskState.UpstreamFailed, End = work.Now, Reason = reason });
                         break;
                 }
             }
