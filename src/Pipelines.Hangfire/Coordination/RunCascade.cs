@@ -55,7 +55,10 @@ internal static class RunCascade
         work.Event(outcome == RunState.Success ? PipelineEventKind.RunSucceeded : PipelineEventKind.RunFailed, null, work.RunState.Name(), message);
     }
 
-    /// <summary>Decides one undecided task by <see cref="TaskReadiness.DecideQueue"/>; true when it was decided.</summary>
+    /// <summary>
+    /// Decides one undecided task by <see cref="TaskReadiness.DecideQueue"/>; true when it was decided, or decided to run
+    /// and left for a following step over the step's job budget (<see cref="RunWork.OverJobBudget"/>).
+    /// </summary>
     public static bool Decide(RunWork work, int index)
     {
         if (work.StateOf(index) != TaskState.None) return false;
@@ -65,6 +68,10 @@ internal static class RunCascade
         {
             case TriggerDecision.Run when task.MapOver is not null:
                 MappedTask.Expand(work, index, evaluation.Reason);
+                return true;
+            case TriggerDecision.Run when work.OverJobBudget(work.Pipeline.PriorityWeightOf(task)):
+                // As the step would leave it once it kept its budget of jobs (RunStep), without spelling the decision.
+                work.Defer(index);
                 return true;
             case TriggerDecision.Run:
             {

@@ -153,7 +153,8 @@ internal sealed class RunCoordinator
                     // A task decides; a mapped task queues its undecided instances (those over budget defer again).
                     foreach (var index in chunk)
                         if (!RunCascade.Decide(work, index)) MappedTask.Settle(work, index);
-                    return work.Changed.Any();
+                    // A task left for a following step (over the budget) changes nothing, but must stay listed.
+                    return work.Changed.Any() || work.Deferred.Count > 0;
                 }, CascadeScope.Changed, lockTimeout, chunk.ConvertAll(i => pipeline.Tasks[i].Id));
                 if (work is null) continue;
                 foreach (var again in work.Deferred)

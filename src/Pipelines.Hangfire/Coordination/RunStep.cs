@@ -93,6 +93,7 @@ internal sealed class RunStep
                 // A mapped task's expansion reads its upstream's collection under this lock (only then).
                 StoredOutput = taskId => PipelineStore.GetOutput(connection, pipeline.Id, runId, taskId),
                 MaxMapLength = _options.MaxMapLength,
+                JobBudget = _options.MaxJobsPerStep,
                 // Read (without the other run's lock) only when a task that depends on past is judged for queueing.
                 PreviousRun = run is not null && PastDependence.Of(pipeline).Any ? new Lazy<PreviousRun?>(() => RunOrder.Previous(connection, pipeline.Id, runId, run)) : null,
                 Tally = tally,
@@ -163,14 +164,27 @@ internal sealed class RunStep
     /// Leaves the tasks this step's cascade decided to run beyond <see cref="PipelinesOptions.MaxJobsPerStep"/> (the lowest priority weights,
     /// as the jobs are ordered) undecided again, listed in <see cref="RunWork.Deferred"/> in priority order (a mapped
     /// task once for its instances): the coordinator queues them in the following steps, a budget each, and the
-    /// reconciler's cascade would too. Jobs a change asked for (a retry, a repair) are always created.
+    /// reconciler's cascade would too. Jobs a change asked for (a retry, a repair) are always created. A task the cascade
+    /// could already tell it would leave so (<see cref="RunWork.OverJobBudget"/>) it left undecided at once; the list
+    /// holds both, in that order.
     /// </summary>
     private void DeferOverBudget(RunWork work)
     {
         var budget = _options.MaxJobsPerStep;
-        if (work.Jobs.Count <= budget) return;
+        if (work.Jobs.Count > budget) KeepBudget(work, budget);
+        // Tasks the cascade left undecided at once (RunWork.OverJobBudget) and those taken back here, in the order the
+        // following steps queue them: highest weight first, then topological (the order of the jobs kept above).
+        if (work.Deferred.Count > 1)
+        {
+            var ordered = work.Deferred.OrderByDescending(i => work.Pipeline.PriorityWeightOf(work.Pipeline.Tasks[i])).ThenBy(i => i).ToList();
+            work.Deferred.Clear();
+            work.Deferred.AddRange(ordered);
+        }
+    }
+
+    private static void KeepBudget(RunWork work, int budget)
+    {
         var kept = new List<PendingJob>(budget);
-        var deferred = new HashSet<int>();
         foreach (var job in work.Jobs)
         {
             if (kept.Count < budget || job.DecidedFrom is not { } undecided)
@@ -184,7 +198,7 @@ internal sealed class RunStep
             var index = MapKey.Definition(work.Pipeline, job.TaskId).Index;
             if (MapKey.TryParse(job.TaskId, out _, out _)) work.UndoInstance(job.TaskId, undecided);
             else work.Undo(index, undecided);
-            if (deferred.Add(index)) work.Deferred.Add(index);
+            work.Defer(index);
         }
         work.Jobs.Clear();
         work.Jobs.AddRange(kept);

@@ -88,6 +88,36 @@ internal sealed class RunWork
     /// </summary>
     public List<int> Deferred { get; } = new();
 
+    /// <summary>
+    /// The most jobs the step keeps for tasks its cascade decides to run (<see cref="PipelinesOptions.MaxJobsPerStep"/>);
+    /// null when the step keeps them all.
+    /// </summary>
+    public int? JobBudget { get; init; }
+
+    private HashSet<int>? _deferred;
+    private int _weighedJobs;
+    private long _leastJobWeight = long.MaxValue;
+
+    /// <summary>
+    /// Whether a task of priority weight <paramref name="weight"/> the cascade would queue now cannot be among the jobs
+    /// the step keeps: the budget's worth of jobs are queued already, none of them of a lower weight, and the step keeps
+    /// the highest weights, earliest first. Such a task is left undecided at once (<see cref="Defer"/>) rather than decided
+    /// and taken back: a 1,000-task fan-out's first step decided all 1,000 and kept 200.
+    /// </summary>
+    public bool OverJobBudget(long weight)
+    {
+        if (JobBudget is not { } budget || Jobs.Count < budget) return false;
+        for (; _weighedJobs < Jobs.Count; _weighedJobs++)
+            _leastJobWeight = System.Math.Min(_leastJobWeight, Pipeline.PriorityWeightOf(MapKey.Definition(Pipeline, Jobs[_weighedJobs].TaskId)));
+        return weight <= _leastJobWeight;
+    }
+
+    /// <summary>Lists a task (or a mapped task, for its instances) in <see cref="Deferred"/>, once.</summary>
+    public void Defer(int index)
+    {
+        if ((_deferred ??= new HashSet<int>()).Add(index)) Deferred.Add(index);
+    }
+
     /// <summary>Outputs to record.</summary>
     public Dictionary<string, string> Outputs { get; } = new(System.StringComparer.Ordinal);
 
