@@ -166,11 +166,11 @@ internal sealed class RunStep
     /// task once for its instances): the coordinator queues them in the following steps, a budget each, and the
     /// reconciler's cascade would too. Jobs a change asked for (a retry, a repair) are always created. A task the cascade
     /// could already tell it would leave so (<see cref="RunWork.OverJobBudget"/>) it left undecided at once; the list
-    /// holds both, in that order.
+    /// holds both, in priority order. The budget is the step's <see cref="RunWork.JobBudget"/>.
     /// </summary>
-    private void DeferOverBudget(RunWork work)
+    private static void DeferOverBudget(RunWork work)
     {
-        var budget = _options.MaxJobsPerStep;
+        if (work.JobBudget is not { } budget) return;
         if (work.Jobs.Count > budget) KeepBudget(work, budget);
         // Tasks the cascade left undecided at once (RunWork.OverJobBudget) and those taken back here, in the order the
         // following steps queue them: highest weight first, then topological (the order of the jobs kept above).
