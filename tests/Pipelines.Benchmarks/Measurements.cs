@@ -29,6 +29,44 @@ public sealed record FanResult(double WallMs, bool Completed, int Done, int Tota
     CoordinationFigures? Coordination = null)
 {
     public double TasksPerSecond => Done / (WallMs / 1000.0);
+
+    /// <summary>
+    /// The process's CPU time (every thread, user and kernel) from the fan-out's first job or trigger until it was seen
+    /// finished, over its tasks, in microseconds; null where not measured. Both sides share the process, one at a time.
+    /// </summary>
+    public double? CpuUsPerTask { get; init; }
+
+    /// <summary>Trigger to Start's start (ms): creating the run and its first job, and a worker fetching it.</summary>
+    public double? HeadMs { get; init; }
+
+    /// <summary>Start's start to its end (ms): its body, and the step that ends it, which queues the first workers.</summary>
+    public double? StartMs { get; init; }
+
+    /// <summary>Join's start to the run's end (ms).</summary>
+    public double? TailMs { get; init; }
+}
+
+/// <summary>
+/// The process's CPU time over a measurement (<see cref="FanResult.CpuUsPerTask"/>). On a machine whose cores the
+/// measurement keeps busy, throughput follows the CPU a task costs, and this figure swings far less with the machine's
+/// load than tasks per second do, so a change of a few percent shows in it where the throughput's noise hides it.
+/// </summary>
+public readonly struct CpuClock
+{
+    private readonly TimeSpan _started;
+
+    private CpuClock(TimeSpan started) => _started = started;
+
+    public static CpuClock Start() => new(Used());
+
+    /// <summary>Microseconds of CPU per task since <see cref="Start"/>.</summary>
+    public double PerTask(int tasks) => tasks > 0 ? (Used() - _started).TotalMilliseconds * 1000 / tasks : double.NaN;
+
+    private static TimeSpan Used()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 }
 
 /// <summary>
@@ -140,12 +178,14 @@ public static class Measurements
     {
         var pipeline = Fan1000.Definition;
         using var telemetry = new CoordinatorTelemetry(pipeline.Id);
+        var cpu = CpuClock.Start();
         var started = SystemClock.Instance.GetCurrentInstant();
         var runId = host.Operations.Trigger(pipeline.Id, s_date);
         var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
+        var cpuPerTask = cpu.PerTask(pipeline.Tasks.Count());
         var run = host.Operations.GetRun(pipeline.Id, runId)!;
         var workers = run.Tasks.Where(t => t.TaskId.StartsWith('W')).ToList();
-        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take());
+        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with { CpuUsPerTask = cpuPerTask };
     }
 
     /// <summary>
@@ -156,12 +196,15 @@ public static class Measurements
     {
         var pipeline = Mapped1000.Definition;
         using var telemetry = new CoordinatorTelemetry(pipeline.Id);
+        var cpu = CpuClock.Start();
         var started = SystemClock.Instance.GetCurrentInstant();
         var runId = host.Operations.Trigger(pipeline.Id, s_date);
         var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
+        // Work's 1,000 instances and the other tasks, each once.
+        var cpuPerTask = cpu.PerTask(FanWidth + pipeline.Tasks.Count() - 1);
         var run = host.Operations.GetRun(pipeline.Id, runId)!;
         var workers = run.Instances.TryGetValue("Work", out var instances) ? instances.ToList() : new List<TaskInstance>();
-        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take());
+        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with { CpuUsPerTask = cpuPerTask };
     }
 
     private static FanResult FanOf(BenchHost host, PipelineDefinition pipeline, PipelineRun run, Instant started, bool completed,
@@ -176,13 +219,20 @@ public static class Measurements
         double? fanOut = head.End is { } e && done > 0 ? (firstStart - e).TotalMilliseconds : null;
         double? fanIn = join.Start is { } s ? (s - lastEnd).TotalMilliseconds : null;
         return new FanResult((finished - started).TotalMilliseconds, completed, done, FanWidth,
-            completed ? Costs(host, pipeline, run.RunId) : null, fanOut, fanIn, coordination);
+            completed ? Costs(host, pipeline, run.RunId) : null, fanOut, fanIn, coordination)
+        {
+            // The run's time outside its workers: raw's fan-out starts at its first Enqueue and has none of it.
+            HeadMs = head.Start is { } headStart ? (headStart - started).TotalMilliseconds : null,
+            StartMs = head is { Start: { } from, End: { } to } ? (to - from).TotalMilliseconds : null,
+            TailMs = join.Start is { } joinStart ? (finished - joinStart).TotalMilliseconds : null,
+        };
     }
 
     public static async Task<FanResult> RawFanAsync(BenchHost host, TimeSpan timeout)
     {
         var raw = "raw-fan-" + Guid.NewGuid().ToString("N")[..8];
         var jobIds = new string[FanWidth];
+        var cpu = CpuClock.Start();
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < FanWidth; i++)
@@ -197,6 +247,9 @@ public static class Measurements
             if (clock.Elapsed > timeout) { completed = false; break; }
             await Task.Delay(s_poll);
         }
+        // Read when every body has run (polled every 20 ms, so the last jobs' Succeeded are in): the reads below that
+        // confirm each job's state are the harness's, not the fan-out's.
+        var cpuPerTask = cpu.PerTask(FanWidth);
         // Every body has run; now wait until every job is recorded as Succeeded, and take the latest of those moments.
         var last = DateTime.MinValue;
         using (var connection = host.Storage.GetConnection())
@@ -218,7 +271,7 @@ public static class Measurements
             }
         }
         var wall = completed ? (last - started).TotalMilliseconds : clock.Elapsed.TotalMilliseconds;
-        return new FanResult(wall, completed, Probe.Count(raw), FanWidth);
+        return new FanResult(wall, completed, Probe.Count(raw), FanWidth) { CpuUsPerTask = cpuPerTask };
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------

@@ -118,12 +118,16 @@ public sealed class StorageReport(string name)
             Row($"fan-out of {Measurements.FanWidth:N0}: wall time (s)", oursFan.WallMs / 1000, rawFan.WallMs / 1000);
             Row("fan-out throughput (tasks/s)", oursFan.TasksPerSecond, rawFan.TasksPerSecond, $">= {ThroughputGoal}x", fan.FansCompleted ? fan.ThroughputRatio >= ThroughputGoal : null);
         }
+        CpuRow("fan-out CPU per task, round median (us) [2]", r => r.PipelineFan, r => r.RawFan);
         if (mapped is { PipelineMappedFan: { } oursMapped, RawMappedFan: { } rawMapped })
         {
             Row($"mapped fan-out of {Measurements.FanWidth:N0}: wall time (s)", oursMapped.WallMs / 1000, rawMapped.WallMs / 1000);
             Row("mapped fan-out throughput (tasks/s)", oursMapped.TasksPerSecond, rawMapped.TasksPerSecond);
         }
+        CpuRow("mapped CPU per task, round median (us) [2]", r => r.PipelineMappedFan, r => r.RawMappedFan);
         if (chain is not null) Console.WriteLine("  [1] Pipelines: TaskInstance.End of task i to Start of task i+1; raw: Succeeded of job i to Processing of job i+1.");
+        if (Rounds.Any(r => r.PipelineFan?.CpuUsPerTask is not null || r.PipelineMappedFan?.CpuUsPerTask is not null))
+            Console.WriteLine("  [2] the process's CPU time (all threads) while the fan-out ran, over its tasks; it swings less with the machine's load than tasks/s.");
         foreach (var costs in new[] { chain?.PipelineChain?.Costs, fan?.PipelineFan?.Costs, mapped?.PipelineMappedFan?.Costs })
         {
             if (costs is null) continue;
@@ -131,8 +135,9 @@ public sealed class StorageReport(string name)
                 $"parsing them all too, as the pages do, {Report.Number(costs.ReadTasksMs)} ms), run lock acquire+release (uncontended) {Report.Number(costs.LockMs)} ms " +
                 "(each BeginTry and CompleteTry takes it)");
         }
-        if (fan?.PipelineFan is { FanOutMs: { } fanOut, FanInMs: { } fanIn })
-            Console.WriteLine($"  pipeline fan-out: Start's end to the first worker task's start {Report.Number(fanOut)} ms; last worker task's end to Join's start {Report.Number(fanIn)} ms");
+        if (fan?.PipelineFan is { FanOutMs: { } fanOut, FanInMs: { } fanIn } oursFanned)
+            Console.WriteLine($"  pipeline fan-out: trigger to Start's start {Report.Number(oursFanned.HeadMs ?? double.NaN)} ms; Start's start to its end {Report.Number(oursFanned.StartMs ?? double.NaN)} ms; " +
+                $"Start's end to the first worker task's start {Report.Number(fanOut)} ms; last worker task's end to Join's start {Report.Number(fanIn)} ms; Join's start to the run's end {Report.Number(oursFanned.TailMs ?? double.NaN)} ms");
         if (mapped?.PipelineMappedFan is { FanOutMs: { } mappedOut, FanInMs: { } mappedIn })
             Console.WriteLine($"  pipeline mapped fan-out: Start's end to the first instance's start {Report.Number(mappedOut)} ms (the expansion); last instance's end to Join's start {Report.Number(mappedIn)} ms");
         foreach (var (label, result) in new[] { ("static fan-out", fan?.PipelineFan), ("mapped fan-out", mapped?.PipelineMappedFan) })
@@ -225,6 +230,14 @@ public sealed class StorageReport(string name)
         var ratio = raw > 0 ? ours / raw : double.NaN;
         var verdict = goal.Length == 0 ? "" : $"{goal} {Report.Verdict(met)}";
         Console.WriteLine($"  {label,-46} {Report.Number(ours),12} {Report.Number(raw),14} {Report.Ratio(ratio),10} {verdict,12}");
+    }
+
+    /// <summary>The median over the rounds of each side's CPU per task (<see cref="FanResult.CpuUsPerTask"/>), where both sides measured it.</summary>
+    private void CpuRow(string label, Func<Round, FanResult?> ours, Func<Round, FanResult?> raw)
+    {
+        var oursCpu = Rounds.Select(ours).Select(f => f?.CpuUsPerTask).OfType<double>().ToArray();
+        var rawCpu = Rounds.Select(raw).Select(f => f?.CpuUsPerTask).OfType<double>().ToArray();
+        if (oursCpu.Length > 0 && rawCpu.Length > 0) Row(label, Report.Median(oursCpu), Report.Median(rawCpu));
     }
 
     private static void Count(string label, int ours, int raw) =>
