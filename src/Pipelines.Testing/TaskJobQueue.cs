@@ -22,10 +22,10 @@ internal sealed class TaskJobQueue : IBackgroundJobClient
     public string Create(Job job, IState state)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job.Type != typeof(PipelineTaskJob) || job.Args.Count < 6)
+        if (!TryJob.TryRead(job, out var tryJob))
             throw new NotSupportedException($"The test host runs only the pipeline's task jobs, not {job.Type.Name}.{job.Method.Name}.");
         var id = (++_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _pending.Add(new TaskJob(id, (string)job.Args[1]!, (string)job.Args[2]!, (int)job.Args[3]!, (string)job.Args[4]!, (string)job.Args[5]!));
+        _pending.Add(new TaskJob(id, tryJob.Value));
         return id;
     }
 
@@ -40,5 +40,12 @@ internal sealed class TaskJobQueue : IBackgroundJobClient
     public void RemoveWhere(Predicate<TaskJob> match) => _pending.RemoveAll(match);
 }
 
-/// <summary>One try's job: the arguments the coordinator gave <see cref="PipelineTaskJob.Execute"/>.</summary>
-internal sealed record TaskJob(string Id, string RunId, string TaskId, int TryNumber, string Queue, string LogicalDate);
+/// <summary>One try's job: its id and the try the coordinator gave it (<see cref="Pipelines.Hangfire.TryJob"/>).</summary>
+internal sealed record TaskJob(string Id, TryJob Try)
+{
+    public string RunId => Try.RunId;
+
+    public string TaskId => Try.TaskId;
+
+    public int TryNumber => Try.TryNumber;
+}

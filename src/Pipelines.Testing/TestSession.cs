@@ -75,7 +75,7 @@ internal sealed class TestSession : IDisposable
     /// <summary>
     /// Runs the coordinator's jobs one at a time until <paramref name="done"/>: each when the runtime's own readiness says
     /// it is due (<see cref="TaskReadiness.StartDue"/>: at once, or after a retry delay or a poke interval), moving the
-    /// fake clock forward to that moment first, then through <see cref="PipelineTaskJob.Execute"/> as a server would.
+    /// fake clock forward to that moment first, then through <see cref="PipelineTaskJob.Run"/> as a server would.
     /// </summary>
     public async Task DriveAsync(string runId, Func<TaskJob, bool> runs, Func<PipelineRun, bool> done, int maxTries, CancellationToken cancellationToken)
     {
@@ -98,7 +98,7 @@ internal sealed class TestSession : IDisposable
             try
             {
                 // On a pool thread without the caller's synchronization context, as on a server's worker thread.
-                await Task.Run(() => taskJob.Execute(_pipeline.Id, job.RunId, job.TaskId, job.TryNumber, job.Queue, job.LogicalDate, null, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                await Task.Run(() => taskJob.Run(job.Try.Ids(), job.Try.Queue, null, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             }
             catch (PipelineTaskFailedException)
             {

@@ -133,9 +133,23 @@ public abstract class RuntimeTests : IAsyncLifetime
         // The run ends when the coordinator records Load's result, before Hangfire marks the job succeeded: wait for that.
         var load = await Poll.UntilAsync(() => connection.GetJobData(loadId), j => j.State == SucceededState.StateName, "Load's job to succeed");
         Assert.Equal(typeof(PipelineTaskJob), load.Job.Type);
-        Assert.Equal(new object?[] { "linear", run.RunId, "Load", 1, "loads", "2024-03-11", null, CancellationToken.None }, load.Job.Args);
-        var history = _host.Storage.GetMonitoringApi().JobDetails(run["Load"].JobIds[0]).History;
+        Assert.Equal(nameof(PipelineTaskJob.Run), load.Job.Method.Name);
+        // The try as one array of its ids (pipeline, run, task, try number), then its queue.
+        Assert.Equal(4, load.Job.Args.Count);
+        Assert.Equal(new[] { "linear", run.RunId, "Load", "1" }, Assert.IsType<string[]>(load.Job.Args[0]));
+        Assert.Equal("loads", load.Job.Args[1]);
+        Assert.Null(load.Job.Args[2]);
+        var history = _host.Storage.GetMonitoringApi().JobDetails(loadId).History;
         Assert.Contains(history, h => h.StateName == EnqueuedState.StateName && h.Data["Queue"] == "loads");
+
+        // Requeued from Hangfire's dashboard (an Enqueued state for the default queue), the job goes back to its task's
+        // queue; its try has ended, so the delivery finds it stale and changes nothing.
+        Assert.True(new BackgroundJobClient(_host.Storage).Requeue(loadId));
+        var requeued = await Poll.UntilAsync(() => _host.Storage.GetMonitoringApi().JobDetails(loadId).History,
+            h => h.Count(s => s.StateName == EnqueuedState.StateName) == 2 && h[0].StateName == SucceededState.StateName, "the requeued job to succeed again");
+        Assert.All(requeued.Where(h => h.StateName == EnqueuedState.StateName), h => Assert.Equal("loads", h.Data["Queue"]));
+        Assert.Equal(TaskState.Success, _host.Operations.GetRun("linear", run.RunId)!["Load"].State);
+        Assert.Equal(1, _host.Effects.Count(run.RunId, "Load"));
     }
 
     [Fact]

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
-using System.Threading;
 using Hangfire;
 using Hangfire.Client;
 using Hangfire.Common;
@@ -36,8 +34,6 @@ namespace Pipelines.Hangfire;
 /// </remarks>
 internal sealed class StepJobs
 {
-    private static readonly MethodInfo s_execute = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Execute))!;
-
     /// <summary>How long a created job lives before its first state is applied, as Hangfire's client gives it.</summary>
     private static readonly TimeSpan s_createdJobExpiry = TimeSpan.FromDays(30);
 
@@ -90,7 +86,7 @@ internal sealed class StepJobs
         // A run created for one process (the command line's --local) sends every task to that process's own queue.
         var queue = facts.Queue ?? task.Queue;
         // A mapped instance's job names it by its MapKey id (Load[2]): still a plain id.
-        var job = new Job(typeof(PipelineTaskJob), s_execute, pipeline.Id, runId, pending.TaskId, pending.TryNumber, queue, facts.LogicalDate ?? "", null, CancellationToken.None);
+        var job = new TryJob(pipeline.Id, runId, pending.TaskId, pending.TryNumber, queue).ToJob();
         IState state = pending.Delay is { } delay && delay > Duration.Zero
             ? new ScheduledState(delay.ToTimeSpan())
             : new EnqueuedState(queue);

@@ -35,7 +35,11 @@ public sealed partial class PipelineTaskJob
         _storage = storage;
     }
 
-    /// <summary>Runs one try of a task. Hangfire calls this; the queue and logical date arguments are for routing and display.</summary>
+    /// <summary>
+    /// Runs one try of a task. Hangfire calls this: <paramref name="task"/> names the try (pipeline id, run id, task id, try
+    /// number; <see cref="TryJob"/> lays it out), and <paramref name="queue"/> routes the job, also when it is enqueued
+    /// again from Hangfire's dashboard.
+    /// </summary>
     /// <remarks>
     /// Synchronous on purpose: Hangfire runs a job method that returns a task on the thread pool
     /// (<see cref="BackgroundJobServerOptions.TaskScheduler"/>) and blocks its worker on it, while a void one runs on the
@@ -45,11 +49,27 @@ public sealed partial class PipelineTaskJob
     /// that lock, each on a pool thread, until the pool grew. Here the try's coordination runs on the worker's thread; the
     /// pool runs only the task's own asynchronous work and the try's periodic log and heartbeat writes, which take no lock.
     /// </remarks>
-    [JobDisplayName("{0}.{2} [{5}]")]
-    [DisplayName("{0}.{2} [{5}]")]
+    [TryJobDisplayName]
+    [Queue("{1}")]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public void Run(string[] task, string queue, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var tryJob = TryJob.FromArguments(task, queue);
+        RunTry(tryJob.PipelineId, tryJob.RunId, tryJob.TaskId, tryJob.TryNumber, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one try of a task, for a job stored in the layout before <see cref="Run"/> (one argument per id, and the
+    /// logical date for its display name), which a server of this version may still find queued or retried.
+    /// </summary>
+    [TryJobDisplayName]
     [Queue("{4}")]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public void Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken)
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken) =>
+        RunTry(pipelineId, runId, taskId, tryNumber, context, cancellationToken);
+
+    private void RunTry(string pipelineId, string runId, string taskId, int tryNumber, PerformContext? context, CancellationToken cancellationToken)
     {
         var pipeline = _registry.Get(pipelineId);
         // For an instance of a mapped task, taskId is its MapKey id (Load[2]): the task's settings are the mapped task's.
