@@ -181,6 +181,8 @@ public sealed class DashboardTests : IClassFixture<Browser>, IAsyncLifetime
         // The failed try's Hangfire job page names the task instance and links to it.
         await _page.GotoAsync($"{_host.Url}/jobs/details/{rerun["Transform"].JobIds[0]}");
         await Shot("hangfire-job");
+        // Hangfire names the job after its try (TryJob.DisplayName): the pipeline's task and the run.
+        Assert.Equal($"etl.Transform [{rerun.RunId}]", (await _page.Locator("h1.page-header").InnerTextAsync()).Trim());
         var link = _page.Locator("a.pipelines-task-link");
         Assert.Equal("etl.Transform", (await link.InnerTextAsync()).Trim());
         Assert.Contains("try 1", await link.Locator("xpath=..").InnerTextAsync(), StringComparison.Ordinal);

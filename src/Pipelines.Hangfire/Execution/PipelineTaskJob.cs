@@ -50,7 +50,7 @@ public sealed partial class PipelineTaskJob
     /// pool runs only the task's own asynchronous work and the try's periodic log and heartbeat writes, which take no lock.
     /// </remarks>
     [TryJobDisplayName]
-    [Queue("{1}")]
+    [Queue(TryJob.RunQueue)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public void Run(string[] task, string queue, PerformContext? context, CancellationToken cancellationToken)
     {
@@ -63,7 +63,7 @@ public sealed partial class PipelineTaskJob
     /// logical date for its display name), which a server of this version may still find queued or retried.
     /// </summary>
     [TryJobDisplayName]
-    [Queue("{4}")]
+    [Queue(TryJob.ExecuteQueue)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     [EditorBrowsable(EditorBrowsableState.Never)]
     public void Execute(string pipelineId, string runId, string taskId, int tryNumber, string queue, string logicalDate, PerformContext? context, CancellationToken cancellationToken) =>

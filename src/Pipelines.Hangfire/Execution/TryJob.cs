@@ -24,6 +24,12 @@ namespace Pipelines.Hangfire;
 /// </remarks>
 internal readonly record struct TryJob(string PipelineId, string RunId, string TaskId, int TryNumber, string Queue)
 {
+    /// <summary>Where <see cref="PipelineTaskJob.Run"/>'s queue argument stands, as Hangfire's <c>[Queue]</c> formats it.</summary>
+    public const string RunQueue = "{1}";
+
+    /// <summary>Where the earlier layout's queue argument stands (<see cref="PipelineTaskJob.Execute"/>).</summary>
+    public const string ExecuteQueue = "{4}";
+
     private static readonly MethodInfo s_run = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Run))!;
     private static readonly MethodInfo s_execute = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Execute))!;
 
@@ -63,7 +69,7 @@ internal readonly record struct TryJob(string PipelineId, string RunId, string T
                 return false;
             }
         }
-        if (job.Method.Name == s_execute.Name && job.Args is [string pipelineId, string runId, string taskId, int tryNumber, string oldQueue, ..])
+        if (job.Method.Name == s_execute.Name && job.Args is [string pipelineId, string runId, string taskId, int tryNumber, string oldQueue, ..] && tryNumber >= 1)
         {
             tryJob = new TryJob(pipelineId, runId, taskId, tryNumber, oldQueue);
             return true;
@@ -73,7 +79,8 @@ internal readonly record struct TryJob(string PipelineId, string RunId, string T
 
     /// <summary>
     /// How the job is named in Hangfire's dashboard: the pipeline and task, the run, and the try after the first
-    /// (<c>nightly_dataload.load_prices [scheduled__2026-12-01]</c>, <c>... try 2</c>). A run's id holds its logical date.
+    /// (<c>nightly_dataload.load_prices [scheduled__2026-12-01]</c>, <c>... try 2</c>). The ids the runtime gives runs hold
+    /// their logical date; the run's record keeps it, whatever its id.
     /// </summary>
     public string DisplayName => $"{PipelineId}.{TaskId} [{RunId}]{(TryNumber > 1 ? $" try {TryNumber.ToString(CultureInfo.InvariantCulture)}" : "")}";
 }
