@@ -31,7 +31,6 @@ internal readonly record struct TryJob(string PipelineId, string RunId, string T
     public const string ExecuteQueue = "{4}";
 
     private static readonly MethodInfo s_run = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Run))!;
-    private static readonly MethodInfo s_execute = typeof(PipelineTaskJob).GetMethod(nameof(PipelineTaskJob.Execute))!;
 
     /// <summary>The try's Hangfire job, in the current layout.</summary>
     public Job ToJob() => new(typeof(PipelineTaskJob), s_run, Ids(), Queue, null, CancellationToken.None);
@@ -40,14 +39,18 @@ internal readonly record struct TryJob(string PipelineId, string RunId, string T
     public string[] Ids() => new[] { PipelineId, RunId, TaskId, TryNumber.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>The try that <see cref="PipelineTaskJob.Run"/>'s arguments name; an exception that names the problem for anything else.</summary>
-    public static TryJob FromArguments(string[]? ids, string queue)
+    public static TryJob FromArguments(string[]? ids, string queue) =>
+        TryFromArguments(ids, queue, out var tryJob) ? tryJob : throw new ArgumentException(
+            $"A try's job names its try as [pipeline id, run id, task id, try number]; this one has [{(ids is null ? "" : string.Join(", ", ids))}]. " +
+            "Jobs of PipelineTaskJob are created by the runtime; do not create or edit them by hand.", nameof(ids));
+
+    private static bool TryFromArguments(string[]? ids, string queue, out TryJob tryJob)
     {
-        if (ids is not { Length: 4 } || ids[0] is null || ids[1] is null || ids[2] is null
-            || !int.TryParse(ids[3], NumberStyles.None, CultureInfo.InvariantCulture, out var tryNumber) || tryNumber < 1)
-            throw new ArgumentException(
-                $"A try's job names its try as [pipeline id, run id, task id, try number]; this one has [{(ids is null ? "" : string.Join(", ", ids))}]. " +
-                "Jobs of PipelineTaskJob are created by the runtime; do not create or edit them by hand.", nameof(ids));
-        return new TryJob(ids[0], ids[1], ids[2], tryNumber, queue);
+        tryJob = default;
+        if (ids is not [{ } pipelineId, { } runId, { } taskId, var number]
+            || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var tryNumber) || tryNumber < 1) return false;
+        tryJob = new TryJob(pipelineId, runId, taskId, tryNumber, queue);
+        return true;
     }
 
     /// <summary>
@@ -57,19 +60,13 @@ internal readonly record struct TryJob(string PipelineId, string RunId, string T
     {
         tryJob = null;
         if (job.Type != typeof(PipelineTaskJob)) return false;
-        if (job.Method.Name == s_run.Name && job.Args is [string[] ids, string queue, ..])
+        if (job.Method.Name == nameof(PipelineTaskJob.Run) && job.Args is [string[] ids, string queue, ..])
         {
-            try
-            {
-                tryJob = FromArguments(ids, queue);
-                return true;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
+            if (!TryFromArguments(ids, queue, out var read)) return false;
+            tryJob = read;
+            return true;
         }
-        if (job.Method.Name == s_execute.Name && job.Args is [string pipelineId, string runId, string taskId, int tryNumber, string oldQueue, ..] && tryNumber >= 1)
+        if (job.Method.Name == nameof(PipelineTaskJob.Execute) && job.Args is [string pipelineId, string runId, string taskId, int tryNumber, string oldQueue, ..] && tryNumber >= 1)
         {
             tryJob = new TryJob(pipelineId, runId, taskId, tryNumber, oldQueue);
             return true;
