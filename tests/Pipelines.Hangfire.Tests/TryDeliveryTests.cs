@@ -118,6 +118,77 @@ public sealed class TryDeliveryTests
         Assert.Equal("42", host.Operations.GetOutput("linear", run.RunId, "Load"));
         Assert.Equal(1, host.Effects.Count(run.RunId, "Load"));
     }
+
+    /// <summary>
+    /// The database restarted while Load's try read what it needed (an upstream output): the try threw
+    /// <see cref="TryStorageUnavailableException"/>, its heartbeat could not be written, and Hangfire's worker failed the
+    /// job once the database was back. Load did not fail: the reconciler runs the same try again, not a new one.
+    /// </summary>
+    [Fact]
+    public async Task A_try_whose_job_ended_because_the_storage_did_not_answer_runs_again_as_the_same_try()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: Fast);
+        var run = await host.RunAsync("linear", new LocalDate(2024, 7, 3));
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        var jobId = FailedTryJob(host, run.RunId, new TryStorageUnavailableException($"The output of 'Transform' in run '{run.RunId}' of pipeline 'linear' could not be read."));
+        LoadRunningAndSilent(coordinator, run.RunId, jobId);
+
+        coordinator.Reconcile(Linear.Definition, run.RunId);
+        var queued = host.Operations.GetRun("linear", run.RunId)!["Load"];
+        Assert.Equal(TaskState.Running, queued.State);
+        Assert.StartsWith($"Re-enqueued by the reconciler: try 1's job {jobId} ended without a result because the storage did not answer; the try runs again.", queued.Reason, StringComparison.Ordinal);
+        var after = await host.WaitAsync("linear", run.RunId);
+
+        Assert.Equal(RunState.Success, after.State);
+        var load = after["Load"];
+        Assert.Equal(TaskState.Success, load.State);
+        Assert.Equal(1, load.TryNumber);
+        Assert.Equal(2, load.JobIds.Length);
+        Assert.Equal(jobId, load.JobIds[0]);
+        Assert.NotEqual("lost", load.Execution);
+        Assert.Equal(2, host.Effects.Count(run.RunId, "Load"));
+    }
+
+    /// <summary>
+    /// The control: a job that ended without a result for any other reason (its worker threw outside the task's code) is
+    /// a task instance Airflow calls a zombie, and fails (Load has no retries left to use).
+    /// </summary>
+    [Fact]
+    public async Task A_try_whose_job_ended_without_a_result_for_another_reason_fails()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: Fast);
+        var run = await host.RunAsync("linear", new LocalDate(2024, 7, 4));
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        var jobId = FailedTryJob(host, run.RunId, new InvalidOperationException("the worker's process ran out of memory"));
+        LoadRunningAndSilent(coordinator, run.RunId, jobId);
+
+        coordinator.Reconcile(Linear.Definition, run.RunId);
+        var after = host.Operations.GetRun("linear", run.RunId)!;
+
+        Assert.Equal(RunState.Failed, after.State);
+        Assert.Equal(TaskState.Failed, after["Load"].State);
+        Assert.Contains($"its job {jobId} ended (Failed) without recording a result", after["Load"].Reason, StringComparison.Ordinal);
+        Assert.Single(after["Load"].JobIds);
+        Assert.Equal(1, host.Effects.Count(run.RunId, "Load"));
+    }
+
+    /// <summary>Load's try 1 job, failed by Hangfire with <paramref name="error"/> as its worker fails a job whose method threw it.</summary>
+    private static string FailedTryJob(PipelineHost host, string runId, Exception error) =>
+        new BackgroundJobClient(host.Storage).Create(new TryJob("linear", runId, "Load", 1, "loads").ToJob(), new FailedState(error));
+
+    /// <summary>The run back to running with Load's try 1 running on that job, started a minute ago and never heard from since.</summary>
+    private static void LoadRunningAndSilent(RunCoordinator coordinator, string runId, string jobId) =>
+        coordinator.Update(Linear.Definition, runId, work =>
+        {
+            work.RunState = RunState.Running;
+            work.RunStateChanged = true;
+            work.Set(work["Load"] with
+            {
+                State = TaskState.Running, TryNumber = 1, Start = work.Now - Duration.FromMinutes(1), End = null, Server = "server-a", Execution = "lost",
+                JobIds = System.Collections.Immutable.ImmutableArray.Create(jobId),
+            });
+            return true;
+        });
 }
 
 /// <summary>On PostgreSQL, the run's lock is an advisory lock: freed when its holder dies, and never a reason for a failed try.</summary>

@@ -8,7 +8,8 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// Repairs a run left inconsistent by a crash between two steps: a try whose result was kept but not applied gets it
-/// applied; a running try that is dead (<see cref="TryLiveness"/>) and whose job has ended without a result has failed;
+/// applied; a running try that is dead (<see cref="TryLiveness"/>) and whose job has ended without a result has failed,
+/// unless the storage ended it (<see cref="TryStorageUnavailableException.EndedJob"/>), when the same try runs again;
 /// tasks that should have a job but whose job is gone or ended get a new one; and trigger rules are evaluated again
 /// (which also finishes a run whose tasks are all done). A run whose lock is busy is left to the next pass
 /// (<see cref="global::Hangfire.Storage.DistributedLockTimeoutException"/>) rather than waited for.
@@ -54,8 +55,17 @@ internal sealed class RunReconciliation
                         TryOutcome.Apply(work, work.DefinitionOf(task.TaskId), task, result.Result);
                         continue;
                     }
-                    if (Ended(runningJob) && TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out var lastHeard))
-                        TryOutcome.Apply(work, work.DefinitionOf(task.TaskId), task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
+                    if (!Ended(runningJob) || !TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out var lastHeard)) continue;
+                    if (task.CurrentJobId is { } abandonedJob && TryStorageUnavailableException.EndedJob(jobs, abandonedJob))
+                    {
+                        // The storage did not answer the try (a database restart): not the task's failure, so the same
+                        // try runs again, with a new job whose start finds this execution dead, as a job Hangfire
+                        // delivers again after a crash does.
+                        work.Set(task with { Reason = $"Re-enqueued by the reconciler: try {task.TryNumber}'s job {abandonedJob} ended without a result because the storage did not answer; the try runs again. " + task.Reason });
+                        work.Jobs.Add(new PendingJob(task.TaskId, task.TryNumber, null));
+                        continue;
+                    }
+                    TryOutcome.Apply(work, work.DefinitionOf(task.TaskId), task, TryResult.Failed($"its job {task.CurrentJobId ?? "(none)"} ended ({runningJob ?? "missing"}) without recording a result; the try was last heard from at {PipelineStore.Format(lastHeard)}"));
                     continue;
                 }
                 // A paused pipeline's waiting tasks keep their ended jobs: unpausing gives them new ones.

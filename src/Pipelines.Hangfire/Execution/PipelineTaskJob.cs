@@ -77,12 +77,25 @@ public sealed partial class PipelineTaskJob
         var jobId = context?.BackgroundJob?.Id;
         var serverId = context?.ServerId;
 
-        if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken, out var startRead) is not { } running) return;
+        TaskInstance? running;
+        RunRecord? runRecord;
+        try
+        {
+            if (_coordinator.BeginTry(pipeline, runId, taskId, tryNumber, jobId, serverId, cancellationToken, out var startRead) is not { } started) return;
+            running = started;
+            // Read with the start where the storage starts a try without the run's lock (PostgreSQL: the same round trip).
+            runRecord = startRead ?? ReadRunRecord(pipeline.Id, runId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not global::Hangfire.Storage.DistributedLockTimeoutException)
+        {
+            // The start may have been written before the storage failed (its answer lost): the try is then running, and
+            // its job ends with this exception, which tells the reconciler to run the same try again. A start not
+            // written leaves the try waiting for a new job. A busy run lock is not this: nothing was written.
+            throw new TryStorageUnavailableException($"The start of try {tryNumber} of '{taskId}' in run '{runId}' of pipeline '{pipeline.Id}' could not be recorded: {ex.Message}", ex);
+        }
 
         var startedUtc = DateTime.UtcNow;
         var ran = Stopwatch.StartNew();
-        // Read with the start where the storage starts a try without the run's lock (PostgreSQL: the same round trip).
-        var runRecord = startRead ?? ReadRunRecord(pipeline.Id, runId);
         // The try's span continues the run's trace, kept with the run, whichever server triggered it; the task's own
         // calls (HTTP, SQL) become its children through Activity.Current.
         using var span = PipelinesTelemetry.StartTry(pipeline.Id, runId, taskId, tryNumber, serverId, runRecord?.TraceParent);
