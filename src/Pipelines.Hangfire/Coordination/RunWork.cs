@@ -18,7 +18,12 @@ namespace Pipelines.Hangfire;
 internal sealed class RunWork
 {
     private readonly System.Func<string, string?> _stored;
-    private readonly TaskInstance?[] _tasks;
+    // The tasks read or changed so far: a few in most steps (a try's start or end), every one in a step that reads them
+    // all. A step's work is allocated for what it touches, not for the pipeline's size: an array over every task, made
+    // for each step, was most of what a try's start and end allocated in a 1,000-task pipeline.
+    private Dictionary<int, TaskInstance>? _some;
+    private TaskInstance?[]? _all;
+    private const int SomeTasks = 32;
     private readonly SortedSet<int> _changed = new();
     private Dictionary<int, TaskInstance>? _before;
     // Instances of mapped tasks (MapKey ids), parsed on first use, and those this step changed.
@@ -34,7 +39,6 @@ internal sealed class RunWork
         RunId = runId;
         RunState = runState;
         _stored = stored;
-        _tasks = new TaskInstance?[pipeline.Tasks.Length];
         Now = now;
     }
 
@@ -205,19 +209,38 @@ internal sealed class RunWork
     /// Every task instance that runs tries, in topological order (parses every record: for steps that need them all): a
     /// mapped task that expanded stands for its instances, which have the jobs.
     /// </summary>
-    public IEnumerable<TaskInstance> All => Enumerable.Range(0, _tasks.Length).SelectMany(i => Get(i).IsExpanded ? InstancesOf(i) : new[] { Get(i) });
+    public IEnumerable<TaskInstance> All => Enumerable.Range(0, Pipeline.Tasks.Length).SelectMany(i => Get(i).IsExpanded ? InstancesOf(i) : new[] { Get(i) });
 
     public TaskInstance Get(int index)
     {
-        if (_tasks[index] is { } task) return task;
+        if (Loaded(index) is { } task) return task;
         var id = Pipeline.Tasks[index].Id;
-        return _tasks[index] = _stored(id) is { Length: > 0 } record ? PipelineStore.ParseTask(id, record) : TaskInstance.Fresh(id);
+        task = _stored(id) is { Length: > 0 } record ? PipelineStore.ParseTask(id, record) : TaskInstance.Fresh(id);
+        Keep(index, task);
+        return task;
+    }
+
+    private TaskInstance? Loaded(int index) =>
+        _all is not null ? _all[index] : _some is not null && _some.TryGetValue(index, out var task) ? task : null;
+
+    private void Keep(int index, TaskInstance task)
+    {
+        if (_all is not null)
+        {
+            _all[index] = task;
+            return;
+        }
+        (_some ??= new Dictionary<int, TaskInstance>())[index] = task;
+        if (_some.Count <= SomeTasks) return;
+        _all = new TaskInstance?[Pipeline.Tasks.Length];
+        foreach (var (i, kept) in _some) _all[i] = kept;
+        _some = null;
     }
 
     /// <summary>A task's state, without parsing its whole record.</summary>
     public TaskState StateOf(int index)
     {
-        if (_tasks[index] is { } task) return task.State;
+        if (Loaded(index) is { } task) return task.State;
         return _stored(Pipeline.Tasks[index].Id) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
     }
 
@@ -235,7 +258,7 @@ internal sealed class RunWork
         var current = Get(index);
         if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = current;
         Tally?.Moved(index, current.State, task.State);
-        _tasks[index] = task;
+        Keep(index, task);
         _changed.Add(index);
     }
 
@@ -246,7 +269,7 @@ internal sealed class RunWork
     public void Undo(int index, TaskInstance earlier)
     {
         Tally?.Moved(index, Get(index).State, earlier.State);
-        _tasks[index] = earlier;
+        Keep(index, earlier);
         if (_before is not null && _before.TryGetValue(index, out var before) && before == earlier)
         {
             _before.Remove(index);
