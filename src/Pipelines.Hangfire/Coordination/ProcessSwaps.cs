@@ -40,7 +40,7 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
             connection = (JobStorageConnection)_storage.GetConnection();
             var values = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
             foreach (var key in wholeKeys)
-                if (connection.GetAllEntriesFromHash(key) is { } whole) values[key] = new Dictionary<string, string>(whole, StringComparer.Ordinal);
+                if (connection.GetAllEntriesFromHash(key) is { } whole) values[key] = Ordinal(whole);
             foreach (var (key, field) in fields)
             {
                 if (connection.GetValueFromHash(key, field) is not { } value) continue;
@@ -57,6 +57,12 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
             throw;
         }
     }
+
+    /// <summary>The storage's answer itself (a copy made for the caller) when it compares keys as ordinal strings; else a copy that does.</summary>
+    private static Dictionary<string, string> Ordinal(Dictionary<string, string> read) =>
+        ReferenceEquals(read.Comparer, StringComparer.Ordinal) || ReferenceEquals(read.Comparer, EqualityComparer<string>.Default)
+            ? read
+            : new Dictionary<string, string>(read, StringComparer.Ordinal);
 
     private sealed class FieldSwap(ProcessSwaps owner, string lockResource, IDisposable shared, JobStorageConnection connection) : IPipelineSwap
     {

@@ -26,11 +26,12 @@ internal sealed class RunWork
     private const int SomeTasks = 32;
     private readonly SortedSet<int> _changed = new();
     private Dictionary<int, TaskInstance>? _before;
-    // Instances of mapped tasks (MapKey ids), parsed on first use, and those this step changed.
-    private readonly Dictionary<string, TaskInstance> _instances = new(System.StringComparer.Ordinal);
-    private readonly SortedDictionary<string, TaskInstance> _changedInstances = new(System.StringComparer.Ordinal);
+    // Instances of mapped tasks (MapKey ids), parsed on first use, and those this step changed: made on first use, as
+    // most steps touch none.
+    private Dictionary<string, TaskInstance>? _instances;
+    private SortedDictionary<string, TaskInstance>? _changedInstances;
     private Dictionary<string, TaskInstance>? _instancesBefore;
-    private readonly SortedSet<int> _touchedMapped = new();
+    private SortedSet<int>? _touchedMapped;
 
     /// <summary>Starts a step. <paramref name="stored"/> gives a task's stored record by id (null when it has none): from one fetch of all records, or one field at a time.</summary>
     public RunWork(PipelineDefinition pipeline, string runId, RunState runState, System.Func<string, string?> stored, Instant now)
@@ -132,16 +133,16 @@ internal sealed class RunWork
     public List<PipelineEvent> Events { get; } = new();
 
     /// <summary>The tasks this step changed, in topological order, then the mapped instances it changed.</summary>
-    public IEnumerable<TaskInstance> Changed => _changed.Select(Get).Concat(_changedInstances.Values);
+    public IEnumerable<TaskInstance> Changed => _changedInstances is null ? _changed.Select(Get) : _changed.Select(Get).Concat(_changedInstances.Values);
 
     /// <summary>The mapped instances this step changed (their records are under <see cref="MapKey"/> ids).</summary>
-    public IEnumerable<TaskInstance> ChangedInstances => _changedInstances.Values;
+    public IEnumerable<TaskInstance> ChangedInstances => _changedInstances?.Values ?? Enumerable.Empty<TaskInstance>();
 
     /// <summary>A changed mapped instance as it was before this step.</summary>
     public TaskInstance InstanceBefore(string key) => _instancesBefore is not null && _instancesBefore.TryGetValue(key, out var task) ? task : Instance(key);
 
     /// <summary>Indexes of the mapped tasks some of whose instances this step changed: the cascade settles them again.</summary>
-    public IReadOnlyCollection<int> TouchedMapped => _touchedMapped;
+    public IReadOnlyCollection<int> TouchedMapped => (IReadOnlyCollection<int>?)_touchedMapped ?? System.Array.Empty<int>();
 
     /// <summary>
     /// Reads a task's recorded output (for a mapped task's expansion: its upstream collection), preferring one this step
@@ -159,9 +160,9 @@ internal sealed class RunWork
     /// <summary>A mapped task's instance by its <see cref="MapKey"/> id (fresh when it has no record).</summary>
     public TaskInstance Instance(string key)
     {
-        if (_instances.TryGetValue(key, out var task)) return task;
+        if (_instances is not null && _instances.TryGetValue(key, out var task)) return task;
         task = _stored(key) is { Length: > 0 } record ? PipelineStore.ParseTask(key, record) : TaskInstance.Fresh(key);
-        _instances[key] = task;
+        (_instances ??= new(System.StringComparer.Ordinal))[key] = task;
         return task;
     }
 
@@ -187,7 +188,7 @@ internal sealed class RunWork
         for (var i = 0; i < length; i++)
         {
             var key = MapKey.Of(id, i);
-            states[i] = _instances.TryGetValue(key, out var task) ? task.State
+            states[i] = _instances is not null && _instances.TryGetValue(key, out var task) ? task.State
                 : _stored(key) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
         }
         return states;
@@ -248,10 +249,10 @@ internal sealed class RunWork
     {
         if (MapKey.TryParse(task.TaskId, out var mappedId, out _))
         {
-            if (!_changedInstances.ContainsKey(task.TaskId)) (_instancesBefore ??= new(System.StringComparer.Ordinal))[task.TaskId] = Instance(task.TaskId);
-            _instances[task.TaskId] = task;
-            _changedInstances[task.TaskId] = task;
-            _touchedMapped.Add(Pipeline[mappedId].Index);
+            if (_changedInstances is null || !_changedInstances.ContainsKey(task.TaskId)) (_instancesBefore ??= new(System.StringComparer.Ordinal))[task.TaskId] = Instance(task.TaskId);
+            (_instances ??= new(System.StringComparer.Ordinal))[task.TaskId] = task;
+            (_changedInstances ??= new(System.StringComparer.Ordinal))[task.TaskId] = task;
+            (_touchedMapped ??= new()).Add(Pipeline[mappedId].Index);
             return;
         }
         var index = Pipeline[task.TaskId].Index;
@@ -280,15 +281,15 @@ internal sealed class RunWork
     /// <summary>As <see cref="Undo"/>, for a mapped task's instance by its <see cref="MapKey"/> id.</summary>
     public void UndoInstance(string key, TaskInstance earlier)
     {
-        _instances[key] = earlier;
+        (_instances ??= new(System.StringComparer.Ordinal))[key] = earlier;
         if (_instancesBefore is not null && _instancesBefore.TryGetValue(key, out var before) && before == earlier)
         {
             _instancesBefore.Remove(key);
-            _changedInstances.Remove(key);
+            _changedInstances?.Remove(key);
         }
         else
         {
-            _changedInstances[key] = earlier;
+            (_changedInstances ??= new(System.StringComparer.Ordinal))[key] = earlier;
         }
     }
 

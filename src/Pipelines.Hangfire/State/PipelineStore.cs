@@ -314,7 +314,7 @@ internal static class PipelineStore
     public static TaskInstance ParseTask(string taskId, string record)
     {
         var bar = record.IndexOf('|', StringComparison.Ordinal);
-        return bar > 0 && record[0] != '{' ? Deserialize(taskId, record[(bar + 1)..], TaskStates.Parse(record.AsSpan(0, bar))) : Deserialize(taskId, record, null);
+        return bar > 0 && record[0] != '{' ? Deserialize(taskId, record.AsSpan(bar + 1), TaskStates.Parse(record.AsSpan(0, bar))) : Deserialize(taskId, record, null);
     }
 
     public static string Serialize(TaskInstance task) => task.State.Name() + "|" + JsonSerializer.Serialize(new StoredTask
@@ -332,7 +332,7 @@ internal static class PipelineStore
         Map = task.MapLength,
     }, s_json);
 
-    private static TaskInstance Deserialize(string taskId, string json, TaskState? state)
+    private static TaskInstance Deserialize(string taskId, ReadOnlySpan<char> json, TaskState? state)
     {
         var stored = JsonSerializer.Deserialize<StoredTask>(json, s_json)!;
         return new TaskInstance(
