@@ -36,6 +36,12 @@ public sealed record FanResult(double WallMs, bool Completed, int Done, int Tota
     /// </summary>
     public double? CpuUsPerTask { get; init; }
 
+    /// <summary>Bytes the process allocated over the same span, per task, in kilobytes (<see cref="CpuClock"/>).</summary>
+    public double? AllocatedKbPerTask { get; init; }
+
+    /// <summary>Time the garbage collector paused the process over the same span, in milliseconds (<see cref="CpuClock"/>).</summary>
+    public double? GcPauseMs { get; init; }
+
     /// <summary>Trigger to Start's start (ms): creating the run and its first job, and a worker fetching it.</summary>
     public double? HeadMs { get; init; }
 
@@ -51,16 +57,36 @@ public sealed record FanResult(double WallMs, bool Completed, int Done, int Tota
 /// measurement keeps busy, throughput follows the CPU a task costs, and this figure swings far less with the machine's
 /// load than tasks per second do, so a change of a few percent shows in it where the throughput's noise hides it.
 /// </summary>
+/// <remarks>
+/// It also reads what the process allocated and how long the garbage collector paused it: every pause stops every
+/// worker, and the allocations of a try's start and end in a 1,000-task pipeline once cost more pause time than raw
+/// Hangfire's whole job (an array over every task for each step).
+/// </remarks>
 public readonly struct CpuClock
 {
     private readonly TimeSpan _started;
+    private readonly long _allocated;
+    private readonly TimeSpan _paused;
 
-    private CpuClock(TimeSpan started) => _started = started;
+    private CpuClock(TimeSpan started, long allocated, TimeSpan paused)
+    {
+        _started = started;
+        _allocated = allocated;
+        _paused = paused;
+    }
 
-    public static CpuClock Start() => new(Used());
+    public static CpuClock Start() => new(Used(), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
 
     /// <summary>Microseconds of CPU per task since <see cref="Start"/>.</summary>
     public double PerTask(int tasks) => tasks > 0 ? (Used() - _started).TotalMilliseconds * 1000 / tasks : double.NaN;
+
+    /// <summary>The fan-out's result with its CPU, allocations and GC pauses per <paramref name="tasks"/> since <see cref="Start"/>.</summary>
+    public FanResult Stamp(FanResult result, int tasks) => result with
+    {
+        CpuUsPerTask = PerTask(tasks),
+        AllocatedKbPerTask = tasks > 0 ? (GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / tasks : double.NaN,
+        GcPauseMs = (GC.GetTotalPauseDuration() - _paused).TotalMilliseconds,
+    };
 
     private static TimeSpan Used()
     {
@@ -182,10 +208,13 @@ public static class Measurements
         var started = SystemClock.Instance.GetCurrentInstant();
         var runId = host.Operations.Trigger(pipeline.Id, s_date);
         var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
-        var cpuPerTask = cpu.PerTask(pipeline.Tasks.Count());
+        var measured = cpu.Stamp(new FanResult(0, completed, 0, 0), pipeline.Tasks.Count());
         var run = host.Operations.GetRun(pipeline.Id, runId)!;
         var workers = run.Tasks.Where(t => t.TaskId.StartsWith('W')).ToList();
-        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with { CpuUsPerTask = cpuPerTask };
+        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with
+        {
+            CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
+        };
     }
 
     /// <summary>
@@ -201,10 +230,13 @@ public static class Measurements
         var runId = host.Operations.Trigger(pipeline.Id, s_date);
         var completed = await WaitForRunAsync(host, pipeline.Id, runId, timeout);
         // Work's 1,000 instances and the other tasks, each once.
-        var cpuPerTask = cpu.PerTask(FanWidth + pipeline.Tasks.Count() - 1);
+        var measured = cpu.Stamp(new FanResult(0, completed, 0, 0), FanWidth + pipeline.Tasks.Count() - 1);
         var run = host.Operations.GetRun(pipeline.Id, runId)!;
         var workers = run.Instances.TryGetValue("Work", out var instances) ? instances.ToList() : new List<TaskInstance>();
-        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with { CpuUsPerTask = cpuPerTask };
+        return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with
+        {
+            CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
+        };
     }
 
     private static FanResult FanOf(BenchHost host, PipelineDefinition pipeline, PipelineRun run, Instant started, bool completed,
@@ -249,7 +281,7 @@ public static class Measurements
         }
         // Read when every body has run (polled every 20 ms, so the last jobs' Succeeded are in): the reads below that
         // confirm each job's state are the harness's, not the fan-out's.
-        var cpuPerTask = cpu.PerTask(FanWidth);
+        var measured = cpu.Stamp(new FanResult(0, completed, 0, 0), FanWidth);
         // Every body has run; now wait until every job is recorded as Succeeded, and take the latest of those moments.
         var last = DateTime.MinValue;
         using (var connection = host.Storage.GetConnection())
@@ -271,7 +303,10 @@ public static class Measurements
             }
         }
         var wall = completed ? (last - started).TotalMilliseconds : clock.Elapsed.TotalMilliseconds;
-        return new FanResult(wall, completed, Probe.Count(raw), FanWidth) { CpuUsPerTask = cpuPerTask };
+        return new FanResult(wall, completed, Probe.Count(raw), FanWidth)
+        {
+            CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
+        };
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------

@@ -119,6 +119,8 @@ public sealed class StorageReport(string name)
             Row("fan-out throughput (tasks/s)", oursFan.TasksPerSecond, rawFan.TasksPerSecond, $">= {ThroughputGoal}x", fan.FansCompleted ? fan.ThroughputRatio >= ThroughputGoal : null);
         }
         CpuRow("fan-out CPU per task, round median (us) [2]", r => r.PipelineFan, r => r.RawFan);
+        MedianRow("fan-out allocated per task, median (KB) [2]", r => r.PipelineFan?.AllocatedKbPerTask, r => r.RawFan?.AllocatedKbPerTask);
+        MedianRow("fan-out GC pauses, round median (ms) [2]", r => r.PipelineFan?.GcPauseMs, r => r.RawFan?.GcPauseMs);
         if (mapped is { PipelineMappedFan: { } oursMapped, RawMappedFan: { } rawMapped })
         {
             Row($"mapped fan-out of {Measurements.FanWidth:N0}: wall time (s)", oursMapped.WallMs / 1000, rawMapped.WallMs / 1000);
@@ -127,7 +129,7 @@ public sealed class StorageReport(string name)
         CpuRow("mapped CPU per task, round median (us) [2]", r => r.PipelineMappedFan, r => r.RawMappedFan);
         if (chain is not null) Console.WriteLine("  [1] Pipelines: TaskInstance.End of task i to Start of task i+1; raw: Succeeded of job i to Processing of job i+1.");
         if (Rounds.Any(r => r.PipelineFan?.CpuUsPerTask is not null || r.PipelineMappedFan?.CpuUsPerTask is not null))
-            Console.WriteLine("  [2] the process's CPU time (all threads) while the fan-out ran, over its tasks; it swings less with the machine's load than tasks/s.");
+            Console.WriteLine("  [2] the process's CPU time (all threads) while the fan-out ran, over its tasks; it swings less with the machine's load than tasks/s. Likewise the bytes it allocated, and the time the garbage collector paused every thread.");
         foreach (var costs in new[] { chain?.PipelineChain?.Costs, fan?.PipelineFan?.Costs, mapped?.PipelineMappedFan?.Costs })
         {
             if (costs is null) continue;
@@ -233,11 +235,15 @@ public sealed class StorageReport(string name)
     }
 
     /// <summary>The median over the rounds of each side's CPU per task (<see cref="FanResult.CpuUsPerTask"/>), where both sides measured it.</summary>
-    private void CpuRow(string label, Func<Round, FanResult?> ours, Func<Round, FanResult?> raw)
+    private void CpuRow(string label, Func<Round, FanResult?> ours, Func<Round, FanResult?> raw) =>
+        MedianRow(label, r => ours(r)?.CpuUsPerTask, r => raw(r)?.CpuUsPerTask);
+
+    /// <summary>The median over the rounds of a figure each side measured.</summary>
+    private void MedianRow(string label, Func<Round, double?> ours, Func<Round, double?> raw)
     {
-        var oursCpu = Rounds.Select(ours).Select(f => f?.CpuUsPerTask).OfType<double>().ToArray();
-        var rawCpu = Rounds.Select(raw).Select(f => f?.CpuUsPerTask).OfType<double>().ToArray();
-        if (oursCpu.Length > 0 && rawCpu.Length > 0) Row(label, Report.Median(oursCpu), Report.Median(rawCpu));
+        var oursValues = Rounds.Select(ours).OfType<double>().ToArray();
+        var rawValues = Rounds.Select(raw).OfType<double>().ToArray();
+        if (oursValues.Length > 0 && rawValues.Length > 0) Row(label, Report.Median(oursValues), Report.Median(rawValues));
     }
 
     private static void Count(string label, int ours, int raw) =>
