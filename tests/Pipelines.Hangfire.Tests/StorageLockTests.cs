@@ -91,6 +91,33 @@ public sealed class StorageLockTests : IClassFixture<PostgreSqlRuntimeTests.Data
 public sealed class TaskRecordTests
 {
     [Fact]
+    public void In_memory_a_hold_among_the_exclusive_ones_lets_shared_holders_in_and_keeps_exclusive_ones_out()
+    {
+        var locks = ProcessLocks.Of(new global::Hangfire.InMemory.InMemoryStorage());
+        const string resource = "pipelines:test:among";
+
+        // A step that queues undecided tasks holds it: tries start meanwhile (shared), steps wait.
+        using (locks.AcquireAmongExclusive(resource, TimeSpan.Zero))
+        {
+            locks.AcquireShared(resource, TimeSpan.Zero).Dispose();
+            Assert.Throws<DistributedLockTimeoutException>(() => locks.Acquire(resource, TimeSpan.FromMilliseconds(50)));
+            Assert.Throws<DistributedLockTimeoutException>(() => locks.AcquireAmongExclusive(resource, TimeSpan.FromMilliseconds(50)));
+        }
+
+        // It waits for an exclusive holder, which keeps shared ones out, and for shared ones not at all.
+        using (locks.Acquire(resource, TimeSpan.Zero))
+        {
+            Assert.Throws<DistributedLockTimeoutException>(() => locks.AcquireAmongExclusive(resource, TimeSpan.FromMilliseconds(50)));
+            Assert.Throws<DistributedLockTimeoutException>(() => locks.AcquireShared(resource, TimeSpan.FromMilliseconds(50)));
+        }
+        using (locks.AcquireShared(resource, TimeSpan.Zero))
+        {
+            locks.AcquireAmongExclusive(resource, TimeSpan.Zero).Dispose();
+        }
+        locks.Acquire(resource, TimeSpan.Zero).Dispose();
+    }
+
+    [Fact]
     public async Task In_memory_shared_holders_share_an_exclusive_waits_for_them_and_keeps_new_ones_out_and_one_that_gives_up_lets_them_in()
     {
         var locks = ProcessLocks.Of(new global::Hangfire.InMemory.InMemoryStorage());

@@ -15,11 +15,17 @@ namespace Pipelines.Hangfire;
 /// resource's lock. A resource's semaphore is dropped when its last holder and waiter leave.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A lock can also be held shared (<see cref="AcquireShared"/>), as a PostgreSQL transaction's shared advisory lock is:
-/// shared holders never wait for each other, and a shared acquire passes through the semaphore, so it waits while an
-/// exclusive holder holds it, or has taken it and waits for the shared holders inside to leave (no new one enters
-/// meanwhile); the exclusive holder is granted the lock once they have. The swaps of <see cref="ProcessSwaps"/> hold run
-/// locks so.
+/// shared holders never wait for each other, and a shared acquire waits while an exclusive holder holds the lock or has
+/// taken it and waits for the shared holders inside to leave (no new one enters meanwhile); the exclusive holder is
+/// granted the lock once they have. The swaps of <see cref="ProcessSwaps"/> hold run locks so.
+/// </para>
+/// <para>
+/// A third hold, <see cref="AcquireAmongExclusive"/>, excludes the exclusive holders and the other holds of its kind but
+/// not the shared ones: a run's step that changes only tasks no swap changes (the steps that queue undecided tasks a
+/// budget at a time, <see cref="RunCoordinator"/>) lets the run's tries start meanwhile.
+/// </para>
 /// </remarks>
 internal sealed class ProcessLocks
 {
@@ -32,13 +38,22 @@ internal sealed class ProcessLocks
 
     /// <summary>Takes the lock on <paramref name="resource"/>, waiting up to <paramref name="timeout"/>.</summary>
     /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
-    public IDisposable Acquire(string resource, TimeSpan timeout) => Enter(resource, timeout, shared: false);
+    public IDisposable Acquire(string resource, TimeSpan timeout) => Enter(resource, timeout, Hold.Exclusive);
 
     /// <summary>Takes the lock on <paramref name="resource"/> shared, waiting up to <paramref name="timeout"/> while it is held exclusively.</summary>
     /// <exception cref="DistributedLockTimeoutException">An exclusive holder kept it longer than the timeout.</exception>
-    public IDisposable AcquireShared(string resource, TimeSpan timeout) => Enter(resource, timeout, shared: true);
+    public IDisposable AcquireShared(string resource, TimeSpan timeout) => Enter(resource, timeout, Hold.Shared);
 
-    private IDisposable Enter(string resource, TimeSpan timeout, bool shared)
+    /// <summary>
+    /// Takes the lock on <paramref name="resource"/> against the exclusive holders and the other holds of this kind, while
+    /// shared holders come and go, waiting up to <paramref name="timeout"/>.
+    /// </summary>
+    /// <exception cref="DistributedLockTimeoutException">The lock was not free within the timeout.</exception>
+    public IDisposable AcquireAmongExclusive(string resource, TimeSpan timeout) => Enter(resource, timeout, Hold.AmongExclusive);
+
+    private enum Hold { Exclusive, Shared, AmongExclusive }
+
+    private IDisposable Enter(string resource, TimeSpan timeout, Hold hold)
     {
         Entry entry;
         lock (_entries)
@@ -48,27 +63,42 @@ internal sealed class ProcessLocks
         }
         var started = Environment.TickCount64;
         var wait = timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout;
+        TimeSpan Left()
+        {
+            var left = wait - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
         bool taken;
         try
         {
-            taken = entry.Semaphore.Wait(wait);
-            if (taken && shared)
+            if (hold == Hold.Shared)
             {
-                // In only to count itself: exclusive acquires behind it wait for it to leave, shared ones do not.
-                lock (entry)
+                // In through the gate, which an exclusive holder closes; shared holders never wait for each other.
+                while (true)
                 {
-                    if (entry.Shared++ == 0) entry.Drained.Reset();
+                    taken = entry.Open.Wait(Left());
+                    if (!taken) break;
+                    lock (entry)
+                    {
+                        if (!entry.Open.IsSet) continue;
+                        if (entry.Shared++ == 0) entry.Drained.Reset();
+                        break;
+                    }
                 }
-                entry.Semaphore.Release();
             }
-            else if (taken && !entry.Drained.IsSet)
+            else
             {
-                // Holding the semaphore keeps new shared holders out; the ones inside leave in their own time.
-                var left = wait - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
-                if (!entry.Drained.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+                taken = entry.Semaphore.Wait(wait);
+                if (taken && hold == Hold.Exclusive)
                 {
-                    entry.Semaphore.Release();
-                    taken = false;
+                    // Holding the semaphore, the gate closed keeps new shared holders out; the ones inside leave in their own time.
+                    lock (entry) entry.Open.Reset();
+                    if (!entry.Drained.Wait(Left()))
+                    {
+                        lock (entry) entry.Open.Set();
+                        entry.Semaphore.Release();
+                        taken = false;
+                    }
                 }
             }
         }
@@ -77,7 +107,7 @@ internal sealed class ProcessLocks
             Leave(resource, entry);
             throw;
         }
-        if (taken) return new Held(this, resource, entry, shared);
+        if (taken) return new Held(this, resource, entry, hold);
         Leave(resource, entry);
         throw new DistributedLockTimeoutException(resource);
     }
@@ -90,6 +120,7 @@ internal sealed class ProcessLocks
             {
                 _entries.Remove(resource);
                 entry.Drained.Dispose();
+                entry.Open.Dispose();
                 entry.Semaphore.Dispose();
             }
         }
@@ -97,30 +128,38 @@ internal sealed class ProcessLocks
 
     private sealed class Entry
     {
+        /// <summary>Held by an exclusive holder or a hold among the exclusive ones.</summary>
         public readonly SemaphoreSlim Semaphore = new(1, 1);
+        /// <summary>Set while no exclusive holder keeps shared ones out.</summary>
+        public readonly ManualResetEventSlim Open = new(initialState: true);
         /// <summary>Set while no shared holder is in.</summary>
         public readonly ManualResetEventSlim Drained = new(initialState: true);
         public int Shared;
         public int Users;
     }
 
-    private sealed class Held(ProcessLocks owner, string resource, Entry entry, bool shared) : IDisposable
+    private sealed class Held(ProcessLocks owner, string resource, Entry entry, Hold hold) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            if (shared)
+            switch (hold)
             {
-                lock (entry)
-                {
-                    if (--entry.Shared == 0) entry.Drained.Set();
-                }
-            }
-            else
-            {
-                entry.Semaphore.Release();
+                case Hold.Shared:
+                    lock (entry)
+                    {
+                        if (--entry.Shared == 0) entry.Drained.Set();
+                    }
+                    break;
+                case Hold.Exclusive:
+                    lock (entry) entry.Open.Set();
+                    entry.Semaphore.Release();
+                    break;
+                default:
+                    entry.Semaphore.Release();
+                    break;
             }
             owner.Leave(resource, entry);
         }

@@ -75,10 +75,10 @@ internal sealed class RunCoordinator
 
     /// <summary>One step and what follows its commit (slots, waiting runs, the next run, asset consumers).</summary>
     private RunWork? Step(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        HashFieldWrite? writeFirst = null, Action? committed = null)
+        HashFieldWrite? writeFirst = null, Action? committed = null, bool startsMeanwhile = false)
     {
         var stepStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed);
+        var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed, startsMeanwhile);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
         // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
@@ -147,6 +147,11 @@ internal sealed class RunCoordinator
             {
                 var chunk = new List<int>(budget);
                 while (chunk.Count < budget && pending.TryDequeue(out var next)) chunk.Add(next);
+                // A chunk of tasks decides only undecided tasks and what its cascade reaches, which are undecided too (a
+                // cascade decides no other), so the run's tries start meanwhile: a fan-out's first tries no longer wait
+                // for every budget of its jobs. A mapped task's settling reads its instances' states, which starts change,
+                // so a chunk with one keeps them out.
+                var plain = chunk.TrueForAll(i => pipeline.Tasks[i].MapOver is null);
                 var work = Step(pipeline, runId, work =>
                 {
                     if (work.RunState != RunState.Running) return false;
@@ -155,7 +160,7 @@ internal sealed class RunCoordinator
                         if (!RunCascade.Decide(work, index)) MappedTask.Settle(work, index);
                     // A task left for a following step (over the budget) changes nothing, but must stay listed.
                     return work.Changed.Any() || work.Deferred.Count > 0;
-                }, CascadeScope.Changed, lockTimeout, chunk.ConvertAll(i => pipeline.Tasks[i].Id));
+                }, CascadeScope.Changed, lockTimeout, chunk.ConvertAll(i => pipeline.Tasks[i].Id), startsMeanwhile: plain);
                 if (work is null) continue;
                 foreach (var again in work.Deferred)
                     if (!pending.Contains(again)) pending.Enqueue(again);

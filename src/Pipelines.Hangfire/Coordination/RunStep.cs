@@ -37,10 +37,12 @@ internal sealed class RunStep
     /// <paramref name="writeFirst"/>, when given, is written before the lock is waited for (a try's result, which must not
     /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
     /// of its own just before. <paramref name="committed"/>, when given, is called once the step committed and released the
-    /// lock (not when the change left the run untouched, nor when the step failed).
+    /// lock (not when the change left the run untouched, nor when the step failed). With <paramref name="startsMeanwhile"/>
+    /// the step changes only undecided tasks (no try's start reads or changes them) and lets tries start without the run's
+    /// lock meanwhile (<see cref="UnlockedStart"/>) where the lock lives in this process.
     /// </remarks>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
-        HashFieldWrite? writeFirst = null, Action? committed = null)
+        HashFieldWrite? writeFirst = null, Action? committed = null, bool startsMeanwhile = false)
     {
         RunWork work;
         var reads = StepReads.Plan(_storage, pipeline, runId, cascade, touches);
@@ -54,7 +56,7 @@ internal sealed class RunStep
             first.Commit();
         }
         IReadOnlyList<PipelineEvent> stored;
-        using (var held = reads?.Lock(resource, timeout, writeFirst) ?? StorageLocks.Acquire(_storage, connection, resource, timeout))
+        using (var held = reads?.Lock(resource, timeout, writeFirst) ?? StorageLocks.Acquire(_storage, connection, resource, timeout, swapsMeanwhile: startsMeanwhile))
         {
             // A try starting reads only its own task's record: a task is queued only in a running run (a queued run's tasks
             // are undecided, a finished run's are terminal), so the task's state alone says whether it may start. A try

@@ -17,7 +17,17 @@ namespace Pipelines.Hangfire;
 /// </summary>
 internal static class StorageLocks
 {
-    public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout)
+    /// <summary>Takes <paramref name="resource"/>'s lock on <paramref name="storage"/> (through <paramref name="connection"/> where the storage's own), waiting up to <paramref name="timeout"/>.</summary>
+    /// <param name="storage">The storage whose lock it is.</param>
+    /// <param name="connection">A connection to it, for a lock that is Hangfire's own.</param>
+    /// <param name="resource">The lock's name.</param>
+    /// <param name="timeout">How long to wait for it.</param>
+    /// <param name="swapsMeanwhile">
+    /// Whether the holder leaves the swaps beside the lock (<see cref="BeginSwap"/>) free to go on: it changes nothing a
+    /// swap reads or changes. Where the locks live in this process it then excludes only the other holders
+    /// (<see cref="ProcessLocks.AcquireAmongExclusive"/>); elsewhere the lock is taken as always.
+    /// </param>
+    public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout, bool swapsMeanwhile = false)
     {
         var started = Stopwatch.GetTimestamp();
         IDisposable held;
@@ -26,6 +36,7 @@ internal static class StorageLocks
             held = storage switch
             {
                 IPipelineLockStorage own => own.AcquirePipelineLock(resource, timeout),
+                global::Hangfire.InMemory.InMemoryStorage memory when swapsMeanwhile => ProcessLocks.Of(memory).AcquireAmongExclusive(resource, timeout),
                 global::Hangfire.InMemory.InMemoryStorage memory => ProcessLocks.Of(memory).Acquire(resource, timeout),
                 _ => connection.AcquireDistributedLock(resource, timeout),
             };
