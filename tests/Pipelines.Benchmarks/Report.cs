@@ -119,7 +119,7 @@ public sealed class StorageReport(string name)
             Row("fan-out throughput (tasks/s)", oursFan.TasksPerSecond, rawFan.TasksPerSecond, $">= {ThroughputGoal}x", fan.FansCompleted ? fan.ThroughputRatio >= ThroughputGoal : null);
         }
         CpuRow("fan-out CPU per task, round median (us) [2]", r => r.PipelineFan, r => r.RawFan);
-        MedianRow("fan-out allocated per task, median (KB) [2]", r => r.PipelineFan?.AllocatedKbPerTask, r => r.RawFan?.AllocatedKbPerTask);
+        MedianRow("fan-out allocated per task, round median (KB) [2]", r => r.PipelineFan?.AllocatedKbPerTask, r => r.RawFan?.AllocatedKbPerTask);
         MedianRow("fan-out GC pauses, round median (ms) [2]", r => r.PipelineFan?.GcPauseMs, r => r.RawFan?.GcPauseMs);
         if (mapped is { PipelineMappedFan: { } oursMapped, RawMappedFan: { } rawMapped })
         {

@@ -133,8 +133,11 @@ public sealed class TryDeliveryTests
         var jobId = FailedTryJob(host, run.RunId, new TryStorageUnavailableException($"The output of 'Transform' in run '{run.RunId}' of pipeline 'linear' could not be read."));
         LoadRunningAndSilent(coordinator, run.RunId, jobId);
 
-        coordinator.Reconcile(Linear.Definition, run.RunId);
-        var queued = host.Operations.GetRun("linear", run.RunId)!["Load"];
+        // Read from the reconciler's own step: the new job may start the try at once.
+        var step = coordinator.Reconcile(Linear.Definition, run.RunId);
+        Assert.NotNull(step);
+        Assert.Equal(new PendingJob("Load", 1, null), Assert.Single(step!.Jobs));
+        var queued = step["Load"];
         Assert.Equal(TaskState.Running, queued.State);
         Assert.StartsWith($"Re-enqueued by the reconciler: try 1's job {jobId} ended without a result because the storage did not answer; the try runs again.", queued.Reason, StringComparison.Ordinal);
         var after = await host.WaitAsync("linear", run.RunId);
@@ -170,6 +173,20 @@ public sealed class TryDeliveryTests
         Assert.Contains($"its job {jobId} ended (Failed) without recording a result", after["Load"].Reason, StringComparison.Ordinal);
         Assert.Single(after["Load"].JobIds);
         Assert.Equal(1, host.Effects.Count(run.RunId, "Load"));
+    }
+
+    /// <summary>
+    /// Only the storage not answering is a try abandoned to run again: anything else (a record that does not parse, a
+    /// mistake) would fail the same way at every reconciler pass, so it fails the try.
+    /// </summary>
+    [Fact]
+    public void Only_the_storage_not_answering_abandons_a_try()
+    {
+        Assert.True(TryStorageUnavailableException.IsStorageFailure(new NpgsqlException("Exception while reading from stream")));
+        Assert.True(TryStorageUnavailableException.IsStorageFailure(new InvalidOperationException("wrapped", new System.IO.IOException("connection reset"))));
+        Assert.True(TryStorageUnavailableException.IsStorageFailure(new TimeoutException("Timeout during reading attempt")));
+        Assert.False(TryStorageUnavailableException.IsStorageFailure(new System.Text.Json.JsonException("'x' is an invalid start of a value.")));
+        Assert.False(TryStorageUnavailableException.IsStorageFailure(new KeyNotFoundException("Pipeline 'linear' has no run 'r'.")));
     }
 
     /// <summary>Load's try 1 job, failed by Hangfire with <paramref name="error"/> as its worker fails a job whose method threw it.</summary>

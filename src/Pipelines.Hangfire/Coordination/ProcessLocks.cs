@@ -68,7 +68,7 @@ internal sealed class ProcessLocks
             var left = wait - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
             return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
-        bool taken;
+        bool taken = false, semaphore = false;
         try
         {
             if (hold == Hold.Shared)
@@ -88,28 +88,40 @@ internal sealed class ProcessLocks
             }
             else
             {
-                taken = entry.Semaphore.Wait(wait);
+                taken = semaphore = entry.Semaphore.Wait(wait);
                 if (taken && hold == Hold.Exclusive)
                 {
                     // Holding the semaphore, the gate closed keeps new shared holders out; the ones inside leave in their own time.
                     lock (entry) entry.Open.Reset();
                     if (!entry.Drained.Wait(Left()))
                     {
-                        lock (entry) entry.Open.Set();
-                        entry.Semaphore.Release();
-                        taken = false;
+                        Reopen(entry);
+                        taken = semaphore = false;
                     }
                 }
             }
         }
         catch
         {
+            // Interrupted while it waited: give back what it took, or every later acquire would wait for it.
+            if (semaphore)
+            {
+                if (hold == Hold.Exclusive) Reopen(entry);
+                else entry.Semaphore.Release();
+            }
             Leave(resource, entry);
             throw;
         }
         if (taken) return new Held(this, resource, entry, hold);
         Leave(resource, entry);
         throw new DistributedLockTimeoutException(resource);
+    }
+
+    /// <summary>Ends an exclusive hold (or its acquire): the gate opens for shared holders, then the semaphore is free.</summary>
+    private static void Reopen(Entry entry)
+    {
+        lock (entry) entry.Open.Set();
+        entry.Semaphore.Release();
     }
 
     private void Leave(string resource, Entry entry)
@@ -154,8 +166,7 @@ internal sealed class ProcessLocks
                     }
                     break;
                 case Hold.Exclusive:
-                    lock (entry) entry.Open.Set();
-                    entry.Semaphore.Release();
+                    Reopen(entry);
                     break;
                 default:
                     entry.Semaphore.Release();

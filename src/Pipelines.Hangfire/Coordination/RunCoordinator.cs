@@ -147,10 +147,13 @@ internal sealed class RunCoordinator
             {
                 var chunk = new List<int>(budget);
                 while (chunk.Count < budget && pending.TryDequeue(out var next)) chunk.Add(next);
-                // A chunk of tasks decides only undecided tasks and what its cascade reaches, which are undecided too (a
-                // cascade decides no other), so the run's tries start meanwhile: a fan-out's first tries no longer wait
-                // for every budget of its jobs. A mapped task's settling reads its instances' states, which starts change,
-                // so a chunk with one keeps them out.
+                // A chunk of tasks decides only undecided tasks, and its cascade decides only undecided ones too, so no
+                // record it writes is one a start swaps (a waiting try's): the run's tries start meanwhile, and a
+                // fan-out's first tries no longer wait for every budget of its jobs. What else it writes (the run's
+                // counts, in its record and its tally) no start reads or writes. The cascade's settling of a mapped task
+                // downstream reads its instances' states, which starts move from waiting to running, but tells only
+                // undecided, unfinished and finished apart, which a start does not change. A chunk with a mapped task of
+                // its own expands or queues its instances and keeps starts out, as every other step does.
                 var plain = chunk.TrueForAll(i => pipeline.Tasks[i].MapOver is null);
                 var work = Step(pipeline, runId, work =>
                 {

@@ -38,8 +38,9 @@ internal sealed class RunStep
     /// depend on getting the lock): in the round trip that asks for the lock where the storage can, otherwise in a write
     /// of its own just before. <paramref name="committed"/>, when given, is called once the step committed and released the
     /// lock (not when the change left the run untouched, nor when the step failed). With <paramref name="startsMeanwhile"/>
-    /// the step changes only undecided tasks (no try's start reads or changes them) and lets tries start without the run's
-    /// lock meanwhile (<see cref="UnlockedStart"/>) where the lock lives in this process.
+    /// the step changes only undecided tasks, whose records no try's start swaps (and the run's counts, which a start does
+    /// not use), and lets tries start without the run's lock meanwhile (<see cref="UnlockedStart"/>) where the lock lives
+    /// in this process.
     /// </remarks>
     public RunWork? Apply(PipelineDefinition pipeline, string runId, Func<RunWork, bool> change, CascadeScope cascade, TimeSpan? lockTimeout, IReadOnlyCollection<string>? touches = null,
         HashFieldWrite? writeFirst = null, Action? committed = null, bool startsMeanwhile = false)

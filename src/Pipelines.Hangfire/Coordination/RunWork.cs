@@ -133,15 +133,30 @@ internal sealed class RunWork
     public List<PipelineEvent> Events { get; } = new();
 
     /// <summary>The tasks this step changed, in topological order, then the mapped instances it changed.</summary>
-    public IEnumerable<TaskInstance> Changed => _changedInstances is null ? _changed.Select(Get) : _changed.Select(Get).Concat(_changedInstances.Values);
+    public IEnumerable<TaskInstance> Changed
+    {
+        get
+        {
+            foreach (var index in _changed) yield return Get(index);
+            if (_changedInstances is null) yield break;
+            foreach (var instance in _changedInstances.Values) yield return instance;
+        }
+    }
 
     /// <summary>The mapped instances this step changed (their records are under <see cref="MapKey"/> ids).</summary>
-    public IEnumerable<TaskInstance> ChangedInstances => _changedInstances?.Values ?? Enumerable.Empty<TaskInstance>();
+    public IEnumerable<TaskInstance> ChangedInstances
+    {
+        get
+        {
+            if (_changedInstances is null) yield break;
+            foreach (var instance in _changedInstances.Values) yield return instance;
+        }
+    }
 
     /// <summary>A changed mapped instance as it was before this step.</summary>
     public TaskInstance InstanceBefore(string key) => _instancesBefore is not null && _instancesBefore.TryGetValue(key, out var task) ? task : Instance(key);
 
-    /// <summary>Indexes of the mapped tasks some of whose instances this step changed: the cascade settles them again.</summary>
+    /// <summary>Indexes of the mapped tasks some of whose instances this step changed, as of this read: the cascade settles them again.</summary>
     public IReadOnlyCollection<int> TouchedMapped => (IReadOnlyCollection<int>?)_touchedMapped ?? System.Array.Empty<int>();
 
     /// <summary>

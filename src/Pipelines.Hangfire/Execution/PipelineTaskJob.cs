@@ -86,11 +86,12 @@ public sealed partial class PipelineTaskJob
             // Read with the start where the storage starts a try without the run's lock (PostgreSQL: the same round trip).
             runRecord = startRead ?? ReadRunRecord(pipeline.Id, runId);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not global::Hangfire.Storage.DistributedLockTimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not global::Hangfire.Storage.DistributedLockTimeoutException
+            && TryStorageUnavailableException.IsStorageFailure(ex))
         {
-            // The start may have been written before the storage failed (its answer lost): the try is then running, and
+            // A busy run lock is not this (nothing was written). The start may have been written before the storage failed (its answer lost): the try is then running, and
             // its job ends with this exception, which tells the reconciler to run the same try again. A start not
-            // written leaves the try waiting for a new job. A busy run lock is not this: nothing was written.
+            // written leaves the try waiting for a new job.
             throw new TryStorageUnavailableException($"The start of try {tryNumber} of '{taskId}' in run '{runId}' of pipeline '{pipeline.Id}' could not be recorded: {ex.Message}", ex);
         }
 
@@ -301,7 +302,8 @@ public sealed partial class PipelineTaskJob
 
     private static RunContext ReadContext(PipelineDefinition pipeline, TaskDefinition task, string runId, RunRecord? run, int tryNumber, ILogger logger, int? mapIndex)
     {
-        if (run?.LogicalDate is not { } logicalDate) throw new TryStorageUnavailableException($"The record of run '{runId}' of pipeline '{pipeline.Id}' could not be read.");
+        // The record was read (a storage that failed to answer threw): one without a logical date is not there.
+        if (run?.LogicalDate is not { } logicalDate) throw new InvalidOperationException($"Run '{runId}' of pipeline '{pipeline.Id}' has no record with a logical date: was it deleted while its try was queued?");
         return new RunContext(pipeline.Id, runId, task.Id, logicalDate, run.DataInterval, tryNumber, run.Parameters, logger) { MapIndex = mapIndex };
     }
 
@@ -319,7 +321,7 @@ public sealed partial class PipelineTaskJob
                     ? PipelineStore.GetMappedOutput(connection, pipelineId, runId, taskId)
                     : PipelineStore.GetOutput(connection, pipelineId, runId, taskId);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && TryStorageUnavailableException.IsStorageFailure(ex))
             {
                 throw new TryStorageUnavailableException($"The output of '{taskId}' in run '{runId}' of pipeline '{pipelineId}' could not be read: {ex.Message}", ex);
             }

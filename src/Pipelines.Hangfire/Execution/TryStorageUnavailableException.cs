@@ -1,4 +1,7 @@
 using System;
+using System.Data.Common;
+using System.IO;
+using System.Net.Sockets;
 using Hangfire.States;
 using Hangfire.Storage;
 
@@ -15,6 +18,22 @@ internal sealed class TryStorageUnavailableException : Exception
     public TryStorageUnavailableException(string message, Exception? inner = null)
         : base(message + " The try did not fail: it runs again when the storage answers.", inner)
     {
+    }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> (or an exception inside it) is the storage not answering: a database's error
+    /// (<see cref="DbException"/>: Npgsql's), a broken connection (<see cref="IOException"/>, <see cref="SocketException"/>)
+    /// or a timeout (<see cref="TimeoutException"/>, Redis's too), or Redis's connection error, which has no base of its
+    /// own in common with them and is told by its name (this package does not reference the Redis client). Anything else,
+    /// a record that does not parse or a mistake in the runtime, fails the try as before: a try run again for it would
+    /// fail the same way at every reconciler pass.
+    /// </summary>
+    public static bool IsStorageFailure(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+            if (e is DbException or IOException or SocketException or TimeoutException || e.GetType().FullName == "StackExchange.Redis.RedisConnectionException")
+                return true;
+        return false;
     }
 
     /// <summary>
