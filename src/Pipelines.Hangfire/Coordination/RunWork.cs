@@ -18,12 +18,10 @@ namespace Pipelines.Hangfire;
 internal sealed class RunWork
 {
     private readonly System.Func<string, string?> _stored;
-    // The tasks read or changed so far: a few in most steps (a try's start or end), every one in a step that reads them
-    // all. A step's work is allocated for what it touches, not for the pipeline's size: an array over every task, made
-    // for each step, was most of what a try's start and end allocated in a 1,000-task pipeline.
-    private Dictionary<int, TaskInstance>? _some;
-    private TaskInstance?[]? _all;
-    private const int SomeTasks = 32;
+    // The tasks read or changed so far, by index: a few in most steps (a try's start or end). A step's work is allocated
+    // for what it touches, not for the pipeline's size: an array over every task, made for each step, was most of what a
+    // try's start and end allocated in a 1,000-task pipeline.
+    private readonly Dictionary<int, TaskInstance> _tasks = new();
     private readonly SortedSet<int> _changed = new();
     private Dictionary<int, TaskInstance>? _before;
     // Instances of mapped tasks (MapKey ids), parsed on first use, and those this step changed: made on first use, as
@@ -229,34 +227,15 @@ internal sealed class RunWork
 
     public TaskInstance Get(int index)
     {
-        if (Loaded(index) is { } task) return task;
+        if (_tasks.TryGetValue(index, out var task)) return task;
         var id = Pipeline.Tasks[index].Id;
-        task = _stored(id) is { Length: > 0 } record ? PipelineStore.ParseTask(id, record) : TaskInstance.Fresh(id);
-        Keep(index, task);
-        return task;
-    }
-
-    private TaskInstance? Loaded(int index) =>
-        _all is not null ? _all[index] : _some is not null && _some.TryGetValue(index, out var task) ? task : null;
-
-    private void Keep(int index, TaskInstance task)
-    {
-        if (_all is not null)
-        {
-            _all[index] = task;
-            return;
-        }
-        (_some ??= new Dictionary<int, TaskInstance>())[index] = task;
-        if (_some.Count <= SomeTasks) return;
-        _all = new TaskInstance?[Pipeline.Tasks.Length];
-        foreach (var (i, kept) in _some) _all[i] = kept;
-        _some = null;
+        return _tasks[index] = _stored(id) is { Length: > 0 } record ? PipelineStore.ParseTask(id, record) : TaskInstance.Fresh(id);
     }
 
     /// <summary>A task's state, without parsing its whole record.</summary>
     public TaskState StateOf(int index)
     {
-        if (Loaded(index) is { } task) return task.State;
+        if (_tasks.TryGetValue(index, out var task)) return task.State;
         return _stored(Pipeline.Tasks[index].Id) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
     }
 
@@ -274,7 +253,7 @@ internal sealed class RunWork
         var current = Get(index);
         if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = current;
         Tally?.Moved(index, current.State, task.State);
-        Keep(index, task);
+        _tasks[index] = task;
         _changed.Add(index);
     }
 
@@ -285,7 +264,7 @@ internal sealed class RunWork
     public void Undo(int index, TaskInstance earlier)
     {
         Tally?.Moved(index, Get(index).State, earlier.State);
-        Keep(index, earlier);
+        _tasks[index] = earlier;
         if (_before is not null && _before.TryGetValue(index, out var before) && before == earlier)
         {
             _before.Remove(index);

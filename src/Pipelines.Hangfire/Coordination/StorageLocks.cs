@@ -24,8 +24,9 @@ internal static class StorageLocks
     /// <param name="timeout">How long to wait for it.</param>
     /// <param name="swapsMeanwhile">
     /// Whether the holder leaves the swaps beside the lock (<see cref="BeginSwap"/>) free to go on: it writes no field a
-    /// swap compares or writes, and none of the rest a swap's reader uses. Where the locks live in this process it then excludes only the other holders
-    /// (<see cref="ProcessLocks.AcquireAmongExclusive"/>); elsewhere the lock is taken as always.
+    /// swap compares or writes, and none of the rest a swap's reader uses. Where the locks live in this process it then
+    /// excludes only the other holders (<see cref="ProcessLocks.AcquireAmongExclusive"/>); elsewhere the lock is taken
+    /// as always.
     /// </param>
     public static IDisposable Acquire(JobStorage storage, IStorageConnection connection, string resource, TimeSpan timeout, bool swapsMeanwhile = false)
     {

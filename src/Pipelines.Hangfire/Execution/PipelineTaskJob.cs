@@ -89,9 +89,9 @@ public sealed partial class PipelineTaskJob
         catch (Exception ex) when (ex is not OperationCanceledException and not global::Hangfire.Storage.DistributedLockTimeoutException
             && TryStorageUnavailableException.IsStorageFailure(ex))
         {
-            // A busy run lock is not this (nothing was written). The start may have been written before the storage failed (its answer lost): the try is then running, and
+            // The start may have been written before the storage failed (its answer lost): the try is then running, and
             // its job ends with this exception, which tells the reconciler to run the same try again. A start not
-            // written leaves the try waiting for a new job.
+            // written leaves the try waiting for a new job. A busy run lock is not this: nothing was written.
             throw new TryStorageUnavailableException($"The start of try {tryNumber} of '{taskId}' in run '{runId}' of pipeline '{pipeline.Id}' could not be recorded: {ex.Message}", ex);
         }
 
