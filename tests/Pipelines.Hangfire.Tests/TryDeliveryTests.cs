@@ -153,6 +153,56 @@ public sealed class TryDeliveryTests
     }
 
     /// <summary>
+    /// The whole way, on a real server: Load's start was written, then the storage stopped answering as its try read the
+    /// run's record (a database restart between two round trips). The try throws before the task's code runs, Hangfire
+    /// fails its job with <see cref="TryStorageUnavailableException"/>, and the reconciler, once the try is silent, runs
+    /// the same try again on a new job: Load succeeds as try 1, and its code ran once.
+    /// </summary>
+    [Fact]
+    public async Task A_try_whose_start_was_written_before_the_storage_stopped_answering_runs_again_as_the_same_try()
+    {
+        const string runId = "storage-lost";
+        var runKey = PipelineStore.RunKey("linear", runId);
+        var tasksKey = PipelineStore.TasksKey("linear", runId);
+        var armed = 1;
+        // Once: the first read of the run's record on a Hangfire worker's thread once Load's record says it is running,
+        // which is the try reading its run (the start step itself reads only Load's record and the pause).
+        var storage = new UnansweringStorage(PipelineHost.InMemoryStorage(), (connection, key) =>
+            key == runKey && Thread.CurrentThread.Name?.StartsWith("Worker", StringComparison.Ordinal) == true
+            && connection.GetValueFromHash(tasksKey, "Load") is { } load && PipelineStore.StateOf(load) == TaskState.Running
+            && Interlocked.Exchange(ref armed, 0) == 1);
+        await using var host = await PipelineHost.StartAsync(storage, new[] { Linear.Definition }, configure: Fast);
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        host.Operations.Trigger("linear", new LocalDate(2024, 7, 5), runId: runId);
+
+        var firstJob = await Poll.UntilAsync(() => host.Operations.GetRun("linear", runId)!["Load"].JobIds.FirstOrDefault(), id => id is not null, "Load's first job");
+        await Poll.UntilAsync(() => host.Storage.GetMonitoringApi().JobDetails(firstJob)?.History.FirstOrDefault()?.StateName == FailedState.StateName, "Load's first job to fail");
+        var failed = host.Storage.GetMonitoringApi().JobDetails(firstJob)!.History[0];
+        Assert.Equal(typeof(TryStorageUnavailableException).FullName, failed.Data["ExceptionType"]);
+        Assert.StartsWith($"The start of try 1 of 'Load' in run '{runId}' of pipeline 'linear' could not be recorded: Reading '{runKey}' failed", failed.Data["ExceptionMessage"], StringComparison.Ordinal);
+        var abandoned = host.Operations.GetRun("linear", runId)!["Load"];
+        Assert.Equal(TaskState.Running, abandoned.State);
+        Assert.Equal(0, host.Effects.Count(runId, "Load"));
+
+        // The reconciler's passes, as its process makes them: the try is silent for the liveness timeout, then runs again.
+        var after = await Poll.UntilAsync(() =>
+        {
+            coordinator.Reconcile(Linear.Definition, runId);
+            return host.Operations.GetRun("linear", runId)!;
+        }, run => run.State.IsFinished(), "the run to finish after the reconciler's passes");
+
+        Assert.Equal(1, storage.Failures);
+        Assert.Equal(RunState.Success, after.State);
+        var loaded = after["Load"];
+        Assert.Equal(TaskState.Success, loaded.State);
+        Assert.Equal(1, loaded.TryNumber);
+        Assert.Equal(2, loaded.JobIds.Length);
+        Assert.Equal(firstJob, loaded.JobIds[0]);
+        Assert.NotEqual(abandoned.Execution, loaded.Execution);
+        Assert.Equal(1, host.Effects.Count(runId, "Load"));
+    }
+
+    /// <summary>
     /// The control: a job that ended without a result for any other reason (its worker threw outside the task's code) is
     /// a task instance Airflow calls a zombie, and fails (Load has no retries left to use).
     /// </summary>
