@@ -226,6 +226,41 @@ public sealed class TryDeliveryTests
     }
 
     /// <summary>
+    /// A storage that answers the reconciler but never the try (an upstream output too large to read within the
+    /// database's command timeout) would run it again at every pass: after <see cref="RunReconciliation.StorageRunsLimit"/>
+    /// of its jobs in a row, the try fails. Only the current try's jobs count: a retry follows a try the storage may
+    /// have ended too.
+    /// </summary>
+    [Fact]
+    public async Task A_try_the_storage_ended_five_jobs_in_a_row_fails()
+    {
+        await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Linear.Definition }, configure: Fast);
+        var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+        string StorageEnded(string runId, int tryNumber) => FailedTryJob(host, runId, new TryStorageUnavailableException($"The output of 'Transform' in run '{runId}' of pipeline 'linear' could not be read."), tryNumber);
+
+        var stuck = await host.RunAsync("linear", new LocalDate(2024, 7, 6));
+        var earlier = Enumerable.Range(0, 4).Select(_ => StorageEnded(stuck.RunId, 1)).ToArray();
+        var last = StorageEnded(stuck.RunId, 1);
+        LoadRunningAndSilent(coordinator, stuck.RunId, last, 1, earlier);
+        var step = coordinator.Reconcile(Linear.Definition, stuck.RunId);
+
+        Assert.Empty(step!.Jobs);
+        var failed = host.Operations.GetRun("linear", stuck.RunId)!;
+        Assert.Equal(RunState.Failed, failed.State);
+        Assert.Equal(TaskState.Failed, failed["Load"].State);
+        Assert.Contains($"its last 5 jobs (the last {last}) each ended without a result because the storage did not answer the try, while it answered the reconciler; the try is not run a 6th time", failed["Load"].Reason, StringComparison.Ordinal);
+
+        // Four of try 2's jobs, after one of try 1's: four in a row, so try 2 runs again.
+        var retried = await host.RunAsync("linear", new LocalDate(2024, 7, 7));
+        var before = new[] { StorageEnded(retried.RunId, 1) }.Concat(Enumerable.Range(0, 3).Select(_ => StorageEnded(retried.RunId, 2))).ToArray();
+        LoadRunningAndSilent(coordinator, retried.RunId, StorageEnded(retried.RunId, 2), 2, before);
+        step = coordinator.Reconcile(Linear.Definition, retried.RunId);
+
+        Assert.Equal(new PendingJob("Load", 2, null), Assert.Single(step!.Jobs));
+        Assert.Equal(TaskState.Running, step["Load"].State);
+    }
+
+    /// <summary>
     /// Only the storage not answering is a try abandoned to run again: anything else (a record that does not parse, a
     /// mistake) would fail the same way at every reconciler pass, so it fails the try.
     /// </summary>
@@ -239,20 +274,23 @@ public sealed class TryDeliveryTests
         Assert.False(TryStorageUnavailableException.IsStorageFailure(new KeyNotFoundException("Pipeline 'linear' has no run 'r'.")));
     }
 
-    /// <summary>Load's try 1 job, failed by Hangfire with <paramref name="error"/> as its worker fails a job whose method threw it.</summary>
-    private static string FailedTryJob(PipelineHost host, string runId, Exception error) =>
-        new BackgroundJobClient(host.Storage).Create(new TryJob("linear", runId, "Load", 1, "loads").ToJob(), new FailedState(error));
+    /// <summary>Load's job for try <paramref name="tryNumber"/>, failed by Hangfire with <paramref name="error"/> as its worker fails a job whose method threw it.</summary>
+    private static string FailedTryJob(PipelineHost host, string runId, Exception error, int tryNumber = 1) =>
+        new BackgroundJobClient(host.Storage).Create(new TryJob("linear", runId, "Load", tryNumber, "loads").ToJob(), new FailedState(error));
 
-    /// <summary>The run back to running with Load's try 1 running on that job, started a minute ago and never heard from since.</summary>
-    private static void LoadRunningAndSilent(RunCoordinator coordinator, string runId, string jobId) =>
+    /// <summary>
+    /// The run back to running with Load's try <paramref name="tryNumber"/> running on the last of <paramref name="jobIds"/>,
+    /// started a minute ago and never heard from since.
+    /// </summary>
+    private static void LoadRunningAndSilent(RunCoordinator coordinator, string runId, string jobId, int tryNumber = 1, params string[] earlierJobIds) =>
         coordinator.Update(Linear.Definition, runId, work =>
         {
             work.RunState = RunState.Running;
             work.RunStateChanged = true;
             work.Set(work["Load"] with
             {
-                State = TaskState.Running, TryNumber = 1, Start = work.Now - Duration.FromMinutes(1), End = null, Server = "server-a", Execution = "lost",
-                JobIds = System.Collections.Immutable.ImmutableArray.Create(jobId),
+                State = TaskState.Running, TryNumber = tryNumber, Start = work.Now - Duration.FromMinutes(1), End = null, Server = "server-a", Execution = "lost",
+                JobIds = System.Collections.Immutable.ImmutableArray.Create(earlierJobIds).Add(jobId),
             });
             return true;
         });

@@ -56,8 +56,15 @@ internal sealed class RunReconciliation
                         continue;
                     }
                     if (!Ended(runningJob) || !TryLiveness.IsDead(jobs, _options, pipeline, runId, task, work.Now, out var lastHeard)) continue;
-                    if (task.CurrentJobId is { } abandonedJob && TryStorageUnavailableException.EndedJob(jobs, abandonedJob))
+                    if (task.CurrentJobId is { } abandonedJob && StorageEndedInARow(jobs, task) is var ended and > 0)
                     {
+                        if (ended >= StorageRunsLimit)
+                        {
+                            // A storage that answers the reconciler but never the try (an output too large to read within
+                            // the database's command timeout) would run it again at every pass: the try fails instead.
+                            TryOutcome.Apply(work, work.DefinitionOf(task.TaskId), task, TryResult.Failed($"its last {ended} jobs (the last {abandonedJob}) each ended without a result because the storage did not answer the try, while it answered the reconciler; the try is not run a {Ordinal(ended + 1)} time"));
+                            continue;
+                        }
                         // The storage did not answer the try (a database restart): not the task's failure, so the same
                         // try runs again, with a new job whose start finds this execution dead, as a job Hangfire
                         // delivers again after a crash does.
@@ -87,6 +94,27 @@ internal sealed class RunReconciliation
         if (finished) _coordinator.Reopen(pipeline, runId);
         return step;
     }
+
+    /// <summary>The most jobs in a row of one try that the storage may end (<see cref="TryStorageUnavailableException.EndedJob"/>) before the try fails.</summary>
+    public const int StorageRunsLimit = 5;
+
+    /// <summary>How many of the current try's newest jobs in a row the storage ended, its current job first.</summary>
+    private static int StorageEndedInARow(global::Hangfire.Storage.IStorageConnection jobs, TaskInstance task)
+    {
+        var count = 0;
+        if (task.JobIds.IsDefault) return 0;
+        for (var i = task.JobIds.Length - 1; i >= 0 && count < StorageRunsLimit; i--)
+        {
+            var id = task.JobIds[i];
+            if (!TryStorageUnavailableException.EndedJob(jobs, id)) break;
+            // A retry's first jobs follow the jobs of the try before it, which the storage may have ended too.
+            if (jobs.GetJobData(id)?.Job is not { } job || !TryJob.TryRead(job, out var tryJob) || tryJob.Value.TryNumber != task.TryNumber) break;
+            count++;
+        }
+        return count;
+    }
+
+    private static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
 
     /// <summary>Whether a Hangfire job is gone or will not run again (null: missing).</summary>
     private static bool Ended(string? jobState) =>
