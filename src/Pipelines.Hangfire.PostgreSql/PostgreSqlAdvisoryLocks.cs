@@ -31,8 +31,7 @@ internal sealed class PostgreSqlAdvisoryLocks
     public PostgreSqlAdvisoryLocks(string connectionString)
     {
         // Its own pool: a lock holds its connection for the whole step, and must never wait behind Hangfire's connections.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-locks", Enlist = false };
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _dataSource = PostgreSqlDataSources.Create(connectionString, "pipelines-locks");
     }
 
     /// <summary>The runtime's own connections to the database (the pool the locks are taken on).</summary>
@@ -74,7 +73,7 @@ internal sealed class PostgreSqlAdvisoryLocks
         {
             // A statement failed: the lock's wait timed out, or the write, or the read after a granted lock. The batch
             // rolled back, and an explicit transaction it opened is ended here, but a session lock taken in it was not
-            // released, and the pooled connection would hold it until its next use sent DISCARD ALL. Npgsql does not say
+            // released, and the pooled connection would hold it until the pool's reset on its next use. Npgsql does not say
             // which statement failed; the lock's is the only one under our lock_timeout (reset right after it), so a
             // lock timeout is the lock's unless the database or role sets a lock_timeout of its own.
             PostgreSqlSession.RollBack(connection);
@@ -186,7 +185,7 @@ internal sealed class PostgreSqlAdvisoryLocks
             }
             finally
             {
-                // Returned to the pool, the session is reset (DISCARD ALL), which also drops lock_timeout.
+                // Returned to the pool, the session is reset before its next use (PostgreSqlDataSources), which also drops lock_timeout.
                 connection.Dispose();
             }
         }

@@ -34,11 +34,11 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         _jobIds = new PostgreSqlJobIds(PostgreSqlText.Schema(_schema));
         _arrivals = new PostgreSqlJobArrivals(connectionString);
         // The fetches' own pool: a worker's fetch never waits behind the locks' held connections, nor they behind it.
-        var fetches = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-fetch", Enlist = false }.ConnectionString);
+        var fetches = PostgreSqlDataSources.Create(connectionString, "pipelines-fetch");
         new PostgreSqlWakingQueueProvider(this, options, fetches, _arrivals).InstallAsDefault(this);
         // Lists of runs (pages, the API) read on a pool of their own: a burst of large lists never holds the connections
         // a step's lock needs.
-        _listReads = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pipelines-reads", Enlist = false }.ConnectionString);
+        _listReads = PostgreSqlDataSources.Create(connectionString, "pipelines-reads");
     }
 
     /// <summary>The announcements of new jobs this storage's idle workers wait on.</summary>
