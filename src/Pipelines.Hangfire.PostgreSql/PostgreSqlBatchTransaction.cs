@@ -39,6 +39,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     private readonly string _schema;
     private readonly PostgreSqlJobIds _jobIds;
     private readonly List<NpgsqlBatchCommand> _commands = new();
+    private HashRows? _hashes;
     private readonly PostgreSqlJobRows _jobRows;
 
     /// <param name="held">The lock whose session commits (not disposed here: disposing the lock returns its connection).</param>
@@ -108,25 +109,66 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
             Add($"""INSERT INTO {_schema}."counter" ("key", "value") VALUES ($1, $2)""", PostgreSqlText.Text(key), value);
     }
 
+    /// <summary>
+    /// Fields of hashes, written as one upsert with the hash writes right before and after it (a step writes its task
+    /// records, its counts and the run's record one after another: one statement instead of three). Only writes that
+    /// follow each other are joined, so every other statement keeps its place between them.
+    /// </summary>
     public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(keyValuePairs);
-        // One row per field (the last value of a field given twice), as an upsert on hash's UNIQUE (key, field).
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, value) in keyValuePairs) fields[field] = value;
-        if (fields.Count == 0) return;
-        _commands.Add(HashUpsert(_schema, key, fields));
+        foreach (var (field, value) in keyValuePairs) (_hashes ??= new HashRows()).Set(key, field, value);
     }
 
     /// <summary>The upsert of <paramref name="fields"/> into hash <paramref name="key"/> (<paramref name="schema"/> quoted), one statement.</summary>
     internal static NpgsqlBatchCommand HashUpsert(string schema, string key, IReadOnlyDictionary<string, string> fields)
     {
-        var command = new NpgsqlBatchCommand($"""INSERT INTO {schema}."hash" ("key", "field", "value") SELECT $1, f, v FROM unnest($2::text[], $3::text[]) AS t(f, v) ON CONFLICT ("key", "field") DO UPDATE SET "value" = EXCLUDED."value" """);
-        command.Parameters.Add(PostgreSqlText.Text(key));
-        command.Parameters.Add(PostgreSqlText.TextArray(fields.Keys));
-        command.Parameters.Add(PostgreSqlText.TextArray(fields.Values));
-        return command;
+        var rows = new HashRows();
+        foreach (var (field, value) in fields) rows.Set(key, field, value);
+        return rows.Upsert(schema);
+    }
+
+    /// <summary>
+    /// Rows of hashes to upsert in one statement: one row per key and field, the last value given (an upsert may change a
+    /// row once per statement, and the last write is the one consecutive upserts would leave), on hash's UNIQUE (key, field).
+    /// </summary>
+    private sealed class HashRows
+    {
+        private readonly Dictionary<(string Key, string Field), int> _rows = new();
+        private readonly List<string> _keys = new();
+        private readonly List<string> _fields = new();
+        private readonly List<string> _values = new();
+
+        public void Set(string key, string field, string value)
+        {
+            if (_rows.TryGetValue((key, field), out var row))
+            {
+                _values[row] = value;
+                return;
+            }
+            _rows.Add((key, field), _keys.Count);
+            _keys.Add(key);
+            _fields.Add(field);
+            _values.Add(value);
+        }
+
+        public NpgsqlBatchCommand Upsert(string schema)
+        {
+            var command = new NpgsqlBatchCommand($"""INSERT INTO {schema}."hash" ("key", "field", "value") SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT ("key", "field") DO UPDATE SET "value" = EXCLUDED."value" """);
+            command.Parameters.Add(PostgreSqlText.TextArray(_keys));
+            command.Parameters.Add(PostgreSqlText.TextArray(_fields));
+            command.Parameters.Add(PostgreSqlText.TextArray(_values));
+            return command;
+        }
+    }
+
+    /// <summary>Ends the hash writes joined so far: the next one starts a new upsert, after whatever comes between.</summary>
+    private void CloseHashes()
+    {
+        if (_hashes is null) return;
+        _commands.Add(_hashes.Upsert(_schema));
+        _hashes = null;
     }
 
     public override void AddToSet(string key, string value) => AddToSet(key, value, 0.0);
@@ -163,6 +205,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
     /// </summary>
     public override void Commit()
     {
+        CloseHashes();
         var jobRows = _jobRows.Statements().ToList();
         if (_commands.Count == 0 && jobRows.Count == 0) return;
         var connection = _held.Connection;
@@ -200,6 +243,7 @@ internal sealed class PostgreSqlBatchTransaction : JobStorageTransaction, IPipel
 
     private void Add(string sql, params NpgsqlParameter[] parameters)
     {
+        CloseHashes();
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(parameters);
         _commands.Add(command);

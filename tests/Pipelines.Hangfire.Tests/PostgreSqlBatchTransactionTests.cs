@@ -135,6 +135,28 @@ public sealed class PostgreSqlBatchTransactionTests : IClassFixture<PostgreSqlBa
         Assert.Equal("one", connection.GetAllEntriesFromHash("batch:h")!["a"]);
     }
 
+    /// <summary>
+    /// Hash writes that follow each other go in one statement; the batch still leaves what the same writes one by one
+    /// leave: the last value of a field written twice, and a hash removed between two writes holds only the later one.
+    /// </summary>
+    [Fact]
+    public void Hash_writes_in_a_row_leave_what_they_leave_one_by_one()
+    {
+        Write(first => first.SetRangeInHash("batch:row", new Dictionary<string, string> { ["kept"] = "0", ["gone"] = "0" }));
+        Write(write =>
+        {
+            write.SetRangeInHash("batch:row", new Dictionary<string, string> { ["a"] = "1", ["b"] = "1" });
+            write.SetRangeInHash("batch:row2", new Dictionary<string, string> { ["a"] = "x" });
+            write.SetRangeInHash("batch:row", new Dictionary<string, string> { ["b"] = "2", ["kept"] = "1" });
+            write.RemoveHash("batch:row2");
+            write.SetRangeInHash("batch:row2", new Dictionary<string, string> { ["b"] = "y" });
+            write.SetRangeInHash("batch:row", new Dictionary<string, string> { ["b"] = "3" });
+        });
+        using var connection = _storage.GetConnection();
+        Assert.Equal(new Dictionary<string, string> { ["kept"] = "1", ["gone"] = "0", ["a"] = "1", ["b"] = "3" }, connection.GetAllEntriesFromHash("batch:row"));
+        Assert.Equal(new Dictionary<string, string> { ["b"] = "y" }, connection.GetAllEntriesFromHash("batch:row2"));
+    }
+
     [Fact]
     public void Set_members_keep_their_newest_score_and_are_removed_and_list_items_are_appended_and_removed()
     {
