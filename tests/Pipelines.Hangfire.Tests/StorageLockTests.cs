@@ -154,6 +154,67 @@ public sealed class TaskRecordTests
         locks.Acquire(resource, TimeSpan.Zero).Dispose();
     }
 
+    /// <summary>
+    /// A record is written in one pass (<see cref="TaskRecordText"/>) as exactly the JSON System.Text.Json writes for its
+    /// fields with the web defaults, which is how records are read and how every record in storage was written; and it
+    /// reads back as the task it was written from.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_record_is_the_json_the_serializer_writes_for_its_fields_and_reads_back_whole(bool full)
+    {
+        var now = NodaTime.Instant.FromUtc(2026, 12, 3, 21, 30, 15) + NodaTime.Duration.FromTicks(1234567);
+        var task = full
+            ? new TaskInstance("Load[3]", TaskState.UpForRetry, 3, now, now + NodaTime.Duration.FromSeconds(2), "server-é:1",
+                "Try 2 failed: <IOException> \"a|b\" & 'c'\n\u0001 — retrying.", System.Collections.Immutable.ImmutableArray.Create("41", "97"), now - NodaTime.Duration.FromMinutes(1))
+            {
+                FirstTry = 2, ClearRequested = true, Execution = "a1b2c3d4e5f6", MapLength = 7,
+            }
+            : TaskInstance.Fresh("Extract") with { State = TaskState.Queued, TryNumber = 1 };
+
+        var record = PipelineStore.Serialize(task);
+
+        var expected = task.State.Name() + "|" + System.Text.Json.JsonSerializer.Serialize(new Fields
+        {
+            Try = task.TryNumber,
+            Start = task.Start is { } s ? PipelineStore.Format(s) : null,
+            End = task.End is { } e ? PipelineStore.Format(e) : null,
+            Server = task.Server,
+            Reason = task.Reason,
+            Jobs = task.JobIds.IsDefaultOrEmpty ? null : task.JobIds.ToArray(),
+            FirstPoke = task.FirstPoke is { } p ? PipelineStore.Format(p) : null,
+            FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
+            Cleared = task.ClearRequested ? true : null,
+            Exec = task.Execution,
+            Map = task.MapLength,
+        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.Equal(expected, record);
+        var read = PipelineStore.ParseTask(task.TaskId, record);
+        Assert.Equal(task with { JobIds = read.JobIds }, read);
+        Assert.Equal(task.JobIds.IsDefault ? [] : task.JobIds.ToArray(), read.JobIds.ToArray());
+    }
+
+    /// <summary>The fields of a record as the runtime wrote them with System.Text.Json before <see cref="TaskRecordText"/>.</summary>
+    private sealed class Fields
+    {
+        public int Try { get; set; }
+        public string? Start { get; set; }
+        public string? End { get; set; }
+        public string? Server { get; set; }
+        public string? Reason { get; set; }
+        public string[]? Jobs { get; set; }
+        public string? FirstPoke { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public int? FirstTry { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public bool? Cleared { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? Exec { get; set; }
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public int? Map { get; set; }
+    }
+
     [Fact]
     public void A_record_written_before_the_state_prefix_is_read_whole_even_when_its_reason_has_a_bar()
     {

@@ -317,20 +317,8 @@ internal static class PipelineStore
         return bar > 0 && record[0] != '{' ? Deserialize(taskId, record.AsSpan(bar + 1), TaskStates.Parse(record.AsSpan(0, bar))) : Deserialize(taskId, record, null);
     }
 
-    public static string Serialize(TaskInstance task) => task.State.Name() + "|" + JsonSerializer.Serialize(new StoredTask
-    {
-        Try = task.TryNumber,
-        Start = task.Start is { } s ? Format(s) : null,
-        End = task.End is { } e ? Format(e) : null,
-        Server = task.Server,
-        Reason = task.Reason,
-        Jobs = task.JobIds.IsDefaultOrEmpty ? null : task.JobIds.ToArray(),
-        FirstPoke = task.FirstPoke is { } p ? Format(p) : null,
-        FirstTry = task.FirstTry == 1 ? null : task.FirstTry,
-        Cleared = task.ClearRequested ? true : null,
-        Exec = task.Execution,
-        Map = task.MapLength,
-    }, s_json);
+    /// <summary>A task's record as stored: its state's name, a '|', then the rest as JSON (<see cref="TaskRecordText"/>).</summary>
+    public static string Serialize(TaskInstance task) => TaskRecordText.Write(task);
 
     private static TaskInstance Deserialize(string taskId, ReadOnlySpan<char> json, TaskState? state)
     {
