@@ -16,8 +16,8 @@ namespace Pipelines.Hangfire;
 /// releases its lock in one round trip, and a step whose lock was lost (its session died, so another server may hold the lock now) fails to
 /// commit instead of writing beside the new holder. Hangfire.PostgreSql's transaction
 /// sends one statement per hash field (a step writing a task record, its counts and the run's state made six round trips,
-/// and a step queueing 200 tasks 200), each an upsert; here each <see cref="SetRangeInHash"/> is one multi-row
-/// <c>INSERT ... ON CONFLICT</c> on the same unique keys, so Hangfire and the runtime read the same rows.
+/// and a step queueing 200 tasks 200), each an upsert; here the <see cref="SetRangeInHash"/> calls that follow each other are
+/// one multi-row <c>INSERT ... ON CONFLICT</c> on the same unique keys, so Hangfire and the runtime read the same rows.
 /// </summary>
 /// <remarks>
 /// <para>

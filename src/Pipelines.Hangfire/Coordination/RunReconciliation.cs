@@ -98,7 +98,11 @@ internal sealed class RunReconciliation
     /// <summary>The most jobs in a row of one try that the storage may end (<see cref="TryStorageUnavailableException.EndedJob"/>) before the try fails.</summary>
     public const int StorageRunsLimit = 5;
 
-    /// <summary>How many of the current try's newest jobs in a row the storage ended, its current job first.</summary>
+    /// <summary>
+    /// How many of the current try's newest jobs in a row the storage ended, its current job first: those that ended while
+    /// the try ran and those whose start could not be recorded (the try waited for a new job), as either is the storage
+    /// failing the try while it answers the reconciler.
+    /// </summary>
     private static int StorageEndedInARow(global::Hangfire.Storage.IStorageConnection jobs, TaskInstance task)
     {
         var count = 0;
@@ -107,8 +111,9 @@ internal sealed class RunReconciliation
         {
             var id = task.JobIds[i];
             if (!TryStorageUnavailableException.EndedJob(jobs, id)) break;
-            // A retry's first jobs follow the jobs of the try before it, which the storage may have ended too.
-            if (jobs.GetJobData(id)?.Job is not { } job || !TryJob.TryRead(job, out var tryJob) || tryJob.Value.TryNumber != task.TryNumber) break;
+            // A retry's first jobs follow the jobs of the try before it, which the storage may have ended too (a job whose
+            // arguments cannot be read is the task's job all the same, and counts).
+            if (jobs.GetJobData(id)?.Job is { } job && TryJob.TryRead(job, out var tryJob) && tryJob.Value.TryNumber != task.TryNumber) break;
             count++;
         }
         return count;

@@ -14,11 +14,6 @@ namespace Pipelines.Hangfire.Tests.Infrastructure;
 /// </summary>
 internal sealed class UnansweringStorage(JobStorage inner, Func<JobStorageConnection, string, bool> fails) : JobStorage
 {
-    /// <summary>How many hash reads failed so far.</summary>
-    public int Failures => Volatile.Read(ref _failures);
-
-    private int _failures;
-
     public override IMonitoringApi GetMonitoringApi() => inner.GetMonitoringApi();
 
     public override IStorageConnection GetConnection() => new Connection(this, (JobStorageConnection)inner.GetConnection());
@@ -36,7 +31,6 @@ internal sealed class UnansweringStorage(JobStorage inner, Func<JobStorageConnec
     private void Check(JobStorageConnection connection, string key)
     {
         if (!fails(connection, key)) return;
-        Interlocked.Increment(ref _failures);
         throw new IOException($"Reading '{key}' failed: the storage did not answer (injected by the test).");
     }
 
