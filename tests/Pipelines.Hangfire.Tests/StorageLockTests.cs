@@ -155,9 +155,9 @@ public sealed class TaskRecordTests
     }
 
     /// <summary>
-    /// A record is written in one pass (<see cref="TaskRecordText"/>) as exactly the JSON System.Text.Json writes for its
-    /// fields with the web defaults, which is how records are read and how every record in storage was written; and it
-    /// reads back as the task it was written from.
+    /// A record is written in one pass (<see cref="TaskRecordText"/>) as exactly the JSON System.Text.Json writes for the
+    /// type records are read as, with the web defaults, as every record in storage was written; and it reads back as the
+    /// task it was written from.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -175,7 +175,7 @@ public sealed class TaskRecordTests
 
         var record = PipelineStore.Serialize(task);
 
-        var expected = task.State.Name() + "|" + System.Text.Json.JsonSerializer.Serialize(new Fields
+        var expected = task.State.Name() + "|" + System.Text.Json.JsonSerializer.Serialize(new PipelineStore.StoredTask
         {
             Try = task.TryNumber,
             Start = task.Start is { } s ? PipelineStore.Format(s) : null,
@@ -193,26 +193,6 @@ public sealed class TaskRecordTests
         var read = PipelineStore.ParseTask(task.TaskId, record);
         Assert.Equal(task with { JobIds = read.JobIds }, read);
         Assert.Equal(task.JobIds.IsDefault ? [] : task.JobIds.ToArray(), read.JobIds.ToArray());
-    }
-
-    /// <summary>The fields of a record as the runtime wrote them with System.Text.Json before <see cref="TaskRecordText"/>.</summary>
-    private sealed class Fields
-    {
-        public int Try { get; set; }
-        public string? Start { get; set; }
-        public string? End { get; set; }
-        public string? Server { get; set; }
-        public string? Reason { get; set; }
-        public string[]? Jobs { get; set; }
-        public string? FirstPoke { get; set; }
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public int? FirstTry { get; set; }
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public bool? Cleared { get; set; }
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public string? Exec { get; set; }
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public int? Map { get; set; }
     }
 
     [Fact]

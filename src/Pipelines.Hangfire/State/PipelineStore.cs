@@ -341,7 +341,8 @@ internal static class PipelineStore
         };
     }
 
-    private sealed class StoredTask
+    /// <summary>A task record's fields after its state, as the record is read (and written: <see cref="TaskRecordText"/>).</summary>
+    internal sealed class StoredTask
     {
         /// <summary>Only in records written before the state moved to the record's prefix.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

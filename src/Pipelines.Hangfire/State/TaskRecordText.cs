@@ -7,7 +7,7 @@ namespace Pipelines.Hangfire;
 
 /// <summary>
 /// Writes a task record (<see cref="PipelineStore.Serialize"/>): its state's name, a '|', then its fields as the JSON
-/// System.Text.Json writes for <c>PipelineStore.StoredTask</c> with the web defaults (camel-case names in declaration
+/// System.Text.Json writes for <see cref="PipelineStore.StoredTask"/> with the web defaults (camel-case names in declaration
 /// order, <c>null</c> for the fields that have no value, and the optional ones left out), which is how records are read.
 /// </summary>
 /// <remarks>
