@@ -195,6 +195,19 @@ public sealed class TaskRecordTests
         Assert.Equal(task.JobIds.IsDefault ? [] : task.JobIds.ToArray(), read.JobIds.ToArray());
     }
 
+    /// <summary>A record longer than the buffer a thread keeps (an exception's message as its reason) is written whole, and so is the next one.</summary>
+    [Fact]
+    public void A_long_record_and_the_one_after_it_read_back_whole()
+    {
+        var failed = TaskInstance.Fresh("Load") with { State = TaskState.Failed, TryNumber = 1, Reason = "Try 1 failed: " + new string('x', 100_000) + " <end>" };
+        var queued = TaskInstance.Fresh("Load") with { State = TaskState.Queued, TryNumber = 2, Reason = "Queued for try 2." };
+
+        Assert.Equal(failed.Reason, PipelineStore.ParseTask("Load", PipelineStore.Serialize(failed)).Reason);
+        var next = PipelineStore.Serialize(queued);
+        Assert.StartsWith("queued|{\"try\":2,", next, StringComparison.Ordinal);
+        Assert.Equal("Queued for try 2.", PipelineStore.ParseTask("Load", next).Reason);
+    }
+
     [Fact]
     public void A_record_written_before_the_state_prefix_is_read_whole_even_when_its_reason_has_a_bar()
     {

@@ -136,8 +136,7 @@ internal sealed class RunWork
         get
         {
             foreach (var index in _changed) yield return Get(index);
-            if (_changedInstances is null) yield break;
-            foreach (var instance in _changedInstances.Values) yield return instance;
+            foreach (var instance in ChangedInstances) yield return instance;
         }
     }
 

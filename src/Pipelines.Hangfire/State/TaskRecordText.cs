@@ -52,13 +52,19 @@ internal static class TaskRecordText
 
         var state = task.State.Name();
         var json = buffer.WrittenSpan;
-        return string.Create(state.Length + 1 + Encoding.UTF8.GetCharCount(json), state, static (record, name) =>
+        var record = string.Create(state.Length + 1 + Encoding.UTF8.GetCharCount(json), state, static (record, name) =>
         {
             name.AsSpan().CopyTo(record);
             record[name.Length] = '|';
             Encoding.UTF8.GetChars(t_buffer!.WrittenSpan, record[(name.Length + 1)..]);
         });
+        // A record with a long reason (an exception's message) grows the buffer: the thread does not keep a large one.
+        if (buffer.Capacity > MaxKeptBytes) (t_buffer, t_writer) = (null, null);
+        return record;
     }
+
+    /// <summary>The largest buffer a thread keeps between records.</summary>
+    private const int MaxKeptBytes = 64 * 1024;
 
     private static void WriteInstant(Utf8JsonWriter writer, string name, NodaTime.Instant? instant)
     {
