@@ -44,3 +44,38 @@ public sealed class RunIdTests
         Assert.Matches("^manual__2024-03-08__[0-9a-f]+$", RunIds.For(RunKind.Manual, Date, Instant.FromUtc(2024, 3, 9, 0, 0)));
     }
 }
+
+/// <summary>What a thread remembers between a try's start and end (the run's keys, the pause it parsed) never answers for another run or another pause.</summary>
+public sealed class ThreadRememberedTests
+{
+    [Fact]
+    public void Keys_of_runs_named_in_turn_on_one_thread_are_each_runs_own()
+    {
+        foreach (var (pipeline, run) in new[] { ("p", "r1"), ("p", "r2"), ("p", "r1"), ("q", "r1"), ("p", "r1") })
+        {
+            Assert.Equal($"pipelines:run:{pipeline}:{run}", PipelineStore.RunKey(pipeline, run));
+            Assert.Equal($"pipelines:run:{pipeline}:{run}:tasks", PipelineStore.TasksKey(pipeline, run));
+            Assert.Equal($"pipelines:run:{pipeline}:{run}:tally", PipelineStore.TallyKey(pipeline, run));
+            Assert.Equal($"pipelines:run:{pipeline}:{run}:outputs", PipelineStore.OutputsKey(pipeline, run));
+            Assert.Equal($"pipelines:run:{pipeline}:{run}:results", PipelineStore.ResultsKey(pipeline, run));
+            Assert.Equal($"pipelines:run:{pipeline}:{run}:alive", PipelineStore.AliveKey(pipeline, run));
+            Assert.Equal($"pipelines:lock:run:{pipeline}:{run}", PipelineStore.RunLock(pipeline, run));
+        }
+    }
+
+    [Fact]
+    public void A_pause_parsed_in_turn_with_others_on_one_thread_reads_as_stored()
+    {
+        var pipeline = Pipelines.Hangfire.Tests.TestPipelines.PastPipelines.DependsOnPast;
+        var at = NodaTime.Instant.FromUtc(2026, 12, 3, 23, 0);
+        foreach (var (stored, paused, since) in new (string, bool, NodaTime.Instant)[]
+                 { ("paused " + PipelineStore.Format(at), true, at), ("active " + PipelineStore.Format(at), false, at), ("paused " + PipelineStore.Format(at), true, at),
+                   ("paused " + PipelineStore.Format(at + NodaTime.Duration.FromSeconds(1)), true, at + NodaTime.Duration.FromSeconds(1)) })
+        {
+            var pause = PipelinePause.Parse(pipeline, stored);
+            Assert.Equal(paused, pause.Paused);
+            Assert.Equal(since, pause.Since);
+        }
+        Assert.Equal(new PipelinePause(pipeline.PausedOnCreation, null), PipelinePause.Parse(pipeline, null));
+    }
+}

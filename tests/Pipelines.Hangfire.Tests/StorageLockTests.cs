@@ -208,6 +208,72 @@ public sealed class TaskRecordTests
         Assert.Equal("Queued for try 2.", PipelineStore.ParseTask("Load", next).Reason);
     }
 
+    /// <summary>
+    /// A record as this version writes it is read without the serializer (<see cref="TaskRecordText.TryRead"/>) into the
+    /// task the serializer reads from it: a fresh one, a full one with escapes and every optional field, and one whose
+    /// reason is longer than the reader's stack buffer.
+    /// </summary>
+    [Theory]
+    [InlineData("fresh")]
+    [InlineData("full")]
+    [InlineData("long")]
+    public void A_record_as_written_is_read_without_the_serializer_into_what_the_serializer_reads(string kind)
+    {
+        var now = NodaTime.Instant.FromUtc(2026, 12, 3, 21, 30, 15) + NodaTime.Duration.FromTicks(1234567);
+        var full = new TaskInstance("Load[3]", TaskState.UpForRetry, 3, now, now + NodaTime.Duration.FromSeconds(2), "server-é:1",
+            "Try 2 failed: <IOException> \"a|b\" & 'c'\n\u0001 — retrying.", System.Collections.Immutable.ImmutableArray.Create("41", "97", "120"), now - NodaTime.Duration.FromMinutes(1))
+        {
+            FirstTry = 2, ClearRequested = true, Execution = "a1b2c3d4e5f6", MapLength = 7,
+        };
+        var task = kind switch
+        {
+            "fresh" => TaskInstance.Fresh("Extract") with { State = TaskState.Queued, TryNumber = 1 },
+            "full" => full,
+            _ => full with { JobIds = System.Collections.Immutable.ImmutableArray.Create("41"), Reason = "Try 2 failed: " + new string('é', 3000) },
+        };
+        var record = PipelineStore.Serialize(task);
+        var json = record.AsSpan(record.IndexOf('|') + 1);
+
+        var read = TaskRecordText.TryRead(task.TaskId, json, task.State);
+
+        Assert.NotNull(read);
+        var serializer = PipelineStore.Deserialize(task.TaskId, json, task.State);
+        Assert.Equal(serializer with { JobIds = read.JobIds }, read);
+        Assert.Equal(serializer.JobIds.ToArray(), read.JobIds.ToArray());
+        Assert.Equal(task with { JobIds = read.JobIds }, read);
+    }
+
+    /// <summary>
+    /// JSON in a shape this version does not write (a name in another case, a number as a string, a field it does not
+    /// know, a null job id) is left to the serializer, which reads it as it always did; broken JSON still fails there.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"Try":2,"Reason":"r","jobs":["5"]}""")]
+    [InlineData("""{"try":"2","reason":"r","jobs":["5"]}""")]
+    [InlineData("""{"try":2,"reason":"r","jobs":["5"],"later":{"a":[1]}}""")]
+    [InlineData("""{"try":2,"reason":"r","jobs":["5",null]}""")]
+    public void A_record_in_another_shape_is_read_by_the_serializer(string json)
+    {
+        Assert.Null(TaskRecordText.TryRead("Load", json, TaskState.Failed));
+
+        var task = PipelineStore.ParseTask("Load", "failed|" + json);
+
+        Assert.Equal(TaskState.Failed, task.State);
+        Assert.Equal(2, task.TryNumber);
+        Assert.Equal("r", task.Reason);
+        Assert.Equal("5", task.JobIds[0]);
+    }
+
+    [Theory]
+    [InlineData("""{"try":2""")]
+    [InlineData("""{"try":2} {""")]
+    [InlineData("""{"try":2,"jobs":["5"}""")]
+    public void A_broken_record_still_fails_to_read(string json)
+    {
+        Assert.Null(TaskRecordText.TryRead("Load", json, TaskState.Failed));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => PipelineStore.ParseTask("Load", "failed|" + json));
+    }
+
     [Fact]
     public void A_record_written_before_the_state_prefix_is_read_whole_even_when_its_reason_has_a_bar()
     {

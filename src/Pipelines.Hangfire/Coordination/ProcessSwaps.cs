@@ -89,7 +89,7 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
                 {
                     if (connection.GetValueFromHash(key, field) != expected) return false;
                     using var transaction = connection.CreateWriteTransaction();
-                    transaction.SetRangeInHash(key, new Dictionary<string, string>(StringComparer.Ordinal) { [field] = value });
+                    transaction.SetRangeInHash(key, new[] { new KeyValuePair<string, string>(field, value) });
                     transaction.Commit();
                     return true;
                 }

@@ -31,6 +31,24 @@ internal sealed class RunWork
     private Dictionary<string, TaskInstance>? _instancesBefore;
     private SortedSet<int>? _touchedMapped;
 
+    private WorkReaders? _readers;
+
+    /// <summary>
+    /// What a readiness context reads this step's tasks with (<see cref="ReadinessContext.Of(RunWork, int)"/>), made once:
+    /// a cascade judges many tasks, and each judgement made four delegates of its own.
+    /// </summary>
+    public WorkReaders Readers => _readers ??= new WorkReaders(this);
+
+    /// <summary>The readers of a step's tasks a <see cref="ReadinessContext"/> takes.</summary>
+    public sealed class WorkReaders(RunWork work)
+    {
+        public readonly System.Func<int, TaskState> StateOf = work.StateOf;
+        public readonly System.Func<int, TaskInstance> InstanceOf = work.Get;
+        public readonly System.Func<int, IReadOnlyList<TaskState>?> MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstanceStatesOf(i);
+        // The tally is set when the step is made, before any judgement.
+        public readonly System.Func<int, UpstreamSummary>? CountedUpstream = work.Tally is { } tally ? tally.Upstream : null;
+    }
+
     /// <summary>Starts a step. <paramref name="stored"/> gives a task's stored record by id (null when it has none): from one fetch of all records, or one field at a time.</summary>
     public RunWork(PipelineDefinition pipeline, string runId, RunState runState, System.Func<string, string?> stored, Instant now)
     {

@@ -45,7 +45,9 @@ internal sealed class TaskLog : ILogger
     private readonly string _taskId;
     private readonly int _try;
     private readonly long _writer = Interlocked.Increment(ref s_writers);
-    private readonly ConcurrentQueue<KeyValuePair<string, string>> _pending = new();
+    // Made by the first line: most tries log nothing, and an empty queue's first segment was a tenth of what setting up a
+    // try allocated.
+    private ConcurrentQueue<KeyValuePair<string, string>>? _pending;
     private readonly object _flushing = new();
     private int _written;
     private int _dropped;
@@ -85,8 +87,18 @@ internal sealed class TaskLog : ILogger
         Enqueue(logLevel, message);
     }
 
+    private ConcurrentQueue<KeyValuePair<string, string>> Pending
+    {
+        get
+        {
+            if (Volatile.Read(ref _pending) is { } pending) return pending;
+            var made = new ConcurrentQueue<KeyValuePair<string, string>>();
+            return Interlocked.CompareExchange(ref _pending, made, null) ?? made;
+        }
+    }
+
     private void Enqueue(LogLevel level, string message) =>
-        _pending.Enqueue(PipelineStore.FormatLogLine(new TaskLogLine(_try, _clock.GetCurrentInstant(), level, Sanitize(message)), _writer, Interlocked.Increment(ref _sequence)));
+        Pending.Enqueue(PipelineStore.FormatLogLine(new TaskLogLine(_try, _clock.GetCurrentInstant(), level, Sanitize(message)), _writer, Interlocked.Increment(ref _sequence)));
 
     /// <summary>Cuts a message to <see cref="MaxLineLength"/> without splitting a surrogate pair, and replaces NUL and lone surrogates.</summary>
     internal static string Sanitize(string message)
@@ -122,9 +134,9 @@ internal sealed class TaskLog : ILogger
                 Enqueue(LogLevel.Warning, $"{dropped} more line(s) were not kept: a try keeps at most {MaxLinesPerTry} lines.");
                 _dropped = 0;
             }
-            if (_pending.IsEmpty) return null;
+            if (Volatile.Read(ref _pending) is not { IsEmpty: false } pending) return null;
             var lines = new List<KeyValuePair<string, string>>();
-            while (_pending.TryDequeue(out var line)) lines.Add(line);
+            while (pending.TryDequeue(out var line)) lines.Add(line);
             if (Write(lines) is null) return null;
 
             // Find the line the storage refuses rather than lose the batch with it.

@@ -21,10 +21,16 @@ internal readonly record struct PipelinePause(bool Paused, Instant? Since)
     public static PipelinePause Parse(PipelineDefinition pipeline, string? stored)
     {
         if (string.IsNullOrEmpty(stored)) return new PipelinePause(pipeline.PausedOnCreation, null);
+        // Every try's start reads the pause, which rarely changes: the field this thread parsed last is parsed once.
+        if (t_lastParsed is { } last && string.Equals(last.Stored, stored, System.StringComparison.Ordinal)) return last.Pause;
         var space = stored.IndexOf(' ');
         var word = space < 0 ? stored : stored[..space];
-        return new PipelinePause(word == PausedWord, space < 0 ? null : PipelineStore.ParseInstant(stored[(space + 1)..]));
+        var pause = new PipelinePause(word == PausedWord, space < 0 ? null : PipelineStore.ParseInstant(stored[(space + 1)..]));
+        t_lastParsed = (stored, pause);
+        return pause;
     }
+
+    [System.ThreadStatic] private static (string Stored, PipelinePause Pause)? t_lastParsed;
 
     public static PipelinePause Read(IStorageConnection connection, PipelineDefinition pipeline)
     {

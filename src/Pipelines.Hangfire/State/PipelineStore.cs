@@ -19,23 +19,23 @@ internal static class PipelineStore
 {
     private const string Prefix = "pipelines:";
 
-    public static string RunKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}";
+    public static string RunKey(string pipelineId, string runId) => RunScoped(RunScopedKey.Run, pipelineId, runId);
 
-    public static string TasksKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:tasks";
+    public static string TasksKey(string pipelineId, string runId) => RunScoped(RunScopedKey.Tasks, pipelineId, runId);
 
     /// <summary>The run's running counts of upstream states per task and of finished tasks (<see cref="UpstreamTally"/>).</summary>
-    public static string TallyKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:tally";
+    public static string TallyKey(string pipelineId, string runId) => RunScoped(RunScopedKey.Tally, pipelineId, runId);
 
-    public static string OutputsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:outputs";
+    public static string OutputsKey(string pipelineId, string runId) => RunScoped(RunScopedKey.Outputs, pipelineId, runId);
 
     /// <summary>The log lines a task kept in a run, over all its tries (a hash: see <see cref="AddLogLines"/>).</summary>
     public static string LogKey(string pipelineId, string runId, string taskId) => $"{Prefix}run:{pipelineId}:{runId}:log:{taskId}";
 
     /// <summary>The results of a run's tries, kept as soon as each try ends (see <see cref="RecordedResults"/>).</summary>
-    public static string ResultsKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:results";
+    public static string ResultsKey(string pipelineId, string runId) => RunScoped(RunScopedKey.Results, pipelineId, runId);
 
     /// <summary>When each running try of a run was last heard from (see <see cref="TryHeartbeat"/>).</summary>
-    public static string AliveKey(string pipelineId, string runId) => $"{Prefix}run:{pipelineId}:{runId}:alive";
+    public static string AliveKey(string pipelineId, string runId) => RunScoped(RunScopedKey.Alive, pipelineId, runId);
 
     /// <summary>Every run of a pipeline, scored by logical date then creation, so the newest sort last.</summary>
     public static string RunsKey(string pipelineId) => $"{Prefix}runs:{pipelineId}";
@@ -55,7 +55,36 @@ internal static class PipelineStore
     /// <summary>When the reconciler last finished a pass (field <c>lastPass</c>), for the health check.</summary>
     public const string ReconcilerKey = Prefix + "reconciler";
 
-    public static string RunLock(string pipelineId, string runId) => $"{Prefix}lock:run:{pipelineId}:{runId}";
+    public static string RunLock(string pipelineId, string runId) => RunScoped(RunScopedKey.Lock, pipelineId, runId);
+
+    private enum RunScopedKey { Run, Tasks, Tally, Outputs, Results, Alive, Lock, Count }
+
+    // The keys of the run a thread last worked on, by kind: a try's start and end, and the step that applies it, name
+    // the same run's keys a dozen times, and built each time they were a tenth of what a try's start allocated.
+    [ThreadStatic] private static string?[]? t_runScoped;
+
+    private static string RunScoped(RunScopedKey kind, string pipelineId, string runId)
+    {
+        var cache = t_runScoped ??= new string?[(int)RunScopedKey.Count * 3];
+        var at = (int)kind * 3;
+        if (cache[at + 2] is { } known && string.Equals(cache[at], pipelineId, StringComparison.Ordinal) && string.Equals(cache[at + 1], runId, StringComparison.Ordinal))
+            return known;
+        var key = kind switch
+        {
+            RunScopedKey.Run => $"{Prefix}run:{pipelineId}:{runId}",
+            RunScopedKey.Tasks => $"{Prefix}run:{pipelineId}:{runId}:tasks",
+            RunScopedKey.Tally => $"{Prefix}run:{pipelineId}:{runId}:tally",
+            RunScopedKey.Outputs => $"{Prefix}run:{pipelineId}:{runId}:outputs",
+            RunScopedKey.Results => $"{Prefix}run:{pipelineId}:{runId}:results",
+            RunScopedKey.Alive => $"{Prefix}run:{pipelineId}:{runId}:alive",
+            RunScopedKey.Lock => $"{Prefix}lock:run:{pipelineId}:{runId}",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        cache[at] = pipelineId;
+        cache[at + 1] = runId;
+        cache[at + 2] = key;
+        return key;
+    }
 
     public static string PipelineLock(string pipelineId) => $"{Prefix}lock:pipeline:{pipelineId}";
 
@@ -292,7 +321,9 @@ internal static class PipelineStore
 
     public static void WriteTasks(IWriteOnlyTransaction transaction, string pipelineId, string runId, IEnumerable<TaskInstance> tasks)
     {
-        var fields = tasks.ToDictionary(t => t.TaskId, Serialize, StringComparer.Ordinal);
+        // A list, not a dictionary: the tasks are distinct (a step's changes, a run's tasks), and most steps write one or two.
+        var fields = new List<KeyValuePair<string, string>>(tasks is ICollection<TaskInstance> known ? known.Count : 4);
+        foreach (var task in tasks) fields.Add(new(task.TaskId, Serialize(task)));
         if (fields.Count > 0) transaction.SetRangeInHash(TasksKey(pipelineId, runId), fields);
     }
 
@@ -314,13 +345,17 @@ internal static class PipelineStore
     public static TaskInstance ParseTask(string taskId, string record)
     {
         var bar = record.IndexOf('|', StringComparison.Ordinal);
-        return bar > 0 && record[0] != '{' ? Deserialize(taskId, record.AsSpan(bar + 1), TaskStates.Parse(record.AsSpan(0, bar))) : Deserialize(taskId, record, null);
+        if (bar <= 0 || record[0] == '{') return Deserialize(taskId, record, null);
+        var state = TaskStates.Parse(record.AsSpan(0, bar));
+        var json = record.AsSpan(bar + 1);
+        return TaskRecordText.TryRead(taskId, json, state) ?? Deserialize(taskId, json, state);
     }
 
     /// <summary>A task's record as stored: its state's name, a '|', then the rest as JSON (<see cref="TaskRecordText"/>).</summary>
     public static string Serialize(TaskInstance task) => TaskRecordText.Write(task);
 
-    private static TaskInstance Deserialize(string taskId, ReadOnlySpan<char> json, TaskState? state)
+    /// <summary>A record's JSON read by the serializer: records in any shape it accepts (<see cref="TaskRecordText.TryRead"/> reads those written as this version writes them).</summary>
+    internal static TaskInstance Deserialize(string taskId, ReadOnlySpan<char> json, TaskState? state)
     {
         var stored = JsonSerializer.Deserialize<StoredTask>(json, s_json)!;
         return new TaskInstance(

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 
@@ -8,7 +9,8 @@ namespace Pipelines.Hangfire;
 /// <summary>
 /// Writes a task record (<see cref="PipelineStore.Serialize"/>): its state's name, a '|', then its fields as the JSON
 /// System.Text.Json writes for <see cref="PipelineStore.StoredTask"/> with the web defaults (camel-case names in declaration
-/// order, <c>null</c> for the fields that have no value, and the optional ones left out), which is how records are read.
+/// order, <c>null</c> for the fields that have no value, and the optional ones left out), which is how records are read;
+/// and reads a record written so (<see cref="TryRead"/>) without the serializer.
 /// </summary>
 /// <remarks>
 /// Every try's start and end writes its record, and the serializer made an object of the record's fields, an array of
@@ -65,6 +67,132 @@ internal static class TaskRecordText
 
     /// <summary>The largest buffer a thread keeps between records.</summary>
     private const int MaxKeptBytes = 64 * 1024;
+
+    /// <summary>
+    /// The task a record's JSON (after its state's prefix) gives, read as <see cref="Write"/> writes it: the names in any
+    /// order, each field as its own type or null. Null for JSON in any other shape (a name in another spelling or case,
+    /// a field this version does not know, a number written as a string, broken JSON), which the serializer reads as it
+    /// always did, so a record reads the same either way.
+    /// </summary>
+    /// <remarks>
+    /// Every try's start and end parses its task's record, and the serializer's object of the fields, its array of job
+    /// ids and the frames it reads nested JSON with were a fifth of what a try's start allocated.
+    /// </remarks>
+    public static TaskInstance? TryRead(string taskId, ReadOnlySpan<char> json, TaskState state)
+    {
+        const int StackBytes = 2048;
+        var most = Encoding.UTF8.GetMaxByteCount(json.Length);
+        byte[]? rented = null;
+        var bytes = most <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(most));
+        try
+        {
+            var reader = new Utf8JsonReader(bytes[..Encoding.UTF8.GetBytes(json, bytes)]);
+            return Read(ref reader, taskId, state);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static TaskInstance? Read(ref Utf8JsonReader reader, string taskId, TaskState state)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        int tryNumber = 0;
+        int? firstTry = null, map = null;
+        string? start = null, end = null, server = null, reason = null, firstPoke = null, exec = null;
+        bool? cleared = null;
+        var jobs = ImmutableArray<string>.Empty;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var ok = true;
+            if (reader.ValueTextEquals("try"u8)) ok = reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out tryNumber);
+            else if (reader.ValueTextEquals("start"u8)) ok = ReadString(ref reader, out start);
+            else if (reader.ValueTextEquals("end"u8)) ok = ReadString(ref reader, out end);
+            else if (reader.ValueTextEquals("server"u8)) ok = ReadString(ref reader, out server);
+            else if (reader.ValueTextEquals("reason"u8)) ok = ReadString(ref reader, out reason);
+            else if (reader.ValueTextEquals("jobs"u8)) ok = ReadJobs(ref reader, out jobs);
+            else if (reader.ValueTextEquals("firstPoke"u8)) ok = ReadString(ref reader, out firstPoke);
+            else if (reader.ValueTextEquals("firstTry"u8)) ok = ReadNumber(ref reader, out firstTry);
+            else if (reader.ValueTextEquals("cleared"u8)) ok = ReadBoolean(ref reader, out cleared);
+            else if (reader.ValueTextEquals("exec"u8)) ok = ReadString(ref reader, out exec);
+            else if (reader.ValueTextEquals("map"u8)) ok = ReadNumber(ref reader, out map);
+            else ok = false;
+            if (!ok) return null;
+        }
+        // The object is whole, and nothing follows it.
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return null;
+        return new TaskInstance(taskId, state, tryNumber, PipelineStore.ParseInstant(start), PipelineStore.ParseInstant(end), server, reason, jobs,
+            PipelineStore.ParseInstant(firstPoke))
+        {
+            FirstTry = firstTry ?? 1,
+            ClearRequested = cleared ?? false,
+            Execution = exec,
+            MapLength = map,
+        };
+    }
+
+    private static bool ReadString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        value = reader.GetString();
+        return true;
+    }
+
+    private static bool ReadNumber(ref Utf8JsonReader reader, out int? value)
+    {
+        value = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var number)) return false;
+        value = number;
+        return true;
+    }
+
+    private static bool ReadBoolean(ref Utf8JsonReader reader, out bool? value)
+    {
+        value = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return false;
+        value = reader.GetBoolean();
+        return true;
+    }
+
+    private static bool ReadJobs(ref Utf8JsonReader reader, out ImmutableArray<string> jobs)
+    {
+        jobs = ImmutableArray<string>.Empty;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.EndArray) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        // Most tasks have had one job.
+        var first = reader.GetString()!;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.EndArray)
+        {
+            jobs = ImmutableArray.Create(first);
+            return true;
+        }
+        var ids = ImmutableArray.CreateBuilder<string>();
+        ids.Add(first);
+        while (reader.TokenType == JsonTokenType.String)
+        {
+            ids.Add(reader.GetString()!);
+            if (!reader.Read()) return false;
+        }
+        if (reader.TokenType != JsonTokenType.EndArray) return false;
+        jobs = ids.ToImmutable();
+        return true;
+    }
 
     private static void WriteInstant(Utf8JsonWriter writer, string name, NodaTime.Instant? instant)
     {

@@ -26,12 +26,12 @@ internal sealed record ReadinessContext
 
     /// <summary>The task at <paramref name="taskIndex"/> in the run a coordination step holds.</summary>
     public static ReadinessContext Of(RunWork work, int taskIndex) =>
-        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.StateOf, work.Get, work.Now)
+        new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.Readers.StateOf, work.Readers.InstanceOf, work.Now)
         {
             Pause = work.Pause,
             PreviousRun = work.PreviousRun,
-            MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstanceStatesOf(i),
-            CountedUpstream = work.Counted ? work.Tally!.Upstream : null,
+            MapStatesOf = work.Readers.MapStatesOf,
+            CountedUpstream = work.Counted ? work.Readers.CountedUpstream : null,
         };
 
     /// <summary>
