@@ -15,7 +15,9 @@ internal sealed class PipelineTaskState(string pipelineId, string runId, string 
 
     public string Name => StateName;
 
-    public string Reason => $"{pipelineId}.{taskId}, try {tryNumber.ToString(CultureInfo.InvariantCulture)}, run {runId}";
+    // No reason: the entry's data renders the same words as a link (PipelinesDashboard), and every task job keeps its
+    // entry for as long as the job is kept.
+    public string? Reason => null;
 
     public bool IsFinal => false;
 

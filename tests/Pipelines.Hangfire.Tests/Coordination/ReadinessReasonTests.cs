@@ -100,6 +100,32 @@ public sealed class ReadinessReasonTests
         Assert.Null(IsCurrentTry.Instance.Evaluate(Context(Work(Linear.Definition, RunState.Running, Now), "Load")));
     }
 
+    /// <summary>
+    /// A step deciding reads only the reasons not met, so a met one answers it without a sentence; the same reason met
+    /// for people (every context not made from a step's work) says why.
+    /// </summary>
+    [Fact]
+    public void A_reason_met_answers_a_step_deciding_without_a_sentence_and_people_with_one()
+    {
+        var work = Work(Linear.Definition, RunState.Running, Now, Task("Load", TaskState.Queued, tryNumber: 2, jobs: new[] { "9" }));
+        var deciding = Context(work, "Load") with { Delivery = new TryDelivery(2, "9") };
+        var forPeople = deciding with { Deciding = false };
+
+        Assert.True(deciding.Deciding);
+        foreach (IReadinessReason reason in new IReadinessReason[] { RunIsActive.Instance, PipelineNotPaused.Instance, IsCurrentTry.Instance })
+        {
+            var decided = reason.Evaluate(deciding)!;
+            Assert.True(decided.Met);
+            Assert.Same(ReadinessContext.MetWithoutSentence(decided.Name), decided);
+            Assert.Equal(decided.Name, reason.Evaluate(forPeople)!.Name);
+        }
+        Assert.Equal("The run is running (MaxActiveRuns = 16).", RunIsActive.Instance.Evaluate(forPeople).Sentence);
+        Assert.Equal("Pipeline 'linear' is not paused.", PipelineNotPaused.Instance.Evaluate(forPeople)!.Sentence);
+        Assert.Equal("Job #9 is the newest job of try 2.", IsCurrentTry.Instance.Evaluate(forPeople)!.Sentence);
+        // Not met, a step deciding gets the sentence it writes into the task's reason.
+        Assert.Equal("Job #7 is not the newest job of try 2 (job #9 is).", IsCurrentTry.Instance.Evaluate(deciding with { Delivery = new TryDelivery(2, "7") })!.Sentence);
+    }
+
     [Fact]
     public void A_waiting_task_may_start_when_its_retry_or_poke_is_due_and_a_queued_one_at_once()
     {

@@ -18,10 +18,10 @@ internal sealed class IsCurrentTry : IReadinessReason
     public TaskDependency? Evaluate(ReadinessContext context)
     {
         var task = context.Instance;
-        var newest = task.CurrentJobId is { } id ? $"job #{id}" : "its newest job";
         if (context.Delivery is not { } delivery)
         {
             // For people: which job the next start belongs to.
+            var newest = Newest(task);
             if (IsWaiting(task.State)) return new TaskDependency(Name, true, $"Try {task.TryNumber} starts with {newest}; any older job of the task does nothing.");
             if (task.State == TaskState.Running) return new TaskDependency(Name, true, $"Try {task.TryNumber} is running on {task.Server ?? "a worker"} ({newest}).");
             return null;
@@ -29,15 +29,19 @@ internal sealed class IsCurrentTry : IReadinessReason
 
         var current = delivery.JobId is null || task.CurrentJobId is null || task.CurrentJobId == delivery.JobId;
         var again = task.State == TaskState.Running && delivery.JobId is not null && task.CurrentJobId == delivery.JobId;
-        var job = delivery.JobId is { } j ? $"Job #{j}" : "The delivery";
         if (task.TryNumber != delivery.TryNumber)
-            return new TaskDependency(Name, false, $"{job} is for try {delivery.TryNumber}, but the task is {task.State.Name()} on try {task.TryNumber}.");
+            return new TaskDependency(Name, false, $"{Job(delivery)} is for try {delivery.TryNumber}, but the task is {task.State.Name()} on try {task.TryNumber}.");
         if (!current)
-            return new TaskDependency(Name, false, $"{job} is not the newest job of try {task.TryNumber} ({newest} is).");
+            return new TaskDependency(Name, false, $"{Job(delivery)} is not the newest job of try {task.TryNumber} ({Newest(task)} is).");
         if (!(IsWaiting(task.State) || again))
-            return new TaskDependency(Name, false, $"{job} finds the task {task.State.Name()}, not waiting for try {task.TryNumber} to start.");
+            return new TaskDependency(Name, false, $"{Job(delivery)} finds the task {task.State.Name()}, not waiting for try {task.TryNumber} to start.");
+        if (context.Deciding) return ReadinessContext.MetWithoutSentence(Name);
         return new TaskDependency(Name, true, again
-            ? $"{job} is delivered again while try {task.TryNumber} runs."
-            : $"{job} is the newest job of try {task.TryNumber}.");
+            ? $"{Job(delivery)} is delivered again while try {task.TryNumber} runs."
+            : $"{Job(delivery)} is the newest job of try {task.TryNumber}.");
     }
+
+    private static string Job(TryDelivery delivery) => delivery.JobId is { } id ? $"Job #{id}" : "The delivery";
+
+    private static string Newest(TaskInstance task) => task.CurrentJobId is { } id ? $"job #{id}" : "its newest job";
 }

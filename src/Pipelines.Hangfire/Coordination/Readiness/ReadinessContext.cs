@@ -28,6 +28,7 @@ internal sealed record ReadinessContext
     public static ReadinessContext Of(RunWork work, int taskIndex) =>
         new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.Readers.StateOf, work.Readers.InstanceOf, work.Now)
         {
+            Deciding = true,
             Pause = work.Pause,
             PreviousRun = work.PreviousRun,
             MapStatesOf = work.Readers.MapStatesOf,
@@ -89,6 +90,18 @@ internal sealed record ReadinessContext
 
     /// <summary>The state of the task at <paramref name="index"/> in the pipeline's topological order.</summary>
     public TaskState StateOf(int index) => _stateOf(index);
+
+    /// <summary>
+    /// Whether a coordination step judges (a context of its <see cref="RunWork"/>): it reads only the first reason not met
+    /// (<see cref="TaskReadiness.BlockingStart"/>, <see cref="TaskReadiness.DecideQueue"/>), so a reason met answers with
+    /// <see cref="MetWithoutSentence"/> instead of a sentence made for nobody. People's contexts have every sentence.
+    /// </summary>
+    public bool Deciding { get; init; }
+
+    /// <summary>A reason's answer that it is met, for a step deciding (<see cref="Deciding"/>): its name and no sentence of its own.</summary>
+    public static TaskDependency MetWithoutSentence(string name) => s_met.GetOrAdd(name, static n => new TaskDependency(n, true, $"{n}: met."));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskDependency> s_met = new(StringComparer.Ordinal);
 
     /// <summary>The job delivered to start a try, when a try's start is judged; null for the scheduler and for people.</summary>
     public TryDelivery? Delivery { get; init; }

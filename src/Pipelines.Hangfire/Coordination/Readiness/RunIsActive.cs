@@ -13,6 +13,7 @@ internal sealed class RunIsActive : IReadinessReason
 
     public TaskDependency Evaluate(ReadinessContext context)
     {
+        if (context.Deciding && context.RunState == RunState.Running) return ReadinessContext.MetWithoutSentence(Name);
         var pipeline = context.Pipeline;
         var active = context.ActiveRuns is { } count ? $"{count} active run(s), " : "";
         return context.RunState switch
