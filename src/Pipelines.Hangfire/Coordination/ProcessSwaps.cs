@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Hangfire.InMemory;
 using Hangfire.Storage;
 
@@ -11,7 +12,7 @@ namespace Pipelines.Hangfire;
 /// (<see cref="ProcessLocks"/>): a swap holds the run's lock shared, so a run's starts never wait for each other, only for
 /// a step, and the steps wait for the swaps in progress, as PostgreSQL's shared advisory lock does. The reads and the
 /// write go through the storage's connection and transaction; the swap's compare and write are kept whole against other
-/// swaps of the same field (another delivery of the same job) by an exclusive process lock of the field's own.
+/// swaps of the same field (another delivery of the same job) by a process lock picked by the field's hash.
 /// </summary>
 internal sealed class ProcessSwaps : IPipelineSwapStorage
 {
@@ -20,6 +21,16 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
 
     private readonly InMemoryStorage _storage;
     private readonly ProcessLocks _locks;
+    // The locks that keep a field's compare and write whole, by the field's hash: a lock of the field's own name made a
+    // name and an entry for every start.
+    private readonly object[] _fieldStripes = CreateStripes(64);
+
+    private static object[] CreateStripes(int count)
+    {
+        var stripes = new object[count];
+        for (var i = 0; i < count; i++) stripes[i] = new object();
+        return stripes;
+    }
 
     private ProcessSwaps(InMemoryStorage storage)
     {
@@ -48,7 +59,7 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
                 byField[field] = value;
             }
             read = values;
-            return new FieldSwap(this, lockResource, shared, connection);
+            return new FieldSwap(this, shared, connection);
         }
         catch
         {
@@ -64,7 +75,7 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
             ? read
             : new Dictionary<string, string>(read, StringComparer.Ordinal);
 
-    private sealed class FieldSwap(ProcessSwaps owner, string lockResource, IDisposable shared, JobStorageConnection connection) : IPipelineSwap
+    private sealed class FieldSwap(ProcessSwaps owner, IDisposable shared, JobStorageConnection connection) : IPipelineSwap
     {
         private bool _ended;
 
@@ -74,24 +85,21 @@ internal sealed class ProcessSwaps : IPipelineSwapStorage
             try
             {
                 // Another swap of this field may have changed it since this one read it: compare again, under the field's
-                // lock, which only another delivery of the same job holds, for two storage calls. Should it stay busy,
-                // this swap changes nothing and the start takes the run's lock.
-                IDisposable fieldLock;
+                // stripe, which only another delivery of the same job (or a swap of a field sharing the stripe) holds, for
+                // two storage calls. Should it stay busy, this swap changes nothing and the start takes the run's lock.
+                var stripe = owner._fieldStripes[(uint)HashCode.Combine(StringComparer.Ordinal.GetHashCode(key), StringComparer.Ordinal.GetHashCode(field)) % (uint)owner._fieldStripes.Length];
+                if (!Monitor.TryEnter(stripe, s_fieldLockTimeout)) return false;
                 try
-                {
-                    fieldLock = owner._locks.Acquire(lockResource + "|swap|" + key + "|" + field, s_fieldLockTimeout);
-                }
-                catch (DistributedLockTimeoutException)
-                {
-                    return false;
-                }
-                using (fieldLock)
                 {
                     if (connection.GetValueFromHash(key, field) != expected) return false;
                     using var transaction = connection.CreateWriteTransaction();
                     transaction.SetRangeInHash(key, new[] { new KeyValuePair<string, string>(field, value) });
                     transaction.Commit();
                     return true;
+                }
+                finally
+                {
+                    Monitor.Exit(stripe);
                 }
             }
             finally

@@ -55,6 +55,17 @@ internal static class RunCascade
         work.Event(outcome == RunState.Success ? PipelineEventKind.RunSucceeded : PipelineEventKind.RunFailed, null, work.RunState.Name(), message);
     }
 
+    // The last queued task's reason on this thread: tasks queued together are queued for the same sentence.
+    [System.ThreadStatic] private static (string Because, string Reason)? t_lastQueued;
+
+    private static string QueuedBecause(string because)
+    {
+        if (t_lastQueued is { } last && ReferenceEquals(last.Because, because)) return last.Reason;
+        var reason = "Queued. " + because;
+        t_lastQueued = (because, reason);
+        return reason;
+    }
+
     /// <summary>
     /// Decides one undecided task by <see cref="TaskReadiness.DecideQueue"/>; true when it was decided, or decided to run
     /// and left for a following step over the step's job budget (<see cref="RunWork.OverJobBudget"/>).
@@ -76,7 +87,7 @@ internal static class RunCascade
             case TriggerDecision.Run:
             {
                 var instance = work.Get(index);
-                work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = "Queued. " + evaluation.Reason, FirstPoke = null });
+                work.Set(instance with { State = TaskState.Queued, TryNumber = instance.TryNumber + 1, Start = null, End = null, Reason = QueuedBecause(evaluation.Reason), FirstPoke = null });
                 work.Jobs.Add(new PendingJob(task.Id, instance.TryNumber + 1, null, DecidedFrom: instance));
                 return true;
             }

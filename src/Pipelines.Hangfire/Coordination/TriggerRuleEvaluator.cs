@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 
 namespace Pipelines.Hangfire;
 
@@ -139,6 +140,20 @@ public static class TriggerRuleEvaluator
 
     /// <summary>The sentence that explains <paramref name="decision"/>, the rule's decision over <paramref name="up"/>.</summary>
     internal static string Explain(TriggerRule rule, UpstreamSummary up, TriggerDecision decision)
+    {
+        // The same rule over the same counts says the same: a fan-out's thousand tasks queued together share one sentence.
+        if (s_explained.TryGetValue((rule, up, decision), out var known)) return known;
+        var sentence = Spell(rule, up, decision);
+        if (Interlocked.Increment(ref s_explainedCount) <= MaxExplained) s_explained.TryAdd((rule, up, decision), sentence);
+        return sentence;
+    }
+
+    // Kept for the process's life, so bounded: a pipeline's sentences are few, and past this many new ones are spelled each time.
+    private const int MaxExplained = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(TriggerRule, UpstreamSummary, TriggerDecision), string> s_explained = new();
+    private static int s_explainedCount;
+
+    private static string Spell(TriggerRule rule, UpstreamSummary up, TriggerDecision decision)
     {
         if (up.Total == 0) return "It has no upstream tasks.";
         if (rule == TriggerRule.Always) return "Trigger rule always runs the task whatever its upstream tasks do.";

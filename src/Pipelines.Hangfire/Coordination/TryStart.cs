@@ -120,13 +120,21 @@ internal sealed class TryStart
             End = null,
             Server = serverId,
             JobIds = jobs,
-            Execution = Guid.NewGuid().ToString("N")[..12],
+            Execution = NewExecution(),
             FirstPoke = task.FirstPoke ?? (work.DefinitionOf(task.TaskId).Kind == TaskKind.Sensor ? work.Now : null),
             Reason = replaced is null
                 ? $"Running try {tryNumber} on {serverId ?? "a worker"}."
                 : $"Running try {tryNumber} again on {serverId ?? "a worker"}: its execution on {replaced.Server ?? "another worker"} stopped without a result.",
         };
     }
+
+    /// <summary>A new execution token: the first 12 hex digits of a new GUID.</summary>
+    private static string NewExecution() => string.Create(12, Guid.NewGuid(), static (token, guid) =>
+    {
+        Span<char> digits = stackalloc char[32];
+        guid.TryFormat(digits, out _, "N");
+        digits[..12].CopyTo(token);
+    });
 
     /// <summary>A try that can never fit under its limits (more slots than its pool has) fails with the reason, without retries.</summary>
     private void Fail(PipelineDefinition pipeline, string runId, string taskId, int tryNumber, TaskDependency reason) =>

@@ -231,13 +231,15 @@ public sealed partial class PipelineTaskJob
 
     private async Task<TryResult> RunTryAsync(PipelineDefinition pipeline, TaskDefinition task, int? mapIndex, string runId, RunRecord? runRecord, int tryNumber, Instant? firstPoke, TaskLog log, CancellationToken shutdown)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        if (task.Timeout is { } limit) timeout.CancelAfter(limit);
+        // A task with a timeout gets a token of its own; any other runs on the server's (one source fewer per try).
+        using var timeout = task.Timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        if (task.Timeout is { } limit) timeout!.CancelAfter(limit);
+        var token = timeout?.Token ?? shutdown;
 
         try
         {
             var run = ReadContext(pipeline, task, runId, runRecord, tryNumber, log, mapIndex);
-            var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline, runId), _options.Serializer, timeout.Token);
+            var invocation = new TaskInvocation(run, _services, new StorageOutputs(_storage, pipeline, runId), _options.Serializer, token);
             var outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
             if (task.Kind == TaskKind.Sensor && task.Sensor!.Mode == SensorMode.Poke)
             {
@@ -245,17 +247,18 @@ public sealed partial class PipelineTaskJob
                 var waitedFrom = firstPoke ?? _options.Clock.GetCurrentInstant();
                 while (outcome.Result != true && _options.Clock.GetCurrentInstant() - waitedFrom < Duration.FromTimeSpan(task.Sensor.Timeout))
                 {
-                    await _options.Wait(task.Sensor.PokeInterval, timeout.Token).ConfigureAwait(false);
+                    await _options.Wait(task.Sensor.PokeInterval, token).ConfigureAwait(false);
                     outcome = await pipeline.InvokeAsync(task, invocation).ConfigureAwait(false);
                 }
             }
-            return TryResult.Succeeded(outcome) with { AssetExtra = run.AssetExtra };
+            var succeeded = TryResult.Succeeded(outcome);
+            return run.AssetExtra.Count == 0 ? succeeded : succeeded with { AssetExtra = run.AssetExtra };
         }
         catch (TryStorageUnavailableException)
         {
             throw;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !shutdown.IsCancellationRequested && task.Timeout is { } limit2)
+        catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !shutdown.IsCancellationRequested && task.Timeout is { } limit2)
         {
             LogTryFailed(log, tryNumber, $"timed out after {limit2:c}", null);
             return TryResult.Failed($"timed out after {limit2:c}");

@@ -16,7 +16,7 @@ internal sealed record TryResult(TaskOutcome? Outcome, string? Error)
     public static TryResult Failed(string error) => new(null, error);
 
     /// <summary>Extra data for the asset events of a successful try (<see cref="RunContext.SetAssetExtra"/>); empty when none.</summary>
-    public IReadOnlyDictionary<string, string> AssetExtra { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> AssetExtra { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>The exception that failed the try, for its span; not kept in storage.</summary>
     public Exception? Exception { get; init; }

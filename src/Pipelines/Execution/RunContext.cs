@@ -61,10 +61,11 @@ public sealed class RunContext
     /// <summary>A logger whose output is kept with the task instance.</summary>
     public ILogger Logger { get; }
 
-    private readonly Dictionary<string, string> _assetExtra = new(StringComparer.Ordinal);
+    // Made by the first extra: most tries set none.
+    private Dictionary<string, string>? _assetExtra;
 
     /// <summary>Extra data for the asset events this try records if it succeeds (<see cref="SetAssetExtra"/>).</summary>
-    public IReadOnlyDictionary<string, string> AssetExtra => _assetExtra;
+    public IReadOnlyDictionary<string, string> AssetExtra => _assetExtra ?? (IReadOnlyDictionary<string, string>)System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>
     /// Adds extra data, such as a row count or a file path, to the asset event of every asset the task produces
@@ -74,6 +75,6 @@ public sealed class RunContext
     public void SetAssetExtra(string key, string value)
     {
         if (string.IsNullOrEmpty(key)) throw new ArgumentException("An extra data key must not be empty.", nameof(key));
-        _assetExtra[key] = value ?? throw new ArgumentNullException(nameof(value));
+        (_assetExtra ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value ?? throw new ArgumentNullException(nameof(value));
     }
 }
