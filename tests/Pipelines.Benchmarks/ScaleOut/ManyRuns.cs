@@ -25,7 +25,7 @@ public static class ManyRuns
             var clock = Stopwatch.StartNew();
             await using var client = await BenchHost.StartAsync(StorageKind.PostgreSql, 0, ServerWorker.Pipelines);
             await using var fleet = await ServerProcesses.StartAsync(servers, client.ConnectionString!, options.Workers, TimeSpan.FromSeconds(120));
-            var warmUp = await WarmUpAsync(client, fleet, servers, timeout);
+            var warmUp = await WarmUpAsync(client, fleet, servers, options.Runs, timeout);
             var rounds = new List<(ManySide Pipeline, ManySide Raw)>();
             for (var round = 0; round < options.ManyRounds; round++)
             {
@@ -57,20 +57,24 @@ public static class ManyRuns
     /// method has been compiled for 100 ms: during a first round of runs it keeps compiling new methods, so the counting,
     /// and the optimised compiles after it, come in the following rounds. One round followed by a pause left the JIT busy
     /// into the measurement (a CPU profile of the pipeline side of a one-server run: 10% of the server's samples in the
-    /// JIT, its methods still at their instrumented tier). Returns what the warm-up did, for the console.
+    /// JIT, its methods still at their instrumented tier). After the first small round every round is as large as a
+    /// measured one: rounds of 8 runs per server went quiet while the measured rounds of 100 runs, busier (waits for the
+    /// run's lock, tries applied together, the pool's connections in use), still compiled 300–900 methods each.
+    /// Returns what the warm-up did, for the console.
     /// </summary>
-    private static async Task<string> WarmUpAsync(BenchHost client, ServerProcesses fleet, int servers, TimeSpan timeout)
+    private static async Task<string> WarmUpAsync(BenchHost client, ServerProcesses fleet, int servers, int runs, TimeSpan timeout)
     {
         var compiles = new List<long>();
         var jit = (await fleet.StatsAsync()).Sum(s => s.JitMethods);
         for (var round = 0; round < MaxWarmUpRounds; round++)
         {
             var clock = Stopwatch.StartNew();
-            await RunBatches.TriggerAsync(client, Many20.Definition, WarmUpRunsPerServer * servers);
+            var size = round == 0 ? WarmUpRunsPerServer * servers : runs;
+            await RunBatches.TriggerAsync(client, Many20.Definition, size);
             if (!await RunBatches.WaitForRunsAsync(client, clock, timeout))
                 throw new TimeoutException("The server processes did not finish the warm-up runs.");
             // After the runs: the raw target counts every succeeded job, the runs' task jobs too.
-            var target = await RunBatches.EnqueueRawAsync(client, WarmUpRunsPerServer * Many20.Tasks * servers);
+            var target = await RunBatches.EnqueueRawAsync(client, size * Many20.Tasks);
             if (await RunBatches.WaitForRawAsync(client, target, clock, timeout) < target)
                 throw new TimeoutException("The server processes did not finish the warm-up's raw jobs.");
             // The optimised code is compiled in the background after the calls that asked for it.
@@ -78,12 +82,12 @@ public static class ManyRuns
             var now = (await fleet.StatsAsync()).Sum(s => s.JitMethods);
             compiles.Add(now - jit);
             jit = now;
-            if (compiles[^1] <= QuietJitMethodsPerServer * servers) break;
+            if (round > 0 && compiles[^1] <= QuietJitMethodsPerServer * servers) break;
         }
         return $"warm-up: {compiles.Count} round(s), methods compiled {string.Join(" / ", compiles)}";
     }
 
-    /// <summary>A warm-up round in which the servers compiled at most this many methods (each) ends the warm-up.</summary>
+    /// <summary>A warm-up round (after the first) in which the servers compiled at most this many methods (each) ends the warm-up.</summary>
     private const long QuietJitMethodsPerServer = 100;
 
     private const int MaxWarmUpRounds = 6;
