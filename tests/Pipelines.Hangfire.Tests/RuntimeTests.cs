@@ -48,6 +48,10 @@ public abstract class RuntimeTests : IAsyncLifetime
             var why = Assert.Single(_host.Operations.Explain("pausable", runId, "Extract"), d => d.Name == PipelineNotPaused.Name);
             Assert.False(why.Met);
             Assert.StartsWith("Pipeline 'pausable' is paused since ", why.Sentence, StringComparison.Ordinal);
+            // People read a met reason's sentence too (a step deciding is answered without one).
+            var active = Assert.Single(_host.Operations.Explain("pausable", runId, "Extract"), d => d.Name == RunIsActive.Name);
+            Assert.True(active.Met);
+            Assert.StartsWith("The run is running (", active.Sentence, StringComparison.Ordinal);
 
             Assert.True(_host.Operations.Unpause("pausable"));
             Assert.False(_host.Operations.IsPaused("pausable"));

@@ -144,7 +144,7 @@ public static class TriggerRuleEvaluator
         // The same rule over the same counts says the same: a fan-out's thousand tasks queued together share one sentence.
         if (s_explained.TryGetValue((rule, up, decision), out var known)) return known;
         var sentence = Spell(rule, up, decision);
-        if (Interlocked.Increment(ref s_explainedCount) <= MaxExplained) s_explained.TryAdd((rule, up, decision), sentence);
+        if (Volatile.Read(ref s_explainedCount) < MaxExplained && Interlocked.Increment(ref s_explainedCount) <= MaxExplained) s_explained.TryAdd((rule, up, decision), sentence);
         return sentence;
     }
 

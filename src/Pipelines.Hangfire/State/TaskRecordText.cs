@@ -86,11 +86,14 @@ internal static class TaskRecordText
         var bytes = most <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(most));
         try
         {
-            var reader = new Utf8JsonReader(bytes[..Encoding.UTF8.GetBytes(json, bytes)]);
+            // Strictly: text the serializer refuses (a lone surrogate) is left to it, not read with a replacement character.
+            if (System.Text.Unicode.Utf8.FromUtf16(json, bytes, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done) return null;
+            var reader = new Utf8JsonReader(bytes[..length]);
             return Read(ref reader, taskId, state);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Broken JSON, or a string it cannot read (an escaped lone surrogate): the serializer says what is wrong.
             return null;
         }
         finally
