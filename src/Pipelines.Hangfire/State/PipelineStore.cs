@@ -90,9 +90,9 @@ internal static class PipelineStore
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
+    public static string Format(Instant instant) => InstantText.Format(instant);
 
-    public static Instant? ParseInstant(string? text) => string.IsNullOrEmpty(text) ? null : InstantPattern.ExtendedIso.Parse(text).Value;
+    public static Instant? ParseInstant(string? text) => InstantText.Parse(text);
 
     public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
@@ -438,16 +438,10 @@ internal static class PipelineStore
             var bar = field.IndexOf('|', StringComparison.Ordinal);
             var parts = value.Split('|', 3);
             if (bar <= 0 || !int.TryParse(field.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var tryNumber) || parts.Length < 3
-                || ParseInstantOrNull(parts[0]) is not { } time || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var level)) continue;
+                || InstantText.ParseOrNull(parts[0]) is not { } time || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var level)) continue;
             lines.Add((new TaskLogLine(tryNumber, time, (Microsoft.Extensions.Logging.LogLevel)level, parts[2]), field));
         }
         return lines.OrderBy(l => l.Line.Try).ThenBy(l => l.Line.Time).ThenBy(l => l.Field, StringComparer.Ordinal).Select(l => l.Line).ToList();
-    }
-
-    private static Instant? ParseInstantOrNull(string text)
-    {
-        var result = InstantPattern.ExtendedIso.Parse(text);
-        return result.Success ? result.Value : null;
     }
 
     /// <summary>Removes a run and everything recorded for it.</summary>

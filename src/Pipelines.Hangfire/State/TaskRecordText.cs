@@ -199,7 +199,9 @@ internal static class TaskRecordText
 
     private static void WriteInstant(Utf8JsonWriter writer, string name, NodaTime.Instant? instant)
     {
-        if (instant is { } value) writer.WriteString(name, PipelineStore.Format(value));
-        else writer.WriteNull(name);
+        System.Span<char> text = stackalloc char[InstantText.MaxLength];
+        if (instant is not { } value) writer.WriteNull(name);
+        else if (InstantText.TryFormat(value, text, out var written)) writer.WriteString(name, text[..written]);
+        else writer.WriteString(name, PipelineStore.Format(value));
     }
 }
