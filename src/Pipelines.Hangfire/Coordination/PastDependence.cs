@@ -37,8 +37,9 @@ internal sealed class PastDependence
     public bool MayRelease(RunWork work)
     {
         if (!Any) return false;
-        foreach (var index in work.ChangedIndexes)
-            if (_watched[index] && PreviousRunTaskDone.IsDone(work.StateOf(index))) return true;
+        var changed = work.ChangedIndexes;
+        for (var i = 0; i < changed.Count; i++)
+            if (_watched[changed[i]] && PreviousRunTaskDone.IsDone(work.StateOf(changed[i]))) return true;
         return false;
     }
 }

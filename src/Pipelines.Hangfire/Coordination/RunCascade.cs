@@ -23,8 +23,10 @@ internal static class RunCascade
         else
         {
             var pending = new SortedSet<int>();
-            foreach (var changed in work.ChangedIndexes)
+            var changedIndexes = work.ChangedIndexes;
+            for (var i = 0; i < changedIndexes.Count; i++)
             {
+                var changed = changedIndexes[i];
                 pending.Add(changed);
                 foreach (var next in tasks[changed].Downstream) pending.Add(next);
             }

@@ -22,7 +22,9 @@ internal sealed class RunWork
     // for what it touches, not for the pipeline's size: an array over every task, made for each step, was most of what a
     // try's start and end allocated in a 1,000-task pipeline.
     private readonly Dictionary<int, TaskInstance> _tasks = new();
-    private readonly SortedSet<int> _changed = new();
+    // The indexes of the tasks this step changed, kept sorted (topological order): a step changes a few, and a sorted set
+    // allocated a node per task and a stack for every enumeration, several per step.
+    private readonly List<int> _changed = new();
     private Dictionary<int, TaskInstance>? _before;
     // Instances of mapped tasks (MapKey ids), parsed on first use, and those this step changed: made on first use, as
     // most steps touch none.
@@ -228,7 +230,7 @@ internal sealed class RunWork
     public TaskDefinition DefinitionOf(string key) => MapKey.Definition(Pipeline, key);
 
     /// <summary>Indexes of the tasks this step changed, in topological order.</summary>
-    public IReadOnlyCollection<int> ChangedIndexes => _changed;
+    public IReadOnlyList<int> ChangedIndexes => _changed;
 
     /// <summary>A changed task as it was before this step (what the step's slot releases are judged on).</summary>
     public TaskInstance Before(int index) => _before is not null && _before.TryGetValue(index, out var task) ? task : Get(index);
@@ -268,10 +270,14 @@ internal sealed class RunWork
         }
         var index = Pipeline[task.TaskId].Index;
         var current = Get(index);
-        if (!_changed.Contains(index)) (_before ??= new Dictionary<int, TaskInstance>())[index] = current;
+        var at = _changed.BinarySearch(index);
+        if (at < 0)
+        {
+            (_before ??= new Dictionary<int, TaskInstance>())[index] = current;
+            _changed.Insert(~at, index);
+        }
         Tally?.Moved(index, current.State, task.State);
         _tasks[index] = task;
-        _changed.Add(index);
     }
 
     /// <summary>
@@ -285,7 +291,7 @@ internal sealed class RunWork
         if (_before is not null && _before.TryGetValue(index, out var before) && before == earlier)
         {
             _before.Remove(index);
-            _changed.Remove(index);
+            if (_changed.BinarySearch(index) is var at and >= 0) _changed.RemoveAt(at);
         }
     }
 

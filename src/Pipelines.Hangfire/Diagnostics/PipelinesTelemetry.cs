@@ -170,9 +170,10 @@ public static class PipelinesTelemetry
     {
         var pipelineId = work.Pipeline.Id;
         StepDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>(PipelineName, pipelineId));
-        foreach (var index in work.ChangedIndexes)
+        var changed = work.ChangedIndexes;
+        for (var i = 0; i < changed.Count; i++)
         {
-            var task = work.Get(index);
+            var task = work.Get(changed[i]);
             if (!task.State.IsTerminal()) continue;
             var tags = new TagList { { PipelineName, pipelineId }, { TaskName, task.TaskId }, { TaskState, task.State.Name() } };
             TaskFinished.Add(1, tags);

@@ -26,8 +26,10 @@ internal static class SlotRelease
     {
         List<(SlotHolder, IReadOnlyList<string>)>? stopped = null;
         var pipeline = work.Pipeline;
-        foreach (var index in work.ChangedIndexes)
+        var changed = work.ChangedIndexes;
+        for (var i = 0; i < changed.Count; i++)
         {
+            var index = changed[i];
             var definition = pipeline.Tasks[index];
             if (!SlotLimit.Any(pipeline, definition, options)) continue;
             var before = work.Before(index);
