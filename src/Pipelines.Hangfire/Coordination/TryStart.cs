@@ -71,7 +71,7 @@ internal sealed class TryStart
                 var definition = work.DefinitionOf(taskId);
                 if (task.State != TaskState.Running && SlotLimit.Any(pipeline, definition, _options))
                 {
-                    var context = ReadinessContext.Of(work, taskId) with { Delivery = delivery };
+                    var context = ReadinessContext.Of(work, taskId, delivery);
                     var admission = _coordinator.Slots.Admit(pipeline, runId, definition, tryNumber, work.Now, usage => TaskReadiness.BlockingStart(context with { Slots = usage }), taskId);
                     if (admission.Blocked is { } held)
                     {
@@ -150,7 +150,7 @@ internal sealed class TryStart
 
     /// <summary>The reason a delivered job may not start its try, or null when it may: <see cref="TaskReadiness.BlockingStart"/>.</summary>
     public static TaskDependency? Judge(RunWork work, string taskId, TryDelivery delivery) =>
-        TaskReadiness.BlockingStart(ReadinessContext.Of(work, taskId) with { Delivery = delivery });
+        TaskReadiness.BlockingStart(ReadinessContext.Of(work, taskId, delivery));
 
     private enum Redelivery { Duplicate, HasResult, Dead }
 

@@ -25,7 +25,9 @@ internal sealed record ReadinessContext
     }
 
     /// <summary>The task at <paramref name="taskIndex"/> in the run a coordination step holds.</summary>
-    public static ReadinessContext Of(RunWork work, int taskIndex) =>
+    public static ReadinessContext Of(RunWork work, int taskIndex) => Of(work, taskIndex, null, null);
+
+    private static ReadinessContext Of(RunWork work, int taskIndex, TaskInstance? mappedInstance, TryDelivery? delivery) =>
         new(work.Pipeline, work.Pipeline.Tasks[taskIndex], work.RunState, work.Readers.StateOf, work.Readers.InstanceOf, work.Now)
         {
             Deciding = true,
@@ -33,16 +35,20 @@ internal sealed record ReadinessContext
             PreviousRun = work.PreviousRun,
             MapStatesOf = work.Readers.MapStatesOf,
             CountedUpstream = work.Counted ? work.Readers.CountedUpstream : null,
+            MappedInstance = mappedInstance,
+            Delivery = delivery,
         };
 
     /// <summary>
     /// The task instance a key names in the run a coordination step holds: a task by its id, or one instance of a mapped
-    /// task by its <see cref="MapKey"/> id (judged on the mapped task's settings and upstream, with its own record).
+    /// task by its <see cref="MapKey"/> id (judged on the mapped task's settings and upstream, with its own record); with
+    /// <paramref name="delivery"/>, as a job delivered for one of its tries sees it (made at once, not copied after: a try's
+    /// start judges one).
     /// </summary>
-    public static ReadinessContext Of(RunWork work, string key)
+    public static ReadinessContext Of(RunWork work, string key, TryDelivery? delivery = null)
     {
-        var context = Of(work, work.DefinitionOf(key).Index);
-        return MapKey.TryParse(key, out _, out _) ? context with { MappedInstance = work.Instance(key) } : context;
+        var mapped = MapKey.TryParse(key, out _, out _);
+        return Of(work, work.DefinitionOf(key).Index, mapped ? work.Instance(key) : null, delivery);
     }
 
     /// <summary>The task of <paramref name="taskId"/> in a run read for people.</summary>
