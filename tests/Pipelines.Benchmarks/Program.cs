@@ -174,6 +174,7 @@ static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, string stora
     Probe.Clear();
     await using var host = await BenchHost.StartAsync(kind, workers);
     await Measurements.WarmUpAsync(host);
+    Measurements.SettleHeap();
     var started = System.Diagnostics.Stopwatch.StartNew();
     var result = await measure(host);
     Console.WriteLine($"{started.Elapsed.TotalSeconds:0.0} s");
