@@ -42,6 +42,15 @@ public sealed record FanResult(double WallMs, bool Completed, int Done, int Tota
     /// <summary>Time the garbage collector paused the process over the same span, in milliseconds (<see cref="CpuClock"/>).</summary>
     public double? GcPauseMs { get; init; }
 
+    /// <summary>Garbage collections over the same span, of any generation (<see cref="CpuClock"/>).</summary>
+    public double? Collections { get; init; }
+
+    /// <summary>Of <see cref="Collections"/>, those of gen1 or gen2 (they also trace what survived a gen0 collection, and cost more).</summary>
+    public double? OlderCollections { get; init; }
+
+    /// <summary>Bytes the collections over the same span promoted out of gen0, per task, in kilobytes (<see cref="GcPromotions"/>).</summary>
+    public double? PromotedKbPerTask { get; init; }
+
     /// <summary>Trigger to Start's start (ms): creating the run and its first job, and a worker fetching it.</summary>
     public double? HeadMs { get; init; }
 
@@ -67,12 +76,18 @@ public readonly struct CpuClock
     private readonly TimeSpan _started;
     private readonly long _allocated;
     private readonly TimeSpan _paused;
+    private readonly int _collections;
+    private readonly int _olderCollections;
+    private readonly long _promoted;
 
     private CpuClock(TimeSpan started, long allocated, TimeSpan paused)
     {
         _started = started;
         _allocated = allocated;
         _paused = paused;
+        _collections = GC.CollectionCount(0);
+        _olderCollections = GC.CollectionCount(1);
+        _promoted = GcPromotions.Total;
     }
 
     public static CpuClock Start() => new(Used(), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
@@ -86,6 +101,10 @@ public readonly struct CpuClock
         CpuUsPerTask = PerTask(tasks),
         AllocatedKbPerTask = tasks > 0 ? (GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / tasks : double.NaN,
         GcPauseMs = (GC.GetTotalPauseDuration() - _paused).TotalMilliseconds,
+        // A collection of a generation counts for every younger one too.
+        Collections = GC.CollectionCount(0) - _collections,
+        OlderCollections = GC.CollectionCount(1) - _olderCollections,
+        PromotedKbPerTask = tasks > 0 ? (GcPromotions.Total - _promoted) / 1024.0 / tasks : double.NaN,
     };
 
     private static TimeSpan Used()
@@ -228,6 +247,7 @@ public static class Measurements
         return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with
         {
             CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
+            Collections = measured.Collections, OlderCollections = measured.OlderCollections, PromotedKbPerTask = measured.PromotedKbPerTask,
         };
     }
 
@@ -250,6 +270,7 @@ public static class Measurements
         return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with
         {
             CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
+            Collections = measured.Collections, OlderCollections = measured.OlderCollections, PromotedKbPerTask = measured.PromotedKbPerTask,
         };
     }
 
@@ -320,6 +341,7 @@ public static class Measurements
         return new FanResult(wall, completed, Probe.Count(raw), FanWidth)
         {
             CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
+            Collections = measured.Collections, OlderCollections = measured.OlderCollections, PromotedKbPerTask = measured.PromotedKbPerTask,
         };
     }
 
