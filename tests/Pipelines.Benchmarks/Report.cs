@@ -121,9 +121,9 @@ public sealed class StorageReport(string name)
         CpuRow("fan-out CPU per task, round median (us) [2]", r => r.PipelineFan, r => r.RawFan);
         MedianRow("fan-out allocated per task, round median (KB) [2]", r => r.PipelineFan?.AllocatedKbPerTask, r => r.RawFan?.AllocatedKbPerTask);
         MedianRow("fan-out GC pauses, round median (ms) [2]", r => r.PipelineFan?.GcPauseMs, r => r.RawFan?.GcPauseMs);
-        MedianRow("fan-out collections, all, round median [2]", r => r.PipelineFan?.Collections, r => r.RawFan?.Collections);
-        MedianRow("fan-out collections, gen1 or 2, round median [2]", r => r.PipelineFan?.OlderCollections, r => r.RawFan?.OlderCollections);
-        MedianRow("fan-out promoted out of gen0 per task, median (KB) [2]", r => r.PipelineFan?.PromotedKbPerTask, r => r.RawFan?.PromotedKbPerTask);
+        MedianRow("fan-out collections, round median [2]", r => r.PipelineFan?.Collections, r => r.RawFan?.Collections);
+        MedianRow("fan-out gen1 or gen2 collections, median [2]", r => r.PipelineFan?.OlderCollections, r => r.RawFan?.OlderCollections);
+        MedianRow("fan-out promoted from gen0 per task (KB) [2]", r => r.PipelineFan?.PromotedKbPerTask, r => r.RawFan?.PromotedKbPerTask);
         if (mapped is { PipelineMappedFan: { } oursMapped, RawMappedFan: { } rawMapped })
         {
             Row($"mapped fan-out of {Measurements.FanWidth:N0}: wall time (s)", oursMapped.WallMs / 1000, rawMapped.WallMs / 1000);
