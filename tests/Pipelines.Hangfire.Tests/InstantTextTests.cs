@@ -17,6 +17,7 @@ public sealed class InstantTextTests
         "0001-01-01T00:00:00Z",
         "9999-12-31T23:59:59.999999999Z",
         "2024-02-29T12:00:00Z",
+        "2000-02-29T23:59:59.5Z",
         "2026-12-04T03:05:07.1Z",
         "2026-12-04T03:05:07.01Z",
         "2026-12-04T03:05:07.000000001Z",
@@ -43,6 +44,7 @@ public sealed class InstantTextTests
         var random = new Random(20261204);
         var first = Instant.FromUtc(1, 1, 1, 0, 0).ToUnixTimeTicks();
         var last = Instant.FromUtc(9999, 12, 31, 23, 59, 59).ToUnixTimeTicks();
+        var text = new char[InstantText.MaxLength];
         for (var i = 0; i < 20_000; i++)
         {
             var instant = Instant.FromUnixTimeTicks(random.NextInt64(first, last));
@@ -55,6 +57,11 @@ public sealed class InstantTextTests
                 _ => instant.PlusNanoseconds(random.Next(0, 100)),
             };
             var expected = Pattern.Format(instant);
+            // The fast path itself writes and reads it (Format and Parse would hide a fast path that gave up).
+            Assert.True(InstantText.TryFormat(instant, text, out var written));
+            Assert.Equal(expected, new string(text, 0, written));
+            Assert.True(InstantText.TryParseShape(expected, out var read));
+            Assert.Equal(instant, read);
             Assert.Equal(expected, InstantText.Format(instant));
             Assert.Equal(instant, InstantText.Parse(expected));
         }
@@ -93,6 +100,9 @@ public sealed class InstantTextTests
     [InlineData("2026-12-04T03:05:07.Z")]       // a point without digits
     [InlineData("2026-12-04T03:05:07.1234567890Z")] // ten digits
     [InlineData("2026-02-29T03:05:07Z")]        // no such day
+    [InlineData("1900-02-29T03:05:07Z")]        // not a leap year (a century)
+    [InlineData("2100-02-29T03:05:07Z")]
+    [InlineData("2026-04-31T03:05:07Z")]
     [InlineData("2026-13-04T03:05:07Z")]
     [InlineData("2026-12-04T24:00:00Z")]
     [InlineData("2026-12-04T03:60:07Z")]

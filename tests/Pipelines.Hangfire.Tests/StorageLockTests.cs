@@ -190,6 +190,8 @@ public sealed class TaskRecordTests
             Map = task.MapLength,
         }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
         Assert.Equal(expected, record);
+        // The instants are NodaTime's ISO text, whoever writes them (InstantText's span path here).
+        if (full) Assert.Contains($"\"start\":\"{NodaTime.Text.InstantPattern.ExtendedIso.Format(now)}\"", record);
         var read = PipelineStore.ParseTask(task.TaskId, record);
         Assert.Equal(task with { JobIds = read.JobIds }, read);
         Assert.Equal(task.JobIds.IsDefault ? [] : task.JobIds.ToArray(), read.JobIds.ToArray());

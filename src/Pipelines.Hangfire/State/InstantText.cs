@@ -10,8 +10,9 @@ namespace Pipelines.Hangfire;
 /// fraction of up to nine digits without trailing zeros, none when whole, then <c>Z</c>).
 /// </summary>
 /// <remarks>
-/// A try's start and end write and read several instants, and the pattern's engine allocates a cursor, buckets and a
-/// result for each (about a sixth of what an in-memory fan-out allocated per task). Instants of years 1 to 9999 in that
+/// A try's start and end write and read several instants, and every page that shows a run reads its records' instants;
+/// the pattern's engine allocates a cursor, buckets and a result for each one it reads, and a builder for each it writes.
+/// Instants of years 1 to 9999 in that
 /// exact shape are written and read here with spans; everything else (other years, a comma before the fraction, any text
 /// not in the shape) goes to the pattern, so what is accepted and what is refused, and how, stay the pattern's.
 /// </remarks>
