@@ -90,22 +90,32 @@ public readonly struct CpuClock
         _promoted = GcPromotions.Total;
     }
 
-    public static CpuClock Start() => new(Used(), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
+    public static CpuClock Start()
+    {
+        // The events of the collections so far (the settled heap's) reach the listener first, so none is counted here.
+        GcPromotions.Sync();
+        return new(Used(), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
+    }
 
     /// <summary>Microseconds of CPU per task since <see cref="Start"/>.</summary>
     public double PerTask(int tasks) => tasks > 0 ? (Used() - _started).TotalMilliseconds * 1000 / tasks : double.NaN;
 
     /// <summary>The fan-out's result with its CPU, allocations and GC pauses per <paramref name="tasks"/> since <see cref="Start"/>.</summary>
-    public FanResult Stamp(FanResult result, int tasks) => result with
+    public FanResult Stamp(FanResult result, int tasks)
     {
-        CpuUsPerTask = PerTask(tasks),
-        AllocatedKbPerTask = tasks > 0 ? (GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / tasks : double.NaN,
-        GcPauseMs = (GC.GetTotalPauseDuration() - _paused).TotalMilliseconds,
-        // A collection of a generation counts for every younger one too.
-        Collections = GC.CollectionCount(0) - _collections,
-        OlderCollections = GC.CollectionCount(1) - _olderCollections,
-        PromotedKbPerTask = tasks > 0 ? (GcPromotions.Total - _promoted) / 1024.0 / tasks : double.NaN,
-    };
+        var stamped = result with
+        {
+            CpuUsPerTask = PerTask(tasks),
+            AllocatedKbPerTask = tasks > 0 ? (GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / tasks : double.NaN,
+            GcPauseMs = (GC.GetTotalPauseDuration() - _paused).TotalMilliseconds,
+            // A collection of a generation counts for every younger one too.
+            Collections = GC.CollectionCount(0) - _collections,
+            OlderCollections = GC.CollectionCount(1) - _olderCollections,
+        };
+        // The last collections' events reach the listener a little later, on the runtime's dispatching thread.
+        GcPromotions.Sync();
+        return stamped with { PromotedKbPerTask = tasks > 0 ? (GcPromotions.Total - _promoted) / 1024.0 / tasks : double.NaN };
+    }
 
     private static TimeSpan Used()
     {
