@@ -48,8 +48,8 @@ public sealed record FanResult(double WallMs, bool Completed, int Done, int Tota
     /// <summary>Of <see cref="Collections"/>, those of gen1 or gen2 (they also trace what survived a gen0 collection, and cost more).</summary>
     public double? OlderCollections { get; init; }
 
-    /// <summary>Bytes the collections over the same span promoted out of gen0, per task, in kilobytes (<see cref="GcPromotions"/>).</summary>
-    public double? PromotedKbPerTask { get; init; }
+    /// <summary>Bytes the collections over the same span found alive in gen0, per task, in kilobytes (<see cref="GcPromotions"/>).</summary>
+    public double? SurvivedGen0KbPerTask { get; init; }
 
     /// <summary>Trigger to Start's start (ms): creating the run and its first job, and a worker fetching it.</summary>
     public double? HeadMs { get; init; }
@@ -114,7 +114,7 @@ public readonly struct CpuClock
         };
         // The last collections' events reach the listener a little later, on the runtime's dispatching thread.
         GcPromotions.Sync();
-        return stamped with { PromotedKbPerTask = tasks > 0 ? (GcPromotions.Total - _promoted) / 1024.0 / tasks : double.NaN };
+        return stamped with { SurvivedGen0KbPerTask = tasks > 0 ? (GcPromotions.Total - _promoted) / 1024.0 / tasks : double.NaN };
     }
 
     private static TimeSpan Used()
@@ -257,7 +257,7 @@ public static class Measurements
         return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with
         {
             CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
-            Collections = measured.Collections, OlderCollections = measured.OlderCollections, PromotedKbPerTask = measured.PromotedKbPerTask,
+            Collections = measured.Collections, OlderCollections = measured.OlderCollections, SurvivedGen0KbPerTask = measured.SurvivedGen0KbPerTask,
         };
     }
 
@@ -280,7 +280,7 @@ public static class Measurements
         return FanOf(host, pipeline, run, started, completed, workers, telemetry.Take()) with
         {
             CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
-            Collections = measured.Collections, OlderCollections = measured.OlderCollections, PromotedKbPerTask = measured.PromotedKbPerTask,
+            Collections = measured.Collections, OlderCollections = measured.OlderCollections, SurvivedGen0KbPerTask = measured.SurvivedGen0KbPerTask,
         };
     }
 
@@ -351,7 +351,7 @@ public static class Measurements
         return new FanResult(wall, completed, Probe.Count(raw), FanWidth)
         {
             CpuUsPerTask = measured.CpuUsPerTask, AllocatedKbPerTask = measured.AllocatedKbPerTask, GcPauseMs = measured.GcPauseMs,
-            Collections = measured.Collections, OlderCollections = measured.OlderCollections, PromotedKbPerTask = measured.PromotedKbPerTask,
+            Collections = measured.Collections, OlderCollections = measured.OlderCollections, SurvivedGen0KbPerTask = measured.SurvivedGen0KbPerTask,
         };
     }
 

@@ -65,7 +65,7 @@ Console.WriteLine($"workers: {workers} Hangfire workers per server, shared by bo
     $"per-measurement timeout {timeout.TotalSeconds:0} s (many runs: 4x, big run and memory: 10x)");
 Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average (1 min) at start: {MachineCpu.LoadAverage()}");
 Console.WriteLine();
-// The fan-outs report what their collections promoted (GcPromotions); listening from the start costs both sides alike.
+// The fan-outs report what survived gen0 in their collections (GcPromotions); listening from the start costs both sides alike.
 GcPromotions.Start();
 
 var reports = new List<StorageReport>();

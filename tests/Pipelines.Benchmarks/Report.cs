@@ -124,7 +124,7 @@ public sealed class StorageReport(string name)
         MedianRow("fan-out GC pauses, round median (ms) [2]", r => r.PipelineFan?.GcPauseMs, r => r.RawFan?.GcPauseMs);
         MedianRow("fan-out collections, round median [2]", r => r.PipelineFan?.Collections, r => r.RawFan?.Collections);
         MedianRow("fan-out gen1 or gen2 collections, round median [2]", r => r.PipelineFan?.OlderCollections, r => r.RawFan?.OlderCollections);
-        MedianRow("fan-out survived gen0, per task (KB) [2]", r => r.PipelineFan?.PromotedKbPerTask, r => r.RawFan?.PromotedKbPerTask);
+        MedianRow("fan-out survived gen0, per task (KB) [2]", r => r.PipelineFan?.SurvivedGen0KbPerTask, r => r.RawFan?.SurvivedGen0KbPerTask);
         if (mapped is { PipelineMappedFan: { } oursMapped, RawMappedFan: { } rawMapped })
         {
             Row($"mapped fan-out of {Measurements.FanWidth:N0}: wall time (s)", oursMapped.WallMs / 1000, rawMapped.WallMs / 1000);
@@ -135,7 +135,7 @@ public sealed class StorageReport(string name)
         if (Rounds.Any(r => r.PipelineFan?.CpuUsPerTask is not null || r.PipelineMappedFan?.CpuUsPerTask is not null))
         {
             Console.WriteLine("  [2] the process's CPU time (all threads) while the fan-out ran, over its tasks; it swings less with the machine's load than tasks/s. Likewise the bytes it allocated, the time the garbage collector paused every thread, its collections, and the bytes they found alive in gen0 (GcPromotions). Each a median of the rounds.");
-            if (GcPromotions.Lagged > 0) Console.WriteLine($"  [2] warning: {GcPromotions.Lagged} time(s) the runtime's GC events did not reach the listener within 2 s; the promoted figures may miss a collection.");
+            if (GcPromotions.Lagged > 0) Console.WriteLine($"  [2] warning: {GcPromotions.Lagged} time(s) the runtime's GC events did not reach the listener within 2 s; the survived-gen0 figures may miss a collection.");
         }
         foreach (var costs in new[] { chain?.PipelineChain?.Costs, fan?.PipelineFan?.Costs, mapped?.PipelineMappedFan?.Costs })
         {

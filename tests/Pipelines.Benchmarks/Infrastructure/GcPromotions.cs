@@ -74,9 +74,12 @@ public sealed class GcPromotions : EventListener
         if (data.EventName is not { } name || data.Payload is not { } payload || data.PayloadNames is not { } names) return;
         if (name.StartsWith("GCEnd", StringComparison.Ordinal))
         {
-            // The collection's number: the count of gen0 collections once it ended (GC.CollectionCount(0)).
+            // The collection's number: the count of gen0 collections once it ended (GC.CollectionCount(0)). The highest
+            // heard counts: a background gen2 collection ends after the younger ones run during it, with its own, lower number.
             var count = names.IndexOf("Count");
-            if (count >= 0 && payload[count] is { } number) Interlocked.Exchange(ref _lastEnded, Convert.ToInt64(number, System.Globalization.CultureInfo.InvariantCulture));
+            if (count >= 0 && payload[count] is { } number
+                && Convert.ToInt64(number, System.Globalization.CultureInfo.InvariantCulture) is var ended && ended > Interlocked.Read(ref _lastEnded))
+                Interlocked.Exchange(ref _lastEnded, ended);
             Interlocked.Increment(ref _ends);
         }
         else if (name.StartsWith("GCHeapStats", StringComparison.Ordinal))
