@@ -11,10 +11,10 @@ namespace Pipelines.Hangfire;
 /// Hangfire.PostgreSql's storage, unchanged, that also takes the runtime's locks as advisory locks on its database
 /// (<see cref="PostgreSqlAdvisoryLocks"/>) and commits the runtime's steps in one round trip on the lock's own session
 /// (<see cref="PostgreSqlBatchTransaction"/>, with the jobs the step creates), reads what a step reads first in the lock's own round trip
-/// (<see cref="PostgreSqlHashReads"/>) and a list of runs in one statement, starts tries without the run's lock (<see cref="PostgreSqlHashSwap"/>), and wakes idle workers when jobs are
+/// (<see cref="PostgreSqlHashReads"/>) and a list of runs in one statement, starts tries and applies the ends that only move counts without the run's lock (<see cref="PostgreSqlHashSwap"/>), and wakes idle workers when jobs are
 /// queued anywhere on the database (<see cref="PostgreSqlWakingQueueProvider"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
 /// </summary>
-internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineReadStorage, IPipelineHashReadStorage
+internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineCountingSwapStorage, IPipelineReadStorage, IPipelineHashReadStorage
 {
     private readonly PostgreSqlAdvisoryLocks _locks;
     private readonly string _schema;
@@ -49,6 +49,10 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     public IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
         _swap.Begin(lockResource, timeout, wholeKeys, fields, out read);
+
+    public IPipelineCountingSwap BeginCountingSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+        HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
+        _swap.BeginCounting(lockResource, timeout, wholeKeys, fields, writeFirst, out read);
 
     public IDisposable AcquirePipelineLockAndRead(string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)

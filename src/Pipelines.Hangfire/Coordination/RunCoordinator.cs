@@ -25,6 +25,7 @@ internal sealed class RunCoordinator
     private readonly TryStart _start;
     private readonly RunReconciliation _reconciliation;
     private readonly RunCompletions _completions = new();
+    private readonly UnlockedEnd _unlockedEnd;
 
     /// <summary>
     /// The coordinator of <paramref name="storage"/>'s runs. Steps create their jobs with <paramref name="client"/>, or in
@@ -41,6 +42,7 @@ internal sealed class RunCoordinator
         _step = new RunStep(storage, new StepJobs(storage, client, jobFilters, jobFactory), options, notifications);
         Slots = new SlotBook(storage, options);
         _start = new TryStart(this, storage, options, logger);
+        _unlockedEnd = new UnlockedEnd(storage, options, notifications);
         _reconciliation = new RunReconciliation(this, storage, options);
     }
 
@@ -135,7 +137,8 @@ internal sealed class RunCoordinator
     /// run paused or finished meanwhile queues nothing. Between these steps the run's lock is free, so the first tasks'
     /// workers start and finish. The steps wait for the lock as long as the first one did (the reconciler's short
     /// timeout stays short). A failure is logged: the tasks are undecided with their rule met, and the reconciler's
-    /// cascade queues them.
+    /// cascade queues them. The joins that ends applied beside the lock completed (<see cref="UnlockedEnd"/>) are decided
+    /// the same way.
     /// </summary>
     private void QueueDeferred(PipelineDefinition pipeline, string runId, IReadOnlyList<int> deferred, TimeSpan? lockTimeout)
     {
@@ -283,7 +286,10 @@ internal sealed class RunCoordinator
     /// the run's lock. Where the lock lives in the process (<see cref="StorageLocks.AreInProcess"/>), with the ends of this
     /// run's other tries that end on this server meanwhile, in one step (<see cref="RunCompletions"/>): the step first asks
     /// for the lock without waiting, and when it is free keeps the results in the step itself (one write); when it is busy
-    /// the results are kept in one write, then the lock is waited for. Elsewhere each try's end is a step of its own, which
+    /// the results are kept in one write, then the lock is waited for. On a storage that adds counts beside the lock
+    /// (<see cref="IPipelineCountingSwapStorage"/>: PostgreSQL's), an end that changes only its own record and its join's
+    /// counts is applied beside the run's lock (<see cref="UnlockedEnd"/>), with the ends of the run's other tries on every
+    /// server, its result kept in the round trip that asks for the lock. Elsewhere, and for every other end, each try's end is a step of its own, which
     /// keeps its result in the round trip that asks for the lock where the storage can (<see cref="RunStep.Apply"/>; asking
     /// a database's lock first costs a round trip whenever it is busy): a database already hands its lock from one waiting
     /// step to the next, and combining there gained nothing (many runs on PostgreSQL, 134/129 against 134/130 tasks/s) while
@@ -295,6 +301,16 @@ internal sealed class RunCoordinator
         if (!StorageLocks.AreInProcess(_storage))
         {
             var kept = RecordedResults.Write(pipeline.Id, runId, end.TaskId, end.TryNumber, end.Execution, end.Result);
+            if (_unlockedEnd.MayApply(pipeline, end.TaskId))
+            {
+                if (_unlockedEnd.Apply(pipeline, runId, end, kept, out var toDecide) is { } work)
+                {
+                    Unlocked(pipeline, runId, work, toDecide);
+                    return work[end.TaskId];
+                }
+                // Kept by the attempt: the locked step need not keep it again.
+                kept = null;
+            }
             return CompleteTries(pipeline, runId, new[] { end }, onlyIfFree: false, kept, committed: null)[0];
         }
         return _completions.Apply(PipelineStore.RunLock(pipeline.Id, runId), end, (ends, committed) =>
@@ -309,6 +325,24 @@ internal sealed class RunCoordinator
                 return CompleteTries(pipeline, runId, ends, onlyIfFree: false, writeFirst: null, committed);
             }
         });
+    }
+
+    /// <summary>
+    /// What follows a try's end applied beside the run's lock (<see cref="UnlockedEnd"/>), as what follows a step: the
+    /// try's slots go to the waiters that fit, and the downstream tasks its counts now decide are decided by locked steps
+    /// (as a step's tasks over its job budget are, <see cref="QueueDeferred"/>; a failure leaves them to the reconciler's cascade).
+    /// </summary>
+    private void Unlocked(PipelineDefinition pipeline, string runId, RunWork work, IReadOnlyList<int> toDecide)
+    {
+        try
+        {
+            SlotRelease.Run(this, work);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CoordinationLog.SlotsNotReleased(_logger, pipeline.Id, runId, ex);
+        }
+        if (toDecide.Count > 0) QueueDeferred(pipeline, runId, toDecide, null);
     }
 
     /// <summary>The tries of this server waiting to be applied together (<see cref="RunCompletions"/>).</summary>
@@ -342,31 +376,10 @@ internal sealed class RunCoordinator
 
         TaskInstance? Apply(RunWork work, EndedTry end)
         {
-            var (taskId, tryNumber, jobId, execution, result) = (end.TaskId, end.TryNumber, end.JobId, end.Execution, end.Result);
-            var task = work[taskId];
-            var ours = execution is not null ? task.Execution == execution : jobId is null || task.CurrentJobId is not { } current || current == jobId;
-            if (task.State != TaskState.Running || task.TryNumber != tryNumber || !ours)
-            {
-                CoordinationLog.Stale(_logger, pipeline.Id, runId, taskId, tryNumber, task.State.Name(), task.TryNumber);
-                return null;
-            }
-            var definition = work.DefinitionOf(taskId);
-            TryOutcome.Apply(work, definition, task, result);
-            var final = work[taskId];
-            // A producing task's success records its assets' events in this same step (the partition is the run's logical date).
-            if (final.State == TaskState.Success && definition.Produces.Length > 0 && work.Facts.LogicalDate is { Length: > 0 } date)
-            {
-                foreach (var asset in definition.Produces)
-                {
-                    work.AssetEvents.Add(new AssetEvent(AssetEventId.New(work.Now), asset, PipelineStore.ParseDate(date), work.Now, result.AssetExtra)
-                    {
-                        PipelineId = pipeline.Id,
-                        RunId = runId,
-                        TaskId = taskId,
-                    });
-                }
-            }
-            return final;
+            if (TryEnd.Apply(work, end) is { } final) return final;
+            var task = work[end.TaskId];
+            CoordinationLog.Stale(_logger, pipeline.Id, runId, end.TaskId, end.TryNumber, task.State.Name(), task.TryNumber);
+            return null;
         }
     }
 

@@ -68,6 +68,21 @@ internal static class StorageLocks
         }
     }
 
+    /// <summary>Begins a counting swap beside the lock (<see cref="IPipelineCountingSwapStorage"/>), its timeout counted as <see cref="BeginSwap"/>'s.</summary>
+    public static IPipelineCountingSwap BeginCountingSwap(IPipelineCountingSwapStorage storage, string resource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys,
+        IReadOnlyCollection<KeyValuePair<string, string>> fields, HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    {
+        try
+        {
+            return storage.BeginCountingSwap(resource, timeout, wholeKeys, fields, writeFirst, out read);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            CountTimeout(resource, timeout);
+            throw;
+        }
+    }
+
     /// <summary>
     /// The swaps beside the locks (<see cref="IPipelineSwapStorage"/>) of <paramref name="storage"/>: its own when it offers
     /// them (Pipelines.Hangfire.PostgreSql's), the process's for Hangfire.InMemory's storage, whose locks live in this process

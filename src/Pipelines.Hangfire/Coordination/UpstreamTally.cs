@@ -142,6 +142,21 @@ internal sealed class UpstreamTally
     }
 
     /// <summary>
+    /// The counts this step moved, as additions to their stored fields (<see cref="HashCountMove"/>), for a storage that
+    /// adds them atomically beside other ends of the run (<see cref="UnlockedEnd"/>): each downstream task's counts, then
+    /// the run's count of finished tasks (whose fingerprint the addition keeps). Only when <see cref="IsCounted"/>.
+    /// </summary>
+    public List<HashCountMove> Additions()
+    {
+        var additions = new List<HashCountMove>(_moved.Count + 1);
+        foreach (var (index, moved) in _moved)
+            if (!moved.IsZero)
+                additions.Add(new HashCountMove(_stored.Key, _pipeline.Tasks[index].Id, System.Collections.Immutable.ImmutableArray.Create(moved.Success, moved.Failed, moved.UpstreamFailed, moved.Skipped)));
+        if (_finishedMoved != 0) additions.Add(new HashCountMove(_run.Key, FinishedField, System.Collections.Immutable.ImmutableArray.Create(_finishedMoved)));
+        return additions;
+    }
+
+    /// <summary>
     /// Counts the whole run again from its tasks' states as <paramref name="stateOf"/> gives them (a step that read every
     /// record) and writes the fields whose stored value differs.
     /// </summary>

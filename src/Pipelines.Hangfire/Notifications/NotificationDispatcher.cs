@@ -93,10 +93,14 @@ internal sealed partial class NotificationDispatcher
     /// </summary>
     public IReadOnlyList<PipelineEvent> Store(IWriteOnlyTransaction transaction, IReadOnlyList<PipelineEvent> events)
     {
-        var heard = !_options.DeliverNotifications ? events : events.Where(Heard).ToList();
+        var heard = ToStore(events);
         NotificationOutbox.Write(transaction, heard);
         return heard;
     }
+
+    /// <summary>Which of <paramref name="events"/> <see cref="Store"/> stores: those a notifier hears, or all where this process does not deliver.</summary>
+    public IReadOnlyList<PipelineEvent> ToStore(IReadOnlyList<PipelineEvent> events) =>
+        !_options.DeliverNotifications || events.Count == 0 ? events : events.Where(Heard).ToList();
 
     /// <summary>Whether a notifier hears <paramref name="pipelineEvent"/>.</summary>
     private bool Heard(PipelineEvent pipelineEvent)

@@ -15,11 +15,14 @@ internal sealed class StoredHash
     /// <summary>Single-field reads after which the step is taken to need many fields and the whole hash is fetched.</summary>
     public const int FieldReadsBeforeFetch = 16;
 
-    private readonly IStorageConnection _connection;
+    private readonly IStorageConnection? _connection;
     private readonly Dictionary<string, string?> _read = new(StringComparer.Ordinal);
     private Dictionary<string, string>? _all;
 
-    public StoredHash(IStorageConnection connection, string key, IReadOnlyDictionary<string, string>? fetched = null)
+    /// <param name="connection">Where fields not read beforehand are read; null for a hash of only what was read beforehand, whose other fields throw <see cref="UnreadFieldException"/>.</param>
+    /// <param name="key">The hash's key.</param>
+    /// <param name="fetched">The whole hash, when read beforehand.</param>
+    public StoredHash(IStorageConnection? connection, string key, IReadOnlyDictionary<string, string>? fetched = null)
     {
         _connection = connection;
         Key = key;
@@ -36,6 +39,7 @@ internal sealed class StoredHash
     {
         if (_all is not null) return _all.TryGetValue(field, out var whole) ? whole : null;
         if (_read.TryGetValue(field, out var value)) return value;
+        if (_connection is null) throw new UnreadFieldException(Key, field);
         if (_read.Count < FieldReadsBeforeFetch && _connection is JobStorageConnection fields)
         {
             try
@@ -63,5 +67,5 @@ internal sealed class StoredHash
 
     /// <summary>Every field, fetched in one read (once).</summary>
     public IReadOnlyDictionary<string, string> Fetch() =>
-        _all ??= _connection.GetAllEntriesFromHash(Key) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        _all ??= (_connection ?? throw new UnreadFieldException(Key, null)).GetAllEntriesFromHash(Key) ?? new Dictionary<string, string>(StringComparer.Ordinal);
 }

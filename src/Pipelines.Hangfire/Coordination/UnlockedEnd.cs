@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Hangfire;
+
+namespace Pipelines.Hangfire;
+
+/// <summary>
+/// A try's end without the run's lock, on a storage whose swaps beside the lock add to counts atomically
+/// (<see cref="IPipelineCountingSwapStorage"/>: PostgreSQL's), for an end that changes nothing but its own task's record
+/// and its downstream joins' counts: the 999 ends of a 1,000-task fan-out that leave its join waiting. Each took the run's
+/// lock in turn, on one server or many; now they go on side by side, and wait only for a step in progress.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The end keeps its try's result, then, once no step holds the run's lock and keeping steps out meanwhile, reads what the
+/// locked step reads for it (the run, its task's record, its downstream tasks' records and counts, the pause), applies the
+/// end (<see cref="TryEnd"/>) and the cascade (<see cref="RunCascade"/>) to them exactly as the step would, and goes on
+/// only if that changed nothing but its own record and the counts: no job, no task decided, no run finished, no asset
+/// event, no notification to keep; and every downstream task is undecided, so the run cannot end with it. It then swaps its record (as a start does, <see cref="UnlockedStart"/>) and adds its
+/// moves to the counts in one commit. Anything else (a retry, a failure that fails its downstream, a stale or repeated
+/// end, a join this end completes, something not read) is left to the locked step, which applies it as before.
+/// </para>
+/// <para>
+/// Ends beside each other read counts that miss each other's additions, so each judges its downstream again by the counts
+/// its own addition left (they include every addition before it, and the end that adds last sees them all), and asks a
+/// locked step to decide a downstream task those counts would decide (<see cref="Judge"/>). A join is thus decided by a
+/// step once the counts complete it, never missed, and deciding is idempotent when two ends ask.
+/// </para>
+/// <para>
+/// Tried only where it can succeed: a task whose every downstream task is a join (two upstream tasks or more, none
+/// mapped, itself not mapped), in a pipeline without depends-on-past tasks (whose release follows a locked step), for a
+/// task that produces no assets. A task with a downstream task of its own alone decides it when it ends.
+/// </para>
+/// </remarks>
+internal sealed class UnlockedEnd
+{
+    private static readonly ConditionalWeakTable<PipelineDefinition, bool[]> s_mayEnd = new();
+
+    private readonly JobStorage _storage;
+    private readonly PipelinesOptions _options;
+    private readonly NotificationDispatcher _notifications;
+
+    public UnlockedEnd(JobStorage storage, PipelinesOptions options, NotificationDispatcher notifications)
+    {
+        _storage = storage;
+        _options = options;
+        _notifications = notifications;
+    }
+
+    /// <summary>Whether an end of <paramref name="taskId"/> may be applied here: the storage adds counts, and the task's place in its pipeline lets its end change only counts.</summary>
+    public bool MayApply(PipelineDefinition pipeline, string taskId) =>
+        _storage is IPipelineCountingSwapStorage && pipeline.TryGetTask(taskId, out var task) && MayEnd(pipeline)[task.Index];
+
+    private static bool[] MayEnd(PipelineDefinition pipeline) => s_mayEnd.GetValue(pipeline, p =>
+    {
+        var may = new bool[p.Tasks.Length];
+        if (PastDependence.Of(p).Any) return may;
+        foreach (var task in p.Tasks)
+        {
+            if (task.MapOver is not null || task.Produces.Length > 0 || task.Downstream.Length == 0) continue;
+            var joins = true;
+            foreach (var d in task.Downstream)
+            {
+                var downstream = p.Tasks[d];
+                joins &= downstream.MapOver is null && downstream.Upstream.Length >= 2 && UpstreamTally.MappedUpstream(p, d).Count == 0;
+            }
+            may[task.Index] = joins;
+        }
+        return may;
+    });
+
+    /// <summary>
+    /// Applies <paramref name="end"/> beside the run's lock, keeping <paramref name="keep"/> (the try's result) first.
+    /// Returns the work done, its downstream tasks whose counts now decide them in <paramref name="toDecide"/> (for a
+    /// locked step to decide), or null when the end is left to the locked step; the result is kept either way.
+    /// </summary>
+    /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">A step held the run's lock longer than <see cref="PipelinesOptions.LockTimeout"/> (the result is kept).</exception>
+    public RunWork? Apply(PipelineDefinition pipeline, string runId, EndedTry end, HashFieldWrite keep, out List<int> toDecide)
+    {
+        toDecide = new List<int>();
+        var storage = (IPipelineCountingSwapStorage)_storage;
+        if (!pipeline.TryGetTask(end.TaskId, out var task)) return null;
+        var runKey = PipelineStore.RunKey(pipeline.Id, runId);
+        var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
+        var tallyKey = PipelineStore.TallyKey(pipeline.Id, runId);
+        var fields = new List<KeyValuePair<string, string>>(2 + 2 * task.Downstream.Length) { new(PipelinePause.Key, pipeline.Id), new(tasksKey, task.Id) };
+        foreach (var d in task.Downstream)
+        {
+            fields.Add(new(tasksKey, pipeline.Tasks[d].Id));
+            fields.Add(new(tallyKey, pipeline.Tasks[d].Id));
+        }
+
+        using var swap = StorageLocks.BeginCountingSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey }, fields, keep, out var read);
+        var run = RunRecord.Of(read.GetValueOrDefault(runKey));
+        if (run?.State != RunState.Running) return null;
+        var records = Primed(tasksKey, read, task.Id, task.Downstream, pipeline);
+        var counts = Primed(tallyKey, read, null, task.Downstream, pipeline);
+        var pause = PipelinePause.Parse(pipeline, read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipeline.Id) : null);
+        var tally = new UpstreamTally(pipeline, counts, new StoredHash(null, runKey, run.Fields));
+        if (!tally.IsCounted || records.Get(task.Id) is not { } stored) return null;
+
+        var work = Work(pipeline, runId, run, records.Get, tally, pause);
+        try
+        {
+            // A downstream task already decided (a sibling failed or skipped it) leaves the run's end to this end's locked
+            // step: with every downstream task undecided the run cannot finish here.
+            foreach (var d in task.Downstream)
+                if (work.StateOf(d) != TaskState.None) return null;
+            if (TryEnd.Apply(work, end) is null) return null;
+            RunCascade.Run(work, CascadeScope.Changed);
+        }
+        catch (UnreadFieldException)
+        {
+            return null;
+        }
+        if (!OnlyCounts(work, run.Facts)) return null;
+
+        var final = work[task.Id];
+        var additions = tally.Additions();
+        var writes = new List<HashFieldWrite>(work.Outputs.Count);
+        foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
+        var added = swap.Swap(new HashFieldWrite(tasksKey, task.Id, PipelineStore.Serialize(final)), stored, additions, writes);
+        if (added is null) return null;
+        toDecide = Judge(pipeline, runId, run, task, records, counts, pause, final, additions, added);
+        return work;
+    }
+
+    /// <summary>
+    /// Whether the applied end changed only what the swap writes: its own task's record, the counts, its output.
+    /// Everything else (jobs, other tasks, the run's state, asset events, notifications to keep) needs the locked step.
+    /// </summary>
+    private bool OnlyCounts(RunWork work, RunFacts facts)
+    {
+        if (work.Jobs.Count > 0 || work.Deferred.Count > 0 || work.RunStateChanged || work.ListAsUnfinished || work.AssetEvents.Count > 0) return false;
+        if (work.ChangedIndexes.Count != 1 || work.TouchedMapped.Count > 0 || work.Facts != facts) return false;
+        foreach (var _ in work.ChangedInstances) return false;
+        return _notifications.ToStore(work.Events).Count == 0;
+    }
+
+    /// <summary>
+    /// The downstream tasks that the counts as this end's addition left them would decide (each judged as a step's cascade
+    /// judges it, on those counts and the records read): the ends added before this one are in them, so the end that
+    /// completes a join's counts finds it decidable, whichever end that is.
+    /// </summary>
+    private List<int> Judge(PipelineDefinition pipeline, string runId, RunRecord run, TaskDefinition task, StoredHash records, StoredHash counts, PipelinePause pause,
+        TaskInstance final, List<HashCountMove> additions, IReadOnlyList<string> added)
+    {
+        var runFields = new Dictionary<string, string>(run.Fields, StringComparer.Ordinal);
+        var after = new StoredHash(null, counts.Key);
+        foreach (var d in task.Downstream) after.Prime(pipeline.Tasks[d].Id, counts.Get(pipeline.Tasks[d].Id));
+        for (var i = 0; i < additions.Count; i++)
+        {
+            if (additions[i].Key == counts.Key) after.Prime(additions[i].Field, added[i]);
+            else runFields[additions[i].Field] = added[i];
+        }
+        var finalRecord = PipelineStore.Serialize(final);
+        var work = Work(pipeline, runId, run, id => id == task.Id ? finalRecord : records.Get(id), new UpstreamTally(pipeline, after, new StoredHash(null, PipelineStore.RunKey(pipeline.Id, runId), runFields)), pause);
+        var decide = new List<int>();
+        foreach (var d in task.Downstream)
+        {
+            try
+            {
+                if (RunCascade.Decide(work, d)) decide.Add(d);
+            }
+            catch (UnreadFieldException)
+            {
+                // Judging it needs more than was read: the locked step reads it.
+                decide.Add(d);
+            }
+        }
+        return decide;
+    }
+
+    /// <summary>The step's view of the run, as <see cref="RunStep"/> builds it for a try's end, from what was read.</summary>
+    private RunWork Work(PipelineDefinition pipeline, string runId, RunRecord run, Func<string, string?> records, UpstreamTally tally, PipelinePause pause) =>
+        new(pipeline, runId, RunState.Running, records, _options.Clock.GetCurrentInstant())
+        {
+            Facts = run.Facts,
+            Pause = pause,
+            StoredOutput = taskId => throw new UnreadFieldException(PipelineStore.OutputsKey(pipeline.Id, runId), taskId),
+            MaxMapLength = _options.MaxMapLength,
+            JobBudget = _options.MaxJobsPerStep,
+            Tally = tally,
+            Counted = true,
+        };
+
+    /// <summary>A hash of what was read of <paramref name="key"/>: <paramref name="own"/>'s field and the downstream tasks'.</summary>
+    private static StoredHash Primed(string key, IReadOnlyDictionary<string, Dictionary<string, string>> read, string? own, System.Collections.Immutable.ImmutableArray<int> downstream, PipelineDefinition pipeline)
+    {
+        var held = read.GetValueOrDefault(key);
+        var hash = new StoredHash(null, key);
+        if (own is not null) hash.Prime(own, held?.GetValueOrDefault(own));
+        foreach (var d in downstream)
+        {
+            var id = pipeline.Tasks[d].Id;
+            hash.Prime(id, held?.GetValueOrDefault(id));
+        }
+        return hash;
+    }
+}
