@@ -126,6 +126,17 @@ internal sealed class PostgreSqlHashSwap
         }
     }
 
+    /// <summary>The update of a swapped field: it changes the row only while it holds <paramref name="expected"/>.</summary>
+    private NpgsqlBatchCommand Update(string key, string field, string expected, string value)
+    {
+        var update = new NpgsqlBatchCommand(_update);
+        update.Parameters.Add(PostgreSqlText.Text(key));
+        update.Parameters.Add(PostgreSqlText.Text(field));
+        update.Parameters.Add(PostgreSqlText.Text(expected));
+        update.Parameters.Add(PostgreSqlText.Text(value));
+        return update;
+    }
+
     /// <summary>Rolls back what the session left open, and returns it to the pool (a dead session only closes).</summary>
     private static void End(NpgsqlConnection connection)
     {
@@ -144,11 +155,7 @@ internal sealed class PostgreSqlHashSwap
             try
             {
                 using var batch = new NpgsqlBatch(connection);
-                var update = new NpgsqlBatchCommand(owner._update);
-                update.Parameters.Add(PostgreSqlText.Text(key));
-                update.Parameters.Add(PostgreSqlText.Text(field));
-                update.Parameters.Add(PostgreSqlText.Text(expected));
-                update.Parameters.Add(PostgreSqlText.Text(value));
+                var update = owner.Update(key, field, expected, value);
                 batch.BatchCommands.Add(update);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 batch.ExecuteNonQuery();
@@ -186,11 +193,7 @@ internal sealed class PostgreSqlHashSwap
             try
             {
                 using var batch = new NpgsqlBatch(connection);
-                var update = new NpgsqlBatchCommand(owner._update);
-                update.Parameters.Add(PostgreSqlText.Text(swap.Key));
-                update.Parameters.Add(PostgreSqlText.Text(swap.Field));
-                update.Parameters.Add(PostgreSqlText.Text(expected));
-                update.Parameters.Add(PostgreSqlText.Text(swap.Value));
+                var update = owner.Update(swap.Key, swap.Field, expected, swap.Value);
                 batch.BatchCommands.Add(update);
                 var order = new int[moves.Count];
                 for (var i = 0; i < order.Length; i++) order[i] = i;
@@ -199,7 +202,6 @@ internal sealed class PostgreSqlHashSwap
                     var byKey = string.CompareOrdinal(moves[a].Key, moves[b].Key);
                     return byKey != 0 ? byKey : string.CompareOrdinal(moves[a].Field, moves[b].Field);
                 });
-                var adds = new NpgsqlBatchCommand[moves.Count];
                 foreach (var i in order)
                 {
                     var add = new NpgsqlBatchCommand(owner._add);
@@ -207,7 +209,7 @@ internal sealed class PostgreSqlHashSwap
                     add.Parameters.Add(PostgreSqlText.Text(moves[i].Field));
                     add.Parameters.Add(new NpgsqlParameter { Value = System.Linq.ImmutableArrayExtensions.ToArray(moves[i].By), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
                     Swapped(add, swap);
-                    batch.BatchCommands.Add(adds[i] = add);
+                    batch.BatchCommands.Add(add);
                 }
                 foreach (var write in writes)
                 {

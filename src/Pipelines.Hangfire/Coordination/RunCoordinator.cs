@@ -83,16 +83,7 @@ internal sealed class RunCoordinator
         var work = _step.Apply(pipeline, runId, change, cascade, lockTimeout, touches, writeFirst, committed, startsMeanwhile);
         if (work is null) return null;
         PipelinesTelemetry.Stepped(work, stepStarted);
-        // Slots of tries that stopped running go to the waiters that fit, after the step committed (a crash in between
-        // leaves a holder too many, which the reconciler removes, never one too few).
-        try
-        {
-            SlotRelease.Run(this, work);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            CoordinationLog.SlotsNotReleased(_logger, pipeline.Id, runId, ex);
-        }
+        ReleaseSlots(pipeline, runId, work);
         if (work.RunStateChanged && work.RunState.IsFinished())
         {
             // The step is committed: a failure to start the next waiting run must not make the caller retry it (a
@@ -334,6 +325,16 @@ internal sealed class RunCoordinator
     /// </summary>
     private void Unlocked(PipelineDefinition pipeline, string runId, RunWork work, IReadOnlyList<int> toDecide)
     {
+        ReleaseSlots(pipeline, runId, work);
+        if (toDecide.Count > 0) QueueDeferred(pipeline, runId, toDecide, null);
+    }
+
+    /// <summary>
+    /// Gives the slots of tries that stopped running in a committed change to the waiters that fit (a crash in between
+    /// leaves a holder too many, which the reconciler removes, never one too few).
+    /// </summary>
+    private void ReleaseSlots(PipelineDefinition pipeline, string runId, RunWork work)
+    {
         try
         {
             SlotRelease.Run(this, work);
@@ -342,7 +343,6 @@ internal sealed class RunCoordinator
         {
             CoordinationLog.SlotsNotReleased(_logger, pipeline.Id, runId, ex);
         }
-        if (toDecide.Count > 0) QueueDeferred(pipeline, runId, toDecide, null);
     }
 
     /// <summary>The tries of this server waiting to be applied together (<see cref="RunCompletions"/>).</summary>

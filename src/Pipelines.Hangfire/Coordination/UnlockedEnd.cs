@@ -116,13 +116,13 @@ internal sealed class UnlockedEnd
         }
         if (!OnlyCounts(work, run.Facts)) return null;
 
-        var final = work[task.Id];
+        var finalRecord = PipelineStore.Serialize(work[task.Id]);
         var additions = tally.Additions();
         var writes = new List<HashFieldWrite>(work.Outputs.Count);
         foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
-        var added = swap.Swap(new HashFieldWrite(tasksKey, task.Id, PipelineStore.Serialize(final)), stored, additions, writes);
+        var added = swap.Swap(new HashFieldWrite(tasksKey, task.Id, finalRecord), stored, additions, writes);
         if (added is null) return null;
-        toDecide = Judge(pipeline, runId, run, task, records, counts, pause, final, additions, added);
+        toDecide = Judge(pipeline, runId, run, task, records, counts, pause, finalRecord, additions, added);
         return work;
     }
 
@@ -144,7 +144,7 @@ internal sealed class UnlockedEnd
     /// completes a join's counts finds it decidable, whichever end that is.
     /// </summary>
     private List<int> Judge(PipelineDefinition pipeline, string runId, RunRecord run, TaskDefinition task, StoredHash records, StoredHash counts, PipelinePause pause,
-        TaskInstance final, List<HashCountMove> additions, IReadOnlyList<string> added)
+        string finalRecord, List<HashCountMove> additions, IReadOnlyList<string> added)
     {
         var runFields = new Dictionary<string, string>(run.Fields, StringComparer.Ordinal);
         var after = new StoredHash(null, counts.Key);
@@ -154,7 +154,6 @@ internal sealed class UnlockedEnd
             if (additions[i].Key == counts.Key) after.Prime(additions[i].Field, added[i]);
             else runFields[additions[i].Field] = added[i];
         }
-        var finalRecord = PipelineStore.Serialize(final);
         var work = Work(pipeline, runId, run, id => id == task.Id ? finalRecord : records.Get(id), new UpstreamTally(pipeline, after, new StoredHash(null, PipelineStore.RunKey(pipeline.Id, runId), runFields)), pause);
         var decide = new List<int>();
         foreach (var d in task.Downstream)
