@@ -45,7 +45,7 @@ public abstract class JobBudgetTests : IAsyncLifetime
         var running = coordinator.BeginTry(Fan100.Definition, runId, "Start", 1, null, "test");
         Assert.NotNull(running);
 
-        using var steps = new StepCounter("fan_100");
+        using var steps = MeasurementCounter.Steps("fan_100");
         coordinator.CompleteTry(Fan100.Definition, runId, "Start", 1, null, running.Execution, TryResult.Succeeded(TaskOutcome.Completed("7")));
         steps.Dispose();
 
@@ -70,7 +70,7 @@ public abstract class JobBudgetTests : IAsyncLifetime
         var running = coordinator.BeginTry(pipeline, runId, "Start", 1, null, "test");
         Assert.NotNull(running);
 
-        using var steps = new StepCounter(pipeline.Id);
+        using var steps = MeasurementCounter.Steps(pipeline.Id);
         coordinator.CompleteTry(pipeline, runId, "Start", 1, null, running.Execution, TryResult.Succeeded(TaskOutcome.Completed(null)));
         steps.Dispose();
 

@@ -174,7 +174,7 @@ public sealed class RunCompletionsTests
             // W009's try was run again elsewhere meanwhile: its end here is stale and must change nothing.
             var stale = "W009";
 
-            using var steps = new StepCounter(pipeline.Id);
+            using var steps = MeasurementCounter.Steps(pipeline.Id);
 
             var runKey = PipelineStore.RunLock(pipeline.Id, runId);
             Task<TaskInstance?>[] ends;

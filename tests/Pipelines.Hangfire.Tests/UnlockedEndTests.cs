@@ -138,7 +138,8 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
         var (runId, executions) = StartFan(coordinator, 10);
         Assert.All(executions.Values, e => Assert.NotNull(e));
 
-        using var steps = new StepCounter(pipeline.Id);
+        using var steps = MeasurementCounter.Steps(pipeline.Id);
+        using var succeeded = MeasurementCounter.FinishedTasks(pipeline.Id, TaskState.Success);
         // Ten at a time, as ten workers end them.
         var finals = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskInstance?>();
         await Parallel.ForEachAsync(executions, new ParallelOptions { MaxDegreeOfParallelism = 10 }, (pair, _) =>
@@ -147,10 +148,13 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
             return ValueTask.CompletedTask;
         });
         steps.Dispose();
+        succeeded.Dispose();
 
         // One locked step in all: the one that decided the join, once its counts were complete (the end whose addition
         // completed them asked for it, or that end saw them complete and took the step itself).
         Assert.Equal(1, steps.Count);
+        // Yet each of the hundred tasks is reported finished, once (pipelines.task.finished), as a step reports the tasks it finishes.
+        Assert.Equal(100, succeeded.Count);
         var run = _host.Operations.GetRun(pipeline.Id, runId)!;
         foreach (var (id, final) in finals)
         {
@@ -175,7 +179,7 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
         var coordinator = _host.Services.GetRequiredService<RunCoordinator>();
         var (runId, executions) = StartFan(coordinator, 11);
 
-        using var steps = new StepCounter(pipeline.Id);
+        using var steps = MeasurementCounter.Steps(pipeline.Id);
         var failed = coordinator.CompleteTryTogether(pipeline, runId, new EndedTry("W042", 1, null, executions["W042"], TryResult.Failed("vendor file missing")));
         Assert.Equal(TaskState.Failed, failed!.State);
         // Airflow's all_success: a failed upstream task fails the join at once (upstream_failed), in the failure's step.

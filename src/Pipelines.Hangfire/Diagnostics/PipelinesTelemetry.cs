@@ -162,14 +162,21 @@ public static class PipelinesTelemetry
         activity.Stop();
     }
 
-    /// <summary>
-    /// After a coordination step committed: the step's time, the tasks it brought to a final state, and, when it finished
-    /// the run, the run's duration and result (as a span covering the run, a child of the run's span).
-    /// </summary>
+    /// <summary>After a coordination step committed: the step's time, then what it changed (<see cref="Changed"/>).</summary>
     internal static void Stepped(RunWork work, long startedTimestamp)
     {
+        StepDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>(PipelineName, work.Pipeline.Id));
+        Changed(work);
+    }
+
+    /// <summary>
+    /// After a change to a run committed, in a step or beside the run's lock (<see cref="UnlockedEnd"/>): the tasks it
+    /// brought to a final state, and, when it finished the run, the run's duration and result (as a span covering the run,
+    /// a child of the run's span).
+    /// </summary>
+    internal static void Changed(RunWork work)
+    {
         var pipelineId = work.Pipeline.Id;
-        StepDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>(PipelineName, pipelineId));
         var changed = work.ChangedIndexes;
         for (var i = 0; i < changed.Count; i++)
         {
