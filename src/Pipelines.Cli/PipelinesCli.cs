@@ -101,7 +101,7 @@ public static partial class PipelinesCli
 
     private static RootCommand BuildCommands(CliContext context)
     {
-        var storage = new Option<string>("--storage") { Description = "memory (default), postgres://user:password@host:5432/database, an Npgsql connection string, or redis://host:6379.", DefaultValueFactory = _ => "memory", Recursive = true };
+        var storage = new Option<string>("--storage") { Description = "memory (default), postgres://user:password@host:5432/database[?sslmode=require&...], an Npgsql connection string, or redis://host:6379.", DefaultValueFactory = _ => "memory", Recursive = true };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
         var pipelineArgument = new Argument<string>("pipeline") { Description = "The pipeline id." };
         var port = new Option<int>("--port") { Description = "Port for the dashboard on 127.0.0.1.", DefaultValueFactory = _ => 5000 };

@@ -30,7 +30,7 @@ internal sealed class StorageSpec
             : $"PostgreSQL at {new NpgsqlConnectionStringBuilder(PostgresConnectionString).Host}:{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Port}/{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Database}";
 
     /// <summary>
-    /// Parses <c>memory</c>, a <c>postgres://user:password@host:port/database</c> URL, an Npgsql connection string, or a
+    /// Parses <c>memory</c>, a <c>postgres://user:password@host:port/database?parameters</c> URL (libpq's connection URI), an Npgsql connection string, or a
     /// <c>redis://:password@host:port/db</c> URL (<c>rediss://</c> for TLS).
     /// </summary>
     public static StorageSpec Parse(string? text)
@@ -39,20 +39,7 @@ internal sealed class StorageSpec
         if (text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
             return new StorageSpec(null, ParseRedis(text));
         if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-                throw new CliException($"'{text}' is not a PostgreSQL URL; write it as postgres://user:password@host:5432/database.");
-            var user = uri.UserInfo.Split(':', 2);
-            var builder = new NpgsqlConnectionStringBuilder
-            {
-                Host = uri.Host,
-                Port = uri.Port > 0 ? uri.Port : 5432,
-                Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
-                Username = user.Length > 0 && user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : null,
-                Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
-            };
-            return new StorageSpec(builder.ConnectionString);
-        }
+            return new StorageSpec(ParsePostgres(text));
         if (text.Contains('=', StringComparison.Ordinal))
         {
             try
@@ -65,6 +52,81 @@ internal sealed class StorageSpec
             }
         }
         throw new CliException($"unknown storage '{text}'; use 'memory' (the default), postgres://user:password@host:5432/database, an Npgsql connection string, or redis://host:6379.");
+    }
+
+    /// <summary>
+    /// libpq's connection URI (<c>postgres://user:password@host:port/database?sslmode=require&amp;application_name=etl</c>)
+    /// as an Npgsql connection string: the query's parameters by libpq's names, or by Npgsql's keywords.
+    /// </summary>
+    private static string ParsePostgres(string text)
+    {
+        const string Form = "write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require).";
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
+            throw new CliException($"'{text}' is not a PostgreSQL URL; {Form}");
+        var user = uri.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            // An IPv6 address without its brackets.
+            Host = uri.DnsSafeHost.Length > 0 ? uri.DnsSafeHost : null,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
+            Username = user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : null,
+            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+        };
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) throw new CliException($"'{pair}' in '{text}' is not a parameter; {Form}");
+            var name = Uri.UnescapeDataString(pair[..equals].Replace('+', ' '));
+            var value = Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+            var keyword = LibpqKeyword(name, ref value);
+            try
+            {
+                builder[keyword] = value;
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+            {
+                throw new CliException(keyword == name
+                    ? $"'{name}' in '{text}' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords."
+                    : $"'{name}={value}' in '{text}' is not a value {name} takes: {ex.Message}");
+            }
+        }
+        if (string.IsNullOrEmpty(builder.Host))
+            throw new CliException($"'{text}' names no host; {Form}");
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// The Npgsql keyword for a libpq URI parameter, its value in Npgsql's spelling (<c>sslmode=verify-full</c> is
+    /// <c>SSL Mode=VerifyFull</c>); any other name is passed as it is, for Npgsql to take as one of its own keywords or refuse.
+    /// </summary>
+    private static string LibpqKeyword(string name, ref string value)
+    {
+        switch (name)
+        {
+            case "sslmode":
+            case "channel_binding":
+                // libpq's disable, prefer, require, verify-ca, verify-full; Npgsql's enums are the same words without hyphens.
+                value = value.Replace("-", "", StringComparison.Ordinal);
+                return name == "sslmode" ? "SSL Mode" : "Channel Binding";
+            case "host": return "Host";
+            case "port": return "Port";
+            case "dbname": return "Database";
+            case "user": return "Username";
+            case "password": return "Password";
+            case "passfile": return "Passfile";
+            case "connect_timeout": return "Timeout";
+            case "application_name": return "Application Name";
+            case "client_encoding": return "Client Encoding";
+            case "options": return "Options";
+            case "sslcert": return "SSL Certificate";
+            case "sslkey": return "SSL Key";
+            case "sslpassword": return "SSL Password";
+            case "sslrootcert": return "Root Certificate";
+            case "target_session_attrs": return "Target Session Attributes";
+            case "krbsrvname": return "Kerberos Service Name";
+            default: return name;
+        }
     }
 
     private static string ParseRedis(string text)

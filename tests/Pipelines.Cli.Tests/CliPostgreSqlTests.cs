@@ -19,6 +19,53 @@ public sealed class CliPostgreSqlTests : IDisposable
         return $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
     }
 
+    [Theory]
+    [InlineData("postgres://etl:s3cret@db.internal:6432/warehouse", "Host=db.internal;Port=6432;Database=warehouse;Username=etl;Password=s3cret")]
+    [InlineData("postgresql://etl@db.internal/warehouse?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fca.pem",
+        "Host=db.internal;Port=5432;Database=warehouse;Username=etl;SSL Mode=VerifyFull;Root Certificate=/etc/ssl/ca.pem")]
+    [InlineData("postgres://etl@[::1]:5433/warehouse?application_name=nightly+load&connect_timeout=10&target_session_attrs=read-write",
+        "Host=::1;Port=5433;Database=warehouse;Username=etl;Application Name=nightly load;Timeout=10;Target Session Attributes=read-write")]
+    [InlineData("postgres:///warehouse?host=%2Fvar%2Frun%2Fpostgresql&user=etl", "Port=5432;Database=warehouse;Host=/var/run/postgresql;Username=etl")]
+    [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=50", "Host=db.internal;Port=5432;Database=warehouse;Maximum Pool Size=50")]
+    public void A_postgres_url_keeps_its_parameters_in_the_connection_string(string url, string expected)
+    {
+        var spec = StorageSpec.Parse(url);
+        Assert.Equal(new NpgsqlConnectionStringBuilder(expected).ConnectionString, spec.PostgresConnectionString);
+    }
+
+    [Theory]
+    [InlineData("postgres://db.internal/warehouse?sslmode=sometimes", "error: 'sslmode=sometimes' in 'postgres://db.internal/warehouse?sslmode=sometimes' is not a value sslmode takes: ")]
+    [InlineData("postgres://db.internal/warehouse?ssl_mode=require", "error: 'ssl_mode' in 'postgres://db.internal/warehouse?ssl_mode=require' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.")]
+    [InlineData("postgres://db.internal/warehouse?sslmode", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode' is not a parameter; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require).")]
+    [InlineData("postgres:///warehouse", "error: 'postgres:///warehouse' names no host; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require).")]
+    public async Task A_postgres_url_with_a_bad_parameter_is_one_line_and_exit_code_2(string url, string expected)
+    {
+        var (exit, _, error) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", url);
+        Assert.Equal(2, exit);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_postgres_urls_parameters_reach_the_server()
+    {
+        // application_name: the serve's connections carry it, as pg_stat_activity shows.
+        await using (var serve = await InProcessServe.StartAsync(new Effects(), Url() + "?application_name=pipelines_cli_test"))
+        {
+            await using var connection = new NpgsqlConnection(_connectionString);
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pipelines_cli_test' AND datname = current_database()", connection);
+            Assert.True((long)(await count.ExecuteScalarAsync())! > 0, "no connection of the serve named itself pipelines_cli_test");
+        }
+
+        // sslmode=require: this test server has no TLS, so the command must refuse to connect rather than fall back to plain text.
+        var (exit, _, error) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", Url() + "?sslmode=require");
+        Assert.Equal(3, exit);
+        Assert.StartsWith("error: cannot reach PostgreSQL at ", error, StringComparison.Ordinal);
+        Assert.Contains("SSL", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task A_failed_run_is_seen_in_runs_cleared_and_run_again_to_success()
     {
