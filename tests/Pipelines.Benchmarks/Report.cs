@@ -207,10 +207,15 @@ public sealed class StorageReport(string name)
         if (big.Reference is { } r)
             Console.WriteLine($"  per-step cost against a {big.ReferenceWidth:N0}-task fan-out: median hold {Report.Number(f.HeldMedianMs)} vs {Report.Number(r.HeldMedianMs)} ms = " +
                 $"{Report.Ratio(big.StepGrowth)} (goal <= {StepGrowthGoal}x: a step's cost does not grow with the run); slowest step {Report.Number(f.SlowestStepMs)} vs {Report.Number(r.SlowestStepMs)} ms");
+        if (big.Reference is { } reference)
+            Console.WriteLine($"  holds of the run lock, p10 / p25 / median / p75 / p90 (ms): {Quantiles(f.RunLockHeldMs)} here, {Quantiles(reference.RunLockHeldMs)} at {big.ReferenceWidth:N0} tasks");
         Console.WriteLine($"  warnings logged (lock timeouts, steps left to the reconciler): {big.Warnings}; Hangfire jobs failed: {big.FailedJobs}");
         foreach (var line in big.FirstWarnings) Console.WriteLine($"    {line}");
         Console.WriteLine($"  goal: completes clean, per-step cost flat: {Report.Verdict(big.Completed ? big.Clean && (double.IsNaN(big.StepGrowth) || big.StepGrowth <= StepGrowthGoal) : null)}");
     }
+
+    private static string Quantiles(double[] values) =>
+        string.Join(" / ", new[] { 0.10, 0.25, 0.50, 0.75, 0.90 }.Select(p => Report.Number(Report.Percentile(values, p))));
 
     private static void PrintMemory(ScaleOut.MemoryResult memory)
     {
