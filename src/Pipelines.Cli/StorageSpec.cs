@@ -77,8 +77,9 @@ internal sealed class StorageSpec
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0) throw new CliException($"'{pair}' in '{text}' is not a parameter; {Form}");
-            var name = Uri.UnescapeDataString(pair[..equals].Replace('+', ' '));
-            var value = Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+            // Percent-encoding only, as libpq reads it: a '+' is a plus sign (a password may hold one), not a space.
+            var name = Uri.UnescapeDataString(pair[..equals]);
+            var value = Uri.UnescapeDataString(pair[(equals + 1)..]);
             var keyword = LibpqKeyword(name, ref value);
             try
             {

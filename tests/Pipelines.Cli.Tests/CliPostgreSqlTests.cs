@@ -23,8 +23,8 @@ public sealed class CliPostgreSqlTests : IDisposable
     [InlineData("postgres://etl:s3cret@db.internal:6432/warehouse", "Host=db.internal;Port=6432;Database=warehouse;Username=etl;Password=s3cret")]
     [InlineData("postgresql://etl@db.internal/warehouse?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fca.pem",
         "Host=db.internal;Port=5432;Database=warehouse;Username=etl;SSL Mode=VerifyFull;Root Certificate=/etc/ssl/ca.pem")]
-    [InlineData("postgres://etl@[::1]:5433/warehouse?application_name=nightly+load&connect_timeout=10&target_session_attrs=read-write",
-        "Host=::1;Port=5433;Database=warehouse;Username=etl;Application Name=nightly load;Timeout=10;Target Session Attributes=read-write")]
+    [InlineData("postgres://etl@[::1]:5433/warehouse?application_name=nightly%20load&connect_timeout=10&password=a+b%26c&target_session_attrs=read-write",
+        "Host=::1;Port=5433;Database=warehouse;Username=etl;Application Name=nightly load;Timeout=10;Password='a+b&c';Target Session Attributes=read-write")]
     [InlineData("postgres:///warehouse?host=%2Fvar%2Frun%2Fpostgresql&user=etl", "Port=5432;Database=warehouse;Host=/var/run/postgresql;Username=etl")]
     [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=50", "Host=db.internal;Port=5432;Database=warehouse;Maximum Pool Size=50")]
     public void A_postgres_url_keeps_its_parameters_in_the_connection_string(string url, string expected)
