@@ -27,7 +27,10 @@ internal sealed class StorageSpec
         ? "in-memory storage"
         : RedisConfiguration is not null
             ? $"Redis at {string.Join(", ", ConfigurationOptions.Parse(RedisConfiguration).EndPoints)}"
-            : $"PostgreSQL at {new NpgsqlConnectionStringBuilder(PostgresConnectionString).Host}:{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Port}/{new NpgsqlConnectionStringBuilder(PostgresConnectionString).Database}";
+            : DescribePostgres(new NpgsqlConnectionStringBuilder(PostgresConnectionString));
+
+    // Without a database the server takes the user's name, as libpq and Npgsql do.
+    private static string DescribePostgres(NpgsqlConnectionStringBuilder b) => $"PostgreSQL at {b.Host}:{b.Port}/{b.Database ?? b.Username}";
 
     /// <summary>
     /// Parses <c>memory</c>, a <c>postgres://user:password@host:port/database?parameters</c> URL (libpq's connection URI), an Npgsql connection string, or a
@@ -56,45 +59,62 @@ internal sealed class StorageSpec
 
     /// <summary>
     /// libpq's connection URI (<c>postgres://user:password@host:port/database?sslmode=require&amp;application_name=etl</c>)
-    /// as an Npgsql connection string: the query's parameters by libpq's names, or by Npgsql's keywords.
+    /// as an Npgsql connection string: the query's parameters by libpq's names, or by Npgsql's keywords. Several hosts, or
+    /// a socket path in the host part, are not read here (an Npgsql connection string takes them, or <c>?host=</c>).
     /// </summary>
     private static string ParsePostgres(string text)
     {
-        const string Form = "write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require).";
+        // What the errors show of the URL: never its password.
+        var shown = Redacted(text);
+        const string Form = "write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.";
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
-            throw new CliException($"'{text}' is not a PostgreSQL URL; {Form}");
+            throw new CliException($"'{shown}' is not a PostgreSQL URL this command reads (one host; several hosts need a connection string); {Form}");
+        if (uri.Fragment.Length > 0)
+            throw new CliException($"'{shown}' has a '#', which ends a URL; write a '#' in a password or a value as %23.");
         var user = uri.UserInfo.Split(':', 2);
         var builder = new NpgsqlConnectionStringBuilder
         {
             // An IPv6 address without its brackets.
             Host = uri.DnsSafeHost.Length > 0 ? uri.DnsSafeHost : null,
             Port = uri.Port > 0 ? uri.Port : 5432,
-            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
+            // Without one the server takes the user's name, as libpq does.
+            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : null,
             Username = user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : null,
             Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
         };
         foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) throw new CliException($"'{pair}' in '{text}' is not a parameter; {Form}");
+            if (equals <= 0) throw new CliException($"'{Redacted(pair)}' in '{shown}' is not a parameter; {Form}");
             // Percent-encoding only, as libpq reads it: a '+' is a plus sign (a password may hold one), not a space.
             var name = Uri.UnescapeDataString(pair[..equals]);
             var value = Uri.UnescapeDataString(pair[(equals + 1)..]);
             var keyword = LibpqKeyword(name, ref value);
+            if (!builder.ContainsKey(keyword))
+                throw new CliException($"'{name}' in '{shown}' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.");
+            var refused = $"'{name}' in '{shown}' does not take '{(keyword == "Password" ? "***" : value)}'";
+            // An enum's number is not one of its words (sslmode=42).
+            if (value.Length > 0 && char.IsAsciiDigit(value[0]) && builder[keyword] is Enum) throw new CliException(refused + ".");
             try
             {
                 builder[keyword] = value;
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+            catch (ArgumentException ex)
             {
-                throw new CliException(keyword == name
-                    ? $"'{name}' in '{text}' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords."
-                    : $"'{name}={value}' in '{text}' is not a value {name} takes: {ex.Message}");
+                throw new CliException($"{refused}: {(ex.InnerException ?? ex).Message.Split('\n')[0].Trim()}");
             }
         }
         if (string.IsNullOrEmpty(builder.Host))
-            throw new CliException($"'{text}' names no host; {Form}");
+            throw new CliException($"'{shown}' names no host; {Form}");
         return builder.ConnectionString;
+    }
+
+    /// <summary>A URL with its password, in the user part or as a parameter, shown as <c>***</c>.</summary>
+    private static string Redacted(string text)
+    {
+        // Up to the last '@': a password may hold any character, '#', '/' and '?' unencoded among them.
+        var shown = System.Text.RegularExpressions.Regex.Replace(text, "^([a-z]+://[^:/@?#]*:).*@", "$1***@", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        return System.Text.RegularExpressions.Regex.Replace(shown, "((?:^|[?&])password=)[^&]*", "$1***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
     }
 
     /// <summary>
@@ -107,9 +127,11 @@ internal sealed class StorageSpec
         {
             case "sslmode":
             case "channel_binding":
+            case "gssencmode":
                 // libpq's disable, prefer, require, verify-ca, verify-full; Npgsql's enums are the same words without hyphens.
                 value = value.Replace("-", "", StringComparison.Ordinal);
-                return name == "sslmode" ? "SSL Mode" : "Channel Binding";
+                return name switch { "sslmode" => "SSL Mode", "channel_binding" => "Channel Binding", _ => "GSS Encryption Mode" };
+            case "sslnegotiation": return "SSL Negotiation";
             case "host": return "Host";
             case "port": return "Port";
             case "dbname": return "Database";
@@ -126,6 +148,10 @@ internal sealed class StorageSpec
             case "sslrootcert": return "Root Certificate";
             case "target_session_attrs": return "Target Session Attributes";
             case "krbsrvname": return "Kerberos Service Name";
+            case "load_balance_hosts":
+                // libpq's disable or random; Npgsql's is a switch.
+                value = value switch { "random" => "true", "disable" => "false", _ => value };
+                return "Load Balance Hosts";
             default: return name;
         }
     }
@@ -186,6 +212,11 @@ internal sealed class StorageSpec
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
         {
             throw new CliException($"cannot reach {Describe()}: {ex.Message.Split('\n')[0].Trim()}", exitCode: 3);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
+        {
+            // Settings Npgsql checks together only when it connects (target_session_attrs with one host, pool sizes).
+            throw new CliException($"the connection settings for {Describe()} do not go together: {ex.Message.Split('\n')[0].Trim()}");
         }
     }
 }

@@ -27,6 +27,7 @@ public sealed class CliPostgreSqlTests : IDisposable
         "Host=::1;Port=5433;Database=warehouse;Username=etl;Application Name=nightly load;Timeout=10;Password='a+b&c';Target Session Attributes=read-write")]
     [InlineData("postgres:///warehouse?host=%2Fvar%2Frun%2Fpostgresql&user=etl", "Port=5432;Database=warehouse;Host=/var/run/postgresql;Username=etl")]
     [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=50", "Host=db.internal;Port=5432;Database=warehouse;Maximum Pool Size=50")]
+    [InlineData("postgres://etl@db.internal?gssencmode=disable&load_balance_hosts=random", "Host=db.internal;Port=5432;Username=etl;GSS Encryption Mode=Disable;Load Balance Hosts=true")]
     public void A_postgres_url_keeps_its_parameters_in_the_connection_string(string url, string expected)
     {
         var spec = StorageSpec.Parse(url);
@@ -34,10 +35,16 @@ public sealed class CliPostgreSqlTests : IDisposable
     }
 
     [Theory]
-    [InlineData("postgres://db.internal/warehouse?sslmode=sometimes", "error: 'sslmode=sometimes' in 'postgres://db.internal/warehouse?sslmode=sometimes' is not a value sslmode takes: ")]
-    [InlineData("postgres://db.internal/warehouse?ssl_mode=require", "error: 'ssl_mode' in 'postgres://db.internal/warehouse?ssl_mode=require' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.")]
-    [InlineData("postgres://db.internal/warehouse?sslmode", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode' is not a parameter; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require).")]
-    [InlineData("postgres:///warehouse", "error: 'postgres:///warehouse' names no host; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require).")]
+    [InlineData("postgres://db.internal/warehouse?sslmode=sometimes", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode=sometimes' does not take 'sometimes': ")]
+    [InlineData("postgres://db.internal/warehouse?sslmode=42", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode=42' does not take '42'.")]
+    [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=lots", "error: 'Maximum Pool Size' in 'postgres://db.internal/warehouse?Maximum%20Pool%20Size=lots' does not take 'lots': ")]
+    [InlineData("postgres://etl:s3cret@db.internal/warehouse?ssl_mode=require", "error: 'ssl_mode' in 'postgres://etl:***@db.internal/warehouse?ssl_mode=require' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.")]
+    [InlineData("postgres://etl@db.internal/warehouse?password=s3cret&sslmode", "error: 'sslmode' in 'postgres://etl@db.internal/warehouse?password=***&sslmode' is not a parameter; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
+    [InlineData("postgres://etl@db.internal/warehouse?password=pa#ss", "error: 'postgres://etl@db.internal/warehouse?password=***' has a '#', which ends a URL; write a '#' in a password or a value as %23.")]
+    [InlineData("postgres://etl:pa#ss@db.internal/warehouse", "error: 'postgres://etl:***@db.internal/warehouse' is not a PostgreSQL URL this command reads (one host; several hosts need a connection string); write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
+    [InlineData("postgres://h1:5432,h2:5433/warehouse", "error: 'postgres://h1:5432,h2:5433/warehouse' is not a PostgreSQL URL this command reads (one host; several hosts need a connection string); write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
+    [InlineData("postgres:///warehouse", "error: 'postgres:///warehouse' names no host; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
+    [InlineData("postgres://127.0.0.1:1/warehouse?target_session_attrs=read-write", "error: the connection settings for PostgreSQL at 127.0.0.1:1/warehouse do not go together: ")]
     public async Task A_postgres_url_with_a_bad_parameter_is_one_line_and_exit_code_2(string url, string expected)
     {
         var (exit, _, error) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", url);
@@ -59,6 +66,12 @@ public sealed class CliPostgreSqlTests : IDisposable
         }
 
         // sslmode=require: this test server has no TLS, so the command must refuse to connect rather than fall back to plain text.
+        await using (var check = new NpgsqlConnection(_connectionString))
+        {
+            await check.OpenAsync();
+            await using var ssl = new NpgsqlCommand("SHOW ssl", check);
+            Assert.True((string?)await ssl.ExecuteScalarAsync() == "off", "this test needs a PostgreSQL server without TLS (the tests' own server has none)");
+        }
         var (exit, _, error) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", Url() + "?sslmode=require");
         Assert.Equal(3, exit);
         Assert.StartsWith("error: cannot reach PostgreSQL at ", error, StringComparison.Ordinal);
