@@ -1,4 +1,5 @@
 using System;
+using System.Text.RegularExpressions;
 using Hangfire;
 using Npgsql;
 using Pipelines.Hangfire;
@@ -51,7 +52,7 @@ internal sealed class StorageSpec
             }
             catch (ArgumentException ex)
             {
-                throw new CliException($"'{text}' is not a valid Npgsql connection string: {ex.Message}");
+                throw new CliException($"'{Redacted(text)}' is not a valid Npgsql connection string: {ex.Message}");
             }
         }
         throw new CliException($"unknown storage '{text}'; use 'memory' (the default), postgres://user:password@host:5432/database, an Npgsql connection string, or redis://host:6379.");
@@ -92,7 +93,7 @@ internal sealed class StorageSpec
             var keyword = LibpqKeyword(name, ref value);
             if (!builder.ContainsKey(keyword))
                 throw new CliException($"'{name}' in '{shown}' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.");
-            var refused = $"'{name}' in '{shown}' does not take '{(keyword == "Password" ? "***" : value)}'";
+            var refused = $"'{name}' in '{shown}' does not take '{(keyword.EndsWith("Password", StringComparison.OrdinalIgnoreCase) ? "***" : value)}'";
             // An enum's number is not one of its words (sslmode=42).
             if (value.Length > 0 && char.IsAsciiDigit(value[0]) && builder[keyword] is Enum) throw new CliException(refused + ".");
             try
@@ -109,12 +110,15 @@ internal sealed class StorageSpec
         return builder.ConnectionString;
     }
 
-    /// <summary>A URL with its password, in the user part or as a parameter, shown as <c>***</c>.</summary>
+    /// <summary>
+    /// A URL or a connection string with its passwords shown as <c>***</c>: a URL's in its user part, and any parameter or
+    /// keyword whose name ends in <c>password</c> (<c>password=</c>, <c>sslpassword=</c>, <c>Password=</c>, <c>SSL Password=</c>).
+    /// </summary>
     private static string Redacted(string text)
     {
         // Up to the last '@': a password may hold any character, '#', '/' and '?' unencoded among them.
-        var shown = System.Text.RegularExpressions.Regex.Replace(text, "^([a-z]+://[^:/@?#]*:).*@", "$1***@", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-        return System.Text.RegularExpressions.Regex.Replace(shown, "((?:^|[?&])password=)[^&]*", "$1***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var shown = Regex.Replace(text, "^([a-z]+://[^:/@?#]*:).*@", "$1***@", RegexOptions.IgnoreCase);
+        return Regex.Replace(shown, "((?:^|[?&;])[^?&;=]*password\\s*=)[^&;]*", "$1***", RegexOptions.IgnoreCase);
     }
 
     /// <summary>

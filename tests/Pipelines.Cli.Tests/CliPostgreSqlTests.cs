@@ -36,6 +36,7 @@ public sealed class CliPostgreSqlTests : IDisposable
 
     [Theory]
     [InlineData("postgres://db.internal/warehouse?sslmode=sometimes", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode=sometimes' does not take 'sometimes': ")]
+    [InlineData("postgres://db.internal/warehouse?sslpassword=k3y&sslmode=sometimes", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslpassword=***&sslmode=sometimes' does not take 'sometimes': ")]
     [InlineData("postgres://db.internal/warehouse?sslmode=42", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode=42' does not take '42'.")]
     [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=lots", "error: 'Maximum Pool Size' in 'postgres://db.internal/warehouse?Maximum%20Pool%20Size=lots' does not take 'lots': ")]
     [InlineData("postgres://etl:s3cret@db.internal/warehouse?ssl_mode=require", "error: 'ssl_mode' in 'postgres://etl:***@db.internal/warehouse?ssl_mode=require' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.")]
@@ -50,6 +51,16 @@ public sealed class CliPostgreSqlTests : IDisposable
         var (exit, _, error) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", url);
         Assert.Equal(2, exit);
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_bad_connection_string_is_one_line_without_its_password()
+    {
+        var (exit, _, error) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", "Host=db.internal;Password=s3cret;Bogus Key=1");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: 'Host=db.internal;Password=***;Bogus Key=1' is not a valid Npgsql connection string: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
     }
 

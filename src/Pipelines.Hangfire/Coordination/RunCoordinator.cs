@@ -320,8 +320,9 @@ internal sealed class RunCoordinator
 
     /// <summary>
     /// What follows a try's end applied beside the run's lock (<see cref="UnlockedEnd"/>), as what follows a step: the
-    /// task it finished is measured (not a step: it took no lock), the try's slots go to the waiters that fit, and the downstream tasks its counts now decide are decided by locked steps
-    /// (as a step's tasks over its job budget are, <see cref="QueueDeferred"/>; a failure leaves them to the reconciler's cascade).
+    /// task it finished is measured (not as a step: it took no lock), the try's slots go to the waiters that fit, and the
+    /// downstream tasks its counts now decide are decided by locked steps (as a step's tasks over its job budget are,
+    /// <see cref="QueueDeferred"/>; a failure leaves them to the reconciler's cascade).
     /// </summary>
     private void Unlocked(PipelineDefinition pipeline, string runId, RunWork work, IReadOnlyList<int> toDecide)
     {
