@@ -75,9 +75,37 @@ internal static class MappedTask
         if (definition.MapOver is null) return false;
         var parent = work.Get(index);
         if (parent.MapLength is not { } length || length == 0 || parent.State == TaskState.None) return false;
-        var states = work.InstanceStatesOf(index);
+        // By the counts while every instance is decided (an instance's end); the states are read when some are not.
+        var counts = work.InstanceCountsOf(index);
+        if (counts.Undecided(length) != 0) counts = DecideUndecided(work, index);
 
-        // Only instances an operator cleared are parsed; the rest are judged by their states alone.
+        if (counts.Done < length)
+        {
+            if (parent.State == TaskState.Running) return false;
+            work.Set(parent with { State = TaskState.Running, End = null, Reason = $"{length - counts.Done} of {length} instance(s) not done." });
+            return true;
+        }
+        // As Airflow's run outcome over leaf instances: one failed instance fails the mapped task's aggregate.
+        var state = counts.Failed > 0 ? TaskState.Failed
+            : counts.UpstreamFailed > 0 ? TaskState.UpstreamFailed
+            : counts.Skipped == length ? TaskState.Skipped
+            : TaskState.Success;
+        var summary = $"{length} instance(s): {counts.Success} succeeded, {counts.Failed} failed, {counts.UpstreamFailed} upstream_failed, {counts.Skipped} skipped.";
+        if (parent.State == state && parent.Reason == summary) return false;
+        work.Set(parent with { State = state, End = work.Now, Reason = summary });
+        return true;
+    }
+
+    /// <summary>
+    /// Decides the undecided instances of an expanded mapped task by its trigger rule (those an operator cleared, or left
+    /// over a step's job budget): queued again, skipped or upstream_failed. Returns the instances counted from their
+    /// states as this leaves them.
+    /// </summary>
+    private static InstanceCounts DecideUndecided(RunWork work, int index)
+    {
+        var definition = work.Pipeline.Tasks[index];
+        var states = work.InstanceStatesOf(index);
+        // Only undecided instances are parsed; the rest are judged by their states alone.
         var cleared = new List<TaskInstance>();
         for (var i = 0; i < states.Count; i++) if (states[i] == TaskState.None) cleared.Add(work.Instance(MapKey.Of(definition.Id, i)));
         if (cleared.Count > 0 && work.RunState == RunState.Running)
@@ -102,35 +130,7 @@ internal static class MappedTask
             }
             states = work.InstanceStatesOf(index);
         }
-
-        int done = 0, succeeded = 0, failed = 0, upstreamFailed = 0, skipped = 0;
-        foreach (var instanceState in states)
-        {
-            if (!instanceState.IsTerminal()) continue;
-            done++;
-            switch (instanceState)
-            {
-                case TaskState.Success: succeeded++; break;
-                case TaskState.Failed: failed++; break;
-                case TaskState.UpstreamFailed: upstreamFailed++; break;
-                default: skipped++; break;
-            }
-        }
-        if (done < length)
-        {
-            if (parent.State == TaskState.Running) return false;
-            work.Set(parent with { State = TaskState.Running, End = null, Reason = $"{length - done} of {length} instance(s) not done." });
-            return true;
-        }
-        // As Airflow's run outcome over leaf instances: one failed instance fails the mapped task's aggregate.
-        var state = failed > 0 ? TaskState.Failed
-            : upstreamFailed > 0 ? TaskState.UpstreamFailed
-            : skipped == length ? TaskState.Skipped
-            : TaskState.Success;
-        var summary = $"{length} instance(s): {succeeded} succeeded, {failed} failed, {upstreamFailed} upstream_failed, {skipped} skipped.";
-        if (parent.State == state && parent.Reason == summary) return false;
-        work.Set(parent with { State = state, End = work.Now, Reason = summary });
-        return true;
+        return InstanceCounts.Of(states);
     }
 
     private static void Queue(RunWork work, TaskInstance instance, string reason)

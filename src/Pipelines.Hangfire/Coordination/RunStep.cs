@@ -134,7 +134,7 @@ internal sealed class RunStep
                 PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
             PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
             if (cascade == CascadeScope.None || counted) tally.WriteMoved(transaction);
-            else tally.WriteCounted(transaction, work.StateOf);
+            else tally.WriteCounted(transaction, work.StateOf, work.InstanceStatesOf);
             foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
             foreach (var assetEvent in work.AssetEvents) AssetStore.Write(transaction, assetEvent);
             if (work.RunStateChanged)

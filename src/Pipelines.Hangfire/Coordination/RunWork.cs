@@ -46,7 +46,7 @@ internal sealed class RunWork
     {
         public readonly System.Func<int, TaskState> StateOf = work.StateOf;
         public readonly System.Func<int, TaskInstance> InstanceOf = work.Get;
-        public readonly System.Func<int, IReadOnlyList<TaskState>?> MapStatesOf = i => work.Pipeline.Tasks[i].MapOver is null ? null : work.InstanceStatesOf(i);
+        public readonly System.Func<int, UpstreamSummary?> MapSummaryOf = work.InstanceSummaryOf;
         // The tally is set when the step is made, before any judgement.
         public readonly System.Func<int, UpstreamSummary>? CountedUpstream = work.Tally is { } tally ? tally.Upstream : null;
     }
@@ -217,14 +217,23 @@ internal sealed class RunWork
         if (Get(index).MapLength is not { } length) return System.Array.Empty<TaskState>();
         var id = Pipeline.Tasks[index].Id;
         var states = new TaskState[length];
-        for (var i = 0; i < length; i++)
-        {
-            var key = MapKey.Of(id, i);
-            states[i] = _instances is not null && _instances.TryGetValue(key, out var task) ? task.State
-                : _stored(key) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
-        }
+        for (var i = 0; i < length; i++) states[i] = InstanceState(MapKey.Of(id, i));
         return states;
     }
+
+    /// <summary>
+    /// A mapped task's instances by state, as this step leaves them: from the run's counts in a step that judges by them
+    /// (<see cref="Counted"/>), so an instance's end does not read every instance; from the instances' states otherwise.
+    /// </summary>
+    public InstanceCounts InstanceCountsOf(int index) =>
+        Counted && Tally is { } tally ? tally.Instances(index) : InstanceCounts.Of(InstanceStatesOf(index));
+
+    /// <summary>
+    /// An expanded mapped task's instances as its downstream tasks' trigger rules count them, each an upstream task; null
+    /// for a task not mapped or not expanded (or expanded over nothing), which counts once, by its own state.
+    /// </summary>
+    public UpstreamSummary? InstanceSummaryOf(int index) =>
+        Pipeline.Tasks[index].MapOver is not null && Get(index).MapLength is { } length and > 0 ? InstanceCountsOf(index).Summary(length) : null;
 
     /// <summary>The definition of the task a key (task id or <see cref="MapKey"/> id) names.</summary>
     public TaskDefinition DefinitionOf(string key) => MapKey.Definition(Pipeline, key);
@@ -260,12 +269,15 @@ internal sealed class RunWork
 
     public void Set(TaskInstance task)
     {
-        if (MapKey.TryParse(task.TaskId, out var mappedId, out _))
+        if (MapKey.TryParse(task.TaskId, out var mappedId, out var mapIndex))
         {
-            if (_changedInstances is null || !_changedInstances.ContainsKey(task.TaskId)) (_instancesBefore ??= new(System.StringComparer.Ordinal))[task.TaskId] = Instance(task.TaskId);
+            var instance = Instance(task.TaskId);
+            if (_changedInstances is null || !_changedInstances.ContainsKey(task.TaskId)) (_instancesBefore ??= new(System.StringComparer.Ordinal))[task.TaskId] = instance;
+            var mappedIndex = Pipeline[mappedId].Index;
+            MovedInstance(mappedIndex, mapIndex, instance.State, task.State);
             (_instances ??= new(System.StringComparer.Ordinal))[task.TaskId] = task;
             (_changedInstances ??= new(System.StringComparer.Ordinal))[task.TaskId] = task;
-            (_touchedMapped ??= new()).Add(Pipeline[mappedId].Index);
+            (_touchedMapped ??= new()).Add(mappedIndex);
             return;
         }
         var index = Pipeline[task.TaskId].Index;
@@ -277,8 +289,33 @@ internal sealed class RunWork
             _changed.Insert(~at, index);
         }
         Tally?.Moved(index, current.State, task.State);
+        Expanded(index, current, task);
         _tasks[index] = task;
     }
+
+    /// <summary>Moves the run's instance counts with an instance's change, when the instance is within its task's expansion as this step has it.</summary>
+    private void MovedInstance(int mappedIndex, int mapIndex, TaskState from, TaskState to)
+    {
+        if (Tally is { } tally && from != to && mapIndex < (Get(mappedIndex).MapLength ?? 0)) tally.MovedInstance(mappedIndex, from, to);
+    }
+
+    /// <summary>
+    /// Counts a mapped task's instances again when its expansion changes (it expands, or is cleared whole): the counts
+    /// cover map indexes 0 to its length, and instances changed after this in the step move them.
+    /// </summary>
+    private void Expanded(int index, TaskInstance from, TaskInstance to)
+    {
+        if (Tally is not { } tally || Pipeline.Tasks[index].MapOver is null || from.MapLength == to.MapLength) return;
+        var length = to.MapLength ?? 0;
+        var states = new TaskState[length];
+        var id = Pipeline.Tasks[index].Id;
+        for (var i = 0; i < length; i++) states[i] = InstanceState(MapKey.Of(id, i));
+        tally.ResetInstances(index, InstanceCounts.Of(states));
+    }
+
+    private TaskState InstanceState(string key) =>
+        _instances is not null && _instances.TryGetValue(key, out var task) ? task.State
+        : _stored(key) is { Length: > 0 } record ? PipelineStore.StateOf(record) : TaskState.None;
 
     /// <summary>
     /// Takes back this step's change to a task, leaving it as <paramref name="earlier"/> (what it was before a later
@@ -286,7 +323,9 @@ internal sealed class RunWork
     /// </summary>
     public void Undo(int index, TaskInstance earlier)
     {
-        Tally?.Moved(index, Get(index).State, earlier.State);
+        var current = Get(index);
+        Tally?.Moved(index, current.State, earlier.State);
+        Expanded(index, current, earlier);
         _tasks[index] = earlier;
         if (_before is not null && _before.TryGetValue(index, out var before) && before == earlier)
         {
@@ -298,6 +337,7 @@ internal sealed class RunWork
     /// <summary>As <see cref="Undo"/>, for a mapped task's instance by its <see cref="MapKey"/> id.</summary>
     public void UndoInstance(string key, TaskInstance earlier)
     {
+        if (MapKey.TryParse(key, out var mappedId, out var mapIndex)) MovedInstance(Pipeline[mappedId].Index, mapIndex, Instance(key).State, earlier.State);
         (_instances ??= new(System.StringComparer.Ordinal))[key] = earlier;
         if (_instancesBefore is not null && _instancesBefore.TryGetValue(key, out var before) && before == earlier)
         {

@@ -60,10 +60,18 @@ internal sealed class StepReads
                 if (!pipeline.TryGetTask(taskId, out var task)) continue;
                 if (taskId != key) Field(tasksKey, taskId);
                 if (cascade != CascadeScope.Changed) continue;
+                // An instance's end (or a step deciding a mapped task) settles the mapped task by its instance counts.
+                if (task.MapOver is not null) Field(tallyKey, UpstreamTally.InstancesField(taskId));
                 foreach (var downstream in task.Downstream)
                 {
                     Field(tasksKey, pipeline.Tasks[downstream].Id);
                     Field(tallyKey, pipeline.Tasks[downstream].Id);
+                    // Its trigger rule counts a mapped upstream's instances: the mapped task's record (its length) and counts.
+                    foreach (var mapped in UpstreamTally.MappedUpstream(pipeline, downstream))
+                    {
+                        Field(tasksKey, pipeline.Tasks[mapped].Id);
+                        Field(tallyKey, UpstreamTally.InstancesField(pipeline.Tasks[mapped].Id));
+                    }
                 }
             }
         }

@@ -18,8 +18,11 @@ namespace Pipelines.Hangfire;
 /// so a run stored before the counts existed, or counts ever wrong, are repaired by the next such step; until a run has
 /// been counted whole (its record holds <see cref="RunRecord.FinishedTasksField"/>, read with the run at no extra cost),
 /// its steps read every record, as they did before.</para>
-/// <para>A mapped upstream is not counted here: it counts once per instance once it expanded, which the judging step
-/// reads from its instances (<see cref="TriggerRuleSatisfied"/>).</para>
+/// <para>A mapped upstream is not counted in its downstream's counts: it counts once per instance once it expanded. Its
+/// instances are counted under a field of their own (<see cref="InstancesField"/>, <see cref="InstanceCounts"/>) over
+/// its current expansion, map indexes 0 to <see cref="TaskInstance.MapLength"/>: each instance's state change moves them,
+/// and a change of the expansion itself (the task expands, or an operator clears it whole) counts them again from the
+/// instances' states (<see cref="ResetInstances"/>). The judging step reads them (<see cref="RunWork.InstanceCountsOf"/>).</para>
 /// </remarks>
 internal sealed class UpstreamTally
 {
@@ -30,6 +33,9 @@ internal sealed class UpstreamTally
     private readonly StoredHash _run;
     private readonly Dictionary<int, StateCounts> _moved = new();
     private int _finishedMoved;
+    // Mapped tasks' instance counts: moved by this step, and counted again by it (an expansion changed).
+    private Dictionary<int, InstanceCounts>? _instancesMoved;
+    private Dictionary<int, InstanceCounts>? _instancesCounted;
 
     /// <param name="pipeline">The run's pipeline.</param>
     /// <param name="stored">The run's counts hash (<see cref="PipelineStore.TallyKey"/>).</param>
@@ -79,7 +85,8 @@ internal sealed class UpstreamTally
 
         public static Shape Of(PipelineDefinition pipeline) => s_shapes.GetValue(pipeline, p =>
         {
-            var text = new System.Text.StringBuilder();
+            // The counts' format: a run counted before mapped instances were counted is counted again.
+            var text = new System.Text.StringBuilder("instances\n");
             var counted = new int[p.Tasks.Length];
             var mapped = new int[p.Tasks.Length][];
             foreach (var task in p.Tasks)
@@ -113,6 +120,37 @@ internal sealed class UpstreamTally
             _moved[downstream] = (_moved.TryGetValue(downstream, out var moved) ? moved : default) + change;
     }
 
+    /// <summary>The field of the counts hash that holds a mapped task's instance counts (<c>Load[*]</c>: no task id has brackets).</summary>
+    public static string InstancesField(string taskId) => taskId + "[*]";
+
+    /// <summary>Moves a mapped task's instance counts with one of its instances' state change in this step (one within its expansion).</summary>
+    public void MovedInstance(int mappedIndex, TaskState from, TaskState to)
+    {
+        var change = InstanceCounts.Of(to) - InstanceCounts.Of(from);
+        if (change.IsZero) return;
+        _instancesMoved ??= new();
+        _instancesMoved[mappedIndex] = (_instancesMoved.TryGetValue(mappedIndex, out var moved) ? moved : default) + change;
+    }
+
+    /// <summary>
+    /// Sets a mapped task's instance counts to <paramref name="counts"/>, counted from its instances' states by a step
+    /// that changed its expansion (the moves of its instances that follow in the step are added to them).
+    /// </summary>
+    public void ResetInstances(int mappedIndex, InstanceCounts counts)
+    {
+        (_instancesCounted ??= new())[mappedIndex] = counts;
+        _instancesMoved?.Remove(mappedIndex);
+    }
+
+    /// <summary>A mapped task's instance counts as this step leaves them (only when <see cref="IsCounted"/>).</summary>
+    public InstanceCounts Instances(int mappedIndex)
+    {
+        var counts = _instancesCounted is not null && _instancesCounted.TryGetValue(mappedIndex, out var counted) ? counted : StoredInstances(mappedIndex);
+        return _instancesMoved is not null && _instancesMoved.TryGetValue(mappedIndex, out var moved) ? counts + moved : counts;
+    }
+
+    private InstanceCounts StoredInstances(int mappedIndex) => InstanceCounts.Parse(_stored.Get(InstancesField(_pipeline.Tasks[mappedIndex].Id)));
+
     /// <summary>How many of the run's tasks are finished, as this step leaves them (only when <see cref="IsCounted"/>).</summary>
     public int Finished => (StoredFinished() ?? 0) + _finishedMoved;
 
@@ -129,7 +167,7 @@ internal sealed class UpstreamTally
     /// <summary>Writes the counts this step moved (a run not yet counted whole is left to the step that counts it).</summary>
     public void WriteMoved(IWriteOnlyTransaction transaction)
     {
-        if ((_moved.Count == 0 && _finishedMoved == 0) || !IsCounted) return;
+        if ((_moved.Count == 0 && _finishedMoved == 0 && _instancesMoved is null && _instancesCounted is null) || !IsCounted) return;
         var fields = new Dictionary<string, string>(System.StringComparer.Ordinal);
         foreach (var (index, moved) in _moved)
         {
@@ -137,30 +175,42 @@ internal sealed class UpstreamTally
             var id = _pipeline.Tasks[index].Id;
             fields[id] = (Stored(id) + moved).Format();
         }
+        if (_instancesCounted is not null)
+            foreach (var index in _instancesCounted.Keys)
+                fields[InstancesField(_pipeline.Tasks[index].Id)] = Instances(index).Format();
+        if (_instancesMoved is not null)
+            foreach (var (index, moved) in _instancesMoved)
+                if (!moved.IsZero) fields[InstancesField(_pipeline.Tasks[index].Id)] = Instances(index).Format();
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
         if (_finishedMoved != 0) transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = FormatFinished(Finished) });
     }
 
     /// <summary>
     /// The counts this step moved, as additions to their stored fields (<see cref="HashCountMove"/>), for a storage that
-    /// adds them atomically beside other ends of the run (<see cref="UnlockedEnd"/>): each downstream task's counts, then
-    /// the run's count of finished tasks (whose fingerprint the addition keeps). Only when <see cref="IsCounted"/>.
+    /// adds them atomically beside other ends of the run (<see cref="UnlockedEnd"/>): each downstream task's counts, a
+    /// mapped task's instance counts, then the run's count of finished tasks (whose fingerprint the addition keeps). Only
+    /// when <see cref="IsCounted"/>, and not after <see cref="ResetInstances"/> (counted again, they are no addition).
     /// </summary>
     public List<HashCountMove> Additions()
     {
+        if (_instancesCounted is not null) throw new System.InvalidOperationException("A step that counted a mapped task's instances again writes them whole (WriteMoved), not as additions.");
         var additions = new List<HashCountMove>(_moved.Count + 1);
         foreach (var (index, moved) in _moved)
             if (!moved.IsZero)
                 additions.Add(new HashCountMove(_stored.Key, _pipeline.Tasks[index].Id, System.Collections.Immutable.ImmutableArray.Create(moved.Success, moved.Failed, moved.UpstreamFailed, moved.Skipped)));
+        if (_instancesMoved is not null)
+            foreach (var (index, moved) in _instancesMoved)
+                if (!moved.IsZero) additions.Add(new HashCountMove(_stored.Key, InstancesField(_pipeline.Tasks[index].Id), moved.ToArray()));
         if (_finishedMoved != 0) additions.Add(new HashCountMove(_run.Key, FinishedField, System.Collections.Immutable.ImmutableArray.Create(_finishedMoved)));
         return additions;
     }
 
     /// <summary>
-    /// Counts the whole run again from its tasks' states as <paramref name="stateOf"/> gives them (a step that read every
-    /// record) and writes the fields whose stored value differs.
+    /// Counts the whole run again from its tasks' states as <paramref name="stateOf"/> gives them, and its mapped tasks'
+    /// instances' as <paramref name="instanceStatesOf"/> gives them (empty for a task not expanded), a step that read
+    /// every record, and writes the fields whose stored value differs.
     /// </summary>
-    public void WriteCounted(IWriteOnlyTransaction transaction, System.Func<int, TaskState> stateOf)
+    public void WriteCounted(IWriteOnlyTransaction transaction, System.Func<int, TaskState> stateOf, System.Func<int, IReadOnlyList<TaskState>> instanceStatesOf)
     {
         var tasks = _pipeline.Tasks;
         var counts = new StateCounts[tasks.Length];
@@ -182,6 +232,13 @@ internal sealed class UpstreamTally
             if (counts[i].IsZero && !has) continue;
             var value = counts[i].Format();
             if (text != value) fields[tasks[i].Id] = value;
+            if (Counts(tasks[i])) continue;
+            var instances = InstanceCounts.Of(instanceStatesOf(i));
+            var instancesField = InstancesField(tasks[i].Id);
+            var hasInstances = stored.TryGetValue(instancesField, out var instancesText);
+            if (instances.IsZero && !hasInstances) continue;
+            var instancesValue = instances.Format();
+            if (instancesText != instancesValue) fields[instancesField] = instancesValue;
         }
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
         var finishedText = FormatFinished(finished);

@@ -19,7 +19,7 @@ public sealed class MappedTriggerRuleTests
         var report = Mapped.Definition["Report"];
         var judged = ReadinessContext.Of(work, report.Index);
         var withRule = new TaskDefinition { Index = report.Index, Id = report.Id, Upstream = report.Upstream, Downstream = report.Downstream, Trigger = rule };
-        return TriggerRuleSatisfied.Judge(new ReadinessContext(Mapped.Definition, withRule, RunState.Running, work.StateOf, work.Get, Now) { MapStatesOf = judged.MapStatesOf });
+        return TriggerRuleSatisfied.Judge(new ReadinessContext(Mapped.Definition, withRule, RunState.Running, work.StateOf, work.Get, Now) { MapSummaryOf = judged.MapSummaryOf });
     }
 
     [Theory]

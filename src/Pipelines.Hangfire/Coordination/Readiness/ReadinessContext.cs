@@ -33,7 +33,7 @@ internal sealed record ReadinessContext
             Deciding = true,
             Pause = work.Pause,
             PreviousRun = work.PreviousRun,
-            MapStatesOf = work.Readers.MapStatesOf,
+            MapSummaryOf = work.Readers.MapSummaryOf,
             CountedUpstream = work.Counted ? work.Readers.CountedUpstream : null,
             MappedInstance = mappedInstance,
             Delivery = delivery,
@@ -59,7 +59,7 @@ internal sealed record ReadinessContext
         var definition = MapKey.Definition(pipeline, taskId);
         return new ReadinessContext(pipeline, definition, run.State, i => byIndex[i].State, i => byIndex[i], now)
         {
-            MapStatesOf = i => run.Instances.TryGetValue(pipeline.Tasks[i].Id, out var instances) ? instances.Select(t => t.State).ToList() : null,
+            MapSummaryOf = i => run.Instances.TryGetValue(pipeline.Tasks[i].Id, out var instances) && instances.Length > 0 ? UpstreamSummary.Of(instances.Select(t => t.State)) : null,
             MappedInstance = MapKey.TryParse(taskId, out var mappedId, out var mapIndex) && run.Instances.TryGetValue(mappedId, out var own) && mapIndex < own.Length ? own[mapIndex] : null,
         };
     }
@@ -83,10 +83,11 @@ internal sealed record ReadinessContext
     public TaskInstance? MappedInstance { get; init; }
 
     /// <summary>
-    /// The states of a mapped task's instances by map index, or null for a task that is not mapped or has not expanded:
-    /// a downstream's trigger rule counts each instance (Airflow's trigger_rule_dep counts expanded task instances).
+    /// A mapped task's instances counted by state, each an upstream task, or null for a task that is not mapped or has not
+    /// expanded (or expanded over nothing): a downstream's trigger rule counts each instance (Airflow's trigger_rule_dep
+    /// counts expanded task instances). A coordination step reads the run's counts of them (<see cref="InstanceCounts"/>).
     /// </summary>
-    public Func<int, System.Collections.Generic.IReadOnlyList<TaskState>?>? MapStatesOf { get; init; }
+    public Func<int, UpstreamSummary?>? MapSummaryOf { get; init; }
 
     /// <summary>
     /// The run's counts of a task's unmapped upstream states (<see cref="UpstreamTally.Upstream"/>), when the step judges

@@ -21,18 +21,19 @@ internal sealed class TriggerRuleSatisfied : IReadinessReason
         var counted = context.CountedUpstream?.Invoke(context.Task.Index);
         IReadOnlyList<int> read = counted is null ? context.Task.Upstream : UpstreamTally.MappedUpstream(context.Pipeline, context.Task.Index);
         var states = new List<TaskState>(read.Count);
+        var summary = counted ?? default;
         foreach (var u in read)
         {
             // A mapped upstream counts once per instance once it expanded; before that (or skipped over an empty
             // collection, or failed over a long one) it counts once, by its own state.
-            if (context.MapStatesOf?.Invoke(u) is { Count: > 0 } instances) states.AddRange(instances);
+            if (context.MapSummaryOf?.Invoke(u) is { } instances) summary = Add(summary, instances);
             else states.Add(context.StateOf(u));
         }
-        var summary = UpstreamSummary.Of(states);
-        if (counted is { } c)
-            summary = new UpstreamSummary(summary.Total + c.Total, summary.Success + c.Success, summary.Failed + c.Failed, summary.UpstreamFailed + c.UpstreamFailed, summary.Skipped + c.Skipped);
-        return summary;
+        return Add(summary, UpstreamSummary.Of(states));
     }
+
+    private static UpstreamSummary Add(UpstreamSummary a, UpstreamSummary b) =>
+        new(a.Total + b.Total, a.Success + b.Success, a.Failed + b.Failed, a.UpstreamFailed + b.UpstreamFailed, a.Skipped + b.Skipped);
 
     public TaskDependency Evaluate(ReadinessContext context)
     {
