@@ -32,6 +32,13 @@ namespace Pipelines.Hangfire;
 /// mapped, itself not mapped), in a pipeline without depends-on-past tasks (whose release follows a locked step), for a
 /// task that produces no assets. A task with a downstream task of its own alone decides it when it ends.
 /// </para>
+/// <para>
+/// An instance of a mapped task is such an end too, whatever lies downstream: it moves its mapped task's instance counts
+/// (<see cref="InstanceCounts"/>), and the mapped task stays running until every instance is done, so the run cannot end
+/// with it. The end whose addition completes the counts asks a locked step to settle the mapped task (<see cref="Judge"/>),
+/// whose cascade judges what lies downstream; an end that decides a downstream task by itself (the first failed instance
+/// under one_failed) is left to the locked step.
+/// </para>
 /// </remarks>
 internal sealed class UnlockedEnd
 {
@@ -48,9 +55,13 @@ internal sealed class UnlockedEnd
         _notifications = notifications;
     }
 
-    /// <summary>Whether an end of <paramref name="taskId"/> may be applied here: the storage adds counts, and the task's place in its pipeline lets its end change only counts.</summary>
-    public bool MayApply(PipelineDefinition pipeline, string taskId) =>
-        _storage is IPipelineCountingSwapStorage && pipeline.TryGetTask(taskId, out var task) && MayEnd(pipeline)[task.Index];
+    /// <summary>
+    /// Whether an end of <paramref name="key"/> (a task id, or a mapped instance's <see cref="MapKey"/> id) may be applied
+    /// here: the storage adds counts, and the task's place in its pipeline lets its end change only counts.
+    /// </summary>
+    public bool MayApply(PipelineDefinition pipeline, string key) =>
+        _storage is IPipelineCountingSwapStorage && pipeline.TryGetTask(MapKey.TaskIdOf(key), out var task)
+        && (task.MapOver is not null) == MapKey.TryParse(key, out _, out _) && MayEnd(pipeline)[task.Index];
 
     private static bool[] MayEnd(PipelineDefinition pipeline) => s_mayEnd.GetValue(pipeline, p =>
     {
@@ -58,7 +69,15 @@ internal sealed class UnlockedEnd
         if (PastDependence.Of(p).Any) return may;
         foreach (var task in p.Tasks)
         {
-            if (task.MapOver is not null || task.Produces.Length > 0 || task.Downstream.Length == 0) continue;
+            if (task.Produces.Length > 0) continue;
+            // An instance's end moves its mapped task's instance counts; the end that completes them settles the task in
+            // a locked step (Judge).
+            if (task.MapOver is not null)
+            {
+                may[task.Index] = true;
+                continue;
+            }
+            if (task.Downstream.Length == 0) continue;
             var joins = true;
             foreach (var d in task.Downstream)
             {
@@ -80,33 +99,34 @@ internal sealed class UnlockedEnd
     {
         toDecide = new List<int>();
         var storage = (IPipelineCountingSwapStorage)_storage;
-        if (!pipeline.TryGetTask(end.TaskId, out var task)) return null;
+        if (!pipeline.TryGetTask(MapKey.TaskIdOf(end.TaskId), out var task)) return null;
+        var instance = task.MapOver is not null;
         var runKey = PipelineStore.RunKey(pipeline.Id, runId);
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
         var tallyKey = PipelineStore.TallyKey(pipeline.Id, runId);
-        var fields = new List<KeyValuePair<string, string>>(2 + 2 * task.Downstream.Length) { new(PipelinePause.Key, pipeline.Id), new(tasksKey, task.Id) };
-        foreach (var d in task.Downstream)
-        {
-            fields.Add(new(tasksKey, pipeline.Tasks[d].Id));
-            fields.Add(new(tallyKey, pipeline.Tasks[d].Id));
-        }
+        var (recordFields, countFields) = Reads(pipeline, end.TaskId, task);
+        var fields = new List<KeyValuePair<string, string>>(1 + recordFields.Count + countFields.Count) { new(PipelinePause.Key, pipeline.Id) };
+        foreach (var field in recordFields) fields.Add(new(tasksKey, field));
+        foreach (var field in countFields) fields.Add(new(tallyKey, field));
 
         using var swap = StorageLocks.BeginCountingSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey }, fields, keep, out var read);
         var run = RunRecord.Of(read.GetValueOrDefault(runKey));
         if (run?.State != RunState.Running) return null;
-        var records = Primed(tasksKey, read, task.Id, task.Downstream, pipeline);
-        var counts = Primed(tallyKey, read, null, task.Downstream, pipeline);
+        var records = Primed(tasksKey, read, recordFields);
+        var counts = Primed(tallyKey, read, countFields);
         var pause = PipelinePause.Parse(pipeline, read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipeline.Id) : null);
         var tally = new UpstreamTally(pipeline, counts, new StoredHash(null, runKey, run.Fields));
-        if (!tally.IsCounted || records.Get(task.Id) is not { } stored) return null;
+        if (!tally.IsCounted || records.Get(end.TaskId) is not { } stored) return null;
 
         var work = Work(pipeline, runId, run, records.Get, tally, pause);
         try
         {
             // A downstream task already decided (a sibling failed or skipped it) leaves the run's end to this end's locked
-            // step: with every downstream task undecided the run cannot finish here.
-            foreach (var d in task.Downstream)
-                if (work.StateOf(d) != TaskState.None) return null;
+            // step: with every downstream task undecided the run cannot finish here. (An instance's end cannot finish the
+            // run here whatever its downstream: its mapped task is not done until a locked step settles it.)
+            if (!instance)
+                foreach (var d in task.Downstream)
+                    if (work.StateOf(d) != TaskState.None) return null;
             if (TryEnd.Apply(work, end) is null) return null;
             RunCascade.Run(work, CascadeScope.Changed);
         }
@@ -114,28 +134,60 @@ internal sealed class UnlockedEnd
         {
             return null;
         }
-        if (!OnlyCounts(work, run.Facts)) return null;
+        if (!OnlyCounts(work, run.Facts, end.TaskId)) return null;
 
-        var finalRecord = PipelineStore.Serialize(work[task.Id]);
+        var finalRecord = PipelineStore.Serialize(work[end.TaskId]);
         var additions = tally.Additions();
         var writes = new List<HashFieldWrite>(work.Outputs.Count);
         foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
-        var added = swap.Swap(new HashFieldWrite(tasksKey, task.Id, finalRecord), stored, additions, writes);
+        var added = swap.Swap(new HashFieldWrite(tasksKey, end.TaskId, finalRecord), stored, additions, writes);
         if (added is null) return null;
-        toDecide = Judge(pipeline, runId, run, task, records, counts, pause, finalRecord, additions, added);
+        toDecide = Judge(pipeline, runId, run, end.TaskId, task, records, counts, countFields, pause, finalRecord, additions, added);
         return work;
+    }
+
+    /// <summary>
+    /// What the end of <paramref name="key"/> reads, as the locked step reads it (<see cref="StepReads"/>): the records of
+    /// its task (an instance's, and its mapped task's) and of its downstream tasks, and the counts its downstream tasks are
+    /// judged by: theirs, and the instance counts of their mapped upstream tasks (its own mapped task's among them).
+    /// </summary>
+    private static (List<string> Records, List<string> Counts) Reads(PipelineDefinition pipeline, string key, TaskDefinition task)
+    {
+        var records = new List<string> { key };
+        var counts = new List<string>();
+        if (key != task.Id)
+        {
+            records.Add(task.Id);
+            counts.Add(UpstreamTally.InstancesField(task.Id));
+        }
+        foreach (var d in task.Downstream)
+        {
+            var id = pipeline.Tasks[d].Id;
+            if (!records.Contains(id)) records.Add(id);
+            if (!counts.Contains(id)) counts.Add(id);
+            foreach (var mapped in UpstreamTally.MappedUpstream(pipeline, d))
+            {
+                var mappedId = pipeline.Tasks[mapped].Id;
+                if (!records.Contains(mappedId)) records.Add(mappedId);
+                if (!counts.Contains(UpstreamTally.InstancesField(mappedId))) counts.Add(UpstreamTally.InstancesField(mappedId));
+            }
+        }
+        return (records, counts);
     }
 
     /// <summary>
     /// Whether the applied end changed only what the swap writes: its own task's record, the counts, its output.
     /// Everything else (jobs, other tasks, the run's state, asset events, notifications to keep) needs the locked step.
     /// </summary>
-    private bool OnlyCounts(RunWork work, RunFacts facts)
+    private bool OnlyCounts(RunWork work, RunFacts facts, string key)
     {
-        if (work.Jobs.Count > 0 || work.Deferred.Count > 0 || work.RunStateChanged || work.ListAsUnfinished || work.AssetEvents.Count > 0) return false;
-        if (work.ChangedIndexes.Count != 1 || work.TouchedMapped.Count > 0 || work.Facts != facts) return false;
-        foreach (var _ in work.ChangedInstances) return false;
-        return _notifications.ToStore(work.Events).Count == 0;
+        if (work.Jobs.Count > 0 || work.Deferred.Count > 0 || work.RunStateChanged || work.ListAsUnfinished || work.AssetEvents.Count > 0 || work.Facts != facts) return false;
+        var instances = 0;
+        foreach (var changed in work.ChangedInstances)
+            if (changed.TaskId != key || ++instances > 1) return false;
+        // A task's end changed its own record alone; an instance's end, its own record alone (not its mapped task's).
+        var own = instances == 0 ? work.ChangedIndexes.Count == 1 && work.TouchedMapped.Count == 0 : work.ChangedIndexes.Count == 0 && work.TouchedMapped.Count == 1;
+        return own && _notifications.ToStore(work.Events).Count == 0;
     }
 
     /// <summary>
@@ -143,19 +195,32 @@ internal sealed class UnlockedEnd
     /// judges it, on those counts and the records read): the ends added before this one are in them, so the end that
     /// completes a join's counts finds it decidable, whichever end that is.
     /// </summary>
-    private List<int> Judge(PipelineDefinition pipeline, string runId, RunRecord run, TaskDefinition task, StoredHash records, StoredHash counts, PipelinePause pause,
-        string finalRecord, List<HashCountMove> additions, IReadOnlyList<string> added)
+    private List<int> Judge(PipelineDefinition pipeline, string runId, RunRecord run, string key, TaskDefinition task, StoredHash records, StoredHash counts, List<string> countFields,
+        PipelinePause pause, string finalRecord, List<HashCountMove> additions, IReadOnlyList<string> added)
     {
         var runFields = new Dictionary<string, string>(run.Fields, StringComparer.Ordinal);
         var after = new StoredHash(null, counts.Key);
-        foreach (var d in task.Downstream) after.Prime(pipeline.Tasks[d].Id, counts.Get(pipeline.Tasks[d].Id));
+        foreach (var field in countFields) after.Prime(field, counts.Get(field));
         for (var i = 0; i < additions.Count; i++)
         {
             if (additions[i].Key == counts.Key) after.Prime(additions[i].Field, added[i]);
             else runFields[additions[i].Field] = added[i];
         }
-        var work = Work(pipeline, runId, run, id => id == task.Id ? finalRecord : records.Get(id), new UpstreamTally(pipeline, after, new StoredHash(null, PipelineStore.RunKey(pipeline.Id, runId), runFields)), pause);
+        var work = Work(pipeline, runId, run, id => id == key ? finalRecord : records.Get(id), new UpstreamTally(pipeline, after, new StoredHash(null, PipelineStore.RunKey(pipeline.Id, runId), runFields)), pause);
         var decide = new List<int>();
+        if (key != task.Id)
+        {
+            // The end whose addition completes the instance counts (or leaves instances to decide) has a locked step settle
+            // the mapped task, whose cascade judges its downstream tasks.
+            try
+            {
+                if (MappedTask.Settle(work, task.Index)) decide.Add(task.Index);
+            }
+            catch (UnreadFieldException)
+            {
+                decide.Add(task.Index);
+            }
+        }
         foreach (var d in task.Downstream)
         {
             try
@@ -184,17 +249,12 @@ internal sealed class UnlockedEnd
             Counted = true,
         };
 
-    /// <summary>A hash of what was read of <paramref name="key"/>: <paramref name="own"/>'s field and the downstream tasks'.</summary>
-    private static StoredHash Primed(string key, IReadOnlyDictionary<string, Dictionary<string, string>> read, string? own, System.Collections.Immutable.ImmutableArray<int> downstream, PipelineDefinition pipeline)
+    /// <summary>A hash of what was read of <paramref name="key"/>: <paramref name="fields"/>.</summary>
+    private static StoredHash Primed(string key, IReadOnlyDictionary<string, Dictionary<string, string>> read, List<string> fields)
     {
         var held = read.GetValueOrDefault(key);
         var hash = new StoredHash(null, key);
-        if (own is not null) hash.Prime(own, held?.GetValueOrDefault(own));
-        foreach (var d in downstream)
-        {
-            var id = pipeline.Tasks[d].Id;
-            hash.Prime(id, held?.GetValueOrDefault(id));
-        }
+        foreach (var field in fields) hash.Prime(field, held?.GetValueOrDefault(field));
         return hash;
     }
 }
