@@ -17,8 +17,9 @@ public sealed record Total(int Parts, int Sum);
 
 /// <summary>
 /// Start, twelve parallel tasks that each take Start's typed output, a join that takes six of them as typed inputs and
-/// waits for the other six by name, and a publish step after the join. Every task sleeps 100-800 ms so servers get
-/// killed mid-task, and records each execution in the side-effect file.
+/// waits for the other six by name, a mapped task whose six instances each ship one shard of the join's total, and a
+/// publish step after them all. Every task (and instance) sleeps 100-800 ms so servers get killed mid-task, and records
+/// each execution in the side-effect file.
 /// </summary>
 [Pipeline("fault_fan", MaxActiveRuns = 100)]
 public sealed partial class FaultFan
@@ -54,11 +55,29 @@ public sealed partial class FaultFan
         return new Total(parts.Length, parts.Sum(p => p.Value));
     }
 
+    /// <summary>How many shards <see cref="Ship"/> maps over.</summary>
+    public const int ShardCount = 6;
+
     [PipelineTask]
-    public static async Task<string> Publish([FromTask(nameof(Join))] Total total, RunContext run, CancellationToken ct)
+    public static async Task<int[]> Shards([FromTask(nameof(Join))] Total total, RunContext run, CancellationToken ct)
     {
         await SideEffectFile.ExecuteAsync(run, ct);
-        return $"published {total.Parts} parts, sum {total.Sum}";
+        return Enumerable.Range(0, ShardCount).Select(i => total.Sum + i).ToArray();
+    }
+
+    [PipelineTask]
+    public static async Task<int> Ship([MapOver(nameof(Shards))] int shard, RunContext run, CancellationToken ct)
+    {
+        await SideEffectFile.ExecuteAsync(run, ct);
+        return shard;
+    }
+
+    [PipelineTask]
+    public static async Task<string> Publish([FromTask(nameof(Join))] Total total, [FromTask(nameof(Ship))] IReadOnlyList<int> shipped, RunContext run, CancellationToken ct)
+    {
+        if (shipped.Count != ShardCount) throw new InvalidOperationException($"Publish of run {run.RunId} got {shipped.Count} shipped shards, not {ShardCount}.");
+        await SideEffectFile.ExecuteAsync(run, ct);
+        return $"published {total.Parts} parts, sum {total.Sum}, {shipped.Count} shards";
     }
 
     private static async Task<Part> Fan(Seed seed, RunContext run, int index, CancellationToken ct)

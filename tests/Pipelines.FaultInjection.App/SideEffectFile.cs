@@ -22,7 +22,9 @@ public static class SideEffectFile
     {
         var execution = Guid.NewGuid().ToString("N");
         var start = DateTime.UtcNow;
-        Append(new SideEffect("start", run.PipelineId, run.RunId, run.TaskId, run.TryNumber, Environment.ProcessId, execution, start, null, null));
+        // A mapped task's instance is named as the runtime names it: Ship[3].
+        var task = run.MapIndex is { } index ? $"{run.TaskId}[{index}]" : run.TaskId;
+        Append(new SideEffect("start", run.PipelineId, run.RunId, task, run.TryNumber, Environment.ProcessId, execution, start, null, null));
         var outcome = "failed";
         try
         {
@@ -31,7 +33,7 @@ public static class SideEffectFile
         }
         finally
         {
-            Append(new SideEffect("end", run.PipelineId, run.RunId, run.TaskId, run.TryNumber, Environment.ProcessId, execution, start, DateTime.UtcNow, outcome));
+            Append(new SideEffect("end", run.PipelineId, run.RunId, task, run.TryNumber, Environment.ProcessId, execution, start, DateTime.UtcNow, outcome));
         }
     }
 
@@ -82,7 +84,7 @@ public static class SideEffectFile
 /// <param name="Phase">"start" or "end".</param>
 /// <param name="Pipeline">The pipeline id.</param>
 /// <param name="Run">The run id.</param>
-/// <param name="Task">The task id.</param>
+/// <param name="Task">The task id, or a mapped task's instance id (<c>Ship[3]</c>).</param>
 /// <param name="Try">The try number the runtime gave the execution.</param>
 /// <param name="Pid">The process that executed it.</param>
 /// <param name="Execution">Pairs an execution's start and end lines.</param>

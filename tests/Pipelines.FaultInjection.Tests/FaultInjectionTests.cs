@@ -5,7 +5,7 @@ namespace Pipelines.FaultInjection.Tests;
 
 /// <summary>
 /// Issue 10's fault-injection suite: two real `serve` processes on one PostgreSQL database run the fault_fan pipeline
-/// (Start → F01..F12 → Join → Publish, typed inputs) while the suite kills them with SIGKILL, or restarts the database.
+/// (Start → F01..F12 → Join → Shards → Ship[0..5], mapped → Publish, typed inputs) while the suite kills them with SIGKILL, or restarts the database.
 /// Afterwards every run succeeded, every task's side effect happened at least once, no downstream started before its
 /// upstream ended, and no try executed twice without a fault in between. Each test prints its seed (FAULT_SEED repeats
 /// it) and the time to recover; FAULT_RECOVERY_SECONDS (default 90) bounds how long runs get after the last fault.

@@ -18,8 +18,9 @@ public static class FaultInvariants
     {
         foreach (var run in runs)
         {
-            if (run.State == RunState.Success && run.Tasks.All(t => t.State == TaskState.Success)) continue;
-            var tasks = run.Tasks.Where(t => t.State != TaskState.Success)
+            var all = run.Tasks.Concat(run.Instances.Values.SelectMany(i => i)).ToList();
+            if (run.State == RunState.Success && all.All(t => t.State == TaskState.Success)) continue;
+            var tasks = all.Where(t => t.State != TaskState.Success)
                 .Select(t => $"{t.TaskId}={t.State.Name()} (try {t.TryNumber}, started {Format(t.Start)} on {Server(t.Server, faults)}: {t.Reason}; " +
                     $"last execution: {executions[(run.RunId, t.TaskId)].OrderBy(e => e.Start).LastOrDefault()?.ToString() ?? "none"})");
             yield return $"run {run.RunId} is {run.State.Name()}, not success; tasks not in success: {string.Join("; ", tasks)}";
@@ -35,44 +36,58 @@ public static class FaultInvariants
         return killed is null ? name : $"{name}, SIGKILLed at {FaultClock.Format(killed.At)}";
     }
 
-    /// <summary>Tasks without a single execution that ran to its end.</summary>
-    public static IEnumerable<string> EveryTaskHadItsSideEffect(PipelineDefinition pipeline, IEnumerable<string> runIds, ILookup<(string Run, string Task), Execution> executions)
+    /// <summary>
+    /// What a task ran as in a run: the task itself, or a mapped task's instances (<c>Ship[0]</c> to <c>Ship[5]</c>) as
+    /// the run expanded it (none before it expanded).
+    /// </summary>
+    public static IReadOnlyList<string> Units(TaskDefinition task, PipelineRun run) =>
+        task.MapOver is null ? [task.Id] : Enumerable.Range(0, run[task.Id].MapLength ?? 0).Select(i => $"{task.Id}[{i}]").ToList();
+
+    /// <summary>Tasks (and mapped instances) without a single execution that ran to its end, and mapped tasks that never expanded.</summary>
+    public static IEnumerable<string> EveryTaskHadItsSideEffect(PipelineDefinition pipeline, IReadOnlyList<PipelineRun> runs, ILookup<(string Run, string Task), Execution> executions)
     {
-        foreach (var runId in runIds)
+        foreach (var run in runs)
             foreach (var task in pipeline.Tasks)
             {
-                var mine = executions[(runId, task.Id)].ToList();
-                if (mine.Any(e => e.Succeeded)) continue;
-                yield return mine.Count == 0
-                    ? $"run {runId}: task {task.Id} never executed (no side-effect line)"
-                    : $"run {runId}: task {task.Id} never completed its side effect; its executions: {string.Join("; ", mine)}";
+                if (task.MapOver is not null && run[task.Id].MapLength is not > 0)
+                    yield return $"run {run.RunId}: mapped task {task.Id} never expanded ({run[task.Id].State.Name()}: {run[task.Id].Reason})";
+                foreach (var unit in Units(task, run))
+                {
+                    var mine = executions[(run.RunId, unit)].ToList();
+                    if (mine.Any(e => e.Succeeded)) continue;
+                    yield return mine.Count == 0
+                        ? $"run {run.RunId}: task {unit} never executed (no side-effect line)"
+                        : $"run {run.RunId}: task {unit} never completed its side effect; its executions: {string.Join("; ", mine)}";
+                }
             }
     }
 
     /// <summary>
     /// For every edge upstream → downstream: when the downstream first started, some execution of the upstream had
-    /// succeeded, and no execution of the upstream was still running (unless its process had been killed).
+    /// succeeded, and no execution of the upstream was still running (unless its process had been killed). A mapped
+    /// task's edges are its instances': each instance waits for its upstream, and its downstream waits for every instance.
     /// </summary>
-    public static IEnumerable<string> NoDownstreamBeforeItsUpstream(PipelineDefinition pipeline, IEnumerable<string> runIds, ILookup<(string Run, string Task), Execution> executions, IReadOnlyList<FaultEvent> faults)
+    public static IEnumerable<string> NoDownstreamBeforeItsUpstream(PipelineDefinition pipeline, IReadOnlyList<PipelineRun> runs, ILookup<(string Run, string Task), Execution> executions, IReadOnlyList<FaultEvent> faults)
     {
-        foreach (var runId in runIds)
+        foreach (var run in runs)
             foreach (var task in pipeline.Tasks)
-            {
-                var first = executions[(runId, task.Id)].OrderBy(e => e.Start).FirstOrDefault();
-                if (first is null) continue;
-                foreach (var upstreamIndex in task.Upstream)
+                foreach (var unit in Units(task, run))
                 {
-                    var upstream = pipeline.Tasks[upstreamIndex].Id;
-                    var ups = executions[(runId, upstream)].ToList();
-                    if (!ups.Any(u => u.Succeeded && u.End <= first.Start))
-                    {
-                        yield return $"run {runId}: {task.Id} started at {FaultClock.Format(first.Start)} ({first}) before its upstream {upstream} had succeeded; {upstream}'s executions: {(ups.Count == 0 ? "none" : string.Join("; ", ups))}";
-                        continue;
-                    }
-                    foreach (var running in ups.Where(u => u.Start < first.Start && !(u.End <= first.Start) && !faults.Any(f => f.Kills(u.Pid, u.Start, first.Start))))
-                        yield return $"run {runId}: {task.Id} started at {FaultClock.Format(first.Start)} ({first}) while its upstream {upstream} was still running ({running}, its process not killed)";
+                    var first = executions[(run.RunId, unit)].OrderBy(e => e.Start).FirstOrDefault();
+                    if (first is null) continue;
+                    foreach (var upstreamIndex in task.Upstream)
+                        foreach (var upstream in Units(pipeline.Tasks[upstreamIndex], run))
+                        {
+                            var ups = executions[(run.RunId, upstream)].ToList();
+                            if (!ups.Any(u => u.Succeeded && u.End <= first.Start))
+                            {
+                                yield return $"run {run.RunId}: {unit} started at {FaultClock.Format(first.Start)} ({first}) before its upstream {upstream} had succeeded; {upstream}'s executions: {(ups.Count == 0 ? "none" : string.Join("; ", ups))}";
+                                continue;
+                            }
+                            foreach (var running in ups.Where(u => u.Start < first.Start && !(u.End <= first.Start) && !faults.Any(f => f.Kills(u.Pid, u.Start, first.Start))))
+                                yield return $"run {run.RunId}: {unit} started at {FaultClock.Format(first.Start)} ({first}) while its upstream {upstream} was still running ({running}, its process not killed)";
+                        }
                 }
-            }
     }
 
     /// <summary>

@@ -211,12 +211,12 @@ public sealed class FaultScenario : IAsyncDisposable
         var ids = RunIds;
         var violations = new List<string>();
         violations.AddRange(FaultInvariants.EveryRunSucceeded(runs, byTask, faults).Select(v => "[every run succeeded] " + v));
-        violations.AddRange(FaultInvariants.EveryTaskHadItsSideEffect(pipeline, ids, byTask).Select(v => "[every side effect happened] " + v));
-        violations.AddRange(FaultInvariants.NoDownstreamBeforeItsUpstream(pipeline, ids, byTask, faults).Select(v => "[no downstream before its upstream] " + v));
+        violations.AddRange(FaultInvariants.EveryTaskHadItsSideEffect(pipeline, runs, byTask).Select(v => "[every side effect happened] " + v));
+        violations.AddRange(FaultInvariants.NoDownstreamBeforeItsUpstream(pipeline, runs, byTask, faults).Select(v => "[no downstream before its upstream] " + v));
         violations.AddRange(FaultInvariants.NoTryExecutedTwiceWithoutAFault(executions.Where(e => ids.Contains(e.Run)).ToList(), faults).Select(v => "[no try twice without a fault] " + v));
 
         var repeated = executions.GroupBy(e => (e.Run, e.Task)).Count(g => g.Count() > 1);
-        Log($"side effects: {executions.Count} execution(s) of {ids.Count * pipeline.Tasks.Length} task instance(s); {executions.Count(e => e.End is null)} cut off by a kill, " +
+        Log($"side effects: {executions.Count} execution(s) of {runs.Sum(r => pipeline.Tasks.Sum(t => FaultInvariants.Units(t, r).Count))} task instance(s); {executions.Count(e => e.End is null)} cut off by a kill, " +
             $"{executions.Count(e => e.End is not null && !e.Succeeded)} failed, {repeated} task instance(s) executed more than once, highest try {executions.Select(e => e.Try).DefaultIfEmpty().Max()}");
         return violations;
     }
