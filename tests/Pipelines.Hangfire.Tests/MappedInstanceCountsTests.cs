@@ -105,6 +105,27 @@ public sealed class MappedInstanceCountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Counts_that_do_not_add_up_are_read_again_from_the_states_and_repaired_by_an_instances_end()
+    {
+        var runId = Expanded(new LocalDate(2024, 9, 6), 3);
+        // More instances counted than Load has: not its counts. The end reads the states, settles Load by them (still
+        // running, two instances queued) and writes their counts back.
+        Plant(runId, "Load[*]", "7,7,7,7,7");
+
+        Assert.Equal(TaskState.Success, End(runId, "Load[0]", 1, Loaded(0)).State);
+        Assert.Equal("1,0,0,0,2", Stored(runId, "Load[*]"));
+        var run = _host.Operations.GetRun("mapped", runId)!;
+        Assert.Equal(TaskState.Running, run["Load"].State);
+        Assert.Equal(TaskState.None, run["Report"].State);
+        Assert.Equal(TaskState.None, run["Cleanup"].State);
+
+        End(runId, "Load[1]", 1, Loaded(1));
+        End(runId, "Load[2]", 1, Loaded(2));
+        Assert.Equal("3,0,0,0,0", Stored(runId, "Load[*]"));
+        Assert.Equal(TaskState.Success, _host.Operations.GetRun("mapped", runId)!["Load"].State);
+    }
+
+    [Fact]
     public void Instances_left_over_the_job_budget_are_undecided_until_a_later_step_queues_them()
     {
         // MaxJobsPerStep is 4: the expansion queues 4 of 10 instances, and the steps that follow queue 4, then 2.

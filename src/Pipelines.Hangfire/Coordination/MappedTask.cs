@@ -99,7 +99,7 @@ internal static class MappedTask
     /// <summary>
     /// Decides the undecided instances of an expanded mapped task by its trigger rule (those an operator cleared, or left
     /// over a step's job budget): queued again, skipped or upstream_failed. Returns the instances counted from their
-    /// states as this leaves them.
+    /// states as this leaves them, which become the run's counts of them (repairing counts that were wrong).
     /// </summary>
     private static InstanceCounts DecideUndecided(RunWork work, int index)
     {
@@ -130,7 +130,9 @@ internal static class MappedTask
             }
             states = work.InstanceStatesOf(index);
         }
-        return InstanceCounts.Of(states);
+        var counts = InstanceCounts.Of(states);
+        work.Recounted(index, counts);
+        return counts;
     }
 
     private static void Queue(RunWork work, TaskInstance instance, string reason)

@@ -229,6 +229,12 @@ internal sealed class RunWork
         Counted && Tally is { } tally ? tally.Instances(index) : InstanceCounts.Of(InstanceStatesOf(index));
 
     /// <summary>
+    /// Sets a mapped task's instance counts to those of its instances' states, read by a step that needed them (some
+    /// instances were undecided): the counts are then exact whatever they held, and a wrong stored count is repaired.
+    /// </summary>
+    public void Recounted(int index, InstanceCounts counts) => Tally?.ResetInstances(index, counts);
+
+    /// <summary>
     /// An expanded mapped task's instances as its downstream tasks' trigger rules count them, each an upstream task; null
     /// for a task not mapped or not expanded (or expanded over nothing), which counts once, by its own state.
     /// </summary>
@@ -296,7 +302,8 @@ internal sealed class RunWork
     /// <summary>Moves the run's instance counts with an instance's change, when the instance is within its task's expansion as this step has it.</summary>
     private void MovedInstance(int mappedIndex, int mapIndex, TaskState from, TaskState to)
     {
-        if (Tally is { } tally && from != to && mapIndex < (Get(mappedIndex).MapLength ?? 0)) tally.MovedInstance(mappedIndex, from, to);
+        // The category first: a start (queued to running) moves nothing, and need not read the mapped task's record.
+        if (Tally is { } tally && InstanceCounts.Of(from) != InstanceCounts.Of(to) && mapIndex < (Get(mappedIndex).MapLength ?? 0)) tally.MovedInstance(mappedIndex, from, to);
     }
 
     /// <summary>

@@ -134,7 +134,8 @@ internal sealed class UnlockedEnd
         {
             return null;
         }
-        if (!OnlyCounts(work, run.Facts, end.TaskId)) return null;
+        // Counts read again from states (some instances were undecided) are written whole by a locked step, not added.
+        if (!OnlyCounts(work, run.Facts, end.TaskId) || tally.RecountedInstances) return null;
 
         var finalRecord = PipelineStore.Serialize(work[end.TaskId]);
         var additions = tally.Additions();

@@ -142,6 +142,9 @@ internal sealed class UpstreamTally
         _instancesMoved?.Remove(mappedIndex);
     }
 
+    /// <summary>Whether this step counted some mapped task's instances again (<see cref="ResetInstances"/>): its counts are then no addition.</summary>
+    public bool RecountedInstances => _instancesCounted is not null;
+
     /// <summary>A mapped task's instance counts as this step leaves them (only when <see cref="IsCounted"/>).</summary>
     public InstanceCounts Instances(int mappedIndex)
     {
@@ -228,17 +231,18 @@ internal sealed class UpstreamTally
         var fields = new Dictionary<string, string>(System.StringComparer.Ordinal);
         for (var i = 0; i < tasks.Length; i++)
         {
+            if (!Counts(tasks[i]))
+            {
+                var instances = InstanceCounts.Of(instanceStatesOf(i));
+                var instancesField = InstancesField(tasks[i].Id);
+                var hasInstances = stored.TryGetValue(instancesField, out var instancesText);
+                var instancesValue = instances.Format();
+                if ((!instances.IsZero || hasInstances) && instancesText != instancesValue) fields[instancesField] = instancesValue;
+            }
             var has = stored.TryGetValue(tasks[i].Id, out var text);
             if (counts[i].IsZero && !has) continue;
             var value = counts[i].Format();
             if (text != value) fields[tasks[i].Id] = value;
-            if (Counts(tasks[i])) continue;
-            var instances = InstanceCounts.Of(instanceStatesOf(i));
-            var instancesField = InstancesField(tasks[i].Id);
-            var hasInstances = stored.TryGetValue(instancesField, out var instancesText);
-            if (instances.IsZero && !hasInstances) continue;
-            var instancesValue = instances.Format();
-            if (instancesText != instancesValue) fields[instancesField] = instancesValue;
         }
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
         var finishedText = FormatFinished(finished);

@@ -37,6 +37,27 @@ public static class FaultInvariants
     }
 
     /// <summary>
+    /// A mapped task's instance counts, kept by the coordinator beside the instances (and added to by ends beside the run's
+    /// lock), equal what the instances' states count: a count a crash left wrong would decide the mapped task, or its
+    /// downstream, from numbers that are not the instances'.
+    /// </summary>
+    public static IEnumerable<string> MappedCountsMatchTheirInstances(PipelineDefinition pipeline, IReadOnlyList<PipelineRun> runs, Func<string, IReadOnlyDictionary<string, string>> countsOf)
+    {
+        foreach (var run in runs)
+        {
+            var counts = countsOf(run.RunId);
+            foreach (var task in pipeline.Tasks.Where(t => t.MapOver is not null))
+            {
+                var instances = run.Instances.TryGetValue(task.Id, out var all) ? all.Take(run[task.Id].MapLength ?? 0).Select(i => i.State).ToList() : [];
+                var expected = InstanceCounts.Of(instances).Format();
+                var stored = counts.GetValueOrDefault(UpstreamTally.InstancesField(task.Id));
+                if (stored != expected)
+                    yield return $"run {run.RunId}: {task.Id}'s stored instance counts are {stored ?? "missing"}, its {instances.Count} instances' states count {expected} (success,failed,upstream_failed,skipped,live)";
+            }
+        }
+    }
+
+    /// <summary>
     /// What a task ran as in a run: the task itself, or a mapped task's instances (<c>Ship[0]</c> to <c>Ship[5]</c>) as
     /// the run expanded it (none before it expanded).
     /// </summary>

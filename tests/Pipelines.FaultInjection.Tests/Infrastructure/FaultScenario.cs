@@ -213,6 +213,7 @@ public sealed class FaultScenario : IAsyncDisposable
         violations.AddRange(FaultInvariants.EveryRunSucceeded(runs, byTask, faults).Select(v => "[every run succeeded] " + v));
         violations.AddRange(FaultInvariants.EveryTaskHadItsSideEffect(pipeline, runs, byTask).Select(v => "[every side effect happened] " + v));
         violations.AddRange(FaultInvariants.NoDownstreamBeforeItsUpstream(pipeline, runs, byTask, faults).Select(v => "[no downstream before its upstream] " + v));
+        violations.AddRange(FaultInvariants.MappedCountsMatchTheirInstances(pipeline, runs, Store.Counts).Select(v => "[mapped counts match their instances] " + v));
         violations.AddRange(FaultInvariants.NoTryExecutedTwiceWithoutAFault(executions.Where(e => ids.Contains(e.Run)).ToList(), faults).Select(v => "[no try twice without a fault] " + v));
 
         var repeated = executions.GroupBy(e => (e.Run, e.Task)).Count(g => g.Count() > 1);

@@ -32,6 +32,16 @@ public sealed class RunStore : IDisposable
         });
         _services = services.BuildServiceProvider();
         Operations = _services.GetRequiredService<PipelineOperations>();
+        _storage = storage;
+    }
+
+    private readonly JobStorage _storage;
+
+    /// <summary>A run's counts as the coordinator keeps them (<see cref="UpstreamTally"/>), by field.</summary>
+    public IReadOnlyDictionary<string, string> Counts(string runId)
+    {
+        using var connection = _storage.GetConnection();
+        return connection.GetAllEntriesFromHash(PipelineStore.TallyKey(Pipeline.Id, runId)) ?? new Dictionary<string, string>();
     }
 
     /// <summary>The pipeline the fleet runs.</summary>
