@@ -60,8 +60,23 @@ internal static class MappedTask
             // An instance cleared while its try runs keeps running: that try's result is discarded when it ends and the
             // instance is queued again then (Settle), so two tries of one instance never run at once or share its slots.
             if (instance.State == TaskState.Running && instance.ClearRequested) continue;
+            if (OverBudget(work, definition)) break;
             Queue(work, instance, "Queued: mapped instance " + i + " of " + count + ".");
         }
+    }
+
+    /// <summary>
+    /// Whether the step has created its budget of jobs for tasks of this mapped task's priority weight or higher
+    /// (<see cref="RunWork.OverJobBudget"/>): its instances not yet queued are then left undecided at once, the task
+    /// listed for the following steps (<see cref="RunWork.Defer"/>), rather than queued and taken back (a 1,000-instance
+    /// expansion queued 1,000 and took 800 back, and each following step queued what was left and took back all but 200).
+    /// Every instance has the task's weight, so once over, the rest are too.
+    /// </summary>
+    private static bool OverBudget(RunWork work, TaskDefinition definition)
+    {
+        if (!work.OverJobBudget(work.Pipeline.PriorityWeightOf(definition))) return false;
+        work.Defer(definition.Index);
+        return true;
     }
 
     /// <summary>
@@ -115,6 +130,7 @@ internal static class MappedTask
             var reason = evaluation.Decision == TriggerDecision.Wait ? "" : evaluation.Reason;
             foreach (var instance in cleared)
             {
+                if (evaluation.Decision == TriggerDecision.Run && OverBudget(work, definition)) break;
                 switch (evaluation.Decision)
                 {
                     case TriggerDecision.Run:
