@@ -27,7 +27,10 @@ internal readonly record struct InstanceCounts(int Success, int Failed, int Upst
     /// <summary>The instances as a downstream task's trigger rule counts them (each instance an upstream task).</summary>
     public UpstreamSummary Summary(int length) => new(length, Success, Failed, UpstreamFailed, Skipped);
 
-    /// <summary>One instance in <paramref name="state"/>, counted as <see cref="UpstreamSummary.Of"/> counts an upstream task.</summary>
+    /// <summary>
+    /// One task (or instance) in <paramref name="state"/>, by the category a trigger rule counts it in: the one place that
+    /// says so (<see cref="UpstreamSummary.Of"/> and the run's counts of joins read it). Removed counts as skipped.
+    /// </summary>
     public static InstanceCounts Of(TaskState state) => state switch
     {
         TaskState.None => default,

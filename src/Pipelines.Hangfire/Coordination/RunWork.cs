@@ -214,7 +214,11 @@ internal sealed class RunWork
     /// </summary>
     public IReadOnlyList<TaskState> InstanceStatesOf(int index)
     {
-        if (Get(index).MapLength is not { } length) return System.Array.Empty<TaskState>();
+        return Get(index).MapLength is { } length ? InstanceStates(index, length) : System.Array.Empty<TaskState>();
+    }
+
+    private TaskState[] InstanceStates(int index, int length)
+    {
         var id = Pipeline.Tasks[index].Id;
         var states = new TaskState[length];
         for (var i = 0; i < length; i++) states[i] = InstanceState(MapKey.Of(id, i));
@@ -313,11 +317,7 @@ internal sealed class RunWork
     private void Expanded(int index, TaskInstance from, TaskInstance to)
     {
         if (Tally is not { } tally || Pipeline.Tasks[index].MapOver is null || from.MapLength == to.MapLength) return;
-        var length = to.MapLength ?? 0;
-        var states = new TaskState[length];
-        var id = Pipeline.Tasks[index].Id;
-        for (var i = 0; i < length; i++) states[i] = InstanceState(MapKey.Of(id, i));
-        tally.ResetInstances(index, InstanceCounts.Of(states));
+        tally.ResetInstances(index, InstanceCounts.Of(InstanceStates(index, to.MapLength ?? 0)));
     }
 
     private TaskState InstanceState(string key) =>

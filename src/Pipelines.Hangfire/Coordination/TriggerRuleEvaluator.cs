@@ -38,19 +38,14 @@ public readonly record struct UpstreamSummary(int Total, int Success, int Failed
     /// <summary>Counts the states of the given upstream tasks.</summary>
     public static UpstreamSummary Of(IEnumerable<TaskState> states)
     {
-        int total = 0, success = 0, failed = 0, upstreamFailed = 0, skipped = 0;
+        var total = 0;
+        var counts = default(InstanceCounts);
         foreach (var state in states)
         {
             total++;
-            switch (state)
-            {
-                case TaskState.Success: success++; break;
-                case TaskState.Failed: failed++; break;
-                case TaskState.UpstreamFailed: upstreamFailed++; break;
-                case TaskState.Skipped: case TaskState.Removed: skipped++; break;
-            }
+            counts += InstanceCounts.Of(state);
         }
-        return new UpstreamSummary(total, success, failed, upstreamFailed, skipped);
+        return counts.Summary(total);
     }
 
     /// <summary>"2 of 3 upstream tasks succeeded, 1 failed" and so on, for explanations.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Hangfire.Storage;
 
 namespace Pipelines.Hangfire;
@@ -178,12 +179,9 @@ internal sealed class UpstreamTally
             var id = _pipeline.Tasks[index].Id;
             fields[id] = (Stored(id) + moved).Format();
         }
-        if (_instancesCounted is not null)
-            foreach (var index in _instancesCounted.Keys)
-                fields[InstancesField(_pipeline.Tasks[index].Id)] = Instances(index).Format();
-        if (_instancesMoved is not null)
-            foreach (var (index, moved) in _instancesMoved)
-                if (!moved.IsZero) fields[InstancesField(_pipeline.Tasks[index].Id)] = Instances(index).Format();
+        // Instance counts counted again (written whole) or moved, as this step leaves them.
+        foreach (var index in (_instancesCounted?.Keys ?? Enumerable.Empty<int>()).Union(_instancesMoved?.Keys ?? Enumerable.Empty<int>()))
+            fields[InstancesField(_pipeline.Tasks[index].Id)] = Instances(index).Format();
         if (fields.Count > 0) transaction.SetRangeInHash(_stored.Key, fields);
         if (_finishedMoved != 0) transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = FormatFinished(Finished) });
     }
@@ -250,28 +248,18 @@ internal sealed class UpstreamTally
             transaction.SetRangeInHash(_run.Key, new Dictionary<string, string>(System.StringComparer.Ordinal) { [FinishedField] = finishedText });
     }
 
-    private StateCounts Stored(string taskId) => Parse(_stored.Get(taskId));
+    private StateCounts Stored(string taskId) => StateCounts.Of(InstanceCounts.Parse(_stored.Get(taskId)));
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static StateCounts Parse(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return default;
-        var parts = text.Split(',');
-        int At(int i) => i < parts.Length && int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        return new StateCounts(At(0), At(1), At(2), At(3));
-    }
-
-    /// <summary>Upstream tasks by the state they count in, as <see cref="UpstreamSummary.Of"/> counts them.</summary>
+    /// <summary>Upstream tasks by the state they count in (<see cref="InstanceCounts.Of(TaskState)"/>, without the live ones, which a join does not count), stored as four numbers.</summary>
     private readonly record struct StateCounts(int Success, int Failed, int UpstreamFailed, int Skipped)
     {
         public bool IsZero => Success == 0 && Failed == 0 && UpstreamFailed == 0 && Skipped == 0;
 
-        public static StateCounts Of(TaskState state)
-        {
-            var one = UpstreamSummary.Of(new[] { state });
-            return new StateCounts(one.Success, one.Failed, one.UpstreamFailed, one.Skipped);
-        }
+        public static StateCounts Of(TaskState state) => Of(InstanceCounts.Of(state));
+
+        public static StateCounts Of(InstanceCounts counts) => new(counts.Success, counts.Failed, counts.UpstreamFailed, counts.Skipped);
 
         public static StateCounts operator +(StateCounts a, StateCounts b) => new(a.Success + b.Success, a.Failed + b.Failed, a.UpstreamFailed + b.UpstreamFailed, a.Skipped + b.Skipped);
 
