@@ -252,7 +252,8 @@ public sealed partial class PipelineTaskJob
                 }
             }
             var succeeded = TryResult.Succeeded(outcome);
-            return run.AssetExtra.Count == 0 ? succeeded : succeeded with { AssetExtra = run.AssetExtra };
+            // A copy: the task's view stays live, the result does not change after the try.
+            return run.HasAssetExtra ? succeeded with { AssetExtra = new Dictionary<string, string>(run.AssetExtra, StringComparer.Ordinal) } : succeeded;
         }
         catch (TryStorageUnavailableException)
         {

@@ -61,11 +61,18 @@ public sealed class RunContext
     /// <summary>A logger whose output is kept with the task instance.</summary>
     public ILogger Logger { get; }
 
-    // Made by the first extra: most tries set none.
+    // Made by the first extra or the first read: most tries set none, and the runtime reads them only through HasAssetExtra.
     private Dictionary<string, string>? _assetExtra;
+    private System.Collections.ObjectModel.ReadOnlyDictionary<string, string>? _assetExtraView;
 
-    /// <summary>Extra data for the asset events this try records if it succeeds (<see cref="SetAssetExtra"/>).</summary>
-    public IReadOnlyDictionary<string, string> AssetExtra => _assetExtra ?? (IReadOnlyDictionary<string, string>)System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    /// <summary>
+    /// Extra data for the asset events this try records if it succeeds (<see cref="SetAssetExtra"/>): a read-only view
+    /// that shows every extra set, also those set after it was read.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AssetExtra => _assetExtraView ??= new(_assetExtra ??= new Dictionary<string, string>(StringComparer.Ordinal));
+
+    /// <summary>Whether any extra data was set (<see cref="SetAssetExtra"/>), read without making <see cref="AssetExtra"/>'s view.</summary>
+    public bool HasAssetExtra => _assetExtra is { Count: > 0 };
 
     /// <summary>
     /// Adds extra data, such as a row count or a file path, to the asset event of every asset the task produces
