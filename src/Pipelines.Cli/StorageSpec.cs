@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Hangfire;
 using Npgsql;
@@ -30,8 +33,18 @@ internal sealed class StorageSpec
             ? $"Redis at {string.Join(", ", ConfigurationOptions.Parse(RedisConfiguration).EndPoints)}"
             : DescribePostgres(new NpgsqlConnectionStringBuilder(PostgresConnectionString));
 
-    // Without a database the server takes the user's name, as libpq and Npgsql do.
-    private static string DescribePostgres(NpgsqlConnectionStringBuilder b) => $"PostgreSQL at {b.Host}:{b.Port}/{b.Database ?? b.Username}";
+    // Without a database the server takes the user's name, as libpq and Npgsql do. Each host of a list with its port (its
+    // own, or the one the others share).
+    private static string DescribePostgres(NpgsqlConnectionStringBuilder b) =>
+        $"PostgreSQL at {string.Join(",", (b.Host ?? "").Split(',').Select(host => HasPort(host) ? host : $"{host}:{b.Port}"))}/{b.Database ?? b.Username}";
+
+    /// <summary>Whether a host of a host list names its own port (<c>db1:5433</c>, <c>[::1]:5433</c>; not <c>::1</c>).</summary>
+    private static bool HasPort(string host)
+    {
+        var colon = host.LastIndexOf(':');
+        return colon > 0 && int.TryParse(host.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            && (host[0] == '[' ? host[colon - 1] == ']' : host.IndexOf(':') == colon);
+    }
 
     /// <summary>
     /// Parses <c>memory</c>, a <c>postgres://user:password@host:port/database?parameters</c> URL (libpq's connection URI), an Npgsql connection string, or a
@@ -60,16 +73,20 @@ internal sealed class StorageSpec
 
     /// <summary>
     /// libpq's connection URI (<c>postgres://user:password@host:port/database?sslmode=require&amp;application_name=etl</c>)
-    /// as an Npgsql connection string: the query's parameters by libpq's names, or by Npgsql's keywords. Several hosts, or
-    /// a socket path in the host part, are not read here (an Npgsql connection string takes them, or <c>?host=</c>).
+    /// as an Npgsql connection string: the query's parameters by libpq's names, or by Npgsql's keywords. Several hosts, each
+    /// with its port or the one they share (<c>postgres://etl@db1:5432,db2:5432/warehouse?target_session_attrs=primary</c>),
+    /// become Npgsql's host list, which tries them in order (or spread, with <c>load_balance_hosts=random</c>). A socket
+    /// path is read from <c>?host=</c>, or percent-encoded in the host part (<c>%2Fvar%2Frun%2Fpostgresql</c>).
     /// </summary>
     private static string ParsePostgres(string text)
     {
         // What the errors show of the URL: never its password.
         var shown = Redacted(text);
-        const string Form = "write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.";
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
-            throw new CliException($"'{shown}' is not a PostgreSQL URL this command reads (one host; several hosts need a connection string); {Form}");
+        const string Form = "write it as postgres://user:password@host:5432/database (several hosts as host1:5432,host2:5432; parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.";
+        // A host list is not a URL's authority: the rest of the URL is read with one host in its place.
+        var hosts = HostList(text, shown, Form, out var oneHost);
+        if (!Uri.TryCreate(oneHost, UriKind.Absolute, out var uri))
+            throw new CliException($"'{shown}' is not a PostgreSQL URL this command reads (a character in a password or a name may need percent-encoding, such as %23 for '#'); {Form}");
         if (uri.Fragment.Length > 0)
             throw new CliException($"'{shown}' has a '#', which ends a URL; write a '#' in a password or a value as %23.");
         var user = uri.UserInfo.Split(':', 2);
@@ -105,9 +122,61 @@ internal sealed class StorageSpec
                 throw new CliException($"{refused}: {(ex.InnerException ?? ex).Message.Split('\n')[0].Trim()}");
             }
         }
+        // The list replaces the one host it was read with; a ?host= parameter names the hosts instead.
+        if (hosts is not null && !HostParameter(uri)) builder.Host = hosts;
         if (string.IsNullOrEmpty(builder.Host))
             throw new CliException($"'{shown}' names no host; {Form}");
         return builder.ConnectionString;
+    }
+
+    private static bool HostParameter(Uri uri) =>
+        uri.Query.TrimStart('?').Split('&').Any(pair => pair.StartsWith("host=", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The hosts of a URL that names several (<c>db1:5432,db2,[::1]:5433</c>) as Npgsql's host list, each host
+    /// percent-decoded and with its own port where it gives one; and the URL with one stand-in host in their place
+    /// (<paramref name="oneHost"/>, the URL itself when it names one host or none). libpq's rule for the authority: it
+    /// ends at the first '/' or '?', the user part at its last '@'.
+    /// </summary>
+    private static string? HostList(string text, string shown, string form, out string oneHost)
+    {
+        oneHost = text;
+        var start = text.IndexOf("://", StringComparison.Ordinal) + 3;
+        var end = text.IndexOfAny(new[] { '/', '?', '#' }, start);
+        if (end < 0) end = text.Length;
+        var at = text.LastIndexOf('@', end - 1, end - start);
+        var hostsStart = at >= 0 ? at + 1 : start;
+        var part = text[hostsStart..end];
+        if (!part.Contains(',', StringComparison.Ordinal)) return null;
+        var hosts = new List<string>();
+        foreach (var entry in part.Split(','))
+        {
+            // [v6]:port, [v6], name:port or name; a port is a number from 1 to 65535.
+            string host;
+            string? port = null;
+            if (entry.StartsWith('['))
+            {
+                var close = entry.IndexOf(']', StringComparison.Ordinal);
+                if (close < 0 || (close + 1 < entry.Length && entry[close + 1] != ':')) throw BadHost(entry);
+                host = entry[..(close + 1)];
+                if (close + 1 < entry.Length) port = entry[(close + 2)..];
+            }
+            else
+            {
+                var colon = entry.IndexOf(':', StringComparison.Ordinal);
+                host = Uri.UnescapeDataString(colon < 0 ? entry : entry[..colon]);
+                if (colon >= 0) port = entry[(colon + 1)..];
+            }
+            if (host.Length == 0 || host == "[]") throw BadHost(entry);
+            if (port is not null && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)) throw BadHost(entry);
+            hosts.Add(port is null ? host : $"{host}:{port}");
+        }
+        // A stand-in without a port (a host without one takes the list's port, 5432 or ?port=): the list replaces it.
+        oneHost = text[..hostsStart] + "localhost" + text[end..];
+        return string.Join(",", hosts);
+
+        CliException BadHost(string entry) =>
+            new($"'{entry}' in '{shown}' is not a host; give each host of a list as name, name:port, [IPv6 address] or [IPv6 address]:port (a port from 1 to 65535); {form}");
     }
 
     /// <summary>

@@ -13,6 +13,8 @@ public sealed class CliPostgreSqlTests : IDisposable
 
     public void Dispose() => PostgresServer.DropDatabase(_connectionString);
 
+    private const string Form = "write it as postgres://user:password@host:5432/database (several hosts as host1:5432,host2:5432; parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.";
+
     private string Url()
     {
         var b = new NpgsqlConnectionStringBuilder(_connectionString);
@@ -28,6 +30,11 @@ public sealed class CliPostgreSqlTests : IDisposable
     [InlineData("postgres:///warehouse?host=%2Fvar%2Frun%2Fpostgresql&user=etl", "Port=5432;Database=warehouse;Host=/var/run/postgresql;Username=etl")]
     [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=50", "Host=db.internal;Port=5432;Database=warehouse;Maximum Pool Size=50")]
     [InlineData("postgres://etl@db.internal?gssencmode=disable&load_balance_hosts=random", "Host=db.internal;Port=5432;Username=etl;GSS Encryption Mode=Disable;Load Balance Hosts=true")]
+    // Several hosts (libpq's form): Npgsql's host list, each with its own port or the list's.
+    [InlineData("postgres://etl:s3cret@db1:5433,db2,[2001:db8::7]:5434/warehouse?target_session_attrs=primary",
+        "Host=db1:5433,db2,[2001:db8::7]:5434;Port=5432;Database=warehouse;Username=etl;Password=s3cret;Target Session Attributes=primary")]
+    [InlineData("postgresql://db1,db2/warehouse?port=6432&load_balance_hosts=random", "Host=db1,db2;Port=6432;Database=warehouse;Load Balance Hosts=true")]
+    [InlineData("postgres://%2Fvar%2Frun%2Fpostgresql,db2:5433/warehouse", "Host=/var/run/postgresql,db2:5433;Port=5432;Database=warehouse")]
     public void A_postgres_url_keeps_its_parameters_in_the_connection_string(string url, string expected)
     {
         var spec = StorageSpec.Parse(url);
@@ -40,11 +47,13 @@ public sealed class CliPostgreSqlTests : IDisposable
     [InlineData("postgres://db.internal/warehouse?sslmode=42", "error: 'sslmode' in 'postgres://db.internal/warehouse?sslmode=42' does not take '42'.")]
     [InlineData("postgres://db.internal/warehouse?Maximum%20Pool%20Size=lots", "error: 'Maximum Pool Size' in 'postgres://db.internal/warehouse?Maximum%20Pool%20Size=lots' does not take 'lots': ")]
     [InlineData("postgres://etl:s3cret@db.internal/warehouse?ssl_mode=require", "error: 'ssl_mode' in 'postgres://etl:***@db.internal/warehouse?ssl_mode=require' is not a PostgreSQL connection parameter; use libpq's names (sslmode, sslrootcert, application_name, connect_timeout, target_session_attrs, options, ...) or Npgsql's keywords.")]
-    [InlineData("postgres://etl@db.internal/warehouse?password=s3cret&sslmode", "error: 'sslmode' in 'postgres://etl@db.internal/warehouse?password=***&sslmode' is not a parameter; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
+    [InlineData("postgres://etl@db.internal/warehouse?password=s3cret&sslmode", "error: 'sslmode' in 'postgres://etl@db.internal/warehouse?password=***&sslmode' is not a parameter; " + Form)]
     [InlineData("postgres://etl@db.internal/warehouse?password=pa#ss", "error: 'postgres://etl@db.internal/warehouse?password=***' has a '#', which ends a URL; write a '#' in a password or a value as %23.")]
-    [InlineData("postgres://etl:pa#ss@db.internal/warehouse", "error: 'postgres://etl:***@db.internal/warehouse' is not a PostgreSQL URL this command reads (one host; several hosts need a connection string); write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
-    [InlineData("postgres://h1:5432,h2:5433/warehouse", "error: 'postgres://h1:5432,h2:5433/warehouse' is not a PostgreSQL URL this command reads (one host; several hosts need a connection string); write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
-    [InlineData("postgres:///warehouse", "error: 'postgres:///warehouse' names no host; write it as postgres://user:password@host:5432/database (parameters after '?', such as ?sslmode=require), or pass an Npgsql connection string.")]
+    [InlineData("postgres://etl:pa#ss@db.internal/warehouse", "error: 'postgres://etl:***@db.internal/warehouse' is not a PostgreSQL URL this command reads (a character in a password or a name may need percent-encoding, such as %23 for '#'); " + Form)]
+    [InlineData("postgres://h1:5432,,h2/warehouse", "error: '' in 'postgres://h1:5432,,h2/warehouse' is not a host; give each host of a list as name, name:port, [IPv6 address] or [IPv6 address]:port (a port from 1 to 65535); " + Form)]
+    [InlineData("postgres://etl:s3cret@h1:5432,h2:99999/warehouse", "error: 'h2:99999' in 'postgres://etl:***@h1:5432,h2:99999/warehouse' is not a host; give each host of a list as name, name:port, [IPv6 address] or [IPv6 address]:port (a port from 1 to 65535); " + Form)]
+    [InlineData("postgres://h1,[::1/warehouse", "error: '[::1' in 'postgres://h1,[::1/warehouse' is not a host; give each host of a list as name, name:port, [IPv6 address] or [IPv6 address]:port (a port from 1 to 65535); " + Form)]
+    [InlineData("postgres:///warehouse", "error: 'postgres:///warehouse' names no host; " + Form)]
     [InlineData("postgres://127.0.0.1:1/warehouse?target_session_attrs=read-write", "error: the connection settings for PostgreSQL at 127.0.0.1:1/warehouse do not go together: ")]
     public async Task A_postgres_url_with_a_bad_parameter_is_one_line_and_exit_code_2(string url, string expected)
     {
@@ -52,6 +61,30 @@ public sealed class CliPostgreSqlTests : IDisposable
         Assert.Equal(2, exit);
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_url_with_several_hosts_reaches_the_one_that_answers_and_runs_a_pipeline()
+    {
+        // The first host refuses connections (port 1): every connection the serve and the command open goes to the next,
+        // the tests' server, which read-write accepts as a primary.
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        var url = $"postgres://{b.Username}@127.0.0.1:1,{b.Host}:{b.Port}/{b.Database}?target_session_attrs=read-write";
+        var effects = new Effects();
+        await using (var serve = await InProcessServe.StartAsync(effects, url))
+        {
+            var (exit, output, error) = await CliTests.Cli(effects, "trigger", "nightly_load", "--date", "2024-11-27", "--wait", "--json", "--storage", url);
+            Assert.True(exit == 0, output + error);
+            using var run = JsonDocument.Parse(output);
+            Assert.Equal("success", run.RootElement.GetProperty("state").GetString());
+            Assert.All(run.RootElement.GetProperty("tasks").EnumerateArray(), t => Assert.Equal("success", t.GetProperty("state").GetString()));
+        }
+
+        // No host answers: one line naming every host with its port, exit code 3.
+        var (downExit, _, downError) = await CliTests.Cli(null, "runs", "nightly_load", "--storage", $"postgres://{b.Username}@127.0.0.1:1,127.0.0.1/{b.Database}?port=2");
+        Assert.Equal(3, downExit);
+        Assert.StartsWith($"error: cannot reach PostgreSQL at 127.0.0.1:1,127.0.0.1:2/{b.Database}: ", downError, StringComparison.Ordinal);
+        Assert.Single(downError.Trim().Split('\n'));
     }
 
     [Fact]
