@@ -15,8 +15,9 @@ namespace Pipelines.Hangfire;
 /// once it has run <see cref="NpgsqlConnectionStringBuilder.AutoPrepareMinUsages"/> times on a connection, and keeps it
 /// across the pool's reuse of that connection, which then resets the session without <c>DISCARD ALL</c> (its reset still
 /// releases every advisory lock a connection may hold: <c>pg_advisory_unlock_all()</c>). A connection string that sets
-/// <c>Max Auto Prepare</c> keeps its own setting (0: nothing prepared). Prepared statements need the session that prepared them, as the run's
-/// advisory locks do: a pooler in front of the database must pool sessions, not transactions.
+/// <c>Max Auto Prepare</c> keeps its own setting (0: nothing prepared). Hangfire.PostgreSql's own connections get the same
+/// (<see cref="Prepared"/>). Prepared statements need the session that prepared them, as the run's advisory locks do: a
+/// pooler in front of the database must pool sessions, not transactions.
 /// </remarks>
 internal static class PostgreSqlDataSources
 {
@@ -30,6 +31,13 @@ internal static class PostgreSqlDataSources
         if (!SetsAutoPrepare(connectionString)) builder.MaxAutoPrepare = MaxAutoPrepare;
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with <see cref="MaxAutoPrepare"/> unless it sets <c>Max Auto Prepare</c> itself:
+    /// for Hangfire.PostgreSql's own connections (its fetches, state changes and job reads repeat as the runtime's do).
+    /// </summary>
+    public static string Prepared(string connectionString) =>
+        SetsAutoPrepare(connectionString) ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxAutoPrepare }.ConnectionString;
 
     /// <summary>Whether the connection string names <c>Max Auto Prepare</c> itself (0 included: no preparing), however it spells it.</summary>
     private static bool SetsAutoPrepare(string connectionString)

@@ -25,8 +25,16 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     private readonly NpgsqlDataSource _listReads;
 
     public PostgreSqlPipelinesStorage(string connectionString, PostgreSqlStorageOptions options)
-        : base(new NpgsqlConnectionFactory(connectionString, options), options)
+        : this(new NpgsqlConnectionFactory(PostgreSqlDataSources.Prepared(connectionString), options), connectionString, options)
     {
+    }
+
+    // Hangfire.PostgreSql's own connections (its fetches, state changes, job reads) prepare what they repeat, as the
+    // runtime's pools do (PostgreSqlDataSources.Prepared).
+    private PostgreSqlPipelinesStorage(NpgsqlConnectionFactory hangfireConnections, string connectionString, PostgreSqlStorageOptions options)
+        : base(hangfireConnections, options)
+    {
+        HangfireConnections = hangfireConnections;
         _locks = new PostgreSqlAdvisoryLocks(connectionString);
         _schema = options.SchemaName;
         _reads = new PostgreSqlHashReads(_schema);
@@ -40,6 +48,9 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         // a step's lock needs.
         _listReads = PostgreSqlDataSources.Create(connectionString, "pipelines-reads");
     }
+
+    /// <summary>Where Hangfire.PostgreSql's own connections come from.</summary>
+    internal NpgsqlConnectionFactory HangfireConnections { get; }
 
     /// <summary>The announcements of new jobs this storage's idle workers wait on.</summary>
     internal PostgreSqlJobArrivals Arrivals => _arrivals;

@@ -72,4 +72,26 @@ public sealed class PostgreSqlDataSourcesTests(PostgreSqlDataSourcesTests.Databa
         using var own = PostgreSqlDataSources.Create(database.ConnectionString + ";MaxAutoPrepare=4", "pipelines-test");
         Assert.Equal(4, new NpgsqlConnectionStringBuilder(own.ConnectionString).MaxAutoPrepare);
     }
+
+    [Fact]
+    public void Hangfire_PostgreSqls_own_connections_prepare_what_they_repeat_unless_the_string_says_otherwise()
+    {
+        // The storage PipelinesStorage.PostgreSql builds: Hangfire.PostgreSql's own connections (its fetches, state changes
+        // and job reads) get Max Auto Prepare as the runtime's pools do, on one connection of a pool of one.
+        var storage = (PostgreSqlPipelinesStorage)PipelinesStorage.PostgreSql(database.ConnectionString + ";Maximum Pool Size=1");
+        using (var connection = storage.HangfireConnections.GetOrCreateConnection())
+        {
+            connection.Open();
+            Assert.Equal(PostgreSqlDataSources.MaxAutoPrepare, new NpgsqlConnectionStringBuilder(connection.ConnectionString).MaxAutoPrepare);
+            Repeat(connection, 6);
+            Assert.Equal(1, Scalar(connection, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1::int + 1'"));
+        }
+
+        var unprepared = (PostgreSqlPipelinesStorage)PipelinesStorage.PostgreSql(database.ConnectionString + ";Max Auto Prepare=0;Maximum Pool Size=2");
+        using var plain = unprepared.HangfireConnections.GetOrCreateConnection();
+        plain.Open();
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(plain.ConnectionString).MaxAutoPrepare);
+        Repeat(plain, 6);
+        Assert.Equal(0, Scalar(plain, "SELECT count(*) FROM pg_prepared_statements"));
+    }
 }
