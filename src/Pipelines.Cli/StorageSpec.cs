@@ -100,6 +100,8 @@ internal sealed class StorageSpec
             Username = user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : null,
             Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
         };
+        // The list replaces the stand-in host it was read with; a ?host= parameter below names the hosts instead.
+        if (hosts is not null) builder.Host = hosts;
         foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
@@ -122,15 +124,10 @@ internal sealed class StorageSpec
                 throw new CliException($"{refused}: {(ex.InnerException ?? ex).Message.Split('\n')[0].Trim()}");
             }
         }
-        // The list replaces the one host it was read with; a ?host= parameter names the hosts instead.
-        if (hosts is not null && !HostParameter(uri)) builder.Host = hosts;
         if (string.IsNullOrEmpty(builder.Host))
             throw new CliException($"'{shown}' names no host; {Form}");
         return builder.ConnectionString;
     }
-
-    private static bool HostParameter(Uri uri) =>
-        uri.Query.TrimStart('?').Split('&').Any(pair => pair.StartsWith("host=", StringComparison.Ordinal));
 
     /// <summary>
     /// The hosts of a URL that names several (<c>db1:5432,db2,[::1]:5433</c>) as Npgsql's host list, each host

@@ -35,6 +35,8 @@ public sealed class CliPostgreSqlTests : IDisposable
         "Host=db1:5433,db2,[2001:db8::7]:5434;Port=5432;Database=warehouse;Username=etl;Password=s3cret;Target Session Attributes=primary")]
     [InlineData("postgresql://db1,db2/warehouse?port=6432&load_balance_hosts=random", "Host=db1,db2;Port=6432;Database=warehouse;Load Balance Hosts=true")]
     [InlineData("postgres://%2Fvar%2Frun%2Fpostgresql,db2:5433/warehouse", "Host=/var/run/postgresql,db2:5433;Port=5432;Database=warehouse")]
+    // A ?host= parameter names the hosts, as a keyword given after the host part does in libpq.
+    [InlineData("postgres://db1,db2/warehouse?host=db3", "Host=db3;Port=5432;Database=warehouse")]
     public void A_postgres_url_keeps_its_parameters_in_the_connection_string(string url, string expected)
     {
         var spec = StorageSpec.Parse(url);
