@@ -344,6 +344,8 @@ internal static class PipelineStore
 
     public static TaskInstance ParseTask(string taskId, string record)
     {
+        // The record this process wrote, read back as the same string (Hangfire.InMemory's): the task it was written from.
+        if (TaskRecordMemo.Find(taskId, record) is { } written) return written;
         var bar = record.IndexOf('|', StringComparison.Ordinal);
         if (bar <= 0 || record[0] == '{') return Deserialize(taskId, record, null);
         var state = TaskStates.Parse(record.AsSpan(0, bar));
@@ -352,7 +354,12 @@ internal static class PipelineStore
     }
 
     /// <summary>A task's record as stored: its state's name, a '|', then the rest as JSON (<see cref="TaskRecordText"/>).</summary>
-    public static string Serialize(TaskInstance task) => TaskRecordText.Write(task);
+    public static string Serialize(TaskInstance task)
+    {
+        var record = TaskRecordText.Write(task);
+        TaskRecordMemo.Keep(record, task);
+        return record;
+    }
 
     /// <summary>A record's JSON read by the serializer: records in any shape it accepts (<see cref="TaskRecordText.TryRead"/> reads those written as this version writes them).</summary>
     internal static TaskInstance Deserialize(string taskId, ReadOnlySpan<char> json, TaskState? state)
