@@ -10,6 +10,9 @@ namespace Pipelines.Hangfire.Tests;
 /// </summary>
 public sealed class TaskRecordMemoTests
 {
+    // As a coordinator on Hangfire.InMemory does (no test here runs one).
+    public TaskRecordMemoTests() => TaskRecordMemo.Enable();
+
     private static readonly Instant Now = Instant.FromUtc(2026, 12, 4, 23, 5, 7) + Duration.FromTicks(1234567) + Duration.FromNanoseconds(89);
 
     public static TheoryData<string> Kinds => new() { "fresh", "running", "full" };

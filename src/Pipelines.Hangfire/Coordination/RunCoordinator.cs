@@ -44,6 +44,8 @@ internal sealed class RunCoordinator
         _start = new TryStart(this, storage, options, logger);
         _unlockedEnd = new UnlockedEnd(storage, options, notifications);
         _reconciliation = new RunReconciliation(this, storage, options);
+        // Hangfire.InMemory hands back the records it was given: the ones written here are found without parsing.
+        if (storage is global::Hangfire.InMemory.InMemoryStorage) TaskRecordMemo.Enable();
     }
 
     public IClock Clock => _options.Clock;

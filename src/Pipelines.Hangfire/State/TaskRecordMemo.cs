@@ -21,7 +21,9 @@ namespace Pipelines.Hangfire;
 /// default one is kept as empty). Text with a surrogate character is left out, as System.Text.Json writes a lone one as
 /// a replacement character, and so are records longer than <see cref="MaxLength"/>, which would keep large strings alive.
 /// The table has a fixed number of slots, each holding the latest record whose identity hash falls in it, so it holds
-/// at most <see cref="Slots"/> records, whatever the process runs.
+/// at most <see cref="Slots"/> records, whatever the process runs. Records are kept only once the process runs on
+/// Hangfire.InMemory (<see cref="Enable"/>, by a coordinator of that storage): elsewhere none would be found, and the table
+/// would only hold strings alive (0.6 MB of one PostgreSQL server's heap).
 /// </para>
 /// </remarks>
 internal static class TaskRecordMemo
@@ -33,6 +35,10 @@ internal static class TaskRecordMemo
     public const int MaxLength = 2048;
 
     private static readonly Entry?[] s_entries = new Entry?[Slots];
+    private static volatile bool s_enabled;
+
+    /// <summary>Keeps the records written from now on: the process runs on a storage that hands back the strings it was given.</summary>
+    public static void Enable() => s_enabled = true;
 
     /// <summary>The task <paramref name="record"/> was written from, when it is a record this process wrote for <paramref name="taskId"/> and still holds.</summary>
     public static TaskInstance? Find(string taskId, string record)
@@ -44,7 +50,7 @@ internal static class TaskRecordMemo
     /// <summary>Keeps <paramref name="task"/> as what <paramref name="record"/>, written from it, reads back as (see the remarks for what is left out).</summary>
     public static void Keep(string record, TaskInstance task)
     {
-        if (record.Length > MaxLength || HasSurrogate(task.Reason) || HasSurrogate(task.Server) || HasSurrogate(task.Execution)) return;
+        if (!s_enabled || record.Length > MaxLength || HasSurrogate(task.Reason) || HasSurrogate(task.Server) || HasSurrogate(task.Execution)) return;
         if (!task.JobIds.IsDefaultOrEmpty)
             foreach (var id in task.JobIds)
                 if (HasSurrogate(id)) return;
