@@ -125,9 +125,10 @@ public readonly struct CpuClock
 }
 
 /// <summary>
-/// Where a pipeline's time goes, measured on the finished run: one read of all its task instances (what every
-/// BeginTry and CompleteTry does under the run lock), the storage fetch alone (the same hash, without parsing the
-/// JSON of each task instance), and one uncontended acquire and release of the run lock.
+/// Where a pipeline's time goes, measured on the finished run: one read of all its task instances (what a page showing
+/// the run does; a step reads only the records it changes or judges), the storage fetch alone (the same hash, without
+/// parsing the JSON of each task instance), and one uncontended acquire and release of the run lock (what each locked
+/// step takes; a try's start, and on PostgreSQL most ends, go beside it).
 /// </summary>
 public sealed record RunCosts(int Tasks, double ReadTasksMs, double FetchMs, double LockMs);
 

@@ -140,9 +140,9 @@ public sealed class StorageReport(string name)
         foreach (var costs in new[] { chain?.PipelineChain?.Costs, fan?.PipelineFan?.Costs, mapped?.PipelineMappedFan?.Costs })
         {
             if (costs is null) continue;
-            Console.WriteLine($"  where the time goes, {costs.Tasks}-task run: fetch of all task records {Report.Number(costs.FetchMs)} ms (each CompleteTry does one; " +
+            Console.WriteLine($"  where the time goes, {costs.Tasks}-task run: fetch of all task records {Report.Number(costs.FetchMs)} ms (as a page showing the run does; a step reads only its own; " +
                 $"parsing them all too, as the pages do, {Report.Number(costs.ReadTasksMs)} ms), run lock acquire+release (uncontended) {Report.Number(costs.LockMs)} ms " +
-                "(each BeginTry and CompleteTry takes it)");
+                "(each locked step takes it; a try's start, and on PostgreSQL most ends, go beside it)");
         }
         if (fan?.PipelineFan is { FanOutMs: { } fanOut, FanInMs: { } fanIn } oursFanned)
             Console.WriteLine($"  pipeline fan-out: trigger to Start's start {Report.Number(oursFanned.HeadMs ?? double.NaN)} ms; Start's start to its end {Report.Number(oursFanned.StartMs ?? double.NaN)} ms; " +
