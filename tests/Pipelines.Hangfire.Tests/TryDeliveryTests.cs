@@ -320,10 +320,10 @@ public sealed class PostgreSqlRunLockTests
             await Assert.ThrowsAsync<global::Hangfire.Storage.DistributedLockTimeoutException>(() => Task.Run(() => coordinator.Update(Linear.Definition, run.RunId, _ => true)));
 
             // ...and dies (its connection is gone, as when its process is killed): the lock is free at once, not after minutes.
+            // The bound is the lock's own: a step that found it still held would time out after the second LockTimeout
+            // gives it (a wall-clock bound on the whole step also timed its round trips, and failed on a loaded machine).
             await Terminate(database, holder);
-            var started = DateTime.UtcNow;
             Assert.NotNull(coordinator.Update(Linear.Definition, run.RunId, _ => true));
-            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
         }
         finally
         {
