@@ -20,8 +20,9 @@ namespace Pipelines.Hangfire;
 /// here or parsed: every field is written, instants to the nanosecond, and the empty job list reads back as empty (a
 /// default one is kept as empty). Text with a surrogate character is left out, as System.Text.Json writes a lone one as
 /// a replacement character, and so are records longer than <see cref="MaxLength"/>, which would keep large strings alive
-/// (a slot holds a record and its task's text: at most about 4 KB, a few hundred bytes for most). The table has a fixed number of slots, each holding the latest record whose identity hash falls in it, so it holds
-/// at most <see cref="Slots"/> records, whatever the process runs. Records are kept only once the process runs on
+/// (a slot holds a record and its task's text: at most about 4 KB, a few hundred bytes for most). The table has a fixed
+/// number of slots, each holding the latest record whose identity hash falls in it, so it holds at most
+/// <see cref="Slots"/> records, whatever the process runs. Records are kept only once the process runs on
 /// Hangfire.InMemory (<see cref="Enable"/>, by a coordinator of that storage): elsewhere none would be found, and the table
 /// would only hold strings alive (0.6 MB of one PostgreSQL server's heap); a process that runs one keeps the records it
 /// writes to any other storage too, where they are not found, as on a database.
@@ -32,7 +33,7 @@ internal static class TaskRecordMemo
     /// <summary>How many records the table holds at most (a power of two).</summary>
     public const int Slots = 1024;
 
-    /// <summary>The longest record kept: a reason longer than this (an exception's message) is parsed when read.</summary>
+    /// <summary>The longest record kept: a longer one (a reason with an exception's message) is parsed when read.</summary>
     public const int MaxLength = 1024;
 
     private static readonly Entry?[] s_entries = new Entry?[Slots];
