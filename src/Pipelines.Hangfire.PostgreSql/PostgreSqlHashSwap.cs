@@ -15,7 +15,9 @@ namespace Pipelines.Hangfire;
 /// asks for (a try's start reads its run's record there, which the try needs next). Swaps of different tasks of one run share the lock, so they
 /// never wait for each other. A counting swap (<see cref="IPipelineCountingSwapStorage"/>, a try's end) keeps the try's
 /// result before it asks for the lock, in the same first round trip, and in its second adds to count fields with the
-/// swap: each addition an upsert that takes its row's lock until the commit and returns the count it left.
+/// swap: each addition an upsert that takes its row's lock until the commit and returns the count it left. A conditional
+/// swap (<see cref="IPipelineConditionalSwapStorage"/>, a try's start that expects the record its step queued) is one round
+/// trip: the lock, an update guarded by both values it expects, the reads and the commit, in one batch.
 /// </summary>
 internal sealed class PostgreSqlHashSwap
 {
@@ -23,6 +25,7 @@ internal sealed class PostgreSqlHashSwap
     private readonly PostgreSqlHashReads _reads;
     private readonly string _lock;
     private readonly string _update;
+    private readonly string _guardedUpdate;
     private readonly string _schema;
     private readonly string _add;
     private readonly string _write;
@@ -37,6 +40,7 @@ internal sealed class PostgreSqlHashSwap
         _lock = $"SELECT pg_advisory_xact_lock_shared({PostgreSqlAdvisoryLocks.KeyOf("$1")})";
         _schema = PostgreSqlText.Schema(schema);
         _update = $"""UPDATE {_schema}."hash" SET "value" = $4 WHERE "key" = $1 AND "field" = $2 AND "value" = $3""";
+        _guardedUpdate = _update + $""" AND (SELECT g."value" FROM {_schema}."hash" AS g WHERE g."key" = $5 AND g."field" = $6) IS NOT DISTINCT FROM $7""";
         // A count's addition and a write happen only where the swap did: the swapped field then holds its new value ($4..$6).
         // The addition adds position by position to the integers before an '@' (a missing one is zero) and keeps what follows it.
         const string swapped = """EXISTS (SELECT 1 FROM {0}."hash" WHERE "key" = $4 AND "field" = $5 AND "value" = $6)""";
@@ -84,7 +88,6 @@ internal sealed class PostgreSqlHashSwap
         var connection = _dataSource.OpenConnection();
         try
         {
-            var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             // The wait is bounded by lock_timeout, not by the command timeout.
             using var batch = new NpgsqlBatch(connection) { Timeout = 0 };
             if (first is not null)
@@ -94,11 +97,7 @@ internal sealed class PostgreSqlHashSwap
                 batch.BatchCommands.Add(first);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             }
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {milliseconds}"));
-            var takeLock = new NpgsqlBatchCommand(_lock);
-            takeLock.Parameters.Add(PostgreSqlText.Text(lockResource));
-            batch.BatchCommands.Add(takeLock);
+            BeginLocked(batch, lockResource, timeout);
             var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
             var query = _reads.Query(wholeKeys, fields, into);
             batch.BatchCommands.Add(query.Command());
@@ -124,6 +123,72 @@ internal sealed class PostgreSqlHashSwap
             End(connection);
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="IPipelineConditionalSwapStorage.SwapIf"/> in one round trip: a transaction that takes the lock shared, updates
+    /// the row only while it holds <paramref name="expected"/> and the guard's row holds <paramref name="guardValue"/> (or is
+    /// absent, for null), reads, and commits.
+    /// </summary>
+    /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>; nothing was changed.</exception>
+    public bool SwapIf(string lockResource, TimeSpan timeout, HashFieldWrite swap, string expected, KeyValuePair<string, string> guard, string? guardValue,
+        IReadOnlyCollection<string> wholeKeys, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    {
+        var connection = _dataSource.OpenConnection();
+        try
+        {
+            using var batch = new NpgsqlBatch(connection) { Timeout = 0 };
+            var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            BeginLocked(batch, lockResource, timeout);
+            var update = new NpgsqlBatchCommand(_guardedUpdate);
+            update.Parameters.Add(PostgreSqlText.Text(swap.Key));
+            update.Parameters.Add(PostgreSqlText.Text(swap.Field));
+            update.Parameters.Add(PostgreSqlText.Text(expected));
+            update.Parameters.Add(PostgreSqlText.Text(swap.Value));
+            update.Parameters.Add(PostgreSqlText.Text(guard.Key));
+            update.Parameters.Add(PostgreSqlText.Text(guard.Value));
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)guardValue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(update);
+            var query = _reads.Query(wholeKeys, new[] { guard }, into);
+            batch.BatchCommands.Add(query.Command());
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            using (var reader = batch.ExecuteReader())
+            {
+                // BEGIN, SET, the lock's void row and the update come first; the fields (key, field, value) follow.
+                while (reader.FieldCount != 3 && reader.NextResult())
+                {
+                }
+                query.Consume(reader);
+                while (reader.NextResult())
+                {
+                }
+            }
+            connection.Dispose();
+            read = into;
+            return update.RecordsAffected == 1;
+        }
+        catch (NpgsqlException ex)
+        {
+            End(connection);
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }) throw new DistributedLockTimeoutException(lockResource);
+            throw;
+        }
+        catch
+        {
+            End(connection);
+            throw;
+        }
+    }
+
+    /// <summary>Adds the start of a swap's transaction to <paramref name="batch"/>: BEGIN, the lock's wait bounded by <paramref name="timeout"/>, and the shared lock.</summary>
+    private void BeginLocked(NpgsqlBatch batch, string lockResource, TimeSpan timeout)
+    {
+        var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {milliseconds}"));
+        var takeLock = new NpgsqlBatchCommand(_lock);
+        takeLock.Parameters.Add(PostgreSqlText.Text(lockResource));
+        batch.BatchCommands.Add(takeLock);
     }
 
     /// <summary>The update of a swapped field: it changes the row only while it holds <paramref name="expected"/>.</summary>

@@ -14,7 +14,7 @@ namespace Pipelines.Hangfire;
 /// (<see cref="PostgreSqlHashReads"/>) and a list of runs in one statement, starts tries and applies the ends that only move counts without the run's lock (<see cref="PostgreSqlHashSwap"/>), and wakes idle workers when jobs are
 /// queued anywhere on the database (<see cref="PostgreSqlWakingQueueProvider"/>). Built by <c>PipelinesStorage.PostgreSql</c>, which knows the connection string.
 /// </summary>
-internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineCountingSwapStorage, IPipelineReadStorage, IPipelineHashReadStorage
+internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineLockStorage, IPipelineTransactionStorage, IPipelineSwapStorage, IPipelineConditionalSwapStorage, IPipelineCountingSwapStorage, IPipelineReadStorage, IPipelineHashReadStorage
 {
     private readonly PostgreSqlAdvisoryLocks _locks;
     private readonly string _schema;
@@ -60,6 +60,10 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
     public IPipelineSwap BeginSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
         _swap.Begin(lockResource, timeout, wholeKeys, fields, out read);
+
+    public bool SwapIf(string lockResource, TimeSpan timeout, HashFieldWrite swap, string expected, KeyValuePair<string, string> guard, string? guardValue,
+        IReadOnlyCollection<string> wholeKeys, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
+        _swap.SwapIf(lockResource, timeout, swap, expected, guard, guardValue, wholeKeys, out read);
 
     public IPipelineCountingSwap BeginCountingSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>

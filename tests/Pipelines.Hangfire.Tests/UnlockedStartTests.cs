@@ -28,7 +28,142 @@ public abstract class UnlockedStartTests
     public sealed class Database() : PostgresDatabase("swap");
 
     public sealed class OnPostgreSql(Database database)
-        : UnlockedStartTests(PipelineHost.PostgreSqlStorage(database.ConnectionString), () => PipelineHost.PostgreSqlStorage(database.ConnectionString)), IClassFixture<Database>;
+        : UnlockedStartTests(PipelineHost.PostgreSqlStorage(database.ConnectionString), () => PipelineHost.PostgreSqlStorage(database.ConnectionString)), IClassFixture<Database>
+    {
+        private IPipelineConditionalSwapStorage Conditional => Assert.IsAssignableFrom<IPipelineConditionalSwapStorage>(_storage);
+
+        private bool SwapIf(string resource, TimeSpan timeout, string expected, string value, string? guard, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
+            Conditional.SwapIf(resource, timeout, new HashFieldWrite("swapif:h", "t", value), expected, new KeyValuePair<string, string>("swapif:g", "p"), guard,
+                new[] { "swapif:whole" }, out read);
+
+        [Fact]
+        public void A_conditional_swap_replaces_a_field_only_while_it_and_its_guard_hold_the_values_expected_and_reads_after_it()
+        {
+            Set("swapif:h", "t", "queued|1");
+            Set("swapif:whole", "a", "1");
+            Set("swapif:whole", "b", "2");
+
+            // The guard's field is absent: expecting a value for it, or another value of the field, changes nothing.
+            Assert.False(SwapIf("pipelines:test:swapif-a", TimeSpan.FromSeconds(5), "queued|1", "running|1", "active", out var read));
+            Assert.Equal("queued|1", Get("swapif:h", "t"));
+            Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, read["swapif:whole"]);
+            Assert.False(read.ContainsKey("swapif:g"));
+            Assert.False(SwapIf("pipelines:test:swapif-a", TimeSpan.FromSeconds(5), "queued|0", "running|1", null, out _));
+            Assert.Equal("queued|1", Get("swapif:h", "t"));
+
+            // Both as expected (the guard absent, as expected): swapped.
+            Assert.True(SwapIf("pipelines:test:swapif-a", TimeSpan.FromSeconds(5), "queued|1", "running|1", null, out _));
+            Assert.Equal("running|1", Get("swapif:h", "t"));
+
+            // The guard set meanwhile (a pause written): a swap that expected it absent changes nothing, and reads it.
+            Set("swapif:h", "t", "queued|2");
+            Set("swapif:g", "p", "paused");
+            Assert.False(SwapIf("pipelines:test:swapif-a", TimeSpan.FromSeconds(5), "queued|2", "running|2", null, out read));
+            Assert.Equal("queued|2", Get("swapif:h", "t"));
+            Assert.Equal("paused", read["swapif:g"]["p"]);
+            Assert.True(SwapIf("pipelines:test:swapif-a", TimeSpan.FromSeconds(5), "queued|2", "running|2", "paused", out _));
+            Assert.Equal("running|2", Get("swapif:h", "t"));
+        }
+
+        [Fact]
+        public async Task A_conditional_swap_waits_for_a_step_and_judges_what_it_committed_and_a_busy_lock_changes_nothing()
+        {
+            const string resource = "pipelines:test:swapif-b";
+            Set("swapif:h", "t", "queued|1");
+            var holder = _storage.GetConnection();
+            var held = StorageLocks.Acquire(_storage, holder, resource, TimeSpan.FromSeconds(5));
+            try
+            {
+                // A step holds the lock longer than the swap may wait: nothing is changed.
+                Assert.Throws<DistributedLockTimeoutException>(() => SwapIf(resource, TimeSpan.FromMilliseconds(200), "queued|1", "running|1", null, out _));
+                Assert.Equal("queued|1", Get("swapif:h", "t"));
+
+                // A swap that may wait longer goes on once the step committed: the step changed the record, so it changes nothing.
+                var waiting = Task.Run(() => SwapIf(resource, TimeSpan.FromSeconds(30), "queued|1", "running|1", null, out _));
+                await Task.Delay(300);
+                Assert.False(waiting.IsCompleted);
+                var step = StorageWrites.Begin(_storage, holder, held);
+                step.SetRangeInHash("swapif:h", new Dictionary<string, string> { ["t"] = "queued|2" });
+                step.Commit();
+                held.Dispose();
+                Assert.False(await waiting);
+                Assert.Equal("queued|2", Get("swapif:h", "t"));
+            }
+            finally
+            {
+                held.Dispose();
+                holder.Dispose();
+            }
+        }
+
+        [Fact]
+        public async Task A_start_expecting_the_record_its_step_queued_takes_one_round_trip_and_one_whose_record_or_pause_changed_reads_them_first()
+        {
+            await using var host = await PipelineHost.StartAsync(_hostStorage(), new[] { Linear.Definition });
+            var coordinator = host.Services.GetRequiredService<RunCoordinator>();
+            var runs = Enumerable.Range(1, 4).Select(day => host.Operations.Trigger("linear", new LocalDate(2024, 9, day), queue: "held")).ToArray();
+            string JobOf(string runId) => host.Operations.GetRun("linear", runId)!["Extract"].JobIds[^1];
+
+            // Npgsql traces each command or batch it sends (a round trip) on the thread that sends it.
+            var testThread = Environment.CurrentManagedThreadId;
+            var roundTrips = 0;
+            using var listener = new System.Diagnostics.ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+                ActivityStarted = activity =>
+                {
+                    if (Environment.CurrentManagedThreadId == testThread && !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal)) roundTrips++;
+                },
+            };
+            System.Diagnostics.ActivitySource.AddActivityListener(listener);
+            TaskInstance? Begin(string runId, string jobId, out RunRecord? run, out int trips)
+            {
+                roundTrips = 0;
+                var started = coordinator.BeginTry(Linear.Definition, runId, "Extract", 1, jobId, "test", default, out run);
+                trips = roundTrips;
+                return started;
+            }
+
+            // The first start has not read the pause yet: it reads the record and the pause, then swaps.
+            Assert.NotNull(Begin(runs[0], JobOf(runs[0]), out _, out var trips));
+            Assert.Equal(2, trips);
+
+            // The next expects the record its step queued and the pause as read: one round trip, which also reads the run.
+            var running = Begin(runs[1], JobOf(runs[1]), out var runRead, out trips);
+            Assert.Equal(1, trips);
+            Assert.NotNull(running);
+            var stored = host.Operations.GetRun("linear", runs[1])!["Extract"];
+            Assert.Equal(TaskState.Running, stored.State);
+            Assert.Equal("Running try 1 on test.", stored.Reason);
+            Assert.Equal(running.Execution, stored.Execution);
+            using (var connection = host.Storage.GetConnection())
+                Assert.Equal(connection.GetAllEntriesFromHash(PipelineStore.RunKey("linear", runs[1])), runRead!.Fields);
+
+            // The record changed after its step (a newer job was queued for the try elsewhere): the old job's start, which
+            // the record it expected would let through, finds the stored one and does not start.
+            var oldJob = JobOf(runs[2]);
+            using (var connection = host.Storage.GetConnection())
+            using (var transaction = connection.CreateWriteTransaction())
+            {
+                var queued = PipelineStore.ParseTask("Extract", connection.GetAllEntriesFromHash(PipelineStore.TasksKey("linear", runs[2]))["Extract"]);
+                transaction.SetRangeInHash(PipelineStore.TasksKey("linear", runs[2]),
+                    new Dictionary<string, string> { ["Extract"] = PipelineStore.Serialize(queued with { JobIds = queued.JobIds.Add("999999") }) });
+                transaction.Commit();
+            }
+            Assert.Null(Begin(runs[2], oldJob, out _, out trips));
+            Assert.True(trips > 1);
+            var stale = host.Operations.GetRun("linear", runs[2])!["Extract"];
+            Assert.Equal(TaskState.Queued, stale.State);
+            Assert.Equal("999999", stale.JobIds[^1]);
+
+            // The pipeline paused after the last start read its pause: the start finds it and does not start.
+            Assert.True(host.Operations.Pause("linear"));
+            Assert.Null(Begin(runs[3], JobOf(runs[3]), out _, out trips));
+            Assert.True(trips > 1);
+            Assert.Equal(TaskState.Queued, host.Operations.GetRun("linear", runs[3])!["Extract"].State);
+        }
+    }
 
     public sealed class InMemory() : UnlockedStartTests(PipelineHost.InMemoryStorage(), PipelineHost.InMemoryStorage);
 

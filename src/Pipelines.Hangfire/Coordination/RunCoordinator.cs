@@ -39,9 +39,11 @@ internal sealed class RunCoordinator
         _storage = storage;
         _options = options;
         _logger = logger;
-        _step = new RunStep(storage, new StepJobs(storage, client, jobFilters, jobFactory), options, notifications);
+        // The records a step queued, which the tries' starts expect, kept where a start can swap from them in one go.
+        var queued = new QueuedRecords(storage is IPipelineConditionalSwapStorage);
+        _step = new RunStep(storage, new StepJobs(storage, client, jobFilters, jobFactory), options, notifications, queued);
         Slots = new SlotBook(storage, options);
-        _start = new TryStart(this, storage, options, logger);
+        _start = new TryStart(this, storage, options, logger, queued);
         _unlockedEnd = new UnlockedEnd(storage, options, notifications);
         _reconciliation = new RunReconciliation(this, storage, options);
         // Hangfire.InMemory hands back the records it was given: the ones written here are found without parsing.

@@ -18,13 +18,15 @@ internal sealed class RunStep
     private readonly StepJobs _jobs;
     private readonly PipelinesOptions _options;
     private readonly NotificationDispatcher _notifications;
+    private readonly QueuedRecords _queued;
 
-    public RunStep(JobStorage storage, StepJobs jobs, PipelinesOptions options, NotificationDispatcher notifications)
+    public RunStep(JobStorage storage, StepJobs jobs, PipelinesOptions options, NotificationDispatcher notifications, QueuedRecords queued)
     {
         _storage = storage;
         _jobs = jobs;
         _options = options;
         _notifications = notifications;
+        _queued = queued;
     }
 
     /// <summary>
@@ -132,7 +134,7 @@ internal sealed class RunStep
             // on the fleet) or when that process hands it back.
             if (facts.Queue is not null && (work.Facts.Queue is null || work.RunStateChanged && work.RunState.IsFinished()))
                 PipelineStore.SetRunQueue(transaction, pipeline.Id, runId, null);
-            PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
+            var written = PipelineStore.WriteTasks(transaction, pipeline.Id, runId, work.Changed);
             if (cascade == CascadeScope.None || counted) tally.WriteMoved(transaction);
             else tally.WriteCounted(transaction, work.StateOf, work.InstanceStatesOf);
             foreach (var (taskId, json) in work.Outputs) PipelineStore.SetOutput(transaction, pipeline.Id, runId, taskId, json);
@@ -156,11 +158,32 @@ internal sealed class RunStep
             foreach (var (jobId, state) in links) transaction.AddJobState(jobId, state);
             stored = _notifications.Store(transaction, work.Events);
             transaction.Commit();
+            Remember(pipeline.Id, runId, work.Jobs, written);
         }
 
         committed?.Invoke();
         _notifications.Publish(stored);
         return work;
+    }
+
+    /// <summary>
+    /// Keeps the committed records of the tasks this step queued, which their tries' starts expect
+    /// (<see cref="QueuedRecords"/>), and forgets those kept before for the other tasks it wrote.
+    /// </summary>
+    private void Remember(string pipelineId, string runId, List<PendingJob> jobs, List<KeyValuePair<string, string>> written)
+    {
+        if (!_queued.Enabled) return;
+        HashSet<string>? queued = null;
+        if (jobs.Count > 1)
+        {
+            queued = new HashSet<string>(jobs.Count, StringComparer.Ordinal);
+            foreach (var job in jobs) queued.Add(job.TaskId);
+        }
+        foreach (var (taskId, record) in written)
+        {
+            if (queued?.Contains(taskId) ?? (jobs.Count == 1 && jobs[0].TaskId == taskId)) _queued.Keep(pipelineId, runId, taskId, record);
+            else _queued.Forget(pipelineId, runId, taskId);
+        }
     }
 
     /// <summary>

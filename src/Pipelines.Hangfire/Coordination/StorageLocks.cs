@@ -83,6 +83,21 @@ internal static class StorageLocks
         }
     }
 
+    /// <summary>Swaps beside the lock in one go (<see cref="IPipelineConditionalSwapStorage"/>), its timeout counted as <see cref="BeginSwap"/>'s.</summary>
+    public static bool SwapIf(IPipelineConditionalSwapStorage storage, string resource, TimeSpan timeout, HashFieldWrite swap, string expected,
+        KeyValuePair<string, string> guard, string? guardValue, IReadOnlyCollection<string> wholeKeys, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    {
+        try
+        {
+            return storage.SwapIf(resource, timeout, swap, expected, guard, guardValue, wholeKeys, out read);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            CountTimeout(resource, timeout);
+            throw;
+        }
+    }
+
     /// <summary>
     /// The swaps beside the locks (<see cref="IPipelineSwapStorage"/>) of <paramref name="storage"/>: its own when it offers
     /// them (Pipelines.Hangfire.PostgreSql's), the process's for Hangfire.InMemory's storage, whose locks live in this process

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Hangfire;
 
@@ -19,7 +20,8 @@ namespace Pipelines.Hangfire;
 /// start that may go ahead is taken here: a start that must not (stale, paused, not yet queued because the step that
 /// created the job has not committed), a job delivered again while its try runs, and a try under slot limits (whose
 /// admission writes the slot book) take the lock, which explains the decision in the log. The swap fails when another
-/// delivery of the same job swapped the record first; the start then takes the lock too.
+/// delivery of the same job swapped the record first; the start then takes the lock too. A start that expects what it
+/// would read (see <see cref="Begin"/>) reads the clock just before its one round trip, not after the lock is free.
 /// </para>
 /// <para>
 /// The start changes only what no count reads: a waiting try becomes running (no <see cref="UpstreamTally"/> count, no
@@ -30,11 +32,16 @@ internal sealed class UnlockedStart
 {
     private readonly JobStorage _storage;
     private readonly PipelinesOptions _options;
+    private readonly QueuedRecords _queued;
 
-    public UnlockedStart(JobStorage storage, PipelinesOptions options)
+    /// <summary>Each pipeline's pause field as a start last read it (null: not stored), which the next start expects.</summary>
+    private readonly ConcurrentDictionary<string, string?> _pauses = new(StringComparer.Ordinal);
+
+    public UnlockedStart(JobStorage storage, PipelinesOptions options, QueuedRecords queued)
     {
         _storage = storage;
         _options = options;
+        _queued = queued;
     }
 
     /// <summary>Whether starts can be taken without the run's lock on this storage.</summary>
@@ -45,6 +52,12 @@ internal sealed class UnlockedStart
     /// <paramref name="started"/> gives the running record of the waiting one, as the locked start writes it.
     /// <paramref name="run"/> is the run's record, read in the same round trip as the task's (the try reads it next).
     /// </summary>
+    /// <remarks>
+    /// Where the storage swaps in one go (<see cref="IPipelineConditionalSwapStorage"/>) and this process's step queued the
+    /// task (<see cref="QueuedRecords"/>), the start is judged on the record that step committed and the pause as the last
+    /// start here read it, and swapped in one round trip only where both are still what is stored: the same decision a
+    /// start that read them would make. Otherwise, or when either changed, it reads them first.
+    /// </remarks>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">A step held the run's lock longer than <see cref="PipelinesOptions.LockTimeout"/>.</exception>
     public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, Func<RunWork, TaskInstance, TaskInstance> started, out RunRecord? run)
     {
@@ -52,21 +65,51 @@ internal sealed class UnlockedStart
         if (StorageLocks.SwapsOf(_storage) is not { } storage) return null;
         var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
         var runKey = PipelineStore.RunKey(pipeline.Id, runId);
-        using var swap = StorageLocks.BeginSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey },
-            new[] { new KeyValuePair<string, string>(tasksKey, taskId), new(PipelinePause.Key, pipeline.Id) }, out var read);
+        var resource = PipelineStore.RunLock(pipeline.Id, runId);
+        var pauseField = new KeyValuePair<string, string>(PipelinePause.Key, pipeline.Id);
+        if (_storage is IPipelineConditionalSwapStorage conditional && _queued.Take(pipeline.Id, runId, taskId) is { } expected
+            && _pauses.TryGetValue(pipeline.Id, out var pause)
+            && Judge(pipeline, runId, taskId, delivery, expected, pause, started) is { } running)
+        {
+            var swapped = StorageLocks.SwapIf(conditional, resource, _options.LockTimeout, new HashFieldWrite(tasksKey, taskId, PipelineStore.Serialize(running)), expected,
+                pauseField, pause, new[] { runKey }, out var after);
+            _pauses[pipeline.Id] = PauseOf(after, pipeline.Id);
+            if (swapped)
+            {
+                run = RunRecord.Of(after.GetValueOrDefault(runKey));
+                return running;
+            }
+        }
+
+        using var swap = StorageLocks.BeginSwap(storage, resource, _options.LockTimeout, new[] { runKey },
+            new[] { new KeyValuePair<string, string>(tasksKey, taskId), pauseField }, out var read);
         run = RunRecord.Of(read.GetValueOrDefault(runKey));
         var stored = read.TryGetValue(tasksKey, out var records) ? records.GetValueOrDefault(taskId) : null;
+        var pauseRead = PauseOf(read, pipeline.Id);
+        _pauses[pipeline.Id] = pauseRead;
+        if (stored is null || Judge(pipeline, runId, taskId, delivery, stored, pauseRead, started) is not { } starting) return null;
+        return swap.Swap(tasksKey, taskId, stored, PipelineStore.Serialize(starting)) ? starting : null;
+    }
+
+    /// <summary>
+    /// The running record of the task whose record is <paramref name="stored"/>, with the pipeline's pause field
+    /// <paramref name="pause"/>; null when the start must take the lock: its try is not waiting, or
+    /// <see cref="TryStart.Judge"/> finds a reason it may not start.
+    /// </summary>
+    private TaskInstance? Judge(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, string stored, string? pause, Func<RunWork, TaskInstance, TaskInstance> started)
+    {
         // As the locked start: a task waits for a try only in a running run.
         var work = new RunWork(pipeline, runId, RunState.Running, key => key == taskId ? stored : null, _options.Clock.GetCurrentInstant())
         {
-            Pause = PipelinePause.Parse(pipeline, read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipeline.Id) : null),
+            Pause = PipelinePause.Parse(pipeline, pause),
             MaxMapLength = _options.MaxMapLength,
         };
         var task = work[taskId];
-        if (stored is null || !IsCurrentTry.IsWaiting(task.State)) return null;
-        if (TryStart.Judge(work, taskId, delivery) is not null) return null;
+        if (!IsCurrentTry.IsWaiting(task.State) || TryStart.Judge(work, taskId, delivery) is not null) return null;
         var running = started(work, task);
-        if (running.State != TaskState.Running) return null;
-        return swap.Swap(tasksKey, taskId, stored, PipelineStore.Serialize(running)) ? running : null;
+        return running.State == TaskState.Running ? running : null;
     }
+
+    private static string? PauseOf(IReadOnlyDictionary<string, Dictionary<string, string>> read, string pipelineId) =>
+        read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipelineId) : null;
 }

@@ -319,12 +319,14 @@ internal static class PipelineStore
     public static Dictionary<string, string> ReadTaskRecords(IStorageConnection connection, string pipelineId, string runId) =>
         connection.GetAllEntriesFromHash(TasksKey(pipelineId, runId)) ?? new Dictionary<string, string>();
 
-    public static void WriteTasks(IWriteOnlyTransaction transaction, string pipelineId, string runId, IEnumerable<TaskInstance> tasks)
+    /// <summary>Writes the records of <paramref name="tasks"/> in <paramref name="transaction"/>; returns them as written (task id → record).</summary>
+    public static List<KeyValuePair<string, string>> WriteTasks(IWriteOnlyTransaction transaction, string pipelineId, string runId, IEnumerable<TaskInstance> tasks)
     {
         // A list, not a dictionary: the tasks are distinct (a step's changes, a run's tasks), and most steps write one or two.
         var fields = new List<KeyValuePair<string, string>>(tasks is ICollection<TaskInstance> known ? known.Count : 4);
         foreach (var task in tasks) fields.Add(new(task.TaskId, Serialize(task)));
         if (fields.Count > 0) transaction.SetRangeInHash(TasksKey(pipelineId, runId), fields);
+        return fields;
     }
 
     /// <summary>
