@@ -16,8 +16,9 @@ namespace Pipelines.Hangfire;
 /// never wait for each other. A counting swap (<see cref="IPipelineCountingSwapStorage"/>, a try's end) keeps the try's
 /// result before it asks for the lock, in the same first round trip, and in its second adds to count fields with the
 /// swap: each addition an upsert that takes its row's lock until the commit and returns the count it left. A conditional
-/// swap (<see cref="IPipelineConditionalSwapStorage"/>, a try's start that expects the record its step queued) is one round
-/// trip: the lock, an update guarded by both values it expects, the reads and the commit, in one batch.
+/// swap (<see cref="IPipelineConditionalSwapStorage"/>: a try's start that expects the record its step queued, or its end
+/// that expects the record its start wrote) is one round trip: the result kept, the lock, an update guarded by every value
+/// it expects, the additions and writes, the reads and the commit, in one batch.
 /// </summary>
 internal sealed class PostgreSqlHashSwap
 {
@@ -25,7 +26,6 @@ internal sealed class PostgreSqlHashSwap
     private readonly PostgreSqlHashReads _reads;
     private readonly string _lock;
     private readonly string _update;
-    private readonly string _guardedUpdate;
     private readonly string _schema;
     private readonly string _add;
     private readonly string _write;
@@ -40,7 +40,6 @@ internal sealed class PostgreSqlHashSwap
         _lock = $"SELECT pg_advisory_xact_lock_shared({PostgreSqlAdvisoryLocks.KeyOf("$1")})";
         _schema = PostgreSqlText.Schema(schema);
         _update = $"""UPDATE {_schema}."hash" SET "value" = $4 WHERE "key" = $1 AND "field" = $2 AND "value" = $3""";
-        _guardedUpdate = _update + $""" AND (SELECT g."value" FROM {_schema}."hash" AS g WHERE g."key" = $5 AND g."field" = $6) IS NOT DISTINCT FROM $7""";
         // A count's addition and a write happen only where the swap did: the swapped field then holds its new value ($4..$6).
         // The addition adds position by position to the integers before an '@' (a missing one is zero) and keeps what follows it.
         const string swapped = """EXISTS (SELECT 1 FROM {0}."hash" WHERE "key" = $4 AND "field" = $5 AND "value" = $6)""";
@@ -126,46 +125,57 @@ internal sealed class PostgreSqlHashSwap
     }
 
     /// <summary>
-    /// <see cref="IPipelineConditionalSwapStorage.SwapIf"/> in one round trip: a transaction that takes the lock shared, updates
-    /// the row only while it holds <paramref name="expected"/> and the guard's row holds <paramref name="guardValue"/> (or is
-    /// absent, for null), reads, and commits.
+    /// <see cref="IPipelineConditionalSwapStorage.SwapIf"/> in one round trip: <paramref name="writeFirst"/> committed, then a
+    /// transaction that takes the lock shared, updates the row only while it holds <paramref name="expected"/> and every
+    /// condition holds, adds and writes only where the row was updated (as a counting swap does), reads, and commits.
     /// </summary>
-    /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>; nothing was changed.</exception>
-    public bool SwapIf(string lockResource, TimeSpan timeout, HashFieldWrite swap, string expected, KeyValuePair<string, string> guard, string? guardValue,
-        IReadOnlyCollection<string> wholeKeys, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    /// <exception cref="DistributedLockTimeoutException">A step held the lock longer than <paramref name="timeout"/>; nothing but <paramref name="writeFirst"/> was changed.</exception>
+    public IReadOnlyList<string>? SwapIf(string lockResource, TimeSpan timeout, HashFieldWrite? writeFirst, HashFieldWrite swap, string expected, IReadOnlyList<HashFieldCondition> conditions,
+        IReadOnlyList<HashCountMove> moves, IReadOnlyList<HashFieldWrite> writes, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+        out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         var connection = _dataSource.OpenConnection();
         try
         {
             using var batch = new NpgsqlBatch(connection) { Timeout = 0 };
-            var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            if (writeFirst is not null)
+            {
+                // Kept whether the wait that follows times out or not.
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                batch.BatchCommands.Add(PostgreSqlBatchTransaction.HashUpsert(_schema, writeFirst.Key, new Dictionary<string, string>(StringComparer.Ordinal) { [writeFirst.Field] = writeFirst.Value }));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            }
             BeginLocked(batch, lockResource, timeout);
-            var update = new NpgsqlBatchCommand(_guardedUpdate);
-            update.Parameters.Add(PostgreSqlText.Text(swap.Key));
-            update.Parameters.Add(PostgreSqlText.Text(swap.Field));
-            update.Parameters.Add(PostgreSqlText.Text(expected));
-            update.Parameters.Add(PostgreSqlText.Text(swap.Value));
-            update.Parameters.Add(PostgreSqlText.Text(guard.Key));
-            update.Parameters.Add(PostgreSqlText.Text(guard.Value));
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)guardValue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            var update = GuardedUpdate(swap, expected, conditions);
             batch.BatchCommands.Add(update);
-            var query = _reads.Query(wholeKeys, new[] { guard }, into);
+            var order = AddsAndWrites(batch, swap, moves, writes);
+            var into = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            var query = _reads.Query(wholeKeys, fields, into);
             batch.BatchCommands.Add(query.Command());
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            var counts = new string[moves.Count];
             using (var reader = batch.ExecuteReader())
             {
-                // BEGIN, SET, the lock's void row and the update come first; the fields (key, field, value) follow.
-                while (reader.FieldCount != 3 && reader.NextResult())
+                // The lock's void row is the first one-column result, each addition's the next ones in the order sent; the
+                // fields (key, field, value) come last.
+                var singles = 0;
+                do
                 {
+                    if (reader.FieldCount == 3)
+                    {
+                        query.Consume(reader);
+                    }
+                    else if (reader.FieldCount == 1)
+                    {
+                        if (singles > 0 && singles <= order.Length && reader.Read()) counts[order[singles - 1]] = reader.GetString(0);
+                        singles++;
+                    }
                 }
-                query.Consume(reader);
-                while (reader.NextResult())
-                {
-                }
+                while (reader.NextResult());
             }
             connection.Dispose();
             read = into;
-            return update.RecordsAffected == 1;
+            return update.RecordsAffected == 1 ? counts : null;
         }
         catch (NpgsqlException ex)
         {
@@ -178,6 +188,86 @@ internal sealed class PostgreSqlHashSwap
             End(connection);
             throw;
         }
+    }
+
+    /// <summary>The update of a swapped field that changes the row only while it holds <paramref name="expected"/> and every one of <paramref name="conditions"/> holds.</summary>
+    private NpgsqlBatchCommand GuardedUpdate(HashFieldWrite swap, string expected, IReadOnlyList<HashFieldCondition> conditions)
+    {
+        var sql = new System.Text.StringBuilder(_update);
+        var parameters = new List<NpgsqlParameter>(4 + 3 * conditions.Count)
+        {
+            PostgreSqlText.Text(swap.Key), PostgreSqlText.Text(swap.Field), PostgreSqlText.Text(expected), PostgreSqlText.Text(swap.Value),
+        };
+        foreach (var condition in conditions)
+        {
+            var key = parameters.Count + 1;
+            parameters.Add(PostgreSqlText.Text(condition.Key));
+            parameters.Add(PostgreSqlText.Text(condition.Field));
+            var value = $"(SELECT g.\"value\" FROM {_schema}.\"hash\" AS g WHERE g.\"key\" = ${key} AND g.\"field\" = ${key + 1})";
+            switch (condition.Test)
+            {
+                case HashFieldTest.Equals:
+                    parameters.Add(new NpgsqlParameter { Value = (object?)condition.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                    sql.Append(CultureInfo.InvariantCulture, $" AND {value} IS NOT DISTINCT FROM ${key + 2}");
+                    break;
+                case HashFieldTest.Present:
+                    sql.Append(CultureInfo.InvariantCulture, $" AND {value} IS NOT NULL");
+                    break;
+                case HashFieldTest.AbsentOrStartsWith:
+                    parameters.Add(PostgreSqlText.Text(condition.Value ?? ""));
+                    sql.Append(CultureInfo.InvariantCulture, $" AND coalesce(starts_with({value}, ${key + 2}), true)");
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(conditions), condition.Test, "Not a condition this storage knows.");
+            }
+        }
+        var update = new NpgsqlBatchCommand(sql.ToString());
+        update.Parameters.AddRange(parameters.ToArray());
+        return update;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the additions (<paramref name="moves"/>) and <paramref name="writes"/> of a swap,
+    /// each done only where the swap's field now holds its new value. The additions take their rows' locks in one order
+    /// (by key, then field), the same for every swap, so concurrent ends adding to the same counts queue for each row in
+    /// turn and never deadlock; each returns the count its addition left. Returns the positions of
+    /// <paramref name="moves"/> in the order sent.
+    /// </summary>
+    private int[] AddsAndWrites(NpgsqlBatch batch, HashFieldWrite swap, IReadOnlyList<HashCountMove> moves, IReadOnlyList<HashFieldWrite> writes)
+    {
+        var order = new int[moves.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (a, b) =>
+        {
+            var byKey = string.CompareOrdinal(moves[a].Key, moves[b].Key);
+            return byKey != 0 ? byKey : string.CompareOrdinal(moves[a].Field, moves[b].Field);
+        });
+        foreach (var i in order)
+        {
+            var add = new NpgsqlBatchCommand(_add);
+            add.Parameters.Add(PostgreSqlText.Text(moves[i].Key));
+            add.Parameters.Add(PostgreSqlText.Text(moves[i].Field));
+            add.Parameters.Add(new NpgsqlParameter { Value = System.Linq.ImmutableArrayExtensions.ToArray(moves[i].By), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+            Swapped(add, swap);
+            batch.BatchCommands.Add(add);
+        }
+        foreach (var write in writes)
+        {
+            var set = new NpgsqlBatchCommand(_write);
+            set.Parameters.Add(PostgreSqlText.Text(write.Key));
+            set.Parameters.Add(PostgreSqlText.Text(write.Field));
+            set.Parameters.Add(PostgreSqlText.Text(write.Value));
+            Swapped(set, swap);
+            batch.BatchCommands.Add(set);
+        }
+        return order;
+    }
+
+    private static void Swapped(NpgsqlBatchCommand command, HashFieldWrite swap)
+    {
+        command.Parameters.Add(PostgreSqlText.Text(swap.Key));
+        command.Parameters.Add(PostgreSqlText.Text(swap.Field));
+        command.Parameters.Add(PostgreSqlText.Text(swap.Value));
     }
 
     /// <summary>Adds the start of a swap's transaction to <paramref name="batch"/>: BEGIN, the lock's wait bounded by <paramref name="timeout"/>, and the shared lock.</summary>
@@ -246,11 +336,7 @@ internal sealed class PostgreSqlHashSwap
     {
         private bool _done;
 
-        /// <summary>
-        /// The swap, the additions and the writes, and the commit, in one round trip. The additions take their rows' locks
-        /// in one order (by key, then field), the same for every swap, so concurrent ends adding to the same counts queue
-        /// for each row in turn and never deadlock; each returns the count its addition left.
-        /// </summary>
+        /// <summary>The swap, the additions and the writes (<see cref="AddsAndWrites"/>), and the commit, in one round trip.</summary>
         IReadOnlyList<string>? IPipelineCountingSwap.Swap(HashFieldWrite swap, string expected, IReadOnlyList<HashCountMove> moves, IReadOnlyList<HashFieldWrite> writes)
         {
             if (_done) throw new InvalidOperationException("This swap has ended.");
@@ -260,31 +346,7 @@ internal sealed class PostgreSqlHashSwap
                 using var batch = new NpgsqlBatch(connection);
                 var update = owner.Update(swap.Key, swap.Field, expected, swap.Value);
                 batch.BatchCommands.Add(update);
-                var order = new int[moves.Count];
-                for (var i = 0; i < order.Length; i++) order[i] = i;
-                Array.Sort(order, (a, b) =>
-                {
-                    var byKey = string.CompareOrdinal(moves[a].Key, moves[b].Key);
-                    return byKey != 0 ? byKey : string.CompareOrdinal(moves[a].Field, moves[b].Field);
-                });
-                foreach (var i in order)
-                {
-                    var add = new NpgsqlBatchCommand(owner._add);
-                    add.Parameters.Add(PostgreSqlText.Text(moves[i].Key));
-                    add.Parameters.Add(PostgreSqlText.Text(moves[i].Field));
-                    add.Parameters.Add(new NpgsqlParameter { Value = System.Linq.ImmutableArrayExtensions.ToArray(moves[i].By), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-                    Swapped(add, swap);
-                    batch.BatchCommands.Add(add);
-                }
-                foreach (var write in writes)
-                {
-                    var set = new NpgsqlBatchCommand(owner._write);
-                    set.Parameters.Add(PostgreSqlText.Text(write.Key));
-                    set.Parameters.Add(PostgreSqlText.Text(write.Field));
-                    set.Parameters.Add(PostgreSqlText.Text(write.Value));
-                    Swapped(set, swap);
-                    batch.BatchCommands.Add(set);
-                }
+                var order = owner.AddsAndWrites(batch, swap, moves, writes);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 var counts = new string[moves.Count];
                 var position = 0;
@@ -307,13 +369,6 @@ internal sealed class PostgreSqlHashSwap
                 End(connection);
                 throw;
             }
-        }
-
-        private static void Swapped(NpgsqlBatchCommand command, HashFieldWrite swap)
-        {
-            command.Parameters.Add(PostgreSqlText.Text(swap.Key));
-            command.Parameters.Add(PostgreSqlText.Text(swap.Field));
-            command.Parameters.Add(PostgreSqlText.Text(swap.Value));
         }
 
         public void Dispose()

@@ -61,9 +61,10 @@ internal sealed class PostgreSqlPipelinesStorage : PostgreSqlStorage, IPipelineL
         out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
         _swap.Begin(lockResource, timeout, wholeKeys, fields, out read);
 
-    public bool SwapIf(string lockResource, TimeSpan timeout, HashFieldWrite swap, string expected, KeyValuePair<string, string> guard, string? guardValue,
-        IReadOnlyCollection<string> wholeKeys, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
-        _swap.SwapIf(lockResource, timeout, swap, expected, guard, guardValue, wholeKeys, out read);
+    public IReadOnlyList<string>? SwapIf(string lockResource, TimeSpan timeout, HashFieldWrite? writeFirst, HashFieldWrite swap, string expected, IReadOnlyList<HashFieldCondition> conditions,
+        IReadOnlyList<HashCountMove> moves, IReadOnlyList<HashFieldWrite> writes, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
+        out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
+        _swap.SwapIf(lockResource, timeout, writeFirst, swap, expected, conditions, moves, writes, wholeKeys, fields, out read);
 
     public IPipelineCountingSwap BeginCountingSwap(string lockResource, TimeSpan timeout, IReadOnlyCollection<string> wholeKeys, IReadOnlyCollection<KeyValuePair<string, string>> fields,
         HashFieldWrite? writeFirst, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>

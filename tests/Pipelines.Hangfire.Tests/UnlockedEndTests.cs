@@ -120,15 +120,136 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
     }
 
     /// <summary>Starts a run of fan_100 whose jobs no server reads, ends its Start, and starts the hundred tries.</summary>
-    private (string RunId, Dictionary<string, string?> Executions) StartFan(RunCoordinator coordinator, int day)
+    private (string RunId, Dictionary<string, string?> Executions) StartFan(RunCoordinator coordinator, int day) =>
+        StartFan(coordinator, day, out _);
+
+    /// <summary>As <see cref="StartFan(RunCoordinator, int)"/>, also giving each try's end as its job makes it (with the task its start wrote and the run it read).</summary>
+    private (string RunId, Dictionary<string, string?> Executions) StartFan(RunCoordinator coordinator, int day, out Dictionary<string, Func<TryResult, EndedTry>> ends)
     {
         var pipeline = Fan100.Definition;
         var runId = _host.Operations.Trigger(pipeline.Id, new NodaTime.LocalDate(2024, 6, day), queue: "held");
         var start = coordinator.BeginTry(pipeline, runId, "Start", 1, null, "test")!;
         coordinator.CompleteTry(pipeline, runId, "Start", 1, null, start.Execution, TryResult.Succeeded(TaskOutcome.Completed("7")));
         var workers = Enumerable.Range(0, 100).Select(i => $"W{i:000}").ToArray();
-        return (runId, workers.ToDictionary(id => id, id => coordinator.BeginTry(pipeline, runId, id, 1, null, "test")?.Execution));
+        var executions = new Dictionary<string, string?>();
+        ends = new Dictionary<string, Func<TryResult, EndedTry>>();
+        foreach (var id in workers)
+        {
+            var started = coordinator.BeginTry(pipeline, runId, id, 1, null, "test", default, out var run);
+            executions[id] = started?.Execution;
+            if (started is null) continue;
+            using (var connection = _host.Storage.GetConnection()) run ??= PipelineStore.ReadRunRecord(connection, pipeline.Id, runId);
+            var taskId = id;
+            ends[id] = result => new EndedTry(taskId, 1, null, started.Execution, result) { Started = started, Run = run };
+        }
+        return (runId, executions);
     }
+
+    /// <summary>Counts the round trips Npgsql makes on this thread (each command or batch it sends is traced).</summary>
+    private sealed class RoundTrips : IDisposable
+    {
+        private readonly int _thread = Environment.CurrentManagedThreadId;
+        private readonly System.Diagnostics.ActivityListener _listener;
+        private int _count;
+
+        public RoundTrips()
+        {
+            _listener = new System.Diagnostics.ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+                ActivityStarted = activity =>
+                {
+                    if (Environment.CurrentManagedThreadId == _thread && !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal)) Interlocked.Increment(ref _count);
+                },
+            };
+            System.Diagnostics.ActivitySource.AddActivityListener(_listener);
+        }
+
+        /// <summary>The round trips <paramref name="call"/> made.</summary>
+        public int Of(Action call)
+        {
+            var before = Volatile.Read(ref _count);
+            call();
+            return Volatile.Read(ref _count) - before;
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    [Fact]
+    public async Task An_end_whose_try_started_here_goes_beside_the_lock_in_one_round_trip_and_the_join_is_queued_once()
+    {
+        var pipeline = Fan100.Definition;
+        var coordinator = _host.Services.GetRequiredService<RunCoordinator>();
+        var (runId, _) = StartFan(coordinator, 12, out var ends);
+        Assert.Equal(100, ends.Count);
+
+        using var steps = MeasurementCounter.Steps(pipeline.Id);
+        // An end that expects the running record its start wrote, the run its start read and the pause as read here:
+        // kept, swapped and counted in one round trip, without a step.
+        using (var trips = new RoundTrips())
+        {
+            foreach (var id in new[] { "W000", "W001", "W002" })
+                Assert.Equal(1, trips.Of(() => Assert.Equal(TaskState.Success, coordinator.CompleteTryTogether(pipeline, runId, ends[id](TryResult.Succeeded(TaskOutcome.Completed(id[1..]))))!.State)));
+        }
+        Assert.Equal(0, steps.Count);
+        Assert.Equal("3,0,0,0", Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join"));
+        // The result was kept in the same round trip, before the wait for the lock.
+        using (var connection = _host.Storage.GetConnection())
+            Assert.Equal(_host.Operations.GetRun(pipeline.Id, runId)!["W000"].Execution, RecordedResults.Read(connection, pipeline.Id, runId, "W000")?.Execution);
+
+        // The rest ten at a time: one locked step in all, the one that decided the join once its counts were complete.
+        await Parallel.ForEachAsync(ends.Where(e => e.Key is not ("W000" or "W001" or "W002")), new ParallelOptions { MaxDegreeOfParallelism = 10 }, (pair, _) =>
+        {
+            Assert.Equal(TaskState.Success, coordinator.CompleteTryTogether(pipeline, runId, pair.Value(TryResult.Succeeded(TaskOutcome.Completed(pair.Key[1..]))))!.State);
+            return ValueTask.CompletedTask;
+        });
+        steps.Dispose();
+        Assert.Equal(1, steps.Count);
+        var run = _host.Operations.GetRun(pipeline.Id, runId)!;
+        foreach (var id in ends.Keys)
+        {
+            Assert.Equal(TaskState.Success, run[id].State);
+            Assert.Equal(id[1..], _host.Operations.GetOutput(pipeline.Id, runId, id));
+        }
+        Assert.Equal(TaskState.Queued, run["Join"].State);
+        Assert.Single(run["Join"].JobIds);
+        Assert.Equal(RunState.Running, run.State);
+        Assert.Equal("100,0,0,0", Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join"));
+        Assert.StartsWith("101@", Get(PipelineStore.RunKey(pipeline.Id, runId), RunRecord.FinishedTasksField));
+    }
+
+    [Fact]
+    public void An_end_whose_expectations_no_longer_hold_reads_first_and_decides_as_a_step_would()
+    {
+        var pipeline = Fan100.Definition;
+        var coordinator = _host.Services.GetRequiredService<RunCoordinator>();
+        var (runId, _) = StartFan(coordinator, 13, out var ends);
+
+        // A failure under all_success decides the join (upstream_failed): not an end of counts alone, so a locked step.
+        using var steps = MeasurementCounter.Steps(pipeline.Id);
+        Assert.Equal(TaskState.Failed, coordinator.CompleteTryTogether(pipeline, runId, ends["W042"](TryResult.Failed("vendor file missing")))!.State);
+        Assert.Equal(TaskState.UpstreamFailed, _host.Operations.GetRun(pipeline.Id, runId)!["Join"].State);
+        Assert.Equal(1, steps.Count);
+
+        // The next end expects its join undecided; it is not, so the swap changes nothing and the end reads, finds the join
+        // decided and takes the locked step (with a decided downstream task, the run may end with it).
+        using (var trips = new RoundTrips())
+            Assert.True(trips.Of(() => Assert.Equal(TaskState.Success, coordinator.CompleteTryTogether(pipeline, runId, ends["W007"](TryResult.Succeeded(TaskOutcome.Completed("1"))))!.State)) > 1);
+        Assert.Equal(2, steps.Count);
+
+        // A try whose running record changed after its start (another execution took it over) ends as a stale delivery.
+        var taken = _host.Operations.GetRun(pipeline.Id, runId)!["W008"] with { Execution = "another" };
+        Set(PipelineStore.TasksKey(pipeline.Id, runId), "W008", PipelineStore.Serialize(taken));
+        var counts = Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join");
+        Assert.Null(coordinator.CompleteTryTogether(pipeline, runId, ends["W008"](TryResult.Succeeded(TaskOutcome.Completed("1")))));
+        var stale = _host.Operations.GetRun(pipeline.Id, runId)!["W008"];
+        Assert.Equal(TaskState.Running, stale.State);
+        Assert.Equal("another", stale.Execution);
+        Assert.Equal(counts, Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join"));
+    }
+
 
     [Fact]
     public async Task A_fan_outs_hundred_ends_go_beside_the_runs_lock_and_one_step_queues_the_join_once()

@@ -33,8 +33,8 @@ public abstract class UnlockedStartTests
         private IPipelineConditionalSwapStorage Conditional => Assert.IsAssignableFrom<IPipelineConditionalSwapStorage>(_storage);
 
         private bool SwapIf(string resource, TimeSpan timeout, string expected, string value, string? guard, out IReadOnlyDictionary<string, Dictionary<string, string>> read) =>
-            Conditional.SwapIf(resource, timeout, new HashFieldWrite("swapif:h", "t", value), expected, new KeyValuePair<string, string>("swapif:g", "p"), guard,
-                new[] { "swapif:whole" }, out read);
+            Conditional.SwapIf(resource, timeout, null, new HashFieldWrite("swapif:h", "t", value), expected, new[] { new HashFieldCondition("swapif:g", "p", HashFieldTest.Equals, guard) },
+                [], [], new[] { "swapif:whole" }, new[] { new KeyValuePair<string, string>("swapif:g", "p") }, out read) is not null;
 
         [Fact]
         public void A_conditional_swap_replaces_a_field_only_while_it_and_its_guard_hold_the_values_expected_and_reads_after_it()

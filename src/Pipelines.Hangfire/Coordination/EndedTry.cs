@@ -6,4 +6,11 @@ namespace Pipelines.Hangfire;
 /// <param name="JobId">The Hangfire job that ran it, when known.</param>
 /// <param name="Execution">The token its start gave this execution, when known.</param>
 /// <param name="Result">How it ended.</param>
-internal sealed record EndedTry(string TaskId, int TryNumber, string? JobId, string? Execution, TryResult Result);
+internal sealed record EndedTry(string TaskId, int TryNumber, string? JobId, string? Execution, TryResult Result)
+{
+    /// <summary>The running task as this try's start wrote it, when the try ran here: what its end expects to find.</summary>
+    public TaskInstance? Started { get; init; }
+
+    /// <summary>The run's record as this try's start read it, when the try ran here.</summary>
+    public RunRecord? Run { get; init; }
+}

@@ -43,8 +43,10 @@ internal sealed class RunCoordinator
         var queued = new QueuedRecords(storage is IPipelineConditionalSwapStorage);
         _step = new RunStep(storage, new StepJobs(storage, client, jobFilters, jobFactory), options, notifications, queued);
         Slots = new SlotBook(storage, options);
-        _start = new TryStart(this, storage, options, logger, queued);
-        _unlockedEnd = new UnlockedEnd(storage, options, notifications);
+        // The pause as the tries here last read it, which a start or an end swapping in one go expects.
+        var pauses = new PausesRead();
+        _start = new TryStart(this, storage, options, logger, queued, pauses);
+        _unlockedEnd = new UnlockedEnd(storage, options, notifications, pauses);
         _reconciliation = new RunReconciliation(this, storage, options);
         // Hangfire.InMemory hands back the records it was given: the ones written here are found without parsing.
         if (storage is global::Hangfire.InMemory.InMemoryStorage) TaskRecordMemo.Enable();

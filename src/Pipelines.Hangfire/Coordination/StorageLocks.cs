@@ -84,12 +84,13 @@ internal static class StorageLocks
     }
 
     /// <summary>Swaps beside the lock in one go (<see cref="IPipelineConditionalSwapStorage"/>), its timeout counted as <see cref="BeginSwap"/>'s.</summary>
-    public static bool SwapIf(IPipelineConditionalSwapStorage storage, string resource, TimeSpan timeout, HashFieldWrite swap, string expected,
-        KeyValuePair<string, string> guard, string? guardValue, IReadOnlyCollection<string> wholeKeys, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
+    public static IReadOnlyList<string>? SwapIf(IPipelineConditionalSwapStorage storage, string resource, TimeSpan timeout, HashFieldWrite? writeFirst, HashFieldWrite swap, string expected,
+        IReadOnlyList<HashFieldCondition> conditions, IReadOnlyList<HashCountMove> moves, IReadOnlyList<HashFieldWrite> writes, IReadOnlyCollection<string> wholeKeys,
+        IReadOnlyCollection<KeyValuePair<string, string>> fields, out IReadOnlyDictionary<string, Dictionary<string, string>> read)
     {
         try
         {
-            return storage.SwapIf(resource, timeout, swap, expected, guard, guardValue, wholeKeys, out read);
+            return storage.SwapIf(resource, timeout, writeFirst, swap, expected, conditions, moves, writes, wholeKeys, fields, out read);
         }
         catch (DistributedLockTimeoutException)
         {

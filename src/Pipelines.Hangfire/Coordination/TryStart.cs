@@ -22,13 +22,13 @@ internal sealed class TryStart
 
     private readonly UnlockedStart _unlocked;
 
-    public TryStart(RunCoordinator coordinator, JobStorage storage, PipelinesOptions options, ILogger logger, QueuedRecords queued)
+    public TryStart(RunCoordinator coordinator, JobStorage storage, PipelinesOptions options, ILogger logger, QueuedRecords queued, PausesRead pauses)
     {
         _coordinator = coordinator;
         _storage = storage;
         _options = options;
         _logger = logger;
-        _unlocked = new UnlockedStart(storage, options, queued);
+        _unlocked = new UnlockedStart(storage, options, queued, pauses);
     }
 
     /// <summary>

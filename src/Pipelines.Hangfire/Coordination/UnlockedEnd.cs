@@ -22,6 +22,13 @@ namespace Pipelines.Hangfire;
 /// end, a join this end completes, something not read) is left to the locked step, which applies it as before.
 /// </para>
 /// <para>
+/// An end whose try started in this process expects what it would read instead of reading it: its running record as its
+/// start wrote it, the run as its start read it, the pause as last read here, its downstream tasks undecided. Where the
+/// storage swaps in one go (<see cref="IPipelineConditionalSwapStorage"/>: PostgreSQL's) it keeps its result, swaps its
+/// record, adds its counts and reads its downstream tasks' records and counts in one round trip instead of two, only
+/// where every value it expected is still stored; otherwise it reads them first as above (<see cref="ApplyExpected"/>).
+/// </para>
+/// <para>
 /// Ends beside each other read counts that miss each other's additions, so each judges its downstream again by the counts
 /// its own addition left (they include every addition before it, and the end that adds last sees them all), and asks a
 /// locked step to decide a downstream task those counts would decide (<see cref="Judge"/>). A join is thus decided by a
@@ -47,12 +54,14 @@ internal sealed class UnlockedEnd
     private readonly JobStorage _storage;
     private readonly PipelinesOptions _options;
     private readonly NotificationDispatcher _notifications;
+    private readonly PausesRead _pauses;
 
-    public UnlockedEnd(JobStorage storage, PipelinesOptions options, NotificationDispatcher notifications)
+    public UnlockedEnd(JobStorage storage, PipelinesOptions options, NotificationDispatcher notifications, PausesRead pauses)
     {
         _storage = storage;
         _options = options;
         _notifications = notifications;
+        _pauses = pauses;
     }
 
     /// <summary>
@@ -95,7 +104,7 @@ internal sealed class UnlockedEnd
     /// locked step to decide), or null when the end is left to the locked step; the result is kept either way.
     /// </summary>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">A step held the run's lock longer than <see cref="PipelinesOptions.LockTimeout"/> (the result is kept).</exception>
-    public RunWork? Apply(PipelineDefinition pipeline, string runId, EndedTry end, HashFieldWrite keep, out List<int> toDecide)
+    public RunWork? Apply(PipelineDefinition pipeline, string runId, EndedTry end, HashFieldWrite? keep, out List<int> toDecide)
     {
         toDecide = new List<int>();
         var storage = (IPipelineCountingSwapStorage)_storage;
@@ -109,12 +118,20 @@ internal sealed class UnlockedEnd
         foreach (var field in recordFields) fields.Add(new(tasksKey, field));
         foreach (var field in countFields) fields.Add(new(tallyKey, field));
 
+        if (!instance && _storage is IPipelineConditionalSwapStorage conditional)
+        {
+            var expected = ApplyExpected(conditional, pipeline, runId, end, keep, task, recordFields, countFields, fields, out var tried, out toDecide);
+            if (expected is not null) return expected;
+            // Kept by the attempt: the read that follows need not keep it again.
+            if (tried) keep = null;
+        }
+
         using var swap = StorageLocks.BeginCountingSwap(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, new[] { runKey }, fields, keep, out var read);
         var run = RunRecord.Of(read.GetValueOrDefault(runKey));
         if (run?.State != RunState.Running) return null;
         var records = Primed(tasksKey, read, recordFields);
         var counts = Primed(tallyKey, read, countFields);
-        var pause = PipelinePause.Parse(pipeline, read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipeline.Id) : null);
+        var pause = PipelinePause.Parse(pipeline, _pauses.Saw(pipeline.Id, read));
         var tally = new UpstreamTally(pipeline, counts, new StoredHash(null, runKey, run.Fields));
         if (!tally.IsCounted || records.Get(end.TaskId) is not { } stored) return null;
 
@@ -144,6 +161,72 @@ internal sealed class UnlockedEnd
         var added = swap.Swap(new HashFieldWrite(tasksKey, end.TaskId, finalRecord), stored, additions, writes);
         if (added is null) return null;
         toDecide = Judge(pipeline, runId, run, end.TaskId, task, records, counts, countFields, pause, finalRecord, additions, added);
+        return work;
+    }
+
+    /// <summary>
+    /// The end applied in one round trip where the try started here (<see cref="EndedTry.Started"/>): judged, as
+    /// <see cref="Apply"/> judges it, on what the end expects (its running record as its start wrote it, the run as its
+    /// start read it, the pause as last read here, its downstream tasks undecided, and the counts as if no other end had
+    /// added to them, which leaves every decision to the counts the addition returns), and swapped only where the stored
+    /// values still say so (<see cref="IPipelineConditionalSwapStorage"/>). Its downstream tasks are then judged as
+    /// <see cref="Apply"/> judges them, on the records and counts read after the addition in the same transaction. Null
+    /// when it was not applied here; <paramref name="tried"/> says whether the result was kept meanwhile.
+    /// </summary>
+    private RunWork? ApplyExpected(IPipelineConditionalSwapStorage storage, PipelineDefinition pipeline, string runId, EndedTry end, HashFieldWrite? keep, TaskDefinition task,
+        List<string> recordFields, List<string> countFields, List<KeyValuePair<string, string>> fields, out bool tried, out List<int> toDecide)
+    {
+        tried = false;
+        toDecide = new List<int>();
+        if (end.Started is not { } started || end.Run is not { } startRun || startRun.State != RunState.Running || !_pauses.TryGet(pipeline.Id, out var pauseField)) return null;
+        var runKey = PipelineStore.RunKey(pipeline.Id, runId);
+        var tasksKey = PipelineStore.TasksKey(pipeline.Id, runId);
+        var tallyKey = PipelineStore.TallyKey(pipeline.Id, runId);
+        var expected = PipelineStore.Serialize(started);
+        var records = new StoredHash(null, tasksKey);
+        foreach (var field in recordFields) records.Prime(field, field == end.TaskId ? expected : null);
+        var counts = new StoredHash(null, tallyKey);
+        foreach (var field in countFields) counts.Prime(field, null);
+        var tally = new UpstreamTally(pipeline, counts, new StoredHash(null, runKey, startRun.Fields));
+        if (!tally.IsCounted) return null;
+
+        var work = Work(pipeline, runId, startRun, records.Get, tally, PipelinePause.Parse(pipeline, pauseField));
+        try
+        {
+            if (TryEnd.Apply(work, end) is null) return null;
+            RunCascade.Run(work, CascadeScope.Changed);
+        }
+        catch (UnreadFieldException)
+        {
+            return null;
+        }
+        if (!OnlyCounts(work, startRun.Facts, end.TaskId) || tally.RecountedInstances) return null;
+
+        var finalRecord = PipelineStore.Serialize(work[end.TaskId]);
+        var additions = tally.Additions();
+        var writes = new List<HashFieldWrite>(work.Outputs.Count);
+        foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
+        // What the end was judged by, checked where it is stored: the pause, the run still running in its queue and counted,
+        // and every downstream task undecided.
+        var conditions = new List<HashFieldCondition>(3 + recordFields.Count)
+        {
+            PausesRead.Unchanged(pipeline.Id, pauseField),
+            new(runKey, RunRecord.StateField, HashFieldTest.Equals, startRun.Fields.GetValueOrDefault(RunRecord.StateField)),
+            new(runKey, RunRecord.QueueField, HashFieldTest.Equals, startRun.Fields.GetValueOrDefault(RunRecord.QueueField)),
+            new(runKey, RunRecord.FinishedTasksField, HashFieldTest.Present),
+        };
+        foreach (var field in recordFields)
+            if (field != end.TaskId) conditions.Add(new HashFieldCondition(tasksKey, field, HashFieldTest.AbsentOrStartsWith, TaskState.None.Name() + "|"));
+
+        tried = keep is not null;
+        var added = StorageLocks.SwapIf(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, keep, new HashFieldWrite(tasksKey, end.TaskId, finalRecord), expected,
+            conditions, additions, writes, new[] { runKey }, fields, out var read);
+        var pauseAfter = PipelinePause.Parse(pipeline, _pauses.Saw(pipeline.Id, read));
+        if (added is null) return null;
+        // The run was running when the swap was made (a condition), so it was read after it.
+        var run = RunRecord.Of(read.GetValueOrDefault(runKey)) ?? startRun;
+        toDecide = Judge(pipeline, runId, run, end.TaskId, task, Primed(tasksKey, read, recordFields), Primed(tallyKey, read, countFields), countFields, pauseAfter,
+            finalRecord, additions, added);
         return work;
     }
 

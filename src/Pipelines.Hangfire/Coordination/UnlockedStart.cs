@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Hangfire;
 
@@ -33,15 +32,14 @@ internal sealed class UnlockedStart
     private readonly JobStorage _storage;
     private readonly PipelinesOptions _options;
     private readonly QueuedRecords _queued;
+    private readonly PausesRead _pauses;
 
-    /// <summary>Each pipeline's pause field as a start last read it (null: not stored), which the next start expects.</summary>
-    private readonly ConcurrentDictionary<string, string?> _pauses = new(StringComparer.Ordinal);
-
-    public UnlockedStart(JobStorage storage, PipelinesOptions options, QueuedRecords queued)
+    public UnlockedStart(JobStorage storage, PipelinesOptions options, QueuedRecords queued, PausesRead pauses)
     {
         _storage = storage;
         _options = options;
         _queued = queued;
+        _pauses = pauses;
     }
 
     /// <summary>Whether starts can be taken without the run's lock on this storage.</summary>
@@ -68,13 +66,13 @@ internal sealed class UnlockedStart
         var resource = PipelineStore.RunLock(pipeline.Id, runId);
         var pauseField = new KeyValuePair<string, string>(PipelinePause.Key, pipeline.Id);
         if (_storage is IPipelineConditionalSwapStorage conditional && _queued.Take(pipeline.Id, runId, taskId) is { } expected
-            && _pauses.TryGetValue(pipeline.Id, out var pause)
+            && _pauses.TryGet(pipeline.Id, out var pause)
             && Judge(pipeline, runId, taskId, delivery, expected, pause, started) is { } running)
         {
-            var swapped = StorageLocks.SwapIf(conditional, resource, _options.LockTimeout, new HashFieldWrite(tasksKey, taskId, PipelineStore.Serialize(running)), expected,
-                pauseField, pause, new[] { runKey }, out var after);
-            _pauses[pipeline.Id] = PauseOf(after, pipeline.Id);
-            if (swapped)
+            var swapped = StorageLocks.SwapIf(conditional, resource, _options.LockTimeout, null, new HashFieldWrite(tasksKey, taskId, PipelineStore.Serialize(running)), expected,
+                new[] { PausesRead.Unchanged(pipeline.Id, pause) }, [], [], new[] { runKey }, new[] { pauseField }, out var after);
+            _pauses.Saw(pipeline.Id, after);
+            if (swapped is not null)
             {
                 run = RunRecord.Of(after.GetValueOrDefault(runKey));
                 return running;
@@ -85,8 +83,7 @@ internal sealed class UnlockedStart
             new[] { new KeyValuePair<string, string>(tasksKey, taskId), pauseField }, out var read);
         run = RunRecord.Of(read.GetValueOrDefault(runKey));
         var stored = read.TryGetValue(tasksKey, out var records) ? records.GetValueOrDefault(taskId) : null;
-        var pauseRead = PauseOf(read, pipeline.Id);
-        _pauses[pipeline.Id] = pauseRead;
+        var pauseRead = _pauses.Saw(pipeline.Id, read);
         if (stored is null || Judge(pipeline, runId, taskId, delivery, stored, pauseRead, started) is not { } starting) return null;
         return swap.Swap(tasksKey, taskId, stored, PipelineStore.Serialize(starting)) ? starting : null;
     }
@@ -109,7 +106,4 @@ internal sealed class UnlockedStart
         var running = started(work, task);
         return running.State == TaskState.Running ? running : null;
     }
-
-    private static string? PauseOf(IReadOnlyDictionary<string, Dictionary<string, string>> read, string pipelineId) =>
-        read.TryGetValue(PipelinePause.Key, out var pauses) ? pauses.GetValueOrDefault(pipelineId) : null;
 }

@@ -152,7 +152,7 @@ public sealed partial class PipelineTaskJob
         Exception? error = null;
         try
         {
-            final = _coordinator.CompleteTryTogether(pipeline, runId, new EndedTry(taskId, tryNumber, jobId, running.Execution, result));
+            final = _coordinator.CompleteTryTogether(pipeline, runId, new EndedTry(taskId, tryNumber, jobId, running.Execution, result) { Started = running, Run = runRecord });
             applied = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
