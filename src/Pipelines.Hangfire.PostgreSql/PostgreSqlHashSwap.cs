@@ -210,8 +210,10 @@ internal sealed class PostgreSqlHashSwap
                     parameters.Add(new NpgsqlParameter { Value = (object?)condition.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
                     sql.Append(CultureInfo.InvariantCulture, $" AND {value} IS NOT DISTINCT FROM ${key + 2}");
                     break;
-                case HashFieldTest.Present:
-                    sql.Append(CultureInfo.InvariantCulture, $" AND {value} IS NOT NULL");
+                case HashFieldTest.EndsWith:
+                    // An absent field gives NULL, which no row passes.
+                    parameters.Add(PostgreSqlText.Text(condition.Value ?? ""));
+                    sql.Append(CultureInfo.InvariantCulture, $" AND right({value}, length(${key + 2})) = ${key + 2}");
                     break;
                 case HashFieldTest.AbsentOrStartsWith:
                     parameters.Add(PostgreSqlText.Text(condition.Value ?? ""));

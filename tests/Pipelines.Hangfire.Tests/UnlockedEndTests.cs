@@ -97,6 +97,44 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
     }
 
     [Fact]
+    public void A_conditional_counting_swap_adds_and_writes_only_where_every_condition_holds_and_returns_each_count_in_the_order_given()
+    {
+        var conditional = Assert.IsAssignableFrom<IPipelineConditionalSwapStorage>(_host.Storage);
+        Set("cond:tasks", "t", "running|1");
+        Set("cond:tasks", "decided", "success|{}");
+        Set("cond:tasks", "undecided", "none|{}");
+        Set("cond:run", "finished", "5@9f3a");
+        // Given out of the order the additions are made in (by key, then field): the counts come back in the order given.
+        var moves = new[] { new HashCountMove("cond:tally", "z", s_oneSuccess), new HashCountMove("cond:run", "finished", s_oneFinished), new HashCountMove("cond:tally", "a", s_oneSuccess) };
+        IReadOnlyList<string>? Swap(params HashFieldCondition[] conditions) =>
+            conditional.SwapIf("pipelines:test:cond", TimeSpan.FromSeconds(5), new HashFieldWrite("cond:kept", "t", "kept"), new HashFieldWrite("cond:tasks", "t", "success|1"), "running|1",
+                conditions, moves, new[] { new HashFieldWrite("cond:outputs", "t", "out") }, new[] { "cond:run" }, new[] { new KeyValuePair<string, string>("cond:tally", "a") }, out _);
+
+        // Each condition that does not hold changes nothing but what is kept first.
+        Assert.Null(Swap(new HashFieldCondition("cond:tasks", "decided", HashFieldTest.AbsentOrStartsWith, "none|")));
+        Assert.Null(Swap(new HashFieldCondition("cond:run", "finished", HashFieldTest.EndsWith, "@0000")));
+        Assert.Null(Swap(new HashFieldCondition("cond:run", "missing", HashFieldTest.EndsWith, "@9f3a")));
+        Assert.Null(Swap(new HashFieldCondition("cond:run", "finished", HashFieldTest.Equals, "4@9f3a")));
+        Assert.Null(Swap(new HashFieldCondition("cond:run", "finished", HashFieldTest.Equals, null)));
+        Assert.Equal("running|1", Get("cond:tasks", "t"));
+        Assert.Null(Get("cond:tally", "a"));
+        Assert.Equal("5@9f3a", Get("cond:run", "finished"));
+        Assert.Null(Get("cond:outputs", "t"));
+        Assert.Equal("kept", Get("cond:kept", "t"));
+
+        // All hold (an undecided record, an absent one, the count's suffix, an absent field expected absent): done at once.
+        var counts = Swap(
+            new HashFieldCondition("cond:tasks", "undecided", HashFieldTest.AbsentOrStartsWith, "none|"),
+            new HashFieldCondition("cond:tasks", "absent", HashFieldTest.AbsentOrStartsWith, "none|"),
+            new HashFieldCondition("cond:run", "finished", HashFieldTest.EndsWith, "@9f3a"),
+            new HashFieldCondition("cond:run", "missing", HashFieldTest.Equals, null));
+        Assert.Equal(new[] { "1,0,0,0", "6@9f3a", "1,0,0,0" }, counts);
+        Assert.Equal("success|1", Get("cond:tasks", "t"));
+        Assert.Equal("out", Get("cond:outputs", "t"));
+        Assert.Equal("1,0,0,0", Get("cond:tally", "z"));
+    }
+
+    [Fact]
     public void A_counting_swap_waits_for_a_step_and_keeps_its_first_write_when_the_wait_times_out()
     {
         const string resource = "pipelines:test:count-b";
@@ -227,6 +265,17 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
         var coordinator = _host.Services.GetRequiredService<RunCoordinator>();
         var (runId, _) = StartFan(coordinator, 13, out var ends);
 
+        // A try whose running record changed after its start (another execution took it over) ends as a stale delivery,
+        // its join undecided: the swap changes nothing, and the end read first finds the record not its own.
+        var taken = _host.Operations.GetRun(pipeline.Id, runId)!["W008"] with { Execution = "another" };
+        Set(PipelineStore.TasksKey(pipeline.Id, runId), "W008", PipelineStore.Serialize(taken));
+        Assert.Null(coordinator.CompleteTryTogether(pipeline, runId, ends["W008"](TryResult.Succeeded(TaskOutcome.Completed("1")))));
+        var stale = _host.Operations.GetRun(pipeline.Id, runId)!["W008"];
+        Assert.Equal(TaskState.Running, stale.State);
+        Assert.Equal("another", stale.Execution);
+        Assert.Null(Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join"));
+        Assert.Equal(TaskState.None, _host.Operations.GetRun(pipeline.Id, runId)!["Join"].State);
+
         // A failure under all_success decides the join (upstream_failed): not an end of counts alone, so a locked step.
         using var steps = MeasurementCounter.Steps(pipeline.Id);
         Assert.Equal(TaskState.Failed, coordinator.CompleteTryTogether(pipeline, runId, ends["W042"](TryResult.Failed("vendor file missing")))!.State);
@@ -239,17 +288,7 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
             Assert.True(trips.Of(() => Assert.Equal(TaskState.Success, coordinator.CompleteTryTogether(pipeline, runId, ends["W007"](TryResult.Succeeded(TaskOutcome.Completed("1"))))!.State)) > 1);
         Assert.Equal(2, steps.Count);
 
-        // A try whose running record changed after its start (another execution took it over) ends as a stale delivery.
-        var taken = _host.Operations.GetRun(pipeline.Id, runId)!["W008"] with { Execution = "another" };
-        Set(PipelineStore.TasksKey(pipeline.Id, runId), "W008", PipelineStore.Serialize(taken));
-        var counts = Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join");
-        Assert.Null(coordinator.CompleteTryTogether(pipeline, runId, ends["W008"](TryResult.Succeeded(TaskOutcome.Completed("1")))));
-        var stale = _host.Operations.GetRun(pipeline.Id, runId)!["W008"];
-        Assert.Equal(TaskState.Running, stale.State);
-        Assert.Equal("another", stale.Execution);
-        Assert.Equal(counts, Get(PipelineStore.TallyKey(pipeline.Id, runId), "Join"));
     }
-
 
     [Fact]
     public async Task A_fan_outs_hundred_ends_go_beside_the_runs_lock_and_one_step_queues_the_join_once()

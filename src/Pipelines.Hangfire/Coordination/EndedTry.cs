@@ -11,6 +11,6 @@ internal sealed record EndedTry(string TaskId, int TryNumber, string? JobId, str
     /// <summary>The running task as this try's start wrote it, when the try ran here: what its end expects to find.</summary>
     public TaskInstance? Started { get; init; }
 
-    /// <summary>The run's record as this try's start read it, when the try ran here.</summary>
+    /// <summary>The run's record as the try read it when it started, when the try ran here.</summary>
     public RunRecord? Run { get; init; }
 }

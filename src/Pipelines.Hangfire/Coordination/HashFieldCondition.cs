@@ -16,8 +16,8 @@ public enum HashFieldTest
     /// <summary>The field holds exactly the value, or is absent when the value is null.</summary>
     Equals,
 
-    /// <summary>The field is present, whatever it holds.</summary>
-    Present,
+    /// <summary>The field is present and holds a value that ends with the value (a run's count of finished tasks, counted for its pipeline's edges: <c>@</c> and their fingerprint).</summary>
+    EndsWith,
 
     /// <summary>The field is absent, or holds a value that starts with the value (a task record's state prefix, <c>none|</c>).</summary>
     AbsentOrStartsWith,

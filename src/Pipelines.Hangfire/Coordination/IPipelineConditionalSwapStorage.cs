@@ -15,7 +15,7 @@ namespace Pipelines.Hangfire;
 /// </summary>
 /// <remarks>
 /// The swap changes the field only where it still holds the value expected and every condition still holds once no step
-/// holds the lock, so it decides exactly what a swap that read them at that moment would.
+/// holds the lock, so what the caller judged by is what is stored at that moment, as if it had read it then.
 /// </remarks>
 public interface IPipelineConditionalSwapStorage
 {

@@ -19,14 +19,18 @@ namespace Pipelines.Hangfire;
 /// only if that changed nothing but its own record and the counts: no job, no task decided, no run finished, no asset
 /// event, no notification to keep; and every downstream task is undecided, so the run cannot end with it. It then swaps its record (as a start does, <see cref="UnlockedStart"/>) and adds its
 /// moves to the counts in one commit. Anything else (a retry, a failure that fails its downstream, a stale or repeated
-/// end, a join this end completes, something not read) is left to the locked step, which applies it as before.
+/// end, a join this end completes by the counts it read, something not read) is left to the locked step, which applies it
+/// as before.
 /// </para>
 /// <para>
-/// An end whose try started in this process expects what it would read instead of reading it: its running record as its
-/// start wrote it, the run as its start read it, the pause as last read here, its downstream tasks undecided. Where the
-/// storage swaps in one go (<see cref="IPipelineConditionalSwapStorage"/>: PostgreSQL's) it keeps its result, swaps its
-/// record, adds its counts and reads its downstream tasks' records and counts in one round trip instead of two, only
-/// where every value it expected is still stored; otherwise it reads them first as above (<see cref="ApplyExpected"/>).
+/// An end whose try started in this process (not an instance's) expects what it would read instead of reading it: its
+/// running record as its start wrote it, the run as its start read it, the pause as last read here, its downstream tasks
+/// undecided, and their counts as if no other end had added to them. Where the storage swaps in one go
+/// (<see cref="IPipelineConditionalSwapStorage"/>: PostgreSQL's) it keeps its result, swaps its record, adds its counts and
+/// reads its downstream tasks' records and counts in one round trip instead of two, only where every value it expected
+/// is still stored; otherwise it reads them first as above (<see cref="ApplyExpected"/>). Expecting no other addition, it
+/// never decides a join itself: the end that completes one has it decided by a locked step just after, as every end that
+/// raced another did before (below); and it reads the clock before its round trip, not once the lock is free.
 /// </para>
 /// <para>
 /// Ends beside each other read counts that miss each other's additions, so each judges its downstream again by the counts
@@ -206,14 +210,14 @@ internal sealed class UnlockedEnd
         var additions = tally.Additions();
         var writes = new List<HashFieldWrite>(work.Outputs.Count);
         foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
-        // What the end was judged by, checked where it is stored: the pause, the run still running in its queue and counted,
-        // and every downstream task undecided.
+        // What the end was judged by, checked where it is stored: the pause, the run still running in its queue and counted
+        // for this pipeline's edges, and every downstream task undecided.
         var conditions = new List<HashFieldCondition>(3 + recordFields.Count)
         {
             PausesRead.Unchanged(pipeline.Id, pauseField),
             new(runKey, RunRecord.StateField, HashFieldTest.Equals, startRun.Fields.GetValueOrDefault(RunRecord.StateField)),
             new(runKey, RunRecord.QueueField, HashFieldTest.Equals, startRun.Fields.GetValueOrDefault(RunRecord.QueueField)),
-            new(runKey, RunRecord.FinishedTasksField, HashFieldTest.Present),
+            new(runKey, RunRecord.FinishedTasksField, HashFieldTest.EndsWith, UpstreamTally.CountedSuffix(pipeline)),
         };
         foreach (var field in recordFields)
             if (field != end.TaskId) conditions.Add(new HashFieldCondition(tasksKey, field, HashFieldTest.AbsentOrStartsWith, TaskState.None.Name() + "|"));

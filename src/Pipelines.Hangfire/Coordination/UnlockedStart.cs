@@ -52,9 +52,9 @@ internal sealed class UnlockedStart
     /// </summary>
     /// <remarks>
     /// Where the storage swaps in one go (<see cref="IPipelineConditionalSwapStorage"/>) and this process's step queued the
-    /// task (<see cref="QueuedRecords"/>), the start is judged on the record that step committed and the pause as the last
-    /// start here read it, and swapped in one round trip only where both are still what is stored: the same decision a
-    /// start that read them would make. Otherwise, or when either changed, it reads them first.
+    /// task (<see cref="QueuedRecords"/>), the start is judged on the record that step committed and the pause as a start or
+    /// end here last read it (<see cref="PausesRead"/>), and swapped in one round trip only where both are still what is
+    /// stored: the same decision a start that read them would make. Otherwise, or when either changed, it reads them first.
     /// </remarks>
     /// <exception cref="global::Hangfire.Storage.DistributedLockTimeoutException">A step held the run's lock longer than <see cref="PipelinesOptions.LockTimeout"/>.</exception>
     public TaskInstance? Begin(PipelineDefinition pipeline, string runId, string taskId, TryDelivery delivery, Func<RunWork, TaskInstance, TaskInstance> started, out RunRecord? run)

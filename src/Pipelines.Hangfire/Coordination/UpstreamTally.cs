@@ -66,7 +66,13 @@ internal sealed class UpstreamTally
         return int.TryParse(text.AsSpan(0, at), NumberStyles.Integer, CultureInfo.InvariantCulture, out var finished) ? finished : null;
     }
 
-    private string FormatFinished(int finished) => Format(finished) + "@" + Shape.Of(_pipeline).Fingerprint;
+    private string FormatFinished(int finished) => Format(finished) + CountedSuffix(_pipeline);
+
+    /// <summary>
+    /// How the run's stored count of finished tasks ends when the run was counted for <paramref name="pipeline"/>'s edges
+    /// (<see cref="IsCounted"/>): <c>@</c> and their fingerprint.
+    /// </summary>
+    public static string CountedSuffix(PipelineDefinition pipeline) => "@" + Shape.Of(pipeline).Fingerprint;
 
     /// <summary>A mapped task's indexes among <paramref name="index"/>'s upstream tasks: those the counts leave out.</summary>
     public static IReadOnlyList<int> MappedUpstream(PipelineDefinition pipeline, int index) => Shape.Of(pipeline).Mapped[index];
