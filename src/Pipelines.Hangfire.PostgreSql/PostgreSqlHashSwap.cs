@@ -111,15 +111,9 @@ internal sealed class PostgreSqlHashSwap
             read = into;
             return connection;
         }
-        catch (NpgsqlException ex)
+        catch (Exception ex)
         {
-            End(connection);
-            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }) throw new DistributedLockTimeoutException(lockResource);
-            throw;
-        }
-        catch
-        {
-            End(connection);
+            if (Failed(connection, ex, lockResource) is { } timedOut) throw timedOut;
             throw;
         }
     }
@@ -177,15 +171,9 @@ internal sealed class PostgreSqlHashSwap
             read = into;
             return update.RecordsAffected == 1 ? counts : null;
         }
-        catch (NpgsqlException ex)
+        catch (Exception ex)
         {
-            End(connection);
-            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }) throw new DistributedLockTimeoutException(lockResource);
-            throw;
-        }
-        catch
-        {
-            End(connection);
+            if (Failed(connection, ex, lockResource) is { } timedOut) throw timedOut;
             throw;
         }
     }
@@ -292,6 +280,16 @@ internal sealed class PostgreSqlHashSwap
         update.Parameters.Add(PostgreSqlText.Text(expected));
         update.Parameters.Add(PostgreSqlText.Text(value));
         return update;
+    }
+
+    /// <summary>
+    /// Ends the session of a swap that failed with <paramref name="ex"/> (<see cref="End"/>); the exception to throw instead
+    /// when the lock's wait timed out, else null (rethrow).
+    /// </summary>
+    private static DistributedLockTimeoutException? Failed(NpgsqlConnection connection, Exception ex, string lockResource)
+    {
+        End(connection);
+        return ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } ? new DistributedLockTimeoutException(lockResource) : null;
     }
 
     /// <summary>Rolls back what the session left open, and returns it to the pool (a dead session only closes).</summary>

@@ -140,12 +140,26 @@ internal sealed class UnlockedEnd
         if (!tally.IsCounted || records.Get(end.TaskId) is not { } stored) return null;
 
         var work = Work(pipeline, runId, run, records.Get, tally, pause);
+        if (CountsOnly(work, tally, run.Facts, end, task) is not { } changed) return null;
+        var added = swap.Swap(new HashFieldWrite(tasksKey, end.TaskId, changed.Record), stored, changed.Additions, changed.Outputs);
+        if (added is null) return null;
+        toDecide = Judge(pipeline, runId, run, end.TaskId, task, records, counts, countFields, pause, changed.Record, changed.Additions, added);
+        return work;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="end"/> and the cascade to <paramref name="work"/> exactly as the locked step would; the
+    /// writes of an end that changed nothing but its own record and the counts (<see cref="OnlyCounts"/>), or null when it
+    /// is left to the locked step.
+    /// </summary>
+    private CountsChange? CountsOnly(RunWork work, UpstreamTally tally, RunFacts facts, EndedTry end, TaskDefinition task)
+    {
         try
         {
             // A downstream task already decided (a sibling failed or skipped it) leaves the run's end to this end's locked
             // step: with every downstream task undecided the run cannot finish here. (An instance's end cannot finish the
             // run here whatever its downstream: its mapped task is not done until a locked step settles it.)
-            if (!instance)
+            if (task.MapOver is null)
                 foreach (var d in task.Downstream)
                     if (work.StateOf(d) != TaskState.None) return null;
             if (TryEnd.Apply(work, end) is null) return null;
@@ -156,17 +170,14 @@ internal sealed class UnlockedEnd
             return null;
         }
         // Counts read again from states (some instances were undecided) are written whole by a locked step, not added.
-        if (!OnlyCounts(work, run.Facts, end.TaskId) || tally.RecountedInstances) return null;
-
-        var finalRecord = PipelineStore.Serialize(work[end.TaskId]);
-        var additions = tally.Additions();
-        var writes = new List<HashFieldWrite>(work.Outputs.Count);
-        foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
-        var added = swap.Swap(new HashFieldWrite(tasksKey, end.TaskId, finalRecord), stored, additions, writes);
-        if (added is null) return null;
-        toDecide = Judge(pipeline, runId, run, end.TaskId, task, records, counts, countFields, pause, finalRecord, additions, added);
-        return work;
+        if (!OnlyCounts(work, facts, end.TaskId) || tally.RecountedInstances) return null;
+        var outputs = new List<HashFieldWrite>(work.Outputs.Count);
+        foreach (var (taskId, json) in work.Outputs) outputs.Add(new HashFieldWrite(PipelineStore.OutputsKey(work.Pipeline.Id, work.RunId), taskId, json));
+        return new CountsChange(PipelineStore.Serialize(work[end.TaskId]), tally.Additions(), outputs);
     }
+
+    /// <summary>What an end of counts alone writes: its task's record, its additions to the counts, its outputs.</summary>
+    private sealed record CountsChange(string Record, List<HashCountMove> Additions, List<HashFieldWrite> Outputs);
 
     /// <summary>
     /// The end applied in one round trip where the try started here (<see cref="EndedTry.Started"/>): judged, as
@@ -195,21 +206,7 @@ internal sealed class UnlockedEnd
         if (!tally.IsCounted) return null;
 
         var work = Work(pipeline, runId, startRun, records.Get, tally, PipelinePause.Parse(pipeline, pauseField));
-        try
-        {
-            if (TryEnd.Apply(work, end) is null) return null;
-            RunCascade.Run(work, CascadeScope.Changed);
-        }
-        catch (UnreadFieldException)
-        {
-            return null;
-        }
-        if (!OnlyCounts(work, startRun.Facts, end.TaskId) || tally.RecountedInstances) return null;
-
-        var finalRecord = PipelineStore.Serialize(work[end.TaskId]);
-        var additions = tally.Additions();
-        var writes = new List<HashFieldWrite>(work.Outputs.Count);
-        foreach (var (taskId, json) in work.Outputs) writes.Add(new HashFieldWrite(PipelineStore.OutputsKey(pipeline.Id, runId), taskId, json));
+        if (CountsOnly(work, tally, startRun.Facts, end, task) is not { } changed) return null;
         // What the end was judged by, checked where it is stored: the pause, the run still running in its queue and counted
         // for this pipeline's edges, and every downstream task undecided.
         var conditions = new List<HashFieldCondition>(3 + recordFields.Count)
@@ -223,14 +220,14 @@ internal sealed class UnlockedEnd
             if (field != end.TaskId) conditions.Add(new HashFieldCondition(tasksKey, field, HashFieldTest.AbsentOrStartsWith, TaskState.None.Name() + "|"));
 
         tried = keep is not null;
-        var added = StorageLocks.SwapIf(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, keep, new HashFieldWrite(tasksKey, end.TaskId, finalRecord), expected,
-            conditions, additions, writes, new[] { runKey }, fields, out var read);
+        var added = StorageLocks.SwapIf(storage, PipelineStore.RunLock(pipeline.Id, runId), _options.LockTimeout, keep, new HashFieldWrite(tasksKey, end.TaskId, changed.Record), expected,
+            conditions, changed.Additions, changed.Outputs, new[] { runKey }, fields, out var read);
         var pauseAfter = PipelinePause.Parse(pipeline, _pauses.Saw(pipeline.Id, read));
         if (added is null) return null;
         // The run was running when the swap was made (a condition), so it was read after it.
         var run = RunRecord.Of(read.GetValueOrDefault(runKey)) ?? startRun;
         toDecide = Judge(pipeline, runId, run, end.TaskId, task, Primed(tasksKey, read, recordFields), Primed(tallyKey, read, countFields), countFields, pauseAfter,
-            finalRecord, additions, added);
+            changed.Record, changed.Additions, added);
         return work;
     }
 
