@@ -183,38 +183,6 @@ public sealed class UnlockedEndTests : IClassFixture<UnlockedEndTests.Database>,
         return (runId, executions);
     }
 
-    /// <summary>Counts the round trips Npgsql makes on this thread (each command or batch it sends is traced).</summary>
-    private sealed class RoundTrips : IDisposable
-    {
-        private readonly int _thread = Environment.CurrentManagedThreadId;
-        private readonly System.Diagnostics.ActivityListener _listener;
-        private int _count;
-
-        public RoundTrips()
-        {
-            _listener = new System.Diagnostics.ActivityListener
-            {
-                ShouldListenTo = source => source.Name == "Npgsql",
-                Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
-                ActivityStarted = activity =>
-                {
-                    if (Environment.CurrentManagedThreadId == _thread && !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal)) Interlocked.Increment(ref _count);
-                },
-            };
-            System.Diagnostics.ActivitySource.AddActivityListener(_listener);
-        }
-
-        /// <summary>The round trips <paramref name="call"/> made.</summary>
-        public int Of(Action call)
-        {
-            var before = Volatile.Read(ref _count);
-            call();
-            return Volatile.Read(ref _count) - before;
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
-
     [Fact]
     public async Task An_end_whose_try_started_here_goes_beside_the_lock_in_one_round_trip_and_the_join_is_queued_once()
     {

@@ -104,24 +104,13 @@ public abstract class UnlockedStartTests
             var runs = Enumerable.Range(1, 4).Select(day => host.Operations.Trigger("linear", new LocalDate(2024, 9, day), queue: "held")).ToArray();
             string JobOf(string runId) => host.Operations.GetRun("linear", runId)!["Extract"].JobIds[^1];
 
-            // Npgsql traces each command or batch it sends (a round trip) on the thread that sends it.
-            var testThread = Environment.CurrentManagedThreadId;
-            var roundTrips = 0;
-            using var listener = new System.Diagnostics.ActivityListener
-            {
-                ShouldListenTo = source => source.Name == "Npgsql",
-                Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
-                ActivityStarted = activity =>
-                {
-                    if (Environment.CurrentManagedThreadId == testThread && !activity.OperationName.StartsWith("CONNECT", StringComparison.Ordinal)) roundTrips++;
-                },
-            };
-            System.Diagnostics.ActivitySource.AddActivityListener(listener);
+            using var roundTrips = new RoundTrips();
             TaskInstance? Begin(string runId, string jobId, out RunRecord? run, out int trips)
             {
-                roundTrips = 0;
-                var started = coordinator.BeginTry(Linear.Definition, runId, "Extract", 1, jobId, "test", default, out run);
-                trips = roundTrips;
+                RunRecord? read = null;
+                TaskInstance? started = null;
+                trips = roundTrips.Of(() => started = coordinator.BeginTry(Linear.Definition, runId, "Extract", 1, jobId, "test", default, out read));
+                run = read;
                 return started;
             }
 
