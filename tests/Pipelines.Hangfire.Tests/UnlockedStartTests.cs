@@ -105,22 +105,24 @@ public abstract class UnlockedStartTests
             string JobOf(string runId) => host.Operations.GetRun("linear", runId)!["Extract"].JobIds[^1];
 
             using var roundTrips = new RoundTrips();
-            TaskInstance? Begin(string runId, string jobId, out RunRecord? run, out int trips)
+            TaskInstance? Begin(string runId, string jobId, out RunRecord? run, out int trips, out IReadOnlyList<string> sent)
             {
                 RunRecord? read = null;
                 TaskInstance? started = null;
-                trips = roundTrips.Of(() => started = coordinator.BeginTry(Linear.Definition, runId, "Extract", 1, jobId, "test", default, out read));
+                trips = roundTrips.Of(() => started = coordinator.BeginTry(Linear.Definition, runId, "Extract", 1, jobId, "test", default, out read), out sent);
                 run = read;
                 return started;
             }
 
             // The first start has not read the pause yet: it reads the record and the pause, then swaps.
-            Assert.NotNull(Begin(runs[0], JobOf(runs[0]), out _, out var trips));
+            Assert.NotNull(Begin(runs[0], JobOf(runs[0]), out _, out var trips, out var sent));
             Assert.Equal(2, trips);
+            Assert.DoesNotContain("IS NOT DISTINCT FROM", sent[0]);
 
             // The next expects the record its step queued and the pause as read: one round trip, which also reads the run.
-            var running = Begin(runs[1], JobOf(runs[1]), out var runRead, out trips);
+            var running = Begin(runs[1], JobOf(runs[1]), out var runRead, out trips, out sent);
             Assert.Equal(1, trips);
+            Assert.Contains("IS NOT DISTINCT FROM", sent[0]);
             Assert.NotNull(running);
             var stored = host.Operations.GetRun("linear", runs[1])!["Extract"];
             Assert.Equal(TaskState.Running, stored.State);
@@ -140,16 +142,19 @@ public abstract class UnlockedStartTests
                     new Dictionary<string, string> { ["Extract"] = PipelineStore.Serialize(queued with { JobIds = queued.JobIds.Add("999999") }) });
                 transaction.Commit();
             }
-            Assert.Null(Begin(runs[2], oldJob, out _, out trips));
-            Assert.True(trips > 1);
+            Assert.Null(Begin(runs[2], oldJob, out _, out trips, out sent));
+            // It tried the one round trip first (the conditional swap's guard, which compares the pause), and was refused.
+            Assert.True(trips > 2);
+            Assert.Contains("IS NOT DISTINCT FROM", sent[0]);
             var stale = host.Operations.GetRun("linear", runs[2])!["Extract"];
             Assert.Equal(TaskState.Queued, stale.State);
             Assert.Equal("999999", stale.JobIds[^1]);
 
             // The pipeline paused after the last start read its pause: the start finds it and does not start.
             Assert.True(host.Operations.Pause("linear"));
-            Assert.Null(Begin(runs[3], JobOf(runs[3]), out _, out trips));
-            Assert.True(trips > 1);
+            Assert.Null(Begin(runs[3], JobOf(runs[3]), out _, out trips, out sent));
+            Assert.True(trips > 2);
+            Assert.Contains("IS NOT DISTINCT FROM", sent[0]);
             Assert.Equal(TaskState.Queued, host.Operations.GetRun("linear", runs[3])!["Extract"].State);
         }
     }
