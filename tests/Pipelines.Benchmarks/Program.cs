@@ -128,23 +128,23 @@ async Task<bool> MeasureAllAsync()
             FanResult? rawFan = null, ourFan = null, rawMapped = null, ourMapped = null;
             if (measures.Contains(Measure.Hop))
             {
-                Func<Task> raw = async () => rawChain = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
-                Func<Task> ours = async () => ourChain = await MeasureAsync(kind, workers, name, $"{at} pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
+                Func<Task> raw = async () => rawChain = await MeasureAsync(kind, workers, warmUp, name, $"{at} raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
+                Func<Task> ours = async () => ourChain = await MeasureAsync(kind, workers, warmUp, name, $"{at} pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
                 await (rawFirst ? raw : ours)();
                 await (rawFirst ? ours : raw)();
             }
             if (measures.Contains(Measure.Fanout))
             {
-                Func<Task> raw = async () => rawFan = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
-                Func<Task> ours = async () => ourFan = await MeasureAsync(kind, workers, name, $"{at} pipeline fan (bench_fan_1000)", h => Measurements.PipelineFanAsync(h, timeout));
+                Func<Task> raw = async () => rawFan = await MeasureAsync(kind, workers, warmUp, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
+                Func<Task> ours = async () => ourFan = await MeasureAsync(kind, workers, warmUp, name, $"{at} pipeline fan (bench_fan_1000)", h => Measurements.PipelineFanAsync(h, timeout));
                 await (rawFirst ? raw : ours)();
                 await (rawFirst ? ours : raw)();
             }
             if (measures.Contains(Measure.Mapped))
             {
                 // Its own raw fan, the same 1,000 Enqueue, next to it in time: the ratio is taken as the static one's.
-                Func<Task> raw = async () => rawMapped = await MeasureAsync(kind, workers, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
-                Func<Task> ours = async () => ourMapped = await MeasureAsync(kind, workers, name, $"{at} pipeline mapped fan (bench_mapped_1000)", h => Measurements.PipelineMappedAsync(h, timeout));
+                Func<Task> raw = async () => rawMapped = await MeasureAsync(kind, workers, warmUp, name, $"{at} raw Hangfire fan (1,000 Enqueue)", h => Measurements.RawFanAsync(h, timeout));
+                Func<Task> ours = async () => ourMapped = await MeasureAsync(kind, workers, warmUp, name, $"{at} pipeline mapped fan (bench_mapped_1000)", h => Measurements.PipelineMappedAsync(h, timeout));
                 await (rawFirst ? raw : ours)();
                 await (rawFirst ? ours : raw)();
             }
@@ -170,7 +170,7 @@ async Task<bool> MeasureAllAsync()
     return true;
 }
 
-static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, string storage, string what, Func<BenchHost, Task<T>> measure)
+static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, JitWarmUp? warmUp, string storage, string what, Func<BenchHost, Task<T>> measure)
 {
     Console.Write($"[{storage}] {what} ... ");
     Probe.Clear();
@@ -178,8 +178,13 @@ static async Task<T> MeasureAsync<T>(StorageKind kind, int workers, string stora
     await Measurements.WarmUpAsync(host);
     Measurements.SettleHeap();
     var started = System.Diagnostics.Stopwatch.StartNew();
+    // Methods the JIT compiled while the measurement ran (the tiered JIT's background compilations included): the
+    // warm-up waits until there are none to speak of, and a measured round prints them too.
+    var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
     var result = await measure(host);
-    Console.WriteLine($"{started.Elapsed.TotalSeconds:0.0} s");
+    compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
+    warmUp?.Measured(compiled);
+    Console.WriteLine($"{started.Elapsed.TotalSeconds:0.0} s, {compiled:N0} methods compiled meanwhile");
     return result;
 }
 
