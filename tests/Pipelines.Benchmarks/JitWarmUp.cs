@@ -4,9 +4,9 @@ namespace Pipelines.Benchmarks;
 
 /// <summary>
 /// Uncounted warm-up rounds until the JIT has gone quiet where it matters: <see cref="QuietRounds"/> rounds in a row in
-/// which no measurement (raw or pipeline, from its first job or trigger to its last body; a host's start and stop
-/// excluded) saw more than <see cref="QuietMethods"/> methods compiled, after at least <see cref="MinRounds"/> rounds and
-/// at most <see cref="MaxRounds"/>. The rounds measured then compare both sides' optimised code, as a server that has
+/// which no measurement (raw or pipeline: its set-up, run and read-back; a host's start and stop excluded) saw more
+/// than <see cref="QuietMethods"/> methods compiled, after at least <see cref="MinRounds"/> rounds and at most
+/// <see cref="MaxRounds"/>. The rounds measured then compare both sides' optimised code, as a server that has
 /// run for a while runs it, not how soon each side's code gets optimised after a start.
 /// </summary>
 /// <remarks>

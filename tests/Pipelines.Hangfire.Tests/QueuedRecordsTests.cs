@@ -40,6 +40,31 @@ public sealed class QueuedRecordsTests
     }
 
     [Fact]
+    public void A_task_whose_first_slot_is_taken_is_kept_in_its_second_where_a_later_record_and_a_forget_find_it()
+    {
+        // Another task of the run whose first slot is the same as Extract's (found by trying names).
+        var (first, _) = QueuedRecords.SlotsOf("run-1", "Extract");
+        var rival = Enumerable.Range(0, 1_000_000).Select(i => $"Task{i}").First(task => task != "Extract" && QueuedRecords.SlotsOf("run-1", task).First == first);
+        var records = new QueuedRecords(enabled: true);
+
+        // The rival holds the first slot, so Extract goes to its second; once the rival's record is taken, the first is
+        // free, yet Extract's next record replaces the one in its second slot rather than leaving it behind.
+        records.Keep("nightly", "run-1", rival, "queued|rival");
+        records.Keep("nightly", "run-1", "Extract", "queued|try 1");
+        Assert.Equal("queued|rival", records.Take("nightly", "run-1", rival));
+        records.Keep("nightly", "run-1", "Extract", "queued|try 2");
+        Assert.Equal("queued|try 2", records.Take("nightly", "run-1", "Extract"));
+        Assert.Null(records.Take("nightly", "run-1", "Extract"));
+
+        // A record in the second slot is forgotten too.
+        records.Keep("nightly", "run-1", rival, "queued|rival");
+        records.Keep("nightly", "run-1", "Extract", "queued|try 3");
+        records.Forget("nightly", "run-1", "Extract");
+        Assert.Null(records.Take("nightly", "run-1", "Extract"));
+        Assert.Equal("queued|rival", records.Take("nightly", "run-1", rival));
+    }
+
+    [Fact]
     public void A_table_that_is_not_enabled_keeps_nothing()
     {
         var records = new QueuedRecords(enabled: false);

@@ -27,9 +27,9 @@ namespace Pipelines.Hangfire;
 internal sealed class QueuedRecords
 {
     /// <summary>
-    /// How many records the table holds at most (a power of two): room for hundreds of runs that each queued 18 tasks at
-    /// once, and at most about 18 MB of records at their longest (a few hundred bytes each for most), held only while their
-    /// tasks wait for a worker.
+    /// How many records the table holds at most (a power of two): room for about 100 runs that each queued 18 tasks at
+    /// once (about 1.5% of them written over; 6% at 200 runs), and at most about 18 MB of records at their longest (a few
+    /// hundred bytes each for most), held only while their tasks wait for a worker.
     /// </summary>
     public const int Slots = 1 << SlotBits;
 
@@ -94,7 +94,7 @@ internal sealed class QueuedRecords
     }
 
     /// <summary>The task's two slots: the hash's low bits, and its Fibonacci hash's high bits (never the same slot).</summary>
-    private static (int First, int Second) SlotsOf(string runId, string taskId)
+    internal static (int First, int Second) SlotsOf(string runId, string taskId)
     {
         var hash = HashCode.Combine(string.GetHashCode(runId, StringComparison.Ordinal), string.GetHashCode(taskId, StringComparison.Ordinal));
         var first = hash & (Slots - 1);
