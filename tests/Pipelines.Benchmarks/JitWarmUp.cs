@@ -5,9 +5,9 @@ namespace Pipelines.Benchmarks;
 /// <summary>
 /// Uncounted warm-up rounds until the JIT has gone quiet where it matters: <see cref="QuietRounds"/> rounds in a row in
 /// which no measurement (raw or pipeline: its set-up, run and read-back; a host's start and stop excluded) saw more
-/// than <see cref="QuietMethods"/> methods compiled, after at least <see cref="MinRounds"/> rounds and at most
-/// <see cref="MaxRounds"/>. The rounds measured then compare both sides' optimised code, as a server that has
-/// run for a while runs it, not how soon each side's code gets optimised after a start.
+/// than <see cref="QuietMethods"/> methods compiled, or <see cref="MaxRounds"/> rounds. The rounds measured then compare
+/// both sides' optimised code, as a server that has run for a while runs it, not how soon each side's code gets optimised
+/// after a start.
 /// </summary>
 /// <remarks>
 /// Counting every method compiled in a round never went quiet: each round starts and stops two hosts, whose set-up code
@@ -18,7 +18,6 @@ namespace Pipelines.Benchmarks;
 /// </remarks>
 internal sealed class JitWarmUp
 {
-    public const int MinRounds = 3;
     public const int MaxRounds = 60;
     public const int QuietRounds = 3;
     public const long QuietMethods = 5;
@@ -42,7 +41,7 @@ internal sealed class JitWarmUp
         var most = _mostThisRound;
         _mostThisRound = 0;
         _quietInARow = most <= QuietMethods ? _quietInARow + 1 : 0;
-        var quiet = Rounds >= MinRounds && _quietInARow >= QuietRounds;
+        var quiet = _quietInARow >= QuietRounds;
         Done = quiet || Rounds >= MaxRounds;
         var then = quiet ? $"; {QuietRounds} quiet rounds in a row, measuring" : Done ? $"; still compiling after {MaxRounds} rounds, measuring anyway" : "";
         Console.WriteLine($"[{storage}] warm-up round {Rounds}: at most {most:N0} methods compiled during a measurement{then}");
