@@ -168,10 +168,7 @@ public sealed class OperationsTests
     [Fact]
     public async Task Notifications_go_to_the_webhook_as_slack_json_on_retry_failure_and_manual_changes()
     {
-        using var listener = new HttpListener();
-        var port = Random.Shared.Next(20_000, 40_000);
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        listener.Start();
+        using var listener = LoopbackListener.Start("hook", out var hook);
         var received = new List<JsonElement>();
         var listening = Task.Run(async () =>
         {
@@ -186,7 +183,7 @@ public sealed class OperationsTests
         });
 
         await using var host = await PipelineHost.StartAsync(PipelineHost.InMemoryStorage(), new[] { Exhausted.Definition },
-            services: s => s.AddSingleton<IPipelineNotifier>(new WebhookNotifier(new HttpClient(), new Uri($"http://127.0.0.1:{port}/hook/"))));
+            services: s => s.AddSingleton<IPipelineNotifier>(new WebhookNotifier(new HttpClient(), new Uri(hook))));
         var run = await host.RunAsync("exhausted");
         Assert.Equal(RunState.Failed, run.State);
         host.Operations.MarkState("exhausted", run.RunId, "AlwaysFails", TaskState.Success);

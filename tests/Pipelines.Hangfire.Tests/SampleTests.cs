@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Hangfire.Tests;
 
@@ -38,10 +39,7 @@ public sealed class SampleTests
     [InlineData("2025-11-27", "SKIPPED: 2025-11-27 (Thursday) is not an NYSE session (Thanksgiving Day)", null)]
     public async Task The_lunch_bot_sample_posts_on_sessions_with_the_early_close_and_skips_holidays(string date, string outcome, string? posted)
     {
-        using var listener = new System.Net.HttpListener();
-        var port = Random.Shared.Next(20_000, 40_000);
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        listener.Start();
+        using var listener = LoopbackListener.Start("hook", out var hook);
         var received = new List<string>();
         var listening = Task.Run(async () =>
         {
@@ -61,7 +59,7 @@ public sealed class SampleTests
 
         // At 09:01 New York on the day itself: the nine o'clock sensor is satisfied at once.
         var (exitCode, text) = await RunSampleAsync("samples/LunchBot",
-            new[] { "--once", "--date", date, "--now", date + "T09:01", "--webhook", $"http://127.0.0.1:{port}/hook/", "--urls", "http://127.0.0.1:0" });
+            new[] { "--once", "--date", date, "--now", date + "T09:01", "--webhook", hook, "--urls", "http://127.0.0.1:0" });
         listener.Stop();
         await listening;
 
