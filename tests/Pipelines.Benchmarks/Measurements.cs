@@ -242,6 +242,29 @@ public static class Measurements
         return new ChainResult(body, record.ToArray(), wall, completed, done, ChainLength);
     }
 
+    /// <summary>
+    /// The raw chain built as the runtime builds its own: each job, once its body has run, creates and enqueues the next
+    /// (<see cref="RawJobs.StepThenEnqueue"/>), where <see cref="RawChainAsync"/>'s continuations all exist before the first
+    /// runs. No goal: it says how much of the hop against continuations is creating each job when its upstream ends.
+    /// </summary>
+    public static async Task<ChainResult> RawEnqueueChainAsync(BenchHost host, TimeSpan timeout)
+    {
+        var raw = "raw-enqueue-" + Guid.NewGuid().ToString("N")[..8];
+        var taskIds = Enumerable.Range(0, ChainLength).Select(RawJobs.TaskId).ToArray();
+        RawJobs.NextClient = host.Client;
+        var clock = Stopwatch.StartNew();
+        host.Client.Create(RawJobs.FirstOfChain(raw, ChainLength), new EnqueuedState());
+        var completed = true;
+        while (Probe.Count(raw) < ChainLength)
+        {
+            if (clock.Elapsed > timeout) { completed = false; break; }
+            await Task.Delay(s_poll);
+        }
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        RawJobs.NextClient = null;
+        return new ChainResult(BodyHops(raw, taskIds), Array.Empty<double>(), elapsed, completed, Probe.Count(raw), ChainLength);
+    }
+
     // ---- throughput -------------------------------------------------------------------------------------------------
 
     public static async Task<FanResult> PipelineFanAsync(BenchHost host, TimeSpan timeout)

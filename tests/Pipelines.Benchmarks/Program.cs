@@ -124,13 +124,15 @@ async Task<bool> MeasureAllAsync()
             // during the run falls on both sides alike.
             var rawFirst = (round & 1) == 1;
             var at = round <= 0 ? $"warm-up round {warmUp!.Rounds + 1} (not counted)" : $"round {round}/{options.Rounds}";
-            ChainResult? rawChain = null, ourChain = null;
+            ChainResult? rawChain = null, ourChain = null, rawEnqueueChain = null;
             FanResult? rawFan = null, ourFan = null, rawMapped = null, ourMapped = null;
             if (measures.Contains(Measure.Hop))
             {
                 Func<Task> raw = async () => rawChain = await MeasureAsync(kind, workers, warmUp, name, $"{at} raw Hangfire chain (ContinueJobWith)", h => Measurements.RawChainAsync(h, timeout));
                 Func<Task> ours = async () => ourChain = await MeasureAsync(kind, workers, warmUp, name, $"{at} pipeline chain (bench_chain_200)", h => Measurements.PipelineChainAsync(h, timeout));
                 await (rawFirst ? raw : ours)();
+                // Between the two, so that neither side is always next to it.
+                rawEnqueueChain = await MeasureAsync(kind, workers, warmUp, name, $"{at} raw Hangfire chain (each job enqueues the next)", h => Measurements.RawEnqueueChainAsync(h, timeout));
                 await (rawFirst ? ours : raw)();
             }
             if (measures.Contains(Measure.Fanout))
@@ -148,7 +150,7 @@ async Task<bool> MeasureAllAsync()
                 await (rawFirst ? raw : ours)();
                 await (rawFirst ? ours : raw)();
             }
-            if (round > 0) report.Rounds.Add(new Round(rawChain, ourChain, rawFan, ourFan, rawMapped, ourMapped));
+            if (round > 0) report.Rounds.Add(new Round(rawChain, ourChain, rawFan, ourFan, rawMapped, ourMapped, rawEnqueueChain));
             else
             {
                 // Another warm-up round while the JIT still compiles (round stays 0 until it is quiet).

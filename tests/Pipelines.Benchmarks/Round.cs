@@ -2,12 +2,15 @@ namespace Pipelines.Benchmarks;
 
 /// <summary>
 /// One round of the hop, fan-out and mapped fan-out measurements: each side's chain, fan-out and mapped fan-out (null
-/// when not measured). The mapped fan-out has its own raw fan (1,000 Enqueue, as for the static one) in the same round.
+/// when not measured), and raw Hangfire's chain whose jobs each enqueue the next. The mapped fan-out has its own raw fan (1,000 Enqueue, as for the static one) in the same round.
 /// </summary>
 public sealed record Round(ChainResult? RawChain, ChainResult? PipelineChain, FanResult? RawFan, FanResult? PipelineFan,
-    FanResult? RawMappedFan = null, FanResult? PipelineMappedFan = null)
+    FanResult? RawMappedFan = null, FanResult? PipelineMappedFan = null, ChainResult? RawEnqueueChain = null)
 {
     public double HopRatio => PipelineChain is { } ours && RawChain is { } raw ? Report.Median(ours.BodyHopsMs) / Report.Median(raw.BodyHopsMs) : double.NaN;
+
+    /// <summary>Our median hop over raw Hangfire's when each raw job enqueues the next at its end (no goal).</summary>
+    public double EnqueueHopRatio => PipelineChain is { } ours && RawEnqueueChain is { Completed: true } raw ? Report.Median(ours.BodyHopsMs) / Report.Median(raw.BodyHopsMs) : double.NaN;
 
     public double ThroughputRatio => PipelineFan is { } ours && RawFan is { } raw ? ours.TasksPerSecond / raw.TasksPerSecond : double.NaN;
 
