@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Cli.Tests;
 
@@ -237,7 +238,7 @@ public sealed class CliTests
     [Fact]
     public async Task Serve_hosts_the_dashboard_until_stopped()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var output = new StringWriter();
         using var stop = new CancellationTokenSource();
         var serving = PipelinesCli.RunAsync(new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, o =>
@@ -295,7 +296,7 @@ public sealed class CliTests
         Assert.Equal(0, await PipelinesCli.RunAsync(new[] { "--storage", "memory", "trigger", "adhoc_report", "--date", "2024-11-27", "--wait" }, o => Configure(o, triggered)));
         Assert.DoesNotContain("serve-only service started", effects.Log);
 
-        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var served = new StringWriter();
         using var stop = new CancellationTokenSource();
         var serving = PipelinesCli.RunAsync(new[] { "--storage", "memory", "serve", "--port", port }, o => Configure(o, served), stop.Token);
@@ -316,19 +317,12 @@ public sealed class CliTests
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Verbs_operate_a_running_in_memory_serve_through_its_json_api()
     {
         var effects = new Effects();
         effects.Flags["fail"] = 1;
-        var port = FreePort();
+        var port = FreePorts.Next();
         var serverOutput = new StringWriter();
         using var stop = new CancellationTokenSource();
         var serving = PipelinesCli.RunAsync(new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, o =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Cli.Tests;
 
@@ -10,7 +11,7 @@ internal sealed class InProcessServe : IAsyncDisposable
     private readonly StringWriter _output = new();
     private Task<int>? _serving;
 
-    public int Port { get; } = CliTests.FreePort();
+    public int Port { get; } = FreePorts.Next();
 
     public string Url => $"http://127.0.0.1:{Port}";
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Cli.Tests;
 
@@ -32,7 +33,7 @@ internal sealed class SampleProcess : IAsyncDisposable
     /// <summary>Starts <c>NightlyDataload.dll serve --port</c> on a free port and waits until it prints its dashboard address.</summary>
     public static Task<SampleProcess> ServeAsync()
     {
-        var port = CliTests.FreePort();
+        var port = FreePorts.Next();
         return StartAsync(port, "Dashboard:", "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipelines.Hangfire;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Dashboard.Tests;
 
@@ -27,7 +28,7 @@ public sealed class DashboardHost : IAsyncDisposable
 
     public static async Task<DashboardHost> StartAsync(bool readOnly = false, global::Hangfire.Dashboard.IDashboardAuthorizationFilter? authorization = null, PipelineDefinition[]? pipelines = null)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -70,13 +71,6 @@ public sealed class DashboardHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class Silent : ILogProvider

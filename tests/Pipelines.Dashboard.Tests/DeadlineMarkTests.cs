@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Pipelines.Hangfire;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.Dashboard.Tests;
 
@@ -36,7 +37,7 @@ public sealed class DeadlineMarkTests
     public async Task A_run_past_its_deadline_is_marked_on_its_page_and_in_the_grid_with_the_deadline()
     {
         var clock = new SettableClock(Instant.FromUtc(2024, 3, 8, 12, 0));
-        var port = FreePort();
+        var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -66,12 +67,5 @@ public sealed class DeadlineMarkTests
         {
             await app.StopAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

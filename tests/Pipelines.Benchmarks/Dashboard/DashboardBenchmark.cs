@@ -191,7 +191,7 @@ internal sealed class DashboardBenchHost : IAsyncDisposable
 
     public static async Task<DashboardBenchHost> StartAsync(JobStorage storage)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -216,13 +216,6 @@ internal sealed class DashboardBenchHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

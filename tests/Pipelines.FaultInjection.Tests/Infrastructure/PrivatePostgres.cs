@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.FaultInjection.Tests.Infrastructure;
 
@@ -52,7 +51,7 @@ public sealed class PrivatePostgres : IDisposable
         Directory.CreateDirectory(data);
         var asRoot = Environment.UserName == "root";
         if (asRoot) Run("chown", "-R", "postgres:postgres", data);
-        var server = new PrivatePostgres(bin, data, FreePort(), asRoot);
+        var server = new PrivatePostgres(bin, data, FreePorts.Next(), asRoot);
         server.RunAsOwner(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
         server.StartServer();
         return server;
@@ -81,13 +80,6 @@ public sealed class PrivatePostgres : IDisposable
         NpgsqlConnection.ClearAllPools();
         try { RunAsOwner(PgCtl, "-D", DataDirectory, "-m", "immediate", "-w", "stop"); } catch (InvalidOperationException) { }
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void RunAsOwner(string program, params string[] arguments)

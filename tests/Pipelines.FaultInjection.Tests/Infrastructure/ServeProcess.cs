@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
+using Pipelines.Hangfire.Tests.Infrastructure;
 
 namespace Pipelines.FaultInjection.Tests.Infrastructure;
 
@@ -49,7 +48,7 @@ public sealed class ServeProcess : IDisposable
             if (_process is { HasExited: false }) throw new InvalidOperationException($"{Name} is already running as pid {_process.Id}.");
             if (!File.Exists(AppPath)) throw new FileNotFoundException($"The fault-injection app is not built: {AppPath} (build tests/Pipelines.FaultInjection.App, or set FAULT_APP_DLL).");
             _process?.Dispose();
-            var port = FreePort();
+            var port = FreePorts.Next();
             var start = new ProcessStartInfo(DotnetHost())
             {
                 RedirectStandardOutput = true,
@@ -157,11 +156,4 @@ public sealed class ServeProcess : IDisposable
     /// <summary>The dotnet host running this test (DOTNET_HOST_PATH under dotnet test), else dotnet on PATH.</summary>
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Pipelines.Hangfire.Tests.Infrastructure;
 
@@ -16,7 +15,7 @@ internal static class LoopbackListener
     {
         for (var attempt = 1; ; attempt++)
         {
-            prefix = $"http://127.0.0.1:{FreePort()}/{path.Trim('/')}/";
+            prefix = $"http://127.0.0.1:{FreePorts.Next()}/{path.Trim('/')}/";
             var listener = new HttpListener();
             listener.Prefixes.Add(prefix);
             try
@@ -30,12 +29,5 @@ internal static class LoopbackListener
                 listener.Close();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

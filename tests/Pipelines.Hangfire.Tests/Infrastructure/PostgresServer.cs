@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Pipelines.Hangfire.Tests.Infrastructure;
@@ -53,7 +51,7 @@ public static class PostgresServer
         Directory.CreateDirectory(data);
         var asRoot = Environment.UserName == "root";
         if (asRoot) Run("chown", "-R", "postgres:postgres", data);
-        var port = FreePort();
+        var port = FreePorts.Next();
 
         RunAs(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
         RunAs(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60",
@@ -74,13 +72,6 @@ public static class PostgresServer
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         };
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=30;Command Timeout=60";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void RunAs(bool asRoot, string program, params string[] arguments)

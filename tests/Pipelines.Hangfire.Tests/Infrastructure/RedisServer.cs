@@ -29,7 +29,7 @@ public static class RedisServer
 
         var folder = Path.Combine(Path.GetTempPath(), $"pipelines-redis-{Environment.ProcessId}-{Guid.NewGuid():N}"[..43]);
         Directory.CreateDirectory(folder);
-        var port = FreePort();
+        var port = FreePorts.Next();
         // redis-server runs under a small shell that ends it when this test process is gone: the exit handler below
         // does not run when the test runner kills a test host that does not stop in time, and a server must never
         // outlive its tests.
@@ -115,12 +115,5 @@ public static class RedisServer
     {
         var log = Path.Combine(folder, "redis.log");
         return File.Exists(log) ? " " + File.ReadAllText(log) : "";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
