@@ -252,17 +252,23 @@ public static class Measurements
         var raw = "raw-enqueue-" + Guid.NewGuid().ToString("N")[..8];
         var taskIds = Enumerable.Range(0, ChainLength).Select(RawJobs.TaskId).ToArray();
         RawJobs.NextClient = host.Client;
-        var clock = Stopwatch.StartNew();
-        host.Client.Create(RawJobs.FirstOfChain(raw, ChainLength), new EnqueuedState());
-        var completed = true;
-        while (Probe.Count(raw) < ChainLength)
+        try
         {
-            if (clock.Elapsed > timeout) { completed = false; break; }
-            await Task.Delay(s_poll);
+            var clock = Stopwatch.StartNew();
+            host.Client.Create(RawJobs.FirstOfChain(raw, ChainLength), new EnqueuedState());
+            var completed = true;
+            while (Probe.Count(raw) < ChainLength)
+            {
+                if (clock.Elapsed > timeout) { completed = false; break; }
+                await Task.Delay(s_poll);
+            }
+            return new ChainResult(BodyHops(raw, taskIds), Array.Empty<double>(), clock.Elapsed.TotalMilliseconds, completed, Probe.Count(raw), ChainLength);
         }
-        var elapsed = clock.Elapsed.TotalMilliseconds;
-        RawJobs.NextClient = null;
-        return new ChainResult(BodyHops(raw, taskIds), Array.Empty<double>(), elapsed, completed, Probe.Count(raw), ChainLength);
+        finally
+        {
+            // A chain that ran out of time stops at its next job.
+            RawJobs.NextClient = null;
+        }
     }
 
     // ---- throughput -------------------------------------------------------------------------------------------------

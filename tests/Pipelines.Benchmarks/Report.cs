@@ -165,7 +165,7 @@ public sealed class StorageReport(string name)
         for (var i = 0; i < Rounds.Count; i++)
         {
             var r = Rounds[i];
-            foreach (var (label, result) in new (string, object?)[] { ("pipeline chain", r.PipelineChain), ("raw chain", r.RawChain), ("pipeline fan-out", r.PipelineFan), ("raw fan-out", r.RawFan),
+            foreach (var (label, result) in new (string, object?)[] { ("pipeline chain", r.PipelineChain), ("raw chain", r.RawChain), ("raw chain enqueuing the next", r.RawEnqueueChain), ("pipeline fan-out", r.PipelineFan), ("raw fan-out", r.RawFan),
                 ("pipeline mapped fan-out", r.PipelineMappedFan), ("raw fan-out beside the mapped one", r.RawMappedFan) })
             {
                 var (done, total, completed) = result switch

@@ -10,7 +10,7 @@ public sealed record Round(ChainResult? RawChain, ChainResult? PipelineChain, Fa
     public double HopRatio => PipelineChain is { } ours && RawChain is { } raw ? Report.Median(ours.BodyHopsMs) / Report.Median(raw.BodyHopsMs) : double.NaN;
 
     /// <summary>Our median hop over raw Hangfire's when each raw job enqueues the next at its end (no goal).</summary>
-    public double EnqueueHopRatio => PipelineChain is { } ours && RawEnqueueChain is { Completed: true } raw ? Report.Median(ours.BodyHopsMs) / Report.Median(raw.BodyHopsMs) : double.NaN;
+    public double EnqueueHopRatio => PipelineChain is { } ours && RawEnqueueChain is { } raw ? Report.Median(ours.BodyHopsMs) / Report.Median(raw.BodyHopsMs) : double.NaN;
 
     public double ThroughputRatio => PipelineFan is { } ours && RawFan is { } raw ? ours.TasksPerSecond / raw.TasksPerSecond : double.NaN;
 

@@ -39,7 +39,7 @@ public static class RawJobs
 
     public static void Step(string runId, string taskId) => Probe.Mark(runId, taskId);
 
-    /// <summary>Where <see cref="StepThenEnqueue"/> creates the next job (the measuring host's client; one chain at a time).</summary>
+    /// <summary>Where <see cref="StepThenEnqueue"/> creates the next job (the measuring host's client; one chain at a time); null ends the chain.</summary>
     public static IBackgroundJobClient? NextClient { get; set; }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static class RawJobs
     public static void StepThenEnqueue(string runId, int index, int length)
     {
         Probe.Mark(runId, TaskId(index));
-        if (index + 1 < length) NextClient!.Create(new Job(s_stepThenEnqueue, runId, index + 1, length), new EnqueuedState());
+        if (index + 1 < length && NextClient is { } client) client.Create(new Job(s_stepThenEnqueue, runId, index + 1, length), new EnqueuedState());
     }
 
     /// <summary>The chain's first job.</summary>
