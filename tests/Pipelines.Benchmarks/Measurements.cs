@@ -197,7 +197,7 @@ public static class Measurements
     public static async Task<ChainResult> RawChainAsync(BenchHost host, TimeSpan timeout)
     {
         var raw = "raw-chain-" + Guid.NewGuid().ToString("N")[..8];
-        var taskIds = Enumerable.Range(0, ChainLength).Select(i => $"T{i:000}").ToArray();
+        var taskIds = Enumerable.Range(0, ChainLength).Select(RawJobs.TaskId).ToArray();
         var jobIds = new string[ChainLength];
 
         // The whole chain exists before the first job may run: the head waits in Scheduled (an hour away) until it is

@@ -2,7 +2,8 @@ namespace Pipelines.Benchmarks;
 
 /// <summary>
 /// One round of the hop, fan-out and mapped fan-out measurements: each side's chain, fan-out and mapped fan-out (null
-/// when not measured), and raw Hangfire's chain whose jobs each enqueue the next. The mapped fan-out has its own raw fan (1,000 Enqueue, as for the static one) in the same round.
+/// when not measured), and raw Hangfire's chain whose jobs each enqueue the next. The mapped fan-out has its own raw fan
+/// (1,000 Enqueue, as for the static one) in the same round.
 /// </summary>
 public sealed record Round(ChainResult? RawChain, ChainResult? PipelineChain, FanResult? RawFan, FanResult? PipelineFan,
     FanResult? RawMappedFan = null, FanResult? PipelineMappedFan = null, ChainResult? RawEnqueueChain = null)
